@@ -1,0 +1,105 @@
+/**
+ * The one start command (`npm start`): builds the elements, starts the portal server on
+ * ./data/dodo-portal.db (seeding a demo business the first time), starts the merchant example
+ * that embeds the portal, and prints where to look. Ctrl-C stops everything.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { capture, pnpm, repoRoot, run, startService } from './lib/run.ts';
+
+const portalPort = Number(process.env.PORT ?? 8787);
+const merchantPort = Number(process.env.MERCHANT_PORT ?? 3000);
+const scriptTagPort = Number(process.env.SCRIPT_TAG_PORT ?? 3001);
+const host = '127.0.0.1';
+const portalUrl = process.env.PUBLIC_URL ?? `http://${host}:${portalPort}`;
+const dataDir = join(repoRoot, 'data');
+const dbFile = process.env.DODO_PORTAL_DB ?? join(dataDir, 'dodo-portal.db');
+const demoFile = join(dataDir, 'demo.json');
+const bin = join(repoRoot, 'packages/server/bin/dodo-portal.mjs');
+
+interface Demo {
+  business_id: string;
+  api_keys: { test: string; live: string };
+  demo_customer_id: string;
+  customers: { customer_id: string; email: string; name: string }[];
+}
+
+console.log('Building the elements…');
+if ((await run([...pnpm(), '--filter', '@dodo-portal/elements', 'run', 'build'])) !== 0) process.exit(1);
+
+mkdirSync(dataDir, { recursive: true });
+const children: ChildProcess[] = [];
+const shutdown = () => {
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+children.push(
+  await startService('portal', ['node', bin, 'serve', '--port', String(portalPort), '--host', host, '--db', dbFile], /http:\/\//, {
+    env: { ...process.env, PUBLIC_URL: portalUrl },
+  }),
+);
+
+// Seed once; keep the keys beside the database so a restart shows the same demo.
+let demo: Demo | undefined = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as Demo) : undefined;
+if (demo) {
+  const probe = await fetch(`${portalUrl}/v1/customers/${demo.demo_customer_id}`, {
+    headers: { authorization: `Bearer ${demo.api_keys.test}` },
+  });
+  if (!probe.ok) demo = undefined; // the database was reset: seed again
+}
+if (!demo) {
+  const origins = [merchantPort, scriptTagPort].flatMap((port) => ['--allowed-origin', `http://${host}:${port}`, '--allowed-origin', `http://localhost:${port}`]);
+  demo = JSON.parse(await capture(['node', bin, 'seed', '--demo', '--db', dbFile, '--json', ...origins])) as Demo;
+  writeFileSync(demoFile, JSON.stringify(demo, null, 2));
+}
+const demoCustomer = demo.customers.find((customer) => customer.customer_id === demo!.demo_customer_id) ?? demo.customers[0]!;
+
+children.push(
+  await startService('merchant', ['node', '--import', 'tsx', join(repoRoot, 'examples/merchant-node/server.ts')], /listening/, {
+    env: {
+      ...process.env,
+      DODO_PORTAL_URL: portalUrl,
+      DODO_API_KEY: demo.api_keys.test,
+      PORT: String(merchantPort),
+      HOST: host,
+      DEMO_EMAIL: demoCustomer.email,
+    },
+  }),
+);
+
+// The plain-HTML example, served as files (its script src points at the default portal origin).
+const scriptTagDir = join(repoRoot, 'examples/script-tag');
+createServer((request, response) => {
+  const name = new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html').slice(1);
+  const file = join(scriptTagDir, name);
+  if (!/^[\w.-]+$/.test(name) || !existsSync(file)) return void response.writeHead(404).end('not found');
+  const type = name.endsWith('.html') ? 'text/html' : name.endsWith('.css') ? 'text/css' : 'text/javascript';
+  response.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(readFileSync(file));
+}).listen(scriptTagPort, host);
+
+const session = (await (
+  await fetch(`${portalUrl}/v1/customers/${demoCustomer.customer_id}/customer-portal/session`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.api_keys.test}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ return_url: `http://${host}:${merchantPort}/account` }),
+  })
+).json()) as { link: string; session_token: string };
+
+console.log(`
+dodo-portal demo is running.
+
+  Merchant page with the embedded portal:  http://${host}:${merchantPort}/
+      (log in as ${demoCustomer.email} — the form is pre-filled)
+  Plain HTML (script tag) example:         http://${host}:${scriptTagPort}/#session_token=${session.session_token}
+  Hosted portal page:                      ${session.link}
+  Portal server / API:                     ${portalUrl}
+  Demo business ${demo.business_id}, test key ${demo.api_keys.test}
+  (keys and ids are in data/demo.json; database ${dbFile})
+
+Press Ctrl-C to stop.
+`);
