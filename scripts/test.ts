@@ -49,13 +49,16 @@ const pn = pnpm();
 const steps: { name: string; command: string[]; cwd?: string; counts?: () => Counts | undefined }[] = [
   { name: 'typecheck', command: ['sh', '-c', 'tsc -p tsconfig.json && tsc -p packages/server && tsc -p packages/elements'] },
   vitest('server', [], join(repoRoot, 'packages/server')),
-  { name: 'elements build + size budget', command: [...pn, '--filter', '@dodo-portal/elements', 'run', 'build:check'] },
+  { name: 'elements build', command: [...pn, '--filter', '@dodo-portal/elements', 'run', 'build'] },
+  { name: 'CDN size budget', command: ['node', 'packages/elements/scripts/size.mjs'] },
+  { name: 'CDN script under strict CSP', command: ['node', 'packages/elements/scripts/cdn-check.mjs'] },
   {
     name: 'elements (Chromium)',
     command: [...pn, '--filter', '@dodo-portal/elements', 'test'],
     counts: () => jsonCounts(join(repoRoot, 'packages/elements/test-results/summary.json')),
   },
-  { name: 'storybook build + render check', command: [...pn, 'run', 'check-storybook'] },
+  { name: 'storybook build', command: ['sh', '-c', 'node .storybook/prepare.mjs && storybook build --quiet -o storybook-static'] },
+  { name: 'storybook stories render', command: ['node', '.storybook/check.mjs'] },
   vitest('e2e', ['--config', 'e2e/vitest.config.ts']),
 ];
 

@@ -1,0 +1,126 @@
+// Checks the built Storybook really renders: serves storybook-static on a random port, opens
+// every story's iframe in a fresh Chromium context, and asserts the story's expected text with
+// no page errors. Exits non-zero on any failure. Usage: node .storybook/check.mjs [dir]
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(process.argv[2] ?? 'storybook-static');
+if (!existsSync(join(root, 'index.json'))) {
+  console.error(`storybook check: ${root}/index.json not found — run \`pnpm build-storybook\` first`);
+  process.exit(1);
+}
+
+/** What a customer must see in each story (text is matched inside shadow roots). */
+const expectations = {
+  'elements-invoice-list--many-pages': { text: ['INV-000023', 'Page 1', 'Next'], rows: 10 },
+  'elements-invoice-list--loading': { selector: 'table[aria-busy="true"]' },
+  'elements-invoice-list--empty': { text: ['No invoices yet'] },
+  'elements-invoice-list--error': { text: ["We couldn't load your invoices.", 'Retry'] },
+  'elements-invoice-list--expired': { text: ['Your session has expired'] },
+  'elements-invoice-list--swedish': { text: ['Fakturor', 'INV-000023', 'Nästa'], rows: 10 },
+  'elements-invoice-list--swedish-expired': { text: ['Din session har gått ut'] },
+  'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'], rows: 10 },
+  'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023'], rows: 10 },
+};
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+};
+
+const server = createServer((request, response) => {
+  const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+  let file = join(root, path);
+  if (!file.startsWith(root)) return void response.writeHead(403).end();
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (!existsSync(file)) return void response.writeHead(404).end();
+  response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+  createReadStream(file).pipe(response);
+});
+await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8'));
+const storyIds = Object.values(index.entries)
+  .filter((entry) => entry.type === 'story')
+  .map((entry) => entry.id);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+
+const failures = [];
+try {
+  for (const id of Object.keys(expectations)) {
+    if (!storyIds.includes(id)) failures.push(`${id}: story missing from the build`);
+  }
+  for (const id of storyIds) {
+    const expected = expectations[id];
+    if (!expected) {
+      failures.push(`${id}: no expectation in .storybook/check.mjs — add one`);
+      continue;
+    }
+    // A fresh context per story: no service-worker or cache state carried over.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // HTTP failures are judged below by URL: the mocked API's 401/500 are the story's point.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        errors.push(`console error: ${message.text()}`);
+      }
+    });
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (response.status() >= 400 && !url.pathname.startsWith('/portal/v1/') && url.pathname !== '/favicon.ico') {
+        errors.push(`HTTP ${response.status()} for ${url.pathname}`);
+      }
+    });
+    try {
+      await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`, { waitUntil: 'load' });
+      for (const text of expected.text ?? []) {
+        await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      }
+      if (expected.selector) await page.locator(expected.selector).first().waitFor({ timeout: 15_000 });
+      if (expected.rows) {
+        const rows = await page.locator('tr[part="row"]').count();
+        if (rows !== expected.rows) throw new Error(`expected ${expected.rows} invoice rows, saw ${rows}`);
+      }
+      if (errors.length > 0) throw new Error(errors.join('; '));
+      console.log(`ok   ${id}`);
+    } catch (error) {
+      failures.push(`${id}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+      console.log(`FAIL ${id}`);
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (failures.length > 0) {
+  console.error(`\nstorybook check: ${failures.length} failure(s)\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  process.exit(1);
+}
+console.log(`\nstorybook check: ${storyIds.length} stories rendered`);

@@ -1,0 +1,6 @@
+/**
+ * The CDN script (`<script src=".../dodo-portal.js">`): registers every element. The provider,
+ * `<dodo-portal>`, is defined first.
+ */
+import './define/dodo-portal.ts';
+import './define/dodo-invoice-list.ts';

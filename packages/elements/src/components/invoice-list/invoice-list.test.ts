@@ -1,0 +1,330 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { http, HttpResponse } from 'msw';
+import { formatDate } from '../../format.ts';
+import {
+  EXPIRED_SESSION_TOKEN,
+  MOCK_SESSION_TOKEN,
+  makeInvoices,
+  portalApi,
+  sampleInvoice,
+  scenarios,
+} from '../../mocks/handlers.ts';
+import type { InvoiceDownloadEvent, SessionExpiredEvent } from '../../events.ts';
+import {
+  apiRequests,
+  button,
+  click,
+  invoiceNumbers,
+  isDisabled,
+  mountList,
+  rows,
+  shadow,
+  startMocks,
+  useHandlers,
+  visibleText,
+  waitForRows,
+  waitForText,
+} from '../../test/harness.ts';
+
+const numbers = (from: number, to: number): string[] => {
+  const result: string[] = [];
+  for (let n = from; n >= to; n -= 1) result.push(`INV-${String(n).padStart(6, '0')}`);
+  return result;
+};
+
+describe('<dodo-invoice-list>', () => {
+  before(startMocks);
+
+  describe('with invoices', () => {
+    it('shows number, date, localized status and the total formatted from minor units', async () => {
+      useHandlers(scenarios.single());
+      const { list } = await mountList();
+      await waitForRows(list);
+
+      expect(rows(list)).to.deep.equal([
+        ['INV-000042', formatDate(sampleInvoice.issued_at, 'en'), 'Paid', '$1,234.56', 'Download PDF INV-000042'],
+      ]);
+      // The table is semantic: a caption and column headers a screen reader announces.
+      const table = shadow(list).querySelector('table')!;
+      expect(table.caption?.textContent?.trim()).to.equal('Invoices');
+      expect([...table.tHead!.rows[0]!.cells].map((cell) => cell.getAttribute('scope'))).to.deep.equal([
+        'col', 'col', 'col', 'col', 'col',
+      ]);
+      expect(table.getAttribute('aria-busy')).to.equal('false');
+      await expect(list).to.be.accessible();
+    });
+
+    it('uses the currency’s own fraction digits (JPY has none, BHD has three)', async () => {
+      const yen = { ...sampleInvoice, invoice_id: 'inv_jpy', number: 'INV-JPY', currency: 'JPY', total: 123_456 };
+      const dinar = { ...sampleInvoice, invoice_id: 'inv_bhd', number: 'INV-BHD', currency: 'BHD', total: 123_456 };
+      useHandlers(portalApi({ invoices: [yen, dinar] }));
+      const { list } = await mountList();
+      await waitForRows(list);
+
+      const totals = rows(list).map((cells) => cells[3]);
+      const intl = (currency: string, amount: string) =>
+        new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount as `${number}`).replace(/\s+/g, ' ');
+      expect(totals).to.deep.equal([intl('JPY', '123456'), intl('BHD', '123.456')]);
+    });
+
+    it('pages forward and back through the cursor', async () => {
+      useHandlers(scenarios.manyPages()); // 23 invoices
+      const { list } = await mountList({ pageSize: 10 });
+      await waitForRows(list, 'INV-000023');
+      expect(invoiceNumbers(list)).to.deep.equal(numbers(23, 14));
+      expect(isDisabled(button(list, 'Previous'))).to.equal(true);
+      expect(visibleText(list)).to.include('Page 1');
+
+      click(button(list, 'Next'));
+      await waitForRows(list, 'INV-000013');
+      expect(invoiceNumbers(list)).to.deep.equal(numbers(13, 4));
+      expect(visibleText(list)).to.include('Page 2');
+
+      click(button(list, 'Next'));
+      await waitForRows(list, 'INV-000003');
+      expect(invoiceNumbers(list)).to.deep.equal(numbers(3, 1));
+      expect(isDisabled(button(list, 'Next')), 'no page after the last').to.equal(true);
+
+      click(button(list, 'Previous'));
+      await waitForRows(list, 'INV-000013');
+      click(button(list, 'Previous'));
+      await waitForRows(list, 'INV-000023');
+      expect(isDisabled(button(list, 'Previous'))).to.equal(true);
+
+      const cursors = apiRequests('invoices').map((request) => request.url.searchParams.get('cursor'));
+      expect(cursors).to.deep.equal([null, 'cur_10', 'cur_20', 'cur_10', null]);
+      expect(apiRequests('invoices').every((request) => request.url.searchParams.get('limit') === '10')).to.equal(true);
+      await expect(list).to.be.accessible();
+    });
+
+    it('ignores a click on a disabled pager button', async () => {
+      useHandlers(scenarios.manyPages());
+      const { list } = await mountList({ pageSize: 10 });
+      await waitForRows(list, 'INV-000023');
+      button(list, 'Previous').click(); // aria-disabled: the click must do nothing
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(apiRequests('invoices')).to.have.length(1);
+      expect(invoiceNumbers(list)[0]).to.equal('INV-000023');
+    });
+
+    it('renders no pager when everything fits on one page', async () => {
+      useHandlers(portalApi({ invoices: makeInvoices(3) }));
+      const { list } = await mountList({ pageSize: 10 });
+      await waitForRows(list);
+      expect(shadow(list).querySelector('[part="pagination"]')).to.equal(null);
+    });
+  });
+
+  describe('loading', () => {
+    it('shows skeleton rows, reserving the page, with aria-busy', async () => {
+      useHandlers(scenarios.loading());
+      const { list } = await mountList({ pageSize: 5 });
+      await waitUntil(() => apiRequests('invoices').length === 1, 'the list was never requested');
+
+      const table = shadow(list).querySelector('table[part="table"]')!;
+      expect(table.getAttribute('aria-busy')).to.equal('true');
+      expect(table.querySelectorAll('tbody tr')).to.have.length(5);
+      expect(rows(list)).to.deep.equal([]);
+      expect(shadow(list).querySelector('[role="status"]')!.textContent!.trim()).to.equal('Loading invoices…');
+      await expect(list).to.be.accessible();
+    });
+  });
+
+  describe('empty', () => {
+    it('says there are no invoices yet', async () => {
+      useHandlers(scenarios.empty());
+      const { list } = await mountList();
+      await waitForText(list, 'No invoices yet');
+      expect(shadow(list).querySelector('[part="empty"]')).to.not.equal(null);
+      expect(shadow(list).querySelector('table')).to.equal(null);
+      await expect(list).to.be.accessible();
+    });
+  });
+
+  describe('error', () => {
+    it('shows what went wrong and recovers on Retry', async () => {
+      useHandlers([
+        http.get('*/portal/v1/invoices', () => HttpResponse.json({ error: { code: 'internal_error', message: 'boom' } }, { status: 500 }), { once: true }),
+        ...portalApi(),
+      ]);
+      const { list } = await mountList();
+      await waitForText(list, "We couldn't load your invoices.");
+      const error = shadow(list).querySelector('[part="error"]')!;
+      expect(error.getAttribute('role')).to.equal('alert');
+      await expect(list).to.be.accessible();
+
+      click(button(list, 'Retry'));
+      await waitForRows(list, 'INV-000023');
+      expect(shadow(list).querySelector('[part="error"]')).to.equal(null);
+      expect(apiRequests('invoices')).to.have.length(2);
+    });
+  });
+
+  describe('expired session', () => {
+    it('explains what to do, fires dodo-session-expired once, and recovers with a fresh token', async () => {
+      useHandlers(portalApi());
+      const expiredEvents: SessionExpiredEvent[] = [];
+      const onExpired = (event: SessionExpiredEvent) => expiredEvents.push(event);
+      document.addEventListener('dodo-session-expired', onExpired);
+      try {
+        const { portal, list } = await mountList({ token: EXPIRED_SESSION_TOKEN });
+        await waitForText(list, 'Your session has expired');
+        expect(visibleText(list)).to.include('open the billing portal again');
+        expect(expiredEvents).to.have.length(1);
+        expect(expiredEvents[0]!.detail).to.deep.equal({ code: 'session_expired' });
+        expect(expiredEvents[0]!.bubbles && expiredEvents[0]!.composed).to.equal(true);
+        await expect(list).to.be.accessible();
+
+        // The merchant fetches a new token and sets it: the list reloads without a page reload.
+        portal.sessionToken = 'pst_test_fresh';
+        await waitForRows(list, 'INV-000023');
+        const last = apiRequests('invoices').at(-1)!;
+        expect(last.authorization).to.equal('Bearer pst_test_fresh');
+        expect(expiredEvents, 'no event for a programmatic token change').to.have.length(1);
+      } finally {
+        document.removeEventListener('dodo-session-expired', onExpired);
+      }
+    });
+  });
+
+  describe('session token', () => {
+    it('re-fetches with the new token when session-token changes', async () => {
+      useHandlers(scenarios.manyPages());
+      const { portal, list } = await mountList({ token: MOCK_SESSION_TOKEN });
+      await waitForRows(list, 'INV-000023');
+      expect(apiRequests('invoices').map((request) => request.authorization)).to.deep.equal([`Bearer ${MOCK_SESSION_TOKEN}`]);
+
+      portal.setAttribute('session-token', 'pst_test_rotated');
+      await waitUntil(() => apiRequests('invoices').length === 2, 'no re-fetch after the token changed');
+      expect(apiRequests('invoices')[1]!.authorization).to.equal('Bearer pst_test_rotated');
+      await waitForRows(list, 'INV-000023');
+    });
+  });
+
+  describe('download', () => {
+    let saved: { href: string; download: string }[];
+    let created: Blob[];
+    let revoked: string[];
+    const originals = {
+      click: HTMLAnchorElement.prototype.click,
+      create: URL.createObjectURL,
+      revoke: URL.revokeObjectURL,
+    };
+
+    beforeEach(() => {
+      saved = [];
+      created = [];
+      revoked = [];
+      // Observe the hand-off to the browser's download manager instead of really downloading.
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        saved.push({ href: this.href, download: this.download });
+      };
+      URL.createObjectURL = (blob: Blob | MediaSource) => {
+        created.push(blob as Blob);
+        return originals.create.call(URL, blob);
+      };
+      URL.revokeObjectURL = (url: string) => {
+        revoked.push(url);
+        originals.revoke.call(URL, url);
+      };
+    });
+
+    afterEach(() => {
+      HTMLAnchorElement.prototype.click = originals.click;
+      URL.createObjectURL = originals.create;
+      URL.revokeObjectURL = originals.revoke;
+    });
+
+    it('fetches the PDF with the token in the Authorization header and saves {number}.pdf', async () => {
+      useHandlers(scenarios.single());
+      const { list } = await mountList();
+      await waitForRows(list);
+      const events: InvoiceDownloadEvent[] = [];
+      list.addEventListener('dodo-invoice-download', (event) => events.push(event));
+
+      click(button(list, 'Download PDF INV-000042'));
+      await waitUntil(() => saved.length === 1, 'the PDF was never saved');
+
+      expect(events).to.have.length(1);
+      expect(events[0]!.detail).to.deep.equal({ invoiceId: 'inv_sample', number: 'INV-000042' });
+      expect(events[0]!.cancelable && events[0]!.bubbles && events[0]!.composed).to.equal(true);
+
+      const [pdfRequest] = apiRequests('invoices/inv_sample/pdf');
+      expect(pdfRequest, 'the PDF endpoint was called').to.not.equal(undefined);
+      expect(pdfRequest!.authorization).to.equal(`Bearer ${MOCK_SESSION_TOKEN}`);
+      expect(pdfRequest!.url.href).to.not.include(MOCK_SESSION_TOKEN);
+      expect(pdfRequest!.url.search).to.equal('');
+
+      expect(created).to.have.length(1);
+      expect(created[0]!.type).to.equal('application/pdf');
+      expect(new TextDecoder().decode(await created[0]!.slice(0, 5).arrayBuffer())).to.equal('%PDF-');
+      expect(saved[0]!.download).to.equal('INV-000042.pdf');
+      expect(saved[0]!.href).to.match(/^blob:/);
+      expect(saved[0]!.href).to.not.include(MOCK_SESSION_TOKEN);
+      await waitUntil(() => revoked.length === 1, 'the object URL was never revoked', { timeout: 3_000 });
+      expect(revoked[0]).to.equal(saved[0]!.href);
+    });
+
+    it('does nothing when the host page cancels dodo-invoice-download', async () => {
+      useHandlers(scenarios.single());
+      const { list } = await mountList();
+      await waitForRows(list);
+      document.addEventListener('dodo-invoice-download', (event) => event.preventDefault(), { once: true });
+
+      click(button(list, 'Download PDF INV-000042'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(apiRequests('invoices/inv_sample/pdf')).to.have.length(0);
+      expect(created).to.have.length(0);
+      expect(saved).to.have.length(0);
+    });
+
+    it('tells the customer when the download fails', async () => {
+      useHandlers([
+        http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })),
+        ...scenarios.single(),
+      ]);
+      const { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Download PDF INV-000042'));
+      await waitForText(list, 'The download failed. Please try again.');
+      expect(saved).to.have.length(0);
+      expect(isDisabled(button(list, 'Download PDF INV-000042')), 'can try again').to.equal(false);
+      await expect(list).to.be.accessible();
+    });
+  });
+
+  describe('in Swedish', () => {
+    it('renders Swedish text and Swedish number and date formats', async () => {
+      const krona = { ...sampleInvoice, currency: 'SEK', status: 'open' as const };
+      useHandlers(portalApi({ invoices: [krona, ...makeInvoices(12, 'SEK')] }));
+      const { list } = await mountList({ locale: 'sv', pageSize: 10 });
+      await waitForText(list, 'Fakturor');
+      await waitForRows(list, 'INV-000042');
+
+      const [first] = rows(list);
+      // Intl separates with (narrow) no-break spaces; the harness reads all whitespace as ' '.
+      const expectedTotal = new Intl.NumberFormat('sv', { style: 'currency', currency: 'SEK' })
+        .format('1234.56')
+        .replace(/\s+/g, ' ');
+      expect(expectedTotal).to.equal('1 234,56 kr');
+      expect(first).to.deep.equal(['INV-000042', formatDate(krona.issued_at, 'sv'), 'Obetald', expectedTotal, 'Ladda ned PDF INV-000042']);
+      expect(formatDate(krona.issued_at, 'sv')).to.equal('14 mars 2025');
+      const text = visibleText(list);
+      for (const swedish of ['Fakturor', 'Nummer', 'Datum', 'Belopp', 'Föregående', 'Nästa', 'Sida 1']) {
+        expect(text).to.include(swedish);
+      }
+      for (const english of ['Invoices', 'Previous', 'Next', 'Download', 'Page', 'Open']) {
+        expect(text).to.not.include(english);
+      }
+      expect(button(list, 'Ladda ned PDF INV-000042')).to.exist;
+      await expect(list).to.be.accessible();
+    });
+
+    it('shows the expired session in Swedish', async () => {
+      useHandlers(scenarios.expired());
+      const { list } = await mountList({ locale: 'sv-SE' });
+      await waitForText(list, 'Din session har gått ut');
+      await expect(list).to.be.accessible();
+    });
+  });
+});

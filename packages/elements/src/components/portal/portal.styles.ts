@@ -1,0 +1,49 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+  }
+
+  .portal {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_dodo-space) * 3);
+    padding: calc(var(--_dodo-space) * 3);
+    border: 1px solid var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+    color: var(--_dodo-color-text);
+  }
+
+  .portal[hidden] {
+    display: none;
+  }
+
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    justify-content: space-between;
+    gap: var(--_dodo-space);
+  }
+
+  .business {
+    margin: 0;
+    min-height: 1.5em;
+    color: var(--_dodo-color-text-muted);
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+
+  .title {
+    margin: 0;
+    font-size: 1.5em;
+    line-height: 1.25;
+  }
+
+  .return-link {
+    color: var(--_dodo-color-primary);
+    font-weight: 600;
+  }
+`;

@@ -1,0 +1,154 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { DodoPortal } from './portal.ts';
+import type { SessionExpiredEvent } from '../../events.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, scenarios, sessionInfo } from '../../mocks/handlers.ts';
+import {
+  apiRequests,
+  invoiceNumbers,
+  mountList,
+  requests,
+  shadow,
+  startMocks,
+  useHandlers,
+  visibleText,
+  waitForRows,
+  waitForText,
+} from '../../test/harness.ts';
+
+/** `<dodo-portal>` with no children: the complete portal. */
+async function mountPortal({ token = MOCK_SESSION_TOKEN, locale = 'en' as string | null } = {}) {
+  const portal = await fixture<DodoPortal>(html`
+    <dodo-portal api-base=${MOCK_API_BASE} session-token=${token} locale=${locale ?? undefined}></dodo-portal>
+  `);
+  if (locale === null) portal.removeAttribute('locale');
+  await portal.updateComplete;
+  const list = shadow(portal).querySelector('dodo-invoice-list');
+  if (!list) throw new Error('the complete portal renders no <dodo-invoice-list>');
+  return { portal, list };
+}
+
+describe('<dodo-portal>', () => {
+  before(startMocks);
+
+  describe('without children (the complete portal)', () => {
+    it('shows the business from the session and the customer’s invoices', async () => {
+      useHandlers(scenarios.manyPages());
+      const { portal, list } = await mountPortal();
+      await waitForText(portal, sessionInfo.business.name);
+      await waitForRows(list, 'INV-000023');
+
+      expect(shadow(portal).querySelector('h2')!.textContent!.trim()).to.equal('Billing');
+      const back = shadow(portal).querySelector<HTMLAnchorElement>('a[part="return-link"]')!;
+      expect(back.href).to.equal(sessionInfo.return_url);
+      expect(back.textContent!.trim()).to.equal('Return to site');
+      expect(apiRequests('session')).to.have.length(1);
+      expect(apiRequests('session')[0]!.authorization).to.equal(`Bearer ${MOCK_SESSION_TOKEN}`);
+      await expect(portal).to.be.accessible();
+    });
+
+    for (const [state, handlers, expected] of [
+      ['empty', scenarios.empty, 'No invoices yet'],
+      ['error', scenarios.serverError, "We couldn't load your invoices."],
+    ] as const) {
+      it(`is accessible in the ${state} state`, async () => {
+        useHandlers(handlers());
+        const { portal, list } = await mountPortal();
+        await waitForText(list, expected);
+        await waitForText(portal, sessionInfo.business.name);
+        await expect(portal).to.be.accessible();
+      });
+    }
+
+    it('is accessible while loading', async () => {
+      useHandlers(scenarios.loading());
+      const { portal, list } = await mountPortal();
+      await waitUntil(() => apiRequests('invoices').length === 1);
+      expect(shadow(list).querySelector('table')!.getAttribute('aria-busy')).to.equal('true');
+      await expect(portal).to.be.accessible();
+    });
+
+    it('fires dodo-session-expired once when both the session and the list are refused', async () => {
+      useHandlers(scenarios.expired());
+      const events: SessionExpiredEvent[] = [];
+      const record = (event: SessionExpiredEvent) => events.push(event);
+      document.addEventListener('dodo-session-expired', record);
+      try {
+        const { portal, list } = await mountPortal({ token: EXPIRED_SESSION_TOKEN });
+        await waitForText(list, 'Your session has expired');
+        await waitUntil(() => apiRequests('session').length === 1 && apiRequests('invoices').length === 1);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(events).to.have.length(1);
+        expect(events[0]!.target).to.equal(portal);
+        await expect(portal).to.be.accessible();
+      } finally {
+        document.removeEventListener('dodo-session-expired', record);
+      }
+    });
+
+    it('switches language and formats when locale changes', async () => {
+      useHandlers(scenarios.single());
+      const { portal, list } = await mountPortal();
+      await waitForRows(list);
+      expect(visibleText(list)).to.include('$1,234.56');
+
+      portal.locale = 'sv-SE';
+      await waitForText(portal, 'Fakturering');
+      await waitForText(list, 'Betald');
+      const swedishTotal = new Intl.NumberFormat('sv-SE', { style: 'currency', currency: 'USD' })
+        .format('1234.56')
+        .replace(/\s+/g, ' ');
+      expect(visibleText(list)).to.include(swedishTotal);
+      portal.locale = 'en';
+      await waitForText(portal, 'Billing');
+    });
+  });
+
+  describe('with children', () => {
+    it('only provides context: no header, no session call, the slotted list gets data', async () => {
+      useHandlers(scenarios.manyPages());
+      const { portal, list } = await mountList();
+      await waitForRows(list, 'INV-000023');
+      expect(shadow(portal).querySelector<HTMLElement>('[part="base"]')!.hidden).to.equal(true);
+      expect(shadow(portal).querySelector('dodo-invoice-list')).to.equal(null);
+      expect(shadow(portal).querySelector('slot')).to.not.equal(null);
+      expect(apiRequests('session')).to.have.length(0);
+      expect(invoiceNumbers(list)).to.have.length(10);
+      await expect(portal).to.be.accessible();
+    });
+  });
+
+  describe('locale', () => {
+    let lang: string;
+    beforeEach(() => {
+      lang = document.documentElement.lang;
+    });
+    afterEach(() => {
+      document.documentElement.lang = lang;
+    });
+
+    it('defaults to the page’s <html lang>', async () => {
+      useHandlers(scenarios.single());
+      document.documentElement.lang = 'sv';
+      const { portal, list } = await mountPortal({ locale: null });
+      await waitForText(portal, 'Fakturering');
+      await waitForText(list, 'Betald');
+      document.documentElement.lang = 'en';
+      portal.locale = 'en';
+      await waitForText(portal, 'Billing');
+    });
+  });
+
+  describe('without a session token', () => {
+    it('makes no request and shows the loading face until a token is set', async () => {
+      useHandlers(scenarios.single());
+      const portal = await fixture<DodoPortal>(html`<dodo-portal api-base=${MOCK_API_BASE} locale="en"></dodo-portal>`);
+      const list = shadow(portal).querySelector('dodo-invoice-list')!;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(requests).to.have.length(0);
+      expect(shadow(list).querySelector('table')!.getAttribute('aria-busy')).to.equal('true');
+
+      portal.sessionToken = MOCK_SESSION_TOKEN;
+      await waitForRows(list, 'INV-000042');
+    });
+  });
+});

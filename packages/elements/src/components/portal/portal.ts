@@ -1,0 +1,188 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { Task, initialState } from '@lit/task';
+import { PortalApiError, createPortalClient, type PortalClient } from '@dodo-portal/wire/client';
+import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
+import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
+import { sessionExpiredEvent } from '../../events.ts';
+import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
+import { safeHttpUrl } from '../../safe-url.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { DodoInvoiceList } from '../invoice-list/invoice-list.ts';
+import styles from './portal.styles.ts';
+
+/**
+ * @summary The root of the customer billing portal: provides the API client, the locale and the
+ * session state to the elements inside it. Without children it renders the whole portal.
+ *
+ * Changing `session-token` (or `api-base`) rebuilds the client and every element reloads its
+ * data: a merchant can hand over a fresh token without reloading the page.
+ *
+ * @event {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 for the
+ *   current session token (fired once per token). Fetch a new token and set `session-token`.
+ *
+ * @slot - Portal elements (e.g. `<dodo-invoice-list>`) to compose your own layout. When the slot
+ *   is empty the complete portal is rendered instead.
+ *
+ * @csspart base - The complete portal (hidden when children are slotted).
+ * @csspart header - The portal header.
+ * @csspart business - The business name in the header.
+ * @csspart title - The portal's heading.
+ * @csspart return-link - The link back to the merchant's site (when the session has a return URL).
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons, links and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-surface-raised - Raised surfaces (table header, skeletons).
+ * @cssproperty --dodo-color-text - Text.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - Borders and rules.
+ * @cssproperty --dodo-color-success - Success (e.g. "Paid").
+ * @cssproperty --dodo-color-warning - Warnings (e.g. "Open", expired session).
+ * @cssproperty --dodo-color-danger - Errors (e.g. "Void", load failures).
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoPortal extends LitElement {
+  /** Elements this one renders; the define entry registers them after this one. */
+  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
+    'dodo-invoice-list': DodoInvoiceList,
+  };
+
+  static override styles = [tokens, base, styles];
+
+  /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
+  private generation = 0;
+
+  private readonly sessionInfo = new Task(this, {
+    task: async ([client, full], { signal }) => {
+      if (!client || !full) return initialState;
+      const generation = this.generation;
+      try {
+        const info = await client.session(signal);
+        if (generation === this.generation) this.session = this.sessionChannel(this.session.status, info);
+        return info;
+      } catch (error) {
+        if (error instanceof PortalApiError && error.isSessionExpired) this.expire(generation, error.code);
+        throw error;
+      }
+    },
+    args: () => [this.client, this.rendersFullPortal] as const,
+  });
+
+  @query('slot') private readonly slotElement!: HTMLSlotElement | null;
+
+  /** Whether elements are slotted; `undefined` until known (the parser may still be adding them). */
+  @state() private slotted: boolean | undefined;
+
+  @provide({ context: clientContext }) private client?: PortalClient;
+  @provide({ context: localeContext }) private resolvedLocale: string = 'en';
+  @provide({ context: sessionContext }) private session: SessionChannel = this.sessionChannel('active', null);
+
+  /** The portal server's origin, e.g. `https://portal.example.com`. */
+  @property({ attribute: 'api-base' }) apiBase = '';
+
+  /** The customer's portal session token, from your server's `POST /v1/customers/{id}/portal-sessions`. */
+  @property({ attribute: 'session-token' }) sessionToken = '';
+
+  /**
+   * BCP 47 tag for text, dates and money (`en`, `sv-SE`). Defaults to the page's `<html lang>`,
+   * then the browser's language, then English.
+   */
+  @property() locale = '';
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Upgraded while the parser is still adding our children: wait for it before deciding
+    // between "whole portal" and "context only", so no request is made for nothing.
+    if (this.ownerDocument.readyState === 'loading') {
+      this.ownerDocument.addEventListener('DOMContentLoaded', this.updateSlotted, { once: true });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ownerDocument.removeEventListener('DOMContentLoaded', this.updateSlotted);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated) this.updateSlotted();
+    if (changed.has('apiBase') || changed.has('sessionToken')) {
+      this.generation += 1;
+      const apiBase = this.apiBase.trim();
+      const sessionToken = this.sessionToken.trim();
+      this.client = apiBase && sessionToken ? createPortalClient({ apiBase, sessionToken }) : undefined;
+      this.session = this.sessionChannel('active', null);
+    }
+    if (changed.has('locale') || !this.hasUpdated) {
+      this.resolvedLocale = canonicalLocale(this.locale) ?? defaultLocale();
+      void applyLocale(this.resolvedLocale);
+    }
+  }
+
+  private get rendersFullPortal(): boolean {
+    return this.slotted === false;
+  }
+
+  private readonly updateSlotted = (): void => {
+    // Before the first render there is no slot yet: every child without a `slot` attribute
+    // is what the default slot will hold.
+    const slotted = this.slotElement?.assignedElements() ?? [...this.children].filter((child) => !child.slot);
+    const hasChildren = slotted.length > 0;
+    this.slotted = hasChildren || this.ownerDocument.readyState !== 'loading' ? hasChildren : undefined;
+  };
+
+  private sessionChannel(status: SessionStatus, info: PortalSessionInfo | null): SessionChannel {
+    const generation = this.generation;
+    return { status, info, reportExpired: (code) => this.expire(generation, code) };
+  }
+
+  private expire(generation: number, code: string): void {
+    if (generation !== this.generation || this.session.status === 'expired') return;
+    this.session = this.sessionChannel('expired', this.session.info);
+    this.dispatchEvent(sessionExpiredEvent(code));
+  }
+
+  private renderHeader(): TemplateResult {
+    const info = this.sessionInfo.value;
+    const returnUrl = safeHttpUrl(info?.return_url);
+    return html`
+      <header part="header" class="header">
+        <div class="heading">
+          <p part="business" class="business">${info?.business.name ?? nothing}</p>
+          <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
+        </div>
+        ${returnUrl
+          ? html`<a part="return-link" class="return-link" href=${returnUrl}>
+              ${msg('Return to site', { id: 'portal.return' })}
+            </a>`
+          : nothing}
+      </header>
+    `;
+  }
+
+  override render(): TemplateResult {
+    const full = this.rendersFullPortal;
+    return html`
+      <div part="base" class="portal" ?hidden=${!full}>
+        ${full ? html`${this.renderHeader()}<dodo-invoice-list></dodo-invoice-list>` : nothing}
+      </div>
+      <slot @slotchange=${this.updateSlotted}></slot>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-portal': DodoPortal;
+  }
+}

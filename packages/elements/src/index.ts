@@ -1,0 +1,11 @@
+/** Classes and types only; importing this registers nothing. Use `./define/*` to register tags. */
+export { DodoPortal } from './components/portal/portal.ts';
+export { DodoInvoiceList } from './components/invoice-list/invoice-list.ts';
+export { clientContext, localeContext, sessionContext } from './context.ts';
+export type { SessionChannel, SessionStatus } from './context.ts';
+export type {
+  InvoiceDownloadDetail,
+  InvoiceDownloadEvent,
+  SessionExpiredDetail,
+  SessionExpiredEvent,
+} from './events.ts';

@@ -1,0 +1,108 @@
+/**
+ * The design tokens. This is the only file with literal colours: each `--dodo-*` custom property
+ * a merchant may set, with its default. Components read the private `--_dodo-*` copies, which are
+ * recomputed on every host, so a value set anywhere above (the page, `<dodo-portal>`) inherits
+ * through every shadow root.
+ *
+ * The defaults pass WCAG AA: text #1f2937 and muted #4b5563 on #ffffff / #f3f4f6, status colours
+ * (≥ 4.9:1) on #ffffff, and #ffffff on the primary #1d4ed8 (6.7:1).
+ */
+import { css } from 'lit';
+
+export const tokens = css`
+  :host {
+    --_dodo-color-primary: var(--dodo-color-primary, #1d4ed8);
+    --_dodo-color-on-primary: var(--dodo-color-on-primary, #ffffff);
+    --_dodo-color-surface: var(--dodo-color-surface, #ffffff);
+    --_dodo-color-surface-raised: var(--dodo-color-surface-raised, #f3f4f6);
+    --_dodo-color-text: var(--dodo-color-text, #1f2937);
+    --_dodo-color-text-muted: var(--dodo-color-text-muted, #4b5563);
+    --_dodo-color-border: var(--dodo-color-border, #d1d5db);
+    --_dodo-color-success: var(--dodo-color-success, #15803d);
+    --_dodo-color-warning: var(--dodo-color-warning, #b45309);
+    --_dodo-color-danger: var(--dodo-color-danger, #b91c1c);
+    --_dodo-font-family: var(
+      --dodo-font-family,
+      system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Helvetica Neue',
+      Arial,
+      sans-serif
+    );
+    --_dodo-font-size: var(--dodo-font-size, 1rem);
+    --_dodo-radius: var(--dodo-radius, 0.5rem);
+    --_dodo-space: var(--dodo-space, 0.5rem);
+  }
+`;
+
+/** Shared base: typography, the visible focus ring, and a screen-reader-only utility. */
+export const base = css`
+  :host {
+    box-sizing: border-box;
+    font-family: var(--_dodo-font-family);
+    font-size: var(--_dodo-font-size);
+    line-height: 1.5;
+    color: var(--_dodo-color-text);
+  }
+
+  :host([hidden]) {
+    display: none !important;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  :focus-visible {
+    outline: 2px solid var(--_dodo-color-primary);
+    outline-offset: 2px;
+  }
+
+  .visually-hidden {
+    position: absolute !important;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: calc(var(--_dodo-space) / 2);
+    min-height: 2.25em;
+    padding: calc(var(--_dodo-space) / 2) calc(var(--_dodo-space) * 1.5);
+    border: 1px solid var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+    color: var(--_dodo-color-text);
+    font: inherit;
+    font-size: 0.875em;
+    cursor: pointer;
+  }
+
+  .button:hover:not([aria-disabled='true']):not(:disabled) {
+    border-color: var(--_dodo-color-primary);
+  }
+
+  .button--primary {
+    border-color: var(--_dodo-color-primary);
+    background: var(--_dodo-color-primary);
+    color: var(--_dodo-color-on-primary);
+  }
+
+  .button[aria-disabled='true'],
+  .button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+`;

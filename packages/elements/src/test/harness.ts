@@ -1,0 +1,125 @@
+/**
+ * Test harness: msw in the page, and helpers that read and drive the elements the way a
+ * customer would (visible text, buttons by their name).
+ */
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import { setupWorker } from 'msw/browser';
+import type { HttpHandler } from 'msw';
+import '../define/dodo-portal.ts';
+import '../define/dodo-invoice-list.ts';
+import type { DodoInvoiceList } from '../components/invoice-list/invoice-list.ts';
+import type { DodoPortal } from '../components/portal/portal.ts';
+import { MOCK_API_BASE, MOCK_SESSION_TOKEN } from '../mocks/handlers.ts';
+
+export const worker = setupWorker();
+
+export interface RecordedRequest {
+  url: URL;
+  authorization: string | null;
+}
+
+/** Every portal API request the page made since the last `resetMocks()`. */
+export const requests: RecordedRequest[] = [];
+
+let started: Promise<unknown> | undefined;
+
+export async function startMocks(): Promise<void> {
+  if (!started) {
+    worker.events.on('request:start', ({ request }) => {
+      const url = new URL(request.url);
+      if (url.pathname.startsWith('/portal/')) requests.push({ url, authorization: request.headers.get('authorization') });
+    });
+    started = worker.start({
+      quiet: true,
+      onUnhandledRequest: (request, print) => {
+        if (new URL(request.url).pathname.startsWith('/portal/')) print.error();
+      },
+    });
+  }
+  await started;
+}
+
+export function useHandlers(handlers: HttpHandler[]): void {
+  worker.resetHandlers(...handlers);
+  requests.length = 0;
+}
+
+export function apiRequests(path: string): RecordedRequest[] {
+  return requests.filter((request) => request.url.pathname === `/portal/v1/${path}`);
+}
+
+export interface ListOptions {
+  token?: string;
+  locale?: string;
+  pageSize?: number;
+}
+
+/** `<dodo-invoice-list>` inside a `<dodo-portal>`, as a merchant composes them. */
+export async function mountList({ token = MOCK_SESSION_TOKEN, locale = 'en', pageSize = 10 }: ListOptions = {}) {
+  const portal = await fixture<DodoPortal>(html`
+    <dodo-portal api-base=${MOCK_API_BASE} session-token=${token} locale=${locale}>
+      <dodo-invoice-list page-size=${pageSize}></dodo-invoice-list>
+    </dodo-portal>
+  `);
+  const list = portal.querySelector('dodo-invoice-list')!;
+  return { portal, list };
+}
+
+const shadow = (element: Element): ShadowRoot => {
+  if (!element.shadowRoot) throw new Error(`<${element.localName}> has no shadow root`);
+  return element.shadowRoot;
+};
+
+const text = (element: Element | null | undefined): string => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** The visible cells of each invoice row: [number, date, status, total, action]. */
+export function rows(list: DodoInvoiceList): string[][] {
+  return [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) =>
+    [...row.querySelectorAll('th, td')].map((cell) => text(cell)),
+  );
+}
+
+export function invoiceNumbers(list: DodoInvoiceList): string[] {
+  return rows(list).map((cells) => cells[0] ?? '');
+}
+
+/** All text a sighted user can read in the element (its shadow root). */
+export function visibleText(element: Element): string {
+  return text(shadow(element).querySelector('[part="base"]'));
+}
+
+/** A button by its visible text or accessible name; throws if absent. */
+export function button(element: Element, name: string): HTMLButtonElement {
+  const found = [...shadow(element).querySelectorAll('button')].find(
+    (candidate) => text(candidate) === name || candidate.getAttribute('aria-label') === name,
+  );
+  if (!found) throw new Error(`No button "${name}" in <${element.localName}>`);
+  return found;
+}
+
+export const isDisabled = (control: HTMLButtonElement): boolean =>
+  control.disabled || control.getAttribute('aria-disabled') === 'true';
+
+export async function waitForText(element: Element, expected: string, message?: string): Promise<void> {
+  await waitUntil(
+    () => visibleText(element).includes(expected),
+    message ?? `"${expected}" never appeared; text was: ${visibleText(element)}`,
+    { timeout: 5_000 },
+  );
+}
+
+export async function waitForRows(list: DodoInvoiceList, first?: string): Promise<void> {
+  await waitUntil(
+    () => rows(list).length > 0 && (first === undefined || invoiceNumbers(list)[0] === first),
+    `rows${first ? ` starting at ${first}` : ''} never appeared; saw ${invoiceNumbers(list).join(', ')}`,
+    { timeout: 5_000 },
+  );
+}
+
+/** Click a button like a user: only if it is enabled. */
+export function click(control: HTMLButtonElement): void {
+  if (isDisabled(control)) throw new Error(`Button "${text(control)}" is disabled`);
+  control.click();
+}
+
+export { shadow, text };

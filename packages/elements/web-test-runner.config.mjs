@@ -1,0 +1,56 @@
+// Component tests in real (Debian) Chromium, with msw answering the portal API in the browser.
+import { copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { summaryReporter } from './scripts/summary-reporter.mjs';
+
+const packageDir = dirname(fileURLToPath(import.meta.url));
+// Serve from the repo root so pnpm's store (../../node_modules/.pnpm) and the workspace's
+// @dodo-portal/wire sources are plain paths, not "outside root" rewrites.
+const rootDir = join(packageDir, '../..');
+const require = createRequire(import.meta.url);
+
+// mockServiceWorker.js is generated (gitignored): copied from the installed msw on every run,
+// so a fresh clone works and the worker always matches the library's version.
+const workerFile = join(packageDir, 'mockServiceWorker.js');
+copyFileSync(require.resolve('msw/mockServiceWorker.js'), workerFile);
+const workerPath = `/${relative(rootDir, workerFile)}`;
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  rootDir,
+  files: [join(packageDir, 'src/**/*.test.ts')],
+  nodeResolve: true,
+  concurrency: 4,
+  testFramework: { config: { timeout: 10_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  middleware: [
+    // The worker must be served from the root to control the whole origin.
+    function mockServiceWorker(ctx, next) {
+      if (ctx.path === '/mockServiceWorker.js') ctx.path = workerPath;
+      return next();
+    },
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(packageDir, 'tsconfig.json') })],
+  reporters: [defaultReporter(), summaryReporter({ outputFile: join(packageDir, 'test-results/summary.json') })],
+};
