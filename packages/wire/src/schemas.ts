@@ -62,10 +62,16 @@ export const ErrorCode = {
   notFound: 'not_found',
   methodNotAllowed: 'method_not_allowed',
   conflict: 'conflict',
+  /** `POST /v1/customers` with an email already used by a customer of the business in that mode. */
+  customerExists: 'customer_exists',
+  /** A card payment was refused; `decline_code` says why. */
+  paymentFailed: 'payment_failed',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   rateLimited: 'rate_limited',
   internal: 'internal_error',
+  /** `GET /dodo-portal.js` before the elements package was built (`pnpm build`). */
+  cdnNotBuilt: 'cdn_not_built',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -163,7 +169,13 @@ export const ReturnUrl = z
   .url()
   .max(2000)
   .refine((value) => {
-    const url = new URL(value);
+    // zod runs refinements after a failed .url() too: an unparsable value is simply not allowed.
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return false;
+    }
     if (url.protocol === 'https:') return true;
     return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   }, 'must be an https URL (http is allowed only on localhost)');
@@ -201,6 +213,14 @@ export const BusinessCreated = z.object({
   api_keys: z.object({ test: z.string(), live: z.string() }),
 });
 export type BusinessCreated = z.infer<typeof BusinessCreated>;
+
+/** `dodo-portal seed --demo --json`: a demo business with customers and invoices (test mode). */
+export const DemoSeeded = BusinessCreated.extend({
+  demo_customer_id: z.string(),
+  customers: z.array(z.object({ customer_id: z.string(), email: z.string(), name: z.string() })),
+  invoice_count: z.number().int().nonnegative(),
+});
+export type DemoSeeded = z.infer<typeof DemoSeeded>;
 
 // ---------------------------------------------------------------------------------------------
 // Merchant invoices (a one-off invoice; the billing engine also issues them from subscriptions)

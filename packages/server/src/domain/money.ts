@@ -1,0 +1,106 @@
+/**
+ * Money math. Amounts are integers in the currency's minor unit; every computation runs on
+ * BigInt and is checked back into the safe-integer range, so no float ever touches an amount.
+ */
+import { invalidRequest } from './errors.ts';
+
+/** `numerator / denominator` rounded half away from zero (denominator > 0). */
+export function divideRoundHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint {
+  if (denominator <= 0n) throw new RangeError('denominator must be positive');
+  const quotient = numerator / denominator; // truncates toward zero
+  const remainder = numerator % denominator; // same sign as numerator
+  const magnitude = remainder < 0n ? -remainder : remainder;
+  if (magnitude * 2n >= denominator) return numerator < 0n ? quotient - 1n : quotient + 1n;
+  return quotient;
+}
+
+/** Tax on a subtotal at a rate in basis points, rounded once, half away from zero. */
+export function computeTax(subtotal: number, taxRateBps: number): number {
+  assertSafe(subtotal, 'subtotal');
+  if (!Number.isInteger(taxRateBps) || taxRateBps < 0 || taxRateBps > 10_000) {
+    throw new RangeError(`tax rate must be 0..10000 basis points, got ${taxRateBps}`);
+  }
+  return toSafeNumber(divideRoundHalfAwayFromZero(BigInt(subtotal) * BigInt(taxRateBps), 10_000n), 'tax');
+}
+
+export interface LineInput {
+  description: string;
+  quantity: number;
+  unit_amount: number;
+}
+export interface PricedLine extends LineInput {
+  amount: number;
+}
+export interface InvoiceTotals {
+  line_items: PricedLine[];
+  subtotal: number;
+  tax: number;
+  total: number;
+}
+
+/** Prices the lines (amount = quantity × unit_amount), sums them, applies tax once on the subtotal. */
+export function computeInvoiceTotals(lines: readonly LineInput[], taxRateBps: number): InvoiceTotals {
+  let subtotal = 0n;
+  const line_items = lines.map((line, index) => {
+    assertSafe(line.quantity, `line_items.${index}.quantity`);
+    assertSafe(line.unit_amount, `line_items.${index}.unit_amount`);
+    const amount = BigInt(line.quantity) * BigInt(line.unit_amount);
+    subtotal += amount;
+    return { ...line, amount: toSafeNumber(amount, `line_items.${index}.amount`) };
+  });
+  const subtotalNumber = toSafeNumber(subtotal, 'subtotal');
+  const tax = computeTax(subtotalNumber, taxRateBps);
+  return { line_items, subtotal: subtotalNumber, tax, total: toSafeNumber(subtotal + BigInt(tax), 'total') };
+}
+
+function assertSafe(value: number, path: string): void {
+  if (!Number.isSafeInteger(value)) throw invalidRequest(`${path} must be an integer amount`, [{ path, message: 'must be a safe integer' }]);
+}
+
+function toSafeNumber(value: bigint, path: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw invalidRequest(`${path} is too large`, [{ path, message: 'the amount exceeds the largest supported value' }]);
+  }
+  return Number(value);
+}
+
+const digitsCache = new Map<string, number>();
+
+/** How many minor-unit digits a currency has (USD 2, JPY 0, KWD 3), as ICU knows it. */
+export function currencyMinorDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+/** An integer minor-unit amount as an exact decimal string in major units ("-12.05"). */
+export function minorToDecimalString(amount: number, currency: string): string {
+  assertSafe(amount, 'amount');
+  const digits = currencyMinorDigits(currency);
+  const negative = amount < 0;
+  const text = String(Math.abs(amount));
+  if (digits === 0) return `${negative ? '-' : ''}${text}`;
+  const padded = text.padStart(digits + 1, '0');
+  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
+
+/**
+ * Formats an amount for people, in their locale, with the currency's own minor digits. The
+ * decimal string keeps it exact: Intl formats strings as decimals, not as floats.
+ */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  return format.format(minorToDecimalString(amount, currency) as unknown as number);
+}
+
+/** A locale tag in canonical form, or undefined when ICU rejects it. */
+export function canonicalLocale(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}

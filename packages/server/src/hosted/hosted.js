@@ -1,0 +1,64 @@
+// The hosted portal page. The session token arrives in the URL fragment (#token=…), which browsers
+// never send to a server or in a Referer. It is moved to sessionStorage (this tab only) and removed
+// from the address bar and history at once; a reload then keeps the session from sessionStorage.
+(() => {
+  const STORAGE_KEY = 'dodo-portal:session-token';
+  const MESSAGES = {
+    en: {
+      noSessionTitle: 'This link has no session',
+      noSessionBody: 'Open the billing link from your email (or your account page) again.',
+    },
+    sv: {
+      noSessionTitle: 'Länken saknar session',
+      noSessionBody: 'Öppna faktureringslänken från ditt e-postmeddelande (eller din kontosida) igen.',
+    },
+    de: {
+      noSessionTitle: 'Dieser Link enthält keine Sitzung',
+      noSessionBody: 'Öffnen Sie den Abrechnungslink aus Ihrer E-Mail (oder Ihrer Kontoseite) erneut.',
+    },
+  };
+
+  const readStorage = () => {
+    try {
+      return sessionStorage.getItem(STORAGE_KEY);
+    } catch {
+      return null;
+    }
+  };
+  const writeStorage = (token) => {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, token);
+    } catch {
+      // Storage refused (private mode quotas): the session lasts for this page view only.
+    }
+  };
+
+  const params = new URLSearchParams(location.hash.slice(1));
+  const fromFragment = params.get('token');
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  if (fromFragment) writeStorage(fromFragment);
+  const token = fromFragment || readStorage();
+
+  const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];
+  const messages = MESSAGES[language] || MESSAGES.en;
+  document.documentElement.lang = MESSAGES[language] ? language : 'en';
+
+  const start = () => {
+    const portal = document.querySelector('dodo-portal');
+    if (token && portal) {
+      portal.setAttribute('api-base', location.origin);
+      portal.setAttribute('session-token', token);
+      return;
+    }
+    if (portal) portal.hidden = true;
+    const notice = document.getElementById('no-session');
+    if (!notice) return;
+    for (const node of notice.querySelectorAll('[data-text]')) {
+      const text = messages[node.getAttribute('data-text')];
+      if (text) node.textContent = text;
+    }
+    notice.hidden = false;
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+})();

@@ -1,0 +1,55 @@
+/**
+ * Request validation against the wire schemas. Bodies must be JSON sent as JSON; unknown fields
+ * and query parameters are refused so a typo never silently does nothing.
+ */
+import { ErrorCode } from '@dodo-portal/wire/schemas';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
+
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = zodIssues(result.error);
+    const first = issues[0];
+    throw invalidRequest(`Invalid ${what}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}.`, issues);
+  }
+  return result.data;
+}
+
+/** Parses a JSON body. With `optional`, an empty body counts as `{}`. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, options: { optional?: boolean } = {}): Promise<z.output<S>> {
+  const text = await c.req.text();
+  if (text.trim() === '') {
+    if (options.optional) return parseWith(schema, {}, 'request body');
+    throw invalidRequest('A JSON request body is required.');
+  }
+  const contentType = c.req.header('content-type') ?? '';
+  if (!JSON_CONTENT_TYPE.test(contentType)) {
+    throw new DomainError(415, ErrorCode.unsupportedMediaType, 'Send the body as JSON with "Content-Type: application/json".');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
+  return parseWith(schema, value, 'request body');
+}
+
+/** Parses the query string; a parameter given twice is refused rather than guessed at. */
+export function queryParams<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const all = c.req.queries();
+  const single: Record<string, string> = {};
+  for (const [key, values] of Object.entries(all)) {
+    if (values.length !== 1) throw invalidRequest(`Query parameter "${key}" was given more than once.`, [{ path: key, message: 'given more than once' }]);
+    single[key] = values[0]!;
+  }
+  return parseWith(schema, single, 'query');
+}

@@ -1,0 +1,20 @@
+/** The public API of the dodo-portal server package. */
+export { createApp, consoleLogger, type AppDeps } from './app.ts';
+export { startServer, type RunningServer, type StartServerOptions } from './serve.ts';
+export { openStore, migrate, storeOptionsFromEnv, dropPgSchema, DEFAULT_DB_FILE, type Store, type StoreOptions } from './store/index.ts';
+export { seedDemo, DEMO_ALLOWED_ORIGINS, type SeedDemoOptions } from './seed.ts';
+export { runCli, type CliIo } from './cli.ts';
+export { serviceContext, type ServiceContext } from './services/context.ts';
+export { createBusiness, type CreateBusinessInput, type CreatedBusiness } from './services/businesses.ts';
+export { createCustomer, getCustomer, listCustomers } from './services/customers.ts';
+export { issueInvoice, getInvoice, listInvoices, type IssueInvoiceOptions } from './services/invoices.ts';
+export { createPortalSession, authenticateSession, hostedPortalLink } from './services/sessions.ts';
+export { createApiKey, revokeApiKey, authenticateApiKey } from './services/api-keys.ts';
+export { renderInvoicePdf, type InvoicePdfInput } from './pdf/invoice-pdf.ts';
+export { createNodemailerMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
+export { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
+export { PaymentDeclinedError, type PaymentProcessor, type CardDetails, type CardToken, type Charge, type Refund } from './payments/processor.ts';
+export { systemClock, cryptoRandom, type Clock, type Random } from './domain/ports.ts';
+export { DomainError } from './domain/errors.ts';
+export { computeInvoiceTotals, computeTax, formatMoney, currencyMinorDigits } from './domain/money.ts';
+export type { Scope } from './store/scope.ts';

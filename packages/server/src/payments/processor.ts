@@ -1,0 +1,59 @@
+/**
+ * Card payments behind one interface, so the billing engine never knows which processor runs.
+ * Card numbers reach `tokenize` only; everything after works with the opaque token.
+ */
+export interface CardDetails {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc: string;
+}
+
+export interface CardToken {
+  token: string;
+  brand: 'visa' | 'mastercard' | 'amex' | 'unknown';
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+}
+
+export interface ChargeRequest {
+  token: string;
+  amount: number;
+  currency: string;
+  /** The same key returns the first result instead of charging twice. */
+  idempotencyKey?: string;
+  description?: string;
+}
+
+export interface Charge {
+  charge_id: string;
+  amount: number;
+  currency: string;
+  status: 'succeeded';
+  amount_refunded: number;
+}
+
+export interface Refund {
+  refund_id: string;
+  charge_id: string;
+  amount: number;
+}
+
+/** A refused card or charge. `declineCode` is stable (`card_declined`, `expired_card`, …). */
+export class PaymentDeclinedError extends Error {
+  override readonly name = 'PaymentDeclinedError';
+  constructor(
+    readonly declineCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PaymentProcessor {
+  tokenize(card: CardDetails): Promise<CardToken>;
+  charge(request: ChargeRequest): Promise<Charge>;
+  /** Refunds all (no amount) or part of a charge; never more than what is left. */
+  refund(chargeId: string, amount?: number): Promise<Refund>;
+}

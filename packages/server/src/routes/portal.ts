@@ -1,0 +1,43 @@
+import { ListQuery } from '@dodo-portal/wire/schemas';
+import { Hono } from 'hono';
+import type { AppContext, PortalEnv } from '../http/env.ts';
+import { queryParams } from '../http/validate.ts';
+import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
+import { getInvoice, listInvoices } from '../services/invoices.ts';
+import { endSession, sessionInfo } from '../services/sessions.ts';
+
+/**
+ * `/portal/v1`: what a customer's browser may do with a session token. Everything is scoped to
+ * the session's customer; another customer's invoice is `not_found`, never `forbidden`.
+ */
+export const portalRoutes = (app: AppContext) =>
+  new Hono<PortalEnv>()
+    .get('/session', (c) => c.json(sessionInfo(c.get('session'))))
+    .delete('/session', async (c) => {
+      await endSession(app, c.get('session'));
+      return c.body(null, 204);
+    })
+    .get('/invoices', async (c) => {
+      const session = c.get('session');
+      const query = queryParams(c, ListQuery.strict());
+      return c.json(await listInvoices(app, session.scope, { ...query, customerId: session.customer_id }));
+    })
+    .get('/invoices/:invoice_id', async (c) => {
+      const session = c.get('session');
+      return c.json(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }));
+    })
+    .get('/invoices/:invoice_id/pdf', async (c) => {
+      const session = c.get('session');
+      const invoice = await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id });
+      const pdf = await renderInvoicePdf({
+        invoice,
+        business: { name: session.business.name, brand: session.business.brand },
+        customer: session.customer,
+      });
+      return c.body(new Uint8Array(pdf), 200, {
+        'content-type': 'application/pdf',
+        // Invoice numbers are `INV-` and digits: safe inside the quoted filename as they are.
+        'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
+        'cache-control': 'private, no-store',
+      });
+    });

@@ -1,0 +1,129 @@
+/**
+ * Demo data: a branded business with test-mode customers and a believable invoice history, made
+ * through the same services the API uses (so numbering, tax and snapshots are the real ones).
+ */
+import type { CreateCustomerBody, CreateInvoiceBody, DemoSeeded } from '@dodo-portal/wire/schemas';
+import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
+import { createBusiness } from './services/businesses.ts';
+import { serviceContext } from './services/context.ts';
+import { createCustomer } from './services/customers.ts';
+import { issueInvoice } from './services/invoices.ts';
+import type { Store } from './store/index.ts';
+
+export const DEMO_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const;
+
+export interface SeedDemoOptions {
+  /** Added to the demo's allowed origins (localhost:3000 and 127.0.0.1:3000). */
+  allowedOrigins?: string[];
+  clock?: Clock;
+  random?: Random;
+}
+
+const DAY_MS = 86_400_000;
+
+type InvoicePlan = Omit<CreateInvoiceBody, 'customer_id'> & { daysAgo: number };
+
+/** The demo customer's history: a monthly plan over about eight months, plus usage and add-ons. */
+function demoHistory(): InvoicePlan[] {
+  const plans: InvoicePlan[] = [];
+  for (let month = 0; month < 8; month += 1) {
+    const daysAgo = month * 30 + 2;
+    plans.push({
+      currency: 'USD',
+      tax_rate_bps: 825,
+      status: month === 0 ? 'open' : 'paid',
+      line_items: [{ description: 'Pro plan (monthly)', quantity: 1, unit_amount: 4900 }],
+      daysAgo,
+    });
+    plans.push({
+      currency: 'USD',
+      tax_rate_bps: 825,
+      status: month === 0 ? 'open' : 'paid',
+      line_items: [
+        { description: 'Compute hours', quantity: 120 + month * 17, unit_amount: 12 },
+        { description: 'Object storage (GB-month)', quantity: 40 + month * 3, unit_amount: 23 },
+      ],
+      daysAgo: daysAgo + 1,
+    });
+    plans.push({
+      currency: 'USD',
+      tax_rate_bps: 825,
+      status: 'paid',
+      line_items:
+        month % 2 === 0
+          ? [{ description: 'Extra seats', quantity: 2 + month, unit_amount: 1500 }]
+          : [{ description: 'Priority support add-on', quantity: 1, unit_amount: 9900 }],
+      daysAgo: daysAgo + 12,
+    });
+  }
+  plans.push({
+    currency: 'USD',
+    tax_rate_bps: 0,
+    status: 'paid',
+    line_items: [{ description: 'Onboarding workshop', quantity: 1, unit_amount: 25000 }],
+    daysAgo: 8 * 30 + 5,
+  });
+  return plans;
+}
+
+export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Promise<DemoSeeded> {
+  const clock = options.clock ?? systemClock;
+  const ctx = serviceContext(store, { clock, random: options.random ?? cryptoRandom });
+  const { business, apiKeys } = await createBusiness(ctx, {
+    name: 'Acme Cloud Inc.',
+    allowedOrigins: [...DEMO_ALLOWED_ORIGINS, ...(options.allowedOrigins ?? [])],
+    returnUrl: 'http://localhost:3000/account',
+    defaultLocale: 'en-US',
+    brand: { display_name: 'Acme Cloud', primary_color: '#4f46e5', logo_url: null },
+  });
+  const scope = { businessId: business.id, mode: 'test' as const };
+
+  const people: (CreateCustomerBody & { history: InvoicePlan[] })[] = [
+    {
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      phone_number: '+1 415 555 0100',
+      locale: 'en-US',
+      billing_address: { street: '500 Market Street', city: 'San Francisco', state: 'CA', zipcode: '94105', country: 'US' },
+      history: demoHistory(),
+    },
+    {
+      email: 'grace@example.com',
+      name: 'Grace Hopper',
+      locale: 'de-DE',
+      billing_address: { street: 'Friedrichstraße 68', city: 'Berlin', state: '', zipcode: '10117', country: 'DE' },
+      history: [
+        { currency: 'EUR', tax_rate_bps: 1900, status: 'paid', line_items: [{ description: 'Team plan (monthly)', quantity: 1, unit_amount: 8900 }], daysAgo: 33 },
+        { currency: 'EUR', tax_rate_bps: 1900, status: 'open', line_items: [{ description: 'Team plan (monthly)', quantity: 1, unit_amount: 8900 }], daysAgo: 3 },
+      ],
+    },
+    {
+      email: 'kenji@example.jp',
+      name: 'Kenji Sato',
+      locale: 'ja-JP',
+      billing_address: { street: '1-1 Marunouchi', city: 'Chiyoda-ku', state: 'Tokyo', zipcode: '100-0005', country: 'JP' },
+      history: [{ currency: 'JPY', tax_rate_bps: 1000, status: 'paid', line_items: [{ description: 'Starter plan', quantity: 1, unit_amount: 1980 }], daysAgo: 10 }],
+    },
+  ];
+
+  const now = clock.now().getTime();
+  const customers: DemoSeeded['customers'] = [];
+  let invoiceCount = 0;
+  for (const { history, ...body } of people) {
+    const customer = await createCustomer(ctx, scope, body);
+    customers.push({ customer_id: customer.customer_id, email: customer.email, name: customer.name });
+    // Oldest first, so invoice numbers rise with the dates.
+    for (const { daysAgo, ...invoice } of [...history].sort((a, b) => b.daysAgo - a.daysAgo)) {
+      await issueInvoice(ctx, scope, { ...invoice, customer_id: customer.customer_id }, { issuedAt: new Date(now - daysAgo * DAY_MS) });
+      invoiceCount += 1;
+    }
+  }
+
+  return {
+    business_id: business.id,
+    api_keys: apiKeys,
+    demo_customer_id: customers[0]!.customer_id,
+    customers,
+    invoice_count: invoiceCount,
+  };
+}

@@ -1,0 +1,72 @@
+/** Runs the app on a real Node HTTP server (@hono/node-server). */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppDeps } from './app.ts';
+import { openStore, type Store, type StoreOptions } from './store/index.ts';
+
+export interface StartServerOptions extends Partial<Omit<AppDeps, 'store' | 'publicUrl'>> {
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default `http://{host}:{port}`. */
+  publicUrl?: string;
+  /** An open store to use (the caller closes it), or… */
+  store?: Store;
+  /** …how to open one (closed with the server). Default: SQLite at ./data/dodo-portal.db. */
+  storeOptions?: StoreOptions;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const ownsStore = !options.store;
+  const store = options.store ?? (await openStore(options.storeOptions));
+  const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, ...deps } = options;
+
+  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const created = serve({
+        fetch: (request) => (handler ? handler(request) : new Response('starting', { status: 503 })),
+        port: options.port ?? 8787,
+        hostname: host,
+      }) as Server;
+      created.once('listening', () => resolve(created));
+      created.once('error', reject);
+    });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${hostForUrl(host)}:${port}`;
+  const app = createApp({ ...deps, store, publicUrl: options.publicUrl ?? url });
+  handler = (request) => app.fetch(request);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeIdleConnections();
+        });
+        if (ownsStore) await store.close();
+      })()),
+  };
+}

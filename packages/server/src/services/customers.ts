@@ -1,0 +1,55 @@
+import { ErrorCode, type CreateCustomerBody, type Customer, type Page } from '@dodo-portal/wire/schemas';
+import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
+import { IdPrefix, isId, newId } from '../domain/ids.ts';
+import { canonicalLocale } from '../domain/money.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { findBusiness } from '../store/businesses.ts';
+import { findCustomer, insertCustomer, listCustomers as listCustomerRows } from '../store/customers.ts';
+import { isUniqueViolation } from '../store/index.ts';
+import type { Scope } from '../store/scope.ts';
+import type { ServiceContext } from './context.ts';
+import { positionFromCursor, toPage } from './paging.ts';
+
+export async function createCustomer(ctx: ServiceContext, scope: Scope, body: CreateCustomerBody): Promise<Customer> {
+  let locale: string | undefined;
+  if (body.locale !== undefined) {
+    locale = canonicalLocale(body.locale);
+    if (!locale) throw invalidRequest('locale is not a valid BCP 47 tag', [{ path: 'locale', message: 'not a valid BCP 47 language tag' }]);
+  } else {
+    locale = (await findBusiness(ctx.store.db, scope.businessId))?.default_locale ?? 'en';
+  }
+  const customer: Customer = {
+    customer_id: newId(IdPrefix.customer, ctx.random),
+    business_id: scope.businessId,
+    email: body.email,
+    name: body.name,
+    phone_number: body.phone_number ?? null,
+    billing_address: body.billing_address ?? null,
+    locale,
+    created_at: toTimestamp(ctx.clock.now()),
+  };
+  try {
+    return await insertCustomer(ctx.store.db, scope, customer);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+    }
+    throw error;
+  }
+}
+
+export async function getCustomer(ctx: ServiceContext, scope: Scope, customerId: string): Promise<Customer> {
+  const customer = isId(IdPrefix.customer, customerId) ? await findCustomer(ctx.store.db, scope, customerId) : undefined;
+  if (!customer) throw notFound(`No customer ${customerId} in ${scope.mode} mode.`);
+  return customer;
+}
+
+export async function listCustomers(
+  ctx: ServiceContext,
+  scope: Scope,
+  query: { email?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<Page<Customer>> {
+  const after = positionFromCursor(query.cursor);
+  const page = await listCustomerRows(ctx.store.db, scope, { limit: query.limit, ...(query.email ? { email: query.email } : {}), ...(after ? { after } : {}) });
+  return toPage(page);
+}

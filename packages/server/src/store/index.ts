@@ -1,0 +1,143 @@
+/**
+ * Opening the database: SQLite (better-sqlite3, one file) by default, PostgreSQL when a
+ * `postgres://` URL is given. Migrations run on open, so a store is always at the latest schema.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type { Database } from './schema.ts';
+
+export interface StoreOptions {
+  /** SQLite file (created with its folder if missing). Ignored when `databaseUrl` is set. */
+  file?: string;
+  /** `postgres://…` selects PostgreSQL. */
+  databaseUrl?: string;
+  /** PostgreSQL only: create this schema if missing and keep every table in it. */
+  pgSchema?: string;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Where the data lives, for logs (the file, or the PostgreSQL URL without its password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DB_FILE = './data/dodo-portal.db';
+
+/**
+ * Where the CLI and the bench take their database from: an explicit `--db` file first, then
+ * `DATABASE_URL` (postgres), then `DODO_PORTAL_DB`, then `./data/dodo-portal.db`.
+ */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, dbFlag?: string): StoreOptions {
+  if (dbFlag) return { file: dbFlag };
+  const url = env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { databaseUrl: url };
+  return { file: env.DODO_PORTAL_DB || DEFAULT_DB_FILE };
+}
+
+const PG_INT8_OID = 20;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** int8 (bigint, count(*)) back to a JS number; refuses rather than rounds outside the safe range. */
+function parseInt8(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new RangeError(`bigint ${value} is outside the safe integer range`);
+  return parsed;
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : openSqlite(options.file ?? DEFAULT_DB_FILE);
+  if (options.migrate !== false) {
+    try {
+      await migrate(store, options.databaseUrl ? options.pgSchema : undefined);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+function openSqlite(file: string): Store {
+  const path = resolve(file);
+  mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Store> {
+  if (pgSchema !== undefined && !SCHEMA_NAME.test(pgSchema)) {
+    throw new Error(`pgSchema must match ${SCHEMA_NAME}, got "${pgSchema}"`);
+  }
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === PG_INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  if (pgSchema) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${pgSchema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    types,
+    max: 10,
+    ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return { db, dialect: 'postgres', location: `${url.toString()}${pgSchema ? ` (schema ${pgSchema})` : ''}`, close: () => db.destroy() };
+}
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+export async function migrate(store: Store, pgSchema?: string): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    ...(pgSchema ? { migrationTableSchema: pgSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** PostgreSQL only: drops a schema made by `openStore({ pgSchema })` (tests clean up with it). */
+export async function dropPgSchema(databaseUrl: string, pgSchema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(pgSchema)) throw new Error(`bad schema name ${pgSchema}`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${pgSchema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether an error is a unique-constraint violation, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+

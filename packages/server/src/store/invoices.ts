@@ -1,0 +1,156 @@
+import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus } from '@dodo-portal/wire/schemas';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, InvoicesTable } from './schema.ts';
+import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
+
+export interface NewInvoice {
+  id: string;
+  customer_id: string;
+  status: InvoiceStatus;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  tax_rate_bps: number;
+  issued_at: string;
+  paid_at: string | null;
+  subscription_id: string | null;
+  billing_address: BillingAddress | null;
+  created_at: string;
+  line_items: InvoiceLineItem[];
+}
+
+/**
+ * Takes the next number of the business+mode sequence and inserts the invoice with its lines, all
+ * in one transaction: a failed insert rolls the counter back, so numbers have no gaps. The counter
+ * is an upsert that row-locks on PostgreSQL and holds SQLite's write lock, so concurrent issuers
+ * wait for each other instead of reading the same value.
+ */
+export async function insertInvoiceWithNextNumber(
+  db: Kysely<Database>,
+  scope: Scope,
+  invoice: NewInvoice,
+  formatNumber: (sequence: number) => string,
+): Promise<Invoice> {
+  return db.transaction().execute(async (trx) => {
+    const counter = await trx
+      .insertInto('invoice_counters')
+      .values({ business_id: scope.businessId, mode: scope.mode, next_number: 2 })
+      .onConflict((oc) => oc.columns(['business_id', 'mode']).doUpdateSet({ next_number: sql<number>`invoice_counters.next_number + 1` }))
+      .returning(sql<number>`next_number - 1`.as('sequence'))
+      .executeTakeFirstOrThrow();
+    const number = formatNumber(Number(counter.sequence));
+    await trx
+      .insertInto('invoices')
+      .values({
+        id: invoice.id,
+        business_id: scope.businessId,
+        mode: scope.mode,
+        customer_id: invoice.customer_id,
+        number,
+        status: invoice.status,
+        currency: invoice.currency,
+        subtotal: invoice.subtotal,
+        tax: invoice.tax,
+        total: invoice.total,
+        tax_rate_bps: invoice.tax_rate_bps,
+        issued_at: invoice.issued_at,
+        paid_at: invoice.paid_at,
+        subscription_id: invoice.subscription_id,
+        billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null,
+        created_at: invoice.created_at,
+      })
+      .execute();
+    await trx
+      .insertInto('invoice_line_items')
+      .values(invoice.line_items.map((line, position) => ({ invoice_id: invoice.id, position, ...line })))
+      .execute();
+    return toInvoice(
+      { ...invoice, business_id: scope.businessId, mode: scope.mode, number, billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null },
+      invoice.line_items,
+    );
+  });
+}
+
+function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: InvoiceLineItem[]): Invoice {
+  return {
+    invoice_id: row.id,
+    number: row.number,
+    status: row.status,
+    currency: row.currency,
+    subtotal: Number(row.subtotal),
+    tax: Number(row.tax),
+    total: Number(row.total),
+    issued_at: row.issued_at,
+    paid_at: row.paid_at,
+    customer_id: row.customer_id,
+    subscription_id: row.subscription_id,
+    line_items: lines,
+    billing_address: parseJson<BillingAddress>(row.billing_address),
+  };
+}
+
+async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTable>[]): Promise<Invoice[]> {
+  if (rows.length === 0) return [];
+  const lines = await db
+    .selectFrom('invoice_line_items')
+    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount'])
+    .where(
+      'invoice_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('invoice_id')
+    .orderBy('position')
+    .execute();
+  const byInvoice = new Map<string, InvoiceLineItem[]>();
+  for (const { invoice_id, ...line } of lines) {
+    const list = byInvoice.get(invoice_id) ?? [];
+    list.push({ description: line.description, quantity: Number(line.quantity), unit_amount: Number(line.unit_amount), amount: Number(line.amount) });
+    byInvoice.set(invoice_id, list);
+  }
+  return rows.map((row) => toInvoice(row, byInvoice.get(row.id) ?? []));
+}
+
+export interface InvoiceFilter {
+  /** Only this customer's invoices (the portal always sets it). */
+  customerId?: string;
+}
+
+export async function findInvoice(db: Kysely<Database>, scope: Scope, id: string, filter: InvoiceFilter = {}): Promise<Invoice | undefined> {
+  let query = db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('id', '=', id)
+    .where('business_id', '=', scope.businessId)
+    .where('mode', '=', scope.mode);
+  if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const [invoice] = await withLineItems(db, [row]);
+  return invoice;
+}
+
+export interface InvoiceListOptions extends InvoiceFilter {
+  limit: number;
+  after?: KeysetPosition;
+}
+
+/** Newest first by (issued_at, id), keyset-paged: no OFFSET, stable under inserts. */
+export async function listInvoices(db: Kysely<Database>, scope: Scope, options: InvoiceListOptions): Promise<KeysetPage<Invoice>> {
+  let query = db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('business_id', '=', scope.businessId)
+    .where('mode', '=', scope.mode);
+  if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
+  if (options.after) {
+    const { at, id } = options.after;
+    query = query.where((eb) => eb.or([eb('issued_at', '<', at), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const page = rows.slice(0, options.limit);
+  const items = await withLineItems(db, page);
+  const last = page.at(-1);
+  return { items, next: rows.length > options.limit && last ? { at: last.issued_at, id: last.id } : null };
+}

@@ -1,0 +1,82 @@
+import type { Brand, Mode } from '@dodo-portal/wire/schemas';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface PortalSessionRecord {
+  id: string;
+  token_hash: string;
+  business_id: string;
+  mode: Mode;
+  customer_id: string;
+  return_url: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export async function insertPortalSession(db: Kysely<Database>, session: PortalSessionRecord): Promise<void> {
+  await db.insertInto('portal_sessions').values(session).execute();
+}
+
+/** A session with what every portal request needs about its business and customer, in one query. */
+export interface PortalSessionContext extends PortalSessionRecord {
+  business: { business_id: string; name: string; brand: Brand };
+  customer: { customer_id: string; name: string; email: string; locale: string };
+}
+
+export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<PortalSessionContext | undefined> {
+  const row = await db
+    .selectFrom('portal_sessions as s')
+    .innerJoin('businesses as b', 'b.id', 's.business_id')
+    .innerJoin('customers as c', (join) =>
+      join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'),
+    )
+    .select([
+      's.id',
+      's.token_hash',
+      's.business_id',
+      's.mode',
+      's.customer_id',
+      's.return_url',
+      's.created_at',
+      's.expires_at',
+      's.revoked_at',
+      'b.name as business_name',
+      'b.brand_display_name',
+      'b.brand_primary_color',
+      'b.brand_logo_url',
+      'c.name as customer_name',
+      'c.email as customer_email',
+      'c.locale as customer_locale',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    token_hash: row.token_hash,
+    business_id: row.business_id,
+    mode: row.mode,
+    customer_id: row.customer_id,
+    return_url: row.return_url,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    revoked_at: row.revoked_at,
+    business: {
+      business_id: row.business_id,
+      name: row.business_name,
+      brand: { display_name: row.brand_display_name, primary_color: row.brand_primary_color, logo_url: row.brand_logo_url },
+    },
+    customer: { customer_id: row.customer_id, name: row.customer_name, email: row.customer_email, locale: row.customer_locale },
+  };
+}
+
+export async function revokePortalSession(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('portal_sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
