@@ -28,8 +28,8 @@ export async function startPortalServer(): Promise<PortalServer & { dir: string 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // DATABASE_URL would switch the store to PostgreSQL; end-to-end runs on the default SQLite.
-  const env = { ...process.env, PUBLIC_URL: url, DATABASE_URL: '' };
-  delete env.DATABASE_URL;
+  const { DATABASE_URL: _postgres, ...inherited } = process.env;
+  const env = { ...inherited, PUBLIC_URL: url };
   const child = await startService(
     'portal',
     ['node', join(repoRoot, 'packages/server/bin/dodo-portal.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', dbFile],
