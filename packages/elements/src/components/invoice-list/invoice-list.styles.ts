@@ -8,6 +8,7 @@ export default css`
 
   .base {
     position: relative;
+    outline: none;
     color: var(--_dodo-color-text);
     background: var(--_dodo-color-surface);
   }

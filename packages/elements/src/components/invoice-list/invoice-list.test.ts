@@ -153,8 +153,12 @@ describe('<dodo-invoice-list>', () => {
       expect(error.getAttribute('role')).to.equal('alert');
       await expect(list).to.be.accessible();
 
-      click(button(list, 'Retry'));
+      const retry = button(list, 'Retry');
+      retry.focus();
+      click(retry);
       await waitForRows(list, 'INV-000023');
+      // Focus stays in the list (not lost to <body>) when the Retry button goes away.
+      expect(shadow(list).activeElement?.getAttribute('part')).to.equal('base');
       expect(shadow(list).querySelector('[part="error"]')).to.equal(null);
       expect(apiRequests('invoices')).to.have.length(2);
     });

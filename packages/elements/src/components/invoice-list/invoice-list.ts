@@ -149,6 +149,8 @@ export class DodoInvoiceList extends LitElement {
   }
 
   private retry(): void {
+    // The Retry button disappears with the error: keep keyboard focus inside the list, not on <body>.
+    this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
     void this.invoices.run();
   }
 
@@ -356,7 +358,7 @@ export class DodoInvoiceList extends LitElement {
         });
     const showPagination = !this.expired && this.invoices.status !== TaskStatus.ERROR;
     return html`
-      <div part="base" class="base">
+      <div part="base" class="base" tabindex="-1">
         <p class="visually-hidden" role="status">
           ${pending ? msg('Loading invoices…', { id: 'invoice-list.loading' }) : nothing}
         </p>
