@@ -33,7 +33,8 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 console.log(
   `${budget.file}: ${kb(source.length)} minified, ${kb(gzipBytes)} gzip (${gzipBytes} B; budget ${budget.maxGzipBytes} B)`,
 );
+// `--report` (used by the build) prints the figures; without it (the test command) they are enforced.
 if (failures.length > 0) {
   for (const failure of failures) console.error(`size: ${failure}`);
-  process.exit(1);
+  if (!process.argv.includes('--report')) process.exit(1);
 }
