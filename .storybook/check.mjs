@@ -5,6 +5,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/lib/chromium.mjs';
 
 const root = resolve(process.argv[2] ?? 'storybook-static');
 if (!existsSync(join(root, 'index.json'))) {
@@ -53,19 +54,7 @@ const storyIds = Object.values(index.entries)
   .filter((entry) => entry.type === 'story')
   .map((entry) => entry.id);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 const failures = [];
 try {

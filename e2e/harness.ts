@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/lib/chromium.mjs';
 import { capture, freePort, repoRoot, startService } from '../scripts/lib/run.ts';
 
 export const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -68,19 +69,7 @@ export async function api<T>(base: string, key: string, method: string, path: st
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 const types: Record<string, string> = {
