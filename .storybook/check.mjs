@@ -24,6 +24,10 @@ const expectations = {
   'elements-invoice-list--swedish-expired': { text: ['Din session har gått ut'] },
   'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'], rows: 10 },
   'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023'], rows: 10 },
+  'elements-portal-login--form': { text: ['Sign in to billing', 'Email address', 'Email me a sign-in link'] },
+  'elements-portal-login--swedish': { text: ['Logga in för att se din fakturering', 'E-postadress', 'Mejla mig en inloggningslänk'] },
+  'elements-portal-login--rate-limited': { text: ['Sign in to billing', 'Email me a sign-in link'] },
+  'elements-portal-login--failing': { text: ['Sign in to billing', 'Email me a sign-in link'] },
 };
 
 const types = {

@@ -23,14 +23,14 @@ export interface PortalServer {
 }
 
 /** A fresh database and a real `dodo-portal serve` process on a free loopback port. */
-export async function startPortalServer(): Promise<PortalServer & { dir: string }> {
+export async function startPortalServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<PortalServer & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'dodo-e2e-'));
   const dbFile = join(dir, 'portal.db');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // DATABASE_URL would switch the store to PostgreSQL; end-to-end runs on the default SQLite.
   const { DATABASE_URL: _postgres, ...inherited } = process.env;
-  const env = { ...inherited, PUBLIC_URL: url };
+  const env = { ...inherited, PUBLIC_URL: url, ...extraEnv };
   const child = await startService(
     'portal',
     ['node', join(repoRoot, 'packages/server/bin/dodo-portal.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', dbFile],

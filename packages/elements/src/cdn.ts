@@ -4,3 +4,4 @@
  */
 import './define/dodo-portal.ts';
 import './define/dodo-invoice-list.ts';
+import './define/dodo-portal-login.ts';

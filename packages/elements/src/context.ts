@@ -23,8 +23,13 @@ export interface SessionChannel {
   readonly status: SessionStatus;
   /** `GET /portal/v1/session`, once the portal has loaded it. */
   readonly info: PortalSessionInfo | null;
-  /** `code` is the server's error code, passed on in the event's detail. */
-  reportExpired(code: string): void;
+  /**
+   * Once expired: the business's login page, where the customer can request a new link by
+   * email (from the session info, or from the 401 answer itself), or `null` when unknown.
+   */
+  readonly loginUrl: string | null;
+  /** `code` is the server's error code, passed on in the event's detail; `loginUrl` its `login_url`. */
+  reportExpired(code: string, loginUrl?: string): void;
 }
 
 export const sessionContext = createContext<SessionChannel | undefined>(Symbol.for('dodo-portal/session'));

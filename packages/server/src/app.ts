@@ -6,6 +6,7 @@
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { defaultCdnScriptPath } from './cdn-path.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
@@ -14,12 +15,28 @@ import { portalCors, preflight } from './http/cors.ts';
 import type { AppContext, BaseEnv, Logger } from './http/env.ts';
 import { createErrorHandler, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
 import { requestContext } from './http/security.ts';
-import { createNodemailerMailer, type Mailer } from './mail/mailer.ts';
+import { disabledMailer, type Mailer } from './mail/mailer.ts';
+import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 import type { PaymentProcessor } from './payments/processor.ts';
 import { createSandboxProcessor } from './payments/sandbox.ts';
+import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
+import { idempotency } from './http/idempotency.ts';
+import { sandboxCors } from './http/sandbox-cors.ts';
+import { businessRoutes } from './routes/business.ts';
+import { productRoutes } from './routes/products.ts';
+import { productCollectionRoutes } from './routes/product-collections.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { portalPaymentRoutes } from './routes/portal-payments.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostedRoutes } from './routes/hosted.ts';
+import { hostedAccessRoutes } from './routes/hosted-access.ts';
+import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.ts';
+import { UNIFIED_PORTAL_PATHS, unifiedRoutes } from './routes/unified.ts';
+import { createMemoryRateLimiter, type RateLimiter } from './http/rate-limit.ts';
+import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { portalRoutes } from './routes/portal.ts';
@@ -31,14 +48,29 @@ export interface AppDeps {
   publicUrl: string;
   clock?: Clock;
   random?: Random;
+  /**
+   * Outgoing email (SMTP). Without one, test-mode mail goes to the outbox table and the log, and
+   * anything that must send live-mode mail answers 503 `email_not_configured`.
+   */
   mailer?: Mailer;
+  /** The test-mode processor; defaults to the sandbox, its ledger kept in the store. */
   paymentProcessor?: PaymentProcessor;
+  /** A real processor for live mode. Without one, live charges fail with `processor_not_configured`. */
+  livePaymentProcessor?: PaymentProcessor;
+  /** Counters for the login and magic-link rate limits (default: in-process, on `clock`). */
+  rateLimiter?: RateLimiter;
+  /** Work done after responding (the login lookup and email); tests await `idle()`. */
+  background?: BackgroundTasks;
+  /** Take the client IP for rate limits from X-Forwarded-For (only behind your own proxy). */
+  trustProxy?: boolean;
   /** The CDN bundle served at /dodo-portal.js; defaults to the built `@dodo-portal/elements/cdn`. */
   cdnScriptPath?: string;
   logger?: Logger;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
 }
+
+const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 export const consoleLogger: Logger = {
   error: (message, details) => console.error(JSON.stringify({ level: 'error', message, ...details })),
@@ -52,16 +84,23 @@ const noStore: MiddlewareHandler = async (c, next) => {
 
 export function createApp(deps: AppDeps): Hono<BaseEnv> {
   const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? consoleLogger;
   const random = deps.random ?? cryptoRandom;
+  const mailer = deps.mailer ?? disabledMailer;
   const context: AppContext = {
     store: deps.store,
     clock,
     random,
-    mailer: deps.mailer ?? createNodemailerMailer({ from: 'billing@localhost' }),
-    paymentProcessor: deps.paymentProcessor ?? createSandboxProcessor({ clock, random }),
+    mailer,
+    mailerFor: mailRouter(mailer, createOutboxMailer({ store: deps.store, clock, random }, logger)),
+    paymentProcessor: deps.paymentProcessor ?? createSandboxProcessor({ clock, random, ledger: sqlSandboxLedger(deps.store.db) }),
+    livePaymentProcessor: deps.livePaymentProcessor,
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     cdnScriptPath: deps.cdnScriptPath ?? defaultCdnScriptPath(),
-    logger: deps.logger ?? consoleLogger,
+    logger,
+    rateLimiter: deps.rateLimiter ?? createMemoryRateLimiter(clock),
+    background: deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) })),
+    trustProxy: deps.trustProxy ?? false,
   };
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
 
@@ -71,6 +110,8 @@ export function createApp(deps: AppDeps): Hono<BaseEnv> {
 
   app.use(requestContext(context));
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
+  // The sandbox's tokenization endpoint is public (no secret): its CORS is answered first.
+  app.use('/sandbox/*', sandboxCors);
   app.use(preflight(context));
   app.use(
     bodyLimit({
@@ -80,14 +121,26 @@ export function createApp(deps: AppDeps): Hono<BaseEnv> {
   );
 
   app.use('/v1/*', noStore, merchantAuth(context));
-  app.use('/portal/v1/*', portalCors(context), noStore, portalAuth(context));
+  app.use('/v1/*', idempotency(context));
+  // Asking for a sign-in link and exchanging one need no session; the unified portal has its own tokens.
+  app.use('/portal/v1/*', portalCors(context), noStore, except([...PUBLIC_PORTAL_PATHS, UNIFIED_PORTAL_PATHS], portalAuth(context)));
 
   app.route('/v1/customers', customerRoutes(context));
   app.route('/v1/customers', portalSessionRoutes(context));
   app.route('/v1/invoices', invoiceRoutes(context));
+  app.route('/v1/business', businessRoutes(context));
+  app.route('/v1/products', productRoutes(context));
+  app.route('/v1/product-collections', productCollectionRoutes(context));
+  app.route('/v1/subscriptions', subscriptionRoutes(context));
+  app.route('/v1/payments', paymentRoutes(context));
+  app.route('/portal/v1/payments', portalPaymentRoutes(context));
+  app.route('/sandbox/v1', sandboxRoutes(context));
+  app.route('/portal/v1', portalAccessRoutes(context));
+  app.route('/portal/v1/unified', unifiedRoutes(context));
   app.route('/portal/v1', portalRoutes(context));
   app.route('/healthz', healthRoutes(context));
   app.route('/', hostedRoutes(context));
+  app.route('/', hostedAccessRoutes(context));
 
   return app;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BusinessCreated, DemoSeeded, type InvoicePage } from '@dodo-portal/wire/schemas';
+import { BusinessCreated, DemoSeeded, InvitePrinted, OutboxMail, type InvoicePage, type MagicLinkExchanged, type PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { runCli } from './cli.ts';
@@ -77,6 +77,46 @@ describe('dodo-portal CLI', () => {
     }
   });
 
+  it('invite --customer prints the static link of the customer’s mode and a working one-time magic link', async () => {
+    const db = join(dir, 'invite.db');
+    const seeded = DemoSeeded.parse(JSON.parse(run(['seed', '--demo', '--json', '--db', db]).stdout));
+    const result = spawnSync(process.execPath, [bin, 'invite', '--customer', seeded.demo_customer_id, '--json', '--db', db], {
+      encoding: 'utf8',
+      env: { ...env, PUBLIC_URL: 'https://billing.example.com/' },
+      timeout: 30_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const invite = InvitePrinted.parse(JSON.parse(result.stdout));
+    expect(invite.mode).toBe('test');
+    expect(invite.static_link).toBe(`https://billing.example.com/test/login/${seeded.business_id}`);
+    expect(invite.dynamic_link).toMatch(/^https:\/\/billing\.example\.com\/magic#code=dpm_[A-Za-z0-9_-]{43}$/);
+
+    // The printed magic link opens a session for that customer, once.
+    const store = await openStore({ file: db });
+    try {
+      const app = createApp({ store, publicUrl: 'https://billing.example.com' });
+      const code = new URL(invite.dynamic_link).hash.replace('#code=', '');
+      const exchange = () => app.request('/portal/v1/magic-link/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      const first = await exchange();
+      expect(first.status).toBe(201);
+      const session = (await first.json()) as MagicLinkExchanged;
+      const info = (await (await app.request('/portal/v1/session', { headers: { authorization: `Bearer ${session.session_token}` } })).json()) as PortalSessionInfo;
+      expect(info.customer.customer_id).toBe(seeded.demo_customer_id);
+      expect((await exchange()).status).toBe(410);
+    } finally {
+      await store.close();
+    }
+
+    let stdout = '';
+    expect(await runCli(['invite', '--customer', seeded.demo_customer_id, '--db', db], { stdout: (text) => (stdout += text), stderr: () => undefined, env: {} })).toBe(0);
+    expect(stdout).toContain(`http://127.0.0.1:8787/test/login/${seeded.business_id}`);
+    expect(stdout).toContain('one-time');
+    let stderr = '';
+    expect(await runCli(['invite', '--customer', 'cus_nope', '--db', db], { stdout: () => undefined, stderr: (text) => (stderr += text), env: {} })).toBe(1);
+    expect(stderr).toContain('No customer cus_nope');
+  });
+
   it('prints help with exit 0, and refuses bad flags with exit 2 and a clear message', async () => {
     // The argument handling runs in-process (the same runCli the binary calls); one spawn below
     // checks that the exit code reaches the shell.
@@ -86,7 +126,7 @@ describe('dodo-portal CLI', () => {
       const status = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {} });
       return { status, stdout, stderr };
     };
-    for (const args of [['--help'], ['serve', '--help'], ['business', 'create', '--help'], ['seed', '--help'], ['migrate', '--help']]) {
+    for (const args of [['--help'], ['serve', '--help'], ['business', 'create', '--help'], ['seed', '--help'], ['migrate', '--help'], ['invite', '--help']]) {
       const result = await call(args);
       expect(result.status, args.join(' ')).toBe(0);
       expect(result.stdout).toContain('Usage: dodo-portal');
@@ -96,6 +136,7 @@ describe('dodo-portal CLI', () => {
       [['business', 'create'], '--name is required'],
       [['business', 'delete'], 'unknown subcommand'],
       [['seed'], '--demo'],
+      [['invite'], '--customer is required'],
       [['serve', '--port', 'eighty'], '--port must be'],
       [['serve', '--port', '70000'], '--port must be'],
       [['frobnicate'], 'unknown command "frobnicate"'],
@@ -113,6 +154,58 @@ describe('dodo-portal CLI', () => {
     const spawned = run(['business', 'create', '--nme', 'X']);
     expect(spawned.status).toBe(2);
     expect(spawned.stderr).toContain("Unknown option '--nme'");
+  });
+
+  it('outbox lists test-mode emails newest first, with their links, as text or JSON', async () => {
+    const db = join(dir, 'outbox.db');
+    let stdout = '';
+    const io = { stdout: (text: string) => (stdout += text), stderr: () => undefined, env: {} };
+    expect(await runCli(['outbox', '--db', db], io)).toBe(0);
+    expect(stdout).toContain('The outbox is empty');
+
+    const store = await openStore({ file: db });
+    try {
+      const { createBusiness } = await import('./services/businesses.ts');
+      const { serviceContext } = await import('./services/context.ts');
+      const { createBackgroundTasks } = await import('./services/background.ts');
+      const created = await createBusiness(serviceContext(store), { name: 'Outbox Co', allowedOrigins: [] });
+      const background = createBackgroundTasks((_, error) => {
+        throw error;
+      });
+      const app = createApp({ store, publicUrl: 'http://127.0.0.1:8787', background, logger: { info: () => undefined, error: () => undefined } });
+      for (const email of ['first@example.com', 'second@example.com']) {
+        const made = await app.request('/v1/customers', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${created.apiKeys.test}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ email, name: email.split('@')[0] }),
+        });
+        expect(made.status).toBe(201);
+        const login = await app.request('/portal/v1/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ business_id: created.business.id, email, mode: 'test' }),
+        });
+        expect(login.status).toBe(202);
+        await background.idle();
+        // Distinct timestamps, so "newest first" has one right answer.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      await store.close();
+    }
+
+    const listed = run(['outbox', '--json', '--limit', '1', '--db', db]);
+    expect(listed.status, listed.stderr).toBe(0);
+    const mails = OutboxMail.array().parse(JSON.parse(listed.stdout));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toBe('second@example.com');
+    expect(mails[0]!.text).toMatch(/http:\/\/127\.0\.0\.1:8787\/magic#code=dpm_/);
+
+    stdout = '';
+    expect(await runCli(['outbox', '--db', db], io)).toBe(0);
+    expect(stdout.indexOf('To:      second@example.com')).toBeLessThan(stdout.indexOf('To:      first@example.com'));
+    expect(stdout).toContain('Subject: Sign in to your billing with Outbox Co');
+    expect(run(['outbox', '--limit', '0', '--db', db]).status).toBe(2);
   });
 
   it('migrate reports applied migrations, then that the database is up to date', async () => {
@@ -141,6 +234,7 @@ describe('dodo-portal CLI', () => {
       child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stdout}`)));
     });
     expect(stdout).toContain(`${url}/portal#token=<session_token>`);
+    expect(stdout).toContain('email        test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)');
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ ok: true });
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));

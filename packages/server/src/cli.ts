@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { BusinessCreated } from '@dodo-portal/wire/schemas';
+import type { BusinessCreated, InvitePrinted, OutboxMail } from '@dodo-portal/wire/schemas';
 import { DomainError } from './domain/errors.ts';
 import type { Store } from './store/index.ts';
 
@@ -28,6 +28,8 @@ Commands:
   migrate            Create or upgrade the database schema
   business create    Create a business and print its secret API keys (shown once)
   seed --demo        Create a demo business with customers and invoices (test mode)
+  invite             Print a customer's static login link and a fresh one-time magic link
+  outbox             List test-mode emails kept because no SMTP_URL is set (newest first)
 
 Database: --db FILE (SQLite), else DATABASE_URL=postgres://…, else DODO_PORTAL_DB, else ./data/dodo-portal.db.
 Run "dodo-portal <command> --help" for a command's options.
@@ -41,6 +43,10 @@ const SERVE_HELP = `Usage: dodo-portal serve [--port 8787] [--host 127.0.0.1] [-
   -h, --help     Show this help
 
 Env PUBLIC_URL sets the origin used in portal links (default http://HOST:PORT).
+Env SMTP_URL (e.g. smtp://127.0.0.1:2525) and MAIL_FROM enable email (portal links, sign-in
+links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbox") and the
+server log, and live-mode requests that need email answer 503 email_not_configured.
+Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
 Stops gracefully on SIGINT / SIGTERM.
 `;
 
@@ -74,6 +80,32 @@ eight months. Allowed origins: http://localhost:3000, http://127.0.0.1:3000 and 
   --allowed-origin URL   Extra allowed origin (repeatable)
   --db FILE              SQLite database file
   --json                 Print the result as JSON
+  -h, --help             Show this help
+`;
+
+const INVITE_HELP = `Usage: dodo-portal invite --customer ID [--json] [--db FILE]
+
+Prints the customer's static login link (never expires; /login/{business_id} in live mode,
+/test/login/{business_id} in test mode, from the customer's mode) and a fresh one-time magic
+link (valid 24 hours), as the merchant's "Share invite".
+
+  --customer ID          The customer (cus_…)
+  --json                 Print {"static_link","dynamic_link","dynamic_link_expires_at","customer_id","business_id","mode"}
+  --db FILE              SQLite database file
+  -h, --help             Show this help
+
+Env PUBLIC_URL sets the links' origin (default http://127.0.0.1:8787).
+`;
+
+const OUTBOX_HELP = `Usage: dodo-portal outbox [--limit N] [--json] [--db FILE]
+
+Lists the test-mode emails the server kept instead of sending because SMTP_URL is not set,
+newest first: recipient, subject, time and plain-text body (with its sign-in link). A
+development aid: live-mode mail is never kept, and mail sent over SMTP is not stored.
+
+  --limit N              How many to show (default 10, at most 1000)
+  --json                 Print a JSON array of {"id","to","subject","created_at","text"}
+  --db FILE              SQLite database file
   -h, --help             Show this help
 `;
 
@@ -123,11 +155,14 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.help) return (io.stdout(SERVE_HELP), 0);
         const port = parsePort(values.port ?? io.env.PORT ?? '8787');
         const host = values.host ?? io.env.HOST ?? '127.0.0.1';
-        const [{ startServer }, { storeOptionsFromEnv }] = await Promise.all([import('./serve.ts'), storeModule()]);
+        const [{ startServer }, { storeOptionsFromEnv }, { mailerFromEnv }] = await Promise.all([import('./serve.ts'), storeModule(), import('./mail/mailer.ts')]);
+        const mailer = mailerFromEnv(io.env);
         const server = await startServer({
           port,
           host,
           ...(io.env.PUBLIC_URL ? { publicUrl: io.env.PUBLIC_URL } : {}),
+          ...(mailer ? { mailer } : {}),
+          trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
           storeOptions: storeOptionsFromEnv(io.env, values.db),
         });
         const publicUrl = (io.env.PUBLIC_URL ?? server.url).replace(/\/+$/, '');
@@ -135,7 +170,8 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           `dodo-portal listening on ${server.url}\n` +
             `  database     ${server.store.location}\n` +
             `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
-            `  CDN script   ${publicUrl}/dodo-portal.js\n`,
+            `  CDN script   ${publicUrl}/dodo-portal.js\n` +
+            `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`,
         );
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
@@ -150,6 +186,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           signals.on('SIGTERM', onTerm);
         });
         await server.close();
+        mailer?.close();
         return 0;
       }
 
@@ -226,6 +263,60 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
               `  live key  ${seeded.api_keys.live}\n` +
               seeded.customers.map((c) => `  customer  ${c.customer_id}  ${c.name} <${c.email}>\n`).join('') +
               `Demo customer: ${seeded.demo_customer_id}\n`,
+          );
+        }
+        return 0;
+      }
+
+      case 'invite': {
+        const values = parse(rest, { customer: { type: 'string' }, json: { type: 'boolean' }, ...dbOption, ...helpOption });
+        if (values.help) return (io.stdout(INVITE_HELP), 0);
+        if (!values.customer) throw new UsageError('--customer is required');
+        const customerId = values.customer;
+        const [{ createInvite }, { serviceContext }, { findCustomerContactById }] = await Promise.all([
+          import('./services/portal-access.ts'),
+          import('./services/context.ts'),
+          import('./store/portal-access.ts'),
+        ]);
+        const publicUrl = (io.env.PUBLIC_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
+        const printed: InvitePrinted = await withStore(io, values.db, async (store) => {
+          const customer = await findCustomerContactById(store.db, customerId);
+          if (!customer) throw new DomainError(404, 'not_found', `No customer ${customerId} in this database.`);
+          const invite = await createInvite({ ...serviceContext(store), publicUrl }, customer);
+          return { ...invite, customer_id: customer.customer_id, business_id: customer.business_id, mode: customer.mode };
+        });
+        if (values.json) io.stdout(`${JSON.stringify(printed)}\n`);
+        else {
+          io.stdout(
+            `Invite for ${printed.customer_id} (${printed.mode} mode)\n` +
+              `  static link   ${printed.static_link}   (never expires: the customer signs in by email)\n` +
+              `  magic link    ${printed.dynamic_link}\n` +
+              `                one-time, expires ${printed.dynamic_link_expires_at}\n`,
+          );
+        }
+        return 0;
+      }
+
+      case 'outbox': {
+        const values = parse(rest, { limit: { type: 'string' }, json: { type: 'boolean' }, ...dbOption, ...helpOption });
+        if (values.help) return (io.stdout(OUTBOX_HELP), 0);
+        const limit = Number(values.limit ?? '10');
+        if (!/^\d+$/.test(values.limit ?? '10') || limit < 1 || limit > 1000) throw new UsageError(`--limit must be an integer from 1 to 1000, got "${values.limit}"`);
+        const { listOutboxMail } = await import('./store/outbox.ts');
+        const mails: OutboxMail[] = (await withStore(io, values.db, (store) => listOutboxMail(store.db, limit))).map((row) => ({
+          id: row.id,
+          to: row.to_address,
+          subject: row.subject,
+          created_at: row.created_at,
+          text: row.text_body,
+        }));
+        if (values.json) io.stdout(`${JSON.stringify(mails)}\n`);
+        else if (mails.length === 0) io.stdout('The outbox is empty (test-mode email is kept here only while SMTP_URL is not set).\n');
+        else {
+          io.stdout(
+            mails
+              .map((mail) => `To:      ${mail.to}\nSubject: ${mail.subject}\nDate:    ${mail.created_at}\n\n${mail.text.replace(/\n+$/, '')}\n`)
+              .join(`\n${'-'.repeat(72)}\n\n`),
           );
         }
         return 0;

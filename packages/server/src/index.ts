@@ -9,10 +9,58 @@ export { createBusiness, type CreateBusinessInput, type CreatedBusiness } from '
 export { createCustomer, getCustomer, listCustomers } from './services/customers.ts';
 export { issueInvoice, getInvoice, listInvoices, type IssueInvoiceOptions } from './services/invoices.ts';
 export { createPortalSession, authenticateSession, hostedPortalLink } from './services/sessions.ts';
+export {
+  openPortalSession,
+  createMagicLink,
+  createInvite,
+  exchangeMagicLink,
+  sendLoginLink,
+  MAGIC_LINK_TTL_MS,
+  type AccessContext,
+  type LinkContext,
+} from './services/portal-access.ts';
+export { staticLoginUrl, magicLinkUrl, unifiedLoginUrl } from './services/links.ts';
+export { createMemoryRateLimiter, RateRules, type RateLimiter, type RateRule, type RateDecision } from './http/rate-limit.ts';
+export { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
+export {
+  portalLinkEmail,
+  signInLinkEmail,
+  unifiedSignInEmail,
+  paymentSucceededEmail,
+  paymentFailedEmail,
+  subscriptionReactivatedEmail,
+  planChangedEmail,
+  subscriptionCancelledEmail,
+  escapeHtml,
+  type NotificationInput,
+  type MailMoney,
+  type MailRecurrence,
+} from './mail/templates.ts';
+export { createOutboxMailer, mailRouter } from './mail/outbox.ts';
+export { listOutboxMail, type OutboxRecord } from './store/outbox.ts';
+export {
+  sendUnifiedLoginLink,
+  exchangeUnifiedLink,
+  authenticateUnified,
+  listUnifiedBusinesses,
+  openBusinessSession,
+  UNIFIED_LINK_TTL_MS,
+  UNIFIED_SESSION_TTL_MS,
+} from './services/unified.ts';
 export { createApiKey, revokeApiKey, authenticateApiKey } from './services/api-keys.ts';
 export { renderInvoicePdf, type InvoicePdfInput } from './pdf/invoice-pdf.ts';
-export { createNodemailerMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
-export { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
+export { createNodemailerMailer, mailerFromEnv, disabledMailer, MailNotConfiguredError, type Mailer, type MailMessage } from './mail/mailer.ts';
+export { createSandboxProcessor, memorySandboxLedger, SandboxCards, type SandboxLedger } from './payments/sandbox.ts';
+export { sqlSandboxLedger } from './store/sandbox-ledger.ts';
+export { createProduct, getProduct, listProducts } from './services/products.ts';
+export { createCollection, getCollection, patchCollection, listCollections } from './services/collections.ts';
+export { getBusinessSettings, patchBusinessSettings } from './services/business-settings.ts';
+export { attachPaymentMethod } from './services/payment-methods.ts';
+export { patchCustomer } from './services/customers.ts';
+export { createSubscription, getSubscription, patchSubscription, listSubscriptions, cancelSubscriptionsAtPeriodEnd } from './services/subscriptions.ts';
+export { createPurchase, getPayment, listPayments } from './services/purchases.ts';
+export { processorFor, type BillingContext } from './services/charging.ts';
+export { periodAt, addIntervals, addMonths, type Interval, type Period } from './domain/periods.ts';
 export { PaymentDeclinedError, type PaymentProcessor, type CardDetails, type CardToken, type Charge, type Refund } from './payments/processor.ts';
 export { systemClock, cryptoRandom, type Clock, type Random } from './domain/ports.ts';
 export { DomainError } from './domain/errors.ts';

@@ -1,6 +1,7 @@
 /**
- * Demo data: a branded business with test-mode customers and a believable invoice history, made
- * through the same services the API uses (so numbering, tax and snapshots are the real ones).
+ * Demo data: a branded business with test-mode customers and a believable invoice history, a
+ * catalog and subscriptions, made through the same services the API uses (so numbering, tax,
+ * charges through the sandbox processor and snapshots are the real ones).
  */
 import type { CreateCustomerBody, CreateInvoiceBody, DemoSeeded } from '@dodo-portal/wire/schemas';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
@@ -8,7 +9,14 @@ import { createBusiness } from './services/businesses.ts';
 import { serviceContext } from './services/context.ts';
 import { createCustomer } from './services/customers.ts';
 import { issueInvoice } from './services/invoices.ts';
+import { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
+import type { BillingContext } from './services/charging.ts';
+import { createCollection } from './services/collections.ts';
+import { createProduct } from './services/products.ts';
+import { cancelSubscriptionsAtPeriodEnd, createSubscription, patchSubscription } from './services/subscriptions.ts';
 import type { Store } from './store/index.ts';
+import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
+import type { Scope } from './store/scope.ts';
 
 export const DEMO_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const;
 
@@ -119,11 +127,83 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
     }
   }
 
+  const billing = await seedBilling(ctx, scope, customers.map((customer) => customer.customer_id));
   return {
     business_id: business.id,
     api_keys: apiKeys,
     demo_customer_id: customers[0]!.customer_id,
     customers,
-    invoice_count: invoiceCount,
+    invoice_count: invoiceCount + billing.invoiceCount,
+    products: billing.products,
+    collection_id: billing.collectionId,
+    subscriptions: billing.subscriptions,
+  };
+}
+
+/**
+ * The catalog and subscriptions: Starter/Pro/Business monthly tiers in one collection, a seat
+ * add-on, a usage-based plan and a licensed one-time product. Ada has an active Pro subscription
+ * with seats on a saved Visa; Grace had a Starter subscription she cancelled at the end of its
+ * period; Kenji's Starter renews within days on card 4000 0000 0000 0341, which attaches but
+ * declines every charge, so the renewal engine (not built yet) will put it on hold.
+ */
+async function seedBilling(base: ReturnType<typeof serviceContext>, scope: Scope, [ada, grace, kenji]: string[]) {
+  const now = base.clock.now().getTime();
+  const processor = createSandboxProcessor({ clock: base.clock, random: base.random, ledger: sqlSandboxLedger(base.store.db) });
+  // Back-dated contexts: the services take "now" from the clock, as a real checkout then would have.
+  const at = (daysAgo: number): BillingContext => ({ ...base, clock: { now: () => new Date(now - daysAgo * DAY_MS) }, paymentProcessor: processor });
+  const ctx = at(0);
+  const card = async (number: string) => (await processor.tokenize({ number, exp_month: 12, exp_year: new Date(now).getUTCFullYear() + 4, cvc: '123' })).token;
+  const monthly = { billing_type: 'subscription' as const, currency: 'USD', interval: 'month' as const, tax_rate_bps: 825, is_addon: false };
+
+  const starter = await createProduct(ctx, scope, { ...monthly, name: 'Starter', description: 'For individuals', price: 1900 });
+  const pro = await createProduct(ctx, scope, { ...monthly, name: 'Pro', description: 'For growing teams', price: 4900 });
+  const business = await createProduct(ctx, scope, { ...monthly, name: 'Business', description: 'For organisations', price: 9900 });
+  const seat = await createProduct(ctx, scope, { ...monthly, name: 'Extra seat', price: 1500, is_addon: true });
+  const compute = await createProduct(ctx, scope, {
+    ...monthly,
+    billing_type: 'usage_based',
+    name: 'Compute',
+    description: 'Billed per compute hour',
+    price: 0,
+    usage: { meter: 'compute_hours', unit_price: 12 },
+  });
+  const license = await createProduct(ctx, scope, {
+    billing_type: 'one_time',
+    name: 'Acme CLI Pro',
+    description: 'Perpetual license, 3 machines',
+    price: 14_900,
+    currency: 'USD',
+    tax_rate_bps: 825,
+    is_addon: false,
+    license_key: { activations_limit: 3, duration_days: null },
+  });
+  const collection = await createCollection(ctx, scope, { name: 'Acme Cloud plans', product_ids: [starter.product_id, pro.product_id, business.product_id] });
+
+  const active = await createSubscription(ctx, scope, {
+    customer_id: ada!,
+    product_id: pro.product_id,
+    quantity: 1,
+    addons: [{ product_id: seat.product_id, quantity: 2 }],
+    card_token: await card(SandboxCards.succeeds),
+  });
+  const ended = await createSubscription(at(40), scope, { customer_id: grace!, product_id: starter.product_id, quantity: 1, addons: [], card_token: await card(SandboxCards.mastercardSucceeds) });
+  await patchSubscription(at(20), scope, ended.subscription_id, { cancel_at_period_end: true });
+  await cancelSubscriptionsAtPeriodEnd(ctx, scope, new Date(now));
+  const renewing = await createSubscription(at(26), scope, { customer_id: kenji!, product_id: starter.product_id, quantity: 1, addons: [], card_token: await card(SandboxCards.succeeds) });
+  await patchSubscription(at(1), scope, renewing.subscription_id, { card_token: await card(SandboxCards.attachesThenDeclines) });
+
+  return {
+    products: {
+      starter: starter.product_id,
+      pro: pro.product_id,
+      business: business.product_id,
+      extra_seat: seat.product_id,
+      compute: compute.product_id,
+      license: license.product_id,
+    },
+    collectionId: collection.collection_id,
+    subscriptions: { active: active.subscription_id, cancelled: ended.subscription_id, renewing_on_declining_card: renewing.subscription_id },
+    invoiceCount: 3,
   };
 }

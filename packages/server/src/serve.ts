@@ -2,7 +2,8 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppDeps } from './app.ts';
+import { consoleLogger, createApp, type AppDeps } from './app.ts';
+import { createBackgroundTasks } from './services/background.ts';
 import { openStore, type Store, type StoreOptions } from './store/index.ts';
 
 export interface StartServerOptions extends Partial<Omit<AppDeps, 'store' | 'publicUrl'>> {
@@ -52,7 +53,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${hostForUrl(host)}:${port}`;
-  const app = createApp({ ...deps, store, publicUrl: options.publicUrl ?? url });
+  const logger = deps.logger ?? consoleLogger;
+  // Owned here so close() can let queued work (login emails) finish before the store closes.
+  const background =
+    deps.background ??
+    createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+  const app = createApp({ ...deps, logger, background, store, publicUrl: options.publicUrl ?? url });
   handler = (request) => app.fetch(request);
 
   let closing: Promise<void> | undefined;
@@ -66,6 +72,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeIdleConnections();
         });
+        await background.idle();
         if (ownsStore) await store.close();
       })()),
   };

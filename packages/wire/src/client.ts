@@ -3,9 +3,9 @@
  * zod stays on the server and the browser bundle carries ky alone.
  */
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { ErrorBody, Invoice, InvoicePage, PortalSessionInfo } from './schemas.ts';
+import type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSessionInfo } from './schemas.ts';
 
-export type { ErrorBody, Invoice, InvoicePage, PortalSessionInfo } from './schemas.ts';
+export type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSessionInfo } from './schemas.ts';
 
 /** Every failed call rejects with this: `status` and the server's stable `code`. */
 export class PortalApiError extends Error {
@@ -15,6 +15,10 @@ export class PortalApiError extends Error {
     readonly code: string,
     message: string,
     readonly declineCode?: string,
+    /** On `session_expired` and used/expired magic links: where a new link can be requested by email. */
+    readonly loginUrl?: string,
+    /** On 429 `rate_limited`: seconds to wait (the `Retry-After` header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -84,6 +88,29 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   };
 }
 
+/**
+ * `POST /portal/v1/login`: ask for a one-time sign-in link by email. Resolves the same way whether
+ * or not the email belongs to a customer (the server answers 202 either way); rejects with a
+ * `PortalApiError` on 400, 429 (`retryAfterSeconds`), 503 or a network failure.
+ */
+export async function requestLoginLink(
+  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
+  body: LoginBody,
+): Promise<void> {
+  try {
+    await ky.post('login', {
+      prefixUrl: portalApiUrl(options.apiBase),
+      json: body,
+      retry: 0,
+      timeout: 30_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } catch (error) {
+    throw await toPortalApiError(error);
+  }
+}
+
 async function toPortalApiError(error: unknown): Promise<unknown> {
   if (error instanceof HTTPError) {
     let body: Partial<ErrorBody> | undefined;
@@ -93,11 +120,14 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
       body = undefined;
     }
     const status = error.response.status;
+    const retryAfter = Number(error.response.headers.get('retry-after'));
     return new PortalApiError(
       status,
       body?.error?.code ?? (status === 401 ? 'session_expired' : 'http_error'),
       body?.error?.message ?? error.message,
       body?.error?.decline_code,
+      body?.error?.login_url,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     );
   }
   if (error instanceof Error && error.name === 'AbortError') return error;

@@ -50,6 +50,11 @@ export const ErrorBody = z.object({
     decline_code: z.string().optional(),
     /** Present on `invalid_request`: which fields were wrong and why. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /**
+     * Present on `session_expired` and on used or expired magic links: the business's static
+     * login page, where the customer can ask for a new link by email.
+     */
+    login_url: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -72,6 +77,14 @@ export const ErrorCode = {
   internal: 'internal_error',
   /** `GET /dodo-portal.js` before the elements package was built (`pnpm build`). */
   cdnNotBuilt: 'cdn_not_built',
+  /** `send_email: true` (or a login link) while the server has no SMTP configured (`SMTP_URL`). */
+  emailNotConfigured: 'email_not_configured',
+  /** The SMTP server refused or could not be reached; nothing was sent. */
+  emailFailed: 'email_failed',
+  /** A magic-link code that was already exchanged for a session (410). */
+  magicLinkUsed: 'magic_link_used',
+  /** A magic-link code past its 24 h (410). */
+  magicLinkExpired: 'magic_link_expired',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -135,6 +148,8 @@ export const InvoiceLineItem = z.object({
   quantity: z.number().int().positive(),
   unit_amount: MinorUnits,
   amount: MinorUnits,
+  /** The service period a subscription line covers (absent on one-off lines). */
+  period: z.object({ start: z.string(), end: z.string() }).optional(),
 });
 export type InvoiceLineItem = z.infer<typeof InvoiceLineItem>;
 
@@ -183,6 +198,8 @@ export const ReturnUrl = z
 export const CreatePortalSessionBody = z.object({
   ttl_seconds: z.number().int().min(300).max(86_400).default(86_400),
   return_url: ReturnUrl.optional(),
+  /** Also email the link to the customer (in the customer's locale). 503 `email_not_configured` without SMTP. */
+  send_email: z.boolean().default(false),
 });
 export type CreatePortalSessionBody = z.infer<typeof CreatePortalSessionBody>;
 
@@ -201,6 +218,8 @@ export const PortalSessionInfo = z.object({
   return_url: z.string().nullable(),
   business: z.object({ business_id: z.string(), name: z.string(), brand: Brand }),
   customer: z.object({ customer_id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
+  /** The business's static login page for this mode, where a new link can be requested by email. */
+  login_url: z.string(),
 });
 export type PortalSessionInfo = z.infer<typeof PortalSessionInfo>;
 
@@ -219,6 +238,10 @@ export const DemoSeeded = BusinessCreated.extend({
   demo_customer_id: z.string(),
   customers: z.array(z.object({ customer_id: z.string(), email: z.string(), name: z.string() })),
   invoice_count: z.number().int().nonnegative(),
+  /** The demo catalog: three tiers in one collection, an add-on, a usage-based plan, a licensed product. */
+  products: z.object({ starter: z.string(), pro: z.string(), business: z.string(), extra_seat: z.string(), compute: z.string(), license: z.string() }),
+  collection_id: z.string(),
+  subscriptions: z.object({ active: z.string(), cancelled: z.string(), renewing_on_declining_card: z.string() }),
 });
 export type DemoSeeded = z.infer<typeof DemoSeeded>;
 
@@ -247,3 +270,405 @@ export const CreateInvoiceBody = z.object({
 export type CreateInvoiceBody = z.infer<typeof CreateInvoiceBody>;
 
 export const InvoiceListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+
+// ---------------------------------------------------------------------------------------------
+// Portal access: magic links, static login links, email login
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/customers/{id}/customer-portal/magic-link` (body optional). */
+export const CreateMagicLinkBody = z.object({
+  return_url: ReturnUrl.optional(),
+});
+export type CreateMagicLinkBody = z.infer<typeof CreateMagicLinkBody>;
+
+/** A one-time link that opens a portal session; expires after 24 h. */
+export const MagicLink = z.object({
+  link: z.string(),
+  expires_at: Timestamp,
+});
+export type MagicLink = z.infer<typeof MagicLink>;
+
+/** `GET /v1/customers/{id}/customer-portal/invite`: what the merchant shares with the customer. */
+export const PortalInvite = z.object({
+  /** `{PUBLIC_URL}/login/{business_id}` (live) or `{PUBLIC_URL}/test/login/{business_id}` (test). Never expires. */
+  static_link: z.string(),
+  /** A fresh one-time magic link. */
+  dynamic_link: z.string(),
+  dynamic_link_expires_at: Timestamp,
+});
+export type PortalInvite = z.infer<typeof PortalInvite>;
+
+/** `dodo-portal invite --customer ID --json`. */
+export const InvitePrinted = PortalInvite.extend({
+  customer_id: z.string(),
+  business_id: z.string(),
+  mode: Mode,
+});
+export type InvitePrinted = z.infer<typeof InvitePrinted>;
+
+/** One test-mode email kept in the outbox (no SMTP configured); `dodo-portal outbox --json` prints an array, newest first. */
+export const OutboxMail = z.object({
+  id: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  created_at: z.string(),
+  text: z.string(),
+});
+export type OutboxMail = z.infer<typeof OutboxMail>;
+
+/** `POST /portal/v1/login`: ask for a sign-in link by email (no session needed). */
+export const LoginBody = z.object({
+  business_id: z.string().min(1).max(64),
+  email: z.email().max(254),
+  mode: Mode.default('live'),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+/** The one answer to every accepted login request, whether or not the email is a customer's. */
+export const LoginAccepted = z.object({ accepted: z.literal(true) });
+export type LoginAccepted = z.infer<typeof LoginAccepted>;
+
+// ---------------------------------------------------------------------------------------------
+// Unified portal: one sign-in for every business where an email is a customer (in one mode)
+
+/** `POST /portal/v1/unified/login`: answered like `/portal/v1/login`, always `202 LoginAccepted`. */
+export const UnifiedLoginBody = z.object({
+  email: z.email().max(254),
+  mode: Mode.default('live'),
+});
+export type UnifiedLoginBody = z.infer<typeof UnifiedLoginBody>;
+
+/** `POST /portal/v1/unified/magic-link/exchange` takes `ExchangeMagicLinkBody` (a `dpx_…` code) and answers `201 MagicLinkExchanged` with a `dpu_…` unified token. */
+
+/** One business of the unified overview: who the email is there, and where its billing stands. */
+export const UnifiedBusiness = z.object({
+  business_id: z.string(),
+  name: z.string(),
+  brand: Brand,
+  customer_id: z.string(),
+  /** Subscriptions with status `active`. */
+  active_subscriptions: z.number().int(),
+  latest_invoice: Invoice.nullable(),
+});
+export type UnifiedBusiness = z.infer<typeof UnifiedBusiness>;
+
+/** `GET /portal/v1/unified/businesses`. */
+export const UnifiedBusinessList = z.object({
+  email: z.string(),
+  mode: Mode,
+  expires_at: Timestamp,
+  items: z.array(UnifiedBusiness),
+});
+export type UnifiedBusinessList = z.infer<typeof UnifiedBusinessList>;
+
+/** `POST /portal/v1/magic-link/exchange`: the hosted landing page trades a code for a session. */
+export const ExchangeMagicLinkBody = z.object({
+  code: z.string().min(1).max(200),
+});
+export type ExchangeMagicLinkBody = z.infer<typeof ExchangeMagicLinkBody>;
+
+export const MagicLinkExchanged = z.object({
+  session_token: z.string(),
+  expires_at: Timestamp,
+});
+export type MagicLinkExchanged = z.infer<typeof MagicLinkExchanged>;
+
+// ---------------------------------------------------------------------------------------------
+// Billing engine: products, collections, business settings, payment methods, subscriptions,
+// payments, the sandbox processor's tokens. Error codes it adds are in BillingErrorCode.
+// ---------------------------------------------------------------------------------------------
+
+/** Error codes of the billing engine (stable; add, never rename). */
+export const BillingErrorCode = {
+  /** The same `Idempotency-Key` was sent with a different request. */
+  idempotencyKeyReused: 'idempotency_key_reused',
+  /** A request with this `Idempotency-Key` is still running; retry after it finished. */
+  idempotencyKeyInProgress: 'idempotency_key_in_progress',
+  /** Live mode has no real payment processor configured: nothing was charged. */
+  processorNotConfigured: 'processor_not_configured',
+  /** The card details were refused at tokenization (`decline_code` says which field). */
+  invalidCard: 'invalid_card',
+} as const;
+
+export const BillingType = z.enum(['one_time', 'subscription', 'usage_based']);
+export type BillingType = z.infer<typeof BillingType>;
+export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
+export type BillingInterval = z.infer<typeof BillingInterval>;
+
+const ProductName = z.string().trim().min(1).max(200);
+const TaxRateBps = z.number().int().min(0).max(10_000);
+const Quantity = z.number().int().min(1).max(10_000);
+
+export const ProductUsage = z.object({
+  /** The meter usage events name, e.g. `api_calls`. */
+  meter: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and _ (e.g. "api_calls")'),
+  /** Price of one unit of usage, in minor units. */
+  unit_price: NonNegativeMinorUnits,
+});
+export type ProductUsage = z.infer<typeof ProductUsage>;
+
+export const LicenseKeySettings = z.object({
+  /** How many activations a key allows; null is unlimited. */
+  activations_limit: z.number().int().min(1).max(1_000_000).nullable(),
+  /** How long a key stays valid; null never expires. */
+  duration_days: z.number().int().min(1).max(36_500).nullable(),
+});
+export type LicenseKeySettings = z.infer<typeof LicenseKeySettings>;
+
+/**
+ * `POST /v1/products`. Rules: `subscription` and `usage_based` need `interval`; `one_time` takes
+ * neither `interval`, `interval_count` nor `usage`; `usage_based` needs `usage`, the others refuse
+ * it; `is_addon` only on a `subscription`. `price` of a `usage_based` product is its fixed fee per
+ * period (may be 0).
+ */
+export const CreateProductBody = z.object({
+  name: ProductName,
+  description: z.string().trim().max(2000).optional(),
+  billing_type: BillingType,
+  price: NonNegativeMinorUnits,
+  currency: Currency,
+  interval: BillingInterval.optional(),
+  /** Periods per billing cycle (interval `month` + count 3 = quarterly). Default 1. */
+  interval_count: z.number().int().min(1).max(12).optional(),
+  tax_rate_bps: TaxRateBps.default(0),
+  usage: ProductUsage.optional(),
+  is_addon: z.boolean().default(false),
+  license_key: LicenseKeySettings.optional(),
+});
+export type CreateProductBody = z.infer<typeof CreateProductBody>;
+
+export const Product = z.object({
+  product_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  billing_type: BillingType,
+  price: MinorUnits,
+  currency: Currency,
+  interval: BillingInterval.nullable(),
+  interval_count: z.number().int().nullable(),
+  tax_rate_bps: z.number().int(),
+  usage: ProductUsage.nullable(),
+  is_addon: z.boolean(),
+  license_key: LicenseKeySettings.nullable(),
+  /** The collection (tier ladder) the product belongs to, if any. */
+  collection_id: z.string().nullable(),
+  created_at: Timestamp,
+});
+export type Product = z.infer<typeof Product>;
+export const ProductPage = page(Product);
+
+export const ProductListQuery = ListQuery.extend({
+  billing_type: BillingType.optional(),
+});
+
+/** `POST /v1/product-collections`: `product_ids` ordered from the lowest to the highest tier. */
+export const CreateProductCollectionBody = z.object({
+  name: ProductName,
+  product_ids: z.array(z.string().min(1)).min(1).max(50),
+});
+export type CreateProductCollectionBody = z.infer<typeof CreateProductCollectionBody>;
+
+/** `PATCH /v1/product-collections/{id}`: `product_ids` replaces the whole ordered list. */
+export const UpdateProductCollectionBody = z
+  .object({ name: ProductName.optional(), product_ids: z.array(z.string().min(1)).min(1).max(50).optional() })
+  .refine((body) => body.name !== undefined || body.product_ids !== undefined, 'give name and/or product_ids');
+export type UpdateProductCollectionBody = z.infer<typeof UpdateProductCollectionBody>;
+
+export const ProductCollection = z.object({
+  collection_id: z.string(),
+  name: z.string(),
+  /** Lowest tier first. */
+  products: z.array(Product),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type ProductCollection = z.infer<typeof ProductCollection>;
+export const ProductCollectionPage = page(ProductCollection);
+
+export const ProrationBillingMode = z.enum(['prorated_immediately', 'full_immediately', 'difference_immediately', 'do_not_bill']);
+export type ProrationBillingMode = z.infer<typeof ProrationBillingMode>;
+
+export const BusinessSettings = z.object({
+  business_id: z.string(),
+  name: z.string(),
+  allow_subscription_updates: z.boolean(),
+  allow_cancellation: z.boolean(),
+  proration_billing_mode: ProrationBillingMode,
+  allowed_origins: z.array(z.string()),
+  return_url: z.string().nullable(),
+  default_locale: z.string(),
+  brand: Brand,
+  /** Where customers sign in to the portal without a merchant-made link, per mode. */
+  static_links: z.object({ test: z.string(), live: z.string() }),
+});
+export type BusinessSettings = z.infer<typeof BusinessSettings>;
+
+const HttpsUrl = z
+  .url()
+  .max(2000)
+  .refine((value) => {
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL');
+
+export const UpdateBusinessBody = z.object({
+  name: ProductName.optional(),
+  allow_subscription_updates: z.boolean().optional(),
+  allow_cancellation: z.boolean().optional(),
+  proration_billing_mode: ProrationBillingMode.optional(),
+  /** Replaces the list. Origins only (`https://app.example.com`), no paths. */
+  allowed_origins: z.array(z.string().min(1).max(300)).max(50).optional(),
+  return_url: ReturnUrl.nullable().optional(),
+  default_locale: Locale.optional(),
+  brand: z
+    .object({
+      display_name: z.string().trim().min(1).max(200).optional(),
+      primary_color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as "#4f46e5"')
+        .nullable()
+        .optional(),
+      logo_url: HttpsUrl.nullable().optional(),
+    })
+    .strict()
+    .optional(),
+});
+export type UpdateBusinessBody = z.infer<typeof UpdateBusinessBody>;
+
+/** `PATCH /v1/customers/{id}`: the fields given change; `null` clears a nullable one. */
+export const UpdateCustomerBody = z
+  .object({
+    email: z.email().max(254).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    phone_number: z.string().max(40).nullable().optional(),
+    billing_address: BillingAddress.nullable().optional(),
+    locale: Locale.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
+export type UpdateCustomerBody = z.infer<typeof UpdateCustomerBody>;
+
+export const CardBrand = z.enum(['visa', 'mastercard', 'amex', 'unknown']);
+export type CardBrand = z.infer<typeof CardBrand>;
+
+export const AttachPaymentMethodBody = z.object({ card_token: z.string().min(1).max(200) });
+export type AttachPaymentMethodBody = z.infer<typeof AttachPaymentMethodBody>;
+
+export const PaymentMethod = z.object({
+  payment_method_id: z.string(),
+  customer_id: z.string(),
+  brand: CardBrand,
+  last4: z.string(),
+  exp_month: z.number().int(),
+  exp_year: z.number().int(),
+  /** Future charges of the customer's new subscriptions use the default card. */
+  is_default: z.boolean(),
+  created_at: Timestamp,
+});
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+/** `POST /sandbox/v1/tokens`: client-side tokenization of the test-mode processor (no secret). */
+export const CreateCardTokenBody = z.object({
+  number: z.string().min(1).max(40),
+  exp_month: z.number().int(),
+  exp_year: z.number().int(),
+  cvc: z.string().min(1).max(8),
+  name: z.string().max(200).optional(),
+});
+export type CreateCardTokenBody = z.infer<typeof CreateCardTokenBody>;
+
+export const CardTokenCreated = z.object({
+  card_token: z.string(),
+  brand: CardBrand,
+  last4: z.string(),
+  exp_month: z.number().int(),
+  exp_year: z.number().int(),
+});
+export type CardTokenCreated = z.infer<typeof CardTokenCreated>;
+
+/** Exactly one of `card_token` (a fresh token) or `payment_method_id` (a saved card). */
+const PaymentSource = {
+  card_token: z.string().min(1).max(200).optional(),
+  payment_method_id: z.string().min(1).max(200).optional(),
+};
+const onePaymentSource = (body: { card_token?: string | undefined; payment_method_id?: string | undefined }) =>
+  (body.card_token === undefined) !== (body.payment_method_id === undefined);
+const ONE_PAYMENT_SOURCE = 'give exactly one of card_token or payment_method_id';
+
+export const CreateSubscriptionBody = z
+  .object({
+    customer_id: z.string().min(1),
+    product_id: z.string().min(1),
+    quantity: Quantity.default(1),
+    addons: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity.default(1) }).strict()).max(20).default([]),
+    ...PaymentSource,
+  })
+  .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
+export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionBody>;
+
+export const UpdateSubscriptionBody = z
+  .object({ ...PaymentSource, cancel_at_period_end: z.boolean().optional() })
+  .refine((body) => !(body.card_token !== undefined && body.payment_method_id !== undefined), 'give at most one of card_token or payment_method_id')
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give a payment method and/or cancel_at_period_end');
+export type UpdateSubscriptionBody = z.infer<typeof UpdateSubscriptionBody>;
+
+export const SubscriptionStatus = z.enum(['active', 'on_hold', 'cancelled', 'expired']);
+export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
+
+export const Subscription = z.object({
+  subscription_id: z.string(),
+  customer_id: z.string(),
+  product_id: z.string(),
+  quantity: z.number().int(),
+  status: SubscriptionStatus,
+  currency: Currency,
+  interval: BillingInterval,
+  interval_count: z.number().int(),
+  current_period_start: Timestamp,
+  current_period_end: Timestamp,
+  /** When the next charge is due; null once nothing more will be charged. */
+  next_billing_date: Timestamp.nullable(),
+  cancel_at_period_end: z.boolean(),
+  cancelled_at: Timestamp.nullable(),
+  payment_method: z.object({ payment_method_id: z.string(), brand: CardBrand, last4: z.string() }).nullable(),
+  addons: z.array(z.object({ product_id: z.string(), quantity: z.number().int() })),
+  created_at: Timestamp,
+});
+export type Subscription = z.infer<typeof Subscription>;
+export const SubscriptionPage = page(Subscription);
+export const SubscriptionListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional(), status: SubscriptionStatus.optional() });
+
+export const CreatePaymentBody = z
+  .object({
+    customer_id: z.string().min(1),
+    items: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity.default(1) }).strict()).min(1).max(50),
+    ...PaymentSource,
+  })
+  .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
+export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
+
+export const PaymentStatus = z.enum(['processing', 'succeeded', 'failed', 'refunded', 'partially_refunded']);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+/** A transaction: one charge attempt, failed ones included. */
+export const Payment = z.object({
+  payment_id: z.string(),
+  customer_id: z.string(),
+  /** The invoice it paid; null for a failed first charge (no invoice is issued then). */
+  invoice_id: z.string().nullable(),
+  subscription_id: z.string().nullable(),
+  amount: MinorUnits,
+  amount_refunded: MinorUnits,
+  currency: Currency,
+  status: PaymentStatus,
+  decline_code: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  card: z.object({ brand: CardBrand, last4: z.string() }).nullable(),
+  created_at: Timestamp,
+});
+export type Payment = z.infer<typeof Payment>;
+export const PaymentPage = page(Payment);
+export type PaymentPage = Page<Payment>;
+export const PaymentListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });

@@ -3,7 +3,7 @@
  * and Storybook. Every handler matches any origin, so any `api-base` works.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
-import type { ErrorBody, Invoice, InvoicePage, PortalSessionInfo } from '@dodo-portal/wire/schemas';
+import type { ErrorBody, Invoice, InvoicePage, LoginAccepted, PortalSessionInfo } from '@dodo-portal/wire/schemas';
 
 /** The `api-base` the stories and tests use; msw answers before anything leaves the browser. */
 export const MOCK_API_BASE = 'https://portal.example.com';
@@ -69,7 +69,11 @@ export const sessionInfo: PortalSessionInfo = {
     brand: { display_name: 'Acme', primary_color: null, logo_url: null },
   },
   customer: { customer_id: 'cus_ada', name: 'Ada Lovelace', email: 'ada@example.com', locale: 'en' },
+  login_url: 'https://portal.example.com/test/login/bus_acme',
 };
+
+/** Where the 401s below send the customer for a new link (the business's static login page). */
+export const MOCK_LOGIN_URL = sessionInfo.login_url;
 
 /** The bytes of a minimal one-page PDF, enough for a browser to recognise the type. */
 export const samplePdf = new TextEncoder().encode(
@@ -79,7 +83,10 @@ export const samplePdf = new TextEncoder().encode(
 const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
 
 const sessionExpiredResponse = () =>
-  HttpResponse.json(errorBody('session_expired', 'The portal session has expired.'), { status: 401 });
+  HttpResponse.json(
+    { error: { code: 'session_expired', message: 'The portal session has expired.', login_url: MOCK_LOGIN_URL } } satisfies ErrorBody,
+    { status: 401 },
+  );
 
 /** `null` when the request may proceed, else the 401 the real server would send. */
 function authFailure(request: Request): Response | null {
@@ -127,6 +134,35 @@ export function portalApi({ invoices = makeInvoices(23), session = sessionInfo }
     }),
   ];
 }
+
+/** `POST /portal/v1/login` answering like the server: 202 `{accepted: true}` for every email. */
+export function loginApi(): HttpHandler[] {
+  return [http.post('*/portal/v1/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 }))];
+}
+
+/** The states of `<dodo-portal-login>`. */
+export const loginScenarios = {
+  accepted: (): HttpHandler[] => loginApi(),
+  /** 429 with `Retry-After: 600` (ten minutes). */
+  rateLimited: (): HttpHandler[] => [
+    http.post('*/portal/v1/login', () =>
+      HttpResponse.json(errorBody('rate_limited', 'Too many attempts.'), { status: 429, headers: { 'retry-after': '600' } }),
+    ),
+  ],
+  failing: (): HttpHandler[] => [
+    http.post('*/portal/v1/login', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
+  ],
+  unavailable: (): HttpHandler[] => [
+    http.post('*/portal/v1/login', () => HttpResponse.json(errorBody('email_not_configured', 'Email is not configured.'), { status: 503 })),
+  ],
+  /** The request never completes: the form stays in its sending state. */
+  pending: (): HttpHandler[] => [
+    http.post('*/portal/v1/login', async () => {
+      await delay('infinite');
+      return HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 });
+    }),
+  ],
+} satisfies Record<string, () => HttpHandler[]>;
 
 /** Named scenarios, one per state a merchant's customer can see. */
 export const scenarios = {

@@ -13,10 +13,10 @@ export interface Issue {
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
-    readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 415 | 402 | 503,
+    readonly status: 400 | 401 | 404 | 405 | 409 | 410 | 413 | 415 | 402 | 429 | 502 | 503,
     readonly code: string,
     message: string,
-    readonly extra: { issues?: Issue[]; declineCode?: string } = {},
+    readonly extra: { issues?: Issue[]; declineCode?: string; loginUrl?: string; retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }
@@ -26,4 +26,7 @@ export const invalidRequest = (message: string, issues?: Issue[]) =>
   new DomainError(400, ErrorCode.invalidRequest, message, issues ? { issues } : {});
 export const notFound = (message: string) => new DomainError(404, ErrorCode.notFound, message);
 export const unauthorized = (message: string) => new DomainError(401, ErrorCode.unauthorized, message);
-export const sessionExpired = (message: string) => new DomainError(401, ErrorCode.sessionExpired, message);
+export const sessionExpired = (message: string, loginUrl?: string) =>
+  new DomainError(401, ErrorCode.sessionExpired, message, loginUrl ? { loginUrl } : {});
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError(429, ErrorCode.rateLimited, message, { retryAfterSeconds });

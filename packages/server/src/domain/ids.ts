@@ -9,7 +9,16 @@ export const IdPrefix = {
   customer: 'cus',
   invoice: 'inv',
   portalSession: 'ps',
+  magicLink: 'ml',
+  outboxMail: 'msg',
+  unifiedLink: 'uml',
+  unifiedSession: 'ups',
   request: 'req',
+  product: 'prd',
+  productCollection: 'pdc',
+  paymentMethod: 'pm',
+  subscription: 'sub',
+  payment: 'pay',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

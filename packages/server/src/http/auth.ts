@@ -29,7 +29,7 @@ export function portalAuth(app: AppContext): MiddlewareHandler<PortalEnv> {
     const session = await findSessionByToken(app, token);
     // Known even when expired: CORS on the 401 follows the session's own business.
     c.set('sessionBusinessId', session?.business_id);
-    c.set('session', liveSession(app, session));
+    c.set('session', liveSession(app, session, app.publicUrl));
     await next();
   };
 }

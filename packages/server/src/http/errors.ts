@@ -26,12 +26,19 @@ const codeForStatus = (status: number): string =>
 export function createErrorHandler(logger: Logger): ErrorHandler<BaseEnv> {
   return (error, c) => {
     if (error instanceof DomainError) {
-      return errorJson(c, error.status, {
-        code: error.code,
-        message: error.message,
-        ...(error.extra.issues ? { issues: error.extra.issues } : {}),
-        ...(error.extra.declineCode ? { decline_code: error.extra.declineCode } : {}),
-      });
+      const { retryAfterSeconds } = error.extra;
+      return errorJson(
+        c,
+        error.status,
+        {
+          code: error.code,
+          message: error.message,
+          ...(error.extra.issues ? { issues: error.extra.issues } : {}),
+          ...(error.extra.declineCode ? { decline_code: error.extra.declineCode } : {}),
+          ...(error.extra.loginUrl ? { login_url: error.extra.loginUrl } : {}),
+        },
+        retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
+      );
     }
     if (error instanceof PaymentDeclinedError) {
       return errorJson(c, 402, { code: ErrorCode.paymentFailed, message: error.message, decline_code: error.declineCode });

@@ -52,11 +52,14 @@ describe('nodemailer mailer', () => {
     expect(mail!.raw).toContain('text/html');
   });
 
-  it('builds messages without delivering when no SMTP URL is configured', async () => {
-    const mailer = createNodemailerMailer({ from: 'billing@localhost' });
-    const before = received.length;
-    const result = await mailer.send({ to: 'x@example.com', subject: 'Hi', text: 'Hello' });
-    expect(result.messageId).toEqual(expect.any(String));
-    expect(received).toHaveLength(before);
+  it('refuses to send when no SMTP is configured, instead of pretending', async () => {
+    const { disabledMailer, MailNotConfiguredError, mailerFromEnv } = await import('./mailer.ts');
+    expect(disabledMailer.disabled).toBe(true);
+    await expect(disabledMailer.send({ to: 'x@example.com', subject: 'Hi', text: 'Hello' })).rejects.toBeInstanceOf(MailNotConfiguredError);
+    expect(mailerFromEnv({})).toBeUndefined();
+    const configured = mailerFromEnv({ SMTP_URL: `smtp://user:secret@127.0.0.1:${port}`, MAIL_FROM: 'Shop <shop@example.com>' })!;
+    expect(configured.describe).toBe(`smtp://127.0.0.1:${port}`);
+    expect(configured.disabled).toBeUndefined();
+    configured.close();
   });
 });

@@ -53,6 +53,8 @@ export class PaymentDeclinedError extends Error {
 
 export interface PaymentProcessor {
   tokenize(card: CardDetails): Promise<CardToken>;
+  /** What the processor knows of a token it issued (brand, last4, expiry), or undefined. */
+  retrieveCard(token: string): Promise<CardToken | undefined>;
   charge(request: ChargeRequest): Promise<Charge>;
   /** Refunds all (no amount) or part of a charge; never more than what is left. */
   refund(chargeId: string, amount?: number): Promise<Refund>;

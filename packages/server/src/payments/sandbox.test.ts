@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../domain/ports.ts';
-import { TestClock } from '../testing/harness.ts';
+import { sqlSandboxLedger } from '../store/sandbox-ledger.ts';
+import { TestClock, tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
 import { PaymentDeclinedError } from './processor.ts';
-import { SandboxCards, createSandboxProcessor, luhnValid } from './sandbox.ts';
+import { SandboxCards, createSandboxProcessor, luhnValid, memorySandboxLedger, type SandboxLedger } from './sandbox.ts';
 
 const card = (number: string, overrides: Partial<{ exp_month: number; exp_year: number; cvc: string }> = {}) => ({ number, exp_month: 12, exp_year: 2030, cvc: '123', ...overrides });
-const processor = () => createSandboxProcessor({ clock: new TestClock(new Date('2025-06-15T00:00:00Z')), random: cryptoRandom });
 const declineCode = async (promise: Promise<unknown>) => {
   try {
     await promise;
@@ -16,42 +16,100 @@ const declineCode = async (promise: Promise<unknown>) => {
   throw new Error('expected a decline');
 };
 
-describe('sandbox payment processor', () => {
-  it('checks card numbers with Luhn', () => {
-    expect(luhnValid(SandboxCards.succeeds)).toBe(true);
-    expect(luhnValid(SandboxCards.declines)).toBe(true);
-    expect(luhnValid('4242424242424241')).toBe(false);
-    expect(luhnValid('42')).toBe(false);
+it('checks card numbers with Luhn', () => {
+  expect(luhnValid(SandboxCards.succeeds)).toBe(true);
+  for (const number of Object.values(SandboxCards)) expect(luhnValid(number), number).toBe(true);
+  expect(luhnValid('4242424242424241')).toBe(false);
+  expect(luhnValid('42')).toBe(false);
+});
+
+// The same behaviour whether the sandbox keeps its state in memory or in the database.
+const ledgers: [string, () => Promise<{ ledger: SandboxLedger; cleanup: () => Promise<void> }>][] = [
+  ['memory', async () => ({ ledger: memorySandboxLedger(), cleanup: async () => undefined })],
+  [
+    'sqlite',
+    async () => {
+      const temp = await tempSqliteStore();
+      return { ledger: sqlSandboxLedger(temp.store.db), cleanup: temp.cleanup };
+    },
+  ],
+];
+const databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
+  ledgers.push([
+    'postgres',
+    async () => {
+      const temp: TempStore = await tempPostgresStore(databaseUrl);
+      return { ledger: sqlSandboxLedger(temp.store.db), cleanup: temp.cleanup };
+    },
+  ]);
+}
+
+describe.each(ledgers)('sandbox payment processor (%s ledger)', (_name, open) => {
+  let ledger: SandboxLedger;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ ledger, cleanup } = await open());
   });
+  afterAll(async () => cleanup());
+  const processor = () => createSandboxProcessor({ clock: new TestClock(new Date('2025-06-15T00:00:00Z')), random: cryptoRandom, ledger });
 
   it('charges 4242 4242 4242 4242 and refunds in parts, never beyond the charge', async () => {
     const sandbox = processor();
     const token = await sandbox.tokenize(card('4242 4242 4242 4242'));
     expect(token).toMatchObject({ brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 });
     expect(token.token).toMatch(/^tok_/);
+    expect(await sandbox.retrieveCard(token.token)).toEqual(token);
     const charge = await sandbox.charge({ token: token.token, amount: 5304, currency: 'USD' });
     expect(charge).toMatchObject({ status: 'succeeded', amount: 5304, currency: 'USD', amount_refunded: 0 });
     expect((await sandbox.refund(charge.charge_id, 1000)).amount).toBe(1000);
+    await expect(sandbox.refund(charge.charge_id, 4305)).rejects.toThrow(RangeError);
     expect((await sandbox.refund(charge.charge_id)).amount).toBe(4304);
     await expect(sandbox.refund(charge.charge_id, 1)).rejects.toThrow(RangeError);
   });
 
-  it('returns the first result for a repeated idempotency key', async () => {
+  it('returns the first result for a repeated idempotency key, also when charged at once', async () => {
     const sandbox = processor();
-    const { token } = await sandbox.tokenize(card(SandboxCards.succeeds));
-    const first = await sandbox.charge({ token, amount: 100, currency: 'EUR', idempotencyKey: 'order-1' });
-    const again = await sandbox.charge({ token, amount: 100, currency: 'EUR', idempotencyKey: 'order-1' });
+    const { token } = await sandbox.tokenize(card(SandboxCards.mastercardSucceeds));
+    const key = `order-${Math.random()}`;
+    const first = await sandbox.charge({ token, amount: 100, currency: 'EUR', idempotencyKey: key });
+    const again = await sandbox.charge({ token, amount: 100, currency: 'EUR', idempotencyKey: key });
     expect(again.charge_id).toBe(first.charge_id);
+    const concurrentKey = `order-${Math.random()}`;
+    const both = await Promise.all([1, 2, 3].map(() => sandbox.charge({ token, amount: 100, currency: 'EUR', idempotencyKey: concurrentKey })));
+    expect(new Set(both.map((charge) => charge.charge_id)).size).toBe(1);
   });
 
-  it('declines 4000 0000 0000 0002 at charge time, and refuses bad or expired cards', async () => {
+  it('declines each test card with its code at charge time, after tokenizing it', async () => {
     const sandbox = processor();
-    const { token } = await sandbox.tokenize(card(SandboxCards.declines));
-    expect(await declineCode(sandbox.charge({ token, amount: 100, currency: 'USD' }))).toBe('card_declined');
+    const cases: [string, string][] = [
+      [SandboxCards.declines, 'card_declined'],
+      [SandboxCards.insufficientFunds, 'insufficient_funds'],
+      [SandboxCards.processingError, 'processing_error'],
+      [SandboxCards.attachesThenDeclines, 'card_declined'],
+    ];
+    for (const [number, code] of cases) {
+      const { token, last4 } = await sandbox.tokenize(card(number));
+      expect(last4).toBe(number.slice(-4));
+      expect(await declineCode(sandbox.charge({ token, amount: 100, currency: 'USD' })), number).toBe(code);
+    }
+    expect((await sandbox.tokenize(card(SandboxCards.mastercardSucceeds))).brand).toBe('mastercard');
+  });
+
+  it('refuses bad, expired, unsupported and unknown cards', async () => {
+    const sandbox = processor();
     expect(await declineCode(sandbox.tokenize(card('4242424242424241')))).toBe('invalid_number');
     expect(await declineCode(sandbox.tokenize(card(SandboxCards.succeeds, { exp_year: 2025, exp_month: 5 })))).toBe('expired_card');
+    expect(await declineCode(sandbox.tokenize(card(SandboxCards.succeeds, { exp_month: 13 })))).toBe('invalid_expiry_month');
     expect(await declineCode(sandbox.tokenize(card(SandboxCards.succeeds, { cvc: '1' })))).toBe('invalid_cvc');
-    expect(await declineCode(sandbox.tokenize(card('5555555555554444')))).toBe('card_not_supported');
+    expect(await declineCode(sandbox.tokenize(card(SandboxCards.succeeds, { cvc: '1234' })))).toBe('invalid_cvc');
+    expect(await declineCode(sandbox.tokenize(card('4111111111111111')))).toBe('card_not_supported');
     expect(await declineCode(sandbox.charge({ token: 'tok_unknown', amount: 100, currency: 'USD' }))).toBe('invalid_token');
+    expect(await sandbox.retrieveCard('tok_unknown')).toBeUndefined();
+  });
+
+  it('keeps tokens usable by another processor instance on the same ledger (a restart, another process)', async () => {
+    const { token } = await processor().tokenize(card(SandboxCards.succeeds));
+    expect((await processor().charge({ token, amount: 1, currency: 'USD' })).status).toBe('succeeded');
   });
 });

@@ -1,7 +1,11 @@
 /**
  * The test-mode processor: no network, deterministic outcomes by card number, like the test cards
- * of real processors. 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; any other
- * number is refused as unknown to the sandbox. State lives in memory for the process lifetime.
+ * of real processors (see SandboxCards). Any other number is refused as unknown to the sandbox.
+ *
+ * Its state (issued tokens, charges) lives in a ledger: in memory by default, or in the database
+ * (`sqlSandboxLedger`) so tokens and saved cards survive restarts and work across processes that
+ * share one database. The ledger never holds a card number or CVC: only the test card's
+ * behaviour, brand, last four digits and expiry.
  */
 import { base32 } from '../domain/ids.ts';
 import type { Clock, Random } from '../domain/ports.ts';
@@ -15,11 +19,33 @@ import {
   type Refund,
 } from './processor.ts';
 
-
 export const SandboxCards = {
   succeeds: '4242424242424242',
+  mastercardSucceeds: '5555555555554444',
   declines: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  processingError: '4000000000000119',
+  /** Tokenizes and attaches, but every charge is declined: how a test puts a subscription on hold. */
+  attachesThenDeclines: '4000000000000341',
 } as const;
+
+/** What a sandbox card does when charged. */
+export type SandboxBehaviour = 'succeed' | 'card_declined' | 'insufficient_funds' | 'processing_error';
+
+const BEHAVIOUR_BY_NUMBER: Record<string, SandboxBehaviour> = {
+  [SandboxCards.succeeds]: 'succeed',
+  [SandboxCards.mastercardSucceeds]: 'succeed',
+  [SandboxCards.declines]: 'card_declined',
+  [SandboxCards.insufficientFunds]: 'insufficient_funds',
+  [SandboxCards.processingError]: 'processing_error',
+  [SandboxCards.attachesThenDeclines]: 'card_declined',
+};
+
+const DECLINE_MESSAGES: Record<Exclude<SandboxBehaviour, 'succeed'>, string> = {
+  card_declined: 'The card was declined.',
+  insufficient_funds: 'The card has insufficient funds.',
+  processing_error: 'The card could not be charged because of a processing error. Try again.',
+};
 
 export function luhnValid(number: string): boolean {
   if (!/^\d{12,19}$/.test(number)) return false;
@@ -38,63 +64,125 @@ export function luhnValid(number: string): boolean {
 const brandOf = (number: string): CardToken['brand'] =>
   number.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(number) ? 'mastercard' : /^3[47]/.test(number) ? 'amex' : 'unknown';
 
-interface StoredCard {
-  card: CardToken;
-  outcome: 'succeed' | 'decline';
+export interface SandboxCard extends CardToken {
+  behaviour: SandboxBehaviour;
 }
 
-export function createSandboxProcessor(world: { clock: Clock; random: Random }): PaymentProcessor {
-  const cards = new Map<string, StoredCard>();
+export interface SandboxChargeRecord extends Charge {
+  token: string;
+}
+
+/** Where the sandbox keeps its state. Writes that race must be atomic in the implementation. */
+export interface SandboxLedger {
+  saveCard(card: SandboxCard, createdAt: string): Promise<void>;
+  findCard(token: string): Promise<SandboxCard | undefined>;
+  /** Saves a charge; with an idempotency key already used, keeps and returns the first charge. */
+  saveCharge(charge: SandboxChargeRecord, idempotencyKey: string | undefined, createdAt: string): Promise<Charge>;
+  findChargeByIdempotencyKey(key: string): Promise<Charge | undefined>;
+  findCharge(chargeId: string): Promise<Charge | undefined>;
+  /** Adds to the refunded amount only if it stays within the charge; false otherwise. */
+  addRefund(chargeId: string, amount: number): Promise<boolean>;
+}
+
+export function memorySandboxLedger(): SandboxLedger {
+  const cards = new Map<string, SandboxCard>();
   const charges = new Map<string, Charge>();
-  const byIdempotencyKey = new Map<string, Charge>();
+  const byKey = new Map<string, string>();
+  return {
+    saveCard: async (card) => void cards.set(card.token, { ...card }),
+    findCard: async (token) => {
+      const card = cards.get(token);
+      return card ? { ...card } : undefined;
+    },
+    saveCharge: async ({ token: _token, ...charge }, key) => {
+      const existing = key === undefined ? undefined : byKey.get(key);
+      if (existing) return { ...charges.get(existing)! };
+      charges.set(charge.charge_id, { ...charge });
+      if (key !== undefined) byKey.set(key, charge.charge_id);
+      return { ...charge };
+    },
+    findChargeByIdempotencyKey: async (key) => {
+      const id = byKey.get(key);
+      return id ? { ...charges.get(id)! } : undefined;
+    },
+    findCharge: async (id) => {
+      const charge = charges.get(id);
+      return charge ? { ...charge } : undefined;
+    },
+    addRefund: async (id, amount) => {
+      const charge = charges.get(id);
+      if (!charge || charge.amount_refunded + amount > charge.amount) return false;
+      charge.amount_refunded += amount;
+      return true;
+    },
+  };
+}
+
+export function createSandboxProcessor(world: { clock: Clock; random: Random; ledger?: SandboxLedger }): PaymentProcessor {
+  const ledger = world.ledger ?? memorySandboxLedger();
   const id = (prefix: string) => `${prefix}_${base32(world.random.bytes(16))}`;
+  const now = () => world.clock.now().toISOString();
+  const publicCard = ({ behaviour: _behaviour, ...card }: SandboxCard): CardToken => card;
 
   return {
     async tokenize(details: CardDetails): Promise<CardToken> {
       const number = details.number.replace(/[\s-]/g, '');
       if (!luhnValid(number)) throw new PaymentDeclinedError('invalid_number', 'The card number is not valid.');
-      if (!/^\d{3,4}$/.test(details.cvc)) throw new PaymentDeclinedError('invalid_cvc', 'The security code is not valid.');
       if (!Number.isInteger(details.exp_month) || details.exp_month < 1 || details.exp_month > 12) {
         throw new PaymentDeclinedError('invalid_expiry_month', 'The expiry month is not valid.');
       }
-      const now = world.clock.now();
-      const year = now.getUTCFullYear();
-      const month = now.getUTCMonth() + 1;
+      if (!Number.isInteger(details.exp_year) || details.exp_year < 2000 || details.exp_year > 2100) {
+        throw new PaymentDeclinedError('invalid_expiry_year', 'The expiry year is not valid.');
+      }
+      const today = world.clock.now();
+      const year = today.getUTCFullYear();
+      const month = today.getUTCMonth() + 1;
       if (details.exp_year < year || (details.exp_year === year && details.exp_month < month)) {
         throw new PaymentDeclinedError('expired_card', 'The card has expired.');
       }
-      if (number !== SandboxCards.succeeds && number !== SandboxCards.declines) {
-        throw new PaymentDeclinedError('card_not_supported', 'Only the sandbox test cards work in test mode.');
-      }
-      const card: CardToken = { token: id('tok'), brand: brandOf(number), last4: number.slice(-4), exp_month: details.exp_month, exp_year: details.exp_year };
-      cards.set(card.token, { card, outcome: number === SandboxCards.succeeds ? 'succeed' : 'decline' });
-      return card;
+      const brand = brandOf(number);
+      const cvcDigits = brand === 'amex' ? 4 : 3;
+      if (!new RegExp(`^\\d{${cvcDigits}}$`).test(details.cvc)) throw new PaymentDeclinedError('invalid_cvc', 'The security code is not valid.');
+      const behaviour = BEHAVIOUR_BY_NUMBER[number];
+      if (!behaviour) throw new PaymentDeclinedError('card_not_supported', 'Only the sandbox test cards work in test mode.');
+      const card: SandboxCard = { token: id('tok'), brand, last4: number.slice(-4), exp_month: details.exp_month, exp_year: details.exp_year, behaviour };
+      await ledger.saveCard(card, now());
+      return publicCard(card);
+    },
+
+    async retrieveCard(token: string): Promise<CardToken | undefined> {
+      const card = await ledger.findCard(token);
+      return card ? publicCard(card) : undefined;
     },
 
     async charge(request: ChargeRequest): Promise<Charge> {
       if (request.idempotencyKey) {
-        const previous = byIdempotencyKey.get(request.idempotencyKey);
-        if (previous) return { ...previous };
+        const previous = await ledger.findChargeByIdempotencyKey(request.idempotencyKey);
+        if (previous) return previous;
       }
       if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new RangeError('amount must be a positive integer in minor units');
-      const stored = cards.get(request.token);
-      if (!stored) throw new PaymentDeclinedError('invalid_token', 'Unknown card token.');
-      if (stored.outcome === 'decline') throw new PaymentDeclinedError('card_declined', 'The card was declined.');
-      const charge: Charge = { charge_id: id('ch'), amount: request.amount, currency: request.currency, status: 'succeeded', amount_refunded: 0 };
-      charges.set(charge.charge_id, charge);
-      if (request.idempotencyKey) byIdempotencyKey.set(request.idempotencyKey, charge);
-      return { ...charge };
+      const card = await ledger.findCard(request.token);
+      if (!card) throw new PaymentDeclinedError('invalid_token', 'Unknown card token.');
+      if (card.behaviour !== 'succeed') throw new PaymentDeclinedError(card.behaviour, DECLINE_MESSAGES[card.behaviour]);
+      const charge: SandboxChargeRecord = {
+        charge_id: id('ch'),
+        token: card.token,
+        amount: request.amount,
+        currency: request.currency,
+        status: 'succeeded',
+        amount_refunded: 0,
+      };
+      return ledger.saveCharge(charge, request.idempotencyKey, now());
     },
 
     async refund(chargeId: string, amount?: number): Promise<Refund> {
-      const charge = charges.get(chargeId);
+      const charge = await ledger.findCharge(chargeId);
       if (!charge) throw new RangeError(`unknown charge ${chargeId}`);
       const remaining = charge.amount - charge.amount_refunded;
       const refundAmount = amount ?? remaining;
-      if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0 || refundAmount > remaining) {
+      if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0 || refundAmount > remaining || !(await ledger.addRefund(chargeId, refundAmount))) {
         throw new RangeError(`refund must be 1..${remaining}, got ${refundAmount}`);
       }
-      charge.amount_refunded += refundAmount;
       return { refund_id: id('re'), charge_id: chargeId, amount: refundAmount };
     },
   };

@@ -1,13 +1,23 @@
-import { CreatePortalSessionBody } from '@dodo-portal/wire/schemas';
+import { CreateMagicLinkBody, CreatePortalSessionBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, MerchantEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
-import { createPortalSession } from '../services/sessions.ts';
+import { createMagicLink, inviteForCustomer, openPortalSession } from '../services/portal-access.ts';
 
-/** `/v1/customers/{customer_id}/customer-portal/session`: the merchant opens a portal session. */
+/**
+ * `/v1/customers/{customer_id}/customer-portal/…`: the merchant lets a customer in — a session
+ * (optionally emailed), a one-time magic link, or the invite (static login link + magic link).
+ */
 export const portalSessionRoutes = (app: AppContext) =>
-  new Hono<MerchantEnv>().post('/:customer_id/customer-portal/session', async (c) => {
-    const body = await jsonBody(c, CreatePortalSessionBody.strict(), { optional: true });
-    const session = await createPortalSession(app, c.get('scope'), c.req.param('customer_id'), body, app.publicUrl);
-    return c.json(session, 201);
-  });
+  new Hono<MerchantEnv>()
+    .post('/:customer_id/customer-portal/session', async (c) => {
+      const body = await jsonBody(c, CreatePortalSessionBody.strict(), { optional: true });
+      return c.json(await openPortalSession(app, c.get('scope'), c.req.param('customer_id'), body), 201);
+    })
+    .post('/:customer_id/customer-portal/magic-link', async (c) => {
+      const body = await jsonBody(c, CreateMagicLinkBody.strict(), { optional: true });
+      return c.json(await createMagicLink(app, c.get('scope'), c.req.param('customer_id'), body), 201);
+    })
+    .get('/:customer_id/customer-portal/invite', async (c) =>
+      c.json(await inviteForCustomer(app, c.get('scope'), c.req.param('customer_id'))),
+    );

@@ -88,6 +88,7 @@ describe('portal session lifecycle', () => {
       return_url: 'https://acme.example/account',
       business: { business_id: h.business.id, name: 'Acme Cloud Inc.', brand: { display_name: 'Acme Cloud', primary_color: '#4f46e5', logo_url: null } },
       customer: { customer_id: customer.customer_id, name: 'Grace Hopper', email: customer.email, locale: 'de-DE' },
+      login_url: `${PUBLIC_URL}/test/login/${h.business.id}`,
     } satisfies PortalSessionInfo);
   });
 
@@ -118,7 +119,10 @@ describe('portal session lifecycle', () => {
     expect(revoked.status).toBe(204);
     const after = await h.portal(session.session_token, 'GET', '/portal/v1/invoices');
     expect(after.status).toBe(401);
-    expect((await errorOf(after)).code).toBe('session_expired');
+    const error = await errorOf(after);
+    expect(error.code).toBe('session_expired');
+    // The expired face can offer "request a new link by email" on the business's login page.
+    expect(error.login_url).toBe(`${PUBLIC_URL}/test/login/${h.business.id}`);
   });
 });
 

@@ -12,7 +12,7 @@ import { endSession, sessionInfo } from '../services/sessions.ts';
  */
 export const portalRoutes = (app: AppContext) =>
   new Hono<PortalEnv>()
-    .get('/session', (c) => c.json(sessionInfo(c.get('session'))))
+    .get('/session', (c) => c.json(sessionInfo(c.get('session'), app.publicUrl)))
     .delete('/session', async (c) => {
       await endSession(app, c.get('session'));
       return c.body(null, 204);

@@ -1,10 +1,10 @@
-import { ErrorCode, type CreateCustomerBody, type Customer, type Page } from '@dodo-portal/wire/schemas';
+import { ErrorCode, type CreateCustomerBody, type Customer, type Page, type UpdateCustomerBody } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { canonicalLocale } from '../domain/money.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findBusiness } from '../store/businesses.ts';
-import { findCustomer, insertCustomer, listCustomers as listCustomerRows } from '../store/customers.ts';
+import { findCustomer, insertCustomer, listCustomers as listCustomerRows, updateCustomer } from '../store/customers.ts';
 import { isUniqueViolation } from '../store/index.ts';
 import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
@@ -52,4 +52,29 @@ export async function listCustomers(
   const after = positionFromCursor(query.cursor);
   const page = await listCustomerRows(ctx.store.db, scope, { limit: query.limit, ...(query.email ? { email: query.email } : {}), ...(after ? { after } : {}) });
   return toPage(page);
+}
+
+/** `PATCH /v1/customers/{id}`: changes the given fields; `null` clears a nullable one. */
+export async function patchCustomer(ctx: ServiceContext, scope: Scope, customerId: string, body: UpdateCustomerBody): Promise<Customer> {
+  await getCustomer(ctx, scope, customerId);
+  let locale: string | undefined;
+  if (body.locale !== undefined) {
+    locale = canonicalLocale(body.locale);
+    if (!locale) throw invalidRequest('locale is not a valid BCP 47 tag', [{ path: 'locale', message: 'not a valid BCP 47 language tag' }]);
+  }
+  try {
+    await updateCustomer(ctx.store.db, scope, customerId, {
+      ...(body.email !== undefined ? { email: body.email } : {}),
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.phone_number !== undefined ? { phone_number: body.phone_number } : {}),
+      ...(body.billing_address !== undefined ? { billing_address: body.billing_address } : {}),
+      ...(locale !== undefined ? { locale } : {}),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+    }
+    throw error;
+  }
+  return getCustomer(ctx, scope, customerId);
 }

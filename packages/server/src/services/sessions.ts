@@ -8,6 +8,7 @@ import { findPortalSessionByTokenHash, insertPortalSession, revokePortalSession,
 import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
+import { staticLoginUrl } from './links.ts';
 
 /** The hosted portal link: the token rides in the fragment, which browsers never send to a server. */
 export const hostedPortalLink = (publicUrl: string, token: string): string => `${publicUrl.replace(/\/+$/, '')}/portal#token=${token}`;
@@ -50,10 +51,12 @@ export async function authenticateSession(ctx: ServiceContext, token: string): P
 }
 
 /** The session if it is usable now; otherwise the error the customer should see. */
-export function liveSession(ctx: ServiceContext, session: PortalSessionContext | undefined): AuthenticatedSession {
+export function liveSession(ctx: ServiceContext, session: PortalSessionContext | undefined, publicUrl?: string): AuthenticatedSession {
   if (!session) throw unauthorized('Unknown session token. Open the portal from a fresh link.');
-  if (session.revoked_at !== null) throw sessionExpired('This portal session was ended. Open the portal from a fresh link.');
-  if (session.expires_at <= toTimestamp(ctx.clock.now())) throw sessionExpired('This portal session has expired. Open the portal from a fresh link.');
+  // The token was real: say where a new link can be requested by email.
+  const loginUrl = publicUrl ? staticLoginUrl(publicUrl, session.business_id, session.mode) : undefined;
+  if (session.revoked_at !== null) throw sessionExpired('This portal session was ended. Open the portal from a fresh link.', loginUrl);
+  if (session.expires_at <= toTimestamp(ctx.clock.now())) throw sessionExpired('This portal session has expired. Open the portal from a fresh link.', loginUrl);
   return { ...session, scope: { businessId: session.business_id, mode: session.mode } };
 }
 
@@ -63,13 +66,14 @@ export async function findSessionByToken(ctx: ServiceContext, token: string): Pr
   return findPortalSessionByTokenHash(ctx.store.db, hashSecret(token));
 }
 
-export function sessionInfo(session: AuthenticatedSession): PortalSessionInfo {
+export function sessionInfo(session: AuthenticatedSession, publicUrl: string): PortalSessionInfo {
   return {
     mode: session.mode,
     expires_at: session.expires_at,
     return_url: session.return_url,
     business: session.business,
     customer: session.customer,
+    login_url: staticLoginUrl(publicUrl, session.business_id, session.mode),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { BillingAddress, Customer } from '@dodo-portal/wire/schemas';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { CustomersTable, Database } from './schema.ts';
 import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
 
@@ -67,4 +67,31 @@ export async function listCustomers(db: Kysely<Database>, scope: Scope, options:
   const items = rows.slice(0, options.limit).map(toCustomer);
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.customer_id } : null };
+}
+
+/** Applies a partial change; a duplicate email raises a unique violation. False when there is no such customer. */
+export async function updateCustomer(
+  db: Kysely<Database>,
+  scope: Scope,
+  id: string,
+  change: Partial<Pick<Customer, 'email' | 'name' | 'phone_number' | 'billing_address' | 'locale'>>,
+): Promise<boolean> {
+  const set: Updateable<CustomersTable> = {};
+  if (change.email !== undefined) {
+    set.email = change.email;
+    set.email_normalized = change.email.toLowerCase();
+  }
+  if (change.name !== undefined) set.name = change.name;
+  if (change.phone_number !== undefined) set.phone_number = change.phone_number;
+  if (change.billing_address !== undefined) set.billing_address = change.billing_address ? JSON.stringify(change.billing_address) : null;
+  if (change.locale !== undefined) set.locale = change.locale;
+  if (Object.keys(set).length === 0) return (await findCustomer(db, scope, id)) !== undefined;
+  const result = await db
+    .updateTable('customers')
+    .set(set)
+    .where('id', '=', id)
+    .where('business_id', '=', scope.businessId)
+    .where('mode', '=', scope.mode)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

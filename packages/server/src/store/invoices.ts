@@ -1,5 +1,5 @@
 import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus } from '@dodo-portal/wire/schemas';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, InvoicesTable } from './schema.ts';
 import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
 
@@ -32,44 +32,60 @@ export async function insertInvoiceWithNextNumber(
   invoice: NewInvoice,
   formatNumber: (sequence: number) => string,
 ): Promise<Invoice> {
-  return db.transaction().execute(async (trx) => {
-    const counter = await trx
-      .insertInto('invoice_counters')
-      .values({ business_id: scope.businessId, mode: scope.mode, next_number: 2 })
-      .onConflict((oc) => oc.columns(['business_id', 'mode']).doUpdateSet({ next_number: sql<number>`invoice_counters.next_number + 1` }))
-      .returning(sql<number>`next_number - 1`.as('sequence'))
-      .executeTakeFirstOrThrow();
-    const number = formatNumber(Number(counter.sequence));
-    await trx
-      .insertInto('invoices')
-      .values({
-        id: invoice.id,
-        business_id: scope.businessId,
-        mode: scope.mode,
-        customer_id: invoice.customer_id,
-        number,
-        status: invoice.status,
-        currency: invoice.currency,
-        subtotal: invoice.subtotal,
-        tax: invoice.tax,
-        total: invoice.total,
-        tax_rate_bps: invoice.tax_rate_bps,
-        issued_at: invoice.issued_at,
-        paid_at: invoice.paid_at,
-        subscription_id: invoice.subscription_id,
-        billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null,
-        created_at: invoice.created_at,
-      })
-      .execute();
-    await trx
-      .insertInto('invoice_line_items')
-      .values(invoice.line_items.map((line, position) => ({ invoice_id: invoice.id, position, ...line })))
-      .execute();
-    return toInvoice(
-      { ...invoice, business_id: scope.businessId, mode: scope.mode, number, billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null },
-      invoice.line_items,
-    );
-  });
+  return db.transaction().execute((trx) => insertInvoiceInTransaction(trx, scope, invoice, formatNumber));
+}
+
+/** insertInvoiceWithNextNumber inside the caller's transaction (the billing engine's, with its payment). */
+export async function insertInvoiceInTransaction(
+  trx: Transaction<Database>,
+  scope: Scope,
+  invoice: NewInvoice,
+  formatNumber: (sequence: number) => string,
+): Promise<Invoice> {
+  const counter = await trx
+    .insertInto('invoice_counters')
+    .values({ business_id: scope.businessId, mode: scope.mode, next_number: 2 })
+    .onConflict((oc) => oc.columns(['business_id', 'mode']).doUpdateSet({ next_number: sql<number>`invoice_counters.next_number + 1` }))
+    .returning(sql<number>`next_number - 1`.as('sequence'))
+    .executeTakeFirstOrThrow();
+  const number = formatNumber(Number(counter.sequence));
+  await trx
+    .insertInto('invoices')
+    .values({
+      id: invoice.id,
+      business_id: scope.businessId,
+      mode: scope.mode,
+      customer_id: invoice.customer_id,
+      number,
+      status: invoice.status,
+      currency: invoice.currency,
+      subtotal: invoice.subtotal,
+      tax: invoice.tax,
+      total: invoice.total,
+      tax_rate_bps: invoice.tax_rate_bps,
+      issued_at: invoice.issued_at,
+      paid_at: invoice.paid_at,
+      subscription_id: invoice.subscription_id,
+      billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null,
+      created_at: invoice.created_at,
+    })
+    .execute();
+  await trx
+    .insertInto('invoice_line_items')
+    .values(
+      invoice.line_items.map(({ period, ...line }, position) => ({
+        invoice_id: invoice.id,
+        position,
+        ...line,
+        period_start: period?.start ?? null,
+        period_end: period?.end ?? null,
+      })),
+    )
+    .execute();
+  return toInvoice(
+    { ...invoice, business_id: scope.businessId, mode: scope.mode, number, billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null },
+    invoice.line_items,
+  );
 }
 
 function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: InvoiceLineItem[]): Invoice {
@@ -94,7 +110,7 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
   if (rows.length === 0) return [];
   const lines = await db
     .selectFrom('invoice_line_items')
-    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount'])
+    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount', 'period_start', 'period_end'])
     .where(
       'invoice_id',
       'in',
@@ -106,7 +122,13 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
   const byInvoice = new Map<string, InvoiceLineItem[]>();
   for (const { invoice_id, ...line } of lines) {
     const list = byInvoice.get(invoice_id) ?? [];
-    list.push({ description: line.description, quantity: Number(line.quantity), unit_amount: Number(line.unit_amount), amount: Number(line.amount) });
+    list.push({
+      description: line.description,
+      quantity: Number(line.quantity),
+      unit_amount: Number(line.unit_amount),
+      amount: Number(line.amount),
+      ...(line.period_start !== null && line.period_end !== null ? { period: { start: line.period_start, end: line.period_end } } : {}),
+    });
     byInvoice.set(invoice_id, list);
   }
   return rows.map((row) => toInvoice(row, byInvoice.get(row.id) ?? []));

@@ -3,6 +3,8 @@
  * in minor units (bigint on PostgreSQL, parsed back to JS numbers), text ISO-8601 UTC timestamps
  * with milliseconds (they sort as text), JSON as text.
  */
+import type { Generated } from 'kysely';
+
 export interface BusinessesTable {
   id: string;
   name: string;
@@ -14,6 +16,10 @@ export interface BusinessesTable {
   brand_display_name: string;
   brand_primary_color: string | null;
   brand_logo_url: string | null;
+  /** 0002_billing: portal permissions and how plan changes are billed (booleans as 0/1). */
+  allow_subscription_updates: Generated<number>;
+  allow_cancellation: Generated<number>;
+  proration_billing_mode: Generated<string>;
 }
 
 export interface BusinessAllowedOriginsTable {
@@ -71,6 +77,9 @@ export interface InvoiceLineItemsTable {
   quantity: number;
   unit_amount: number;
   amount: number;
+  /** 0002_billing: the service period of a subscription line. */
+  period_start: string | null;
+  period_end: string | null;
 }
 
 export interface InvoiceCountersTable {
@@ -91,6 +100,192 @@ export interface PortalSessionsTable {
   revoked_at: string | null;
 }
 
+/** One-time magic-link codes (0003_portal_access): only the code's SHA-256 is stored. */
+export interface PortalMagicLinksTable {
+  id: string;
+  code_hash: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  return_url: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Test-mode mail written instead of sent when no SMTP is configured (0004_portal_access_2). */
+export interface MailOutboxTable {
+  id: string;
+  mode: 'test';
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+}
+
+/** Unified-portal sign-in codes (0004_portal_access_2): one email, one mode, every business. */
+export interface PortalUnifiedLinksTable {
+  id: string;
+  code_hash: string;
+  email_normalized: string;
+  mode: 'test' | 'live';
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Unified-portal sessions (0004_portal_access_2): only the token's SHA-256 is stored. */
+export interface PortalUnifiedSessionsTable {
+  id: string;
+  token_hash: string;
+  email_normalized: string;
+  mode: 'test' | 'live';
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+// ---- 0002_billing -------------------------------------------------------------------------
+
+export interface ProductsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  description: string | null;
+  billing_type: 'one_time' | 'subscription' | 'usage_based';
+  price: number;
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year' | null;
+  interval_count: number | null;
+  tax_rate_bps: number;
+  usage_meter: string | null;
+  usage_unit_price: number | null;
+  is_addon: number;
+  /** JSON `{activations_limit, duration_days}` or null. */
+  license_key: string | null;
+  created_at: string;
+}
+
+export interface ProductCollectionsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductCollectionItemsTable {
+  collection_id: string;
+  product_id: string;
+  position: number;
+}
+
+export interface SandboxCardsTable {
+  token: string;
+  behaviour: string;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  created_at: string;
+}
+
+export interface SandboxChargesTable {
+  id: string;
+  token: string;
+  amount: number;
+  currency: string;
+  amount_refunded: Generated<number>;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+export interface CardTokenClaimsTable {
+  token: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  claimed_at: string;
+}
+
+export interface PaymentMethodsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  processor_token: string;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  is_default: number;
+  created_at: string;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  product_id: string;
+  quantity: number;
+  status: 'active' | 'on_hold' | 'cancelled' | 'expired';
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+  interval_count: number;
+  /** The first period's start: every period boundary is computed from it (month-end aware). */
+  billing_anchor: string;
+  /** 0 for the first period, +1 per renewal. */
+  period_index: number;
+  current_period_start: string;
+  current_period_end: string;
+  cancel_at_period_end: number;
+  cancelled_at: string | null;
+  payment_method_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionAddonsTable {
+  subscription_id: string;
+  product_id: string;
+  quantity: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  invoice_id: string | null;
+  subscription_id: string | null;
+  amount: number;
+  amount_refunded: Generated<number>;
+  currency: string;
+  status: 'processing' | 'succeeded' | 'failed' | 'refunded' | 'partially_refunded';
+  decline_code: string | null;
+  failure_message: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  payment_method_id: string | null;
+  processor_charge_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  business_id: string;
+  mode: 'test' | 'live';
+  key: string;
+  request_hash: string;
+  /** Null while the first request runs. */
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
 export interface Database {
   businesses: BusinessesTable;
   business_allowed_origins: BusinessAllowedOriginsTable;
@@ -100,4 +295,19 @@ export interface Database {
   invoice_line_items: InvoiceLineItemsTable;
   invoice_counters: InvoiceCountersTable;
   portal_sessions: PortalSessionsTable;
+  products: ProductsTable;
+  product_collections: ProductCollectionsTable;
+  product_collection_items: ProductCollectionItemsTable;
+  sandbox_cards: SandboxCardsTable;
+  sandbox_charges: SandboxChargesTable;
+  card_token_claims: CardTokenClaimsTable;
+  payment_methods: PaymentMethodsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_addons: SubscriptionAddonsTable;
+  payments: PaymentsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  portal_magic_links: PortalMagicLinksTable;
+  mail_outbox: MailOutboxTable;
+  portal_unified_links: PortalUnifiedLinksTable;
+  portal_unified_sessions: PortalUnifiedSessionsTable;
 }

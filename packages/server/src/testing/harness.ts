@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreateInvoiceBody, Customer, Invoice, PortalSession } from '@dodo-portal/wire/schemas';
-import { createApp } from '../app.ts';
+import { createApp, type AppDeps } from '../app.ts';
 import type { Clock } from '../domain/ports.ts';
 import type { Logger } from '../http/env.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
@@ -87,12 +87,21 @@ export interface Harness {
 
 let emailCounter = 0;
 
-export async function createHarness(options: { cdnScriptPath?: string; businessInput?: Partial<CreateBusinessInput> } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { cdnScriptPath?: string; businessInput?: Partial<CreateBusinessInput>; deps?: Partial<Omit<AppDeps, 'store' | 'clock' | 'publicUrl'>> } = {},
+): Promise<Harness> {
   const { store, cleanup } = await tempSqliteStore();
   const clock = new TestClock();
   const logger = memoryLogger();
   const ctx = serviceContext(store, { clock });
-  const app = createApp({ store, clock, publicUrl: PUBLIC_URL, logger, cdnScriptPath: options.cdnScriptPath ?? join(tmpdir(), 'dodo-portal-no-such-bundle.js') });
+  const app = createApp({
+    store,
+    clock,
+    publicUrl: PUBLIC_URL,
+    logger,
+    cdnScriptPath: options.cdnScriptPath ?? join(tmpdir(), 'dodo-portal-no-such-bundle.js'),
+    ...options.deps,
+  });
 
   const newBusiness = async (input: Partial<CreateBusinessInput> = {}) => {
     const created = await createBusiness(ctx, { name: 'Test Co', allowedOrigins: ['https://shop.example'], ...input });

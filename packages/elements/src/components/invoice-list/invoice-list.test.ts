@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { formatDate } from '../../format.ts';
 import {
   EXPIRED_SESSION_TOKEN,
+  MOCK_LOGIN_URL,
   MOCK_SESSION_TOKEN,
   makeInvoices,
   portalApi,
@@ -174,6 +175,11 @@ describe('<dodo-invoice-list>', () => {
         const { portal, list } = await mountList({ token: EXPIRED_SESSION_TOKEN });
         await waitForText(list, 'Your session has expired');
         expect(visibleText(list)).to.include('open the billing portal again');
+        // The 401 named the business's login page: the customer can ask for a new link by email.
+        const newLink = [...shadow(list).querySelectorAll<HTMLAnchorElement>('[part="error"] a')].find(
+          (link) => link.textContent!.trim() === 'Request a new link by email',
+        );
+        expect(newLink?.href).to.equal(MOCK_LOGIN_URL);
         expect(expiredEvents).to.have.length(1);
         expect(expiredEvents[0]!.detail).to.deep.equal({ code: 'session_expired' });
         expect(expiredEvents[0]!.bubbles && expiredEvents[0]!.composed).to.equal(true);
@@ -328,6 +334,7 @@ describe('<dodo-invoice-list>', () => {
       useHandlers(scenarios.expired());
       const { list } = await mountList({ locale: 'sv-SE' });
       await waitForText(list, 'Din session har gått ut');
+      await waitForText(list, 'Be om en ny länk via e-post');
       await expect(list).to.be.accessible();
     });
   });

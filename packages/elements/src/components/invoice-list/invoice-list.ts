@@ -73,7 +73,7 @@ export class DodoInvoiceList extends LitElement {
         this.lastPage = page;
         return page;
       } catch (error) {
-        if (isSessionExpired(error)) this.sessionExpired(error.code);
+        if (isSessionExpired(error)) this.sessionExpired(error.code, error.loginUrl);
         throw error;
       }
     },
@@ -83,6 +83,8 @@ export class DodoInvoiceList extends LitElement {
   @state() private cursor: string | null = null;
   /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
   @state() private expired = false;
+  /** The 401's `login_url` when this list is used without a `<dodo-portal>` around it. */
+  @state() private expiredLoginUrl: string | undefined;
   @state() private downloading: ReadonlySet<string> = new Set();
   @state() private downloadFailed = false;
 
@@ -129,9 +131,10 @@ export class DodoInvoiceList extends LitElement {
     return this.invoices.status === TaskStatus.PENDING || this.invoices.status === TaskStatus.INITIAL;
   }
 
-  private sessionExpired(code: string): void {
+  private sessionExpired(code: string, loginUrl?: string): void {
     this.expired = true;
-    if (this.session) this.session.reportExpired(code);
+    this.expiredLoginUrl = loginUrl;
+    if (this.session) this.session.reportExpired(code, loginUrl);
     else this.dispatchEvent(sessionExpiredEvent(code));
   }
 
@@ -169,7 +172,7 @@ export class DodoInvoiceList extends LitElement {
       const pdf = await client.invoicePdf(invoice.invoice_id);
       this.saveFile(pdf, `${invoice.number.replace(/[^\w.-]+/g, '_')}.pdf`);
     } catch (error) {
-      if (isSessionExpired(error)) this.sessionExpired(error.code);
+      if (isSessionExpired(error)) this.sessionExpired(error.code, error.loginUrl);
       else if (!isAbort(error)) this.downloadFailed = true;
     } finally {
       const downloading = new Set(this.downloading);
@@ -324,6 +327,7 @@ export class DodoInvoiceList extends LitElement {
 
   private renderExpired(): TemplateResult {
     const returnUrl = safeHttpUrl(this.session?.info?.return_url);
+    const loginUrl = safeHttpUrl(this.session?.loginUrl ?? this.session?.info?.login_url ?? this.expiredLoginUrl);
     const business = this.session?.info?.business.name;
     return html`
       <div part="error" class="message message--expired" role="alert">
@@ -339,6 +343,11 @@ export class DodoInvoiceList extends LitElement {
               ${business
                 ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' })
                 : msg('Go back', { id: 'session-expired.return' })}
+            </a>`
+          : nothing}
+        ${loginUrl
+          ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
+              ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
             </a>`
           : nothing}
       </div>

@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { DodoPortal } from './portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
-import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, scenarios, sessionInfo } from '../../mocks/handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_LOGIN_URL, MOCK_SESSION_TOKEN, scenarios, sessionInfo } from '../../mocks/handlers.ts';
 import {
   apiRequests,
   invoiceNumbers,
@@ -79,6 +79,15 @@ describe('<dodo-portal>', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(events).to.have.length(1);
         expect(events[0]!.target).to.equal(portal);
+        await waitForText(list, 'Request a new link by email');
+        const newLink = shadow(list).querySelector<HTMLAnchorElement>(`a[href="${MOCK_LOGIN_URL}"]`);
+        expect(newLink, 'the expired face links to the business login page').to.not.equal(null);
+
+        // The merchant answers the event with a fresh token: the portal continues without a reload.
+        useHandlers(scenarios.manyPages());
+        portal.sessionToken = MOCK_SESSION_TOKEN;
+        await waitForRows(list, 'INV-000023');
+        await waitForText(portal, sessionInfo.business.name);
         await expect(portal).to.be.accessible();
       } finally {
         document.removeEventListener('dodo-session-expired', record);

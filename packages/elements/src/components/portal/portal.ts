@@ -67,7 +67,7 @@ export class DodoPortal extends LitElement {
         if (generation === this.generation) this.session = this.sessionChannel(this.session.status, info);
         return info;
       } catch (error) {
-        if (error instanceof PortalApiError && error.isSessionExpired) this.expire(generation, error.code);
+        if (error instanceof PortalApiError && error.isSessionExpired) this.expire(generation, error.code, error.loginUrl);
         throw error;
       }
     },
@@ -141,14 +141,15 @@ export class DodoPortal extends LitElement {
     this.slotted = hasChildren || this.ownerDocument.readyState !== 'loading' ? hasChildren : undefined;
   };
 
-  private sessionChannel(status: SessionStatus, info: PortalSessionInfo | null): SessionChannel {
+  private sessionChannel(status: SessionStatus, info: PortalSessionInfo | null, loginUrl: string | null = null): SessionChannel {
     const generation = this.generation;
-    return { status, info, reportExpired: (code) => this.expire(generation, code) };
+    return { status, info, loginUrl, reportExpired: (code, url) => this.expire(generation, code, url) };
   }
 
-  private expire(generation: number, code: string): void {
+  private expire(generation: number, code: string, loginUrl?: string): void {
     if (generation !== this.generation || this.session.status === 'expired') return;
-    this.session = this.sessionChannel('expired', this.session.info);
+    const info = this.session.info;
+    this.session = this.sessionChannel('expired', info, safeHttpUrl(loginUrl ?? info?.login_url) ?? null);
     this.dispatchEvent(sessionExpiredEvent(code));
   }
 

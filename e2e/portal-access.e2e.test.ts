@@ -1,0 +1,94 @@
+/**
+ * Email sign-in as a customer lives it, on real parts: `dodo-portal serve` with SMTP_URL pointing
+ * at a real SMTP server on loopback, the static login page in Chromium, the email as received,
+ * its one-time link followed in the browser, and the same link opened a second time.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSmtp, type TestSmtp } from '../packages/server/src/testing/smtp.ts';
+import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
+
+let smtp: TestSmtp;
+let portal: PortalServer & { dir: string };
+let browser: Browser;
+let businessId: string;
+let invoiceNumber: string;
+const email = 'sigrid@example.se';
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  portal = await startPortalServer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Fjord Billing <billing@fjord.test>' });
+  const created = JSON.parse(await cli(['business', 'create', '--name', 'Fjord Tools AB', '--db', portal.dbFile, '--json'])) as {
+    business_id: string;
+    api_keys: { test: string };
+  };
+  businessId = created.business_id;
+  const customer = await api<{ customer_id: string }>(portal.url, created.api_keys.test, 'POST', '/v1/customers', { email, name: 'Sigrid Sund', locale: 'sv-SE' });
+  invoiceNumber = (
+    await api<{ number: string }>(portal.url, created.api_keys.test, 'POST', '/v1/invoices', {
+      customer_id: customer.customer_id,
+      currency: 'SEK',
+      line_items: [{ description: 'Verktygslåda', unit_amount: 49_900, quantity: 1 }],
+    })
+  ).number;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+  await smtp?.close();
+});
+
+describe('email sign-in from the static login page', () => {
+  it('emails a one-time link that opens the portal, leaves nothing in the URL, and cannot be reused', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${portal.url}/test/login/${businessId}`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByText('Check your email').waitFor();
+
+    const [mail] = await smtp.waitFor(1, 10_000);
+    expect(mail!.to).toEqual([email]);
+    expect(mail!.subject).toBe('Logga in på din fakturering hos Fjord Tools AB'); // the customer's language
+    const link = /http:\/\/127\.0\.0\.1:\d+\/magic#code=dpm_[A-Za-z0-9_-]{43}/.exec(mail!.text)?.[0];
+    expect(link, mail!.text).toBeTruthy();
+
+    // Follow the link as the customer would: it lands on the portal with no code or token in the URL.
+    await page.goto(link!);
+    await page.waitForURL(`${portal.url}/portal`);
+    await page.getByRole('rowheader', { name: invoiceNumber }).waitFor();
+    expect(page.url()).toBe(`${portal.url}/portal`);
+    const storage = await page.evaluate(() => ({ session: Object.keys(sessionStorage), local: localStorage.length }));
+    expect(storage).toEqual({ session: ['dodo-portal:session-token'], local: 0 });
+    const token = await page.evaluate(() => sessionStorage.getItem('dodo-portal:session-token'));
+    expect(page.url()).not.toContain(token!);
+
+    // A reload keeps the session.
+    await page.reload();
+    await page.getByRole('rowheader', { name: invoiceNumber }).waitFor();
+
+    // The same link a second time (another browser): "already used", with a way to get a new one.
+    const second = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await second.goto(link!);
+    await second.getByRole('heading', { name: 'This link was already used' }).waitFor();
+    expect(second.url()).toBe(`${portal.url}/magic`);
+    const newLink = second.getByRole('link', { name: 'Email me a new link' });
+    expect(await newLink.getAttribute('href')).toBe(`${portal.url}/test/login/${businessId}`);
+    await newLink.click();
+    await second.getByLabel('Email address').waitFor();
+    await context.close();
+  });
+
+  it('answers an unknown email exactly like a known one, and sends nothing', async () => {
+    const before = smtp.received.length;
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${portal.url}/test/login/${businessId}`);
+    await page.getByLabel('Email address').fill('stranger@example.com');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByText('If stranger@example.com belongs to an account, a sign-in link is on its way.').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.received.length).toBe(before);
+  });
+});

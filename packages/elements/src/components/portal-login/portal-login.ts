@@ -1,0 +1,214 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { PortalApiError, requestLoginLink } from '@dodo-portal/wire/client';
+import { loginLinkRequestedEvent } from '../../events.ts';
+import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import styles from './portal-login.styles.ts';
+
+type Phase = 'idle' | 'sending' | 'sent';
+type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
+
+/**
+ * @summary Sign in to the billing portal by email: the customer enters their address and is
+ * emailed a one-time sign-in link. The static login page (`/login/{business_id}`) shows it.
+ *
+ * The confirmation reads the same whether or not the address belongs to a customer (the server
+ * answers every request alike), so the form never tells who is a customer.
+ *
+ * @event {CustomEvent<LoginLinkRequestedDetail>} dodo-login-link-requested - The server accepted
+ *   the request (202). Fired whether or not the email belongs to a customer.
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart title - The heading.
+ * @csspart form - The email form.
+ * @csspart label - The email field's label.
+ * @csspart input - The email field.
+ * @csspart submit - The submit button.
+ * @csspart error - The message under the field (invalid email, failure, too many attempts).
+ * @csspart sent - The "check your email" confirmation.
+ *
+ * @cssproperty --dodo-color-primary - The submit button and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on the submit button.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-text - Text.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - The field's border.
+ * @cssproperty --dodo-color-success - The confirmation's accent.
+ * @cssproperty --dodo-color-danger - Error messages and the invalid field.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoPortalLogin extends LitElement {
+  static override styles = [tokens, base, styles];
+
+  private controller: AbortController | undefined;
+
+  @query('input') private readonly input!: HTMLInputElement | null;
+
+  @state() private phase: Phase = 'idle';
+  @state() private problem: Problem | undefined;
+  @state() private retryAfterSeconds = 0;
+  @state() private email = '';
+
+  /** The portal server's origin; defaults to this page's origin (the hosted login page). */
+  @property({ attribute: 'api-base' }) apiBase = '';
+
+  /** The business the customer signs in to (`biz_…`). */
+  @property({ attribute: 'business-id' }) businessId = '';
+
+  /** `live` (default) or `test`: which customers the email is looked up among. */
+  @property() mode: 'test' | 'live' = 'live';
+
+  /** BCP 47 tag for the text; defaults to `<html lang>`, then the browser's language. */
+  @property() locale = '';
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controller?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale') || !this.hasUpdated) void applyLocale(canonicalLocale(this.locale) ?? defaultLocale());
+  }
+
+  private async submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (this.phase === 'sending' || !this.input) return;
+    const email = this.input.value.trim();
+    this.input.value = email;
+    if (!email || !this.input.checkValidity()) {
+      this.problem = 'invalid';
+      this.input.focus();
+      return;
+    }
+    this.email = email;
+    if (!this.businessId.trim()) {
+      // A page without `business-id` cannot sign anyone in: say so rather than blame the email.
+      this.problem = 'unavailable';
+      return;
+    }
+    this.problem = undefined;
+    this.phase = 'sending';
+    this.controller?.abort();
+    const controller = (this.controller = new AbortController());
+    try {
+      await requestLoginLink(
+        { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal },
+        { business_id: this.businessId.trim(), email, mode: this.mode === 'test' ? 'test' : 'live' },
+      );
+      this.phase = 'sent';
+      this.dispatchEvent(loginLinkRequestedEvent(email));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.phase = 'idle';
+      if (error instanceof PortalApiError && error.status === 429) {
+        this.problem = 'rate-limited';
+        this.retryAfterSeconds = error.retryAfterSeconds ?? 60;
+      } else if (error instanceof PortalApiError && error.status === 400) {
+        this.problem = 'invalid';
+      } else if (error instanceof PortalApiError && error.status === 503) {
+        this.problem = 'unavailable';
+      } else {
+        this.problem = 'failed';
+      }
+      await this.updateComplete;
+      this.input?.focus();
+    }
+  }
+
+  private async startOver(): Promise<void> {
+    this.phase = 'idle';
+    this.problem = undefined;
+    await this.updateComplete;
+    if (this.input) {
+      this.input.value = this.email;
+      this.input.focus();
+      this.input.select();
+    }
+  }
+
+  private problemText(problem: Problem): string {
+    switch (problem) {
+      case 'invalid':
+        return msg('Enter a valid email address, like name@example.com.', { id: 'login.error.invalid' });
+      case 'failed':
+        return msg("We couldn't send the link. Check your connection and try again.", { id: 'login.error.failed' });
+      case 'rate-limited': {
+        const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
+        return msg(str`Too many attempts. Try again in ${minutes} min.`, { id: 'login.error.rate-limited' });
+      }
+      case 'unavailable':
+        return msg('Sign-in by email is not available right now. Please try again later.', { id: 'login.error.unavailable' });
+    }
+  }
+
+  private renderSent(): TemplateResult {
+    return html`
+      <div part="sent" class="sent" role="status" tabindex="-1">
+        <h2 part="title" class="title">${msg('Check your email', { id: 'login.sent' })}</h2>
+        <p class="body">
+          ${msg(str`If ${this.email} belongs to an account, a sign-in link is on its way. It works once and expires in 24 hours.`, {
+            id: 'login.sent.body',
+          })}
+        </p>
+        <button type="button" class="button" @click=${this.startOver}>
+          ${msg('Use a different email', { id: 'login.sent.again' })}
+        </button>
+      </div>
+    `;
+  }
+
+  private renderForm(): TemplateResult {
+    const sending = this.phase === 'sending';
+    const problem = this.problem;
+    return html`
+      <h2 part="title" class="title">${msg('Sign in to billing', { id: 'login.title' })}</h2>
+      <p class="body">
+        ${msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })}
+      </p>
+      <form part="form" class="form" novalidate @submit=${this.submit}>
+        <label part="label" class="label" for="email">${msg('Email address', { id: 'login.email' })}</label>
+        <input
+          part="input"
+          class="input"
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="email"
+          inputmode="email"
+          spellcheck="false"
+          required
+          aria-invalid=${problem === 'invalid' ? 'true' : 'false'}
+          aria-describedby="problem"
+        />
+        <p part="error" id="problem" class="problem" role="alert">${problem ? this.problemText(problem) : nothing}</p>
+        <button part="submit" type="submit" class="button button--primary" aria-disabled=${sending ? 'true' : 'false'}>
+          ${sending ? msg('Sending…', { id: 'login.sending' }) : msg('Email me a sign-in link', { id: 'login.submit' })}
+        </button>
+      </form>
+    `;
+  }
+
+  override render(): TemplateResult {
+    return html`<div part="base" class="base" aria-busy=${this.phase === 'sending' ? 'true' : 'false'}>
+      ${this.phase === 'sent' ? this.renderSent() : this.renderForm()}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-portal-login': DodoPortalLogin;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `Idempotency-Key` on every merchant POST. The first request with a key claims it (a row
+ * inserted before the handler runs); a retry with the same body gets the first answer again,
+ * status and body, for at least 24 hours; the same key with another request is refused with
+ * 409 `idempotency_key_reused`; a retry while the first still runs gets 409
+ * `idempotency_key_in_progress` and never executes. Keys are per business and mode. An answer
+ * that is a server error (5xx) is not kept, so the client can retry it with the same key.
+ *
+ * Answers that carry a secret (portal session tokens, magic links) are never written to the
+ * table: those secrets exist at rest only as hashes. For them the key still keeps concurrent
+ * requests from running twice, and is released afterwards, so a retry mints a fresh link.
+ */
+import { createHash } from 'node:crypto';
+import { BillingErrorCode } from '@dodo-portal/wire/schemas';
+import type { MiddlewareHandler } from 'hono';
+import { DomainError, invalidRequest } from '../domain/errors.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency.ts';
+import type { AppContext, MerchantEnv } from './env.ts';
+
+/** How long a key and its answer are kept (the retention the API promises). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const ANSWER_CARRIES_SECRET = /\/customer-portal\//;
+
+export function idempotency(app: AppContext): MiddlewareHandler<MerchantEnv> {
+  return async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (!KEY.test(key)) {
+      throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    const scope = c.get('scope');
+    const body = await c.req.text();
+    const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
+    const now = app.clock.now();
+
+    let claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now));
+    if (claim.kind === 'existing' && claim.response && claim.createdAt < toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))) {
+      // Past its window: forget the old answer and treat this as a first request.
+      if (await expireIdempotencyKey(app.store.db, scope, key, toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)))) {
+        claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now));
+      }
+    }
+    if (claim.kind === 'existing') {
+      if (claim.requestHash !== requestHash) {
+        throw new DomainError(409, BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
+      }
+      if (!claim.response) {
+        throw new DomainError(409, BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+      }
+      return new Response(claim.response.body, {
+        status: claim.response.status,
+        headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
+      });
+    }
+
+    try {
+      await next();
+    } catch (error) {
+      await releaseIdempotencyKey(app.store.db, scope, key);
+      throw error;
+    }
+    if (c.res.status >= 500 || ANSWER_CARRIES_SECRET.test(c.req.path)) {
+      await releaseIdempotencyKey(app.store.db, scope, key);
+      return;
+    }
+    await completeIdempotencyKey(app.store.db, scope, key, { status: c.res.status, body: await c.res.clone().text() });
+  };
+}

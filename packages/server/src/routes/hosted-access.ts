@@ -1,0 +1,62 @@
+/**
+ * The hosted pages of portal access: the static login page of a business (`/login/{business_id}`,
+ * `/test/login/{business_id}`) and the magic-link landing (`/magic#code=…`). Like `/portal` they
+ * carry the strict hosted-page headers (CSP without inline code, no referrer, no framing).
+ */
+import { readFileSync } from 'node:fs';
+import { ErrorCode, type Mode } from '@dodo-portal/wire/schemas';
+import { Hono, type Context } from 'hono';
+import { IdPrefix, isId } from '../domain/ids.ts';
+import type { AppContext, BaseEnv } from '../http/env.ts';
+import { errorJson } from '../http/errors.ts';
+import { hostedPageHeaders } from '../http/security.ts';
+import { escapeHtml } from '../mail/templates.ts';
+import { findBusiness } from '../store/businesses.ts';
+
+const asset = (name: string) => readFileSync(new URL(`../hosted/${name}`, import.meta.url), 'utf8');
+
+const htmlHeaders = { 'content-type': 'text/html; charset=utf-8', ...hostedPageHeaders };
+
+/** The login page: the business's name and `<dodo-portal-login>`, every value escaped. */
+export function loginPage(business: { id: string; displayName: string; locale: string }, mode: Mode): string {
+  const e = escapeHtml;
+  const lang = business.locale.split('-')[0] ?? 'en';
+  return `<!doctype html>
+<html lang="${e(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${e(business.displayName)}</title>
+<link rel="stylesheet" href="/hosted.css">
+<script src="/dodo-portal.js" defer></script>
+</head>
+<body>
+<main>
+  <h1 class="login-header">${e(business.displayName)}</h1>
+  <dodo-portal-login business-id="${e(business.id)}" mode="${mode}"></dodo-portal-login>
+  <noscript><p class="notice">Signing in needs JavaScript.</p></noscript>
+</main>
+</body>
+</html>
+`;
+}
+
+export const hostedAccessRoutes = (app: AppContext) => {
+  const magicPage = asset('magic.html');
+  const magicScript = asset('magic.js');
+
+  const login = async (c: Context, mode: Mode) => {
+    const businessId = c.req.param('business_id') ?? '';
+    const business = isId(IdPrefix.business, businessId) ? await findBusiness(app.store.db, businessId) : undefined;
+    if (!business) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No business ${businessId}.` }, hostedPageHeaders);
+    return c.body(loginPage({ id: business.id, displayName: business.brand.display_name, locale: business.default_locale }, mode), 200, htmlHeaders);
+  };
+
+  return new Hono<BaseEnv>()
+    .get('/login/:business_id', (c) => login(c, 'live'))
+    .get('/test/login/:business_id', (c) => login(c, 'test'))
+    // Static: a GET never sees (or consumes) the code, which stays in the fragment.
+    .get('/magic', (c) => c.body(magicPage, 200, htmlHeaders))
+    .get('/magic.js', (c) => c.body(magicScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+};

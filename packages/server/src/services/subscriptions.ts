@@ -1,0 +1,211 @@
+/**
+ * Subscriptions: what a checkout creates. The first period is charged before anything else
+ * exists; only a successful charge writes the subscription, its paid invoice and the payment,
+ * together in one transaction. A declined card leaves the failed payment and nothing else.
+ */
+import {
+  ErrorCode,
+  type CreateSubscriptionBody,
+  type Page,
+  type Product,
+  type Subscription,
+  type SubscriptionStatus,
+  type UpdateSubscriptionBody,
+} from '@dodo-portal/wire/schemas';
+import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
+import { DomainError, invalidRequest, notFound, type Issue } from '../domain/errors.ts';
+import { IdPrefix, isId, newId } from '../domain/ids.ts';
+import { formatInvoiceNumber } from '../domain/invoice-number.ts';
+import { periodAt } from '../domain/periods.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { findCustomer } from '../store/customers.ts';
+import { insertInvoiceInTransaction } from '../store/invoices.ts';
+import { settlePayment } from '../store/payments.ts';
+import { findProducts } from '../store/products.ts';
+import type { Scope } from '../store/scope.ts';
+import { cancelDueSubscriptions, findSubscription, findSubscriptionRow, insertSubscription, listSubscriptions as listSubscriptionRows, updateSubscription } from '../store/subscriptions.ts';
+import { attemptCharge, resolveCardSource, type BillingContext } from './charging.ts';
+import { positionFromCursor, toPage } from './paging.ts';
+import { saveCard } from './payment-methods.ts';
+
+/** Looks up the body's customer; a missing one is a 400 on that field (like invoices). */
+export async function requireCustomer(ctx: BillingContext, scope: Scope, customerId: string) {
+  const customer = isId(IdPrefix.customer, customerId) ? await findCustomer(ctx.store.db, scope, customerId) : undefined;
+  if (!customer) throw invalidRequest(`No customer ${customerId} in ${scope.mode} mode.`, [{ path: 'customer_id', message: 'no such customer' }]);
+  return customer;
+}
+
+/**
+ * The plan and its add-ons, checked: the plan is a recurring product that is not an add-on;
+ * each add-on is an add-on billed on the plan's own interval, in its currency and at its tax
+ * rate (one invoice per period), listed once.
+ */
+async function planAndAddons(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<{ plan: Product; addons: { product: Product; quantity: number }[] }> {
+  const ids = [body.product_id, ...body.addons.map((addon) => addon.product_id)].filter((id) => isId(IdPrefix.product, id));
+  const products = await findProducts(ctx.store.db, scope, ids);
+  const issues: Issue[] = [];
+  const plan = products.get(body.product_id);
+  if (!plan) issues.push({ path: 'product_id', message: `no product ${body.product_id} in ${scope.mode} mode` });
+  else if (plan.billing_type === 'one_time') issues.push({ path: 'product_id', message: 'is a one_time product: sell it with POST /v1/payments' });
+  else if (plan.is_addon) issues.push({ path: 'product_id', message: 'is an add-on: pass it in addons with a plan' });
+  const seen = new Set<string>();
+  const addons: { product: Product; quantity: number }[] = [];
+  body.addons.forEach((addon, index) => {
+    const path = `addons.${index}.product_id`;
+    const product = products.get(addon.product_id);
+    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
+    seen.add(addon.product_id);
+    if (!product) return issues.push({ path, message: `no product ${addon.product_id} in ${scope.mode} mode` });
+    if (!product.is_addon) return issues.push({ path, message: 'is not an add-on product' });
+    if (plan && (product.interval !== plan.interval || product.interval_count !== plan.interval_count)) {
+      return issues.push({ path, message: `is billed every ${product.interval_count} ${product.interval}, the plan every ${plan.interval_count} ${plan.interval}` });
+    }
+    if (plan && (product.currency !== plan.currency || product.tax_rate_bps !== plan.tax_rate_bps)) {
+      // One invoice per period: one currency and one tax rate.
+      return issues.push({ path, message: `must share the plan's currency (${plan.currency}) and tax rate (${plan.tax_rate_bps} bps)` });
+    }
+    addons.push({ product, quantity: addon.quantity });
+    return undefined;
+  });
+  if (issues.length > 0 || !plan) throw invalidRequest(`Invalid subscription: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
+  return { plan, addons };
+}
+
+export async function createSubscription(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<Subscription> {
+  const customer = await requireCustomer(ctx, scope, body.customer_id);
+  const { plan, addons } = await planAndAddons(ctx, scope, body);
+  const now = ctx.clock.now();
+  const interval = plan.interval!;
+  const intervalCount = plan.interval_count ?? 1;
+  const period = periodAt(now, interval, intervalCount, 0);
+  const items: PricedItem[] = [{ product: plan, quantity: body.quantity, period }, ...addons.map((addon) => ({ ...addon, period }))];
+  const priced = pricePurchase(items);
+  const source = await resolveCardSource(ctx, scope, customer.customer_id, body);
+  const subscriptionId = newId(IdPrefix.subscription, ctx.random);
+
+  const attempt =
+    priced.total > 0
+      ? await attemptCharge(ctx, scope, {
+          customerId: customer.customer_id,
+          amount: priced.total,
+          currency: priced.currency,
+          source,
+          description: `${plan.name}: first period`,
+        })
+      : undefined;
+  // The card charged: keep it for renewals (the customer's first card becomes the default).
+  const paymentMethodId = (await saveCard(ctx, scope, customer.customer_id, source)).id;
+
+  const issuedAt = toTimestamp(now);
+  const invoiceId = newId(IdPrefix.invoice, ctx.random);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await insertSubscription(trx, scope, {
+      id: subscriptionId,
+      customer_id: customer.customer_id,
+      product_id: plan.product_id,
+      quantity: body.quantity,
+      status: 'active',
+      currency: priced.currency,
+      interval,
+      interval_count: intervalCount,
+      billing_anchor: issuedAt,
+      period_index: 0,
+      current_period_start: toTimestamp(period.start),
+      current_period_end: toTimestamp(period.end),
+      payment_method_id: paymentMethodId,
+      created_at: issuedAt,
+      addons: addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
+    });
+    await insertInvoiceInTransaction(
+      trx,
+      scope,
+      {
+        id: invoiceId,
+        customer_id: customer.customer_id,
+        status: 'paid',
+        currency: priced.currency,
+        subtotal: priced.subtotal,
+        tax: priced.tax,
+        total: priced.total,
+        tax_rate_bps: priced.tax_rate_bps,
+        issued_at: issuedAt,
+        paid_at: issuedAt,
+        subscription_id: subscriptionId,
+        billing_address: customer.billing_address,
+        created_at: issuedAt,
+        line_items: priced.line_items,
+      },
+      formatInvoiceNumber,
+    );
+    if (attempt) {
+      const settled = await settlePayment(trx, attempt.paymentId, {
+        status: 'succeeded',
+        invoice_id: invoiceId,
+        subscription_id: subscriptionId,
+        payment_method_id: paymentMethodId,
+        updated_at: issuedAt,
+      });
+      if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+    }
+  });
+  return getSubscription(ctx, scope, subscriptionId);
+}
+
+export async function getSubscription(ctx: BillingContext, scope: Scope, subscriptionId: string): Promise<Subscription> {
+  const subscription = isId(IdPrefix.subscription, subscriptionId) ? await findSubscription(ctx.store.db, scope, subscriptionId) : undefined;
+  if (!subscription) throw notFound(`No subscription ${subscriptionId} in ${scope.mode} mode.`);
+  return subscription;
+}
+
+const LIVE_STATUSES: SubscriptionStatus[] = ['active', 'on_hold'];
+
+/**
+ * `PATCH /v1/subscriptions/{id}`: switches the card future charges use and/or sets
+ * `cancel_at_period_end`. Only an `active` or `on_hold` subscription changes; a new card is
+ * saved for the subscription's customer. (Retrying the dues of an on-hold subscription with the
+ * new card belongs to the renewal engine.)
+ */
+export async function patchSubscription(ctx: BillingContext, scope: Scope, subscriptionId: string, body: UpdateSubscriptionBody): Promise<Subscription> {
+  const row = isId(IdPrefix.subscription, subscriptionId) ? await findSubscriptionRow(ctx.store.db, scope, subscriptionId) : undefined;
+  if (!row) throw notFound(`No subscription ${subscriptionId} in ${scope.mode} mode.`);
+  const ended = () => new DomainError(409, ErrorCode.conflict, `Subscription ${subscriptionId} is ${row.status}: it can no longer change.`);
+  if (!LIVE_STATUSES.includes(row.status)) throw ended();
+  let paymentMethodId: string | undefined;
+  if (body.card_token !== undefined || body.payment_method_id !== undefined) {
+    const source = await resolveCardSource(ctx, scope, row.customer_id, body);
+    paymentMethodId = (await saveCard(ctx, scope, row.customer_id, source)).id;
+  }
+  const changed = await updateSubscription(ctx.store.db, scope, subscriptionId, LIVE_STATUSES, {
+    updated_at: toTimestamp(ctx.clock.now()),
+    ...(paymentMethodId !== undefined ? { payment_method_id: paymentMethodId } : {}),
+    ...(body.cancel_at_period_end !== undefined ? { cancel_at_period_end: body.cancel_at_period_end ? 1 : 0 } : {}),
+  });
+  if (!changed) throw ended();
+  return getSubscription(ctx, scope, subscriptionId);
+}
+
+export async function listSubscriptions(
+  ctx: BillingContext,
+  scope: Scope,
+  query: { limit: number; cursor?: string | undefined; customer_id?: string | undefined; status?: SubscriptionStatus | undefined },
+): Promise<Page<Subscription>> {
+  const after = positionFromCursor(query.cursor);
+  return toPage(
+    await listSubscriptionRows(ctx.store.db, scope, {
+      limit: query.limit,
+      ...(after ? { after } : {}),
+      ...(query.customer_id !== undefined ? { customerId: query.customer_id } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+    }),
+  );
+}
+
+/**
+ * Ends every subscription of the scope set to cancel at period end whose period is over by
+ * `now`: status `cancelled`, `cancelled_at` = the period end. One conditional statement, so
+ * running it twice or in two processes at once changes each subscription once. (The renewal
+ * scheduler calls it; until then the seed does.)
+ */
+export async function cancelSubscriptionsAtPeriodEnd(ctx: BillingContext, scope: Scope, now: Date): Promise<number> {
+  return cancelDueSubscriptions(ctx.store.db, scope, toTimestamp(now));
+}
