@@ -97,6 +97,9 @@ dodo-portal demo is running.
       (log in as ${demoCustomer.email} — the form is pre-filled)
   Plain HTML (script tag) example:         http://${host}:${scriptTagPort}/#session_token=${session.session_token}
   Hosted portal page:                      ${session.link}
+  Email login page (static link):          ${portalUrl}/test/login/${demo.business_id}
+      (no SMTP_URL set: test-mode emails go to the outbox — read the sign-in link with
+       pnpm dodo-portal outbox --limit 1 --db ${dbFile})
   Portal server / API:                     ${portalUrl}
   Demo business ${demo.business_id}, test key ${demo.api_keys.test}
   (keys and ids are in data/demo.json; database ${dbFile})
