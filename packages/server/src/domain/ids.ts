@@ -1,4 +1,10 @@
-/** Prefixed random ids (`cus_…`): 128 bits from the injected random source, Crockford base32. */
+/**
+ * Prefixed ids (`cus_…`), Crockford base32 of 16 bytes: a 48-bit millisecond timestamp, then 80
+ * bits from the injected random source. Ids therefore sort by creation, which is what makes "ties
+ * broken by id" in keyset lists mean something: a frozen test clock gives many rows one timestamp,
+ * and they must still list newest first. Within one millisecond the random part is incremented
+ * (monotonic, per process). Ids are identifiers, not secrets: tokens are separate.
+ */
 import type { Random } from './ports.ts';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -19,6 +25,10 @@ export const IdPrefix = {
   paymentMethod: 'pm',
   subscription: 'sub',
   payment: 'pay',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'whmsg',
+  webhookAttempt: 'wha',
+  usageEvent: 'ue',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
@@ -39,8 +49,41 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
-export function newId(prefix: IdPrefix, random: Random): string {
-  return `${prefix}_${base32(random.bytes(16))}`;
+const RANDOM_BYTES = 10;
+let lastMillis = -1;
+let lastRandom: Uint8Array = new Uint8Array(RANDOM_BYTES);
+
+/** Adds one to a big-endian byte string in place; false when it wrapped around. */
+function increment(bytes: Uint8Array): boolean {
+  for (let index = bytes.length - 1; index >= 0; index -= 1) {
+    bytes[index] = (bytes[index]! + 1) & 0xff;
+    if (bytes[index] !== 0) return true;
+  }
+  return false;
+}
+
+export function newId(prefix: IdPrefix, random: Random, nowMillis: number = Date.now()): string {
+  let millis = Math.max(nowMillis, lastMillis);
+  let tail: Uint8Array;
+  if (millis === lastMillis) {
+    tail = Uint8Array.from(lastRandom);
+    if (!increment(tail)) {
+      millis += 1; // 2^80 ids in one millisecond: move on to the next one
+      tail = Uint8Array.from(random.bytes(RANDOM_BYTES));
+    }
+  } else {
+    tail = Uint8Array.from(random.bytes(RANDOM_BYTES));
+  }
+  lastMillis = millis;
+  lastRandom = tail;
+  const bytes = new Uint8Array(16);
+  let time = millis;
+  for (let index = 5; index >= 0; index -= 1) {
+    bytes[index] = time % 256;
+    time = Math.floor(time / 256);
+  }
+  bytes.set(tail, 6);
+  return `${prefix}_${base32(bytes)}`;
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;

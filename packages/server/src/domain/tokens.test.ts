@@ -49,6 +49,19 @@ describe('ids', () => {
     expect(isId('inv', id)).toBe(false);
     expect(isId('cus', 'cus_../../etc')).toBe(false);
   });
+
+  it('sort by creation: across milliseconds, within one, and when the wall clock steps back', () => {
+    const made = [
+      newId('inv', cryptoRandom, 1_800_000_000_000),
+      newId('inv', cryptoRandom, 1_800_000_000_000),
+      newId('inv', cryptoRandom, 1_800_000_000_000),
+      newId('inv', cryptoRandom, 1_799_999_999_000), // clock stepped back: still after the last
+      newId('inv', cryptoRandom, 1_800_000_000_001),
+    ];
+    expect(new Set(made).size).toBe(made.length);
+    expect([...made].sort()).toEqual(made);
+    for (const id of made) expect(isId('inv', id)).toBe(true);
+  });
 });
 
 describe('invoice numbers', () => {
