@@ -28,6 +28,14 @@ const expectations = {
   'elements-portal-login--swedish': { text: ['Logga in för att se din fakturering', 'E-postadress', 'Mejla mig en inloggningslänk'] },
   'elements-portal-login--rate-limited': { text: ['Sign in to billing', 'Email me a sign-in link'] },
   'elements-portal-login--failing': { text: ['Sign in to billing', 'Email me a sign-in link'] },
+  'elements-portal-login--unified': { text: ['Sign in to billing', 'every business you buy from', 'Email me a sign-in link'] },
+  'elements-unified-portal--overview': { text: ['Your billing', 'Signed in as ada@example.com', 'Acme Fjällräven AB', 'Nordic Tools', 'INV-000042', 'Open billing'] },
+  'elements-unified-portal--swedish': { text: ['Din fakturering', 'Aktiva prenumerationer', 'Obetald', 'Öppna fakturering'] },
+  'elements-unified-portal--loading': { selector: '[part="list"][aria-busy="true"]' },
+  'elements-unified-portal--empty': { text: ['No purchases found for this email', 'Sign in with another email'] },
+  'elements-unified-portal--error': { text: ["We couldn't load your billing.", 'Retry'] },
+  'elements-unified-portal--expired': { text: ['Your session has expired', 'Sign in again'] },
+  'elements-unified-portal--open-fails': { text: ['Acme Fjällräven AB', 'Open billing'] },
 };
 
 const types = {

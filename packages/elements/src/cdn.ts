@@ -5,3 +5,4 @@
 import './define/dodo-portal.ts';
 import './define/dodo-invoice-list.ts';
 import './define/dodo-portal-login.ts';
+import './define/dodo-unified-portal.ts';

@@ -40,6 +40,9 @@ import { createBackgroundTasks, type BackgroundTasks } from './services/backgrou
 import { invoiceRoutes } from './routes/invoices.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { portalRoutes } from './routes/portal.ts';
+import { testClockRoutes } from './routes/test-clock.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
+import { usageEventRoutes } from './routes/usage-events.ts';
 import type { Store } from './store/index.ts';
 
 export interface AppDeps {
@@ -82,7 +85,8 @@ const noStore: MiddlewareHandler = async (c, next) => {
   if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
 };
 
-export function createApp(deps: AppDeps): Hono<BaseEnv> {
+/** The context every handler (and the scheduler) runs on, built from the injected world. */
+export function createAppContext(deps: AppDeps): AppContext {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger;
   const random = deps.random ?? cryptoRandom;
@@ -102,6 +106,11 @@ export function createApp(deps: AppDeps): Hono<BaseEnv> {
     background: deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) })),
     trustProxy: deps.trustProxy ?? false,
   };
+  return context;
+}
+
+/** The app; pass `context` to share one with the renewal scheduler (serve.ts). */
+export function createApp(deps: AppDeps, context: AppContext = createAppContext(deps)): Hono<BaseEnv> {
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
 
   const app = new Hono<BaseEnv>();
@@ -133,6 +142,9 @@ export function createApp(deps: AppDeps): Hono<BaseEnv> {
   app.route('/v1/product-collections', productCollectionRoutes(context));
   app.route('/v1/subscriptions', subscriptionRoutes(context));
   app.route('/v1/payments', paymentRoutes(context));
+  app.route('/v1/test-clock', testClockRoutes(context));
+  app.route('/v1/webhook-endpoints', webhookEndpointRoutes());
+  app.route('/v1/usage-events', usageEventRoutes());
   app.route('/portal/v1/payments', portalPaymentRoutes(context));
   app.route('/sandbox/v1', sandboxRoutes(context));
   app.route('/portal/v1', portalAccessRoutes(context));

@@ -47,8 +47,18 @@ Env SMTP_URL (e.g. smtp://127.0.0.1:2525) and MAIL_FROM enable email (portal lin
 links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbox") and the
 server log, and live-mode requests that need email answer 503 email_not_configured.
 Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
+Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (default 30000;
+0 turns the scheduler off, e.g. when another process runs it — running several is safe too).
 Stops gracefully on SIGINT / SIGTERM.
 `;
+
+/** `SCHEDULER_INTERVAL_MS`: unset → the default interval, 0 → off. */
+function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | false {
+  if (value === undefined || value.trim() === '') return {};
+  const intervalMs = Number(value);
+  if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new Error(`SCHEDULER_INTERVAL_MS must be a whole number of milliseconds, got "${value}"`);
+  return intervalMs === 0 ? false : { intervalMs };
+}
 
 const MIGRATE_HELP = `Usage: dodo-portal migrate [--db FILE]
 
@@ -164,6 +174,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           ...(mailer ? { mailer } : {}),
           trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
           storeOptions: storeOptionsFromEnv(io.env, values.db),
+          scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
         });
         const publicUrl = (io.env.PUBLIC_URL ?? server.url).replace(/\/+$/, '');
         io.stdout(
@@ -254,7 +265,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.help) return (io.stdout(SEED_HELP), 0);
         if (!values.demo) throw new UsageError('seed needs --demo (the only data set so far)');
         const { seedDemo } = await import('./seed.ts');
-        const seeded = await withStore(io, values.db, (store) => seedDemo(store, { allowedOrigins: values['allowed-origin'] ?? [] }));
+        const seeded = await withStore(io, values.db, (store) => seedDemo(store, { allowedOrigins: values['allowed-origin'] ?? [], ...(io.env.PUBLIC_URL ? { publicUrl: io.env.PUBLIC_URL } : {}) }));
         if (values.json) io.stdout(`${JSON.stringify(seeded)}\n`);
         else {
           io.stdout(

@@ -67,8 +67,14 @@ describe('seedDemo', () => {
     expect(cancelled).toMatchObject({ status: 'cancelled', cancel_at_period_end: true, next_billing_date: null, cancelled_at: cancelled.current_period_end });
     expect(cancelled.current_period_end < '2025-03-10T09:00:00.000Z').toBe(true);
     const renewing = await get<Subscription>(`/v1/subscriptions/${seeded.subscriptions.renewing_on_declining_card}`);
-    expect(renewing).toMatchObject({ status: 'active', payment_method: { last4: '0341' } });
+    // It fell due within days; the seed advanced the demo's test clock to it and the card declined.
+    expect(renewing).toMatchObject({ status: 'on_hold', payment_method: { last4: '0341' }, next_billing_date: null });
+    expect(seeded.subscriptions.on_hold).toBe(renewing.subscription_id);
     expect(renewing.current_period_end > '2025-03-10T09:00:00.000Z').toBe(true);
     expect(renewing.current_period_end < '2025-03-16T09:00:00.000Z').toBe(true);
+    expect(seeded.test_clock).toBe(renewing.current_period_end);
+    expect((await get<{ now: string }>('/v1/test-clock')).now).toBe(seeded.test_clock);
+    const dues = await get<{ items: { status: string; subscription_id: string | null }[] }>(`/v1/invoices?customer_id=${renewing.customer_id}&limit=1`);
+    expect(dues.items[0]).toMatchObject({ status: 'open', subscription_id: renewing.subscription_id });
   });
 });

@@ -13,7 +13,12 @@ import { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
 import type { BillingContext } from './services/charging.ts';
 import { createCollection } from './services/collections.ts';
 import { createProduct } from './services/products.ts';
-import { cancelSubscriptionsAtPeriodEnd, createSubscription, patchSubscription } from './services/subscriptions.ts';
+import { cancelSubscriptionsAtPeriodEnd, createSubscription, getSubscription, patchSubscription } from './services/subscriptions.ts';
+import type { Logger } from './http/env.ts';
+import { disabledMailer } from './mail/mailer.ts';
+import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
+import type { RenewalContext } from './services/renewals.ts';
+import { advanceTestClock } from './services/test-clock.ts';
 import type { Store } from './store/index.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
 import type { Scope } from './store/scope.ts';
@@ -25,9 +30,18 @@ export interface SeedDemoOptions {
   allowedOrigins?: string[];
   clock?: Clock;
   random?: Random;
+  /** The server's public origin, for the magic link in Kenji's "on hold" email (default http://127.0.0.1:8787). */
+  publicUrl?: string;
+  logger?: Logger;
 }
 
 const DAY_MS = 86_400_000;
+
+/** The seed's stdout is its JSON: what it logs (e.g. the outbox's notice of Kenji's email) goes to stderr. */
+const stderrLogger: Logger = {
+  error: (message, details) => console.error(JSON.stringify({ level: 'error', message, ...details })),
+  info: (message, details) => console.error(JSON.stringify({ level: 'info', message, ...details })),
+};
 
 type InvoicePlan = Omit<CreateInvoiceBody, 'customer_id'> & { daysAgo: number };
 
@@ -128,15 +142,30 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
   }
 
   const billing = await seedBilling(ctx, scope, customers.map((customer) => customer.customer_id));
+
+  // Kenji's renewal falls due within days: advance the demo's test clock to it, which runs the
+  // renewal engine as `POST /v1/test-clock/advance` would — his card declines, so it goes on hold.
+  const logger = options.logger ?? stderrLogger;
+  const renewalContext: RenewalContext = {
+    ...ctx,
+    paymentProcessor: createSandboxProcessor({ clock, random: ctx.random, ledger: sqlSandboxLedger(store.db) }),
+    livePaymentProcessor: undefined,
+    mailerFor: mailRouter(disabledMailer, createOutboxMailer(ctx, logger)),
+    publicUrl: (options.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, ''),
+    logger,
+  };
+  const kenji = await getSubscription(renewalContext, scope, billing.subscriptions.renewing_on_declining_card);
+  const advanced = await advanceTestClock(renewalContext, scope, { to: kenji.current_period_end });
   return {
     business_id: business.id,
     api_keys: apiKeys,
     demo_customer_id: customers[0]!.customer_id,
     customers,
-    invoice_count: invoiceCount + billing.invoiceCount,
+    invoice_count: invoiceCount + billing.invoiceCount + advanced.renewals.renewed + advanced.renewals.on_hold,
     products: billing.products,
     collection_id: billing.collectionId,
-    subscriptions: billing.subscriptions,
+    subscriptions: { ...billing.subscriptions, on_hold: billing.subscriptions.renewing_on_declining_card },
+    test_clock: advanced.now,
   };
 }
 
@@ -145,7 +174,7 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
  * add-on, a usage-based plan and a licensed one-time product. Ada has an active Pro subscription
  * with seats on a saved Visa; Grace had a Starter subscription she cancelled at the end of its
  * period; Kenji's Starter renews within days on card 4000 0000 0000 0341, which attaches but
- * declines every charge, so the renewal engine (not built yet) will put it on hold.
+ * declines every charge; seedDemo then advances the test clock so the renewal engine puts it on hold.
  */
 async function seedBilling(base: ReturnType<typeof serviceContext>, scope: Scope, [ada, grace, kenji]: string[]) {
   const now = base.clock.now().getTime();

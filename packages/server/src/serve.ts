@@ -2,7 +2,8 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consoleLogger, createApp, type AppDeps } from './app.ts';
+import { consoleLogger, createApp, createAppContext, type AppDeps } from './app.ts';
+import { startScheduler, type Scheduler } from './services/scheduler.ts';
 import { createBackgroundTasks } from './services/background.ts';
 import { openStore, type Store, type StoreOptions } from './store/index.ts';
 
@@ -17,6 +18,8 @@ export interface StartServerOptions extends Partial<Omit<AppDeps, 'store' | 'pub
   store?: Store;
   /** …how to open one (closed with the server). Default: SQLite at ./data/dodo-portal.db. */
   storeOptions?: StoreOptions;
+  /** Renewals and webhook deliveries: every `intervalMs` (default 30 s), or `false` for none. */
+  scheduler?: { intervalMs?: number } | false;
 }
 
 export interface RunningServer {
@@ -32,7 +35,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const host = options.host ?? '127.0.0.1';
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(options.storeOptions));
-  const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, ...deps } = options;
+  const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, scheduler: schedulerOptions, ...deps } = options;
 
   let handler: ((request: Request) => Response | Promise<Response>) | undefined;
   let server: Server;
@@ -58,8 +61,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const background =
     deps.background ??
     createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
-  const app = createApp({ ...deps, logger, background, store, publicUrl: options.publicUrl ?? url });
+  const appDeps: AppDeps = { ...deps, logger, background, store, publicUrl: options.publicUrl ?? url };
+  const context = createAppContext(appDeps);
+  const app = createApp(appDeps, context);
   handler = (request) => app.fetch(request);
+  const scheduler: Scheduler | undefined = schedulerOptions === false ? undefined : startScheduler(context, schedulerOptions ?? {});
 
   let closing: Promise<void> | undefined;
   return {
@@ -72,6 +78,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeIdleConnections();
         });
+        await scheduler?.stop();
         await background.idle();
         if (ownsStore) await store.close();
       })()),

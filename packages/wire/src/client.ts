@@ -3,9 +3,9 @@
  * zod stays on the server and the browser bundle carries ky alone.
  */
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSessionInfo } from './schemas.ts';
+import type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSession, PortalSessionInfo, UnifiedBusinessList, UnifiedLoginBody } from './schemas.ts';
 
-export type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSessionInfo } from './schemas.ts';
+export type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSession, PortalSessionInfo, UnifiedBusiness, UnifiedBusinessList, UnifiedLoginBody } from './schemas.ts';
 
 /** Every failed call rejects with this: `status` and the server's stable `code`. */
 export class PortalApiError extends Error {
@@ -88,6 +88,41 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   };
 }
 
+/** The unified portal's calls, made with a unified (`dpu_…`) token. */
+export interface UnifiedClient {
+  readonly apiBase: string;
+  /** `GET /portal/v1/unified/businesses`: every business where the signed-in email is a customer. */
+  businesses(signal?: AbortSignal): Promise<UnifiedBusinessList>;
+  /** `POST /portal/v1/unified/businesses/{id}/session`: a business-scoped session, no second login. */
+  openBusiness(businessId: string, signal?: AbortSignal): Promise<PortalSession>;
+  /** `DELETE /portal/v1/unified/session`: the token answers 401 afterwards. */
+  signOut(signal?: AbortSignal): Promise<void>;
+}
+
+export function createUnifiedClient(options: PortalClientOptions): UnifiedClient {
+  const http: KyInstance = ky.create({
+    prefixUrl: `${portalApiUrl(options.apiBase)}unified/`,
+    headers: { authorization: `Bearer ${options.sessionToken}` },
+    retry: { limit: 1, methods: ['get'], statusCodes: [408, 429, 502, 503, 504] },
+    timeout: 30_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw await toPortalApiError(error);
+    }
+  };
+  return {
+    apiBase: options.apiBase,
+    businesses: (signal) => call(() => http.get('businesses', { signal }).json<UnifiedBusinessList>()),
+    openBusiness: (businessId, signal) =>
+      call(() => http.post(`businesses/${encodeURIComponent(businessId)}/session`, { signal }).json<PortalSession>()),
+    signOut: (signal) => call(async () => void (await http.delete('session', { signal }))),
+  };
+}
+
 /**
  * `POST /portal/v1/login`: ask for a one-time sign-in link by email. Resolves the same way whether
  * or not the email belongs to a customer (the server answers 202 either way); rejects with a
@@ -99,6 +134,28 @@ export async function requestLoginLink(
 ): Promise<void> {
   try {
     await ky.post('login', {
+      prefixUrl: portalApiUrl(options.apiBase),
+      json: body,
+      retry: 0,
+      timeout: 30_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } catch (error) {
+    throw await toPortalApiError(error);
+  }
+}
+
+/**
+ * `POST /portal/v1/unified/login`: ask for one sign-in link covering every business where the
+ * email is a customer (in `mode`). Resolves alike for every email (202); rejects like `requestLoginLink`.
+ */
+export async function requestUnifiedLoginLink(
+  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
+  body: UnifiedLoginBody,
+): Promise<void> {
+  try {
+    await ky.post('unified/login', {
       prefixUrl: portalApiUrl(options.apiBase),
       json: body,
       retry: 0,

@@ -241,7 +241,10 @@ export const DemoSeeded = BusinessCreated.extend({
   /** The demo catalog: three tiers in one collection, an add-on, a usage-based plan, a licensed product. */
   products: z.object({ starter: z.string(), pro: z.string(), business: z.string(), extra_seat: z.string(), compute: z.string(), license: z.string() }),
   collection_id: z.string(),
-  subscriptions: z.object({ active: z.string(), cancelled: z.string(), renewing_on_declining_card: z.string() }),
+  /** `on_hold` is Kenji's subscription (the same as `renewing_on_declining_card`) after the seed ran its renewal. */
+  subscriptions: z.object({ active: z.string(), cancelled: z.string(), renewing_on_declining_card: z.string(), on_hold: z.string() }),
+  /** The demo business's test clock after the seed advanced it to Kenji's renewal. */
+  test_clock: Timestamp,
 });
 export type DemoSeeded = z.infer<typeof DemoSeeded>;
 
@@ -388,6 +391,8 @@ export const BillingErrorCode = {
   processorNotConfigured: 'processor_not_configured',
   /** The card details were refused at tokenization (`decline_code` says which field). */
   invalidCard: 'invalid_card',
+  /** A test-mode-only call (the test clock) made with a live key (403). */
+  testModeOnly: 'test_mode_only',
 } as const;
 
 export const BillingType = z.enum(['one_time', 'subscription', 'usage_based']);
@@ -672,3 +677,107 @@ export type Payment = z.infer<typeof Payment>;
 export const PaymentPage = page(Payment);
 export type PaymentPage = Page<Payment>;
 export const PaymentListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+
+// ---------------------------------------------------------------------------------------------
+// Billing engine, part 2: the test clock.
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/test-clock/advance`: forward by `seconds`, or to the instant `to` (not in the past). */
+export const AdvanceTestClockBody = z.union([
+  z.object({ seconds: z.number().int().min(0).max(10 * 366 * 86_400) }).strict(),
+  z.object({ to: z.string().datetime({ offset: true }) }).strict(),
+]);
+export type AdvanceTestClockBody = z.infer<typeof AdvanceTestClockBody>;
+
+/** The business's test-mode clock: frozen between advances. */
+export const TestClock = z.object({
+  now: Timestamp,
+  /** What the advance ran (0 for `GET`). */
+  renewals: z.object({ renewed: z.number().int(), on_hold: z.number().int(), cancelled: z.number().int() }),
+});
+export type TestClock = z.infer<typeof TestClock>;
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature "v1,<base64>").
+// ---------------------------------------------------------------------------------------------
+
+/** Event types: frozen names (renaming one breaks merchants silently). */
+export const WebhookEventType = z.enum([
+  'payment.succeeded',
+  'payment.failed',
+  'subscription.active',
+  'subscription.renewed',
+  'subscription.on_hold',
+  'subscription.cancelled',
+  'subscription.updated',
+]);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
+
+export const CreateWebhookEndpointBody = z.object({
+  url: z.string().url().max(2048),
+  /** Only these events; omitted = every event. */
+  events: z.array(WebhookEventType).min(1).optional(),
+});
+export type CreateWebhookEndpointBody = z.infer<typeof CreateWebhookEndpointBody>;
+
+export const WebhookEndpoint = z.object({
+  webhook_endpoint_id: z.string(),
+  url: z.string(),
+  events: z.array(WebhookEventType).nullable(),
+  created_at: Timestamp,
+});
+export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
+
+/** The answer of `POST /v1/webhook-endpoints`: the only time the signing secret is shown. */
+export const WebhookEndpointCreated = WebhookEndpoint.extend({ secret: z.string().describe('whsec_… (base64 key); shown once') });
+export type WebhookEndpointCreated = z.infer<typeof WebhookEndpointCreated>;
+export const WebhookEndpointPage = page(WebhookEndpoint);
+
+export const WebhookAttempt = z.object({
+  attempted_at: Timestamp,
+  /** The receiver's HTTP status, or null when no answer came (see `error`). */
+  response_status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  duration_ms: z.number().int(),
+});
+export type WebhookAttempt = z.infer<typeof WebhookAttempt>;
+
+export const WebhookDelivery = z.object({
+  /** The `webhook-id` header: the same on every retry of this delivery. */
+  delivery_id: z.string(),
+  webhook_endpoint_id: z.string(),
+  event_type: WebhookEventType,
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  /** Real time of the next try while pending. */
+  next_attempt_at: Timestamp.nullable(),
+  payload: z.object({ type: WebhookEventType, timestamp: Timestamp, business_id: z.string(), data: z.record(z.string(), z.unknown()) }),
+  attempts: z.array(WebhookAttempt),
+  created_at: Timestamp,
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+export const WebhookDeliveryPage = page(WebhookDelivery);
+
+// ---------------------------------------------------------------------------------------------
+// Usage events: metered usage of a usage_based subscription, billed on its renewal invoice.
+// ---------------------------------------------------------------------------------------------
+
+export const CreateUsageEventBody = z.object({
+  subscription_id: z.string().min(1),
+  /** The product's `usage.meter`. */
+  meter: z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
+  quantity: z.number().int().min(1).max(1_000_000_000),
+  /** The merchant's id for this event: sending it again records nothing new. */
+  event_id: z.string().min(1).max(255),
+});
+export type CreateUsageEventBody = z.infer<typeof CreateUsageEventBody>;
+
+export const UsageEvent = z.object({
+  usage_event_id: z.string(),
+  event_id: z.string(),
+  subscription_id: z.string(),
+  meter: z.string(),
+  quantity: z.number().int(),
+  /** When it was recorded, in the mode's time: it is billed with the period this falls in. */
+  occurred_at: Timestamp,
+});
+export type UsageEvent = z.infer<typeof UsageEvent>;

@@ -46,6 +46,9 @@ export interface PricedItem {
   quantity: number;
   /** The service period of a recurring line. */
   period?: Period;
+  /** A line not priced from the product itself (metered usage): its own words and unit price. */
+  description?: string;
+  unitAmount?: number;
 }
 
 export interface PricedPurchase extends InvoiceTotals {
@@ -72,9 +75,9 @@ export function pricePurchase(items: readonly PricedItem[], path = 'items'): Pri
   });
   if (issues.length > 0) throw invalidRequest('Products bought together must share one currency and one tax rate.', issues);
   const lines = items.map((item) => ({
-    description: lineDescription(item.product),
+    description: item.description ?? lineDescription(item.product),
     quantity: item.quantity,
-    unit_amount: item.product.price,
+    unit_amount: item.unitAmount ?? item.product.price,
   }));
   const totals = computeInvoiceTotals(lines, first.product.tax_rate_bps);
   return {

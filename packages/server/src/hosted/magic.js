@@ -3,8 +3,11 @@
 // POSTs it to the exchange endpoint (a GET never consumes a code, so link scanners and prefetch
 // don't burn it), keeps the session token in sessionStorage (this tab only) and replaces itself
 // with the hosted portal, so neither the code nor the token stays in a URL or in history.
+// A unified code (dpx_…, from /login or /test/login) is exchanged at the unified endpoint; its
+// token (dpu_…) is kept under its own key and the page lands on the unified overview.
 (() => {
-  const STORAGE_KEY = 'dodo-portal:session-token';
+  const BUSINESS = { endpoint: '/portal/v1/magic-link/exchange', storageKey: 'dodo-portal:session-token', landing: '/portal' };
+  const UNIFIED = { endpoint: '/portal/v1/unified/magic-link/exchange', storageKey: 'dodo-portal:unified-token', landing: '/portal/unified' };
   const MESSAGES = {
     en: {
       working: 'Signing you in…',
@@ -44,6 +47,7 @@
 
   const code = new URLSearchParams(location.hash.slice(1)).get('code');
   if (location.hash) history.replaceState(null, '', location.pathname);
+  const target = code && code.startsWith('dpx_') ? UNIFIED : BUSINESS;
 
   const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];
   const messages = MESSAGES[language] || MESSAGES.en;
@@ -70,7 +74,7 @@
     show('working');
     let response;
     try {
-      response = await fetch('/portal/v1/magic-link/exchange', {
+      response = await fetch(target.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ code }),
@@ -84,11 +88,11 @@
     const body = await response.json().catch(() => null);
     if (response.status === 201 && body && typeof body.session_token === 'string') {
       try {
-        sessionStorage.setItem(STORAGE_KEY, body.session_token);
-        location.replace('/portal');
+        sessionStorage.setItem(target.storageKey, body.session_token);
+        location.replace(target.landing);
       } catch {
         // No storage (locked-down browser): hand the token over in the fragment instead.
-        location.replace(`/portal#token=${encodeURIComponent(body.session_token)}`);
+        location.replace(`${target.landing}#token=${encodeURIComponent(body.session_token)}`);
       }
       return;
     }

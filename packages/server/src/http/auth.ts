@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { unauthorized } from '../domain/errors.ts';
 import { authenticateApiKey } from '../services/api-keys.ts';
 import { findSessionByToken, liveSession } from '../services/sessions.ts';
+import { withScopeClock } from '../services/test-clock.ts';
 import type { AppContext, MerchantEnv, PortalEnv } from './env.ts';
 
 /** The token of `Authorization: Bearer <token>`, or undefined. */
@@ -17,7 +18,9 @@ export function merchantAuth(app: AppContext): MiddlewareHandler<MerchantEnv> {
     const token = bearerToken(c.req.header('authorization'));
     if (!token) throw unauthorized('Pass your secret API key as "Authorization: Bearer sk_test_…" or "sk_live_…".');
     const key = await authenticateApiKey(app, token);
-    c.set('scope', { businessId: key.businessId, mode: key.mode });
+    const scope = { businessId: key.businessId, mode: key.mode };
+    c.set('scope', scope);
+    c.set('ctx', await withScopeClock(app, scope));
     await next();
   };
 }
@@ -29,7 +32,9 @@ export function portalAuth(app: AppContext): MiddlewareHandler<PortalEnv> {
     const session = await findSessionByToken(app, token);
     // Known even when expired: CORS on the 401 follows the session's own business.
     c.set('sessionBusinessId', session?.business_id);
-    c.set('session', liveSession(app, session, app.publicUrl));
+    // A test-mode session lives on its business's test clock.
+    const clocked = session ? await withScopeClock(app, { businessId: session.business_id, mode: session.mode }) : app;
+    c.set('session', liveSession(clocked, session, app.publicUrl));
     await next();
   };
 }

@@ -69,7 +69,7 @@ describe('CORS on real portal requests', () => {
 
     const customer = await h.createCustomer(h.business.keys.test);
     const session = await h.createSession(h.business.keys.test, customer.customer_id, { ttl_seconds: 300 });
-    h.clock.advance(301_000);
+    await h.advanceTestClock(h.business.keys.test, 301_000);
     const expired = await h.app.request('/portal/v1/session', { headers: { origin: otherBusinessOrigin, authorization: `Bearer ${session.session_token}` } });
     expect(expired.status).toBe(401);
     // The expired session's business decides, not "any business".

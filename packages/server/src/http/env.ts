@@ -38,7 +38,13 @@ export interface BaseVariables {
 }
 
 export type BaseEnv = { Variables: BaseVariables };
-export type MerchantEnv = { Variables: BaseVariables & { scope: Scope } };
+export type MerchantEnv = {
+  Variables: BaseVariables & {
+    scope: Scope;
+    /** The app context on the scope's clock (the business's test clock in test mode). */
+    ctx: AppContext;
+  };
+};
 export type PortalEnv = {
   Variables: BaseVariables & {
     session: AuthenticatedSession;

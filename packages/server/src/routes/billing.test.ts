@@ -153,7 +153,8 @@ describe('subscriptions', () => {
   });
 
   it('charges the first period, then is active with a paid invoice, a payment and the saved card', async () => {
-    h.clock.set('2025-01-31T10:00:00.000Z');
+    // Test mode runs on the business's test clock: move it to a month end.
+    await h.advanceTestClock(key, '2026-01-31T10:00:00.000Z');
     const customer = await h.createCustomer(key, { billing_address: { street: '1 Main St', city: 'Springfield', state: 'IL', zipcode: '62701', country: 'US' } });
     const card = await tokenize(SandboxCards.succeeds);
     const response = await h.merchant(key, 'POST', '/v1/subscriptions', {
@@ -173,10 +174,10 @@ describe('subscriptions', () => {
       currency: 'USD',
       interval: 'month',
       interval_count: 1,
-      current_period_start: '2025-01-31T10:00:00.000Z',
-      // Month-end aware: Jan 31 + 1 month = Feb 28.
-      current_period_end: '2025-02-28T10:00:00.000Z',
-      next_billing_date: '2025-02-28T10:00:00.000Z',
+      current_period_start: '2026-01-31T10:00:00.000Z',
+      // Month-end aware: Jan 31 + 1 month = Feb 28 (2026 is no leap year).
+      current_period_end: '2026-02-28T10:00:00.000Z',
+      next_billing_date: '2026-02-28T10:00:00.000Z',
       cancel_at_period_end: false,
       cancelled_at: null,
       payment_method: { payment_method_id: expect.stringMatching(/^pm_/), brand: 'visa', last4: '4242' },
@@ -186,7 +187,7 @@ describe('subscriptions', () => {
     const invoices = await json<InvoicePage>(await h.merchant(key, 'GET', `/v1/invoices?customer_id=${customer.customer_id}`), 200);
     expect(invoices.items).toHaveLength(1);
     const invoice = invoices.items[0]!;
-    const period = { start: '2025-01-31T10:00:00.000Z', end: '2025-02-28T10:00:00.000Z' };
+    const period = { start: '2026-01-31T10:00:00.000Z', end: '2026-02-28T10:00:00.000Z' };
     expect(invoice).toMatchObject({
       status: 'paid',
       subscription_id: subscription.subscription_id,
@@ -194,7 +195,7 @@ describe('subscriptions', () => {
       subtotal: 2 * 4900 + 3 * 1500,
       tax: 1180, // 14300 × 8.25 % = 1179.75 → 1180
       total: 15_480,
-      paid_at: '2025-01-31T10:00:00.000Z',
+      paid_at: '2026-01-31T10:00:00.000Z',
       billing_address: customer.billing_address,
       line_items: [
         { description: 'Pro (every month)', quantity: 2, unit_amount: 4900, amount: 9800, period },
@@ -216,7 +217,7 @@ describe('subscriptions', () => {
         decline_code: null,
         failure_message: null,
         card: { brand: 'visa', last4: '4242' },
-        created_at: '2025-01-31T10:00:00.000Z',
+        created_at: '2026-01-31T10:00:00.000Z',
       },
     ]);
     expect(await json(await h.merchant(key, 'GET', `/v1/subscriptions/${subscription.subscription_id}`), 200)).toEqual(subscription);
@@ -312,7 +313,6 @@ describe('subscriptions', () => {
 
 describe('one-time purchases', () => {
   it('charges the items into one paid invoice and records failed attempts too', async () => {
-    h.clock.set('2025-03-01T12:00:00.000Z');
     const ebook = await product(key, { name: 'E-book', billing_type: 'one_time', price: 1999, currency: 'USD', tax_rate_bps: 2500 });
     const app = await product(key, { name: 'Desktop app', billing_type: 'one_time', price: 4999, currency: 'USD', tax_rate_bps: 2500, license_key: { activations_limit: 2, duration_days: 365 } });
     const customer = await h.createCustomer(key);

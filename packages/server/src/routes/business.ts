@@ -7,8 +7,8 @@ import { getBusinessSettings, patchBusinessSettings } from '../services/business
 /** `/v1/business`: the calling key's business settings. */
 export const businessRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
-    .get('/', async (c) => c.json(await getBusinessSettings(app, c.get('scope'), app.publicUrl)))
+    .get('/', async (c) => c.json(await getBusinessSettings(c.var.ctx, c.get('scope'), app.publicUrl)))
     .patch('/', async (c) => {
       const body = await jsonBody(c, UpdateBusinessBody.strict());
-      return c.json(await patchBusinessSettings(app, c.get('scope'), body, app.publicUrl));
+      return c.json(await patchBusinessSettings(c.var.ctx, c.get('scope'), body, app.publicUrl));
     });

@@ -10,19 +10,19 @@ export const customerRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateCustomerBody.strict());
-      return c.json(await createCustomer(app, c.get('scope'), body), 201);
+      return c.json(await createCustomer(c.var.ctx, c.get('scope'), body), 201);
     })
     .get('/', async (c) => {
       const query = queryParams(c, CustomerListQuery.strict());
-      return c.json(await listCustomers(app, c.get('scope'), query));
+      return c.json(await listCustomers(c.var.ctx, c.get('scope'), query));
     })
-    .get('/:customer_id', async (c) => c.json(await getCustomer(app, c.get('scope'), c.req.param('customer_id'))))
+    .get('/:customer_id', async (c) => c.json(await getCustomer(c.var.ctx, c.get('scope'), c.req.param('customer_id'))))
     .patch('/:customer_id', async (c) => {
       const body = await jsonBody(c, UpdateCustomerBody.strict());
-      return c.json(await patchCustomer(app, c.get('scope'), c.req.param('customer_id'), body));
+      return c.json(await patchCustomer(c.var.ctx, c.get('scope'), c.req.param('customer_id'), body));
     })
     .post('/:customer_id/payment-methods', async (c) => {
       const body = await jsonBody(c, AttachPaymentMethodBody.strict());
-      const { method, created } = await attachPaymentMethod(app, c.get('scope'), c.req.param('customer_id'), body.card_token);
+      const { method, created } = await attachPaymentMethod(c.var.ctx, c.get('scope'), c.req.param('customer_id'), body.card_token);
       return c.json(method, created ? 201 : 200);
     });

@@ -1,6 +1,7 @@
 /**
  * The hosted pages of portal access: the static login page of a business (`/login/{business_id}`,
- * `/test/login/{business_id}`) and the magic-link landing (`/magic#code=…`). Like `/portal` they
+ * `/test/login/{business_id}`), the unified portal's login page (`/login`, `/test/login`) and
+ * overview (`/portal/unified`), and the magic-link landing (`/magic#code=…`). Like `/portal` they
  * carry the strict hosted-page headers (CSP without inline code, no referrer, no framing).
  */
 import { readFileSync } from 'node:fs';
@@ -42,9 +43,39 @@ export function loginPage(business: { id: string; displayName: string; locale: s
 `;
 }
 
+/**
+ * The unified login page: no business, so no name to show; `<dodo-portal-login unified>` asks for
+ * one link to every business where the email is a customer. `/unified.js` sets `<html lang>` from
+ * the browser before the element upgrades.
+ */
+export function unifiedLoginPage(mode: Mode): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Billing</title>
+<link rel="stylesheet" href="/hosted.css">
+<script src="/unified.js" defer></script>
+<script src="/dodo-portal.js" defer></script>
+</head>
+<body>
+<main>
+  <dodo-portal-login unified mode="${mode}"></dodo-portal-login>
+  <noscript><p class="notice">Signing in needs JavaScript.</p></noscript>
+</main>
+</body>
+</html>
+`;
+}
+
 export const hostedAccessRoutes = (app: AppContext) => {
   const magicPage = asset('magic.html');
   const magicScript = asset('magic.js');
+  const unifiedPortalPage = asset('unified.html');
+  const unifiedScript = asset('unified.js');
+  const unifiedLogin = { live: unifiedLoginPage('live'), test: unifiedLoginPage('test') };
 
   const login = async (c: Context, mode: Mode) => {
     const businessId = c.req.param('business_id') ?? '';
@@ -54,6 +85,11 @@ export const hostedAccessRoutes = (app: AppContext) => {
   };
 
   return new Hono<BaseEnv>()
+    .get('/login', (c) => c.body(unifiedLogin.live, 200, htmlHeaders))
+    .get('/test/login', (c) => c.body(unifiedLogin.test, 200, htmlHeaders))
+    // One overview for both modes: the mode is the unified token's, which the page reads from sessionStorage.
+    .get('/portal/unified', (c) => c.body(unifiedPortalPage, 200, htmlHeaders))
+    .get('/unified.js', (c) => c.body(unifiedScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }))
     .get('/login/:business_id', (c) => login(c, 'live'))
     .get('/test/login/:business_id', (c) => login(c, 'test'))
     // Static: a GET never sees (or consumes) the code, which stays in the fragment.

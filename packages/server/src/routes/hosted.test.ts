@@ -89,3 +89,58 @@ describe('GET /dodo-portal.js', () => {
     expect(body.error.message).toContain('pnpm build');
   });
 });
+
+describe('the unified portal’s hosted pages', () => {
+  const expectHostedHeaders = (response: Response, path: string) => {
+    expect(response.status, path).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = response.headers.get('content-security-policy')!;
+    for (const directive of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  };
+  const noInlineCode = (html: string) => {
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style=/);
+  };
+
+  it('serves /login (live) and /test/login (test) with <dodo-portal-login unified> and no business', async () => {
+    for (const [path, mode] of [['/login', 'live'], ['/test/login', 'test']] as const) {
+      const response = await built.app.request(path);
+      expectHostedHeaders(response, path);
+      const html = await response.text();
+      expect(html).toContain(`<dodo-portal-login unified mode="${mode}"></dodo-portal-login>`);
+      expect(html).not.toContain('business-id');
+      expect(html).toContain('<script src="/dodo-portal.js"');
+      expect(html).toContain('<script src="/unified.js"');
+      noInlineCode(html);
+    }
+  });
+
+  it('serves /portal/unified, whose script reads the unified token from sessionStorage only', async () => {
+    const response = await built.app.request('/portal/unified?token=<script>');
+    expectHostedHeaders(response, '/portal/unified');
+    const html = await response.text();
+    expect(html).toContain('<dodo-unified-portal></dodo-unified-portal>');
+    expect(html).not.toContain('<script>');
+    noInlineCode(html);
+
+    const script = await (await built.app.request('/unified.js')).text();
+    expect(script).toContain("'dodo-portal:unified-token'");
+    expect(script).toContain('history.replaceState');
+    expect(script).toContain("setAttribute('session-token'");
+    expect(script).not.toContain('localStorage');
+  });
+
+  it('lets /magic.js exchange unified codes at the unified endpoint and land on the overview', async () => {
+    const script = await (await built.app.request('/magic.js')).text();
+    expect(script).toContain("startsWith('dpx_')");
+    expect(script).toContain("'/portal/v1/unified/magic-link/exchange'");
+    expect(script).toContain("'dodo-portal:unified-token'");
+    expect(script).toContain("landing: '/portal/unified'");
+    expect(script).not.toContain('localStorage');
+  });
+});

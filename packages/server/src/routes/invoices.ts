@@ -9,10 +9,10 @@ export const invoiceRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateInvoiceBody.strict());
-      return c.json(await issueInvoice(app, c.get('scope'), body), 201);
+      return c.json(await issueInvoice(c.var.ctx, c.get('scope'), body), 201);
     })
     .get('/', async (c) => {
       const query = queryParams(c, InvoiceListQuery.strict());
-      return c.json(await listInvoices(app, c.get('scope'), { limit: query.limit, cursor: query.cursor, customerId: query.customer_id }));
+      return c.json(await listInvoices(c.var.ctx, c.get('scope'), { limit: query.limit, cursor: query.cursor, customerId: query.customer_id }));
     })
-    .get('/:invoice_id', async (c) => c.json(await getInvoice(app, c.get('scope'), c.req.param('invoice_id'))));
+    .get('/:invoice_id', async (c) => c.json(await getInvoice(c.var.ctx, c.get('scope'), c.req.param('invoice_id'))));

@@ -127,7 +127,7 @@ describe('GET /v1/customers', () => {
     const other = await h.newBusiness({ name: 'List Co' });
     const made: Customer[] = [];
     for (let i = 0; i < 5; i += 1) {
-      h.clock.advance(1000);
+      await h.advanceTestClock(other.keys.test, 1000);
       made.push(await h.createCustomer(other.keys.test, { email: `list${i}@example.com` }));
     }
     const first = (await (await h.merchant(other.keys.test, 'GET', '/v1/customers?limit=3')).json()) as Page<Customer>;

@@ -9,10 +9,10 @@ export const paymentRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreatePaymentBody.strict());
-      return c.json(await createPurchase(app, c.get('scope'), body), 201);
+      return c.json(await createPurchase(c.var.ctx, c.get('scope'), body), 201);
     })
     .get('/', async (c) => {
       const query = queryParams(c, PaymentListQuery.strict());
-      return c.json(await listPayments(app, c.get('scope'), { limit: query.limit, cursor: query.cursor, customerId: query.customer_id }));
+      return c.json(await listPayments(c.var.ctx, c.get('scope'), { limit: query.limit, cursor: query.cursor, customerId: query.customer_id }));
     })
-    .get('/:payment_id', async (c) => c.json(await getPayment(app, c.get('scope'), c.req.param('payment_id'))));
+    .get('/:payment_id', async (c) => c.json(await getPayment(c.var.ctx, c.get('scope'), c.req.param('payment_id'))));

@@ -149,7 +149,7 @@ describe('magic links', () => {
     const info = (await (await h.portal(session.session_token, 'GET', '/portal/v1/session')).json()) as PortalSessionInfo;
     expect(info.return_url).toBe('https://acme.example/account');
 
-    h.clock.advance(86_400_000);
+    await h.advanceTestClock(h.business.keys.test, 86_400_000);
     const expired = await exchange(h.app, codeOf(stale.link));
     expect(expired.status).toBe(410);
     const error = await errorOf(expired);
@@ -204,7 +204,8 @@ describe('invite and static login links', () => {
     const testInvite = (await (await h.merchant(h.business.keys.test, 'GET', `/v1/customers/${test.customer_id}/customer-portal/invite`)).json()) as PortalInvite;
     expect(testInvite.static_link).toBe(`${PUBLIC_URL}/test/login/${h.business.id}`);
     expect(testInvite.dynamic_link).toMatch(/^https:\/\/portal\.test\/magic#code=dpm_/);
-    expect(testInvite.dynamic_link_expires_at).toBe(new Date(h.clock.now().getTime() + 86_400_000).toISOString());
+    const testNow = ((await (await h.merchant(h.business.keys.test, 'GET', '/v1/test-clock')).json()) as { now: string }).now;
+    expect(testInvite.dynamic_link_expires_at).toBe(new Date(new Date(testNow).getTime() + 86_400_000).toISOString());
     const liveInvite = (await (await h.merchant(h.business.keys.live, 'GET', `/v1/customers/${live.customer_id}/customer-portal/invite`)).json()) as PortalInvite;
     expect(liveInvite.static_link).toBe(`${PUBLIC_URL}/login/${h.business.id}`);
 

@@ -12,12 +12,12 @@ export const portalSessionRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/:customer_id/customer-portal/session', async (c) => {
       const body = await jsonBody(c, CreatePortalSessionBody.strict(), { optional: true });
-      return c.json(await openPortalSession(app, c.get('scope'), c.req.param('customer_id'), body), 201);
+      return c.json(await openPortalSession(c.var.ctx, c.get('scope'), c.req.param('customer_id'), body), 201);
     })
     .post('/:customer_id/customer-portal/magic-link', async (c) => {
       const body = await jsonBody(c, CreateMagicLinkBody.strict(), { optional: true });
-      return c.json(await createMagicLink(app, c.get('scope'), c.req.param('customer_id'), body), 201);
+      return c.json(await createMagicLink(c.var.ctx, c.get('scope'), c.req.param('customer_id'), body), 201);
     })
     .get('/:customer_id/customer-portal/invite', async (c) =>
-      c.json(await inviteForCustomer(app, c.get('scope'), c.req.param('customer_id'))),
+      c.json(await inviteForCustomer(c.var.ctx, c.get('scope'), c.req.param('customer_id'))),
     );

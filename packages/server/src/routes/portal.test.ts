@@ -104,9 +104,10 @@ describe('portal session lifecycle', () => {
   it('answers 401 session_expired once the clock passes expires_at', async () => {
     const customer = await h.createCustomer(h.business.keys.test);
     const session = await h.createSession(h.business.keys.test, customer.customer_id, { ttl_seconds: 300 });
-    h.clock.advance(299_999);
+    // A test-mode session expires on the business's test clock.
+    await h.advanceTestClock(h.business.keys.test, 299_999);
     expect((await h.portal(session.session_token, 'GET', '/portal/v1/session')).status).toBe(200);
-    h.clock.advance(1);
+    await h.advanceTestClock(h.business.keys.test, 1);
     const expired = await h.portal(session.session_token, 'GET', '/portal/v1/session');
     expect(expired.status).toBe(401);
     expect((await errorOf(expired)).code).toBe('session_expired');

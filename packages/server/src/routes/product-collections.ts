@@ -9,11 +9,11 @@ export const productCollectionRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateProductCollectionBody.strict());
-      return c.json(await createCollection(app, c.get('scope'), body), 201);
+      return c.json(await createCollection(c.var.ctx, c.get('scope'), body), 201);
     })
-    .get('/', async (c) => c.json(await listCollections(app, c.get('scope'), queryParams(c, ListQuery.strict()))))
-    .get('/:collection_id', async (c) => c.json(await getCollection(app, c.get('scope'), c.req.param('collection_id'))))
+    .get('/', async (c) => c.json(await listCollections(c.var.ctx, c.get('scope'), queryParams(c, ListQuery.strict()))))
+    .get('/:collection_id', async (c) => c.json(await getCollection(c.var.ctx, c.get('scope'), c.req.param('collection_id'))))
     .patch('/:collection_id', async (c) => {
       const body = await jsonBody(c, UpdateProductCollectionBody.strict());
-      return c.json(await patchCollection(app, c.get('scope'), c.req.param('collection_id'), body));
+      return c.json(await patchCollection(c.var.ctx, c.get('scope'), c.req.param('collection_id'), body));
     });

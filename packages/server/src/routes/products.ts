@@ -9,7 +9,7 @@ export const productRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateProductBody.strict());
-      return c.json(await createProduct(app, c.get('scope'), body), 201);
+      return c.json(await createProduct(c.var.ctx, c.get('scope'), body), 201);
     })
-    .get('/', async (c) => c.json(await listProducts(app, c.get('scope'), queryParams(c, ProductListQuery.strict()))))
-    .get('/:product_id', async (c) => c.json(await getProduct(app, c.get('scope'), c.req.param('product_id'))));
+    .get('/', async (c) => c.json(await listProducts(c.var.ctx, c.get('scope'), queryParams(c, ProductListQuery.strict()))))
+    .get('/:product_id', async (c) => c.json(await getProduct(c.var.ctx, c.get('scope'), c.req.param('product_id'))));

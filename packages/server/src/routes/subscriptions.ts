@@ -9,11 +9,11 @@ export const subscriptionRoutes = (app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateSubscriptionBody.strict());
-      return c.json(await createSubscription(app, c.get('scope'), body), 201);
+      return c.json(await createSubscription(c.var.ctx, c.get('scope'), body), 201);
     })
-    .get('/', async (c) => c.json(await listSubscriptions(app, c.get('scope'), queryParams(c, SubscriptionListQuery.strict()))))
-    .get('/:subscription_id', async (c) => c.json(await getSubscription(app, c.get('scope'), c.req.param('subscription_id'))))
+    .get('/', async (c) => c.json(await listSubscriptions(c.var.ctx, c.get('scope'), queryParams(c, SubscriptionListQuery.strict()))))
+    .get('/:subscription_id', async (c) => c.json(await getSubscription(c.var.ctx, c.get('scope'), c.req.param('subscription_id'))))
     .patch('/:subscription_id', async (c) => {
       const body = await jsonBody(c, UpdateSubscriptionBody.strict());
-      return c.json(await patchSubscription(app, c.get('scope'), c.req.param('subscription_id'), body));
+      return c.json(await patchSubscription(c.var.ctx, c.get('scope'), c.req.param('subscription_id'), body));
     });

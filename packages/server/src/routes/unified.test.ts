@@ -124,7 +124,9 @@ describe('the unified session', () => {
     const opened = await json<PortalSession>(await h.portal(session_token, 'POST', `/portal/v1/unified/businesses/${other.id}/session`), 201);
     expect(opened.session_token).toMatch(/^dps_/);
     expect(opened.link).toBe(`https://portal.test/portal#token=${opened.session_token}`);
-    expect(opened.expires_at).toBe(expires_at);
+    // It ends when the unified session does: the time left, counted on the business's test clock.
+    const otherNow = (await json<{ now: string }>(await h.merchant(other.keys.test, 'GET', '/v1/test-clock'), 200)).now;
+    expect(opened.expires_at).toBe(new Date(Date.parse(otherNow) + Date.parse(expires_at) - h.clock.now().getTime()).toISOString());
     const info = await json<PortalSessionInfo>(await h.portal(opened.session_token, 'GET', '/portal/v1/session'), 200);
     expect(info).toMatchObject({ mode: 'test', business: { business_id: other.id }, customer: { email: EMAIL } });
 
@@ -138,6 +140,14 @@ describe('the unified session', () => {
       expect(response.status, businessId).toBe(404);
       expect((await errorOf(response)).code).toBe('not_found');
     }
+  });
+
+  it('gives a test-mode business session what is left of the unified one, on that business’s test clock', async () => {
+    const { session_token, expires_at } = await signIn();
+    const testNow = await h.advanceTestClock(other.keys.test, 10 * 86_400_000);
+    const opened = await json<PortalSession>(await h.portal(session_token, 'POST', `/portal/v1/unified/businesses/${other.id}/session`), 201);
+    expect(opened.expires_at).toBe(new Date(Date.parse(testNow) + (Date.parse(expires_at) - h.clock.now().getTime())).toISOString());
+    expect((await h.portal(opened.session_token, 'GET', '/portal/v1/session')).status).toBe(200);
   });
 
   it('keeps unified and business-scoped tokens apart', async () => {

@@ -7,6 +7,7 @@ import { toTimestamp } from '../domain/ports.ts';
 import { generateApiKey } from '../domain/tokens.ts';
 import { insertApiKey } from '../store/api-keys.ts';
 import { insertBusiness, type BusinessRecord } from '../store/businesses.ts';
+import { ensureTestClock } from '../store/test-clocks.ts';
 import type { ServiceContext } from './context.ts';
 
 export interface CreateBusinessInput {
@@ -59,6 +60,8 @@ export async function createBusiness(ctx: ServiceContext, input: CreateBusinessI
   const live = generateApiKey('live', ctx.random);
   await ctx.store.db.transaction().execute(async (trx) => {
     await insertBusiness(trx, business);
+    // Test mode runs on its own frozen clock, starting now (see services/test-clock.ts).
+    await ensureTestClock(trx, business.id, now);
     for (const key of [test, live]) {
       await insertApiKey(trx, {
         id: newId(IdPrefix.apiKey, ctx.random),

@@ -16,6 +16,7 @@ import { claimCardToken, findPaymentMethod, findPaymentMethodByToken, type Payme
 import { insertProcessingPayment, notePaymentCharge, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
+import { emitPaymentEvent } from './webhooks.ts';
 
 export interface BillingContext extends ServiceContext {
   paymentProcessor: PaymentProcessor;
@@ -81,6 +82,17 @@ const fromMethod = (method: PaymentMethodRecord): CardSource => ({
   paymentMethodId: method.payment_method_id,
 });
 
+/** A declined charge (402 `payment_failed`): the failed payment stays recorded under `paymentId`. */
+export class PaymentFailedError extends DomainError {
+  constructor(
+    readonly paymentId: string,
+    message: string,
+    declineCode: string,
+  ) {
+    super(402, ErrorCode.paymentFailed, message, { declineCode });
+  }
+}
+
 export interface ChargeAttempt {
   paymentId: string;
   charge: Charge;
@@ -125,7 +137,8 @@ export async function attemptCharge(
         failure_message: error.message,
         updated_at: toTimestamp(ctx.clock.now()),
       });
-      throw new DomainError(402, ErrorCode.paymentFailed, error.message, { declineCode: error.declineCode });
+      await emitPaymentEvent(ctx, scope, 'payment.failed', paymentId);
+      throw new PaymentFailedError(paymentId, error.message, error.declineCode);
     }
     // Outcome unknown (the processor did not answer): the payment stays `processing` for reconciliation.
     throw error;

@@ -6,7 +6,15 @@ export interface ServiceContext {
   store: Store;
   clock: Clock;
   random: Random;
+  /**
+   * The real clock when `clock` is a business's test clock (services/test-clock.ts): for what
+   * must follow the wall clock whatever the mode (webhook retries, leases).
+   */
+  realClock?: Clock;
 }
+
+/** The wall-clock time, even inside a test-mode request. */
+export const realNow = (ctx: ServiceContext): Date => (ctx.realClock ?? ctx.clock).now();
 
 export const serviceContext = (store: Store, world: Partial<Omit<ServiceContext, 'store'>> = {}): ServiceContext => ({
   store,

@@ -34,6 +34,7 @@ import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
 import { createPortalSession } from './sessions.ts';
+import { withScopeClock } from './test-clock.ts';
 
 /** A magic link (and the session it opens) lasts 24 hours. */
 export const MAGIC_LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -78,7 +79,9 @@ async function requireBusiness(ctx: ServiceContext, businessId: string): Promise
   return business;
 }
 
-async function issueMagicLink(ctx: LinkContext, contact: Pick<CustomerContact, 'customer_id' | 'business_id' | 'mode'>, returnUrl: string | null): Promise<MagicLink> {
+async function issueMagicLink(base: LinkContext, contact: Pick<CustomerContact, 'customer_id' | 'business_id' | 'mode'>, returnUrl: string | null): Promise<MagicLink> {
+  // Whoever asks (a request, the CLI, the renewal engine), a test-mode link runs on its business's test clock.
+  const ctx = await withScopeClock(base, { businessId: contact.business_id, mode: contact.mode });
   const now = ctx.clock.now();
   const expiresAt = toTimestamp(new Date(now.getTime() + MAGIC_LINK_TTL_MS));
   const { token: code, hash } = generateMagicCode(ctx.random);
@@ -121,10 +124,14 @@ export async function inviteForCustomer(ctx: LinkContext, scope: Scope, customer
  * Trades a magic-link code for a new portal session, once. Unknown code → 404 `not_found`; used →
  * 410 `magic_link_used`; past 24 h → 410 `magic_link_expired` (both with `login_url`).
  */
-export async function exchangeMagicLink(ctx: LinkContext, code: string): Promise<MagicLinkExchanged> {
+export async function exchangeMagicLink(base: LinkContext, code: string): Promise<MagicLinkExchanged> {
   const unknown = () => notFound('This sign-in link is not valid. Ask for a new one.');
   if (!isMagicCodeShape(code)) throw unknown();
   const codeHash = hashSecret(code);
+  // A test-mode link expires on its business's test clock.
+  const found = await findMagicLinkByHash(base.store.db, codeHash);
+  if (!found) throw unknown();
+  const ctx = await withScopeClock(base, { businessId: found.business_id, mode: found.mode });
   const now = ctx.clock.now();
   const nowText = toTimestamp(now);
   const expiresAt = toTimestamp(new Date(now.getTime() + MAGIC_SESSION_TTL_MS));
@@ -155,11 +162,12 @@ export async function exchangeMagicLink(ctx: LinkContext, code: string): Promise
  * The work behind `POST /portal/v1/login`, run after the 202 is sent: when the email belongs to a
  * customer of the business in that mode, email them a one-time sign-in link. Otherwise nothing.
  */
-export async function sendLoginLink(ctx: AccessContext, body: LoginBody): Promise<'sent' | 'no_customer'> {
+export async function sendLoginLink(base: AccessContext, body: LoginBody): Promise<'sent' | 'no_customer'> {
   if (!isId(IdPrefix.business, body.business_id)) return 'no_customer';
   const scope: Scope = { businessId: body.business_id, mode: body.mode };
-  const customer = await findCustomerContactByEmail(ctx.store.db, scope, body.email);
+  const customer = await findCustomerContactByEmail(base.store.db, scope, body.email);
   if (!customer) return 'no_customer';
+  const ctx = await withScopeClock(base, scope);
   const business = await requireBusiness(ctx, scope.businessId);
   const magic = await issueMagicLink(ctx, customer, null);
   await ctx.mailerFor(scope.mode).send(signInLinkEmail({ to: customer, brand: business.brand, link: magic.link, expiresAt: magic.expires_at }));

@@ -15,6 +15,7 @@ import { findPayment, listPayments as listPaymentRows, settlePayment } from '../
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { attemptCharge, resolveCardSource, type BillingContext } from './charging.ts';
+import { emitPaymentEvent } from './webhooks.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { requireCustomer } from './subscriptions.ts';
 
@@ -70,6 +71,7 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
     const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, updated_at: issuedAt });
     if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
   });
+  await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
   return getPayment(ctx, scope, attempt.paymentId);
 }
 

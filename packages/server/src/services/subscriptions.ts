@@ -26,6 +26,7 @@ import type { Scope } from '../store/scope.ts';
 import { cancelDueSubscriptions, findSubscription, findSubscriptionRow, insertSubscription, listSubscriptions as listSubscriptionRows, updateSubscription } from '../store/subscriptions.ts';
 import { attemptCharge, resolveCardSource, type BillingContext } from './charging.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { saveCard } from './payment-methods.ts';
 
 /** Looks up the body's customer; a missing one is a 400 on that field (like invoices). */
@@ -148,6 +149,8 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
       if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
     }
   });
+  if (attempt) await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
+  await emitSubscriptionEvent(ctx, scope, 'subscription.active', subscriptionId);
   return getSubscription(ctx, scope, subscriptionId);
 }
 
@@ -181,6 +184,7 @@ export async function patchSubscription(ctx: BillingContext, scope: Scope, subsc
     ...(body.cancel_at_period_end !== undefined ? { cancel_at_period_end: body.cancel_at_period_end ? 1 : 0 } : {}),
   });
   if (!changed) throw ended();
+  await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscriptionId);
   return getSubscription(ctx, scope, subscriptionId);
 }
 

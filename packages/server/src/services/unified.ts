@@ -25,6 +25,7 @@ import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
 import type { AccessContext, LinkContext } from './portal-access.ts';
 import { hostedPortalLink } from './sessions.ts';
+import { withScopeClock } from './test-clock.ts';
 
 /** A unified sign-in link works once, for 24 hours; the session it opens lasts 24 hours. */
 export const UNIFIED_LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -134,7 +135,11 @@ export async function openBusinessSession(ctx: LinkContext, session: UnifiedSess
   if (!customer) throw missing();
   const business = await findBusiness(ctx.store.db, businessId);
   if (!business) throw missing();
-  const now = toTimestamp(ctx.clock.now());
+  // The unified session runs on real time; a test-mode business session on that business's test
+  // clock. It gets what is left of the unified session, counted on its own clock.
+  const clocked = await withScopeClock(ctx, { businessId, mode });
+  const now = toTimestamp(clocked.clock.now());
+  const expiresAt = mode === 'live' ? session.expires_at : toTimestamp(new Date(clocked.clock.now().getTime() + (Date.parse(session.expires_at) - ctx.clock.now().getTime())));
   const { token, hash } = generateSessionToken(ctx.random);
   await insertPortalSession(ctx.store.db, {
     id: newId(IdPrefix.portalSession, ctx.random),
@@ -144,8 +149,8 @@ export async function openBusinessSession(ctx: LinkContext, session: UnifiedSess
     customer_id: customer.customer_id,
     return_url: business.return_url ?? null,
     created_at: now,
-    expires_at: session.expires_at,
+    expires_at: expiresAt,
     revoked_at: null,
   });
-  return { link: hostedPortalLink(ctx.publicUrl, token), session_token: token, expires_at: session.expires_at };
+  return { link: hostedPortalLink(ctx.publicUrl, token), session_token: token, expires_at: expiresAt };
 }

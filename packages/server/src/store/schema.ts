@@ -246,6 +246,64 @@ export interface SubscriptionsTable {
   payment_method_id: string | null;
   created_at: string;
   updated_at: string;
+  /** 0005: the renewal engine's lease (real time) on the current period; null when unclaimed. */
+  renewal_claimed_until: Generated<string | null>;
+}
+
+/** 0005: each business's frozen test-mode clock. */
+export interface TestClocksTable {
+  business_id: string;
+  now: string;
+  updated_at: string;
+}
+
+/** 0005: where a business's events are posted. */
+export interface WebhookEndpointsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  url: string;
+  events: string | null;
+  secret: string;
+  created_at: string;
+}
+
+/** 0005: one event for one endpoint; its id is the `webhook-id` header (the same on every retry). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  event_type: string;
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: string;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** 0005: metered usage of a usage_based subscription. */
+export interface UsageEventsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  event_id: string;
+  subscription_id: string;
+  meter: string;
+  quantity: number;
+  occurred_at: string;
+  created_at: string;
 }
 
 export interface SubscriptionAddonsTable {
@@ -310,4 +368,9 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   portal_unified_links: PortalUnifiedLinksTable;
   portal_unified_sessions: PortalUnifiedSessionsTable;
+  test_clocks: TestClocksTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  usage_events: UsageEventsTable;
 }

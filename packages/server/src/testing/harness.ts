@@ -82,6 +82,8 @@ export interface Harness {
   createCustomer(key: string, body?: Partial<Customer> & { email?: string }): Promise<Customer>;
   createInvoice(key: string, body: Partial<CreateInvoiceBody> & { customer_id: string }): Promise<Invoice>;
   createSession(key: string, customerId: string, body?: unknown): Promise<PortalSession>;
+  /** Moves the test clock of the key's business by `ms`, or to an instant, through the API (runs what fell due). */
+  advanceTestClock(testKey: string, by: number | string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,14 @@ export async function createHarness(
       ),
     createSession: async (key, customerId, body) =>
       expectJson<PortalSession>(await merchant(key, 'POST', `/v1/customers/${customerId}/customer-portal/session`, body), 201),
+    advanceTestClock: async (testKey, by) => {
+      let to = by;
+      if (typeof by === 'number') {
+        const clock = await expectJson<{ now: string }>(await merchant(testKey, 'GET', '/v1/test-clock'), 200);
+        to = new Date(new Date(clock.now).getTime() + by).toISOString();
+      }
+      return (await expectJson<{ now: string }>(await merchant(testKey, 'POST', '/v1/test-clock/advance', { to }), 200)).now;
+    },
     close: cleanup,
   };
 }

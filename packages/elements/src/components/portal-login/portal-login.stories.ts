@@ -39,3 +39,10 @@ export const RateLimited: Story = { parameters: { msw: { handlers: loginScenario
 
 /** The server fails: submit to see the error and try again. */
 export const Failing: Story = { parameters: { msw: { handlers: loginScenarios.failing() } } };
+
+/** `unified`: one link to every business where the email is a customer (the `/login` page). */
+export const Unified: Story = {
+  render: ({ locale, mode }) => html`
+    <dodo-portal-login unified api-base=${MOCK_API_BASE} mode=${mode} locale=${locale}></dodo-portal-login>
+  `,
+};

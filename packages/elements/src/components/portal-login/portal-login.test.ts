@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
-import type { LoginBody } from '@dodo-portal/wire/schemas';
+import type { LoginBody, UnifiedLoginBody } from '@dodo-portal/wire/schemas';
 import type { LoginLinkRequestedEvent } from '../../events.ts';
 import { MOCK_API_BASE, loginScenarios } from '../../mocks/handlers.ts';
 import { apiRequests, button, click, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
@@ -175,5 +175,45 @@ describe('<dodo-portal-login>', () => {
     await expect(login).to.be.accessible();
     login.locale = 'en';
     await waitForText(login, 'Check your email');
+  });
+  describe('unified', () => {
+    it('asks for one link to every business: no business-id, the unified endpoint, the same confirmation', async () => {
+      let received: UnifiedLoginBody | undefined;
+      useHandlers([
+        http.post('*/portal/v1/unified/login', async ({ request }) => {
+          received = (await request.json()) as UnifiedLoginBody;
+          return HttpResponse.json({ accepted: true }, { status: 202 });
+        }),
+      ]);
+      const login = await fixture<DodoPortalLogin>(html`
+        <dodo-portal-login unified api-base=${MOCK_API_BASE} mode="test" locale="en"></dodo-portal-login>
+      `);
+      expect(visibleText(login)).to.include("we'll email you one link to the billing of every business you buy from");
+      await expect(login).to.be.accessible();
+      await typeEmail(login, 'ada@example.com');
+      await sendKeys({ press: 'Enter' });
+      await waitForText(login, 'Check your email');
+      expect(received).to.deep.equal({ email: 'ada@example.com', mode: 'test' });
+      expect(apiRequests('login')).to.have.length(0);
+      expect(apiRequests('unified/login')[0]!.authorization).to.equal(null);
+      expect(visibleText(login)).to.include('If ada@example.com belongs to an account, a sign-in link is on its way.');
+      await expect(login).to.be.accessible();
+    });
+
+    it('shows the same error faces (429 here) and speaks Swedish', async () => {
+      useHandlers(loginScenarios.rateLimited());
+      const login = await fixture<DodoPortalLogin>(html`
+        <dodo-portal-login unified api-base=${MOCK_API_BASE} mode="live" locale="sv"></dodo-portal-login>
+      `);
+      await waitForText(login, 'alla företag där du är kund');
+      await typeEmail(login, 'asa@example.se');
+      click(button(login, 'Mejla mig en inloggningslänk'));
+      await waitUntil(() => problem(login) !== '');
+      expect(problem(login)).to.equal('För många försök. Försök igen om 10 min.');
+      expect(apiRequests('unified/login')).to.have.length(1);
+      await expect(login).to.be.accessible();
+      login.locale = 'en';
+      await waitForText(login, 'Sign in to billing');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { PortalApiError, requestLoginLink } from '@dodo-portal/wire/client';
+import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo-portal/wire/client';
 import { loginLinkRequestedEvent } from '../../events.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { base, tokens } from '../../styles/tokens.ts';
@@ -12,7 +12,9 @@ type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
 
 /**
  * @summary Sign in to the billing portal by email: the customer enters their address and is
- * emailed a one-time sign-in link. The static login page (`/login/{business_id}`) shows it.
+ * emailed a one-time sign-in link. The static login page (`/login/{business_id}`) shows it; with
+ * `unified`, the unified login page (`/login`, `/test/login`) does: one link for every business
+ * where the address is a customer, no `business-id` needed.
  *
  * The confirmation reads the same whether or not the address belongs to a customer (the server
  * answers every request alike), so the form never tells who is a customer.
@@ -57,8 +59,11 @@ export class DodoPortalLogin extends LitElement {
   /** The portal server's origin; defaults to this page's origin (the hosted login page). */
   @property({ attribute: 'api-base' }) apiBase = '';
 
-  /** The business the customer signs in to (`biz_…`). */
+  /** The business the customer signs in to (`biz_…`). Ignored with `unified`. */
   @property({ attribute: 'business-id' }) businessId = '';
+
+  /** Sign in to the unified portal: every business where the email is a customer, in `mode`. */
+  @property({ type: Boolean }) unified = false;
 
   /** `live` (default) or `test`: which customers the email is looked up among. */
   @property() mode: 'test' | 'live' = 'live';
@@ -91,7 +96,7 @@ export class DodoPortalLogin extends LitElement {
       return;
     }
     this.email = email;
-    if (!this.businessId.trim()) {
+    if (!this.unified && !this.businessId.trim()) {
       // A page without `business-id` cannot sign anyone in: say so rather than blame the email.
       this.problem = 'unavailable';
       return;
@@ -101,10 +106,10 @@ export class DodoPortalLogin extends LitElement {
     this.controller?.abort();
     const controller = (this.controller = new AbortController());
     try {
-      await requestLoginLink(
-        { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal },
-        { business_id: this.businessId.trim(), email, mode: this.mode === 'test' ? 'test' : 'live' },
-      );
+      const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
+      const mode = this.mode === 'test' ? 'test' : 'live';
+      if (this.unified) await requestUnifiedLoginLink(options, { email, mode });
+      else await requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
       this.phase = 'sent';
       this.dispatchEvent(loginLinkRequestedEvent(email));
       await this.updateComplete;
@@ -175,7 +180,9 @@ export class DodoPortalLogin extends LitElement {
     return html`
       <h2 part="title" class="title">${msg('Sign in to billing', { id: 'login.title' })}</h2>
       <p class="body">
-        ${msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })}
+        ${this.unified
+          ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.", { id: 'login.body.unified' })
+          : msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })}
       </p>
       <form part="form" class="form" novalidate @submit=${this.submit}>
         <label part="label" class="label" for="email">${msg('Email address', { id: 'login.email' })}</label>

@@ -4,12 +4,14 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_billing.ts';
 import * as m0003 from './0003_portal_access.ts';
 import * as m0004 from './0004_portal_access_2.ts';
+import * as m0005 from './0005_billing_2.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_billing': m0002,
   '0003_portal_access': m0003,
   '0004_portal_access_2': m0004,
+  '0005_billing_2': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

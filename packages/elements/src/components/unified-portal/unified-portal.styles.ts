@@ -1,0 +1,207 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+  }
+
+  .base {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_dodo-space) * 2);
+    outline: none;
+    color: var(--_dodo-color-text);
+  }
+
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    justify-content: space-between;
+    gap: var(--_dodo-space);
+  }
+
+  .title {
+    margin: 0;
+    font-size: 1.5em;
+    line-height: 1.25;
+  }
+
+  .signed-in {
+    margin: 0;
+    min-height: 1.5em;
+    color: var(--_dodo-color-text-muted);
+    font-size: 0.875em;
+  }
+
+  .list {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr));
+    gap: calc(var(--_dodo-space) * 2);
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .card {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: var(--_dodo-space);
+    padding: calc(var(--_dodo-space) * 2);
+    border: 1px solid var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+  }
+
+  .card__name {
+    margin: 0;
+    font-size: 1.125em;
+    line-height: 1.3;
+  }
+
+  .facts {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_dodo-space) / 2);
+    margin: 0;
+    width: 100%;
+  }
+
+  .fact dt {
+    color: var(--_dodo-color-text-muted);
+    font-size: 0.8125em;
+    font-weight: 600;
+  }
+
+  .fact dd {
+    margin: 0;
+  }
+
+  .count,
+  .amount {
+    font-variant-numeric: tabular-nums;
+  }
+
+  .invoice {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--_dodo-space) / 2) var(--_dodo-space);
+  }
+
+  .invoice__number {
+    font-weight: 600;
+  }
+
+  .badge {
+    display: inline-block;
+    padding: 0 calc(var(--_dodo-space) * 0.75);
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    font-size: 0.8125em;
+    font-weight: 600;
+    line-height: 1.6;
+  }
+
+  .badge--paid {
+    color: var(--_dodo-color-success);
+  }
+
+  .badge--open {
+    color: var(--_dodo-color-warning);
+  }
+
+  .badge--void {
+    color: var(--_dodo-color-danger);
+  }
+
+  .card__problem {
+    margin: 0;
+    color: var(--_dodo-color-danger);
+    font-size: 0.875em;
+  }
+
+  .card__problem:empty {
+    display: none;
+  }
+
+  /* Loading: cards of about the size of real ones, so nothing shifts when data arrives. */
+  .card--skeleton {
+    min-height: 12rem;
+  }
+
+  .skeleton {
+    display: block;
+    width: 8em;
+    max-width: 100%;
+    height: 1em;
+    border-radius: calc(var(--_dodo-radius) / 2);
+    background: var(--_dodo-color-surface-raised);
+    animation: dodo-pulse 1.4s ease-in-out infinite;
+  }
+
+  .skeleton--title {
+    width: 10em;
+    height: 1.4em;
+  }
+
+  .skeleton--wide {
+    width: 14em;
+  }
+
+  .skeleton--button {
+    width: 7em;
+    height: 2.25em;
+  }
+
+  @keyframes dodo-pulse {
+    50% {
+      opacity: 0.45;
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton {
+      animation: none;
+    }
+  }
+
+  .message {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: var(--_dodo-space);
+    padding: calc(var(--_dodo-space) * 3);
+    border: 1px dashed var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+  }
+
+  .message--error {
+    border-style: solid;
+    border-color: var(--_dodo-color-danger);
+  }
+
+  .message--expired {
+    border-style: solid;
+    border-color: var(--_dodo-color-warning);
+  }
+
+  .message__title {
+    margin: 0;
+    font-weight: 600;
+  }
+
+  .message__body {
+    margin: 0;
+    color: var(--_dodo-color-text-muted);
+  }
+
+  a.button {
+    text-decoration: none;
+  }
+
+  .toolbar {
+    display: flex;
+  }
+`;

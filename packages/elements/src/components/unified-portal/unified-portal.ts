@@ -1,0 +1,356 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { PortalApiError, createUnifiedClient, type UnifiedBusiness, type UnifiedBusinessList, type UnifiedClient } from '@dodo-portal/wire/client';
+import type { InvoiceStatus } from '@dodo-portal/wire/schemas';
+import { sessionExpiredEvent } from '../../events.ts';
+import { formatDate, formatMoney } from '../../format.ts';
+import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
+import { safeHttpUrl } from '../../safe-url.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { DodoPortal } from '../portal/portal.ts';
+import styles from './unified-portal.styles.ts';
+
+const SKELETON_CARDS = 2;
+
+const isSessionExpired = (error: unknown): error is PortalApiError => error instanceof PortalApiError && error.isSessionExpired;
+
+const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+
+interface OpenedBusiness {
+  businessId: string;
+  name: string;
+  /** The business-scoped (`dps_…`) token; it ends when the unified session does. */
+  sessionToken: string;
+}
+
+/**
+ * @summary The unified billing portal: one sign-in shows every business where the customer's email
+ * is a customer (active subscriptions, latest invoice), and opens any of their portals in place
+ * without another login. The hosted overview page (`/portal/unified`) shows it.
+ *
+ * It takes a *unified* session token (`dpu_…`, from the `/login` or `/test/login` email link).
+ * That token opens only the unified API, so unlike `<dodo-portal>` this element provides no
+ * context to children: opening a business trades it for a business-scoped token and renders a
+ * complete `<dodo-portal>` with it, with a control back to the overview.
+ *
+ * @event {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 for
+ *   the unified token (fired once per token). Also bubbles from the opened business's portal.
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart title - The overview's heading.
+ * @csspart list - The list of businesses (also the loading skeleton).
+ * @csspart business - One business's card.
+ * @csspart open - A business's "Open billing" button.
+ * @csspart empty - The "no purchases found" message.
+ * @csspart error - The load-failure message with its Retry button, and the expired-session message.
+ * @csspart back - The "All businesses" button above an opened business's portal.
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons, links and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-surface-raised - Skeletons.
+ * @cssproperty --dodo-color-text - Text.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - Borders and rules.
+ * @cssproperty --dodo-color-success - The "Paid" badge.
+ * @cssproperty --dodo-color-warning - The "Open" badge, the expired session.
+ * @cssproperty --dodo-color-danger - The "Void" badge and error messages.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoUnifiedPortal extends LitElement {
+  /** Elements this one renders; the define entry registers them after this one. */
+  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
+    'dodo-portal': DodoPortal,
+  };
+
+  static override styles = [tokens, base, styles];
+
+  private openController: AbortController | undefined;
+
+  private readonly overview = new Task(this, {
+    task: async ([client], { signal }) => {
+      if (!client) return initialState;
+      try {
+        return await client.businesses(signal);
+      } catch (error) {
+        if (isSessionExpired(error)) this.expire(client, error.code, error.loginUrl);
+        throw error;
+      }
+    },
+    args: () => [this.client] as const,
+  });
+
+  /** Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. */
+  @state() private client: UnifiedClient | undefined;
+  /** Set by a 401 on the unified token: where to sign in again (the 401's `login_url`). */
+  @state() private expired: { loginUrl: string | undefined } | undefined;
+  @state() private opened: OpenedBusiness | undefined;
+  /** The business whose session is being opened. */
+  @state() private opening: string | undefined;
+  /** The business whose portal could not be opened (the message shows on its card). */
+  @state() private openFailed: string | undefined;
+  @state() private resolvedLocale = 'en';
+
+  /** The portal server's origin, e.g. `https://portal.example.com`. */
+  @property({ attribute: 'api-base' }) apiBase = '';
+
+  /** The unified session token (`dpu_…`) from the unified sign-in link. */
+  @property({ attribute: 'session-token' }) sessionToken = '';
+
+  /** BCP 47 tag for text, dates and money; defaults to `<html lang>`, then the browser's language. */
+  @property() locale = '';
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.openController?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('apiBase') || changed.has('sessionToken')) {
+      const apiBase = this.apiBase.trim();
+      const sessionToken = this.sessionToken.trim();
+      this.openController?.abort();
+      this.client = apiBase && sessionToken ? createUnifiedClient({ apiBase, sessionToken }) : undefined;
+      this.expired = undefined;
+      this.opened = undefined;
+      this.opening = undefined;
+      this.openFailed = undefined;
+    }
+    if (changed.has('locale') || !this.hasUpdated) {
+      this.resolvedLocale = canonicalLocale(this.locale) ?? defaultLocale();
+      void applyLocale(this.resolvedLocale);
+    }
+  }
+
+  /** Once per client (token): a late 401 from an old token cannot expire a new one. */
+  private expire(client: UnifiedClient, code: string, loginUrl: string | undefined): void {
+    if (client !== this.client || this.expired) return;
+    this.expired = { loginUrl: safeHttpUrl(loginUrl) };
+    this.opened = undefined;
+    this.dispatchEvent(sessionExpiredEvent(code));
+  }
+
+  private async open(business: UnifiedBusiness): Promise<void> {
+    const client = this.client;
+    if (!client || this.opening) return;
+    this.openController?.abort();
+    const controller = (this.openController = new AbortController());
+    this.opening = business.business_id;
+    this.openFailed = undefined;
+    try {
+      const session = await client.openBusiness(business.business_id, controller.signal);
+      if (client !== this.client) return;
+      this.opened = { businessId: business.business_id, name: this.nameOf(business), sessionToken: session.session_token };
+      await this.updateComplete;
+      // Keyboard and screen-reader users land at the top of the business's portal.
+      this.renderRoot.querySelector<HTMLElement>('[part="back"]')?.focus();
+    } catch (error) {
+      if (controller.signal.aborted || isAbort(error) || client !== this.client) return;
+      if (isSessionExpired(error)) this.expire(client, error.code, error.loginUrl);
+      else this.openFailed = business.business_id;
+    } finally {
+      if (this.openController === controller) this.opening = undefined;
+    }
+  }
+
+  private async backToOverview(): Promise<void> {
+    const businessId = this.opened?.businessId;
+    this.opened = undefined;
+    await this.updateComplete;
+    const card = [...this.renderRoot.querySelectorAll<HTMLElement>('[part="business"]')].find((node) => node.dataset.businessId === businessId);
+    (card?.querySelector<HTMLElement>('[part="open"]') ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
+  }
+
+  private retry(): void {
+    // The Retry button disappears with the error: keep keyboard focus inside the element.
+    this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
+    void this.overview.run();
+  }
+
+  private nameOf(business: UnifiedBusiness): string {
+    return business.brand.display_name.trim() || business.name;
+  }
+
+  /** The unified login page of the list's mode, on the portal server. */
+  private loginUrlFor(list: UnifiedBusinessList): string | undefined {
+    return safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
+  }
+
+  private statusLabel(status: InvoiceStatus): string {
+    switch (status) {
+      case 'paid':
+        return msg('Paid', { id: 'invoice-status.paid' });
+      case 'open':
+        return msg('Open', { id: 'invoice-status.open' });
+      case 'void':
+        return msg('Void', { id: 'invoice-status.void' });
+    }
+  }
+
+  private renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
+    return html`
+      <header class="header">
+        <h2 part="title" class="title" id="title">${msg('Your billing', { id: 'unified.title' })}</h2>
+        <p class="signed-in">${list ? msg(str`Signed in as ${list.email}`, { id: 'unified.signed-in' }) : nothing}</p>
+      </header>
+    `;
+  }
+
+  private renderSkeleton(): TemplateResult {
+    return html`
+      <div part="list" class="list" aria-busy="true">
+        ${Array.from(
+          { length: SKELETON_CARDS },
+          () => html`
+            <div class="card card--skeleton" aria-hidden="true">
+              <span class="skeleton skeleton--title"></span>
+              <span class="skeleton"></span>
+              <span class="skeleton skeleton--wide"></span>
+              <span class="skeleton skeleton--button"></span>
+            </div>
+          `,
+        )}
+      </div>
+    `;
+  }
+
+  private renderBusiness(business: UnifiedBusiness): TemplateResult {
+    const name = this.nameOf(business);
+    const invoice = business.latest_invoice;
+    const opening = this.opening === business.business_id;
+    return html`
+      <li part="business" class="card" data-business-id=${business.business_id}>
+        <h3 class="card__name">${name}</h3>
+        <dl class="facts">
+          <div class="fact">
+            <dt>${msg('Active subscriptions', { id: 'unified.active-subscriptions' })}</dt>
+            <dd class="count">${new Intl.NumberFormat(this.resolvedLocale).format(business.active_subscriptions)}</dd>
+          </div>
+          <div class="fact">
+            <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
+            <dd>
+              ${invoice
+                ? html`<span class="invoice">
+                    <span class="invoice__number">${invoice.number}</span>
+                    <time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.resolvedLocale)}</time>
+                    <span class="amount">${formatMoney(invoice.total, invoice.currency, this.resolvedLocale)}</span>
+                    <span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span>
+                  </span>`
+                : msg('None yet', { id: 'unified.no-invoice' })}
+            </dd>
+          </div>
+        </dl>
+        <button
+          part="open"
+          type="button"
+          class="button button--primary"
+          aria-disabled=${this.opening ? 'true' : 'false'}
+          @click=${() => this.open(business)}
+        >
+          ${opening ? msg('Opening…', { id: 'unified.opening' }) : msg('Open billing', { id: 'unified.open' })}<span
+            class="visually-hidden"
+          >
+            ${name}</span
+          >
+        </button>
+        <p class="card__problem" role="alert">${this.openFailed === business.business_id
+            ? msg("We couldn't open this billing portal. Please try again.", { id: 'unified.open.error' })
+            : nothing}</p>
+      </li>
+    `;
+  }
+
+  private renderList(list: UnifiedBusinessList): TemplateResult {
+    if (list.items.length === 0) {
+      const loginUrl = this.loginUrlFor(list);
+      return html`
+        <div part="empty" class="message">
+          <p class="message__title">${msg('No purchases found for this email', { id: 'unified.empty' })}</p>
+          <p class="message__body">
+            ${msg(str`No business has ${list.email} as a customer. If you bought with another address, sign in with that one.`, {
+              id: 'unified.empty.body',
+            })}
+          </p>
+          ${loginUrl ? html`<a class="button" href=${loginUrl}>${msg('Sign in with another email', { id: 'unified.empty.other-email' })}</a>` : nothing}
+        </div>
+      `;
+    }
+    return html`
+      <ul part="list" class="list" aria-labelledby="title">
+        ${list.items.map((business) => this.renderBusiness(business))}
+      </ul>
+    `;
+  }
+
+  private renderError(): TemplateResult {
+    return html`
+      <div part="error" class="message message--error" role="alert">
+        <p class="message__title">${msg("We couldn't load your billing.", { id: 'unified.error' })}</p>
+        <p class="message__body">${msg('Check your connection and try again.', { id: 'invoice-list.error.body' })}</p>
+        <button type="button" class="button button--primary" @click=${this.retry}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+      </div>
+    `;
+  }
+
+  private renderExpired(): TemplateResult {
+    const loginUrl = this.expired?.loginUrl;
+    return html`
+      <div part="error" class="message message--expired" role="alert">
+        <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
+        <p class="message__body">
+          ${msg('For your security, sign-ins expire after a while. Sign in again and we will email you a new link.', {
+            id: 'unified.expired.body',
+          })}
+        </p>
+        ${loginUrl ? html`<a class="button button--primary" href=${loginUrl}>${msg('Sign in again', { id: 'unified.expired.sign-in' })}</a>` : nothing}
+      </div>
+    `;
+  }
+
+  private renderOverview(): TemplateResult {
+    if (this.expired) return html`${this.renderHeading(undefined)}${this.renderExpired()}`;
+    return this.overview.render({
+      initial: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
+      pending: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
+      complete: (list) => html`${this.renderHeading(list)}${this.renderList(list)}`,
+      error: (error) => html`${this.renderHeading(undefined)}${isSessionExpired(error) ? this.renderExpired() : this.renderError()}`,
+    }) as TemplateResult;
+  }
+
+  private renderOpened(opened: OpenedBusiness): TemplateResult {
+    return html`
+      <div class="toolbar">
+        <button part="back" type="button" class="button" @click=${this.backToOverview}>
+          <span aria-hidden="true">←</span> ${msg('All businesses', { id: 'unified.back' })}
+        </button>
+      </div>
+      <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.resolvedLocale}></dodo-portal>
+    `;
+  }
+
+  override render(): TemplateResult {
+    const loading = !this.opened && !this.expired && (this.overview.status === TaskStatus.INITIAL || this.overview.status === TaskStatus.PENDING);
+    return html`
+      <div part="base" class="base" tabindex="-1">
+        <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…', { id: 'unified.loading' }) : nothing}</p>
+        ${this.opened ? this.renderOpened(this.opened) : this.renderOverview()}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-unified-portal': DodoUnifiedPortal;
+  }
+}

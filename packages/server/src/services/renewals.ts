@@ -1,0 +1,242 @@
+/**
+ * The renewal engine. At `current_period_end` an active subscription is, in this order:
+ * - cancelled, when it asked to end with its period (`cancel_at_period_end`);
+ * - otherwise charged for the next period: the plan's price × quantity plus each add-on × its
+ *   quantity, taxed like the first period, plus the metered usage of the period that ended. Success → the next period, a `paid` invoice whose lines
+ *   carry that period, and a `succeeded` payment. A decline → `on_hold`, the renewal invoice left
+ *   `open` as the subscription's dues, the failed payment tied to it, and a magic link emailed to
+ *   the customer so they can fix their card.
+ *
+ * Never twice: each period is claimed with a conditional UPDATE on (id, period_index, empty or
+ * lapsed lease) before anything is charged, and settled only by the claim's holder, so parallel
+ * runs — in one process or in several sharing the database — charge a period once. A renewal that
+ * stops between the charge and its settlement leaves the payment `processing` with the
+ * processor's charge id noted, and the lease lapses after LEASE_MS: it then needs reconciling.
+ *
+ * Times: a renewal happens at its period end, in the mode's time (the business's test clock in
+ * test mode), and every record is dated then. The lease uses the real clock (`ctx.clock`).
+ */
+import type { Mode } from '@dodo-portal/wire/schemas';
+import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
+import { DomainError } from '../domain/errors.ts';
+import { IdPrefix, newId } from '../domain/ids.ts';
+import { formatInvoiceNumber } from '../domain/invoice-number.ts';
+import { periodAt } from '../domain/periods.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import type { Logger } from '../http/env.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { paymentFailedEmail, paymentSucceededEmail } from '../mail/templates.ts';
+import { findBusiness } from '../store/businesses.ts';
+import { findCustomer } from '../store/customers.ts';
+import { insertInvoiceInTransaction } from '../store/invoices.ts';
+import { settlePayment } from '../store/payments.ts';
+import { findProducts } from '../store/products.ts';
+import { sumUsage } from '../store/usage.ts';
+import { claimRenewal, findAddons, findDueSubscriptions, linkPayment, releaseRenewal, settleRenewal, type DueSubscription } from '../store/renewals.ts';
+import type { Scope } from '../store/scope.ts';
+import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
+import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
+import { staticLoginUrl } from './links.ts';
+import { createMagicLink } from './portal-access.ts';
+
+export interface RenewalContext extends BillingContext {
+  mailerFor: (mode: Mode) => Mailer;
+  publicUrl: string;
+  logger: Logger;
+}
+
+export interface RenewalReport {
+  renewed: number;
+  on_hold: number;
+  cancelled: number;
+}
+
+/** How long a claim holds before another runner may take the period over (real time). */
+export const LEASE_MS = 5 * 60_000;
+const BATCH = 100;
+
+/**
+ * Runs every renewal and cancellation that is due (in one scope, or everywhere), period after
+ * period, until nothing is due. Safe to call from any number of runners at once.
+ */
+export async function runDueRenewals(ctx: RenewalContext, options: { scope?: Scope } = {}): Promise<RenewalReport> {
+  const report: RenewalReport = { renewed: 0, on_hold: 0, cancelled: 0 };
+  const skipped = new Set<string>();
+  for (;;) {
+    const due = (await findDueSubscriptions(ctx.store.db, { realNow: toTimestamp(ctx.clock.now()), scope: options.scope, limit: BATCH + skipped.size })).filter(
+      (row) => !skipped.has(`${row.id}:${row.period_index}`),
+    );
+    if (due.length === 0) return report;
+    for (const row of due) {
+      const outcome = await renewOne(ctx, row);
+      if (outcome === 'skipped') skipped.add(`${row.id}:${row.period_index}`);
+      else report[outcome] += 1;
+    }
+  }
+}
+
+type Outcome = keyof RenewalReport | 'skipped';
+
+async function renewOne(ctx: RenewalContext, row: DueSubscription): Promise<Outcome> {
+  const scope: Scope = { businessId: row.business_id, mode: row.mode };
+  const realNow = ctx.clock.now(); // the scheduler's and the advance's ctx.clock is the real one
+  const leaseUntil = toTimestamp(new Date(realNow.getTime() + LEASE_MS));
+  if (!(await claimRenewal(ctx.store.db, row.id, Number(row.period_index), toTimestamp(realNow), leaseUntil))) return 'skipped';
+
+  const at = new Date(row.current_period_end);
+  const atText = row.current_period_end;
+  // Records are dated at the renewal instant, in the subscription's mode's time.
+  const billing: BillingContext = { ...ctx, clock: { now: () => new Date(at.getTime()) }, realClock: ctx.realClock ?? ctx.clock };
+  const periodIndex = Number(row.period_index);
+
+  if (Number(row.cancel_at_period_end) === 1) {
+    const done = await settleRenewal(ctx.store.db, row.id, periodIndex, leaseUntil, { status: 'cancelled', cancelled_at: atText, updated_at: atText });
+    if (!done) return 'skipped';
+    await emitSubscriptionEvent(ctx, scope, 'subscription.cancelled', row.id, at);
+    return 'cancelled';
+  }
+
+  // Set once the processor was called: from then on the claim is never handed back.
+  let charging = false;
+  try {
+    const customer = await findCustomer(ctx.store.db, scope, row.customer_id);
+    const addons = await findAddons(ctx.store.db, row.id);
+    const products = await findProducts(ctx.store.db, scope, [row.product_id, ...addons.map((addon) => addon.product_id)]);
+    const plan = products.get(row.product_id);
+    if (!customer || !plan) throw new Error(`subscription ${row.id}: its customer or product is gone`);
+    const next = periodAt(new Date(row.billing_anchor), row.interval, Number(row.interval_count), periodIndex + 1);
+    const items: PricedItem[] = [
+      { product: plan, quantity: Number(row.quantity), period: next },
+      ...addons.flatMap((addon) => {
+        const product = products.get(addon.product_id);
+        return product ? [{ product, quantity: addon.quantity, period: next }] : [];
+      }),
+    ];
+    if (plan.usage) {
+      // Usage is billed in arrears: the period that just ended, on the invoice that opens the next.
+      const used = await sumUsage(ctx.store.db, row.id, plan.usage.meter, row.current_period_start, row.current_period_end);
+      const ended = { start: new Date(row.current_period_start), end: new Date(row.current_period_end) };
+      if (used > 0) items.push({ product: plan, quantity: used, period: ended, description: `${plan.name}: ${plan.usage.meter}`, unitAmount: plan.usage.unit_price });
+    }
+    const priced = pricePurchase(items);
+    const invoiceId = newId(IdPrefix.invoice, ctx.random);
+    const description = `${plan.name}: renewal`;
+
+    let attempt: ChargeAttempt | undefined;
+    let decline: DomainError | undefined;
+    let failedPaymentId: string | undefined;
+    if (priced.total > 0) {
+      try {
+        if (!row.payment_method_id) throw new DomainError(402, 'payment_failed', 'The subscription has no payment method.', { declineCode: 'no_payment_method' });
+        const source = await resolveCardSource(billing, scope, row.customer_id, { payment_method_id: row.payment_method_id });
+        charging = true;
+        attempt = await attemptCharge(billing, scope, { customerId: row.customer_id, amount: priced.total, currency: priced.currency, source, description });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.status === 402)) throw error;
+        decline = error;
+        if (error instanceof PaymentFailedError) failedPaymentId = error.paymentId;
+      }
+    }
+
+    const invoice = await ctx.store.db.transaction().execute(async (trx) => {
+      const moved = await settleRenewal(
+        trx,
+        row.id,
+        periodIndex,
+        leaseUntil,
+        decline
+          ? { status: 'on_hold', updated_at: atText }
+          : {
+              period_index: periodIndex + 1,
+              current_period_start: toTimestamp(next.start),
+              current_period_end: toTimestamp(next.end),
+              updated_at: atText,
+            },
+      );
+      if (!moved) throw new Error(`subscription ${row.id}: the renewal claim was lost before settling`);
+      const issued = await insertInvoiceInTransaction(
+        trx,
+        scope,
+        {
+          id: invoiceId,
+          customer_id: row.customer_id,
+          status: decline ? 'open' : 'paid',
+          currency: priced.currency,
+          subtotal: priced.subtotal,
+          tax: priced.tax,
+          total: priced.total,
+          tax_rate_bps: priced.tax_rate_bps,
+          issued_at: atText,
+          paid_at: decline ? null : atText,
+          subscription_id: row.id,
+          billing_address: customer.billing_address,
+          created_at: atText,
+          line_items: priced.line_items,
+        },
+        formatInvoiceNumber,
+      );
+      if (attempt) {
+        const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
+        if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+      }
+      if (failedPaymentId) await linkPayment(trx, failedPaymentId, { invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
+      return issued;
+    });
+
+    const business = await findBusiness(ctx.store.db, scope.businessId);
+    const mailer = ctx.mailerFor(scope.mode);
+    if (decline) {
+      await emitSubscriptionEvent(ctx, scope, 'subscription.on_hold', row.id, at);
+      await notify(ctx, mailer, async () => {
+        // The way back in: a one-time link to the portal, where the card can be replaced.
+        const link = await createMagicLink(ctx, scope, row.customer_id, {});
+        return paymentFailedEmail({
+          to: customer,
+          brand: business?.brand ?? { display_name: '', primary_color: null },
+          portalUrl: link.link,
+          total: { amount: priced.total, currency: priced.currency },
+          attemptedAt: atText,
+          productName: plan.name,
+          onHold: true,
+          reason: decline.message,
+        });
+      });
+      return 'on_hold';
+    }
+    if (attempt) {
+      await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId, at);
+    }
+    await emitSubscriptionEvent(ctx, scope, 'subscription.renewed', row.id, at);
+    if (attempt) {
+      const paymentId = attempt.paymentId;
+      await notify(ctx, mailer, async () =>
+        paymentSucceededEmail({
+          to: customer,
+          brand: business?.brand ?? { display_name: '', primary_color: null },
+          portalUrl: staticLoginUrl(ctx.publicUrl, scope.businessId, scope.mode),
+          total: { amount: priced.total, currency: priced.currency },
+          paidAt: atText,
+          description,
+          paymentId,
+          invoiceNumber: invoice.number,
+        }),
+      );
+    }
+    return 'renewed';
+  } catch (error) {
+    // Nothing settled: give the period back unless money may have moved (then the lease lapses
+    // and the processing payment is there to reconcile).
+    ctx.logger.error('renewal failed', { subscription_id: row.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    if (!charging) await releaseRenewal(ctx.store.db, row.id, leaseUntil).catch(() => undefined);
+    return 'skipped';
+  }
+}
+
+async function notify(ctx: RenewalContext, mailer: Mailer, build: () => Promise<Parameters<Mailer['send']>[0]>): Promise<void> {
+  if (mailer.disabled) return;
+  try {
+    await mailer.send(await build());
+  } catch (error) {
+    ctx.logger.error('renewal email failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+}

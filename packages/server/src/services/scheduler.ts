@@ -1,0 +1,49 @@
+/**
+ * The in-process scheduler `serve` starts: every `intervalMs` it renews what is due (live mode on
+ * the real clock, each business's test mode on its test clock) and posts due webhooks. Ticks
+ * never overlap within a process; across processes the renewal and delivery claims keep each
+ * period charged and each attempt made once.
+ */
+import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
+import { deliverDueWebhooks, type DeliveryContext } from './webhooks.ts';
+
+export interface Scheduler {
+  /** One pass now (also what each tick does). */
+  runOnce(): Promise<{ renewals: RenewalReport; webhooks: number }>;
+  /** Stops ticking and waits for a running pass to finish. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SCHEDULER_INTERVAL_MS = 30_000;
+
+export function startScheduler(ctx: RenewalContext & DeliveryContext, options: { intervalMs?: number } = {}): Scheduler {
+  const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
+  if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new RangeError(`scheduler interval must be at least 10 ms, got ${intervalMs}`);
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  const runOnce = async () => {
+    const renewals = await runDueRenewals(ctx);
+    const webhooks = await deliverDueWebhooks(ctx);
+    return { renewals, webhooks };
+  };
+  const tick = () => {
+    if (running || stopped) return;
+    running = runOnce()
+      .catch((error: unknown) => ctx.logger.error('scheduler pass failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    runOnce,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

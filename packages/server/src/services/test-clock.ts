@@ -1,0 +1,60 @@
+/**
+ * Time per mode. Live mode runs on the injected real clock. Test mode runs on the business's own
+ * test clock: frozen between advances, starting at the real time the business was created, and
+ * moved only by `POST /v1/test-clock/advance`, which then runs everything that fell due (renewals,
+ * cancellations at period end) before it answers. Rate limits and idempotency keys stay on real
+ * time: they protect the server, not the merchant's simulated calendar.
+ */
+import { BillingErrorCode, type AdvanceTestClockBody, type TestClock } from '@dodo-portal/wire/schemas';
+import { DomainError, invalidRequest } from '../domain/errors.ts';
+import { toTimestamp, type Clock } from '../domain/ports.ts';
+import type { Scope } from '../store/scope.ts';
+import { advanceTestClockRow, ensureTestClock } from '../store/test-clocks.ts';
+import type { ServiceContext } from './context.ts';
+import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
+
+const frozen = (at: string): Clock => {
+  const time = new Date(at).getTime();
+  return { now: () => new Date(time) };
+};
+
+/** The clock of a scope: one primary-key read in test mode, none in live mode. */
+export async function clockFor(ctx: ServiceContext, scope: Scope): Promise<Clock> {
+  if (scope.mode === 'live') return ctx.clock;
+  return frozen(await ensureTestClock(ctx.store.db, scope.businessId, toTimestamp(ctx.clock.now())));
+}
+
+/** `ctx` with the scope's clock: what every request of that scope runs on. */
+export async function withScopeClock<C extends ServiceContext>(ctx: C, scope: Scope): Promise<C> {
+  if (scope.mode === 'live') return ctx;
+  return { ...ctx, clock: await clockFor(ctx, scope), realClock: ctx.realClock ?? ctx.clock };
+}
+
+const testOnly = () => new DomainError(403, BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
+
+const EMPTY: RenewalReport = { renewed: 0, on_hold: 0, cancelled: 0 };
+
+export async function getTestClock(ctx: ServiceContext, scope: Scope): Promise<TestClock> {
+  if (scope.mode !== 'test') throw testOnly();
+  return { now: toTimestamp((await clockFor(ctx, scope)).now()), renewals: EMPTY };
+}
+
+/**
+ * Moves the scope's test clock forward and runs what fell due on the way, before answering.
+ * `to` before the clock's time → 400. `ctx.clock` must be the real clock (leases, bookkeeping).
+ */
+export async function advanceTestClock(ctx: RenewalContext, scope: Scope, body: AdvanceTestClockBody): Promise<TestClock> {
+  if (scope.mode !== 'test') throw testOnly();
+  const current = (await clockFor(ctx, scope)).now();
+  let target: Date;
+  if ('seconds' in body) target = new Date(current.getTime() + body.seconds * 1000);
+  else {
+    target = new Date(body.to);
+    if (target.getTime() < current.getTime()) {
+      throw invalidRequest(`"to" is before the test clock's time ${toTimestamp(current)}: the clock only moves forward.`, [{ path: 'to', message: 'is in the past of the test clock' }]);
+    }
+  }
+  const now = await advanceTestClockRow(ctx.store.db, scope.businessId, toTimestamp(target), toTimestamp(ctx.clock.now()));
+  const renewals = await runDueRenewals(ctx, { scope });
+  return { now, renewals };
+}
