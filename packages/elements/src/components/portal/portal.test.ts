@@ -40,7 +40,7 @@ describe('<dodo-portal>', () => {
       expect(shadow(portal).querySelector('h2')!.textContent!.trim()).to.equal('Billing');
       const back = shadow(portal).querySelector<HTMLAnchorElement>('a[part="return-link"]')!;
       expect(back.href).to.equal(sessionInfo.return_url);
-      expect(back.textContent!.trim()).to.equal('Return to site');
+      expect(back.textContent!.trim()).to.equal(`Return to ${sessionInfo.business.name}`);
       expect(apiRequests('session')).to.have.length(1);
       expect(apiRequests('session')[0]!.authorization).to.equal(`Bearer ${MOCK_SESSION_TOKEN}`);
       await expect(portal).to.be.accessible();

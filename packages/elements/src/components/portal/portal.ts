@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Task, initialState } from '@lit/task';
 import { PortalApiError, createPortalClient, type PortalClient } from '@dodo-portal/wire/client';
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
@@ -164,7 +164,9 @@ export class DodoPortal extends LitElement {
         </div>
         ${returnUrl
           ? html`<a part="return-link" class="return-link" href=${returnUrl}>
-              ${msg('Return to site', { id: 'portal.return' })}
+              ${info?.business.name
+                ? msg(str`Return to ${info.business.name}`, { id: 'portal.return-to' })
+                : msg('Return to site', { id: 'portal.return' })}
             </a>`
           : nothing}
       </header>

@@ -47,6 +47,7 @@ export const templates = {
   'login.sent.body': str`Om ${0} hör till ett konto är en inloggningslänk på väg. Den fungerar en gång och gäller i 24 timmar.`,
   'login.sent.again': 'Använd en annan e-postadress',
   'portal.return': 'Tillbaka till webbplatsen',
+  'portal.return-to': str`Tillbaka till ${0}`,
   'login.body.unified': 'Ange din e-postadress så mejlar vi en länk till din fakturering hos alla företag där du är kund.',
   'unified.title': 'Din fakturering',
   'unified.signed-in': str`Inloggad som ${0}`,
