@@ -118,7 +118,8 @@ describe('notification emails', () => {
       description: 'Plan',
       paymentId: 'pay_2',
     });
-    expect(mail.subject).toMatch(/^Your receipt from Shop: 5,00\s€$/);
+    // English text, so English formats: a de-DE reader of an English email sees €5.00, not 5,00 €.
+    expect(mail.subject).toBe('Your receipt from Shop: €5.00');
     expect(mail.html).not.toContain('url(x)');
     expect(mail.html).toContain('#1d4ed8');
     expect(mail.text).not.toContain('Invoice:');
@@ -130,6 +131,15 @@ describe('notification emails', () => {
     expect(receipt(900719925474099, 'USD')).toContain('$9,007,199,254,740.99');
     expect(receipt(1234, 'KWD')).toContain('KWD 1.234');
     expect(receipt(1234, 'JPY')).toContain('¥1,234');
+  });
+
+  it('formats dates in the language the email is written in', () => {
+    const failed = (locale: string) =>
+      paymentFailedEmail({ ...base(locale), total: { amount: 2057, currency: 'USD' }, attemptedAt: '2026-11-30T00:00:00.000Z', productName: 'Starter', onHold: true }).text;
+    expect(failed('ja-JP')).toContain('November 30, 2026');
+    expect(failed('ja-JP')).not.toContain('年');
+    expect(failed('en-GB')).toContain('30 November 2026');
+    expect(failed('sv-SE')).toContain('30 november 2026');
   });
 
   it('survives a locale ICU rejects', () => {

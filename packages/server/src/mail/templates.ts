@@ -17,6 +17,16 @@ export function mailLanguage(locale: string): MailLanguage {
   return locale.toLowerCase().split('-')[0] === 'sv' ? 'sv' : 'en';
 }
 
+/**
+ * The locale dates and money are formatted in: the customer's own when the email is written in
+ * their language (`en-GB`, `sv-SE` keep their conventions), else the language the email is
+ * written in — an English email to a `ja-JP` customer must not carry `2026年11月30日`.
+ */
+export function mailFormattingLocale(locale: string): string {
+  const language = mailLanguage(locale);
+  return locale.toLowerCase().split('-')[0] === language ? locale : language;
+}
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 
@@ -96,7 +106,7 @@ function render(copy: Copy, input: { to: MailRecipient; brand: MailBrand; link: 
   const language = mailLanguage(input.to.locale);
   const business = oneLine(input.brand.display_name);
   const color = brandColor(input.brand);
-  const when = formatWhen(input.expiresAt, input.to.locale);
+  const when = formatWhen(input.expiresAt, mailFormattingLocale(input.to.locale));
   const lines = [copy.greeting(input.to.name), '', copy.intro(business), '', `${copy.button}: ${input.link}`, '', copy.expiry(when), '', copy.ignore, ...(signed ? ['', `— ${business}`] : [])];
   const e = escapeHtml;
   const html = shell(
@@ -258,7 +268,7 @@ function notification(input: NotificationInput, build: (ctx: { language: MailLan
   const business = oneLine(input.brand.display_name);
   const common = COMMON[language];
   const parts: NotificationParts = {
-    ...build({ language, business, locale: input.to.locale }),
+    ...build({ language, business, locale: mailFormattingLocale(input.to.locale) }),
     greeting: common.greeting(input.to.name),
     button: common.button,
     footer: `${common.footer} ${business}. ${common.questions(business)}`,
