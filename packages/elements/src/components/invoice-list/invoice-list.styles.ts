@@ -87,73 +87,13 @@ export default css`
     color: var(--_dodo-color-danger);
   }
 
-  /* Loading: rows of the same height as real ones, so nothing shifts when data arrives. */
-  .skeleton {
-    display: inline-block;
-    width: 6em;
-    max-width: 100%;
-    height: 1em;
-    border-radius: calc(var(--_dodo-radius) / 2);
-    background: var(--_dodo-color-surface-raised);
-    vertical-align: middle;
-    animation: dodo-pulse 1.4s ease-in-out infinite;
-  }
-
+  /* Loading rows keep the height of real ones (shared .skeleton in styles/states.ts). */
   .skeleton--short {
     width: 4em;
   }
 
-  .skeleton--button {
-    width: 7em;
-    height: 2.25em;
-  }
-
-  @keyframes dodo-pulse {
-    50% {
-      opacity: 0.45;
-    }
-  }
-
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton {
-      animation: none;
-    }
-  }
-
-  .message {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    gap: var(--_dodo-space);
-    padding: calc(var(--_dodo-space) * 3);
-    border: 1px solid var(--_dodo-color-border);
-    border-radius: var(--_dodo-radius);
-    background: var(--_dodo-color-surface);
-  }
-
-  .message p {
-    margin: 0;
-  }
-
   .message__title {
-    font-weight: 600;
     font-size: 1.125em;
-  }
-
-  .message__body {
-    color: var(--_dodo-color-text-muted);
-  }
-
-  .message--error {
-    border-inline-start: 4px solid var(--_dodo-color-danger);
-  }
-
-  .message--expired {
-    border-inline-start: 4px solid var(--_dodo-color-warning);
-  }
-
-  a.button {
-    text-decoration: none;
   }
 
   .pagination {

@@ -10,6 +10,7 @@ import { sessionExpiredEvent, type InvoiceDownloadDetail } from '../../events.ts
 import { formatDate, formatMoney } from '../../format.ts';
 import { applyLocale, defaultLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
+import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import styles from './invoice-list.styles.ts';
 
@@ -58,7 +59,7 @@ const isAbort = (error: unknown): boolean => error instanceof Error && error.nam
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoInvoiceList extends LitElement {
-  static override styles = [tokens, base, styles];
+  static override styles = [tokens, base, states, styles];
 
   /** Cursors of the pages before the current one; `null` is the first page. */
   private previousCursors: (string | null)[] = [];

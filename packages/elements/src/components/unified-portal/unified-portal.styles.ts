@@ -134,11 +134,6 @@ export default css`
   .skeleton {
     display: block;
     width: 8em;
-    max-width: 100%;
-    height: 1em;
-    border-radius: calc(var(--_dodo-radius) / 2);
-    background: var(--_dodo-color-surface-raised);
-    animation: dodo-pulse 1.4s ease-in-out infinite;
   }
 
   .skeleton--title {
@@ -150,55 +145,14 @@ export default css`
     width: 14em;
   }
 
-  .skeleton--button {
-    width: 7em;
-    height: 2.25em;
-  }
-
-  @keyframes dodo-pulse {
-    50% {
-      opacity: 0.45;
-    }
-  }
-
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton {
-      animation: none;
-    }
-  }
-
   .message {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    gap: var(--_dodo-space);
-    padding: calc(var(--_dodo-space) * 3);
-    border: 1px dashed var(--_dodo-color-border);
-    border-radius: var(--_dodo-radius);
+    border-style: dashed;
+    background: none;
   }
 
-  .message--error {
-    border-style: solid;
-    border-color: var(--_dodo-color-danger);
-  }
-
+  .message--error,
   .message--expired {
     border-style: solid;
-    border-color: var(--_dodo-color-warning);
-  }
-
-  .message__title {
-    margin: 0;
-    font-weight: 600;
-  }
-
-  .message__body {
-    margin: 0;
-    color: var(--_dodo-color-text-muted);
-  }
-
-  a.button {
-    text-decoration: none;
   }
 
   .toolbar {

@@ -8,6 +8,7 @@ import { sessionExpiredEvent } from '../../events.ts';
 import { formatDate, formatMoney } from '../../format.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
+import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPortal } from '../portal/portal.ts';
 import styles from './unified-portal.styles.ts';
@@ -68,7 +69,7 @@ export class DodoUnifiedPortal extends LitElement {
     'dodo-portal': DodoPortal,
   };
 
-  static override styles = [tokens, base, styles];
+  static override styles = [tokens, base, states, styles];
 
   private openController: AbortController | undefined;
 
