@@ -27,6 +27,7 @@ import { productRoutes } from './routes/products.ts';
 import { productCollectionRoutes } from './routes/product-collections.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { refundRoutes } from './routes/refunds.ts';
 import { portalPaymentRoutes } from './routes/portal-payments.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.route('/v1/product-collections', productCollectionRoutes(context));
   app.route('/v1/subscriptions', subscriptionRoutes(context));
   app.route('/v1/payments', paymentRoutes(context));
+  app.route('/v1/refunds', refundRoutes());
   app.route('/v1/test-clock', testClockRoutes(context));
   app.route('/v1/webhook-endpoints', webhookEndpointRoutes());
   app.route('/v1/usage-events', usageEventRoutes());

@@ -169,6 +169,10 @@ export const Invoice = z.object({
   line_items: z.array(InvoiceLineItem),
   /** Snapshot of the customer's billing address when the invoice was issued. */
   billing_address: BillingAddress.nullable(),
+  /** Refunds of the payments of this invoice (not failed ones), oldest first. */
+  refunds: z.array(z.object({ refund_id: z.string(), amount: MinorUnits, created_at: Timestamp, reason: z.string().nullable() })).optional(),
+  /** Sum of `refunds`. */
+  amount_refunded: MinorUnits.optional(),
 });
 export type Invoice = z.infer<typeof Invoice>;
 
@@ -393,6 +397,10 @@ export const BillingErrorCode = {
   invalidCard: 'invalid_card',
   /** A test-mode-only call (the test clock) made with a live key (403). */
   testModeOnly: 'test_mode_only',
+  /** The refund would take the payment's refunds above its amount (409); nothing was refunded. */
+  refundExceedsPayment: 'refund_exceeds_payment',
+  /** The processor refused a refund (502); its amount was given back to the payment. */
+  refundFailed: 'refund_failed',
 } as const;
 
 export const BillingType = z.enum(['one_time', 'subscription', 'usage_based']);
@@ -657,6 +665,21 @@ export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
 export const PaymentStatus = z.enum(['processing', 'succeeded', 'failed', 'refunded', 'partially_refunded']);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
+/** `pending` only while the processor is being called; a `failed` refund gave its amount back. */
+export const RefundStatus = z.enum(['pending', 'succeeded', 'failed']);
+export type RefundStatus = z.infer<typeof RefundStatus>;
+
+export const Refund = z.object({
+  refund_id: z.string(),
+  payment_id: z.string(),
+  invoice_id: z.string().nullable(),
+  amount: MinorUnits,
+  currency: Currency,
+  reason: z.string().nullable(),
+  status: RefundStatus,
+  created_at: Timestamp,
+});
+export type Refund = z.infer<typeof Refund>;
 /** A transaction: one charge attempt, failed ones included. */
 export const Payment = z.object({
   payment_id: z.string(),
@@ -671,12 +694,25 @@ export const Payment = z.object({
   decline_code: z.string().nullable(),
   failure_message: z.string().nullable(),
   card: z.object({ brand: CardBrand, last4: z.string() }).nullable(),
+  /** Its refunds (not failed ones), oldest first; their sum is `amount_refunded`. */
+  refunds: z.array(Refund).optional(),
   created_at: Timestamp,
 });
 export type Payment = z.infer<typeof Payment>;
 export const PaymentPage = page(Payment);
 export type PaymentPage = Page<Payment>;
 export const PaymentListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+
+/** `POST /v1/refunds`: all of what is left of the payment when `amount` is omitted. */
+export const CreateRefundBody = z.object({
+  payment_id: z.string().min(1),
+  amount: MinorUnits.positive().optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+export type CreateRefundBody = z.infer<typeof CreateRefundBody>;
+
+export const RefundPage = page(Refund);
+export const RefundListQuery = ListQuery.extend({ payment_id: z.string().min(1).optional() });
 
 // ---------------------------------------------------------------------------------------------
 // Billing engine, part 2: the test clock.
@@ -710,6 +746,7 @@ export const WebhookEventType = z.enum([
   'subscription.on_hold',
   'subscription.cancelled',
   'subscription.updated',
+  'refund.succeeded',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

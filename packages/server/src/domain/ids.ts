@@ -29,6 +29,7 @@ export const IdPrefix = {
   webhookDelivery: 'whmsg',
   webhookAttempt: 'wha',
   usageEvent: 'ue',
+  refund: 'rfnd',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -217,6 +217,7 @@ describe('subscriptions', () => {
         decline_code: null,
         failure_message: null,
         card: { brand: 'visa', last4: '4242' },
+        refunds: [],
         created_at: '2026-01-31T10:00:00.000Z',
       },
     ]);

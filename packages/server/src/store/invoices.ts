@@ -1,6 +1,7 @@
-import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus } from '@dodo-portal/wire/schemas';
+import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus, Refund } from '@dodo-portal/wire/schemas';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, InvoicesTable } from './schema.ts';
+import { refundsOfInvoices } from './refunds.ts';
 import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
 
 export interface NewInvoice {
@@ -88,7 +89,7 @@ export async function insertInvoiceInTransaction(
   );
 }
 
-function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: InvoiceLineItem[]): Invoice {
+function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
   return {
     invoice_id: row.id,
     number: row.number,
@@ -103,6 +104,8 @@ function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: In
     subscription_id: row.subscription_id,
     line_items: lines,
     billing_address: parseJson<BillingAddress>(row.billing_address),
+    refunds: refunds.map((refund) => ({ refund_id: refund.refund_id, amount: refund.amount, created_at: refund.created_at, reason: refund.reason })),
+    amount_refunded: refunds.reduce((sum, refund) => sum + refund.amount, 0),
   };
 }
 
@@ -131,7 +134,11 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
     });
     byInvoice.set(invoice_id, list);
   }
-  return rows.map((row) => toInvoice(row, byInvoice.get(row.id) ?? []));
+  const refunds = await refundsOfInvoices(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toInvoice(row, byInvoice.get(row.id) ?? [], refunds.get(row.id)));
 }
 
 export interface InvoiceFilter {

@@ -1,9 +1,10 @@
 import type { CardBrand, Payment } from '@dodo-portal/wire/schemas';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, PaymentsTable } from './schema.ts';
+import { refundsOfPayments } from './refunds.ts';
 import type { KeysetPage, KeysetPosition, Scope } from './scope.ts';
 
-const toPayment = (row: Selectable<PaymentsTable>): Payment => ({
+const toPayment = (row: Selectable<PaymentsTable>, refunds: Payment['refunds'] = []): Payment => ({
   payment_id: row.id,
   customer_id: row.customer_id,
   invoice_id: row.invoice_id,
@@ -15,6 +16,7 @@ const toPayment = (row: Selectable<PaymentsTable>): Payment => ({
   decline_code: row.decline_code,
   failure_message: row.failure_message,
   card: row.card_brand !== null && row.card_last4 !== null ? { brand: row.card_brand as CardBrand, last4: row.card_last4 } : null,
+  refunds,
   created_at: row.created_at,
 });
 
@@ -64,7 +66,7 @@ export async function findPayment(db: Kysely<Database>, scope: Scope, id: string
   let query = db.selectFrom('payments').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
   const row = await query.executeTakeFirst();
-  return row ? toPayment(row) : undefined;
+  return row ? toPayment(row, (await refundsOfPayments(db, [row.id])).get(row.id)) : undefined;
 }
 
 /** Newest first by (created_at, id), keyset-paged. */
@@ -80,7 +82,9 @@ export async function listPayments(
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
-  const items = rows.slice(0, options.limit).map(toPayment);
+  const pageRows = rows.slice(0, options.limit);
+  const refunds = await refundsOfPayments(db, pageRows.map((row) => row.id));
+  const items = pageRows.map((row) => toPayment(row, refunds.get(row.id)));
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.payment_id } : null };
 }

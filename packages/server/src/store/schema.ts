@@ -333,6 +333,21 @@ export interface PaymentsTable {
   updated_at: string;
 }
 
+export interface RefundsTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  payment_id: string;
+  invoice_id: string | null;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  processor_refund_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface IdempotencyKeysTable {
   business_id: string;
   mode: 'test' | 'live';
@@ -363,6 +378,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   subscription_addons: SubscriptionAddonsTable;
   payments: PaymentsTable;
+  refunds: RefundsTable;
   idempotency_keys: IdempotencyKeysTable;
   portal_magic_links: PortalMagicLinksTable;
   mail_outbox: MailOutboxTable;

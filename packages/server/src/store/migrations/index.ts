@@ -5,6 +5,7 @@ import * as m0002 from './0002_billing.ts';
 import * as m0003 from './0003_portal_access.ts';
 import * as m0004 from './0004_portal_access_2.ts';
 import * as m0005 from './0005_billing_2.ts';
+import * as m0006 from './0006_refunds.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0003_portal_access': m0003,
   '0004_portal_access_2': m0004,
   '0005_billing_2': m0005,
+  '0006_refunds': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,76 @@
+/**
+ * Refunds (`POST /v1/refunds`): all or part of a `succeeded` or `partially_refunded` payment, never
+ * more in total than its amount. Three steps, like a charge:
+ *
+ * 1. Reserve: one transaction adds the amount to the payment's `amount_refunded` with a conditional
+ *    UPDATE (`… WHERE amount_refunded + :amount <= amount`, which also sets the payment
+ *    `partially_refunded` or `refunded`) and writes the refund `pending`. No row updated → 409
+ *    `refund_exceeds_payment` and nothing else happens: two racing refunds cannot both reserve
+ *    the same money, in one process or across processes sharing PostgreSQL.
+ * 2. The mode's processor refunds the charge.
+ * 3. The refund is settled `succeeded` and `refund.succeeded` is queued; a processor refusal
+ *    settles it `failed` and gives the amount back to the payment (502). If the process stops
+ *    between 1 and 3 the refund stays `pending` (its amount reserved) for reconciliation.
+ */
+import { BillingErrorCode, type CreateRefundBody, type Page, type Refund } from '@dodo-portal/wire/schemas';
+import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
+import { IdPrefix, isId, newId } from '../domain/ids.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { failRefund, findPaymentRow, findRefund, listRefunds as listRefundRows, reserveRefund, settleRefund } from '../store/refunds.ts';
+import type { Scope } from '../store/scope.ts';
+import { processorFor, type BillingContext } from './charging.ts';
+import { positionFromCursor, toPage } from './paging.ts';
+import { emitEvent } from './webhooks.ts';
+
+const REFUNDABLE = new Set(['succeeded', 'partially_refunded']);
+
+export const refundExceedsPayment = (message: string) => new DomainError(409, BillingErrorCode.refundExceedsPayment, message);
+
+export async function createRefund(ctx: BillingContext, scope: Scope, body: CreateRefundBody): Promise<Refund> {
+  const payment = isId(IdPrefix.payment, body.payment_id) ? await findPaymentRow(ctx.store.db, scope, body.payment_id) : undefined;
+  if (!payment) throw notFound(`No payment ${body.payment_id} in ${scope.mode} mode.`);
+  if (!REFUNDABLE.has(payment.status) || payment.processor_charge_id === null) {
+    const message = `a ${payment.status} payment cannot be refunded (only succeeded or partially_refunded ones)`;
+    throw invalidRequest(`payment_id ${message}.`, [{ path: 'payment_id', message }]);
+  }
+  const processor = processorFor(ctx, scope);
+  const remaining = Number(payment.amount) - Number(payment.amount_refunded);
+  const amount = body.amount ?? remaining;
+  if (amount > remaining) throw refundExceedsPayment(`Only ${remaining} of the payment's ${Number(payment.amount)} is left to refund; ${amount} was asked.`);
+
+  const createdAt = toTimestamp(ctx.clock.now());
+  const refund = {
+    id: newId(IdPrefix.refund, ctx.random),
+    payment_id: payment.id,
+    invoice_id: payment.invoice_id,
+    amount,
+    currency: payment.currency,
+    reason: body.reason ?? null,
+    created_at: createdAt,
+  };
+  // Step 1: the conditional UPDATE is the guard; the read above only shapes the error message.
+  if (!(await reserveRefund(ctx.store.db, scope, refund))) {
+    throw refundExceedsPayment(`The refund of ${amount} would take the payment's refunds above its amount ${Number(payment.amount)} (another refund took it first).`);
+  }
+  let processorRefundId: string;
+  try {
+    processorRefundId = (await processor.refund(payment.processor_charge_id, amount)).refund_id;
+  } catch (error) {
+    await failRefund(ctx.store.db, refund, toTimestamp(ctx.clock.now()));
+    throw new DomainError(502, BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await settleRefund(ctx.store.db, refund.id, processorRefundId, toTimestamp(ctx.clock.now()));
+  const settled = await getRefund(ctx, scope, refund.id);
+  await emitEvent(ctx, scope, 'refund.succeeded', settled);
+  return settled;
+}
+
+export async function getRefund(ctx: BillingContext, scope: Scope, refundId: string): Promise<Refund> {
+  const refund = isId(IdPrefix.refund, refundId) ? await findRefund(ctx.store.db, scope, refundId) : undefined;
+  if (!refund) throw notFound(`No refund ${refundId}.`);
+  return refund;
+}
+
+export async function listRefunds(ctx: BillingContext, scope: Scope, query: { limit: number; cursor?: string | undefined; paymentId?: string | undefined }): Promise<Page<Refund>> {
+  return toPage(await listRefundRows(ctx.store.db, scope, { limit: query.limit, after: positionFromCursor(query.cursor), paymentId: query.paymentId }));
+}
