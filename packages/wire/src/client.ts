@@ -55,15 +55,18 @@ export interface PortalClient {
 /** The portal API's base URL for a server origin (trailing slashes tolerated). */
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
-export function createPortalClient(options: PortalClientOptions): PortalClient {
+/**
+ * One authenticated ky instance per client, and every failure mapped to a `PortalApiError`:
+ * the same retry, timeout and error rules for the business portal and the unified portal.
+ */
+function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
   const http: KyInstance = ky.create({
-    prefixUrl: portalApiUrl(options.apiBase),
+    prefixUrl,
     headers: { authorization: `Bearer ${options.sessionToken}` },
     retry: { limit: 1, methods: ['get'], statusCodes: [408, 429, 502, 503, 504] },
     timeout: 30_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -71,6 +74,11 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
       throw await toPortalApiError(error);
     }
   };
+  return { http, call };
+}
+
+export function createPortalClient(options: PortalClientOptions): PortalClient {
+  const { http, call } = authorizedHttp(options, portalApiUrl(options.apiBase));
 
   return {
     apiBase: options.apiBase,
@@ -100,20 +108,7 @@ export interface UnifiedClient {
 }
 
 export function createUnifiedClient(options: PortalClientOptions): UnifiedClient {
-  const http: KyInstance = ky.create({
-    prefixUrl: `${portalApiUrl(options.apiBase)}unified/`,
-    headers: { authorization: `Bearer ${options.sessionToken}` },
-    retry: { limit: 1, methods: ['get'], statusCodes: [408, 429, 502, 503, 504] },
-    timeout: 30_000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-  const call = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw await toPortalApiError(error);
-    }
-  };
+  const { http, call } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
   return {
     apiBase: options.apiBase,
     businesses: (signal) => call(() => http.get('businesses', { signal }).json<UnifiedBusinessList>()),
