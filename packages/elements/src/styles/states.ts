@@ -3,7 +3,8 @@ import { css } from 'lit';
 /**
  * The faces every data view shares: the loading skeleton (same height as real content, so nothing
  * shifts when data arrives; still when the user asks for reduced motion) and the message box used
- * for empty, error and expired states. Components add only what differs.
+ * for empty, error and expired states, and the invoice status badge (paid / open / void) shown
+ * wherever an invoice appears. Components add only what differs.
  */
 export const states = css`
   .skeleton {
@@ -67,5 +68,27 @@ export const states = css`
 
   a.button {
     text-decoration: none;
+  }
+
+  .badge {
+    display: inline-block;
+    padding: 0 calc(var(--_dodo-space) * 0.75);
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    font-size: 0.8125em;
+    font-weight: 600;
+    line-height: 1.6;
+  }
+
+  .badge--paid {
+    color: var(--_dodo-color-success);
+  }
+
+  .badge--open {
+    color: var(--_dodo-color-warning);
+  }
+
+  .badge--void {
+    color: var(--_dodo-color-danger);
   }
 `;

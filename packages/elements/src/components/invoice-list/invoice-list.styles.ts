@@ -65,28 +65,6 @@ export default css`
     white-space: nowrap;
   }
 
-  .badge {
-    display: inline-block;
-    padding: 0 calc(var(--_dodo-space) * 0.75);
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    font-size: 0.8125em;
-    font-weight: 600;
-    line-height: 1.6;
-  }
-
-  .badge--paid {
-    color: var(--_dodo-color-success);
-  }
-
-  .badge--open {
-    color: var(--_dodo-color-warning);
-  }
-
-  .badge--void {
-    color: var(--_dodo-color-danger);
-  }
-
   /* Loading rows keep the height of real ones (shared .skeleton in styles/states.ts). */
   .skeleton--short {
     width: 4em;

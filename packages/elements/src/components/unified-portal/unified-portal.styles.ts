@@ -94,28 +94,6 @@ export default css`
     font-weight: 600;
   }
 
-  .badge {
-    display: inline-block;
-    padding: 0 calc(var(--_dodo-space) * 0.75);
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    font-size: 0.8125em;
-    font-weight: 600;
-    line-height: 1.6;
-  }
-
-  .badge--paid {
-    color: var(--_dodo-color-success);
-  }
-
-  .badge--open {
-    color: var(--_dodo-color-warning);
-  }
-
-  .badge--void {
-    color: var(--_dodo-color-danger);
-  }
-
   .card__problem {
     margin: 0;
     color: var(--_dodo-color-danger);
