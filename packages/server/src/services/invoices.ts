@@ -1,14 +1,58 @@
-import type { CreateInvoiceBody, Invoice, InvoicePage } from '@dodo-portal/wire/schemas';
+import type { BillingAddress, CreateInvoiceBody, Invoice, InvoicePage } from '@dodo-portal/wire/schemas';
+import type { Transaction } from 'kysely';
+import type { PricedPurchase } from '../domain/catalog.ts';
 import { invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { computeInvoiceTotals } from '../domain/money.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findCustomer } from '../store/customers.ts';
-import { findInvoice, insertInvoiceWithNextNumber, listInvoices as listInvoiceRows } from '../store/invoices.ts';
+import { findInvoice, insertInvoiceInTransaction, insertInvoiceWithNextNumber, listInvoices as listInvoiceRows } from '../store/invoices.ts';
+import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+
+export interface PricedInvoice {
+  id: string;
+  customerId: string;
+  /** The customer's address now: the invoice keeps it as a snapshot. */
+  billingAddress: BillingAddress | null;
+  priced: PricedPurchase;
+  /** Issue time (ISO); also the payment time when `paid`. */
+  at: string;
+  paid: boolean;
+  subscriptionId: string | null;
+}
+
+/**
+ * Numbers and inserts the invoice of a charge priced by the catalog, inside the caller's
+ * transaction (purchases, first subscription periods and renewals settle it with the payment).
+ */
+export function insertPricedInvoice(trx: Transaction<Database>, scope: Scope, invoice: PricedInvoice): Promise<Invoice> {
+  const { priced } = invoice;
+  return insertInvoiceInTransaction(
+    trx,
+    scope,
+    {
+      id: invoice.id,
+      customer_id: invoice.customerId,
+      status: invoice.paid ? 'paid' : 'open',
+      currency: priced.currency,
+      subtotal: priced.subtotal,
+      tax: priced.tax,
+      total: priced.total,
+      tax_rate_bps: priced.tax_rate_bps,
+      issued_at: invoice.at,
+      paid_at: invoice.paid ? invoice.at : null,
+      subscription_id: invoice.subscriptionId,
+      billing_address: invoice.billingAddress,
+      created_at: invoice.at,
+      line_items: priced.line_items,
+    },
+    formatInvoiceNumber,
+  );
+}
 
 export interface IssueInvoiceOptions {
   /** When the invoice was issued; defaults to now. The seed and the billing engine back-date. */

@@ -8,9 +8,7 @@ import type { CreatePaymentBody, Page, Payment } from '@dodo-portal/wire/schemas
 import { pricePurchase } from '../domain/catalog.ts';
 import { invalidRequest, notFound, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
-import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import { insertInvoiceInTransaction } from '../store/invoices.ts';
 import { findPayment, listPayments as listPaymentRows, settlePayment } from '../store/payments.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
@@ -18,6 +16,7 @@ import { attemptCharge, resolveCardSource, type BillingContext } from './chargin
 import { emitPaymentEvent } from './webhooks.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { requireCustomer } from './subscriptions.ts';
+import { insertPricedInvoice } from './invoices.ts';
 
 export async function createPurchase(ctx: BillingContext, scope: Scope, body: CreatePaymentBody): Promise<Payment> {
   const customer = await requireCustomer(ctx, scope, body.customer_id);
@@ -47,27 +46,15 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
   const issuedAt = toTimestamp(ctx.clock.now());
   const invoiceId = newId(IdPrefix.invoice, ctx.random);
   await ctx.store.db.transaction().execute(async (trx) => {
-    await insertInvoiceInTransaction(
-      trx,
-      scope,
-      {
-        id: invoiceId,
-        customer_id: customer.customer_id,
-        status: 'paid',
-        currency: priced.currency,
-        subtotal: priced.subtotal,
-        tax: priced.tax,
-        total: priced.total,
-        tax_rate_bps: priced.tax_rate_bps,
-        issued_at: issuedAt,
-        paid_at: issuedAt,
-        subscription_id: null,
-        billing_address: customer.billing_address,
-        created_at: issuedAt,
-        line_items: priced.line_items,
-      },
-      formatInvoiceNumber,
-    );
+    await insertPricedInvoice(trx, scope, {
+      id: invoiceId,
+      customerId: customer.customer_id,
+      billingAddress: customer.billing_address,
+      priced,
+      at: issuedAt,
+      paid: true,
+      subscriptionId: null,
+    });
     const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, updated_at: issuedAt });
     if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
   });

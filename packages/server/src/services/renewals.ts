@@ -20,7 +20,6 @@ import type { Mode } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
 import { DomainError } from '../domain/errors.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
-import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import type { Logger } from '../http/env.ts';
@@ -28,7 +27,6 @@ import type { Mailer } from '../mail/mailer.ts';
 import { paymentFailedEmail, paymentSucceededEmail } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
 import { findCustomer } from '../store/customers.ts';
-import { insertInvoiceInTransaction } from '../store/invoices.ts';
 import { settlePayment } from '../store/payments.ts';
 import { findProducts } from '../store/products.ts';
 import { sumUsage } from '../store/usage.ts';
@@ -38,6 +36,7 @@ import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingConte
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
 import { createMagicLink } from './portal-access.ts';
+import { insertPricedInvoice } from './invoices.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;
@@ -154,27 +153,15 @@ async function renewOne(ctx: RenewalContext, row: DueSubscription): Promise<Outc
             },
       );
       if (!moved) throw new Error(`subscription ${row.id}: the renewal claim was lost before settling`);
-      const issued = await insertInvoiceInTransaction(
-        trx,
-        scope,
-        {
-          id: invoiceId,
-          customer_id: row.customer_id,
-          status: decline ? 'open' : 'paid',
-          currency: priced.currency,
-          subtotal: priced.subtotal,
-          tax: priced.tax,
-          total: priced.total,
-          tax_rate_bps: priced.tax_rate_bps,
-          issued_at: atText,
-          paid_at: decline ? null : atText,
-          subscription_id: row.id,
-          billing_address: customer.billing_address,
-          created_at: atText,
-          line_items: priced.line_items,
-        },
-        formatInvoiceNumber,
-      );
+      const issued = await insertPricedInvoice(trx, scope, {
+        id: invoiceId,
+        customerId: row.customer_id,
+        billingAddress: customer.billing_address,
+        priced,
+        at: atText,
+        paid: !decline,
+        subscriptionId: row.id,
+      });
       if (attempt) {
         const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
         if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);

@@ -15,11 +15,9 @@ import {
 import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
 import { DomainError, invalidRequest, notFound, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
-import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findCustomer } from '../store/customers.ts';
-import { insertInvoiceInTransaction } from '../store/invoices.ts';
 import { settlePayment } from '../store/payments.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
@@ -28,6 +26,7 @@ import { attemptCharge, resolveCardSource, type BillingContext } from './chargin
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { saveCard } from './payment-methods.ts';
+import { insertPricedInvoice } from './invoices.ts';
 
 /** Looks up the body's customer; a missing one is a 400 on that field (like invoices). */
 export async function requireCustomer(ctx: BillingContext, scope: Scope, customerId: string) {
@@ -117,27 +116,15 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
       created_at: issuedAt,
       addons: addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
     });
-    await insertInvoiceInTransaction(
-      trx,
-      scope,
-      {
-        id: invoiceId,
-        customer_id: customer.customer_id,
-        status: 'paid',
-        currency: priced.currency,
-        subtotal: priced.subtotal,
-        tax: priced.tax,
-        total: priced.total,
-        tax_rate_bps: priced.tax_rate_bps,
-        issued_at: issuedAt,
-        paid_at: issuedAt,
-        subscription_id: subscriptionId,
-        billing_address: customer.billing_address,
-        created_at: issuedAt,
-        line_items: priced.line_items,
-      },
-      formatInvoiceNumber,
-    );
+    await insertPricedInvoice(trx, scope, {
+      id: invoiceId,
+      customerId: customer.customer_id,
+      billingAddress: customer.billing_address,
+      priced,
+      at: issuedAt,
+      paid: true,
+      subscriptionId,
+    });
     if (attempt) {
       const settled = await settlePayment(trx, attempt.paymentId, {
         status: 'succeeded',
