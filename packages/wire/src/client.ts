@@ -3,9 +3,78 @@
  * zod stays on the server and the browser bundle carries ky alone.
  */
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSession, PortalSessionInfo, UnifiedBusinessList, UnifiedLoginBody } from './schemas.ts';
+import type {
+  CancelSubscriptionBody,
+  CardTokenCreated,
+  ChangePlanBody,
+  ChangePlanPreview,
+  ChangePlanResult,
+  CreateCardTokenBody,
+  Dues,
+  ErrorBody,
+  Invoice,
+  InvoicePage,
+  LicenseKeyInstanceList,
+  LoginBody,
+  Payment,
+  PaymentPage,
+  PlanOptions,
+  PortalLicenseKey,
+  PortalLicenseKeyList,
+  PortalPaymentMethod,
+  PortalPaymentMethodList,
+  PortalSession,
+  PortalSessionInfo,
+  PortalSubscription,
+  PortalSubscriptionPage,
+  Profile,
+  SubscriptionPaymentMethodResult,
+  UnifiedBusinessList,
+  UnifiedLoginBody,
+  UpdateProfileBody,
+} from './schemas.ts';
 
-export type { ErrorBody, Invoice, InvoicePage, LoginBody, PortalSession, PortalSessionInfo, UnifiedBusiness, UnifiedBusinessList, UnifiedLoginBody } from './schemas.ts';
+export type {
+  BillingAddress,
+  CancellationReason,
+  CancelSubscriptionBody,
+  CardBrand,
+  CardTokenCreated,
+  ChangePlanBody,
+  ChangePlanPreview,
+  ChangePlanResult,
+  CreateCardTokenBody,
+  CreditBalance,
+  Dues,
+  ErrorBody,
+  Invoice,
+  InvoicePage,
+  LicenseKeyInstance,
+  LicenseKeyInstanceList,
+  LicenseKeyStatus,
+  LoginBody,
+  Payment,
+  PaymentPage,
+  PlanOption,
+  PlanOptions,
+  PortalLicenseKey,
+  PortalLicenseKeyList,
+  PortalPaymentMethod,
+  PortalPaymentMethodList,
+  PortalProduct,
+  PortalSession,
+  PortalSessionInfo,
+  PortalSubscription,
+  PortalSubscriptionPage,
+  Profile,
+  SubscriptionAction,
+  SubscriptionPaymentMethodResult,
+  SubscriptionStatus,
+  UnifiedBusiness,
+  UnifiedBusinessList,
+  UnifiedLoginBody,
+  UpdateProfileBody,
+} from './schemas.ts';
 
 /** Every failed call rejects with this: `status` and the server's stable `code`. */
 export class PortalApiError extends Error {
@@ -50,6 +119,40 @@ export interface PortalClient {
   getInvoice(invoiceId: string, signal?: AbortSignal): Promise<Invoice>;
   /** The PDF, fetched with the token in the Authorization header (never in a URL). */
   invoicePdf(invoiceId: string, signal?: AbortSignal): Promise<Blob>;
+  /** Transactions, failed attempts included, newest first. */
+  listPayments(options?: ListOptions): Promise<PaymentPage>;
+  getPayment(paymentId: string, signal?: AbortSignal): Promise<Payment>;
+
+  // Subscriptions, plan changes, profile (writes that charge take an idempotency key: one per confirm).
+  listSubscriptions(options?: ListOptions): Promise<PortalSubscriptionPage>;
+  getSubscription(subscriptionId: string, signal?: AbortSignal): Promise<PortalSubscription>;
+  cancelSubscription(subscriptionId: string, body: CancelSubscriptionBody, signal?: AbortSignal): Promise<PortalSubscription>;
+  resumeSubscription(subscriptionId: string, signal?: AbortSignal): Promise<PortalSubscription>;
+  planOptions(subscriptionId: string, signal?: AbortSignal): Promise<PlanOptions>;
+  previewPlanChange(subscriptionId: string, body: ChangePlanBody, signal?: AbortSignal): Promise<ChangePlanPreview>;
+  changePlan(subscriptionId: string, body: ChangePlanBody, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<ChangePlanResult>;
+  getProfile(signal?: AbortSignal): Promise<Profile>;
+  updateProfile(body: UpdateProfileBody, signal?: AbortSignal): Promise<Profile>;
+
+  // Payment methods and on-hold recovery.
+  listPaymentMethods(signal?: AbortSignal): Promise<PortalPaymentMethodList>;
+  /** Saves a card tokenized by the processor (see `createCardToken`); card numbers never reach the portal API. */
+  addPaymentMethod(cardToken: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
+  deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal): Promise<void>;
+  subscriptionDues(subscriptionId: string, signal?: AbortSignal): Promise<Dues>;
+  /** Active: future charges use the method. On hold: pays the dues with it and reactivates (402 `payment_failed` on a decline). */
+  setSubscriptionPaymentMethod(
+    subscriptionId: string,
+    paymentMethodId: string,
+    options: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<SubscriptionPaymentMethodResult>;
+
+  // License keys.
+  listLicenseKeys(signal?: AbortSignal): Promise<PortalLicenseKeyList>;
+  /** The key with its full `key` revealed. */
+  revealLicenseKey(licenseKeyId: string, signal?: AbortSignal): Promise<PortalLicenseKey>;
+  listLicenseKeyInstances(licenseKeyId: string, signal?: AbortSignal): Promise<LicenseKeyInstanceList>;
+  deactivateLicenseKeyInstance(licenseKeyId: string, instanceId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** The portal API's base URL for a server origin (trailing slashes tolerated). */
@@ -83,17 +186,95 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   return {
     apiBase: options.apiBase,
     session: (signal) => call(() => http.get('session', { signal }).json<PortalSessionInfo>()),
-    listInvoices: ({ limit, cursor, signal } = {}) => {
-      const searchParams = new URLSearchParams();
-      if (limit) searchParams.set('limit', String(limit));
-      if (cursor) searchParams.set('cursor', cursor);
-      return call(() => http.get('invoices', { searchParams, signal }).json<InvoicePage>());
-    },
+    listInvoices: ({ limit, cursor, signal } = {}) =>
+      call(() => http.get('invoices', { searchParams: pageParams(limit, cursor), signal }).json<InvoicePage>()),
     getInvoice: (invoiceId, signal) =>
       call(() => http.get(`invoices/${encodeURIComponent(invoiceId)}`, { signal }).json<Invoice>()),
     invoicePdf: (invoiceId, signal) =>
       call(() => http.get(`invoices/${encodeURIComponent(invoiceId)}/pdf`, { signal }).blob()),
+    listPayments: ({ limit, cursor, signal } = {}) =>
+      call(() => http.get('payments', { searchParams: pageParams(limit, cursor), signal }).json<PaymentPage>()),
+    getPayment: (paymentId, signal) => call(() => http.get(`payments/${id(paymentId)}`, { signal }).json<Payment>()),
+
+    listSubscriptions: ({ limit, cursor, signal } = {}) =>
+      call(() => http.get('subscriptions', { searchParams: pageParams(limit, cursor), signal }).json<PortalSubscriptionPage>()),
+    getSubscription: (subscriptionId, signal) =>
+      call(() => http.get(`subscriptions/${id(subscriptionId)}`, { signal }).json<PortalSubscription>()),
+    cancelSubscription: (subscriptionId, body, signal) =>
+      call(() => http.post(`subscriptions/${id(subscriptionId)}/cancel`, { json: body, signal }).json<PortalSubscription>()),
+    resumeSubscription: (subscriptionId, signal) =>
+      call(() => http.post(`subscriptions/${id(subscriptionId)}/resume`, { signal }).json<PortalSubscription>()),
+    planOptions: (subscriptionId, signal) =>
+      call(() => http.get(`subscriptions/${id(subscriptionId)}/plan-options`, { signal }).json<PlanOptions>()),
+    previewPlanChange: (subscriptionId, body, signal) =>
+      call(() => http.post(`subscriptions/${id(subscriptionId)}/change-plan/preview`, { json: body, signal }).json<ChangePlanPreview>()),
+    changePlan: (subscriptionId, body, { idempotencyKey, signal }) =>
+      call(() =>
+        http
+          .post(`subscriptions/${id(subscriptionId)}/change-plan`, { json: body, headers: { 'idempotency-key': idempotencyKey }, signal })
+          .json<ChangePlanResult>(),
+      ),
+    getProfile: (signal) => call(() => http.get('profile', { signal }).json<Profile>()),
+    updateProfile: (body, signal) => call(() => http.patch('profile', { json: body, signal }).json<Profile>()),
+
+    listPaymentMethods: (signal) => call(() => http.get('payment-methods', { signal }).json<PortalPaymentMethodList>()),
+    addPaymentMethod: (cardToken, signal) =>
+      call(() => http.post('payment-methods', { json: { card_token: cardToken }, signal }).json<PortalPaymentMethod>()),
+    deletePaymentMethod: (paymentMethodId, signal) =>
+      call(async () => void (await http.delete(`payment-methods/${id(paymentMethodId)}`, { signal }))),
+    subscriptionDues: (subscriptionId, signal) => call(() => http.get(`subscriptions/${id(subscriptionId)}/dues`, { signal }).json<Dues>()),
+    setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
+      call(() =>
+        http
+          .post(`subscriptions/${id(subscriptionId)}/payment-method`, {
+            json: { payment_method_id: paymentMethodId },
+            headers: { 'idempotency-key': idempotencyKey },
+            signal,
+          })
+          .json<SubscriptionPaymentMethodResult>(),
+      ),
+
+    listLicenseKeys: (signal) => call(() => http.get('license-keys', { signal }).json<PortalLicenseKeyList>()),
+    revealLicenseKey: (licenseKeyId, signal) => call(() => http.get(`license-keys/${id(licenseKeyId)}`, { signal }).json<PortalLicenseKey>()),
+    listLicenseKeyInstances: (licenseKeyId, signal) =>
+      call(() => http.get(`license-keys/${id(licenseKeyId)}/instances`, { signal }).json<LicenseKeyInstanceList>()),
+    deactivateLicenseKeyInstance: (licenseKeyId, instanceId, signal) =>
+      call(async () => void (await http.delete(`license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { signal }))),
   };
+}
+
+const id = encodeURIComponent;
+
+function pageParams(limit: number | undefined, cursor: string | null | undefined): URLSearchParams {
+  const searchParams = new URLSearchParams();
+  if (limit) searchParams.set('limit', String(limit));
+  if (cursor) searchParams.set('cursor', cursor);
+  return searchParams;
+}
+
+/**
+ * `POST /sandbox/v1/tokens`: tokenizes a test-mode card at the processor. Card number and CVC go
+ * only here, never to a portal route; the answer's `card_token` is what the portal saves.
+ * (Live mode uses the live processor's own client-side tokenization.)
+ */
+export async function createCardToken(
+  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
+  body: CreateCardTokenBody,
+): Promise<CardTokenCreated> {
+  try {
+    return await ky
+      .post('sandbox/v1/tokens', {
+        prefixUrl: options.apiBase.replace(/\/+$/, ''),
+        json: body,
+        retry: 0,
+        timeout: 30_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      })
+      .json<CardTokenCreated>();
+  } catch (error) {
+    throw await toPortalApiError(error);
+  }
 }
 
 /** The unified portal's calls, made with a unified (`dpu_…`) token. */

@@ -746,7 +746,9 @@ export const WebhookEventType = z.enum([
   'subscription.on_hold',
   'subscription.cancelled',
   'subscription.updated',
+  'subscription.plan_changed',
   'refund.succeeded',
+  'license_key.created',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
@@ -818,3 +820,290 @@ export const UsageEvent = z.object({
   occurred_at: Timestamp,
 });
 export type UsageEvent = z.infer<typeof UsageEvent>;
+
+// ---------------------------------------------------------------------------------------------
+// Customer portal: subscriptions, plan changes and profile (issue 5), payment methods and
+// on-hold recovery (issue 6), license keys (issue 7). Paths are under `/portal/v1`, called with
+// a session token. The element-facing contract: the elements read these types through client.ts.
+// ---------------------------------------------------------------------------------------------
+
+/** Error codes of the customer portal's self-service actions (stable; add, never rename). */
+export const PortalErrorCode = {
+  /** The business does not let customers cancel (403). */
+  cancellationDisabled: 'cancellation_disabled',
+  /** The business does not let customers change plans or add-ons (403). */
+  subscriptionUpdatesDisabled: 'subscription_updates_disabled',
+  /** The change asks for exactly the current plan, quantity and add-ons (409). */
+  noChange: 'no_change',
+  /** The product is not a tier of the subscription's collection (422). */
+  productNotInCollection: 'product_not_in_collection',
+  /** The product cannot be a plan: not `subscription`/`usage_based`, or an add-on (422). */
+  productNotRecurring: 'product_not_recurring',
+  /** The subscription is on hold: its dues must be paid first (409). */
+  subscriptionOnHold: 'subscription_on_hold',
+  /** The subscription is cancelled or expired: it can no longer change (409). */
+  subscriptionEnded: 'subscription_ended',
+  /** Nothing is scheduled to be undone (409 on resume without a scheduled cancellation). */
+  notScheduledToCancel: 'not_scheduled_to_cancel',
+  /** The payment method is the only one of an active subscription (409). */
+  paymentMethodInUse: 'payment_method_in_use',
+  /** A dues charge for this subscription is already in flight (409; retry shortly). */
+  chargeInProgress: 'charge_in_progress',
+  /** The business does not let customers free license seats (403). */
+  keyDeactivationDisabled: 'key_deactivation_disabled',
+  /** `POST /v1/licenses/activate` beyond the key's activations limit (422). */
+  activationLimitReached: 'activation_limit_reached',
+  /** The license key is disabled or expired (422 on activate). */
+  licenseKeyInactive: 'license_key_inactive',
+} as const;
+export type PortalErrorCode = (typeof PortalErrorCode)[keyof typeof PortalErrorCode];
+
+/** What a customer may do with a subscription right now (the elements show only these). */
+export const SubscriptionAction = z.enum(['cancel', 'resume', 'change_plan', 'update_payment_method', 'pay_dues']);
+export type SubscriptionAction = z.infer<typeof SubscriptionAction>;
+
+/** A product as the portal shows it (a plan, an add-on or a plan option). */
+export const PortalProduct = z.object({
+  product_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  billing_type: BillingType,
+  /** Unit price per interval, minor units. */
+  price: MinorUnits,
+  currency: Currency,
+  interval: BillingInterval.nullable(),
+  interval_count: z.number().int().nullable(),
+  tax_rate_bps: z.number().int(),
+});
+export type PortalProduct = z.infer<typeof PortalProduct>;
+
+/** `GET /portal/v1/subscriptions[/{id}]`: a subscription with what the portal needs to show it. */
+export const PortalSubscription = Subscription.extend({
+  product: PortalProduct,
+  /** Each add-on with its product (price per unit) and quantity. */
+  addon_items: z.array(z.object({ product: PortalProduct, quantity: z.number().int() })),
+  /** Plan price × quantity + add-ons × quantities, before tax, per period. */
+  recurring_amount: MinorUnits,
+  /** The tier ladder it can move along; null when its product is in no collection. */
+  collection_id: z.string().nullable(),
+  actions: z.array(SubscriptionAction),
+});
+export type PortalSubscription = z.infer<typeof PortalSubscription>;
+export const PortalSubscriptionPage = page(PortalSubscription);
+export type PortalSubscriptionPage = Page<PortalSubscription>;
+
+export const CancellationReason = z.enum([
+  'too_expensive',
+  'missing_features',
+  'switched_service',
+  'unused',
+  'customer_service',
+  'low_quality',
+  'too_complex',
+  'other',
+]);
+export type CancellationReason = z.infer<typeof CancellationReason>;
+
+/** `POST /portal/v1/subscriptions/{id}/cancel`. */
+export const CancelSubscriptionBody = z
+  .object({
+    when: z.enum(['period_end', 'immediately']).default('period_end'),
+    reason: CancellationReason.optional(),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+export type CancelSubscriptionBody = z.infer<typeof CancelSubscriptionBody>;
+
+/** One entry of `GET /portal/v1/subscriptions/{id}/plan-options`: another tier of the collection. */
+export const PlanOption = PortalProduct.extend({
+  direction: z.enum(['upgrade', 'downgrade']),
+  /** Its place on the ladder, 0 = lowest tier. */
+  tier: z.number().int(),
+});
+export type PlanOption = z.infer<typeof PlanOption>;
+
+/** `GET /portal/v1/subscriptions/{id}/plan-options`. */
+export const PlanOptions = z.object({
+  subscription_id: z.string(),
+  collection_id: z.string().nullable(),
+  /** The current plan and its tier. */
+  current: PortalProduct.extend({ tier: z.number().int() }),
+  /** The other tiers, lowest first. */
+  items: z.array(PlanOption),
+  /** Add-on products the subscription may carry (same interval and currency as its plan). */
+  addons: z.array(PortalProduct),
+});
+export type PlanOptions = z.infer<typeof PlanOptions>;
+
+/** `POST /portal/v1/subscriptions/{id}/change-plan[/preview]`; omitted quantity/addons keep the current ones. */
+export const ChangePlanBody = z
+  .object({
+    product_id: z.string().min(1),
+    quantity: Quantity.optional(),
+    addons: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity }).strict()).max(20).optional(),
+  })
+  .strict();
+export type ChangePlanBody = z.infer<typeof ChangePlanBody>;
+
+/** The preview of a plan change: exactly what `change-plan` will charge. */
+export const ChangePlanPreview = z.object({
+  immediate_charge: z.object({
+    /** Signed lines: "Unused time on Basic" is negative, "Remaining time on Pro" positive. */
+    line_items: z.array(z.object({ description: z.string(), amount: MinorUnits, product_id: z.string().optional() })),
+    subtotal: MinorUnits,
+    tax: MinorUnits,
+    /** Customer credit spent on this charge (after tax). */
+    credit_applied: NonNegativeMinorUnits,
+    /** What the card is charged now: never negative. */
+    total: NonNegativeMinorUnits,
+    currency: Currency,
+  }),
+  /** What becomes customer credit (a negative change is never refunded to the card). */
+  credit_to_balance: NonNegativeMinorUnits,
+  next_billing_date: Timestamp,
+  /** The plan, quantity and add-ons the subscription will have. */
+  product_id: z.string(),
+  quantity: z.number().int(),
+  addons: z.array(z.object({ product_id: z.string(), quantity: z.number().int() })),
+});
+export type ChangePlanPreview = z.infer<typeof ChangePlanPreview>;
+
+/** `POST /portal/v1/subscriptions/{id}/change-plan`: the subscription on its new plan; invoice and payment when something was charged. */
+export const ChangePlanResult = z.object({
+  subscription: PortalSubscription,
+  invoice: Invoice.nullable(),
+  payment: Payment.nullable(),
+  credit_to_balance: NonNegativeMinorUnits,
+});
+export type ChangePlanResult = z.infer<typeof ChangePlanResult>;
+
+export const CreditBalance = z.object({ currency: Currency, amount: NonNegativeMinorUnits });
+export type CreditBalance = z.infer<typeof CreditBalance>;
+
+/** `GET /portal/v1/profile`. */
+export const Profile = z.object({
+  customer_id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  phone_number: z.string().nullable(),
+  billing_address: BillingAddress.nullable(),
+  credit_balances: z.array(CreditBalance),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** `PATCH /portal/v1/profile`: email and phone are shown, not editable here. */
+export const UpdateProfileBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    billing_address: BillingAddress.nullable().optional(),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.billing_address !== undefined, 'give name and/or billing_address');
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+/** `GET /portal/v1/payment-methods` items: a saved card and the subscriptions it pays. */
+export const PortalPaymentMethod = PaymentMethod.extend({ subscription_ids: z.array(z.string()) });
+export type PortalPaymentMethod = z.infer<typeof PortalPaymentMethod>;
+export const PortalPaymentMethodList = z.object({ items: z.array(PortalPaymentMethod) });
+export type PortalPaymentMethodList = z.infer<typeof PortalPaymentMethodList>;
+
+/** `GET /portal/v1/subscriptions/{id}/dues`: what an on-hold subscription owes now (0 otherwise). */
+export const Dues = z.object({ amount: NonNegativeMinorUnits, currency: Currency, invoice_ids: z.array(z.string()) });
+export type Dues = z.infer<typeof Dues>;
+
+/** `POST /portal/v1/subscriptions/{id}/payment-method`. */
+export const SetSubscriptionPaymentMethodBody = z.object({ payment_method_id: z.string().min(1).max(200) }).strict();
+export type SetSubscriptionPaymentMethodBody = z.infer<typeof SetSubscriptionPaymentMethodBody>;
+
+/** Its answer: for an on-hold subscription whose dues were paid, the payment and the dues invoice too. */
+export const SubscriptionPaymentMethodResult = z.object({
+  subscription: PortalSubscription,
+  payment: Payment.nullable(),
+  invoice: Invoice.nullable(),
+});
+export type SubscriptionPaymentMethodResult = z.infer<typeof SubscriptionPaymentMethodResult>;
+
+export const LicenseKeyStatus = z.enum(['active', 'expired', 'disabled']);
+export type LicenseKeyStatus = z.infer<typeof LicenseKeyStatus>;
+
+/** A license key (merchant API). `key` only where revealed: the merchant API's single-key reads. */
+export const LicenseKey = z.object({
+  license_key_id: z.string(),
+  customer_id: z.string(),
+  product_id: z.string(),
+  /** e.g. `•••••-•••••-•••••-•••••-7KQ2M`: safe to show and log. */
+  key_masked: z.string(),
+  key: z.string().optional(),
+  status: LicenseKeyStatus,
+  /** null = unlimited. */
+  activations_limit: z.number().int().nullable(),
+  instances_count: z.number().int(),
+  expires_at: Timestamp.nullable(),
+  /** The purchase it came from: the subscription, or the invoice / payment of a one-time purchase. */
+  subscription_id: z.string().nullable(),
+  invoice_id: z.string().nullable(),
+  payment_id: z.string().nullable(),
+  created_at: Timestamp,
+});
+export type LicenseKey = z.infer<typeof LicenseKey>;
+export const LicenseKeyPage = page(LicenseKey);
+export const LicenseKeyListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+
+/** `PATCH /v1/license-keys/{id}`. */
+export const UpdateLicenseKeyBody = z
+  .object({
+    status: z.enum(['active', 'disabled']).optional(),
+    activations_limit: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    expires_at: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give status, activations_limit and/or expires_at');
+export type UpdateLicenseKeyBody = z.infer<typeof UpdateLicenseKeyBody>;
+
+/** One activation (seat) of a key. */
+export const LicenseKeyInstance = z.object({
+  license_key_instance_id: z.string(),
+  license_key_id: z.string(),
+  name: z.string(),
+  created_at: Timestamp,
+});
+export type LicenseKeyInstance = z.infer<typeof LicenseKeyInstance>;
+export const LicenseKeyInstanceList = z.object({ items: z.array(LicenseKeyInstance) });
+export type LicenseKeyInstanceList = z.infer<typeof LicenseKeyInstanceList>;
+
+/** `GET /portal/v1/license-keys` items: masked; `GET /portal/v1/license-keys/{id}` adds `key`. */
+export const PortalLicenseKey = LicenseKey.omit({ customer_id: true }).extend({
+  product: z.object({ product_id: z.string(), name: z.string() }),
+  /** The purchase, for grouping: a subscription or a one-time purchase's invoice. */
+  source: z.object({
+    type: z.enum(['subscription', 'purchase']),
+    subscription_id: z.string().nullable(),
+    invoice_id: z.string().nullable(),
+    invoice_number: z.string().nullable(),
+  }),
+  /** Whether the customer may free seats (the business's `allow_customer_key_deactivation`). */
+  can_deactivate_instances: z.boolean(),
+});
+export type PortalLicenseKey = z.infer<typeof PortalLicenseKey>;
+export const PortalLicenseKeyList = z.object({ items: z.array(PortalLicenseKey) });
+export type PortalLicenseKeyList = z.infer<typeof PortalLicenseKeyList>;
+
+/** Public license API (`/v1/licenses/*`): the key is the credential. */
+export const ActivateLicenseBody = z.object({ license_key: z.string().min(1).max(200), name: z.string().trim().min(1).max(200) }).strict();
+export type ActivateLicenseBody = z.infer<typeof ActivateLicenseBody>;
+export const ValidateLicenseBody = z.object({ license_key: z.string().min(1).max(200), license_key_instance_id: z.string().min(1).max(200).optional() }).strict();
+export type ValidateLicenseBody = z.infer<typeof ValidateLicenseBody>;
+export const DeactivateLicenseBody = z.object({ license_key: z.string().min(1).max(200), license_key_instance_id: z.string().min(1).max(200) }).strict();
+export type DeactivateLicenseBody = z.infer<typeof DeactivateLicenseBody>;
+export const LicenseActivated = LicenseKeyInstance.extend({ activations_limit: z.number().int().nullable(), instances_count: z.number().int() });
+export type LicenseActivated = z.infer<typeof LicenseActivated>;
+export const LicenseValidation = z.object({
+  valid: z.boolean(),
+  status: LicenseKeyStatus,
+  expires_at: Timestamp.nullable(),
+  activations_limit: z.number().int().nullable(),
+  instances_count: z.number().int(),
+  /** When `license_key_instance_id` was given: whether that seat is still active. */
+  instance_valid: z.boolean().optional(),
+});
+export type LicenseValidation = z.infer<typeof LicenseValidation>;
