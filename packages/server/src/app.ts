@@ -20,7 +20,7 @@ import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 import type { PaymentProcessor } from './payments/processor.ts';
 import { createSandboxProcessor } from './payments/sandbox.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
-import { idempotency } from './http/idempotency.ts';
+import { idempotency, portalIdempotency } from './http/idempotency.ts';
 import { sandboxCors } from './http/sandbox-cors.ts';
 import { businessRoutes } from './routes/business.ts';
 import { productRoutes } from './routes/products.ts';
@@ -134,6 +134,8 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.use('/v1/*', idempotency(context));
   // Asking for a sign-in link and exchanging one need no session; the unified portal has its own tokens.
   app.use('/portal/v1/*', portalCors(context), noStore, except([...PUBLIC_PORTAL_PATHS, UNIFIED_PORTAL_PATHS], portalAuth(context)));
+  // Charging portal writes (plan changes, dues) honour Idempotency-Key, per customer.
+  app.use('/portal/v1/subscriptions/*', portalIdempotency(context));
 
   app.route('/v1/customers', customerRoutes(context));
   app.route('/v1/customers', portalSessionRoutes(context));

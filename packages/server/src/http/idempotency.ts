@@ -16,21 +16,41 @@ import type { MiddlewareHandler } from 'hono';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency.ts';
-import type { AppContext, MerchantEnv } from './env.ts';
+import type { Context, Env } from 'hono';
+import type { Scope } from '../store/scope.ts';
+import type { AppContext, MerchantEnv, PortalEnv } from './env.ts';
 
 /** How long a key and its answer are kept (the retention the API promises). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const ANSWER_CARRIES_SECRET = /\/customer-portal\//;
 
+/** Merchant API: keys are per business and mode. */
 export function idempotency(app: AppContext): MiddlewareHandler<MerchantEnv> {
+  return keyed(app, (c) => ({ scope: c.get('scope'), key: (raw) => raw }));
+}
+
+/**
+ * Portal API: the same rules, with keys per customer (a key one customer chose can never replay
+ * or block another customer's request). Runs after portal authentication.
+ */
+export function portalIdempotency(app: AppContext): MiddlewareHandler<PortalEnv> {
+  return keyed(app, (c) => {
+    const session = c.get('session');
+    return { scope: session.scope, key: (raw) => `portal:${session.customer_id}:${raw}` };
+  });
+}
+
+function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { scope: Scope; key: (raw: string) => string }): MiddlewareHandler<E> {
   return async (c, next) => {
-    const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || key === undefined) return next();
-    if (!KEY.test(key)) {
+    const raw = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || raw === undefined) return next();
+    if (!KEY.test(raw)) {
       throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
     }
-    const scope = c.get('scope');
+    const space = keyspace(c);
+    const scope = space.scope;
+    const key = space.key(raw);
     const body = await c.req.text();
     const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
     const now = app.clock.now();
