@@ -5,14 +5,20 @@
  * through every shadow root.
  *
  * The defaults pass WCAG AA: text #1f2937 and muted #4b5563 on #ffffff / #f3f4f6, status colours
- * (≥ 4.9:1) on #ffffff, and #ffffff on the primary #1d4ed8 (6.7:1).
+ * (≥ 4.9:1) on #ffffff, and #ffffff on the primary #1d4ed8 (6.7:1). The dark defaults (`themes`)
+ * likewise: text #f3f4f6 and muted #9ca3af on #111827 / #1f2937, status colours ≥ 5.9:1 on
+ * #111827, and #0b1220 on the primary #93c5fd.
+ *
+ * Precedence of the primary colour: a merchant's `--dodo-color-primary`, else the business's brand
+ * colour (`--dodo-brand-primary`, set by `<dodo-portal>` when it is readable on the surface), else
+ * the default.
  */
 import { css } from 'lit';
 
 export const tokens = css`
   :host {
-    --_dodo-color-primary: var(--dodo-color-primary, #1d4ed8);
-    --_dodo-color-on-primary: var(--dodo-color-on-primary, #ffffff);
+    --_dodo-color-primary: var(--dodo-color-primary, var(--dodo-brand-primary, #1d4ed8));
+    --_dodo-color-on-primary: var(--dodo-color-on-primary, var(--dodo-brand-on-primary, #ffffff));
     --_dodo-color-surface: var(--dodo-color-surface, #ffffff);
     --_dodo-color-surface-raised: var(--dodo-color-surface-raised, #f3f4f6);
     --_dodo-color-text: var(--dodo-color-text, #1f2937);
@@ -36,6 +42,41 @@ export const tokens = css`
     --_dodo-space: var(--dodo-space, 0.5rem);
   }
 `;
+
+/**
+ * The dark defaults, for `<dodo-portal>` only: set there as the public tokens, they inherit into
+ * every element inside it (shadow or slotted), and a page's own rule on the element still wins
+ * over `:host`. `theme="dark"` forces them, `theme="light"` refuses them, and without the
+ * attribute they follow `prefers-color-scheme`.
+ */
+const dark = css`
+  --dodo-color-primary: #93c5fd;
+  --dodo-color-on-primary: #0b1220;
+  --dodo-color-surface: #111827;
+  --dodo-color-surface-raised: #1f2937;
+  --dodo-color-text: #f3f4f6;
+  --dodo-color-text-muted: #9ca3af;
+  --dodo-color-border: #374151;
+  --dodo-color-success: #4ade80;
+  --dodo-color-warning: #fbbf24;
+  --dodo-color-danger: #f87171;
+  color-scheme: dark;
+`;
+
+export const themes = css`
+  :host([theme='dark']) {
+    ${dark}
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${dark}
+    }
+  }
+`;
+
+/** The surfaces a brand colour must stay readable on (the light and dark `surface` defaults). */
+export const SURFACES = { light: '#ffffff', dark: '#111827' } as const;
 
 /** Shared base: typography, the visible focus ring, and a screen-reader-only utility. */
 export const base = css`

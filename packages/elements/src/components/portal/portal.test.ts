@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { DodoPortal } from './portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
-import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_LOGIN_URL, MOCK_SESSION_TOKEN, scenarios, sessionInfo } from '../../mocks/handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_LOGIN_URL, MOCK_SESSION_TOKEN, portalApi, scenarios, sessionInfo } from '../../mocks/handlers.ts';
 import {
   apiRequests,
   invoiceNumbers,
@@ -113,16 +113,58 @@ describe('<dodo-portal>', () => {
   });
 
   describe('with children', () => {
-    it('only provides context: no header, no session call, the slotted list gets data', async () => {
+    it('only provides context: no header, one session call (mode and brand), the slotted list gets data', async () => {
       useHandlers(scenarios.manyPages());
       const { portal, list } = await mountList();
       await waitForRows(list, 'INV-000023');
       expect(shadow(portal).querySelector<HTMLElement>('[part="base"]')!.hidden).to.equal(true);
       expect(shadow(portal).querySelector('dodo-invoice-list')).to.equal(null);
       expect(shadow(portal).querySelector('slot')).to.not.equal(null);
-      expect(apiRequests('session')).to.have.length(0);
+      expect(apiRequests('session')).to.have.length(1);
       expect(invoiceNumbers(list)).to.have.length(10);
       await expect(portal).to.be.accessible();
+    });
+  });
+
+  describe('theming', () => {
+    const withBrand = (primary_color: string | null) =>
+      portalApi({ invoices: [], session: { ...sessionInfo, business: { ...sessionInfo.business, brand: { ...sessionInfo.business.brand, primary_color } } } });
+    /** The primary colour a button inside the invoice list is actually painted with. */
+    const primaryOf = (list: Element) => getComputedStyle(list).getPropertyValue('--_dodo-color-primary').trim();
+
+    it("uses the business's brand colour as the primary colour when it is readable", async () => {
+      useHandlers(withBrand('#0f766e'));
+      const { portal, list } = await mountPortal();
+      await waitUntil(() => portal.style.getPropertyValue('--dodo-brand-primary') === '#0f766e', 'brand colour applied');
+      expect(portal.style.getPropertyValue('--dodo-brand-on-primary')).to.equal('#ffffff');
+      expect(primaryOf(list)).to.equal('#0f766e');
+    });
+
+    it('keeps the default primary when the brand colour is unreadable on the surface', async () => {
+      useHandlers(withBrand('#fde047'));
+      const { portal, list } = await mountPortal();
+      await waitUntil(() => apiRequests('session').length === 1);
+      await portal.updateComplete;
+      expect(portal.style.getPropertyValue('--dodo-brand-primary')).to.equal('');
+      expect(primaryOf(list)).to.equal('#1d4ed8');
+    });
+
+    it("lets the page's --dodo-color-primary win over the brand, and theme=\"dark\" switch the palette", async () => {
+      useHandlers(withBrand('#0f766e'));
+      const { portal, list } = await mountPortal();
+      await waitUntil(() => portal.style.getPropertyValue('--dodo-brand-primary') !== '');
+      portal.style.setProperty('--dodo-color-primary', '#7c3aed');
+      expect(primaryOf(list)).to.equal('#7c3aed');
+      portal.style.removeProperty('--dodo-color-primary');
+      portal.theme = 'dark';
+      await portal.updateComplete;
+      expect(portal.getAttribute('theme')).to.equal('dark');
+      expect(getComputedStyle(list).getPropertyValue('--_dodo-color-surface').trim()).to.equal('#111827');
+      expect(primaryOf(list)).to.equal('#93c5fd');
+      await expect(portal).to.be.accessible();
+      portal.theme = 'light';
+      await portal.updateComplete;
+      expect(getComputedStyle(list).getPropertyValue('--_dodo-color-surface').trim()).to.equal('#ffffff');
     });
   });
 

@@ -9,7 +9,8 @@ import { clientContext, localeContext, sessionContext, type SessionChannel, type
 import { sessionExpiredEvent } from '../../events.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
-import { base, tokens } from '../../styles/tokens.ts';
+import { brandPrimary } from '../../styles/contrast.ts';
+import { base, SURFACES, themes, tokens } from '../../styles/tokens.ts';
 import { DodoInvoiceList } from '../invoice-list/invoice-list.ts';
 import styles from './portal.styles.ts';
 
@@ -53,25 +54,30 @@ export class DodoPortal extends LitElement {
     'dodo-invoice-list': DodoInvoiceList,
   };
 
-  static override styles = [tokens, base, styles];
+  static override styles = [themes, tokens, base, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   private generation = 0;
 
   private readonly sessionInfo = new Task(this, {
-    task: async ([client, full], { signal }) => {
-      if (!client || !full) return initialState;
+    task: async ([client], { signal }) => {
+      // Loaded in both layouts: the header uses it, and slotted elements read the mode (card
+      // tokenization) and the brand colour from the session channel.
+      if (!client) return initialState;
       const generation = this.generation;
       try {
         const info = await client.session(signal);
-        if (generation === this.generation) this.session = this.sessionChannel(this.session.status, info);
+        if (generation === this.generation) {
+          this.session = this.sessionChannel(this.session.status, info);
+          this.applyBrand(info);
+        }
         return info;
       } catch (error) {
         if (error instanceof PortalApiError && error.isSessionExpired) this.expire(generation, error.code, error.loginUrl);
         throw error;
       }
     },
-    args: () => [this.client, this.rendersFullPortal] as const,
+    args: () => [this.client] as const,
   });
 
   @query('slot') private readonly slotElement!: HTMLSlotElement | null;
@@ -94,6 +100,12 @@ export class DodoPortal extends LitElement {
    * then the browser's language, then English.
    */
   @property() locale = '';
+
+  /**
+   * `light` or `dark` forces that palette; without it the portal follows the visitor's
+   * `prefers-color-scheme`. Tokens set on the element by the page win over either.
+   */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   constructor() {
     super();
@@ -126,6 +138,21 @@ export class DodoPortal extends LitElement {
     if (changed.has('locale') || !this.hasUpdated) {
       this.resolvedLocale = canonicalLocale(this.locale) ?? defaultLocale();
       void applyLocale(this.resolvedLocale);
+    }
+  }
+
+  /**
+   * The business's brand colour becomes the default primary colour when it is readable on the
+   * light surface (a page's `--dodo-color-primary` still wins; the dark palette keeps its own).
+   */
+  private applyBrand(info: PortalSessionInfo): void {
+    const brand = brandPrimary(info.business.brand.primary_color, SURFACES.light);
+    if (brand) {
+      this.style.setProperty('--dodo-brand-primary', brand.primary);
+      this.style.setProperty('--dodo-brand-on-primary', brand.onPrimary);
+    } else {
+      this.style.removeProperty('--dodo-brand-primary');
+      this.style.removeProperty('--dodo-brand-on-primary');
     }
   }
 
