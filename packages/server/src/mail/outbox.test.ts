@@ -2,6 +2,7 @@ import type { ErrorBody, LoginAccepted, MagicLinkExchanged, PortalSession } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackgroundTasks, type BackgroundTasks } from '../services/background.ts';
 import { listOutboxMail } from '../store/outbox.ts';
+import { createOutboxMailer, OUTBOX_RETENTION_MS } from './outbox.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
 
@@ -81,6 +82,27 @@ describe('test-mode outbox (no SMTP_URL)', () => {
     expect(sessionResponse.status).toBe(503);
     await background.idle();
     expect(await listOutboxMail(noSmtp.store.db, 100)).toHaveLength(before);
+  });
+});
+
+describe('outbox retention', () => {
+  it('deletes messages older than the retention window whenever a new one is written', async () => {
+    const mailer = createOutboxMailer({ store: noSmtp.store, clock: noSmtp.clock, random: noSmtp.ctx.random }, noSmtp.logger);
+    const start = noSmtp.clock.now();
+    try {
+      await mailer.send({ to: 'old@example.com', subject: 'Old', text: 'old link' });
+      noSmtp.clock.advance(OUTBOX_RETENTION_MS - 1000);
+      await mailer.send({ to: 'recent@example.com', subject: 'Recent', text: 'recent link' });
+      let addresses = (await listOutboxMail(noSmtp.store.db, 1000)).map((mail) => mail.to_address);
+      expect(addresses).toContain('old@example.com');
+      noSmtp.clock.advance(2000);
+      await mailer.send({ to: 'new@example.com', subject: 'New', text: 'new link' });
+      addresses = (await listOutboxMail(noSmtp.store.db, 1000)).map((mail) => mail.to_address);
+      expect(addresses).not.toContain('old@example.com');
+      expect(addresses).toEqual(expect.arrayContaining(['recent@example.com', 'new@example.com']));
+    } finally {
+      noSmtp.clock.set(start);
+    }
   });
 });
 

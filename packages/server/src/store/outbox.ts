@@ -12,3 +12,9 @@ export async function insertOutboxMail(db: Kysely<Database>, mail: OutboxRecord)
 export async function listOutboxMail(db: Kysely<Database>, limit: number): Promise<OutboxRecord[]> {
   return db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Deletes the messages written before `before` (an ISO timestamp); returns how many. */
+export async function pruneOutboxMail(db: Kysely<Database>, before: string): Promise<number> {
+  const result = await db.deleteFrom('mail_outbox').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
