@@ -18,17 +18,28 @@ const asset = (name: string) => readFileSync(new URL(`../hosted/${name}`, import
 
 const htmlHeaders = { 'content-type': 'text/html; charset=utf-8', ...hostedPageHeaders };
 
+/** The words of the login page's own markup, in the business's default language (the element localizes itself). */
+const LOGIN_PAGE_TEXT: Record<string, { signIn: string; needsScript: string }> = {
+  en: { signIn: 'Sign in to billing', needsScript: 'Signing in needs JavaScript.' },
+  sv: { signIn: 'Logga in till faktureringen', needsScript: 'Inloggningen kräver JavaScript.' },
+  de: { signIn: 'Anmeldung zur Abrechnung', needsScript: 'Für die Anmeldung wird JavaScript benötigt.' },
+  fr: { signIn: 'Connexion à la facturation', needsScript: 'La connexion nécessite JavaScript.' },
+  es: { signIn: 'Acceso a la facturación', needsScript: 'Para iniciar sesión se necesita JavaScript.' },
+};
+
 /** The login page: the business's name and `<dodo-portal-login>`, every value escaped. */
 export function loginPage(business: { id: string; displayName: string; locale: string }, mode: Mode): string {
   const e = escapeHtml;
-  const lang = business.locale.split('-')[0] ?? 'en';
+  const language = business.locale.split('-')[0]?.toLowerCase() ?? 'en';
+  const lang = LOGIN_PAGE_TEXT[language] ? language : 'en';
+  const text = LOGIN_PAGE_TEXT[lang]!;
   return `<!doctype html>
 <html lang="${e(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${e(business.displayName)}</title>
+<title>${e(business.displayName)} · ${e(text.signIn)}</title>
 <link rel="stylesheet" href="/hosted.css">
 <script src="/dodo-portal.js" defer></script>
 </head>
@@ -36,7 +47,7 @@ export function loginPage(business: { id: string; displayName: string; locale: s
 <main>
   <h1 class="login-header">${e(business.displayName)}</h1>
   <dodo-portal-login business-id="${e(business.id)}" mode="${mode}"></dodo-portal-login>
-  <noscript><p class="notice">Signing in needs JavaScript.</p></noscript>
+  <noscript><p class="notice">${e(text.needsScript)}</p></noscript>
 </main>
 </body>
 </html>
