@@ -80,6 +80,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   const formattedMoney = (amount: number) => formatMoney(amount, invoice.currency, locale);
   const formattedDate = (iso: string) => dateFormat.format(new Date(iso));
+  // A subscription line's service period, e.g. "1 Mar 2025 – 1 Apr 2025" (end exclusive, as stored).
+  const periodFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const formattedPeriod = (period: { start: string; end: string } | undefined) =>
+    period ? periodFormat.formatRange(new Date(period.start), new Date(period.end)) : undefined;
 
   // Everything the page will print decides the font: standard when it all fits Windows-1252.
   const printed = [
@@ -89,6 +93,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     customer.email,
     ...addressLines(invoice.billing_address, locale),
     ...invoice.line_items.map((line) => line.description),
+    ...invoice.line_items.map((line) => formattedPeriod(line.period) ?? ''),
     formattedMoney(invoice.total),
     formattedDate(invoice.issued_at),
     ...Object.values(labels).filter((value): value is string => typeof value === 'string'),
@@ -179,7 +184,12 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   for (const line of invoice.line_items) {
     doc.font(fontName.regular).fontSize(10);
     const description = clean(line.description);
-    const rowHeight = Math.max(doc.heightOfString(description, { width: columns.description.w }), doc.currentLineHeight());
+    const period = formattedPeriod(line.period);
+    const periodText = period ? clean(period) : undefined;
+    const descriptionHeight = Math.max(doc.heightOfString(description, { width: columns.description.w }), doc.currentLineHeight());
+    const periodHeight = periodText ? doc.fontSize(8.5).heightOfString(periodText, { width: columns.description.w }) + 1 : 0;
+    doc.fontSize(10);
+    const rowHeight = descriptionHeight + periodHeight;
     if (y + rowHeight > bottomLimit()) {
       doc.addPage();
       y = tableHeader(doc.page.margins.top);
@@ -187,6 +197,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     }
     doc.fillColor(COLOR_TEXT);
     doc.text(description, columns.description.x, y, { width: columns.description.w });
+    if (periodText) {
+      doc.fontSize(8.5).fillColor(COLOR_MUTED).text(periodText, columns.description.x, y + descriptionHeight + 1, { width: columns.description.w });
+      doc.fontSize(10).fillColor(COLOR_TEXT);
+    }
     doc.text(clean(quantityFormat.format(line.quantity)), columns.quantity.x, y, { width: columns.quantity.w, align: 'right' });
     doc.text(money(line.unit_amount), columns.unit.x, y, { width: columns.unit.w, align: 'right' });
     doc.text(money(line.amount), columns.amount.x, y, { width: columns.amount.w, align: 'right' });

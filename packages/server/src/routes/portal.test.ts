@@ -214,6 +214,33 @@ describe('invoice PDF', () => {
   };
   const normalize = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
+  it("prints a subscription line's service period under its description", async () => {
+    const key = h.business.keys.test;
+    const customer = await h.createCustomer(key, { name: 'Period Person', locale: 'en-GB' });
+    const productResponse = await h.merchant(key, 'POST', '/v1/products', { name: 'Team plan', billing_type: 'subscription', price: 2500, currency: 'EUR', interval: 'month' });
+    expect(productResponse.status).toBe(201);
+    const product = (await productResponse.json()) as { product_id: string };
+    const tokenResponse = await h.app.request('/sandbox/v1/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+    });
+    const { card_token } = (await tokenResponse.json()) as { card_token: string };
+    const subscribed = await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token });
+    expect(subscribed.status).toBe(201);
+    const { subscription_id, current_period_start, current_period_end } = (await subscribed.json()) as { subscription_id: string; current_period_start: string; current_period_end: string };
+    const session = await h.createSession(key, customer.customer_id);
+    const list = (await (await h.portal(session.session_token, 'GET', '/portal/v1/invoices')).json()) as { items: Invoice[] };
+    const invoice = list.items.find((item) => item.subscription_id === subscription_id)!;
+    expect(invoice.line_items[0]!.period).toEqual({ start: current_period_start, end: current_period_end });
+
+    const text = pdfText(await (await h.portal(session.session_token, 'GET', `/portal/v1/invoices/${invoice.invoice_id}/pdf`)).arrayBuffer(), 'period.pdf');
+    const period = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).formatRange(new Date(current_period_start), new Date(current_period_end));
+    expect(text).toContain('Team plan');
+    // Intl puts thin spaces around the range dash; the standard PDF font prints plain spaces.
+    expect(normalize(text)).toContain(normalize(period).replace(/[\u2009\u200a]/g, ' '));
+  });
+
   it('downloads as an attachment with number, customer, lines and formatted totals', async () => {
     const customer = await h.createCustomer(h.business.keys.test, {
       name: 'Åsa Öberg',
