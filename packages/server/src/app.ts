@@ -10,6 +10,7 @@ import { except } from 'hono/combine';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { defaultCdnScriptPath } from './cdn-path.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
+import { createSecretBox, generateServerSecret } from './domain/secret-box.ts';
 import { merchantAuth, portalAuth } from './http/auth.ts';
 import { portalCors, preflight } from './http/cors.ts';
 import type { AppContext, BaseEnv, Logger } from './http/env.ts';
@@ -29,9 +30,12 @@ import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { refundRoutes } from './routes/refunds.ts';
 import { portalPaymentRoutes } from './routes/portal-payments.ts';
+import { portalPaymentMethodRoutes } from './routes/portal-payment-methods.ts';
+import { portalDuesRoutes } from './routes/portal-dues.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { hostedRoutes } from './routes/hosted.ts';
 import { hostedAccessRoutes } from './routes/hosted-access.ts';
 import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.ts';
@@ -41,9 +45,14 @@ import { createBackgroundTasks, type BackgroundTasks } from './services/backgrou
 import { invoiceRoutes } from './routes/invoices.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { portalRoutes } from './routes/portal.ts';
+import { portalSubscriptionRoutes } from './routes/portal-subscriptions.ts';
+import { portalProfileRoutes } from './routes/portal-profile.ts';
 import { testClockRoutes } from './routes/test-clock.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { usageEventRoutes } from './routes/usage-events.ts';
+import { licenseKeyRoutes } from './routes/license-keys.ts';
+import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
+import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
 import type { Store } from './store/index.ts';
 
 export interface AppDeps {
@@ -72,6 +81,12 @@ export interface AppDeps {
   logger?: Logger;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * The server secret (`DODO_PORTAL_SECRET`, ≥ 32 characters) license keys are encrypted and
+   * looked up under. Without one a random secret is made per process: keys it issues cannot be
+   * read after a restart, so `serve` always passes one (see secret-file.ts).
+   */
+  secret?: string;
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -106,6 +121,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     rateLimiter: deps.rateLimiter ?? createMemoryRateLimiter(clock),
     background: deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) })),
     trustProxy: deps.trustProxy ?? false,
+    secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
   return context;
 }
@@ -130,8 +146,9 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
     }),
   );
 
-  app.use('/v1/*', noStore, merchantAuth(context));
-  app.use('/v1/*', idempotency(context));
+  // The public license API is called with a license key, not a merchant key.
+  app.use('/v1/*', noStore, except(PUBLIC_LICENSE_PATHS, merchantAuth(context)));
+  app.use('/v1/*', except(PUBLIC_LICENSE_PATHS, idempotency(context)));
   // Asking for a sign-in link and exchanging one need no session; the unified portal has its own tokens.
   app.use('/portal/v1/*', portalCors(context), noStore, except([...PUBLIC_PORTAL_PATHS, UNIFIED_PORTAL_PATHS], portalAuth(context)));
   // Charging portal writes (plan changes, dues) honour Idempotency-Key, per customer.
@@ -149,12 +166,20 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.route('/v1/test-clock', testClockRoutes(context));
   app.route('/v1/webhook-endpoints', webhookEndpointRoutes());
   app.route('/v1/usage-events', usageEventRoutes());
+  app.route('/v1/license-keys', licenseKeyRoutes());
+  app.route('/v1/licenses', licenseRoutes(context));
   app.route('/portal/v1/payments', portalPaymentRoutes(context));
   app.route('/sandbox/v1', sandboxRoutes(context));
   app.route('/portal/v1', portalAccessRoutes(context));
   app.route('/portal/v1/unified', unifiedRoutes(context));
+  app.route('/portal/v1/subscriptions', portalSubscriptionRoutes(context));
+  app.route('/portal/v1/subscriptions', portalDuesRoutes(context));
+  app.route('/portal/v1/payment-methods', portalPaymentMethodRoutes(context));
+  app.route('/portal/v1/profile', portalProfileRoutes(context));
   app.route('/portal/v1', portalRoutes(context));
+  app.route('/portal/v1/license-keys', portalLicenseKeyRoutes(context));
   app.route('/healthz', healthRoutes(context));
+  app.route('/openapi.json', openApiRoutes(context));
   app.route('/', hostedRoutes(context));
   app.route('/', hostedAccessRoutes(context));
 

@@ -88,6 +88,8 @@ export class PortalApiError extends Error {
     readonly loginUrl?: string,
     /** On 429 `rate_limited`: seconds to wait (the `Retry-After` header). */
     readonly retryAfterSeconds?: number,
+    /** On 400 `invalid_request`: which fields were wrong (`billing_address.zipcode`) and why. */
+    readonly issues?: { path: string; message: string }[],
   ) {
     super(message);
   }
@@ -361,6 +363,7 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
       body?.error?.decline_code,
       body?.error?.login_url,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      body?.error?.issues,
     );
   }
   if (error instanceof Error && error.name === 'AbortError') return error;

@@ -507,6 +507,8 @@ export const BusinessSettings = z.object({
   allow_subscription_updates: z.boolean(),
   allow_cancellation: z.boolean(),
   proration_billing_mode: ProrationBillingMode,
+  /** Whether customers may free license-key seats in the portal (default true). */
+  allow_customer_key_deactivation: z.boolean(),
   allowed_origins: z.array(z.string()),
   return_url: z.string().nullable(),
   default_locale: z.string(),
@@ -532,6 +534,7 @@ export const UpdateBusinessBody = z.object({
   allow_subscription_updates: z.boolean().optional(),
   allow_cancellation: z.boolean().optional(),
   proration_billing_mode: ProrationBillingMode.optional(),
+  allow_customer_key_deactivation: z.boolean().optional(),
   /** Replaces the list. Origins only (`https://app.example.com`), no paths. */
   allowed_origins: z.array(z.string().min(1).max(300)).max(50).optional(),
   return_url: ReturnUrl.nullable().optional(),
@@ -941,6 +944,11 @@ export const ChangePlanBody = z
     product_id: z.string().min(1),
     quantity: Quantity.optional(),
     addons: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity }).strict()).max(20).optional(),
+    /**
+     * The preview's `prorated_at`: prices the change at that instant, so the charge equals the
+     * preview even when the clock moved in between (at most an hour back, within the current period).
+     */
+    prorated_at: z.string().datetime({ offset: true }).optional(),
   })
   .strict();
 export type ChangePlanBody = z.infer<typeof ChangePlanBody>;
@@ -965,6 +973,8 @@ export const ChangePlanPreview = z.object({
   product_id: z.string(),
   quantity: z.number().int(),
   addons: z.array(z.object({ product_id: z.string(), quantity: z.number().int() })),
+  /** The instant the preview was priced at; send it back with `change-plan` to be charged exactly this. */
+  prorated_at: Timestamp.optional(),
 });
 export type ChangePlanPreview = z.infer<typeof ChangePlanPreview>;
 

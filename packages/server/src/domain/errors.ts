@@ -13,7 +13,7 @@ export interface Issue {
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 402 | 429 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 402 | 422 | 429 | 502 | 503,
     readonly code: string,
     message: string,
     readonly extra: { issues?: Issue[]; declineCode?: string; loginUrl?: string; retryAfterSeconds?: number } = {},

@@ -30,6 +30,9 @@ export const IdPrefix = {
   webhookAttempt: 'wha',
   usageEvent: 'ue',
   refund: 'rfnd',
+  creditEntry: 'cre',
+  licenseKey: 'lic',
+  licenseKeyInstance: 'lki',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -5,7 +5,7 @@
  * own twin in the other mode — and no list route shows any of their ids. A route with a path
  * parameter this file has no fixture for fails the test: add the fixture with the route.
  */
-import type { ErrorBody, Page, Payment, Product, Subscription } from '@dodo-portal/wire/schemas';
+import type { ErrorBody, LicenseActivated, LicenseKey, Page, Payment, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoRandom, systemClock } from '../domain/ports.ts';
 import type { PaymentProcessor } from '../payments/processor.ts';
@@ -26,7 +26,7 @@ interface Party {
  * Path parameters this test can fill. A new portal route with a parameter not listed here fails
  * the "covers every route" test until its fixture is added (to `ownedBy` below).
  */
-const PARAMS = ['customer_id', 'invoice_id', 'payment_id', 'subscription_id', 'payment_method_id'] as const;
+const PARAMS = ['customer_id', 'invoice_id', 'payment_id', 'subscription_id', 'payment_method_id', 'license_key_id', 'instance_id'] as const;
 
 /** Routes on `/portal/v1` that take a unified (cross-business) token are matrixed with it, not here. */
 const SEPARATELY_AUTHENTICATED = /^\/portal\/v1\/unified(\/|$)/;
@@ -53,7 +53,11 @@ async function party(label: string, key: string, email: string, processorTokeniz
     await h.merchant(key, 'POST', '/v1/products', { name: `${label} plan`, billing_type: 'subscription', price: 900, currency: 'USD', interval: 'month' }),
     201,
   );
-  const thing = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: `${label} thing`, billing_type: 'one_time', price: 300, currency: 'USD' }), 201);
+  // Licensed, so the purchase also gives a license key (with one activation below).
+  const thing = await json<Product>(
+    await h.merchant(key, 'POST', '/v1/products', { name: `${label} thing`, billing_type: 'one_time', price: 300, currency: 'USD', license_key: { activations_limit: 2, duration_days: null } }),
+    201,
+  );
   const customer = await h.createCustomer(key, { email, name: label });
   const subscription = await json<Subscription>(
     await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: await processorTokenize() }),
@@ -66,6 +70,12 @@ async function party(label: string, key: string, email: string, processorTokeniz
   const payments = await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200);
   const payment = payments.items.find((p) => p.subscription_id === null)!;
   const method = await h.store.db.selectFrom('payment_methods').select('id').where('customer_id', '=', customer.customer_id).executeTakeFirstOrThrow();
+  const [licenseKey] = (await json<Page<LicenseKey>>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
+  const revealed = await json<LicenseKey>(await h.merchant(key, 'GET', `/v1/license-keys/${licenseKey!.license_key_id}`), 200);
+  const instance = await json<LicenseActivated>(
+    await h.app.request('/v1/licenses/activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ license_key: revealed.key, name: `${label}'s pc` }) }),
+    201,
+  );
   const session = await h.createSession(key, customer.customer_id);
   const owned: Record<(typeof PARAMS)[number], string> = {
     customer_id: customer.customer_id,
@@ -73,6 +83,8 @@ async function party(label: string, key: string, email: string, processorTokeniz
     payment_id: payment.payment_id,
     subscription_id: subscription.subscription_id,
     payment_method_id: method.id,
+    license_key_id: licenseKey!.license_key_id,
+    instance_id: instance.license_key_instance_id,
   };
   return { label, token: session.session_token, owned };
 }

@@ -37,6 +37,9 @@ import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
 import { createMagicLink } from './portal-access.ts';
 import { insertPricedInvoice } from './invoices.ts';
+import { spendCreditOnce, withCreditApplied } from './credits.ts';
+import { linkSpentCredit } from '../store/credits.ts';
+import { findSubscriptionRow } from '../store/subscriptions.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;
@@ -76,11 +79,18 @@ export async function runDueRenewals(ctx: RenewalContext, options: { scope?: Sco
 
 type Outcome = keyof RenewalReport | 'skipped';
 
-async function renewOne(ctx: RenewalContext, row: DueSubscription): Promise<Outcome> {
-  const scope: Scope = { businessId: row.business_id, mode: row.mode };
+async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outcome> {
+  const scope: Scope = { businessId: due.business_id, mode: due.mode };
   const realNow = ctx.clock.now(); // the scheduler's and the advance's ctx.clock is the real one
   const leaseUntil = toTimestamp(new Date(realNow.getTime() + LEASE_MS));
-  if (!(await claimRenewal(ctx.store.db, row.id, Number(row.period_index), toTimestamp(realNow), leaseUntil))) return 'skipped';
+  if (!(await claimRenewal(ctx.store.db, due.id, Number(due.period_index), toTimestamp(realNow), leaseUntil))) return 'skipped';
+  // A plan change may have settled between the sweep and the claim: renew the subscription as it is now.
+  const fresh = await findSubscriptionRow(ctx.store.db, scope, due.id);
+  if (!fresh || fresh.status !== 'active' || Number(fresh.period_index) !== Number(due.period_index) || fresh.current_period_end > due.mode_now) {
+    await releaseRenewal(ctx.store.db, due.id, leaseUntil);
+    return 'skipped';
+  }
+  const row: DueSubscription = { ...fresh, mode_now: due.mode_now };
 
   const at = new Date(row.current_period_end);
   const atText = row.current_period_end;
@@ -117,7 +127,18 @@ async function renewOne(ctx: RenewalContext, row: DueSubscription): Promise<Outc
       const ended = { start: new Date(row.current_period_start), end: new Date(row.current_period_end) };
       if (used > 0) items.push({ product: plan, quantity: used, period: ended, description: `${plan.name}: ${plan.usage.meter}`, unitAmount: plan.usage.unit_price });
     }
-    const priced = pricePurchase(items);
+    // Customer credit (a downgrade's unused time) pays first, after tax; spent once per period
+    // even when this renewal is retried after a crash (keyed on the period's end).
+    const creditSpent = await spendCreditOnce(billing, scope, {
+      customerId: row.customer_id,
+      currency: plan.currency,
+      upTo: pricePurchase(items).total,
+      key: `renewal:${row.id}:${row.current_period_end}`,
+      reason: 'renewal_spent',
+      subscriptionId: row.id,
+      at: atText,
+    });
+    const priced = withCreditApplied(pricePurchase(items), creditSpent);
     const invoiceId = newId(IdPrefix.invoice, ctx.random);
     const description = `${plan.name}: renewal`;
 
@@ -166,6 +187,7 @@ async function renewOne(ctx: RenewalContext, row: DueSubscription): Promise<Outc
         const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
         if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
       }
+      if (creditSpent > 0) await linkSpentCredit(trx, row.id, 'renewal_spent', invoiceId);
       if (failedPaymentId) await linkPayment(trx, failedPaymentId, { invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
       return issued;
     });

@@ -27,6 +27,7 @@ import { positionFromCursor, toPage } from './paging.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { saveCard } from './payment-methods.ts';
 import { insertPricedInvoice } from './invoices.ts';
+import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 
 /** Looks up the body's customer; a missing one is a 400 on that field (like invoices). */
 export async function requireCustomer(ctx: BillingContext, scope: Scope, customerId: string) {
@@ -98,7 +99,7 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
 
   const issuedAt = toTimestamp(now);
   const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  await ctx.store.db.transaction().execute(async (trx) => {
+  const licenseKeyIds = await ctx.store.db.transaction().execute(async (trx) => {
     await insertSubscription(trx, scope, {
       id: subscriptionId,
       customer_id: customer.customer_id,
@@ -135,9 +136,19 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
       });
       if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
     }
+    // Licensed plan or add-ons: their keys exist exactly when the subscription does.
+    return issueLicenseKeys(ctx, trx, scope, {
+      customerId: customer.customer_id,
+      lines: [{ product: plan, quantity: body.quantity }, ...addons],
+      subscriptionId,
+      invoiceId,
+      paymentId: attempt?.paymentId ?? null,
+      at: now,
+    });
   });
   if (attempt) await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
   await emitSubscriptionEvent(ctx, scope, 'subscription.active', subscriptionId);
+  await emitLicenseKeysCreated(ctx, scope, licenseKeyIds);
   return getSubscription(ctx, scope, subscriptionId);
 }
 

@@ -20,6 +20,8 @@ export interface BusinessesTable {
   allow_subscription_updates: Generated<number>;
   allow_cancellation: Generated<number>;
   proration_billing_mode: Generated<string>;
+  /** 0009: whether customers may free license-key seats in the portal. */
+  allow_customer_key_deactivation: Generated<number>;
 }
 
 export interface BusinessAllowedOriginsTable {
@@ -203,6 +205,15 @@ export interface SandboxChargesTable {
   created_at: string;
 }
 
+/** 0010: sandbox refunds, unique per idempotency key. */
+export interface SandboxRefundsTable {
+  id: string;
+  charge_id: string;
+  amount: number;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
 export interface CardTokenClaimsTable {
   token: string;
   business_id: string;
@@ -248,6 +259,11 @@ export interface SubscriptionsTable {
   updated_at: string;
   /** 0005: the renewal engine's lease (real time) on the current period; null when unclaimed. */
   renewal_claimed_until: Generated<string | null>;
+  /** 0007: +1 per plan/quantity/add-on change; a change is claimed on the version it was priced on. */
+  plan_version: Generated<number>;
+  /** 0007: what the customer gave when cancelling in the portal. */
+  cancellation_reason: Generated<string | null>;
+  cancellation_comment: Generated<string | null>;
 }
 
 /** 0005: each business's frozen test-mode clock. */
@@ -359,6 +375,61 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** 0007: what a customer may spend, per currency (never negative). */
+export interface CustomerCreditBalancesTable {
+  customer_id: string;
+  currency: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  amount: number;
+  updated_at: string;
+}
+
+/** 0007: the credit ledger: + added (a downgrade), − spent (a charge or renewal). */
+export interface CustomerCreditEntriesTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  currency: string;
+  amount: number;
+  reason: string;
+  subscription_id: string | null;
+  invoice_id: string | null;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+/** 0009: a license key, sealed under the server secret; found by its keyed hash. */
+export interface LicenseKeysTable {
+  id: string;
+  business_id: string;
+  mode: 'test' | 'live';
+  customer_id: string;
+  product_id: string;
+  subscription_id: string | null;
+  invoice_id: string | null;
+  payment_id: string | null;
+  key_hash: string;
+  key_ciphertext: string;
+  key_suffix: string;
+  /** What the merchant set; `expired` and a subscription's end are judged at read time. */
+  status: 'active' | 'disabled';
+  activations_limit: number | null;
+  instances_count: Generated<number>;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0009: one activation (seat) of a license key. */
+export interface LicenseKeyInstancesTable {
+  id: string;
+  license_key_id: string;
+  name: string;
+  created_at: string;
+}
+
 export interface Database {
   businesses: BusinessesTable;
   business_allowed_origins: BusinessAllowedOriginsTable;
@@ -373,6 +444,7 @@ export interface Database {
   product_collection_items: ProductCollectionItemsTable;
   sandbox_cards: SandboxCardsTable;
   sandbox_charges: SandboxChargesTable;
+  sandbox_refunds: SandboxRefundsTable;
   card_token_claims: CardTokenClaimsTable;
   payment_methods: PaymentMethodsTable;
   subscriptions: SubscriptionsTable;
@@ -389,4 +461,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   usage_events: UsageEventsTable;
+  license_keys: LicenseKeysTable;
+  license_key_instances: LicenseKeyInstancesTable;
+  customer_credit_balances: CustomerCreditBalancesTable;
+  customer_credit_entries: CustomerCreditEntriesTable;
 }

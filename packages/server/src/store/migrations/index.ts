@@ -6,6 +6,9 @@ import * as m0003 from './0003_portal_access.ts';
 import * as m0004 from './0004_portal_access_2.ts';
 import * as m0005 from './0005_billing_2.ts';
 import * as m0006 from './0006_refunds.ts';
+import * as m0007 from './0007_plan_changes.ts';
+import * as m0009 from './0009_license_keys.ts';
+import * as m0010 from './0010_sandbox_refunds.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -14,6 +17,9 @@ export const migrations: Record<string, Migration> = {
   '0004_portal_access_2': m0004,
   '0005_billing_2': m0005,
   '0006_refunds': m0006,
+  '0007_plan_changes': m0007,
+  '0009_license_keys': m0009,
+  '0010_sandbox_refunds': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,388 @@
+/**
+ * Plan changes from the portal: the tier ladder (`plan-options`), the exact preview, and the
+ * change itself, which charges exactly what the preview showed (same state, same instant).
+ *
+ * Never charge twice, never charge without changing:
+ * 1. The change is priced against the subscription's `plan_version`, then claimed with a
+ *    conditional UPDATE on that version (store/plan-changes.ts). Of two racing requests one
+ *    claims; the other waits for the claim to settle, prices again on the new state and gets
+ *    409 `no_change` (or a fresh price for a different change).
+ * 2. Under the claim, credit is spent (a conditional UPDATE), then the card is charged.
+ * 3. A decline gives the credit back, drops the claim and answers 402: the plan is unchanged and
+ *    the failed payment stays recorded. A success settles the new plan, the invoice, the payment
+ *    and any new credit in one transaction, only while the claim is still held.
+ */
+import {
+  ErrorCode,
+  PortalErrorCode,
+  type ChangePlanBody,
+  type ChangePlanPreview,
+  type ChangePlanResult,
+  type PlanOptions,
+  type Product,
+  type Subscription,
+} from '@dodo-portal/wire/schemas';
+import type { PricedPurchase } from '../domain/catalog.ts';
+import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
+import { IdPrefix, isId, newId } from '../domain/ids.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
+import { planChangedEmail } from '../mail/templates.ts';
+import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
+import { findCollection } from '../store/collections.ts';
+import { addCredit, creditBalance, linkSpentCredit } from '../store/credits.ts';
+import { findCustomer } from '../store/customers.ts';
+import { findInvoice } from '../store/invoices.ts';
+import { findPayment, settlePayment } from '../store/payments.ts';
+import { claimPlanChange, findAddonProducts, linkFailedPayment, releasePlanChange, settlePlanChange, subscriptionVersion } from '../store/plan-changes.ts';
+import { findProducts } from '../store/products.ts';
+import type { Scope } from '../store/scope.ts';
+import { findSubscriptionRow } from '../store/subscriptions.ts';
+import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
+import { creditLine, spendUpTo } from './credits.ts';
+import { realNow } from './context.ts';
+import { insertPricedInvoice } from './invoices.ts';
+import {
+  fitsPlan,
+  getPortalSubscription,
+  isPlanOption,
+  notifyCustomer,
+  requireActive,
+  requireOwnSubscription,
+  toPortalProduct,
+  type PortalContext,
+} from './portal-subscriptions.ts';
+import { emitEvent, emitPaymentEvent } from './webhooks.ts';
+
+export interface PlanChangeContext extends PortalContext, BillingContext {}
+
+/** How long a claim holds (real time) before a crashed change lets go. */
+const LEASE_MS = 5 * 60_000;
+/** How long a change waits for a concurrent one (or a renewal) on the same subscription. */
+const WAIT_MS = 15_000;
+const POLL_MS = 20;
+
+const updatesDisabled = () =>
+  new DomainError(403, PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
+const notInCollection = (productId: string) =>
+  new DomainError(422, PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
+    issues: [{ path: 'product_id', message: 'not a tier of the subscription’s collection' }],
+  });
+const notRecurring = (productId: string, why: string) =>
+  new DomainError(422, PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
+
+/** The tiers of the subscription's collection, lowest first, and the add-ons it may carry. */
+export async function planOptions(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PlanOptions> {
+  const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
+  const plan = (await findProducts(ctx.store.db, scope, [subscription.product_id])).get(subscription.product_id);
+  if (!plan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
+  const ladder = plan.collection_id ? ((await findCollection(ctx.store.db, scope, plan.collection_id))?.products ?? []) : [plan];
+  const tierOf = new Map(ladder.map((product, index) => [product.product_id, index]));
+  const currentTier = tierOf.get(plan.product_id) ?? 0;
+  return {
+    subscription_id: subscription.subscription_id,
+    collection_id: plan.collection_id,
+    current: { ...toPortalProduct(plan), tier: currentTier },
+    items: ladder
+      .filter((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency))
+      .map((product) => {
+        const tier = tierOf.get(product.product_id)!;
+        return { ...toPortalProduct(product), tier, direction: tier > currentTier ? ('upgrade' as const) : ('downgrade' as const) };
+      }),
+    addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => fitsPlan(addon, plan)).map(toPortalProduct),
+  };
+}
+
+/** A change, checked and priced at one instant against one version of the subscription. */
+interface PricedChange {
+  subscription: Subscription;
+  version: number;
+  settings: BusinessSettingsRecord;
+  oldPlan: Product;
+  newPlan: Product;
+  quantity: number;
+  addons: { product: Product; quantity: number }[];
+  quote: ProrationQuote;
+  periods: PeriodsAfterChange;
+  at: Date;
+}
+
+const sameAddons = (a: readonly { product_id: string; quantity: number }[], b: readonly { product_id: string; quantity: number }[]): boolean => {
+  const key = (list: readonly { product_id: string; quantity: number }[]) =>
+    [...list]
+      .sort((x, y) => x.product_id.localeCompare(y.product_id))
+      .map((addon) => `${addon.product_id}:${addon.quantity}`)
+      .join(',');
+  return key(a) === key(b);
+};
+
+/** Checks the request against the subscription as it is now, in the order the portal documents, and prices it. */
+async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<PricedChange> {
+  const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
+  const settings = await findBusinessSettings(ctx.store.db, scope.businessId);
+  if (!settings?.allow_subscription_updates) throw updatesDisabled();
+  requireActive(subscription);
+  const row = await findSubscriptionRow(ctx.store.db, scope, subscription.subscription_id);
+  const version = await subscriptionVersion(ctx.store.db, subscription.subscription_id);
+  if (!row || !version) throw new Error(`subscription ${subscriptionId} vanished`);
+
+  const wantedAddons = body.addons ?? subscription.addons;
+  const ids = [subscription.product_id, body.product_id, ...subscription.addons.map((addon) => addon.product_id), ...wantedAddons.map((addon) => addon.product_id)];
+  const products = await findProducts(ctx.store.db, scope, ids.filter((id) => isId(IdPrefix.product, id)));
+  const oldPlan = products.get(subscription.product_id);
+  if (!oldPlan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
+  const newPlan = products.get(body.product_id);
+  if (!newPlan) throw notInCollection(body.product_id);
+  if (newPlan.product_id !== oldPlan.product_id) {
+    if (newPlan.billing_type === 'one_time') throw notRecurring(newPlan.product_id, 'it is a one_time product, not a subscription or usage_based one');
+    if (newPlan.is_addon) throw notRecurring(newPlan.product_id, 'it is an add-on: pass it in addons');
+    if (!oldPlan.collection_id || newPlan.collection_id !== oldPlan.collection_id) throw notInCollection(newPlan.product_id);
+    if (newPlan.currency !== subscription.currency) {
+      throw invalidRequest(`Product ${newPlan.product_id} is priced in ${newPlan.currency}; this subscription is billed in ${subscription.currency}.`, [
+        { path: 'product_id', message: `is priced in ${newPlan.currency}, the subscription in ${subscription.currency}` },
+      ]);
+    }
+  }
+
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  const addons: { product: Product; quantity: number }[] = [];
+  wantedAddons.forEach((addon, index) => {
+    const path = body.addons ? `addons.${index}.product_id` : 'addons';
+    const product = products.get(addon.product_id);
+    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
+    seen.add(addon.product_id);
+    if (!product || !product.is_addon) return issues.push({ path, message: `${addon.product_id} is not an add-on product` });
+    if (!fitsPlan(product, newPlan)) {
+      return issues.push({ path, message: `${product.name} must be billed like ${newPlan.name}: every ${newPlan.interval_count ?? 1} ${newPlan.interval}, in ${newPlan.currency}, at ${newPlan.tax_rate_bps} bps tax` });
+    }
+    addons.push({ product, quantity: addon.quantity });
+    return undefined;
+  });
+  if (issues.length > 0) throw invalidRequest(`Invalid add-ons: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
+
+  const quantity = body.quantity ?? subscription.quantity;
+  const wanted = addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity }));
+  if (newPlan.product_id === oldPlan.product_id && quantity === subscription.quantity && sameAddons(wanted, subscription.addons)) {
+    throw new DomainError(409, PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
+  }
+
+  const sameInterval = newPlan.interval === subscription.interval && (newPlan.interval_count ?? 1) === subscription.interval_count;
+  const side = (product: Product, qty: number) => ({ productId: product.product_id, name: product.name, unitPrice: product.price, quantity: qty, taxRateBps: product.tax_rate_bps });
+  const lines: LineChange[] = [{ key: 'plan', old: side(oldPlan, subscription.quantity), new: side(newPlan, quantity) }];
+  for (const id of new Set([...subscription.addons.map((addon) => addon.product_id), ...wanted.map((addon) => addon.product_id)])) {
+    const before = subscription.addons.find((addon) => addon.product_id === id);
+    const after = addons.find((addon) => addon.product.product_id === id);
+    const beforeProduct = products.get(id);
+    lines.push({ key: id, old: before && beforeProduct ? side(beforeProduct, before.quantity) : null, new: after ? side(after.product, after.quantity) : null });
+  }
+  const period = { start: new Date(subscription.current_period_start), end: new Date(subscription.current_period_end) };
+  const at = body.prorated_at === undefined ? ctx.clock.now() : quotedInstant(body.prorated_at, ctx.clock.now(), period.start);
+  const quote = quoteChange({
+    mode: settings.proration_billing_mode,
+    sameInterval,
+    period,
+    at,
+    lines,
+    creditBalance: await creditBalance(ctx.store.db, scope, customerId, subscription.currency),
+  });
+  const periods = periodsAfterChange({
+    mode: settings.proration_billing_mode,
+    sameInterval,
+    current: { anchor: new Date(row.billing_anchor), periodIndex: Number(row.period_index), period },
+    at,
+    interval: newPlan.interval!,
+    intervalCount: newPlan.interval_count ?? 1,
+  });
+  return { subscription, version: version.plan_version, settings, oldPlan, newPlan, quantity, addons, quote, periods, at };
+}
+
+/** How far back a preview's `prorated_at` may price a change. */
+const QUOTE_WINDOW_MS = 60 * 60_000;
+
+/** A preview's instant sent back with the change: recent, not in the future, inside the current period. */
+function quotedInstant(value: string, now: Date, periodStart: Date): Date {
+  const at = new Date(value);
+  const refuse = (message: string) => invalidRequest(`prorated_at ${message}.`, [{ path: 'prorated_at', message }]);
+  if (at.getTime() > now.getTime()) throw refuse('is in the future');
+  if (now.getTime() - at.getTime() > QUOTE_WINDOW_MS) throw refuse('is more than an hour old: preview the change again');
+  if (at.getTime() < periodStart.getTime()) throw refuse('is before the current period: preview the change again');
+  return at;
+}
+
+function toPreview(change: PricedChange): ChangePlanPreview {
+  const { quote } = change;
+  return {
+    immediate_charge: {
+      line_items: quote.line_items.map((line) => ({ description: line.description, amount: line.amount, product_id: line.product_id })),
+      subtotal: quote.subtotal,
+      tax: quote.tax,
+      credit_applied: quote.credit_applied,
+      total: quote.total,
+      currency: change.subscription.currency,
+    },
+    credit_to_balance: quote.credit_to_balance,
+    next_billing_date: toTimestamp(change.periods.nextBillingDate),
+    product_id: change.newPlan.product_id,
+    quantity: change.quantity,
+    addons: change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
+    prorated_at: toTimestamp(change.at),
+  };
+}
+
+/** `POST …/change-plan/preview`: exactly what `change-plan` charges now, and what becomes credit. */
+export async function previewPlanChange(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<ChangePlanPreview> {
+  return toPreview(await priceChange(ctx, scope, customerId, subscriptionId, body));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The invoice of a change: its proration lines, then the credit spent, totalling what the card paid. */
+function changeInvoice(change: PricedChange): PricedPurchase {
+  const { quote, periods } = change;
+  const period = { start: toTimestamp(change.at), end: toTimestamp(periods.period.end) };
+  const lines = quote.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount, period }));
+  return {
+    line_items: quote.credit_applied > 0 ? [...lines, creditLine(quote.credit_applied)] : lines,
+    subtotal: quote.subtotal - quote.credit_applied,
+    tax: quote.tax,
+    total: quote.total,
+    currency: change.subscription.currency,
+    tax_rate_bps: change.newPlan.tax_rate_bps,
+  };
+}
+
+/** `POST …/change-plan`: charges the previewed total and moves the subscription, or changes nothing. */
+export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<ChangePlanResult> {
+  const giveUpAt = realNow(ctx).getTime() + WAIT_MS;
+  let change: PricedChange;
+  let leaseUntil: string;
+  for (;;) {
+    change = await priceChange(ctx, scope, customerId, subscriptionId, body);
+    const now = realNow(ctx);
+    leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
+    if (await claimPlanChange(ctx.store.db, scope, change.subscription.subscription_id, change.version, toTimestamp(now), leaseUntil, change.subscription.current_period_end)) break;
+    // Another change or a renewal holds it, or it just moved on: wait, then price it again as it is then.
+    if (now.getTime() > giveUpAt) throw new DomainError(409, PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
+    await sleep(POLL_MS);
+  }
+
+  const id = change.subscription.subscription_id;
+  // Records are dated now; the proration itself is priced at the change's instant (`prorated_at`).
+  const issuedAt = toTimestamp(ctx.clock.now());
+  const { quote } = change;
+  const currency = change.subscription.currency;
+  let attempt: ChargeAttempt | undefined;
+  let creditSpent = 0;
+  let charging = false;
+  try {
+    if (quote.credit_applied > 0) {
+      creditSpent = await ctx.store.db.transaction().execute((trx) =>
+        spendUpTo(trx, ctx, scope, { customerId, currency, upTo: quote.credit_applied, reason: 'plan_change_spent', subscriptionId: id, at: issuedAt }),
+      );
+      // The balance shrank since pricing (another charge spent it): price again rather than charge more than shown.
+      if (creditSpent !== quote.credit_applied) throw new CreditMovedError();
+    }
+    if (quote.total > 0) {
+      const paymentMethodId = (await findSubscriptionRow(ctx.store.db, scope, id))?.payment_method_id;
+      if (!paymentMethodId) throw new DomainError(402, ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
+      const source = await resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
+      charging = true;
+      attempt = await attemptCharge(ctx, scope, {
+        customerId,
+        amount: quote.total,
+        currency,
+        source,
+        description: change.newPlan.product_id === change.oldPlan.product_id ? `${change.newPlan.name}: plan change` : `${change.oldPlan.name} → ${change.newPlan.name}`,
+      });
+    }
+  } catch (error) {
+    const declined = error instanceof DomainError && error.status === 402;
+    if (!charging || declined) {
+      // Nothing was taken from the card: undo the credit spend and let go of the subscription.
+      await ctx.store.db.transaction().execute(async (trx) => {
+        if (creditSpent > 0) {
+          await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: creditSpent, reason: 'plan_change_returned', subscriptionId: id, invoiceId: null, at: issuedAt });
+        }
+        if (error instanceof PaymentFailedError) await linkFailedPayment(trx, error.paymentId, id, issuedAt);
+        await releasePlanChange(trx, id, leaseUntil);
+      });
+      if (error instanceof CreditMovedError) return changePlan(ctx, scope, customerId, subscriptionId, body);
+    }
+    // Otherwise the processor's answer is unknown: the payment stays `processing` and the lease lapses.
+    throw error;
+  }
+
+  const invoiceId = quote.subtotal > 0 ? newId(IdPrefix.invoice, ctx.random) : null;
+  const customer = await findCustomer(ctx.store.db, scope, customerId);
+  const { periods } = change;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const settled = await settlePlanChange(
+      trx,
+      id,
+      leaseUntil,
+      {
+        product_id: change.newPlan.product_id,
+        quantity: change.quantity,
+        interval: change.newPlan.interval!,
+        interval_count: change.newPlan.interval_count ?? 1,
+        billing_anchor: toTimestamp(periods.anchor),
+        period_index: periods.periodIndex,
+        current_period_start: toTimestamp(periods.period.start),
+        current_period_end: toTimestamp(periods.period.end),
+        updated_at: issuedAt,
+      },
+      change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
+    );
+    if (!settled) throw new Error(`subscription ${id}: the plan-change claim was lost before settling`);
+    if (invoiceId) {
+      await insertPricedInvoice(trx, scope, {
+        id: invoiceId,
+        customerId,
+        billingAddress: customer?.billing_address ?? null,
+        priced: changeInvoice(change),
+        at: issuedAt,
+        paid: true,
+        subscriptionId: id,
+      });
+      if (creditSpent > 0) await linkSpentCredit(trx, id, 'plan_change_spent', invoiceId);
+    }
+    if (attempt) {
+      const ok = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: id, updated_at: issuedAt });
+      if (!ok) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+    }
+    if (quote.credit_to_balance > 0) {
+      await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: quote.credit_to_balance, reason: 'plan_change_credit', subscriptionId: id, invoiceId: null, at: issuedAt });
+    }
+  });
+
+  if (attempt) await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
+  const subscription = await getPortalSubscription(ctx, scope, customerId, id);
+  await emitEvent(ctx, scope, 'subscription.plan_changed', {
+    ...(await requireOwnSubscription(ctx, scope, customerId, id)),
+    previous: { product_id: change.oldPlan.product_id, quantity: change.subscription.quantity, addons: change.subscription.addons },
+    invoice_id: invoiceId,
+    payment_id: attempt?.paymentId ?? null,
+    credit_to_balance: quote.credit_to_balance,
+  });
+  await notifyCustomer(ctx, scope, customerId, (input) =>
+    planChangedEmail({
+      ...input,
+      fromPlan: change.oldPlan.name,
+      toPlan: change.newPlan.name,
+      price: { amount: subscription.recurring_amount, currency },
+      recurrence: { interval: subscription.interval, interval_count: subscription.interval_count },
+      effectiveAt: issuedAt,
+      chargedNow: quote.total > 0 ? { amount: quote.total, currency } : null,
+    }),
+  );
+  return {
+    subscription,
+    invoice: invoiceId ? ((await findInvoice(ctx.store.db, scope, invoiceId)) ?? null) : null,
+    payment: attempt ? ((await findPayment(ctx.store.db, scope, attempt.paymentId)) ?? null) : null,
+    credit_to_balance: quote.credit_to_balance,
+  };
+}
+
+/** The customer's credit changed between pricing and spending: price the change again. */
+class CreditMovedError extends Error {}
