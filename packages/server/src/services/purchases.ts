@@ -17,6 +17,7 @@ import { emitPaymentEvent } from './webhooks.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { requireCustomer } from './subscriptions.ts';
 import { insertPricedInvoice } from './invoices.ts';
+import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 
 export async function createPurchase(ctx: BillingContext, scope: Scope, body: CreatePaymentBody): Promise<Payment> {
   const customer = await requireCustomer(ctx, scope, body.customer_id);
@@ -45,7 +46,7 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
   });
   const issuedAt = toTimestamp(ctx.clock.now());
   const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  await ctx.store.db.transaction().execute(async (trx) => {
+  const licenseKeyIds = await ctx.store.db.transaction().execute(async (trx) => {
     await insertPricedInvoice(trx, scope, {
       id: invoiceId,
       customerId: customer.customer_id,
@@ -57,8 +58,18 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
     });
     const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, updated_at: issuedAt });
     if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+    // Licensed products: their keys exist exactly when the paid invoice does.
+    return issueLicenseKeys(ctx, trx, scope, {
+      customerId: customer.customer_id,
+      lines: body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity })),
+      subscriptionId: null,
+      invoiceId,
+      paymentId: attempt.paymentId,
+      at: new Date(issuedAt),
+    });
   });
   await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
+  await emitLicenseKeysCreated(ctx, scope, licenseKeyIds);
   return getPayment(ctx, scope, attempt.paymentId);
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { CreateInvoiceBody, Customer, Invoice, PortalSession } from '@dodo-portal/wire/schemas';
 import { createApp, type AppDeps } from '../app.ts';
 import type { Clock } from '../domain/ports.ts';
+import { createSecretBox } from '../domain/secret-box.ts';
 import type { Logger } from '../http/env.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
 import { serviceContext, type ServiceContext } from '../services/context.ts';
@@ -66,6 +67,8 @@ export function memoryLogger(): Logger & { entries: { level: string; message: st
 }
 
 export const PUBLIC_URL = 'https://portal.test';
+/** The fixed server secret (`DODO_PORTAL_SECRET`) test apps seal license keys under. */
+export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdefghij';
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
@@ -95,11 +98,12 @@ export async function createHarness(
   const { store, cleanup } = await tempSqliteStore();
   const clock = new TestClock();
   const logger = memoryLogger();
-  const ctx = serviceContext(store, { clock });
+  const ctx = serviceContext(store, { clock, secrets: createSecretBox(TEST_SERVER_SECRET) });
   const app = createApp({
     store,
     clock,
     publicUrl: PUBLIC_URL,
+    secret: TEST_SERVER_SECRET,
     logger,
     cdnScriptPath: options.cdnScriptPath ?? join(tmpdir(), 'dodo-portal-no-such-bundle.js'),
     ...options.deps,

@@ -1,0 +1,169 @@
+import type { Dues, ErrorBody, Page, Payment, PortalPaymentMethod, PortalPaymentMethodList, Product, Subscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxCards } from '../payments/sandbox.ts';
+import { createHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+let key: string;
+let plan: Product;
+beforeAll(async () => {
+  h = await createHarness({ businessInput: { name: 'Cards Co' } });
+  key = h.business.keys.test;
+  plan = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 4900, currency: 'USD', interval: 'month' }), 201);
+  await json(await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' }), 201);
+});
+afterAll(async () => h.close());
+
+async function json<T>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+const errorOf = async (response: Response) => ((await response.json()) as ErrorBody).error;
+const token = async (number: string) =>
+  (
+    await json<{ card_token: string }>(
+      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      201,
+    )
+  ).card_token;
+const call = (session: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  h.app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${session}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const list = async (session: string) => (await json<PortalPaymentMethodList>(await call(session, 'GET', '/portal/v1/payment-methods'), 200)).items;
+const events = async (type: string) => (await h.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', type).execute()).map((row) => JSON.parse(row.payload) as { data: { subscription_id: string } });
+
+/** A customer with a subscription paid by a Visa, and a portal session. */
+async function subscriber() {
+  const customer = await h.createCustomer(key);
+  const subscription = await json<Subscription>(
+    await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: await token(SandboxCards.succeeds) }),
+    201,
+  );
+  const session = (await h.createSession(key, customer.customer_id)).session_token;
+  return { customer, subscription, session };
+}
+
+describe('portal payment methods', () => {
+  it('lists the saved cards with the subscriptions they pay, saves tokenized cards, and refuses removing the only card of a live subscription', async () => {
+    const { subscription, session } = await subscriber();
+    const visaId = subscription.payment_method!.payment_method_id;
+    const [visa] = await list(session);
+    expect(visa).toEqual({
+      payment_method_id: visaId,
+      customer_id: subscription.customer_id,
+      brand: 'visa',
+      last4: '4242',
+      exp_month: 12,
+      exp_year: 2040,
+      is_default: true,
+      created_at: subscription.created_at,
+      subscription_ids: [subscription.subscription_id],
+    });
+
+    const removeOnly = await call(session, 'DELETE', `/portal/v1/payment-methods/${visaId}`);
+    expect(removeOnly.status).toBe(409);
+    expect(await errorOf(removeOnly)).toMatchObject({ code: 'payment_method_in_use' });
+
+    const mastercardToken = await token(SandboxCards.mastercardSucceeds);
+    const mastercard = await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: mastercardToken }), 201);
+    expect(mastercard).toMatchObject({ brand: 'mastercard', last4: '4444', is_default: false, subscription_ids: [] });
+    expect(mastercard).not.toHaveProperty('processor_token');
+    // The same token again is the same card.
+    expect(await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: mastercardToken }), 200)).toEqual(mastercard);
+    expect((await list(session)).map((method) => [method.payment_method_id, method.is_default])).toEqual([
+      [visaId, true],
+      [mastercard.payment_method_id, false],
+    ]);
+  });
+
+  it('refuses bad input with a clear error and saves nothing', async () => {
+    const { session } = await subscriber();
+    const cases: [unknown, number, string][] = [
+      [{}, 400, 'card_token'],
+      [{ card_token: '' }, 400, 'card_token'],
+      [{ card_token: 'tok_nope' }, 400, 'card_token'],
+      [{ card_token: await token(SandboxCards.succeeds), number: '4242424242424242' }, 400, ''],
+    ];
+    for (const [body, status, path] of cases) {
+      const response = await call(session, 'POST', '/portal/v1/payment-methods', body);
+      expect(response.status, JSON.stringify(body)).toBe(status);
+      const error = await errorOf(response);
+      expect(error.code).toBe('invalid_request');
+      if (path) expect(error.issues?.map((issue) => issue.path)).toContain(path);
+    }
+    const asText = await h.app.request('/portal/v1/payment-methods', { method: 'POST', headers: { authorization: `Bearer ${session}`, 'content-type': 'text/plain' }, body: '{}' });
+    expect(asText.status).toBe(415);
+    expect(await list(session)).toHaveLength(1);
+    expect((await h.app.request('/portal/v1/payment-methods')).status).toBe(401);
+  });
+
+  it('moves the subscriptions of a removed card to the default card, and a removed default hands the default on', async () => {
+    const { subscription, session } = await subscriber();
+    const visaId = subscription.payment_method!.payment_method_id;
+    const mastercard = await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(SandboxCards.mastercardSucceeds) }), 201);
+    const updatedBefore = (await events('subscription.updated')).length;
+
+    expect((await call(session, 'DELETE', `/portal/v1/payment-methods/${visaId}`)).status).toBe(204);
+    expect(await list(session)).toEqual([{ ...mastercard, is_default: true, subscription_ids: [subscription.subscription_id] }]);
+    const moved = await json<Subscription>(await h.merchant(key, 'GET', `/v1/subscriptions/${subscription.subscription_id}`), 200);
+    expect(moved.payment_method).toEqual({ payment_method_id: mastercard.payment_method_id, brand: 'mastercard', last4: '4444' });
+    expect((await events('subscription.updated')).slice(updatedBefore).map((event) => event.data.subscription_id)).toEqual([subscription.subscription_id]);
+
+    // Now it is the only card again: kept. Gone ids are 404.
+    expect((await errorOf(await call(session, 'DELETE', `/portal/v1/payment-methods/${mastercard.payment_method_id}`))).code).toBe('payment_method_in_use');
+    expect((await call(session, 'DELETE', `/portal/v1/payment-methods/${visaId}`)).status).toBe(404);
+    expect((await call(session, 'DELETE', '/portal/v1/payment-methods/not-an-id')).status).toBe(404);
+
+    // A card no live subscription uses goes without moving anything.
+    const spare = await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(SandboxCards.succeeds) }), 201);
+    expect((await call(session, 'DELETE', `/portal/v1/payment-methods/${spare.payment_method_id}`)).status).toBe(204);
+    expect((await list(session)).map((method) => method.payment_method_id)).toEqual([mastercard.payment_method_id]);
+  });
+
+  it('switches the card of an active subscription without charging, and shows no dues', async () => {
+    const { customer, subscription, session } = await subscriber();
+    const mastercard = await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(SandboxCards.mastercardSucceeds) }), 201);
+    const switched = await json<SubscriptionPaymentMethodResult>(
+      await call(session, 'POST', `/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, { payment_method_id: mastercard.payment_method_id }, { 'idempotency-key': 'switch-1' }),
+      200,
+    );
+    expect(switched).toMatchObject({
+      payment: null,
+      invoice: null,
+      subscription: { subscription_id: subscription.subscription_id, status: 'active', payment_method: { payment_method_id: mastercard.payment_method_id, last4: '4444' }, product: { name: 'Pro' } },
+    });
+    expect(switched.subscription.next_billing_date).toBe(subscription.current_period_end);
+    expect((await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items).toHaveLength(1);
+    expect(await json<Dues>(await call(session, 'GET', `/portal/v1/subscriptions/${subscription.subscription_id}/dues`), 200)).toEqual({ amount: 0, currency: 'USD', invoice_ids: [] });
+    expect((await list(session)).find((method) => method.payment_method_id === mastercard.payment_method_id)?.subscription_ids).toEqual([subscription.subscription_id]);
+
+    for (const body of [{}, { payment_method_id: '' }, { payment_method_id: mastercard.payment_method_id, card_token: 'x' }, { payment_method_id: 'pm_nope' }]) {
+      const response = await call(session, 'POST', `/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+
+  it('never shows or touches another customer’s cards or subscriptions (404)', async () => {
+    const a = await subscriber();
+    const b = await subscriber();
+    const aCard = a.subscription.payment_method!.payment_method_id;
+    expect((await list(b.session)).map((method) => method.payment_method_id)).not.toContain(aCard);
+    expect((await call(b.session, 'DELETE', `/portal/v1/payment-methods/${aCard}`)).status).toBe(404);
+    expect((await call(b.session, 'GET', `/portal/v1/subscriptions/${a.subscription.subscription_id}/dues`)).status).toBe(404);
+    const bCard = b.subscription.payment_method!.payment_method_id;
+    expect((await call(b.session, 'POST', `/portal/v1/subscriptions/${a.subscription.subscription_id}/payment-method`, { payment_method_id: bCard })).status).toBe(404);
+    // A's card offered for B's subscription is not one of B's cards.
+    const foreign = await call(b.session, 'POST', `/portal/v1/subscriptions/${b.subscription.subscription_id}/payment-method`, { payment_method_id: aCard });
+    expect(foreign.status).toBe(400);
+    expect((await errorOf(foreign)).issues).toEqual([{ path: 'payment_method_id', message: 'no such payment method for this customer' }]);
+    // A token A saved cannot be saved by B.
+    const aToken = await token(SandboxCards.mastercardSucceeds);
+    await json(await call(a.session, 'POST', '/portal/v1/payment-methods', { card_token: aToken }), 201);
+    expect((await call(b.session, 'POST', '/portal/v1/payment-methods', { card_token: aToken })).status).toBe(400);
+    expect((await json<Subscription>(await h.merchant(key, 'GET', `/v1/subscriptions/${a.subscription.subscription_id}`), 200)).payment_method?.payment_method_id).toBe(aCard);
+  });
+});

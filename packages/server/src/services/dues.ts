@@ -1,0 +1,232 @@
+/**
+ * On-hold recovery: what an on-hold subscription owes, and paying it with a saved card to bring
+ * the subscription back (`/portal/v1/subscriptions/{id}/dues` and `…/payment-method`).
+ *
+ * The dues are the subscription's `open` invoices (the declined renewal's). Paying them:
+ * 1. takes the subscription's lease (store/dues.ts) — a second payer gets 409 `charge_in_progress`,
+ *    or, once the first succeeded, finds the subscription active and only switches the card;
+ * 2. charges the dues total once with the chosen card (the payment is recorded before the
+ *    processor is called, with its id as the processor's idempotency key);
+ * 3. on a decline: the failed payment is tied to the subscription and its open invoice, the lease
+ *    is given back, nothing else changes (still `on_hold`, same card), 402 `payment_failed`;
+ * 4. on success, in one transaction: a new `paid` invoice for the dues, the old open invoice(s)
+ *    `void` (replaced by it), the payment `succeeded`, and the subscription `active` on the chosen
+ *    card with a fresh period starting at the payment (docs/billing.md, "Reactivation"); then
+ *    `payment.succeeded` and `subscription.active` webhooks, a receipt and a reactivation email.
+ *
+ * Dates are the mode's time (the business's test clock in test mode); the lease is real time.
+ */
+import { PortalErrorCode, type Dues, type InvoiceLineItem, type Payment, type SubscriptionPaymentMethodResult, type Subscription } from '@dodo-portal/wire/schemas';
+import { DomainError } from '../domain/errors.ts';
+import { IdPrefix, newId } from '../domain/ids.ts';
+import { formatInvoiceNumber } from '../domain/invoice-number.ts';
+import { periodAt } from '../domain/periods.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { paymentSucceededEmail, subscriptionReactivatedEmail } from '../mail/templates.ts';
+import { findCustomer } from '../store/customers.ts';
+import { claimDues, findOpenInvoices, linkDuesPayment, releaseDues, settleDues, voidOpenInvoices } from '../store/dues.ts';
+import { findInvoice, insertInvoiceInTransaction } from '../store/invoices.ts';
+import { findPayment, settlePayment } from '../store/payments.ts';
+import type { Scope } from '../store/scope.ts';
+import { findSubscriptionRow, updateSubscription } from '../store/subscriptions.ts';
+import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type CardSource, type ChargeAttempt } from './charging.ts';
+import { realNow } from './context.ts';
+import { getPortalSubscription, notifyCustomer, requireOwnSubscription, type PortalContext } from './portal-subscriptions.ts';
+import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
+
+export type DuesContext = BillingContext & PortalContext;
+
+/** How long a dues claim holds before another request may take over (real time), as for renewals. */
+export const DUES_LEASE_MS = 5 * 60_000;
+
+const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A payment for this subscription is already in progress. Wait a moment and reload.');
+const ended = (subscription: Subscription) =>
+  new DomainError(409, PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
+
+/** `GET /portal/v1/subscriptions/{id}/dues`: the open invoices of an on-hold subscription; 0 otherwise. */
+export async function getDues(ctx: DuesContext, scope: Scope, customerId: string, subscriptionId: string): Promise<Dues> {
+  const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
+  if (subscription.status !== 'on_hold') return { amount: 0, currency: subscription.currency, invoice_ids: [] };
+  const open = await findOpenInvoices(ctx.store.db, scope, subscription.subscription_id);
+  return { amount: open.reduce((sum, invoice) => sum + invoice.total, 0), currency: subscription.currency, invoice_ids: open.map((invoice) => invoice.id) };
+}
+
+/**
+ * `POST /portal/v1/subscriptions/{id}/payment-method {payment_method_id}`: an active subscription
+ * switches the card its future charges use; an on-hold one pays its dues with the card and is
+ * reactivated. The card must be one of the customer's saved cards (400 otherwise).
+ */
+export async function setSubscriptionPaymentMethod(
+  ctx: DuesContext,
+  scope: Scope,
+  customerId: string,
+  subscriptionId: string,
+  paymentMethodId: string,
+): Promise<SubscriptionPaymentMethodResult> {
+  const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
+  if (subscription.status !== 'active' && subscription.status !== 'on_hold') throw ended(subscription);
+  const source = await resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
+  if (subscription.status === 'active') return switchCard(ctx, scope, customerId, subscription, source);
+  return payDues(ctx, scope, customerId, subscription, source);
+}
+
+async function switchCard(
+  ctx: DuesContext,
+  scope: Scope,
+  customerId: string,
+  subscription: Subscription,
+  source: CardSource,
+  afterDues = false,
+): Promise<SubscriptionPaymentMethodResult> {
+  const methodId = source.paymentMethodId!;
+  if (subscription.payment_method?.payment_method_id !== methodId) {
+    const changed = await updateSubscription(ctx.store.db, scope, subscription.subscription_id, ['active'], { payment_method_id: methodId, updated_at: toTimestamp(ctx.clock.now()) });
+    if (!changed) {
+      // It changed under us: answer for what it is now (put on hold by a renewal: pay its dues).
+      const now = await requireOwnSubscription(ctx, scope, customerId, subscription.subscription_id);
+      if (now.status === 'on_hold') {
+        if (afterDues) throw inProgress();
+        return payDues(ctx, scope, customerId, now, source);
+      }
+      throw ended(now);
+    }
+    await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscription.subscription_id);
+  }
+  return { subscription: await getPortalSubscription(ctx, scope, customerId, subscription.subscription_id), payment: null, invoice: null };
+}
+
+async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource): Promise<SubscriptionPaymentMethodResult> {
+  const db = ctx.store.db;
+  const id = subscription.subscription_id;
+  const claimedAt = realNow(ctx);
+  const leaseUntil = toTimestamp(new Date(claimedAt.getTime() + DUES_LEASE_MS));
+  if (!(await claimDues(db, scope, id, toTimestamp(claimedAt), leaseUntil))) {
+    const now = await requireOwnSubscription(ctx, scope, customerId, id);
+    // Another request paid the dues first: this one only asks for the card.
+    if (now.status === 'active') return switchCard(ctx, scope, customerId, now, source, true);
+    if (now.status === 'on_hold') throw inProgress();
+    throw ended(now);
+  }
+
+  // Set once the processor was called: from then on the claim is handed back only on a decline.
+  let charging = false;
+  try {
+    // Read under the claim: nobody else settles these while it is held.
+    const row = await findSubscriptionRow(db, scope, id);
+    if (!row || row.status !== 'on_hold') throw new Error(`subscription ${id} left on_hold while claimed`);
+    const open = await findOpenInvoices(db, scope, id);
+    const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
+    const portal = await getPortalSubscription(ctx, scope, customerId, id);
+    const productName = portal.product.name;
+
+    let attempt: ChargeAttempt | undefined;
+    if (amount > 0) {
+      charging = true;
+      try {
+        attempt = await attemptCharge(ctx, scope, { customerId, amount, currency: row.currency, source, description: `${productName}: dues` });
+      } catch (error) {
+        if (error instanceof PaymentFailedError) {
+          // The attempt stays on record, tied to the subscription and the invoice it tried to pay.
+          await linkDuesPayment(db, error.paymentId, { invoice_id: open[0]?.id ?? null, subscription_id: id, updated_at: toTimestamp(ctx.clock.now()) });
+          await releaseDues(db, id, leaseUntil);
+        }
+        throw error;
+      }
+    }
+
+    // A fresh period from the payment on (docs/billing.md, "Reactivation").
+    const paidAt = ctx.clock.now();
+    const at = toTimestamp(paidAt);
+    const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
+    const newPeriod = { start: at, end: toTimestamp(period.end) };
+    const customer = await findCustomer(db, scope, customerId);
+    const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
+    const invoiceId = newId(IdPrefix.invoice, ctx.random);
+
+    const invoice = await db.transaction().execute(async (trx) => {
+      const moved = await settleDues(trx, id, leaseUntil, {
+        payment_method_id: source.paymentMethodId,
+        billing_anchor: at,
+        period_index: 0,
+        current_period_start: newPeriod.start,
+        current_period_end: newPeriod.end,
+        updated_at: at,
+      });
+      if (!moved) throw new Error(`subscription ${id}: the dues claim was lost before settling`);
+      await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
+      if (!attempt) return null;
+      const issued = await insertInvoiceInTransaction(
+        trx,
+        scope,
+        {
+          id: invoiceId,
+          customer_id: customerId,
+          status: 'paid',
+          currency: row.currency,
+          subtotal: open.reduce((sum, invoice) => sum + invoice.subtotal, 0),
+          tax: open.reduce((sum, invoice) => sum + invoice.tax, 0),
+          total: amount,
+          tax_rate_bps: open[0]!.tax_rate_bps,
+          issued_at: at,
+          paid_at: at,
+          subscription_id: id,
+          billing_address: customer?.billing_address ?? null,
+          created_at: at,
+          line_items: lines,
+        },
+        formatInvoiceNumber,
+      );
+      const settled = await settlePayment(trx, attempt.paymentId, {
+        status: 'succeeded',
+        invoice_id: invoiceId,
+        subscription_id: id,
+        payment_method_id: source.paymentMethodId,
+        updated_at: at,
+      });
+      if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+      return issued;
+    });
+
+    let payment: Payment | null = null;
+    if (attempt) {
+      payment = (await findPayment(db, scope, attempt.paymentId)) ?? null;
+      await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
+    }
+    await emitSubscriptionEvent(ctx, scope, 'subscription.active', id);
+    const result = await getPortalSubscription(ctx, scope, customerId, id);
+    if (attempt && invoice) {
+      await notifyCustomer(ctx, scope, customerId, (input) =>
+        paymentSucceededEmail({ ...input, total: { amount, currency: row.currency }, paidAt: at, description: productName, paymentId: attempt.paymentId, invoiceNumber: invoice.number }),
+      );
+    }
+    await notifyCustomer(ctx, scope, customerId, (input) =>
+      subscriptionReactivatedEmail({
+        ...input,
+        productName,
+        price: { amount: result.recurring_amount, currency: result.currency },
+        recurrence: { interval: result.interval, interval_count: result.interval_count },
+        nextBillingAt: result.next_billing_date,
+      }),
+    );
+    return { subscription: result, payment, invoice };
+  } catch (error) {
+    // Nothing charged: give the claim back. After a charge whose outcome is unknown the lease
+    // lapses instead, and the `processing` payment is there to reconcile.
+    if (!charging) await releaseDues(db, id, leaseUntil).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The dues invoice's lines: those of the open invoice(s), with the lines of the period the
+ * failed renewal would have started (it started at `heldAt`, the held subscription's period end)
+ * moved to the new period. Usage billed in arrears keeps its own period.
+ */
+async function duesLines(ctx: DuesContext, scope: Scope, invoiceIds: string[], heldAt: string, period: { start: string; end: string }): Promise<InvoiceLineItem[]> {
+  const lines: InvoiceLineItem[] = [];
+  for (const invoiceId of invoiceIds) {
+    const invoice = await findInvoice(ctx.store.db, scope, invoiceId);
+    for (const line of invoice?.line_items ?? []) lines.push(line.period?.start === heldAt ? { ...line, period } : line);
+  }
+  return lines;
+}
