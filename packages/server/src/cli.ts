@@ -47,6 +47,9 @@ Env SMTP_URL (e.g. smtp://127.0.0.1:2525) and MAIL_FROM enable email (portal lin
 links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbox") and the
 server log, and live-mode requests that need email answer 503 email_not_configured.
 Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
+Env DODO_PORTAL_SECRET (≥ 32 characters) encrypts license keys at rest. Unset, with a SQLite
+file, one is generated into dodo-portal.secret beside the database (mode 0600) and reused;
+with DATABASE_URL it is required. Keep it: without it the license keys cannot be read.
 Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (default 30000;
 0 turns the scheduler off, e.g. when another process runs it — running several is safe too).
 Stops gracefully on SIGINT / SIGTERM.
@@ -167,19 +170,24 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         const host = values.host ?? io.env.HOST ?? '127.0.0.1';
         const [{ startServer }, { storeOptionsFromEnv }, { mailerFromEnv }] = await Promise.all([import('./serve.ts'), storeModule(), import('./mail/mailer.ts')]);
         const mailer = mailerFromEnv(io.env);
+        const storeOptions = storeOptionsFromEnv(io.env, values.db);
+        const { resolveServerSecret } = await import('./secret-file.ts');
+        const serverSecret = resolveServerSecret(io.env, storeOptions);
         const server = await startServer({
           port,
           host,
+          secret: serverSecret.secret,
           ...(io.env.PUBLIC_URL ? { publicUrl: io.env.PUBLIC_URL } : {}),
           ...(mailer ? { mailer } : {}),
           trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
-          storeOptions: storeOptionsFromEnv(io.env, values.db),
+          storeOptions,
           scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
         });
         const publicUrl = (io.env.PUBLIC_URL ?? server.url).replace(/\/+$/, '');
         io.stdout(
           `dodo-portal listening on ${server.url}\n` +
             `  database     ${server.store.location}\n` +
+            `  secret       ${serverSecret.source}\n` +
             `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
             `  CDN script   ${publicUrl}/dodo-portal.js\n` +
             `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`,
@@ -264,8 +272,12 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         });
         if (values.help) return (io.stdout(SEED_HELP), 0);
         if (!values.demo) throw new UsageError('seed needs --demo (the only data set so far)');
-        const { seedDemo } = await import('./seed.ts');
-        const seeded = await withStore(io, values.db, (store) => seedDemo(store, { allowedOrigins: values['allowed-origin'] ?? [], ...(io.env.PUBLIC_URL ? { publicUrl: io.env.PUBLIC_URL } : {}) }));
+        const [{ seedDemo }, { resolveServerSecret }, { storeOptionsFromEnv }] = await Promise.all([import('./seed.ts'), import('./secret-file.ts'), storeModule()]);
+        // The demo's license keys are sealed under the secret `serve` will use on this database.
+        const { secret } = resolveServerSecret(io.env, storeOptionsFromEnv(io.env, values.db));
+        const seeded = await withStore(io, values.db, (store) =>
+          seedDemo(store, { allowedOrigins: values['allowed-origin'] ?? [], secret, ...(io.env.PUBLIC_URL ? { publicUrl: io.env.PUBLIC_URL } : {}) }),
+        );
         if (values.json) io.stdout(`${JSON.stringify(seeded)}\n`);
         else {
           io.stdout(
@@ -341,7 +353,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
       io.stderr(`dodo-portal: ${error.message}\nRun "dodo-portal --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof DomainError) {
+    if (error instanceof DomainError || (error instanceof Error && error.name === 'ServerSecretError')) {
       io.stderr(`dodo-portal: ${error.message}\n`);
       return 1;
     }

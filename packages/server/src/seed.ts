@@ -5,6 +5,7 @@
  */
 import type { CreateCustomerBody, CreateInvoiceBody, DemoSeeded } from '@dodo-portal/wire/schemas';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
+import { createSecretBox } from './domain/secret-box.ts';
 import { createBusiness } from './services/businesses.ts';
 import { serviceContext } from './services/context.ts';
 import { createCustomer } from './services/customers.ts';
@@ -13,6 +14,8 @@ import { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
 import type { BillingContext } from './services/charging.ts';
 import { createCollection } from './services/collections.ts';
 import { createProduct } from './services/products.ts';
+import { createPurchase } from './services/purchases.ts';
+import { activateLicense, getLicenseKey, listLicenseKeys } from './services/license-keys.ts';
 import { cancelSubscriptionsAtPeriodEnd, createSubscription, getSubscription, patchSubscription } from './services/subscriptions.ts';
 import type { Logger } from './http/env.ts';
 import { disabledMailer } from './mail/mailer.ts';
@@ -21,6 +24,7 @@ import type { RenewalContext } from './services/renewals.ts';
 import { advanceTestClock } from './services/test-clock.ts';
 import type { Store } from './store/index.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
+import { updateBusinessSettings } from './store/business-settings.ts';
 import type { Scope } from './store/scope.ts';
 
 export const DEMO_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const;
@@ -33,6 +37,8 @@ export interface SeedDemoOptions {
   /** The server's public origin, for the magic link in Kenji's "on hold" email (default http://127.0.0.1:8787). */
   publicUrl?: string;
   logger?: Logger;
+  /** The server secret the demo's license keys are sealed under (the one `serve` will use). */
+  secret?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -90,7 +96,7 @@ function demoHistory(): InvoicePlan[] {
 
 export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Promise<DemoSeeded> {
   const clock = options.clock ?? systemClock;
-  const ctx = serviceContext(store, { clock, random: options.random ?? cryptoRandom });
+  const ctx = serviceContext(store, { clock, random: options.random ?? cryptoRandom, ...(options.secret ? { secrets: createSecretBox(options.secret) } : {}) });
   const { business, apiKeys } = await createBusiness(ctx, {
     name: 'Acme Cloud Inc.',
     allowedOrigins: [...DEMO_ALLOWED_ORIGINS, ...(options.allowedOrigins ?? [])],
@@ -99,6 +105,8 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
     brand: { display_name: 'Acme Cloud', primary_color: '#4f46e5', logo_url: null },
   });
   const scope = { businessId: business.id, mode: 'test' as const };
+  // The demo shows the plan switcher: customers may move between Starter, Pro and Business.
+  await updateBusinessSettings(store.db, business.id, { allow_subscription_updates: true });
 
   const people: (CreateCustomerBody & { history: InvoicePlan[] })[] = [
     {
@@ -222,6 +230,30 @@ async function seedBilling(base: ReturnType<typeof serviceContext>, scope: Scope
   const renewing = await createSubscription(at(26), scope, { customer_id: kenji!, product_id: starter.product_id, quantity: 1, addons: [], card_token: await card(SandboxCards.succeeds) });
   await patchSubscription(at(1), scope, renewing.subscription_id, { card_token: await card(SandboxCards.attachesThenDeclines) });
 
+  // Ada's license vault: a one-time purchase of two licensed products, one key each, and the
+  // desktop app already activated on one of her three machines.
+  const desktop = await createProduct(ctx, scope, {
+    billing_type: 'one_time',
+    name: 'Acme Desktop license',
+    description: 'One year of updates, 3 machines',
+    price: 9_900,
+    currency: 'USD',
+    tax_rate_bps: 825,
+    is_addon: false,
+    license_key: { activations_limit: 3, duration_days: 365 },
+  });
+  await createPurchase(at(12), scope, {
+    customer_id: ada!,
+    items: [
+      { product_id: desktop.product_id, quantity: 1 },
+      { product_id: license.product_id, quantity: 1 },
+    ],
+    card_token: await card(SandboxCards.succeeds),
+  });
+  const adaKeys = await listLicenseKeys(ctx, scope, { limit: 10, customerId: ada! });
+  const desktopKey = adaKeys.items.find((key) => key.product_id === desktop.product_id)!;
+  await activateLicense(ctx, { license_key: (await getLicenseKey(ctx, scope, desktopKey.license_key_id)).key!, name: 'Ada’s MacBook Pro' });
+
   return {
     products: {
       starter: starter.product_id,
@@ -233,6 +265,6 @@ async function seedBilling(base: ReturnType<typeof serviceContext>, scope: Scope
     },
     collectionId: collection.collection_id,
     subscriptions: { active: active.subscription_id, cancelled: ended.subscription_id, renewing_on_declining_card: renewing.subscription_id },
-    invoiceCount: 3,
+    invoiceCount: 4,
   };
 }

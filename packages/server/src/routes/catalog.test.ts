@@ -168,6 +168,7 @@ describe('GET|PATCH /v1/business', () => {
       allow_subscription_updates: false,
       allow_cancellation: true,
       proration_billing_mode: 'prorated_immediately',
+      allow_customer_key_deactivation: true,
       allowed_origins: ['https://shop.example'],
       return_url: null,
       default_locale: 'en',

@@ -13,6 +13,7 @@ const toSettings = (record: BusinessSettingsRecord, publicUrl: string): Business
   allow_subscription_updates: record.allow_subscription_updates,
   allow_cancellation: record.allow_cancellation,
   proration_billing_mode: record.proration_billing_mode,
+  allow_customer_key_deactivation: record.allow_customer_key_deactivation,
   allowed_origins: record.allowed_origins,
   return_url: record.return_url,
   default_locale: record.default_locale,
@@ -38,6 +39,7 @@ export async function patchBusinessSettings(ctx: ServiceContext, scope: Scope, b
   if (body.allow_subscription_updates !== undefined) change.allow_subscription_updates = body.allow_subscription_updates;
   if (body.allow_cancellation !== undefined) change.allow_cancellation = body.allow_cancellation;
   if (body.proration_billing_mode !== undefined) change.proration_billing_mode = body.proration_billing_mode;
+  if (body.allow_customer_key_deactivation !== undefined) change.allow_customer_key_deactivation = body.allow_customer_key_deactivation;
   if (body.return_url !== undefined) change.return_url = body.return_url;
   if (body.allowed_origins !== undefined) change.allowed_origins = [...new Set(body.allowed_origins.map(normalizeOrigin))];
   if (body.default_locale !== undefined) {

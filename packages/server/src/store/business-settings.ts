@@ -7,6 +7,7 @@ export interface BusinessSettingsRecord extends BusinessRecord {
   allow_subscription_updates: boolean;
   allow_cancellation: boolean;
   proration_billing_mode: ProrationBillingMode;
+  allow_customer_key_deactivation: boolean;
 }
 
 export async function findBusinessSettings(db: Kysely<Database>, id: string): Promise<BusinessSettingsRecord | undefined> {
@@ -17,6 +18,7 @@ export async function findBusinessSettings(db: Kysely<Database>, id: string): Pr
     allow_subscription_updates: Number(row.allow_subscription_updates) === 1,
     allow_cancellation: Number(row.allow_cancellation) === 1,
     proration_billing_mode: row.proration_billing_mode as ProrationBillingMode,
+    allow_customer_key_deactivation: Number(row.allow_customer_key_deactivation) === 1,
   };
 }
 
@@ -39,6 +41,7 @@ export async function updateBusinessSettings(db: Kysely<Database>, id: string, c
   if (change.allow_subscription_updates !== undefined) set.allow_subscription_updates = change.allow_subscription_updates ? 1 : 0;
   if (change.allow_cancellation !== undefined) set.allow_cancellation = change.allow_cancellation ? 1 : 0;
   if (change.proration_billing_mode !== undefined) set.proration_billing_mode = change.proration_billing_mode;
+  if (change.allow_customer_key_deactivation !== undefined) set.allow_customer_key_deactivation = change.allow_customer_key_deactivation ? 1 : 0;
   if (change.allowed_origins !== undefined) set.allowed_origins = JSON.stringify(change.allowed_origins);
   await db.transaction().execute(async (trx) => {
     if (Object.keys(set).length > 0) await trx.updateTable('businesses').set(set).where('id', '=', id).execute();
