@@ -56,6 +56,9 @@ export interface PaymentProcessor {
   /** What the processor knows of a token it issued (brand, last4, expiry), or undefined. */
   retrieveCard(token: string): Promise<CardToken | undefined>;
   charge(request: ChargeRequest): Promise<Charge>;
-  /** Refunds all (no amount) or part of a charge; never more than what is left. */
-  refund(chargeId: string, amount?: number): Promise<Refund>;
+  /**
+   * Refunds all (no amount) or part of a charge; never more than what is left. With an
+   * idempotency key already used, returns that first refund and takes nothing more back.
+   */
+  refund(chargeId: string, amount?: number, idempotencyKey?: string): Promise<Refund>;
 }

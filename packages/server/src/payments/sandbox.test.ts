@@ -80,6 +80,23 @@ describe.each(ledgers)('sandbox payment processor (%s ledger)', (_name, open) =>
     expect(new Set(both.map((charge) => charge.charge_id)).size).toBe(1);
   });
 
+  it('answers a refund retried with its idempotency key with the first refund, also at once, and takes the money back once', async () => {
+    const sandbox = processor();
+    const { token } = await sandbox.tokenize(card(SandboxCards.succeeds));
+    const charge = await sandbox.charge({ token, amount: 1000, currency: 'USD' });
+    const key = `refund-${Math.random()}`;
+    const first = await sandbox.refund(charge.charge_id, 600, key);
+    const again = await sandbox.refund(charge.charge_id, 600, key);
+    expect(again).toEqual(first);
+    // Without the key a second 600 would not fit: the first was taken once.
+    await expect(sandbox.refund(charge.charge_id, 600)).rejects.toThrow(RangeError);
+    const racingKey = `refund-${Math.random()}`;
+    const raced = await Promise.all([1, 2, 3, 4].map(() => sandbox.refund(charge.charge_id, 400, racingKey)));
+    expect(new Set(raced.map((refund) => refund.refund_id)).size).toBe(1);
+    expect(await sandbox.refund(charge.charge_id, 400, racingKey)).toEqual(raced[0]);
+    await expect(sandbox.refund(charge.charge_id, 1)).rejects.toThrow(RangeError);
+  });
+
   it('declines each test card with its code at charge time, after tokenizing it', async () => {
     const sandbox = processor();
     const cases: [string, string][] = [

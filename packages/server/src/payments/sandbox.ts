@@ -80,14 +80,19 @@ export interface SandboxLedger {
   saveCharge(charge: SandboxChargeRecord, idempotencyKey: string | undefined, createdAt: string): Promise<Charge>;
   findChargeByIdempotencyKey(key: string): Promise<Charge | undefined>;
   findCharge(chargeId: string): Promise<Charge | undefined>;
-  /** Adds to the refunded amount only if it stays within the charge; false otherwise. */
-  addRefund(chargeId: string, amount: number): Promise<boolean>;
+  /**
+   * Records a refund and adds it to the charge's refunded amount, atomically, only if that stays
+   * within the charge (false otherwise). With an idempotency key already used, records nothing and
+   * returns the first refund.
+   */
+  addRefund(refund: Refund, idempotencyKey: string | undefined, createdAt: string): Promise<Refund | false>;
 }
 
 export function memorySandboxLedger(): SandboxLedger {
   const cards = new Map<string, SandboxCard>();
   const charges = new Map<string, Charge>();
   const byKey = new Map<string, string>();
+  const refundsByKey = new Map<string, Refund>();
   return {
     saveCard: async (card) => void cards.set(card.token, { ...card }),
     findCard: async (token) => {
@@ -109,11 +114,14 @@ export function memorySandboxLedger(): SandboxLedger {
       const charge = charges.get(id);
       return charge ? { ...charge } : undefined;
     },
-    addRefund: async (id, amount) => {
-      const charge = charges.get(id);
-      if (!charge || charge.amount_refunded + amount > charge.amount) return false;
-      charge.amount_refunded += amount;
-      return true;
+    addRefund: async (refund, key) => {
+      const first = key === undefined ? undefined : refundsByKey.get(key);
+      if (first) return { ...first };
+      const charge = charges.get(refund.charge_id);
+      if (!charge || charge.amount_refunded + refund.amount > charge.amount) return false;
+      charge.amount_refunded += refund.amount;
+      if (key !== undefined) refundsByKey.set(key, { ...refund });
+      return { ...refund };
     },
   };
 }
@@ -175,15 +183,16 @@ export function createSandboxProcessor(world: { clock: Clock; random: Random; le
       return ledger.saveCharge(charge, request.idempotencyKey, now());
     },
 
-    async refund(chargeId: string, amount?: number): Promise<Refund> {
+    async refund(chargeId: string, amount?: number, idempotencyKey?: string): Promise<Refund> {
       const charge = await ledger.findCharge(chargeId);
       if (!charge) throw new RangeError(`unknown charge ${chargeId}`);
       const remaining = charge.amount - charge.amount_refunded;
       const refundAmount = amount ?? remaining;
-      if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0 || refundAmount > remaining || !(await ledger.addRefund(chargeId, refundAmount))) {
-        throw new RangeError(`refund must be 1..${remaining}, got ${refundAmount}`);
-      }
-      return { refund_id: id('re'), charge_id: chargeId, amount: refundAmount };
+      const refund: Refund = { refund_id: id('re'), charge_id: chargeId, amount: refundAmount };
+      // A retry of a refund that went through answers it again, even though nothing is left now.
+      const recorded = Number.isSafeInteger(refundAmount) && refundAmount > 0 ? await ledger.addRefund(refund, idempotencyKey, now()) : false;
+      if (!recorded) throw new RangeError(`refund must be 1..${remaining}, got ${refundAmount}`);
+      return recorded;
     },
   };
 }

@@ -54,7 +54,8 @@ export async function createRefund(ctx: BillingContext, scope: Scope, body: Crea
   }
   let processorRefundId: string;
   try {
-    processorRefundId = (await processor.refund(payment.processor_charge_id, amount)).refund_id;
+    // Our refund id is the processor's idempotency key: a retry never takes the money back twice.
+    processorRefundId = (await processor.refund(payment.processor_charge_id, amount, refund.id)).refund_id;
   } catch (error) {
     await failRefund(ctx.store.db, refund, toTimestamp(ctx.clock.now()));
     throw new DomainError(502, BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);

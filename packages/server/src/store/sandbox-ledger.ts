@@ -1,6 +1,6 @@
 /** The sandbox processor's ledger in the database: tokens and charges survive restarts and are shared by processes. */
 import type { Kysely, Selectable } from 'kysely';
-import type { CardToken, Charge } from '../payments/processor.ts';
+import type { CardToken, Charge, Refund } from '../payments/processor.ts';
 import type { SandboxBehaviour, SandboxLedger } from '../payments/sandbox.ts';
 import { isUniqueViolation } from './index.ts';
 import type { Database, SandboxChargesTable } from './schema.ts';
@@ -59,14 +59,40 @@ export function sqlSandboxLedger(db: Kysely<Database>): SandboxLedger {
       const row = await db.selectFrom('sandbox_charges').selectAll().where('id', '=', chargeId).executeTakeFirst();
       return row ? toCharge(row) : undefined;
     },
-    async addRefund(chargeId, amount) {
-      const result = await db
-        .updateTable('sandbox_charges')
-        .set((eb) => ({ amount_refunded: eb('amount_refunded', '+', amount) }))
-        .where('id', '=', chargeId)
-        .where((eb) => eb(eb('amount_refunded', '+', amount), '<=', eb.ref('amount')))
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    async addRefund(refund, key, createdAt) {
+      const firstWithKey = async (): Promise<Refund | undefined> => {
+        if (key === undefined) return undefined;
+        const row = await db.selectFrom('sandbox_refunds').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+        return row ? { refund_id: row.id, charge_id: row.charge_id, amount: Number(row.amount) } : undefined;
+      };
+      const first = await firstWithKey();
+      if (first) return first;
+      try {
+        // The refund row and the charge's refunded amount change together or not at all.
+        const recorded = await db.transaction().execute(async (trx) => {
+          const result = await trx
+            .updateTable('sandbox_charges')
+            .set((eb) => ({ amount_refunded: eb('amount_refunded', '+', refund.amount) }))
+            .where('id', '=', refund.charge_id)
+            .where((eb) => eb(eb('amount_refunded', '+', refund.amount), '<=', eb.ref('amount')))
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 0n) return false as const;
+          await trx
+            .insertInto('sandbox_refunds')
+            .values({ id: refund.refund_id, charge_id: refund.charge_id, amount: refund.amount, idempotency_key: key ?? null, created_at: createdAt })
+            .execute();
+          return refund;
+        });
+        // Refused for want of money: the same key may have taken it just now.
+        return recorded || ((await firstWithKey()) ?? false);
+      } catch (error) {
+        // The same key raced in: its refund is the refund, and ours was rolled back.
+        if (isUniqueViolation(error)) {
+          const raced = await firstWithKey();
+          if (raced) return raced;
+        }
+        throw error;
+      }
     },
   };
 }
