@@ -1,0 +1,238 @@
+/**
+ * The portal API (`/portal/v1`, a customer's session token), the unified portal, the public
+ * license API and the sandbox's card tokenization. Everything behind a session is scoped to its
+ * customer: another customer's object is 404 `not_found`, never 403.
+ */
+import { ListQuery } from '@dodo-portal/wire/schemas';
+import type { Operation } from './registry.ts';
+
+const SUBSCRIPTION_STATE_ERRORS = ['subscription_on_hold', 'subscription_ended', 'charge_in_progress'];
+
+export const portalOperations: Operation[] = [
+  // Sign-in
+  {
+    method: 'post', path: '/portal/v1/login', operationId: 'portalLogin', tag: 'Portal: sign-in', auth: 'none', rateLimited: true,
+    summary: 'Ask for a sign-in link by email',
+    description: 'Always 202 with the same body, whether or not the email is a customer of the business: the link is looked up and emailed after answering. Rate limited per IP and per email.',
+    body: { name: 'LoginBody' },
+    responses: { 202: { description: 'Accepted.', schema: 'LoginAccepted' } },
+    errors: { 503: ['email_not_configured'] },
+  },
+  {
+    method: 'post', path: '/portal/v1/magic-link/exchange', operationId: 'exchangeMagicLink', tag: 'Portal: sign-in', auth: 'none', rateLimited: true,
+    summary: 'Exchange a magic-link code for a session', description: 'A code works once, within 24 hours. Used or expired codes answer 410 with `login_url`.',
+    body: { name: 'ExchangeMagicLinkBody' },
+    responses: { 201: { description: 'The session token.', schema: 'MagicLinkExchanged' } },
+    errors: { 410: ['magic_link_used', 'magic_link_expired'] },
+  },
+  {
+    method: 'get', path: '/portal/v1/session', operationId: 'getPortalSession', tag: 'Portal: sign-in', auth: 'sessionToken',
+    summary: 'Who the session belongs to',
+    responses: { 200: { description: 'The business, the customer and the session.', schema: 'PortalSessionInfo' } },
+  },
+  {
+    method: 'delete', path: '/portal/v1/session', operationId: 'endPortalSession', tag: 'Portal: sign-in', auth: 'sessionToken',
+    summary: 'Sign out (end the session)',
+    responses: { 204: { description: 'The session token no longer works.', schema: null } },
+  },
+  // Unified portal
+  {
+    method: 'post', path: '/portal/v1/unified/login', operationId: 'unifiedLogin', tag: 'Portal: unified', auth: 'none', rateLimited: true,
+    summary: 'Ask for one sign-in link to every business of an email',
+    description: 'Answered like `POST /portal/v1/login`: always 202.',
+    body: { name: 'UnifiedLoginBody' },
+    responses: { 202: { description: 'Accepted.', schema: 'LoginAccepted' } },
+    errors: { 503: ['email_not_configured'] },
+  },
+  {
+    method: 'post', path: '/portal/v1/unified/magic-link/exchange', operationId: 'exchangeUnifiedMagicLink', tag: 'Portal: unified', auth: 'none', rateLimited: true,
+    summary: 'Exchange a unified magic-link code for a unified token',
+    body: { name: 'ExchangeMagicLinkBody' },
+    responses: { 201: { description: 'The unified token (`dpu_…`).', schema: 'MagicLinkExchanged' } },
+    errors: { 410: ['magic_link_used', 'magic_link_expired'] },
+  },
+  {
+    method: 'get', path: '/portal/v1/unified/businesses', operationId: 'listUnifiedBusinesses', tag: 'Portal: unified', auth: 'unifiedToken',
+    summary: 'Every business where the email is a customer',
+    responses: { 200: { description: 'The businesses, with active subscriptions and the latest invoice.', schema: 'UnifiedBusinessList' } },
+  },
+  {
+    method: 'post', path: '/portal/v1/unified/businesses/{business_id}/session', operationId: 'openUnifiedBusinessSession', tag: 'Portal: unified', auth: 'unifiedToken',
+    summary: 'Open a portal session at one of the businesses',
+    responses: { 201: { description: 'A business-scoped portal session.', schema: 'PortalSession' } },
+  },
+  {
+    method: 'delete', path: '/portal/v1/unified/session', operationId: 'endUnifiedSession', tag: 'Portal: unified', auth: 'unifiedToken',
+    summary: 'Sign out of the unified portal',
+    responses: { 204: { description: 'The unified token no longer works.', schema: null } },
+  },
+  // Billing history
+  {
+    method: 'get', path: '/portal/v1/invoices', operationId: 'listPortalInvoices', tag: 'Portal: billing history', auth: 'sessionToken',
+    summary: "The customer's invoices", query: ListQuery,
+    responses: { 200: { description: 'A page of invoices.', schema: 'InvoicePage' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/invoices/{invoice_id}', operationId: 'getPortalInvoice', tag: 'Portal: billing history', auth: 'sessionToken',
+    summary: 'One invoice, with its refunds',
+    responses: { 200: { description: 'The invoice.', schema: 'Invoice' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/invoices/{invoice_id}/pdf', operationId: 'getPortalInvoicePdf', tag: 'Portal: billing history', auth: 'sessionToken',
+    summary: 'Download an invoice as PDF',
+    responses: { 200: { description: 'The PDF (`Content-Disposition: attachment`).', schema: null, contentType: 'application/pdf' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/payments', operationId: 'listPortalPayments', tag: 'Portal: billing history', auth: 'sessionToken',
+    summary: "The customer's transactions", description: 'Failed and refunded ones included.', query: ListQuery,
+    responses: { 200: { description: 'A page of payments.', schema: 'PaymentPage' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/payments/{payment_id}', operationId: 'getPortalPayment', tag: 'Portal: billing history', auth: 'sessionToken',
+    summary: 'One transaction',
+    responses: { 200: { description: 'The payment.', schema: 'Payment' } },
+  },
+  // Subscriptions
+  {
+    method: 'get', path: '/portal/v1/subscriptions', operationId: 'listPortalSubscriptions', tag: 'Portal: subscriptions', auth: 'sessionToken',
+    summary: "The customer's subscriptions", description: 'Each with its plan, add-ons and the actions the customer may take now.', query: ListQuery,
+    responses: { 200: { description: 'A page of subscriptions.', schema: 'PortalSubscriptionPage' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/subscriptions/{subscription_id}', operationId: 'getPortalSubscription', tag: 'Portal: subscriptions', auth: 'sessionToken',
+    summary: 'One subscription',
+    responses: { 200: { description: 'The subscription.', schema: 'PortalSubscription' } },
+  },
+  {
+    method: 'post', path: '/portal/v1/subscriptions/{subscription_id}/cancel', operationId: 'cancelPortalSubscription', tag: 'Portal: subscriptions', auth: 'sessionToken', idempotent: true,
+    summary: 'Cancel a subscription', description: 'At the end of the period (default) or immediately, with an optional reason. The body may be empty.',
+    body: { name: 'CancelSubscriptionBody', optional: true },
+    responses: { 200: { description: 'The subscription after the cancellation.', schema: 'PortalSubscription' } },
+    errors: { 403: ['cancellation_disabled'], 409: ['subscription_ended', 'subscription_on_hold', 'charge_in_progress'] },
+  },
+  {
+    method: 'post', path: '/portal/v1/subscriptions/{subscription_id}/resume', operationId: 'resumePortalSubscription', tag: 'Portal: subscriptions', auth: 'sessionToken', idempotent: true,
+    summary: 'Undo a scheduled cancellation',
+    responses: { 200: { description: 'The subscription, renewing again.', schema: 'PortalSubscription' } },
+    errors: { 409: ['not_scheduled_to_cancel', 'subscription_on_hold', 'subscription_ended'] },
+  },
+  {
+    method: 'get', path: '/portal/v1/subscriptions/{subscription_id}/plan-options', operationId: 'getPlanOptions', tag: 'Portal: subscriptions', auth: 'sessionToken',
+    summary: 'The plans and add-ons the subscription can move to',
+    responses: { 200: { description: 'The tiers of its collection and the add-ons.', schema: 'PlanOptions' } },
+  },
+  {
+    method: 'post', path: '/portal/v1/subscriptions/{subscription_id}/change-plan/preview', operationId: 'previewPlanChange', tag: 'Portal: subscriptions', auth: 'sessionToken', idempotent: true,
+    summary: 'Price a plan change without making it',
+    description: "What the change would charge or credit now under the business's proration mode. Pass its `prorated_at` to the change to be charged exactly this.",
+    body: { name: 'ChangePlanBody' },
+    responses: { 200: { description: 'The quote.', schema: 'ChangePlanPreview' } },
+    errors: { 403: ['subscription_updates_disabled'], 409: ['no_change', 'subscription_on_hold', 'subscription_ended'], 422: ['product_not_in_collection', 'product_not_recurring'] },
+  },
+  {
+    method: 'post', path: '/portal/v1/subscriptions/{subscription_id}/change-plan', operationId: 'changePlan', tag: 'Portal: subscriptions', auth: 'sessionToken', idempotent: true,
+    summary: 'Change plan, quantity or add-ons', description: 'Charges (or credits) as the preview said, on the subscription\'s card; a declined card changes nothing.',
+    body: { name: 'ChangePlanBody' },
+    responses: { 200: { description: 'The subscription after the change, its invoice and payment.', schema: 'ChangePlanResult' } },
+    errors: { 402: ['payment_failed'], 403: ['subscription_updates_disabled'], 409: ['no_change', ...SUBSCRIPTION_STATE_ERRORS], 422: ['product_not_in_collection', 'product_not_recurring'], 503: ['processor_not_configured'] },
+  },
+  {
+    method: 'get', path: '/portal/v1/subscriptions/{subscription_id}/dues', operationId: 'getDues', tag: 'Portal: subscriptions', auth: 'sessionToken',
+    summary: 'What an on-hold subscription owes',
+    responses: { 200: { description: 'The open invoices and their total.', schema: 'Dues' } },
+  },
+  {
+    method: 'post', path: '/portal/v1/subscriptions/{subscription_id}/payment-method', operationId: 'setSubscriptionPaymentMethod', tag: 'Portal: subscriptions', auth: 'sessionToken', idempotent: true,
+    summary: "Switch a subscription's card (and pay its dues)",
+    description: 'On hold: the dues are charged to the new card first; success makes the subscription active again.',
+    body: { name: 'SetSubscriptionPaymentMethodBody' },
+    responses: { 200: { description: 'The subscription and what was charged.', schema: 'SubscriptionPaymentMethodResult' } },
+    errors: { 402: ['payment_failed'], 409: ['subscription_ended', 'charge_in_progress'], 503: ['processor_not_configured'] },
+  },
+  // Payment methods
+  {
+    method: 'get', path: '/portal/v1/payment-methods', operationId: 'listPortalPaymentMethods', tag: 'Portal: payment methods', auth: 'sessionToken',
+    summary: "The customer's saved cards",
+    responses: { 200: { description: 'The cards, with the subscriptions each pays for.', schema: 'PortalPaymentMethodList' } },
+  },
+  {
+    method: 'post', path: '/portal/v1/payment-methods', operationId: 'addPortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
+    summary: 'Save a card', description: 'Takes a processor token (`POST /sandbox/v1/tokens` in test mode), never a card number.',
+    body: { name: 'AttachPaymentMethodBody' },
+    responses: { 201: { description: 'The saved card.', schema: 'PortalPaymentMethod' }, 200: { description: 'The token was saved before: the card.', schema: 'PortalPaymentMethod' } },
+  },
+  {
+    method: 'delete', path: '/portal/v1/payment-methods/{payment_method_id}', operationId: 'deletePortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
+    summary: 'Remove a saved card',
+    responses: { 204: { description: 'Removed.', schema: null } },
+    errors: { 409: ['payment_method_in_use'] },
+  },
+  // Profile
+  {
+    method: 'get', path: '/portal/v1/profile', operationId: 'getProfile', tag: 'Portal: profile', auth: 'sessionToken',
+    summary: "The customer's profile", description: 'Name, email, billing address and credit balance.',
+    responses: { 200: { description: 'The profile.', schema: 'Profile' } },
+  },
+  {
+    method: 'patch', path: '/portal/v1/profile', operationId: 'updateProfile', tag: 'Portal: profile', auth: 'sessionToken',
+    summary: 'Change name or billing address',
+    body: { name: 'UpdateProfileBody' },
+    responses: { 200: { description: 'The profile after the change.', schema: 'Profile' } },
+  },
+  // License keys
+  {
+    method: 'get', path: '/portal/v1/license-keys', operationId: 'listPortalLicenseKeys', tag: 'Portal: license keys', auth: 'sessionToken',
+    summary: "The customer's license keys (masked)",
+    responses: { 200: { description: 'The keys.', schema: 'PortalLicenseKeyList' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/license-keys/{license_key_id}', operationId: 'revealPortalLicenseKey', tag: 'Portal: license keys', auth: 'sessionToken',
+    summary: 'One license key, revealed',
+    responses: { 200: { description: 'The key with `key`.', schema: 'PortalLicenseKey' } },
+  },
+  {
+    method: 'get', path: '/portal/v1/license-keys/{license_key_id}/instances', operationId: 'listPortalLicenseKeyInstances', tag: 'Portal: license keys', auth: 'sessionToken',
+    summary: "A key's activations",
+    responses: { 200: { description: 'The activations.', schema: 'LicenseKeyInstanceList' } },
+  },
+  {
+    method: 'delete', path: '/portal/v1/license-keys/{license_key_id}/instances/{instance_id}', operationId: 'deactivatePortalLicenseKeyInstance', tag: 'Portal: license keys', auth: 'sessionToken',
+    summary: 'Free a seat (deactivate one activation)',
+    responses: { 204: { description: 'Deactivated.', schema: null } },
+    errors: { 403: ['key_deactivation_disabled'] },
+  },
+];
+
+/** No merchant key and no session: the license key, or nothing (client-side tokenization). */
+export const publicOperations: Operation[] = [
+  {
+    method: 'post', path: '/v1/licenses/activate', operationId: 'activateLicense', tag: 'Licenses', auth: 'none', rateLimited: true,
+    summary: 'Activate a license key on a machine', description: 'Called by the merchant\'s software with the license key as the only credential. Not meant for browsers (no CORS).',
+    body: { name: 'ActivateLicenseBody' },
+    responses: { 201: { description: 'The new activation.', schema: 'LicenseActivated' } },
+    errors: { 404: ['not_found'], 422: ['activation_limit_reached', 'license_key_inactive'] },
+  },
+  {
+    method: 'post', path: '/v1/licenses/validate', operationId: 'validateLicense', tag: 'Licenses', auth: 'none', rateLimited: true,
+    summary: 'Check a license key (and optionally one activation)',
+    body: { name: 'ValidateLicenseBody' },
+    responses: { 200: { description: 'The validation result.', schema: 'LicenseValidation' } },
+    errors: { 404: ['not_found'] },
+  },
+  {
+    method: 'post', path: '/v1/licenses/deactivate', operationId: 'deactivateLicense', tag: 'Licenses', auth: 'none', rateLimited: true,
+    summary: 'Deactivate one activation of a license key',
+    body: { name: 'DeactivateLicenseBody' },
+    responses: { 204: { description: 'Deactivated.', schema: null } },
+    errors: { 404: ['not_found'] },
+  },
+  {
+    method: 'post', path: '/sandbox/v1/tokens', operationId: 'createCardToken', tag: 'Sandbox', auth: 'none', rateLimited: true,
+    summary: 'Tokenize a test card (test mode)',
+    description:
+      'Client-side tokenization: the browser sends the card here and hands the token to the merchant. Luhn, expiry and CVC are checked; the number and CVC are never stored or logged. Test cards: `4242424242424242` (Visa) and `5555555555554444` (Mastercard) succeed; `4000000000000002` declines (`card_declined`), `4000000000009995` (`insufficient_funds`), `4000000000000119` (`processing_error`); `4000000000000341` attaches but every charge fails.',
+    body: { name: 'CreateCardTokenBody' },
+    responses: { 201: { description: 'The card token.', schema: 'CardTokenCreated' } },
+    errors: { 400: ['invalid_card'] },
+  },
+];
