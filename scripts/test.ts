@@ -48,6 +48,8 @@ const vitest = (name: string, args: string[], cwd = repoRoot) => {
 const pn = pnpm();
 const steps: { name: string; command: string[]; cwd?: string; counts?: () => Counts | undefined }[] = [
   { name: 'typecheck', command: ['sh', '-c', 'tsc -p tsconfig.json && tsc -p packages/server && tsc -p packages/elements'] },
+  // Every locale carries every msg() id, no stale keys, matching placeholders (packages/elements/scripts/locales-check.ts).
+  { name: 'locales', command: ['tsx', 'packages/elements/scripts/locales-check.ts'] },
   vitest('server', [], join(repoRoot, 'packages/server')),
   { name: 'elements build', command: [...pn, '--filter', '@dodo-portal/elements', 'run', 'build'] },
   { name: 'CDN size budget', command: ['node', 'packages/elements/scripts/size.mjs'] },

@@ -2,7 +2,7 @@
 // Policy (no inline script or style, no eval) in real Chromium, against a tiny local portal API,
 // and checks the portal renders styled invoice rows without a single CSP violation.
 // Usage: node scripts/cdn-check.mjs   (after `pnpm --filter @dodo-portal/elements build`)
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +11,14 @@ import { chromiumLaunchOptions } from '../../../scripts/lib/chromium.mjs';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const script = readFileSync(join(packageDir, 'dist/cdn/dodo-portal.js'));
+const localesDir = join(packageDir, 'dist/cdn/dodo-portal/locales');
+/** Catalogues the page fetched, in order. */
+const localeRequests = [];
 const TOKEN = 'pst_cdn_check';
 
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
-const page = (origin) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>CDN check</title>
+const page = (origin, lang = 'en') => `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>CDN check</title>
 <script src="/dodo-portal.js"></script></head>
 <body><main><dodo-portal api-base="${origin}" session-token="${TOKEN}"></dodo-portal></main></body></html>`;
 
@@ -48,7 +51,13 @@ const server = createServer((request, response) => {
   if (url.pathname === '/') {
     return void response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp })
-      .end(page(`http://${request.headers.host}`));
+      .end(page(`http://${request.headers.host}`, url.searchParams.get('lang') ?? undefined));
+  }
+  // The lazily loaded catalogues, beside the script as the server serves them.
+  const locale = /^\/dodo-portal\/locales\/([a-z]{2})\.js$/.exec(url.pathname)?.[1];
+  if (locale && existsSync(join(localesDir, `${locale}.js`))) {
+    localeRequests.push(locale);
+    return void response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(readFileSync(join(localesDir, `${locale}.js`)));
   }
   if (url.pathname === '/dodo-portal.js') {
     return void response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
@@ -93,11 +102,31 @@ try {
   if (buttonRadius === '0px') problems.push('component styles were not applied');
   for (const violation of violations) problems.push(`CSP violation: ${violation}`);
   await context.close();
+
+  // A German page: the catalogue loads lazily from beside the script, under the same policy,
+  // and dates and money follow de-DE. The English page above fetched no catalogue at all.
+  if (localeRequests.length > 0) problems.push(`the English page fetched catalogues: ${localeRequests.join(', ')}`);
+  const german = await browser.newContext();
+  const germanTab = await german.newPage();
+  germanTab.on('pageerror', (error) => problems.push(`page error (de): ${error.message}`));
+  await germanTab.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  await germanTab.goto(`${origin}/?lang=de-DE`, { waitUntil: 'load' });
+  await germanTab.getByRole('heading', { name: 'Abrechnung' }).waitFor({ timeout: 10_000 });
+  await germanTab.getByRole('columnheader', { name: 'Betrag' }).waitFor({ timeout: 10_000 });
+  const germanTotal = (await germanTab.locator('tr[part="row"] td.amount').first().textContent())?.replace(/\s+/g, ' ').trim();
+  if (germanTotal !== '1.234,56 $') problems.push(`German total rendered as ${JSON.stringify(germanTotal)}`);
+  if (localeRequests.join() !== 'de') problems.push(`expected one request for de.js, saw ${JSON.stringify(localeRequests)}`);
+  for (const violation of await germanTab.evaluate(() => window.__cspViolations)) problems.push(`CSP violation (de): ${violation}`);
+  await german.close();
+
   if (problems.length > 0) {
     failed = true;
     console.error(`cdn check failed:\n  ${problems.join('\n  ')}`);
   } else {
-    console.log(`cdn check: dist/cdn/dodo-portal.js rendered ${rows} rows under "${csp}" with no violations`);
+    console.log(`cdn check: dist/cdn/dodo-portal.js rendered ${rows} rows under "${csp}" with no violations; a de-DE page loaded dodo-portal/locales/de.js lazily`);
   }
 } finally {
   await browser.close();

@@ -16,6 +16,14 @@
       noSessionTitle: 'Dieser Link enthält keine Sitzung',
       noSessionBody: 'Öffnen Sie den Abrechnungslink aus Ihrer E-Mail (oder Ihrer Kontoseite) erneut.',
     },
+    fr: {
+      noSessionTitle: 'Ce lien ne contient pas de session',
+      noSessionBody: 'Rouvrez le lien de facturation depuis votre e-mail (ou la page de votre compte).',
+    },
+    es: {
+      noSessionTitle: 'Este enlace no tiene sesión',
+      noSessionBody: 'Vuelve a abrir el enlace de facturación desde tu correo electrónico (o desde la página de tu cuenta).',
+    },
   };
 
   const readStorage = () => {

@@ -15,6 +15,18 @@
       noSessionTitle: 'Du är inte inloggad',
       noSessionBody: 'Öppna inloggningslänken från ditt mejl igen.',
     },
+    de: {
+      noSessionTitle: 'Sie sind nicht angemeldet',
+      noSessionBody: 'Öffnen Sie den Anmeldelink aus Ihrer E-Mail erneut.',
+    },
+    fr: {
+      noSessionTitle: 'Vous n’êtes pas connecté',
+      noSessionBody: 'Rouvrez le lien de connexion reçu par e-mail.',
+    },
+    es: {
+      noSessionTitle: 'No has iniciado sesión',
+      noSessionBody: 'Vuelve a abrir el enlace de acceso de tu correo electrónico.',
+    },
   };
 
   const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];

@@ -87,7 +87,7 @@ describe('test-mode outbox (no SMTP_URL)', () => {
 
 describe('outbox retention', () => {
   it('deletes messages older than the retention window whenever a new one is written', async () => {
-    const mailer = createOutboxMailer({ store: noSmtp.store, clock: noSmtp.clock, random: noSmtp.ctx.random }, noSmtp.logger);
+    const mailer = createOutboxMailer(noSmtp.ctx, noSmtp.logger);
     const start = noSmtp.clock.now();
     try {
       await mailer.send({ to: 'old@example.com', subject: 'Old', text: 'old link' });

@@ -111,14 +111,14 @@ describe('notification emails', () => {
 
   it('falls back to the default colour for a colour that is not a hex code, and to English for other locales', () => {
     const mail = paymentSucceededEmail({
-      ...base('de-DE'),
+      ...base('pt-BR'),
       brand: { display_name: 'Shop', primary_color: 'red;background:url(x)' },
       total: { amount: 500, currency: 'EUR' },
       paidAt: '2025-03-01T00:00:00.000Z',
       description: 'Plan',
       paymentId: 'pay_2',
     });
-    // English text, so English formats: a de-DE reader of an English email sees €5.00, not 5,00 €.
+    // English text, so English formats: a pt-BR reader of an English email sees €5.00, not € 5,00.
     expect(mail.subject).toBe('Your receipt from Shop: €5.00');
     expect(mail.html).not.toContain('url(x)');
     expect(mail.html).toContain('#1d4ed8');

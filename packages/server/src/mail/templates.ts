@@ -1,6 +1,6 @@
 /**
  * Every email the portal sends, as plain text + HTML, in the customer's language (English,
- * Swedish), branded with the business's display name and colour: the portal-access emails
+ * Swedish, German, French, Spanish), branded with the business's display name and colour: the portal-access emails
  * (portal link, sign-in link) and the billing notifications (receipt, payment failed /
  * subscription on hold, reactivated, plan changed, cancelled). Every interpolated value is
  * HTML-escaped; the subject is stripped of line breaks. Money arrives as integer minor units and
@@ -9,12 +9,15 @@
 import type { BillingInterval } from '@dodo-portal/wire/schemas';
 import { formatMoney } from '../domain/money.ts';
 import type { MailMessage } from './mailer.ts';
+import { fromCatalogues, isCatalogueLanguage, CATALOGUES, type CatalogueLanguage } from './locales/index.ts';
 
-export type MailLanguage = 'en' | 'sv';
+/** English and Swedish are written inline below; German, French and Spanish in ./locales/. */
+export type MailLanguage = 'en' | 'sv' | CatalogueLanguage;
 
-/** `sv-SE` → `sv`; anything without a catalogue → `en`. */
+/** `sv-SE` → `sv`, `de-AT` → `de`; anything without a catalogue → `en`. */
 export function mailLanguage(locale: string): MailLanguage {
-  return locale.toLowerCase().split('-')[0] === 'sv' ? 'sv' : 'en';
+  const language = locale.toLowerCase().split('-')[0] ?? '';
+  return language === 'sv' || isCatalogueLanguage(language) ? language : 'en';
 }
 
 /**
@@ -72,6 +75,7 @@ const PORTAL_LINK: Record<MailLanguage, Copy> = {
     expiry: (when) => `Länken fungerar till ${when}. Vidarebefordra inte det här mejlet: alla som har länken kan se din fakturering.`,
     ignore: 'Om du inte väntade dig det här mejlet kan du bortse från det.',
   },
+  ...fromCatalogues((catalogue) => catalogue.portalLink),
 };
 
 const SIGN_IN_LINK: Record<MailLanguage, Copy> = {
@@ -91,6 +95,7 @@ const SIGN_IN_LINK: Record<MailLanguage, Copy> = {
     expiry: (when) => `Länken slutar gälla ${when}. Vidarebefordra inte det här mejlet.`,
     ignore: 'Om du inte bad om att logga in kan du bortse från mejlet: inget händer förrän länken används.',
   },
+  ...fromCatalogues((catalogue) => catalogue.signInLink),
 };
 
 function formatWhen(iso: string, locale: string): string {
@@ -166,6 +171,7 @@ const UNIFIED_SIGN_IN: Record<MailLanguage, Copy> = {
     expiry: (when) => `Länken slutar gälla ${when}. Vidarebefordra inte det här mejlet.`,
     ignore: 'Om du inte bad om att logga in kan du bortse från mejlet: inget händer förrän länken används.',
   },
+  ...fromCatalogues((catalogue) => catalogue.unifiedSignIn),
 };
 
 /** The unified portal's one-time sign-in link, naming every business the email is a customer of. */
@@ -235,6 +241,7 @@ function formatDate(iso: string, locale: string): string {
 const INTERVALS: Record<MailLanguage, Record<BillingInterval, [one: string, many: string]>> = {
   en: { day: ['day', 'days'], week: ['week', 'weeks'], month: ['month', 'months'], year: ['year', 'years'] },
   sv: { day: ['dag', 'dagar'], week: ['vecka', 'veckor'], month: ['månad', 'månader'], year: ['år', 'år'] },
+  ...fromCatalogues((catalogue) => catalogue.intervals),
 };
 
 function priceText(price: MailMoney, recurrence: MailRecurrence | undefined, language: MailLanguage, locale: string): string {
@@ -242,6 +249,7 @@ function priceText(price: MailMoney, recurrence: MailRecurrence | undefined, lan
   if (!recurrence) return amount;
   const count = recurrence.interval_count ?? 1;
   const [one, many] = INTERVALS[language][recurrence.interval];
+  if (isCatalogueLanguage(language)) return `${amount} ${CATALOGUES[language].every(count, recurrence.interval)}`;
   const every = language === 'sv' ? (count === 1 ? `per ${one}` : `var ${count}:e ${many}`) : count === 1 ? `per ${one}` : `every ${count} ${many}`;
   return `${amount} ${every}`;
 }
@@ -260,6 +268,7 @@ const COMMON: Record<MailLanguage, { greeting: (name: string) => string; button:
     footer: 'Du får det här mejlet eftersom du är kund hos',
     questions: (business) => `Frågor om din fakturering? Kontakta ${business}.`,
   },
+  ...fromCatalogues((catalogue) => catalogue.common),
 };
 
 /** Lays out a notification as text + HTML, every value escaped in the HTML. */
@@ -323,6 +332,7 @@ export function paymentSucceededEmail(input: PaymentSucceededInput): MailMessage
     const words = {
       en: { subject: `Your receipt from ${business}: ${total}`, thanks: `Thank you for your payment to ${business}. This is your receipt.`, amount: 'Amount paid', date: 'Date', item: 'Description', invoice: 'Invoice', reference: 'Payment reference' },
       sv: { subject: `Ditt kvitto från ${business}: ${total}`, thanks: `Tack för din betalning till ${business}. Här är ditt kvitto.`, amount: 'Betalt belopp', date: 'Datum', item: 'Beskrivning', invoice: 'Faktura', reference: 'Betalningsreferens' },
+      ...fromCatalogues((catalogue) => catalogue.receipt({ business, total })),
     }[language];
     return {
       subject: words.subject,
@@ -372,6 +382,7 @@ export function paymentFailedEmail(input: PaymentFailedInput): MailMessage {
         date: 'Försök',
         reason: 'Orsak',
       },
+      ...fromCatalogues((catalogue) => catalogue.paymentFailed({ business, total, productName: input.productName, onHold: input.onHold })),
     }[language];
     return {
       subject: words.subject,
@@ -398,6 +409,7 @@ export function subscriptionReactivatedEmail(input: SubscriptionReactivatedInput
     const words = {
       en: { subject: `Your ${input.productName} subscription with ${business} is active again`, body: `Good news: your subscription to ${input.productName} is active again.`, plan: 'Plan', price: 'Price', next: 'Next payment' },
       sv: { subject: `Ditt abonnemang ${input.productName} hos ${business} är aktivt igen`, body: `Goda nyheter: ditt abonnemang ${input.productName} är aktivt igen.`, plan: 'Plan', price: 'Pris', next: 'Nästa betalning' },
+      ...fromCatalogues((catalogue) => catalogue.reactivated({ business, productName: input.productName })),
     }[language];
     return {
       subject: words.subject,
@@ -427,6 +439,7 @@ export function planChangedEmail(input: PlanChangedInput): MailMessage {
     const words = {
       en: { subject: `Your plan with ${business} changed to ${input.toPlan}`, body: `Your subscription moved from ${input.fromPlan} to ${input.toPlan}.`, from: 'Previous plan', to: 'New plan', price: 'New price', when: 'Effective', charged: 'Charged now' },
       sv: { subject: `Din plan hos ${business} är nu ${input.toPlan}`, body: `Ditt abonnemang har bytts från ${input.fromPlan} till ${input.toPlan}.`, from: 'Tidigare plan', to: 'Ny plan', price: 'Nytt pris', when: 'Gäller från', charged: 'Debiterat nu' },
+      ...fromCatalogues((catalogue) => catalogue.planChanged({ business, fromPlan: input.fromPlan, toPlan: input.toPlan })),
     }[language];
     return {
       subject: words.subject,
@@ -468,6 +481,7 @@ export function subscriptionCancelledEmail(input: SubscriptionCancelledInput): M
         ends: input.immediately ? 'Upphörde' : 'Tillgång till',
         changed: 'Ångrat dig? Du kan börja prenumerera igen från kundportalen.',
       },
+      ...fromCatalogues((catalogue) => catalogue.cancelled({ business, productName: input.productName, when, immediately: input.immediately })),
     }[language];
     return {
       subject: words.subject,

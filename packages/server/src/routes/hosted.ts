@@ -5,11 +5,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
 import type { AppContext, BaseEnv } from '../http/env.ts';
 import { errorJson } from '../http/errors.ts';
 import { hostedPageHeaders } from '../http/security.ts';
+
+/** `sv.js`, `pt-BR.js`: a locale file name, never a path. */
+const LOCALE_FILE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.js$/;
 
 const asset = (name: string) => readFileSync(new URL(`../hosted/${name}`, import.meta.url), 'utf8');
 const etagOf = (content: string | Uint8Array) => `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
@@ -73,6 +77,26 @@ export const hostedRoutes = (app: AppContext) => {
       };
       if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304, headers);
       return c.body(bundle.body, 200, headers);
+    })
+    .get('/dodo-portal/locales/:file', async (c) => {
+      // The CDN script's non-English catalogues (ES modules it imports on first use), built beside
+      // it as dodo-portal/locales/<locale>.js. Module scripts from another origin need CORS.
+      const file = c.req.param('file');
+      const body =
+        app.cdnScriptPath && LOCALE_FILE.test(file)
+          ? await readFile(join(dirname(app.cdnScriptPath), 'dodo-portal/locales', file)).catch(() => undefined)
+          : undefined;
+      if (!body) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
+      const etag = etagOf(body);
+      const headers = {
+        etag,
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=300, must-revalidate',
+        'access-control-allow-origin': '*',
+        'cross-origin-resource-policy': 'cross-origin',
+      };
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+      return c.body(new Uint8Array(body), 200, headers);
     })
     .get('/dodo-portal.js.map', async (c) => {
       // The bundle names its source map; serve it when the build wrote one.
