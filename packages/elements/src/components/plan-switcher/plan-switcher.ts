@@ -1,0 +1,468 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { msg, str } from '@lit/localize';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { PortalApiError, type ChangePlanBody, type ChangePlanPreview, type ChangePlanResult, type PlanOptions, type PortalProduct, type PortalSubscription } from '@dodo-portal/wire/client';
+import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChangedDetail } from '../../events.ts';
+import { formatDate } from '../../format.ts';
+import { fields, states } from '../../styles/states.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { PortalConsumer, emit, errorCode } from '../subscription-manager/portal-consumer.ts';
+import styles from './plan-switcher.styles.ts';
+
+const MAX_QUANTITY = 10_000;
+
+interface Loaded {
+  subscription: PortalSubscription;
+  /** `null` when the customer may not change this subscription's plan (no request made). */
+  options: PlanOptions | null;
+}
+
+interface Failure {
+  code: string;
+  declineCode?: string;
+}
+
+/** An idempotency key: one per confirm, reused only to retry that same confirm. */
+const newKey = (): string =>
+  crypto.randomUUID?.() ?? [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/** The add-ons as a canonical string (`id:qty,…`, sorted, zeros dropped), so the preview Task sees a primitive. */
+const addonsKey = (addons: Iterable<readonly [string, number]>): string =>
+  [...addons]
+    .filter(([, quantity]) => quantity > 0)
+    .map(([id, quantity]) => `${id}:${quantity}`)
+    .sort()
+    .join(',');
+
+const parseAddons = (key: string): ChangePlanBody['addons'] & {} =>
+  key ? key.split(',').map((pair) => ({ product_id: pair.slice(0, pair.lastIndexOf(':')), quantity: Number(pair.slice(pair.lastIndexOf(':') + 1)) })) : [];
+
+/** Try again with the same key: the server never answered, or answered that it is still working. */
+const isRetryable = (error: unknown): boolean =>
+  !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || error.code === 'idempotency_key_in_progress';
+
+/**
+ * @tagname dodo-plan-switcher
+ * @summary Change a subscription's plan within its product collection, and its add-ons: every
+ * tier in order with the current one marked, the exact price of the change before a confirm,
+ * then a success or a clear failure.
+ *
+ * Needs a `<dodo-portal>` ancestor. When the business does not allow plan changes, only a notice
+ * is shown. A declined card leaves the plan unchanged and offers to update the card (opening
+ * `<dodo-payment-method-editor>` when it is registered).
+ *
+ * @attr subscription-id - The subscription to change.
+ *
+ * @fires {CustomEvent<PlanChangeRequestDetail>} dodo-plan-change-request - The customer confirmed a
+ *   previewed change; nothing is charged yet. Cancelable: `preventDefault()` stops the change.
+ * @fires {CustomEvent<PlanChangedDetail>} dodo-plan-changed - The plan changed (and was charged).
+ * @fires {CustomEvent<PaymentMethodRequestedDetail>} dodo-payment-method-requested - After a
+ *   declined charge, the customer asked to update the card.
+ * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401.
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart plans - The list of tiers.
+ * @csspart plan - One tier (a radio with its name, label and price).
+ * @csspart addons - The add-on quantities.
+ * @csspart preview - The price of the change: line items, tax, credit, total and next billing date.
+ * @csspart confirm - The confirm button.
+ * @csspart success - The "plan changed" message.
+ * @csspart error - A failure, the notice when changes are not allowed, or the expired session.
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons, the selected tier and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-surface-raised - Skeletons and the preview.
+ * @cssproperty --dodo-color-text - Text.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - Borders.
+ * @cssproperty --dodo-color-success - "Upgrade", success.
+ * @cssproperty --dodo-color-warning - "Downgrade".
+ * @cssproperty --dodo-color-danger - Failures.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoPlanSwitcher extends PortalConsumer {
+  static override styles = [tokens, base, states, fields, styles];
+
+  private readonly data = new Task(this, {
+    task: async ([client, id], { signal }) => {
+      if (!client || !id) return initialState;
+      try {
+        const subscription = await client.getSubscription(id, signal);
+        const options = subscription.actions.includes('change_plan') ? await client.planOptions(id, signal) : null;
+        this.productId = subscription.product_id;
+        this.quantity = subscription.quantity;
+        this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
+        this.reset();
+        return { subscription, options } satisfies Loaded;
+      } catch (error) {
+        this.noteFailure(error);
+        throw error;
+      }
+    },
+    args: () => [this.client, this.subscriptionId] as const,
+  });
+
+  private readonly preview = new Task(this, {
+    task: async ([client, id, productId, quantity, addons], { signal }) => {
+      if (!client || !this.options || !this.changed) return initialState;
+      try {
+        return await client.previewPlanChange(id, { product_id: productId, quantity, addons: parseAddons(addons) }, signal);
+      } catch (error) {
+        this.noteFailure(error);
+        throw error;
+      }
+    },
+    args: () => [this.client, this.subscriptionId, this.productId, this.quantity, this.addons] as const,
+  });
+
+  @state() private productId = '';
+  @state() private quantity = 1;
+  /** `addonsKey()` of the chosen add-on quantities. */
+  @state() private addons = '';
+  @state() private busy = false;
+  @state() private result: ChangePlanResult | null = null;
+  @state() private failure: Failure | null = null;
+  @state() private editingCard = false;
+  /** The key of the confirm in flight or to retry; cleared once the server has answered it. */
+  private idempotencyKey: string | null = null;
+
+  /** The subscription to change. */
+  @property({ attribute: 'subscription-id' }) subscriptionId = '';
+
+  private get loaded(): Loaded | undefined {
+    return this.data.status === TaskStatus.COMPLETE ? this.data.value : undefined;
+  }
+
+  private get options(): PlanOptions | null | undefined {
+    return this.loaded?.options;
+  }
+
+  /** Whether the selection differs from the subscription as it is. */
+  private get changed(): boolean {
+    const subscription = this.loaded?.subscription;
+    if (!subscription) return false;
+    const current = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
+    return this.productId !== subscription.product_id || this.quantity !== subscription.quantity || this.addons !== current;
+  }
+
+  private reset(): void {
+    this.result = null;
+    this.failure = null;
+    this.editingCard = false;
+    this.idempotencyKey = null;
+  }
+
+  private select(productId: string): void {
+    this.productId = productId;
+    this.reset();
+  }
+
+  /** A number input's value as a whole number within bounds (and shown as such). */
+  private readCount(event: Event, min: number): number {
+    const input = event.target as HTMLInputElement;
+    const value = Math.min(Math.max(Math.trunc(Number(input.value)) || min, min), MAX_QUANTITY);
+    input.value = String(value);
+    return value;
+  }
+
+  private setQuantity(event: Event): void {
+    this.quantity = this.readCount(event, 1);
+    this.reset();
+  }
+
+  private setAddon(productId: string, event: Event): void {
+    const quantities = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
+    quantities.set(productId, this.readCount(event, 0));
+    this.addons = addonsKey(quantities);
+    this.reset();
+  }
+
+  private async confirm(): Promise<void> {
+    const client = this.client;
+    const preview = this.preview.value;
+    if (!client || !preview || this.busy || this.preview.status !== TaskStatus.COMPLETE) return;
+    const addons = parseAddons(this.addons);
+    const detail: PlanChangeRequestDetail = {
+      subscriptionId: this.subscriptionId,
+      productId: this.productId,
+      quantity: this.quantity,
+      addons,
+      preview,
+    };
+    if (!emit(this, 'dodo-plan-change-request', detail, true)) return;
+    this.idempotencyKey ??= newKey();
+    this.busy = true;
+    this.failure = null;
+    try {
+      const result = await client.changePlan(
+        this.subscriptionId,
+        { product_id: this.productId, quantity: this.quantity, addons },
+        { idempotencyKey: this.idempotencyKey },
+      );
+      this.idempotencyKey = null;
+      this.result = result;
+      emit<PlanChangedDetail>(this, 'dodo-plan-changed', {
+        subscription: result.subscription,
+        invoice: result.invoice,
+        payment: result.payment,
+        creditToBalance: result.credit_to_balance,
+      });
+    } catch (error) {
+      this.noteFailure(error);
+      if (!isRetryable(error)) this.idempotencyKey = null;
+      this.failure = { code: errorCode(error), ...(error instanceof PortalApiError && error.declineCode ? { declineCode: error.declineCode } : {}) };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private requestCard(): void {
+    emit<PaymentMethodRequestedDetail>(this, 'dodo-payment-method-requested', { subscriptionId: this.subscriptionId });
+    this.editingCard = Boolean(customElements.get('dodo-payment-method-editor'));
+  }
+
+  private declineText(code: string | undefined): string {
+    switch (code) {
+      case 'insufficient_funds':
+        return msg('The card has insufficient funds.', { id: 'decline.insufficient-funds' });
+      case 'expired_card':
+        return msg('The card has expired.', { id: 'decline.expired-card' });
+      case 'processing_error':
+        return msg('The card could not be charged because of a processing error.', { id: 'decline.processing-error' });
+      default:
+        return msg('The card was declined.', { id: 'decline.card-declined' });
+    }
+  }
+
+  private failureText(code: string): string {
+    switch (code) {
+      case 'no_change':
+        return msg('That is already your plan. Choose another plan or other quantities.', { id: 'plan-switcher.error.no-change' });
+      case 'subscription_updates_disabled':
+        return msg('Plan changes are not available. Please contact the seller.', { id: 'plan-switcher.error.disabled' });
+      case 'subscription_on_hold':
+        return msg('Pay the overdue amount before you change plans.', { id: 'plan-switcher.error.on-hold' });
+      case 'subscription_ended':
+        return msg('This subscription has ended and can no longer change.', { id: 'plan-switcher.error.ended' });
+      case 'product_not_in_collection':
+      case 'product_not_recurring':
+        return msg('That plan is no longer available. Reload to see the current plans.', { id: 'plan-switcher.error.unavailable' });
+      case 'idempotency_key_in_progress':
+        return msg('Your change is still being processed. Try again in a moment.', { id: 'plan-switcher.error.in-progress' });
+      default:
+        return msg('Your plan could not be changed. Please try again.', { id: 'plan-switcher.error.generic' });
+    }
+  }
+
+  private renderPlan(product: PortalProduct, label: string, current: boolean): TemplateResult {
+    const checked = this.productId === product.product_id;
+    return html`
+      <li part="plan" class="plan ${checked ? 'plan--selected' : ''}">
+        <label class="plan__label">
+          <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.select(product.product_id)} />
+          <span class="plan__name">${product.name}</span>
+          <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
+          <span class="plan__price">${this.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
+        </label>
+      </li>
+    `;
+  }
+
+  private renderChooser({ options }: Loaded & { options: PlanOptions }): TemplateResult {
+    const current = options.current;
+    const tiers = [...options.items.map((item) => ({ item, tier: item.tier })), { item: null, tier: current.tier }].sort((a, b) => a.tier - b.tier);
+    const chosen = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
+    return html`
+      <fieldset>
+        <legend>${msg('Plan', { id: 'plan-switcher.plans' })}</legend>
+        <ul part="plans" class="plans">
+          ${tiers.map(({ item }) =>
+            item
+              ? this.renderPlan(
+                  item,
+                  item.direction === 'upgrade' ? msg('Upgrade', { id: 'plan-switcher.upgrade' }) : msg('Downgrade', { id: 'plan-switcher.downgrade' }),
+                  false,
+                )
+              : this.renderPlan(current, msg('Current plan', { id: 'plan-switcher.current' }), true),
+          )}
+        </ul>
+      </fieldset>
+      <div part="addons" class="counts">
+        <div class="field">
+          <label for="quantity">${msg('Quantity', { id: 'subscriptions.quantity' })}</label>
+          <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.setQuantity} />
+        </div>
+        ${options.addons.map(
+          (addon) => html`
+            <div class="field">
+              <label for="addon-${addon.product_id}">
+                ${addon.name}
+                <span class="muted">${this.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+              </label>
+              <input
+                id="addon-${addon.product_id}"
+                class="input"
+                type="number"
+                inputmode="numeric"
+                min="0"
+                max=${MAX_QUANTITY}
+                step="1"
+                .value=${String(chosen.get(addon.product_id) ?? 0)}
+                @change=${(event: Event) => this.setAddon(addon.product_id, event)}
+              />
+            </div>
+          `,
+        )}
+      </div>
+      ${this.renderPreview()}
+    `;
+  }
+
+  private renderPreview(): TemplateResult {
+    if (!this.changed) {
+      return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.', { id: 'plan-switcher.hint' })}</p>`;
+    }
+    return this.preview.render({
+      pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…', { id: 'plan-switcher.calculating' })}</p>`,
+      error: (error) =>
+        html`<div part="error" class="message message--error" role="alert">
+          <p class="message__title">${this.failureText(errorCode(error))}</p>
+          <button type="button" class="button" @click=${() => void this.preview.run()}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+        </div>`,
+      complete: (preview) => this.renderQuote(preview),
+    }) as TemplateResult;
+  }
+
+  private renderQuote(preview: ChangePlanPreview): TemplateResult {
+    const charge = preview.immediate_charge;
+    const money = (minor: number) => this.money(minor, charge.currency);
+    const line = (label: string, amount: string, total = false) =>
+      html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
+    return html`
+      <section part="preview" class="preview" aria-labelledby="preview-title">
+        <h3 id="preview-title" class="preview__title">${msg('Price of the change', { id: 'plan-switcher.preview' })}</h3>
+        <table class="quote">
+          <tbody>
+            ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
+          </tbody>
+          <tfoot>
+            ${line(msg('Subtotal', { id: 'plan-switcher.subtotal' }), money(charge.subtotal))}
+            ${line(msg('Tax', { id: 'plan-switcher.tax' }), money(charge.tax))}
+            ${charge.credit_applied > 0 ? line(msg('Credit applied', { id: 'plan-switcher.credit-applied' }), money(-charge.credit_applied)) : nothing}
+            ${line(msg('Charged now', { id: 'plan-switcher.charged-now' }), money(charge.total), true)}
+          </tfoot>
+        </table>
+        ${preview.credit_to_balance > 0
+          ? html`<p>
+              ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`, {
+                id: 'plan-switcher.credit-to-balance',
+              })}
+            </p>`
+          : nothing}
+        <p>${msg(str`Next billing date: ${formatDate(preview.next_billing_date, this.locale)}`, { id: 'plan-switcher.next-billing' })}</p>
+        ${this.failure ? this.renderFailure() : nothing}
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.confirm}>
+          ${this.busy
+            ? msg('Changing plan…', { id: 'plan-switcher.pending' })
+            : this.failure
+              ? msg('Try again', { id: 'plan-switcher.retry' })
+              : charge.total > 0
+                ? msg(str`Confirm and pay ${money(charge.total)}`, { id: 'plan-switcher.confirm-pay' })
+                : msg('Confirm change', { id: 'plan-switcher.confirm' })}
+        </button>
+      </section>
+    `;
+  }
+
+  private renderFailure(): TemplateResult {
+    const failure = this.failure!;
+    const declined = failure.code === 'payment_failed';
+    return html`
+      <div part="error" class="message message--error" role="alert">
+        <p class="message__title">
+          ${declined
+            ? msg(str`Payment failed: ${this.declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' })
+            : this.failureText(failure.code)}
+        </p>
+        ${declined
+          ? html`<button type="button" class="button" @click=${this.requestCard}>
+              ${msg('Update payment method', { id: 'subscriptions.update-payment-method' })}
+            </button>`
+          : nothing}
+      </div>
+      ${this.editingCard
+        ? html`<dodo-payment-method-editor
+            subscription-id=${this.subscriptionId}
+            @dodo-payment-method-updated=${() => (this.editingCard = false)}
+          ></dodo-payment-method-editor>`
+        : nothing}
+    `;
+  }
+
+  private renderSuccess(result: ChangePlanResult): TemplateResult {
+    const subscription = result.subscription;
+    const charged = result.invoice?.total ?? 0;
+    return html`
+      <div part="success" class="message message--success" role="status">
+        <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
+        ${charged > 0
+          ? html`<p>${msg(str`Charged now: ${this.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
+          : nothing}
+        ${result.credit_to_balance > 0
+          ? html`<p>
+              ${msg(str`Added to your credit balance: ${this.money(result.credit_to_balance, subscription.currency)}`, {
+                id: 'plan-switcher.success.credit',
+              })}
+            </p>`
+          : nothing}
+        ${subscription.next_billing_date
+          ? html`<p>${msg(str`Next billing date: ${formatDate(subscription.next_billing_date, this.locale)}`, { id: 'plan-switcher.next-billing' })}</p>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  private renderNotice({ subscription }: Loaded): TemplateResult {
+    const text =
+      subscription.status === 'on_hold'
+        ? this.failureText('subscription_on_hold')
+        : subscription.status === 'active'
+          ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.', {
+              id: 'plan-switcher.not-allowed',
+            })
+          : this.failureText('subscription_ended');
+    return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
+  }
+
+  private renderLoaded(loaded: Loaded): TemplateResult {
+    if (this.result) return this.renderSuccess(this.result);
+    if (!loaded.options) return this.renderNotice(loaded);
+    return this.renderChooser(loaded as Loaded & { options: PlanOptions });
+  }
+
+  override render(): TemplateResult {
+    const content = this.expired
+      ? this.renderExpired()
+      : this.data.render({
+          initial: () => html`<span class="skeleton"></span>`,
+          pending: () => html`<div aria-busy="true">
+            <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>
+            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
+          </div>`,
+          complete: (loaded) => this.renderLoaded(loaded),
+          error: () => this.renderLoadError(msg("We couldn't load the plans.", { id: 'plan-switcher.error' }), () => void this.data.run()),
+        });
+    return html`<div part="base" class="base">${content}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-plan-switcher': DodoPlanSwitcher;
+  }
+}

@@ -1,0 +1,292 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
+import { msg } from '@lit/localize';
+import { Task, initialState } from '@lit/task';
+import { PortalApiError, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
+import type { ProfileUpdatedDetail } from '../../events.ts';
+import { fields, states } from '../../styles/states.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { PortalConsumer, emit } from '../subscription-manager/portal-consumer.ts';
+import { countries } from './countries.ts';
+import styles from './profile.styles.ts';
+
+type Field = 'name' | keyof BillingAddress;
+type Errors = Partial<Record<Field, string>>;
+
+const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipcode', 'country'] as const;
+const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, state: 100, zipcode: 20, country: 2 };
+
+/**
+ * @tagname dodo-profile
+ * @summary The customer's name, email, phone and credit balance, and a form to correct the name
+ * and billing address, with inline validation.
+ *
+ * Needs a `<dodo-portal>` ancestor. Email and phone are shown, not editable here.
+ *
+ * @fires {CustomEvent<ProfileUpdatedDetail>} dodo-profile-updated - The customer saved the form.
+ * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401.
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart details - The profile as a list of facts.
+ * @csspart credit - The credit balances (shown when there are any).
+ * @csspart form - The edit form.
+ * @csspart actions - The Edit, Save and Cancel buttons.
+ * @csspart error - A load or save failure, or the expired session.
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background and inputs.
+ * @cssproperty --dodo-color-surface-raised - Skeletons.
+ * @cssproperty --dodo-color-text - Text.
+ * @cssproperty --dodo-color-text-muted - Labels.
+ * @cssproperty --dodo-color-border - Borders.
+ * @cssproperty --dodo-color-danger - Validation messages.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoProfile extends PortalConsumer {
+  static override styles = [tokens, base, states, fields, styles];
+
+  private readonly profile = new Task(this, {
+    task: async ([client], { signal }) => {
+      if (!client) return initialState;
+      this.saved = undefined;
+      try {
+        return await client.getProfile(signal);
+      } catch (error) {
+        this.noteFailure(error);
+        throw error;
+      }
+    },
+    args: () => [this.client] as const,
+  });
+
+  @state() private editing = false;
+  @state() private busy = false;
+  @state() private errors: Errors = {};
+  /** A save failure that no field explains. */
+  @state() private saveFailed = false;
+  @state() private announcement = '';
+  /** The profile as last saved, which supersedes the loaded one. */
+  @state() private saved: Profile | undefined;
+
+  private label(field: Field): string {
+    switch (field) {
+      case 'name':
+        return msg('Name', { id: 'profile.name' });
+      case 'street':
+        return msg('Street address', { id: 'profile.street' });
+      case 'city':
+        return msg('City', { id: 'profile.city' });
+      case 'state':
+        return msg('State or region (optional)', { id: 'profile.state' });
+      case 'zipcode':
+        return msg('Postal code', { id: 'profile.zipcode' });
+      case 'country':
+        return msg('Country', { id: 'profile.country' });
+    }
+  }
+
+  private async edit(editing: boolean): Promise<void> {
+    this.editing = editing;
+    this.errors = {};
+    this.saveFailed = false;
+    this.announcement = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(editing ? '#name' : '[part="actions"] button')?.focus();
+  }
+
+  /** The form's values, trimmed. */
+  private read(form: HTMLFormElement): Record<Field, string> {
+    const data = new FormData(form);
+    const value = (field: Field) => String(data.get(field) ?? '').trim();
+    return { name: value('name'), street: value('street'), city: value('city'), state: value('state'), zipcode: value('zipcode'), country: value('country') };
+  }
+
+  private validate(values: Record<Field, string>): Errors {
+    const errors: Errors = {};
+    const required = msg('Fill in this field.', { id: 'profile.error.required' });
+    if (!values.name) errors.name = required;
+    // The address is all or nothing: once any part is given, the required parts must be too.
+    if (ADDRESS_FIELDS.some((field) => values[field])) {
+      for (const field of ['street', 'city', 'zipcode'] as const) if (!values[field]) errors[field] = required;
+      if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.', { id: 'profile.error.country' });
+    }
+    return errors;
+  }
+
+  /** Inline: once a field has been flagged, re-check as the customer types. */
+  private revalidate(event: Event): void {
+    if (Object.keys(this.errors).length === 0) return;
+    this.errors = this.validate(this.read(event.currentTarget as HTMLFormElement));
+  }
+
+  private async save(event: SubmitEvent, profile: Profile): Promise<void> {
+    event.preventDefault();
+    const client = this.client;
+    if (!client || this.busy) return;
+    const values = this.read(event.target as HTMLFormElement);
+    this.errors = this.validate(values);
+    this.saveFailed = false;
+    if (await this.focusFirstError()) return;
+    const hasAddress = ADDRESS_FIELDS.some((field) => values[field]);
+    const body: UpdateProfileBody = { name: values.name };
+    if (hasAddress) {
+      body.billing_address = { street: values.street, city: values.city, state: values.state, zipcode: values.zipcode, country: values.country };
+    } else if (profile.billing_address) {
+      body.billing_address = null;
+    }
+    this.busy = true;
+    try {
+      const saved = await client.updateProfile(body);
+      this.saved = saved;
+      emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
+      await this.edit(false);
+      this.announcement = msg('Your details have been saved.', { id: 'profile.saved' });
+    } catch (error) {
+      this.noteFailure(error);
+      this.errors = this.serverErrors(error);
+      this.saveFailed = Object.keys(this.errors).length === 0;
+      await this.focusFirstError();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The server's validation issues on the fields they name (`billing_address.zipcode` → zipcode). */
+  private serverErrors(error: unknown): Errors {
+    const errors: Errors = {};
+    if (!(error instanceof PortalApiError)) return errors;
+    for (const issue of error.issues ?? []) {
+      const field = issue.path.replace(/^billing_address\.?/, '') || 'street';
+      if (field in MAX_LENGTH) errors[field as Field] = msg('Check this field: the value was not accepted.', { id: 'profile.error.rejected' });
+    }
+    return errors;
+  }
+
+  private async focusFirstError(): Promise<boolean> {
+    const first = (['name', ...ADDRESS_FIELDS] as const).find((field) => this.errors[field]);
+    if (!first) return false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#${first}`)?.focus();
+    return true;
+  }
+
+  private renderField(field: Field, value: string, required: boolean): TemplateResult {
+    const error = this.errors[field];
+    const control =
+      field === 'country'
+        ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
+            <option value="" ?selected=${!value}>${msg('Choose a country', { id: 'profile.country.none' })}</option>
+            ${countries(this.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
+          </select>`
+        : html`<input
+            id=${field}
+            name=${field}
+            class="input"
+            .value=${value}
+            maxlength=${MAX_LENGTH[field]}
+            autocomplete=${({ name: 'name', street: 'street-address', city: 'address-level2', state: 'address-level1', zipcode: 'postal-code' } as Record<string, string>)[field]!}
+            ?required=${required}
+            aria-invalid=${error ? 'true' : 'false'}
+            aria-describedby="${field}-error"
+          />`;
+    return html`
+      <div class="field">
+        <label for=${field}>${this.label(field)}</label>
+        ${control}
+        <p id="${field}-error" class="field__error">${error ?? nothing}</p>
+      </div>
+    `;
+  }
+
+  private renderForm(profile: Profile): TemplateResult {
+    const address = profile.billing_address;
+    return html`
+      <form part="form" class="form" novalidate @submit=${(event: SubmitEvent) => this.save(event, profile)} @input=${this.revalidate}>
+        ${this.renderField('name', profile.name, true)}
+        <fieldset>
+          <legend>${msg('Billing address', { id: 'profile.address' })}</legend>
+          ${ADDRESS_FIELDS.map((field) => this.renderField(field, address?.[field] ?? '', field !== 'state'))}
+        </fieldset>
+        <p part="error" class="field__error" role="alert">
+          ${this.saveFailed ? msg('Your details could not be saved. Please try again.', { id: 'profile.error.save' }) : nothing}
+        </p>
+        <div part="actions" class="actions">
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+            ${this.busy ? msg('Saving…', { id: 'profile.saving' }) : msg('Save', { id: 'profile.save' })}
+          </button>
+          <button type="button" class="button" @click=${() => this.edit(false)}>${msg('Cancel', { id: 'profile.cancel' })}</button>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderView(profile: Profile): TemplateResult {
+    const address = profile.billing_address;
+    const none = msg('Not given', { id: 'profile.none' });
+    const country = address ? (countries(this.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
+    return html`
+      <dl part="details" class="details">
+        <dt>${this.label('name')}</dt>
+        <dd>${profile.name}</dd>
+        <dt>${msg('Email', { id: 'profile.email' })}</dt>
+        <dd>${profile.email}</dd>
+        <dt>${msg('Phone', { id: 'profile.phone' })}</dt>
+        <dd>${profile.phone_number ?? none}</dd>
+        <dt>${msg('Billing address', { id: 'profile.address' })}</dt>
+        <dd>
+          ${address
+            ? html`<address>
+                ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${country}
+              </address>`
+            : none}
+        </dd>
+      </dl>
+      ${profile.credit_balances.length > 0
+        ? html`<dl part="credit" class="details">
+            <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
+            ${profile.credit_balances.map((balance) => html`<dd>${this.money(balance.amount, balance.currency)}</dd>`)}
+          </dl>`
+        : nothing}
+      <div part="actions" class="actions">
+        <button type="button" class="button" @click=${() => this.edit(true)}>${msg('Edit details', { id: 'profile.edit' })}</button>
+      </div>
+    `;
+  }
+
+  override render(): TemplateResult {
+    const content = this.expired
+      ? this.renderExpired()
+      : this.profile.render({
+          initial: () => html`<span class="skeleton"></span>`,
+          pending: () =>
+            this.profile.value
+              ? this.renderView(this.profile.value)
+              : html`<div aria-busy="true">
+                  <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
+                  <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
+                </div>`,
+          complete: (loaded) => {
+            const profile = this.saved ?? loaded;
+            return this.editing ? this.renderForm(profile) : this.renderView(profile);
+          },
+          error: () => this.renderLoadError(msg("We couldn't load your details.", { id: 'profile.error' }), () => void this.profile.run()),
+        });
+    return html`
+      <div part="base" class="base">
+        <h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>
+        <p class="visually-hidden" role="status">${this.announcement}</p>
+        ${content}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-profile': DodoProfile;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What the subscription manager, plan switcher and profile share: the context they consume from
+ * `<dodo-portal>`, the expired-session face, the load-error face, and formatting of a price per
+ * billing interval. One base class keeps the CDN script small.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
+import type { BillingInterval } from '@dodo-portal/wire/schemas';
+import { clientContext, localeContext, sessionContext, type SessionChannel } from '../../context.ts';
+import { sessionExpiredEvent } from '../../events.ts';
+import { formatMoney } from '../../format.ts';
+import { applyLocale, defaultLocale } from '../../localization/localization.ts';
+import { safeHttpUrl } from '../../safe-url.ts';
+
+export const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+
+/** The server's stable error code, or `network_error` for anything that is not an API answer. */
+export const errorCode = (error: unknown): string => (error instanceof PortalApiError ? error.code : 'network_error');
+
+/** A bubbling, composed event; returns `false` when a listener called `preventDefault()`. */
+export function emit<T>(target: EventTarget, type: string, detail: T, cancelable = false): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail }));
+}
+
+export class PortalConsumer extends LitElement {
+  /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
+  @state() protected expired = false;
+  @state() private expiredLoginUrl: string | undefined;
+
+  @consume({ context: clientContext, subscribe: true })
+  @state()
+  protected client?: PortalClient;
+
+  @consume({ context: localeContext, subscribe: true })
+  @state()
+  private providedLocale?: string;
+
+  @consume({ context: sessionContext, subscribe: true })
+  @state()
+  private session?: SessionChannel;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('client') && this.expired) this.expired = false;
+    if (!this.providedLocale && !this.hasUpdated) void applyLocale(this.locale);
+  }
+
+  protected get locale(): string {
+    return this.providedLocale ?? defaultLocale();
+  }
+
+  /** Records a 401 (and tells the portal, or the page when used alone); rethrows nothing. */
+  protected noteFailure(error: unknown): void {
+    if (!(error instanceof PortalApiError) || !error.isSessionExpired) return;
+    this.expired = true;
+    this.expiredLoginUrl = error.loginUrl;
+    if (this.session) this.session.reportExpired(error.code, error.loginUrl);
+    else this.dispatchEvent(sessionExpiredEvent(error.code));
+  }
+
+  protected money(minor: number, currency: string): string {
+    return formatMoney(minor, currency, this.locale);
+  }
+
+  /** "$20.00 per month", "$50.00 every 3 months" — the unit through `Intl` in the locale. */
+  protected pricePer(minor: number, currency: string, interval: BillingInterval | null, count: number | null): string {
+    const price = this.money(minor, currency);
+    if (!interval) return price;
+    if ((count ?? 1) === 1) {
+      switch (interval) {
+        case 'day':
+          return msg(str`${price} per day`, { id: 'price.per-day' });
+        case 'week':
+          return msg(str`${price} per week`, { id: 'price.per-week' });
+        case 'month':
+          return msg(str`${price} per month`, { id: 'price.per-month' });
+        case 'year':
+          return msg(str`${price} per year`, { id: 'price.per-year' });
+      }
+    }
+    const period = new Intl.NumberFormat(this.locale, { style: 'unit', unit: interval, unitDisplay: 'long' }).format(count ?? 1);
+    return msg(str`${price} every ${period}`, { id: 'price.every' });
+  }
+
+  protected renderLoadError(title: string, retry: () => void): TemplateResult {
+    return html`
+      <div part="error" class="message message--error" role="alert">
+        <p class="message__title">${title}</p>
+        <p class="message__body">${msg('Check your connection and try again.', { id: 'invoice-list.error.body' })}</p>
+        <button type="button" class="button button--primary" @click=${retry}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+      </div>
+    `;
+  }
+
+  protected renderExpired(): TemplateResult {
+    const returnUrl = safeHttpUrl(this.session?.info?.return_url);
+    const loginUrl = safeHttpUrl(this.session?.loginUrl ?? this.session?.info?.login_url ?? this.expiredLoginUrl);
+    const business = this.session?.info?.business.name;
+    return html`
+      <div part="error" class="message message--expired" role="alert">
+        <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
+        <p class="message__body">
+          ${msg(
+            'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
+            { id: 'session-expired.body' },
+          )}
+        </p>
+        ${returnUrl
+          ? html`<a class="button button--primary" href=${returnUrl}>
+              ${business ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}
+            </a>`
+          : nothing}
+        ${loginUrl
+          ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
+              ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
+            </a>`
+          : nothing}
+      </div>
+    `;
+  }
+}

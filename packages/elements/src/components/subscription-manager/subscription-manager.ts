@@ -1,0 +1,526 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import { msg, str } from '@lit/localize';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import type { CancellationReason, Dues, PortalSubscription, SubscriptionStatus } from '@dodo-portal/wire/client';
+import type { PaymentMethodRequestedDetail, SubscriptionChangedDetail } from '../../events.ts';
+import { formatDate } from '../../format.ts';
+import { dialog, fields, states } from '../../styles/states.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
+import { PortalConsumer, emit, errorCode } from './portal-consumer.ts';
+import styles from './subscription-manager.styles.ts';
+
+/** Pages of subscriptions fetched at most (100 each): nobody has more. */
+const MAX_PAGES = 10;
+
+const REASONS: readonly CancellationReason[] = [
+  'too_expensive',
+  'missing_features',
+  'switched_service',
+  'unused',
+  'customer_service',
+  'low_quality',
+  'too_complex',
+  'other',
+];
+
+interface Loaded {
+  items: PortalSubscription[];
+  /** Dues of on-hold subscriptions, by id (absent when they could not be loaded). */
+  dues: Map<string, Dues>;
+}
+
+type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSubscription; trigger: HTMLElement | null };
+
+/**
+ * @tagname dodo-subscription-manager
+ * @summary The customer's subscriptions, active and past: plan, price, renewal date, status and
+ * card, with the actions the business allows right now (cancel, undo a scheduled cancel, change
+ * plan, update the card of an on-hold subscription).
+ *
+ * Needs a `<dodo-portal>` ancestor, which provides the API client and the locale. Actions the
+ * server does not list in a subscription's `actions` are not shown. "Change plan" opens a
+ * `<dodo-plan-switcher>` in a dialog; "Update payment method" opens `<dodo-payment-method-editor>`
+ * in a dialog when that element is registered on the page.
+ *
+ * @fires {CustomEvent<SubscriptionChangedDetail>} dodo-subscription-cancelled - A subscription was
+ *   cancelled (immediately, or scheduled for the period end).
+ * @fires {CustomEvent<SubscriptionChangedDetail>} dodo-subscription-resumed - A scheduled
+ *   cancellation was undone.
+ * @fires {CustomEvent<PaymentMethodRequestedDetail>} dodo-payment-method-requested - The customer
+ *   asked to update the card of a subscription (always fired, so a page can route it).
+ * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
+ *   by the enclosing `<dodo-portal>`, or by this element when used alone).
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart list - A list of subscriptions (current, then past).
+ * @csspart subscription - One subscription's card.
+ * @csspart status - A status badge.
+ * @csspart details - The facts of a subscription (renewal, card, quantity, add-ons).
+ * @csspart dues - The overdue amount of an on-hold subscription.
+ * @csspart actions - A subscription's buttons.
+ * @csspart empty - The "No subscriptions yet" message.
+ * @csspart error - A load failure (with Retry) or the expired session.
+ * @csspart dialog - The modal dialog (cancel, change plan, update payment method).
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-surface-raised - Skeletons.
+ * @cssproperty --dodo-color-text - Text; also the dialog backdrop.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - Borders.
+ * @cssproperty --dodo-color-success - The "Active" badge.
+ * @cssproperty --dodo-color-warning - "On hold", "Cancels on …".
+ * @cssproperty --dodo-color-danger - "Cancelled", errors.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoSubscriptionManager extends PortalConsumer {
+  /** Elements this one renders; the define entry registers them after this one. */
+  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
+    'dodo-plan-switcher': DodoPlanSwitcher,
+  };
+
+  static override styles = [tokens, base, states, dialog, fields, styles];
+
+  private readonly subscriptions = new Task(this, {
+    task: async ([client], { signal }) => {
+      if (!client) return initialState;
+      try {
+        const items: PortalSubscription[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < MAX_PAGES; page += 1) {
+          const result = await client.listSubscriptions({ limit: 100, cursor, signal });
+          items.push(...result.items);
+          cursor = result.next_cursor;
+          if (!cursor) break;
+        }
+        const dues = new Map<string, Dues>();
+        await Promise.all(
+          items
+            .filter((item) => item.status === 'on_hold')
+            .map(async (item) => {
+              // Without its amount the subscription still shows, with the way out.
+              const owed = await client.subscriptionDues(item.subscription_id, signal).catch(() => null);
+              if (owed) dues.set(item.subscription_id, owed);
+            }),
+        );
+        return { items, dues } satisfies Loaded;
+      } catch (error) {
+        this.noteFailure(error);
+        throw error;
+      }
+    },
+    args: () => [this.client] as const,
+  });
+
+  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
+
+  @state() private dialog: DialogState | null = null;
+  @state() private busy = false;
+  /** The error code of the last failed cancel/resume, shown in words. */
+  @state() private actionError: string | null = null;
+  /** Said politely to screen readers after an action succeeded. */
+  @state() private announcement = '';
+
+  protected override updated(): void {
+    const element = this.dialogElement;
+    if (this.dialog && element && !element.open) element.showModal();
+  }
+
+  private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
+    this.actionError = null;
+    this.dialog = { kind, subscription, trigger: event.currentTarget as HTMLElement };
+  }
+
+  /**
+   * Close the dialog (its buttons, Escape, or done) and return focus to what opened it, or to its
+   * subscription's card when that button is gone.
+   */
+  private async closeDialog(): Promise<void> {
+    const closed = this.dialog;
+    if (!closed) return;
+    // State first: a render before the native `close` event must not reopen it.
+    this.dialog = null;
+    this.dialogElement?.close();
+    await this.updateComplete;
+    this.restoreFocus(closed.subscription.subscription_id, closed.trigger);
+  }
+
+  /** Focus `trigger` if it is still on the page, else its subscription's card, else the list. */
+  private restoreFocus(subscriptionId: string, trigger: HTMLElement | null): void {
+    const card = this.renderRoot.querySelector<HTMLElement>(`[data-subscription-id="${CSS.escape(subscriptionId)}"]`);
+    (trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base')))?.focus();
+  }
+
+  private requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
+    const detail: PaymentMethodRequestedDetail = { subscriptionId: subscription.subscription_id };
+    emit(this, 'dodo-payment-method-requested', detail);
+    if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
+  }
+
+  private refresh(): void {
+    void this.subscriptions.run();
+  }
+
+  private async cancel(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const subscription = this.dialog?.subscription;
+    const client = this.client;
+    if (!subscription || !client || this.busy) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const reason = form.get('reason') as CancellationReason | '';
+    const comment = String(form.get('comment') ?? '').trim();
+    this.busy = true;
+    this.actionError = null;
+    try {
+      const cancelled = await client.cancelSubscription(subscription.subscription_id, {
+        when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
+        ...(reason ? { reason } : {}),
+        ...(comment ? { comment } : {}),
+      });
+      this.announce(cancelled);
+      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
+      // Close once the list shows the result, so focus returns to a button that still exists.
+      await this.subscriptions.run();
+      await this.closeDialog();
+    } catch (error) {
+      this.noteFailure(error);
+      this.actionError = errorCode(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async resume(subscription: PortalSubscription, event: Event): Promise<void> {
+    const trigger = event.currentTarget as HTMLElement;
+    const client = this.client;
+    if (!client || this.busy) return;
+    this.busy = true;
+    this.actionError = null;
+    try {
+      const resumed = await client.resumeSubscription(subscription.subscription_id);
+      this.announcement = msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' });
+      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
+      await this.subscriptions.run();
+      await this.updateComplete;
+      this.restoreFocus(subscription.subscription_id, trigger);
+    } catch (error) {
+      this.noteFailure(error);
+      this.actionError = errorCode(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private announce(cancelled: PortalSubscription): void {
+    const name = cancelled.product.name;
+    this.announcement =
+      cancelled.status === 'active'
+        ? msg(str`${name} will end on ${this.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
+        : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' });
+  }
+
+  private date(timestamp: string): string {
+    return formatDate(timestamp, this.locale);
+  }
+
+  private statusLabel(status: SubscriptionStatus): string {
+    switch (status) {
+      case 'active':
+        return msg('Active', { id: 'subscription-status.active' });
+      case 'on_hold':
+        return msg('On hold', { id: 'subscription-status.on-hold' });
+      case 'cancelled':
+        return msg('Cancelled', { id: 'subscription-status.cancelled' });
+      case 'expired':
+        return msg('Expired', { id: 'subscription-status.expired' });
+    }
+  }
+
+  private reasonLabel(reason: CancellationReason): string {
+    switch (reason) {
+      case 'too_expensive':
+        return msg("It's too expensive", { id: 'cancel-reason.too-expensive' });
+      case 'missing_features':
+        return msg("It's missing features I need", { id: 'cancel-reason.missing-features' });
+      case 'switched_service':
+        return msg("I'm switching to another service", { id: 'cancel-reason.switched-service' });
+      case 'unused':
+        return msg("I don't use it enough", { id: 'cancel-reason.unused' });
+      case 'customer_service':
+        return msg('Customer service was not good enough', { id: 'cancel-reason.customer-service' });
+      case 'low_quality':
+        return msg('Quality was lower than expected', { id: 'cancel-reason.low-quality' });
+      case 'too_complex':
+        return msg("It's too complicated to use", { id: 'cancel-reason.too-complex' });
+      case 'other':
+        return msg('Other reason', { id: 'cancel-reason.other' });
+    }
+  }
+
+  private actionErrorText(code: string): string {
+    switch (code) {
+      case 'cancellation_disabled':
+        return msg('Cancelling online is not available. Please contact the seller.', { id: 'subscriptions.error.cancellation-disabled' });
+      case 'subscription_ended':
+        return msg('This subscription has already ended.', { id: 'subscriptions.error.ended' });
+      case 'not_scheduled_to_cancel':
+        return msg('This subscription is no longer set to cancel.', { id: 'subscriptions.error.not-scheduled' });
+      default:
+        return msg('Something went wrong. Please try again.', { id: 'subscriptions.error.generic' });
+    }
+  }
+
+  private renderSubscription(subscription: PortalSubscription, dues: Dues | undefined): TemplateResult {
+    const { status, actions, product } = subscription;
+    const ended = status === 'cancelled' || status === 'expired';
+    const scheduled = subscription.cancel_at_period_end && !ended;
+    const card = subscription.payment_method;
+    return html`
+      <li part="subscription" class="subscription" data-subscription-id=${subscription.subscription_id} tabindex="-1">
+        <div class="subscription__header">
+          <h3 class="subscription__name">${product.name}</h3>
+          <span part="status" class="badge badge--${status}">${this.statusLabel(status)}</span>
+          ${scheduled
+            ? html`<span part="status" class="badge badge--on_hold">
+                ${msg(str`Cancels on ${this.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
+              </span>`
+            : nothing}
+        </div>
+        <p class="subscription__price">
+          ${this.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+        </p>
+        <dl part="details" class="details">
+          ${ended
+            ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
+                <dd>${this.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
+            : subscription.next_billing_date && !scheduled
+              ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
+                  <dd>${this.date(subscription.next_billing_date)}</dd>`
+              : nothing}
+          ${subscription.quantity > 1
+            ? html`<dt>${msg('Quantity', { id: 'subscriptions.quantity' })}</dt>
+                <dd>${subscription.quantity}</dd>`
+            : nothing}
+          ${subscription.addon_items.length > 0
+            ? html`<dt>${msg('Add-ons', { id: 'subscriptions.addons' })}</dt>
+                <dd>${subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')}</dd>`
+            : nothing}
+          ${card && !ended
+            ? html`<dt>${msg('Payment method', { id: 'subscriptions.payment-method' })}</dt>
+                <dd>${this.cardLabel(card.brand)} •••• ${card.last4}</dd>`
+            : nothing}
+        </dl>
+        ${status === 'on_hold'
+          ? html`<p part="dues" class="message message--expired">
+              ${dues
+                ? msg(str`The last payment failed: ${this.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
+                    id: 'subscriptions.dues',
+                  })
+                : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })}
+            </p>`
+          : nothing}
+        ${this.renderActions(subscription, actions)}
+      </li>
+    `;
+  }
+
+  private cardLabel(brand: string): string {
+    switch (brand) {
+      case 'visa':
+        return 'Visa';
+      case 'mastercard':
+        return 'Mastercard';
+      case 'amex':
+        return 'American Express';
+      default:
+        return msg('Card', { id: 'subscriptions.card' });
+    }
+  }
+
+  private renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
+    const has = (action: PortalSubscription['actions'][number]) => actions.includes(action);
+    const payment = has('update_payment_method') || has('pay_dues');
+    if (!payment && !has('change_plan') && !has('cancel') && !has('resume')) return nothing;
+    const name = html`<span class="visually-hidden"> ${subscription.product.name}</span>`;
+    return html`
+      <div part="actions" class="actions">
+        ${payment
+          ? html`<button
+              type="button"
+              class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
+              @click=${(event: Event) => this.requestPaymentMethod(subscription, event)}
+            >
+              ${msg('Update payment method', { id: 'subscriptions.update-payment-method' })}${name}
+            </button>`
+          : nothing}
+        ${has('change_plan')
+          ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
+              ${msg('Change plan', { id: 'subscriptions.change-plan' })}${name}
+            </button>`
+          : nothing}
+        ${has('resume')
+          ? html`<button
+              type="button"
+              class="button button--primary"
+              aria-disabled=${this.busy ? 'true' : 'false'}
+              @click=${(event: Event) => this.resume(subscription, event)}
+            >
+              ${msg("Don't cancel", { id: 'subscriptions.resume' })}${name}
+            </button>`
+          : nothing}
+        ${has('cancel')
+          ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
+              ${msg('Cancel subscription', { id: 'subscriptions.cancel' })}${name}
+            </button>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  private renderList(items: PortalSubscription[], dues: Map<string, Dues>, label: string): TemplateResult | typeof nothing {
+    if (items.length === 0) return nothing;
+    return html`
+      <section class="group" aria-label=${label}>
+        <h3 class="group__title">${label}</h3>
+        <ul part="list" class="list">
+          ${items.map((item) => this.renderSubscription(item, dues.get(item.subscription_id)))}
+        </ul>
+      </section>
+    `;
+  }
+
+  private renderLoaded({ items, dues }: Loaded): TemplateResult {
+    if (items.length === 0) {
+      return html`
+        <div part="empty" class="message">
+          <p class="message__title">${msg('No subscriptions yet', { id: 'subscriptions.empty' })}</p>
+          <p class="message__body">${msg('Subscriptions you start will appear here.', { id: 'subscriptions.empty.body' })}</p>
+        </div>
+      `;
+    }
+    const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
+    const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
+    return html`
+      ${this.renderList(current, dues, msg('Current subscriptions', { id: 'subscriptions.current' }))}
+      ${this.renderList(past, dues, msg('Past subscriptions', { id: 'subscriptions.past' }))}
+    `;
+  }
+
+  private renderSkeleton(): TemplateResult {
+    return html`
+      <ul part="list" class="list" aria-busy="true">
+        ${[0, 1].map(
+          () => html`<li class="subscription" aria-hidden="true">
+            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
+          </li>`,
+        )}
+      </ul>
+    `;
+  }
+
+  private renderCancelForm(subscription: PortalSubscription): TemplateResult {
+    const end = this.date(subscription.current_period_end);
+    return html`
+      <form class="form" @submit=${this.cancel}>
+        <fieldset>
+          <legend>${msg('When should it end?', { id: 'cancel.when' })}</legend>
+          <label class="choice">
+            <input type="radio" name="when" value="period_end" checked />
+            ${msg(str`At the end of the billing period (${end})`, { id: 'cancel.when.period-end' })}
+          </label>
+          <label class="choice">
+            <input type="radio" name="when" value="immediately" />
+            ${msg('Immediately', { id: 'cancel.when.immediately' })}
+          </label>
+        </fieldset>
+        <div class="field">
+          <label for="reason">${msg('Reason (optional)', { id: 'cancel.reason' })}</label>
+          <select id="reason" name="reason" class="input">
+            <option value="">${msg('Choose a reason', { id: 'cancel.reason.none' })}</option>
+            ${REASONS.map((reason) => html`<option value=${reason}>${this.reasonLabel(reason)}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="comment">${msg('Anything else you want to tell us? (optional)', { id: 'cancel.comment' })}</label>
+          <textarea id="comment" name="comment" class="input" rows="3" maxlength="2000"></textarea>
+        </div>
+        <p class="field__error" role="alert">${this.actionError ? this.actionErrorText(this.actionError) : nothing}</p>
+        <div class="actions">
+          <button type="button" class="button" @click=${this.closeDialog}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+            ${this.busy ? msg('Cancelling…', { id: 'cancel.pending' }) : msg('Cancel subscription', { id: 'subscriptions.cancel' })}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderDialog(): TemplateResult | typeof nothing {
+    const open = this.dialog;
+    if (!open) return nothing;
+    const { kind, subscription } = open;
+    const id = subscription.subscription_id;
+    const name = subscription.product.name;
+    const title =
+      kind === 'cancel'
+        ? msg(str`Cancel ${name}?`, { id: 'cancel.title' })
+        : kind === 'plan'
+          ? msg(str`Change plan: ${name}`, { id: 'subscriptions.change-plan.title' })
+          : msg(str`Payment method: ${name}`, { id: 'subscriptions.payment-method.title' });
+    return html`
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.closeDialog}>
+        <div class="dialog__header">
+          <h2 id="dialog-title" class="dialog__title">${title}</h2>
+          ${kind === 'cancel'
+            ? nothing
+            : html`<button type="button" class="button" @click=${this.closeDialog}>${msg('Close', { id: 'dialog.close' })}</button>`}
+        </div>
+        ${kind === 'cancel'
+          ? this.renderCancelForm(subscription)
+          : kind === 'plan'
+            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.refresh}></dodo-plan-switcher>`
+            : html`<dodo-payment-method-editor
+                subscription-id=${id}
+                @dodo-subscription-reactivated=${this.refresh}
+                @dodo-payment-method-updated=${this.refresh}
+              ></dodo-payment-method-editor>`}
+      </dialog>
+    `;
+  }
+
+  override render(): TemplateResult {
+    const pending = this.subscriptions.status === TaskStatus.PENDING || this.subscriptions.status === TaskStatus.INITIAL;
+    const content = this.expired
+      ? this.renderExpired()
+      : this.subscriptions.render({
+          initial: () => this.renderSkeleton(),
+          pending: () => (this.subscriptions.value ? this.renderLoaded(this.subscriptions.value) : this.renderSkeleton()),
+          complete: (loaded) => this.renderLoaded(loaded),
+          error: () => this.renderLoadError(msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }), this.refresh),
+        });
+    return html`
+      <div part="base" class="base" tabindex="-1">
+        <p class="visually-hidden" role="status">
+          ${pending && !this.expired ? msg('Loading subscriptions…', { id: 'subscriptions.loading' }) : this.announcement}
+        </p>
+        ${content}
+        ${this.actionError && !this.dialog
+          ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
+          : nothing}
+        ${this.renderDialog()}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-subscription-manager': DodoSubscriptionManager;
+  }
+}

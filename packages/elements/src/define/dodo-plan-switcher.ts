@@ -1,0 +1,7 @@
+/** Side effect: registers `<dodo-plan-switcher>`, after its context provider `<dodo-portal>` (lit#2763). */
+import { DodoPlanSwitcher } from '../components/plan-switcher/plan-switcher.ts';
+import { DodoPortal } from '../components/portal/portal.ts';
+import { defineElement } from './define.ts';
+
+defineElement('dodo-portal', DodoPortal);
+defineElement('dodo-plan-switcher', DodoPlanSwitcher);
