@@ -1,0 +1,60 @@
+/**
+ * Card-entry rules checked in the browser before anything is sent: brand from the number's
+ * prefix, grouping as typed, Luhn, expiry and CVC length. The processor checks again; these only
+ * spare the customer a round trip and say what is wrong next to the field.
+ */
+import type { CardBrand } from '@dodo-portal/wire/schemas';
+
+export const digitsOf = (value: string): string => value.replace(/\D/g, '');
+
+export const brandOf = (digits: string): CardBrand =>
+  digits.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'unknown';
+
+const maxDigits = (brand: CardBrand): number => (brand === 'amex' ? 15 : brand === 'unknown' ? 19 : 16);
+
+/** `4242424242424242` → `4242 4242 4242 4242`; American Express `3782 822463 10005` (4-6-5). */
+export function groupNumber(value: string): string {
+  let digits = digitsOf(value);
+  const brand = brandOf(digits);
+  digits = digits.slice(0, maxDigits(brand));
+  return brand === 'amex'
+    ? [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].filter(Boolean).join(' ')
+    : digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+export const cvcLength = (brand: CardBrand): number => (brand === 'amex' ? 4 : 3);
+
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** A complete, checksum-valid number of a length its brand issues. */
+export function numberValid(digits: string): boolean {
+  const brand = brandOf(digits);
+  const lengthOk = brand === 'amex' ? digits.length === 15 : brand === 'unknown' || digits.length === 16 || (brand === 'visa' && digits.length === 13);
+  return lengthOk && luhnValid(digits);
+}
+
+/** What the expiry field shows: `1`, `12`, `12 / 3`, `12 / 34`. No slash is forced in, so backspace works. */
+export function formatExpiry(value: string): string {
+  const digits = digitsOf(value).slice(0, 4);
+  return digits.length > 2 ? `${digits.slice(0, 2)} / ${digits.slice(2)}` : digits;
+}
+
+/** `12 / 34` → December 2034; `null` unless it is a month 01–12 and a two-digit year. */
+export function parseExpiry(value: string): { month: number; year: number } | null {
+  const digits = digitsOf(value);
+  const month = Number(digits.slice(0, 2));
+  return digits.length === 4 && month >= 1 && month <= 12 ? { month, year: 2000 + Number(digits.slice(2)) } : null;
+}
+
+/** A card is good through the last day of its expiry month. */
+export const expiryPast = ({ month, year }: { month: number; year: number }, now: Date): boolean =>
+  year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1;
