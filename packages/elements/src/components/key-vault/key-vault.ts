@@ -1,0 +1,538 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import { msg, str } from '@lit/localize';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import type { LicenseKeyInstance, LicenseKeyStatus, PortalLicenseKey } from '@dodo-portal/wire/client';
+import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
+import { formatDate } from '../../format.ts';
+import { dialog, states } from '../../styles/states.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { PortalConsumer, emit, errorCode, isAbort } from '../subscription-manager/portal-consumer.ts';
+import styles from './key-vault.styles.ts';
+
+/** How long "Copied" stays on screen (and in the live region). */
+const COPIED_MS = 4_000;
+
+/** The keys of one purchase: a subscription, or the invoice of a one-time purchase. */
+interface Purchase {
+  id: string;
+  keys: PortalLicenseKey[];
+}
+
+/** A key's activations, once opened. */
+interface Instances {
+  state: 'loading' | 'ready' | 'error';
+  items: LicenseKeyInstance[];
+}
+
+interface Confirm {
+  key: PortalLicenseKey;
+  instance: LicenseKeyInstance;
+  trigger: HTMLElement | null;
+  /** The device was deactivated: its button is gone (Lit may reuse it for the next device). */
+  done?: boolean;
+}
+
+const purchaseOf = (key: PortalLicenseKey): string =>
+  key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
+
+/** Keys grouped by purchase, in the order the server listed them (newest first). */
+function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
+  const groups = new Map<string, Purchase>();
+  for (const key of keys) {
+    const id = purchaseOf(key);
+    const group = groups.get(id) ?? { id, keys: [] };
+    group.keys.push(key);
+    groups.set(id, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * @summary The customer's license keys, grouped by the purchase they came from: masked until
+ * revealed, copy to the clipboard, activations used of the limit, status and expiry, and the
+ * devices a key is activated on, each of which the customer may deactivate to free a seat.
+ *
+ * Needs a `<dodo-portal>` ancestor, which provides the API client and the locale. The full key is
+ * fetched only when the customer reveals or copies it, and never leaves the element in an event.
+ *
+ * @tagname dodo-key-vault
+ * @fires {CustomEvent<KeyCopiedDetail>} dodo-key-copied - A key was copied to the clipboard.
+ * @fires {CustomEvent<KeyInstanceDeactivatedDetail>} dodo-key-instance-deactivated - The customer
+ *   deactivated one activation (seat) of a key.
+ * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
+ *   by the enclosing `<dodo-portal>`, or by this element when used alone).
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart group - One purchase's section.
+ * @csspart group-title - A purchase's heading (product names and invoice or "Subscription").
+ * @csspart key - One license key's card.
+ * @csspart key-value - The key itself: masked, or the revealed key in a selectable field.
+ * @csspart status - The status and expiry badges.
+ * @csspart activations - "2 of 3 activations".
+ * @csspart actions - A key's buttons (Reveal / Hide, Copy, activations).
+ * @csspart copy-status - The "Copied" confirmation beside the Copy button.
+ * @csspart instances - The list of a key's activations.
+ * @csspart instance - One activation (device name and date).
+ * @csspart empty - The "No license keys yet" message.
+ * @csspart error - A load failure (with Retry) or the expired session.
+ * @csspart dialog - The "Deactivate …?" confirmation.
+ *
+ * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
+ * @cssproperty --dodo-color-on-primary - Text on primary buttons.
+ * @cssproperty --dodo-color-surface - Background.
+ * @cssproperty --dodo-color-surface-raised - The key field and skeletons.
+ * @cssproperty --dodo-color-text - Text; also the dialog backdrop.
+ * @cssproperty --dodo-color-text-muted - Secondary text.
+ * @cssproperty --dodo-color-border - Borders.
+ * @cssproperty --dodo-color-success - The "Active" badge and "Copied".
+ * @cssproperty --dodo-color-warning - The "Expired" badge.
+ * @cssproperty --dodo-color-danger - The "Disabled" badge and errors.
+ * @cssproperty --dodo-font-family - Font family.
+ * @cssproperty --dodo-font-size - Base font size.
+ * @cssproperty --dodo-radius - Corner radius.
+ * @cssproperty --dodo-space - Base spacing unit.
+ */
+export class DodoKeyVault extends PortalConsumer {
+  static override styles = [tokens, base, states, dialog, styles];
+
+  private readonly keys = new Task(this, {
+    task: async ([client], { signal }) => {
+      if (!client) return initialState;
+      try {
+        return (await client.listLicenseKeys(signal)).items;
+      } catch (error) {
+        this.noteFailure(error);
+        throw error;
+      }
+    },
+    args: () => [this.client] as const,
+  });
+
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
+
+  /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
+  @state() private revealed: ReadonlyMap<string, string> = new Map();
+  /** Keys whose full text is on its way (reveal or copy). */
+  @state() private fetching: ReadonlySet<string> = new Set();
+  @state() private expanded: ReadonlySet<string> = new Set();
+  @state() private instances: ReadonlyMap<string, Instances> = new Map();
+  /** The key just copied ("Copied" beside its button), or the one the clipboard refused. */
+  @state() private copied: { id: string; ok: boolean } | null = null;
+  /** A key whose reveal or copy failed. */
+  @state() private keyError: string | null = null;
+  @state() private confirm: Confirm | null = null;
+  @state() private busy = false;
+  @state() private confirmError: string | null = null;
+  /** Said politely to screen readers after a deactivation. */
+  @state() private announcement = '';
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.copiedTimer);
+    this.copied = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    // A new session (token) is a new customer, perhaps: nothing revealed survives it.
+    if (changed.has('client') && changed.get('client') !== undefined) {
+      this.revealed = new Map();
+      this.expanded = new Set();
+      this.instances = new Map();
+    }
+  }
+
+  protected override updated(): void {
+    const element = this.dialogElement;
+    if (this.confirm && element && !element.open) element.showModal();
+  }
+
+  private retry(): void {
+    this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
+    void this.keys.run();
+  }
+
+  /** The full key: revealed already, or fetched now. `null` when it could not be had. */
+  private async fullKey(key: PortalLicenseKey): Promise<string | null> {
+    const id = key.license_key_id;
+    const known = this.revealed.get(id);
+    if (known) return known;
+    const client = this.client;
+    if (!client || this.fetching.has(id)) return null;
+    this.keyError = null;
+    this.fetching = new Set(this.fetching).add(id);
+    try {
+      const full = (await client.revealLicenseKey(id)).key;
+      if (!full) throw new Error('The server sent no key');
+      this.revealed = new Map(this.revealed).set(id, full);
+      return full;
+    } catch (error) {
+      this.noteFailure(error);
+      if (!isAbort(error)) this.keyError = id;
+      return null;
+    } finally {
+      const fetching = new Set(this.fetching);
+      fetching.delete(id);
+      this.fetching = fetching;
+    }
+  }
+
+  private async toggleReveal(key: PortalLicenseKey): Promise<void> {
+    const id = key.license_key_id;
+    if (this.revealed.has(id)) {
+      const revealed = new Map(this.revealed);
+      revealed.delete(id);
+      this.revealed = revealed;
+      if (this.copied?.id === id) this.copied = null;
+      return;
+    }
+    await this.fullKey(key);
+  }
+
+  private async copy(key: PortalLicenseKey): Promise<void> {
+    const id = key.license_key_id;
+    const full = await this.fullKey(key);
+    if (!full) return;
+    clearTimeout(this.copiedTimer);
+    try {
+      if (!navigator.clipboard) throw new Error('No clipboard');
+      await navigator.clipboard.writeText(full);
+    } catch {
+      // The page or browser refused: leave the key selected so Ctrl+C / ⌘C copies it.
+      this.copied = { id, ok: false };
+      await this.updateComplete;
+      const field = this.renderRoot.querySelector<HTMLInputElement>(`[data-key-id="${CSS.escape(id)}"] input`);
+      field?.focus();
+      field?.select();
+      return;
+    }
+    this.copied = { id, ok: true };
+    this.copiedTimer = setTimeout(() => (this.copied = null), COPIED_MS);
+    emit<KeyCopiedDetail>(this, 'dodo-key-copied', { licenseKeyId: id });
+  }
+
+  private async loadInstances(key: PortalLicenseKey): Promise<void> {
+    const id = key.license_key_id;
+    const client = this.client;
+    if (!client) return;
+    const previous = this.instances.get(id)?.items ?? [];
+    this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
+    try {
+      const { items } = await client.listLicenseKeyInstances(id);
+      this.instances = new Map(this.instances).set(id, { state: 'ready', items });
+    } catch (error) {
+      this.noteFailure(error);
+      this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
+    }
+  }
+
+  private toggleInstances(key: PortalLicenseKey): void {
+    const id = key.license_key_id;
+    const expanded = new Set(this.expanded);
+    if (expanded.delete(id)) {
+      this.expanded = expanded;
+      return;
+    }
+    this.expanded = expanded.add(id);
+    if (this.instances.get(id)?.state !== 'ready') void this.loadInstances(key);
+  }
+
+  private askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
+    this.confirmError = null;
+    this.confirm = { key, instance, trigger: event.currentTarget as HTMLElement };
+  }
+
+  private closeDialog(): void {
+    this.dialogElement?.close();
+  }
+
+  /** The dialog closed (Cancel, Escape or done): focus returns to its button, or the key's list. */
+  private async onDialogClosed(): Promise<void> {
+    const closed = this.confirm;
+    this.confirm = null;
+    await this.updateComplete;
+    if (!closed) return;
+    const card = this.renderRoot.querySelector<HTMLElement>(`[data-key-id="${CSS.escape(closed.key.license_key_id)}"]`);
+    const fallback = card?.querySelector<HTMLElement>('[aria-controls]') ?? card;
+    (closed.trigger?.isConnected && !closed.done ? closed.trigger : fallback)?.focus();
+  }
+
+  private async deactivate(): Promise<void> {
+    const confirm = this.confirm;
+    const client = this.client;
+    if (!confirm || !client || this.busy) return;
+    const { key, instance } = confirm;
+    this.busy = true;
+    this.confirmError = null;
+    try {
+      await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
+    } catch (error) {
+      this.noteFailure(error);
+      const code = errorCode(error);
+      // Already gone (another tab, the software itself): the list is simply out of date.
+      if (code !== 'not_found') {
+        this.confirmError = code;
+        this.busy = false;
+        return;
+      }
+    }
+    this.busy = false;
+    const current = this.instances.get(key.license_key_id);
+    const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
+    this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
+    this.announcement = msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' });
+    confirm.done = true; // not a re-render: that would reopen the closing dialog
+    this.closeDialog();
+    emit<KeyInstanceDeactivatedDetail>(this, 'dodo-key-instance-deactivated', {
+      licenseKeyId: key.license_key_id,
+      instanceId: instance.license_key_instance_id,
+    });
+  }
+
+  private date(timestamp: string): string {
+    return formatDate(timestamp, this.locale);
+  }
+
+  private statusLabel(status: LicenseKeyStatus): string {
+    switch (status) {
+      case 'active':
+        return msg('Active', { id: 'key-status.active' });
+      case 'expired':
+        return msg('Expired', { id: 'key-status.expired' });
+      case 'disabled':
+        return msg('Disabled', { id: 'key-status.disabled' });
+    }
+  }
+
+  private expiry(key: PortalLicenseKey): string {
+    if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
+    const date = this.date(key.expires_at);
+    return Date.parse(key.expires_at) <= Date.now()
+      ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' })
+      : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
+  }
+
+  /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
+  private used(key: PortalLicenseKey): number {
+    const opened = this.instances.get(key.license_key_id);
+    return opened?.state === 'ready' ? opened.items.length : key.instances_count;
+  }
+
+  private activations(key: PortalLicenseKey): string {
+    const used = this.used(key);
+    const limit = key.activations_limit;
+    return limit === null
+      ? msg(str`Unlimited activations (${used} in use)`, { id: 'key-vault.activations.unlimited' })
+      : msg(str`${used} of ${limit} activations`, { id: 'key-vault.activations' });
+  }
+
+  private purchaseTitle({ keys }: Purchase): string {
+    const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
+    const { source } = keys[0]!;
+    const from =
+      source.type === 'subscription'
+        ? msg('Subscription', { id: 'key-vault.source.subscription' })
+        : source.invoice_number
+          ? msg(str`Invoice ${source.invoice_number}`, { id: 'key-vault.source.invoice' })
+          : msg('One-time purchase', { id: 'key-vault.source.purchase' });
+    return `${products} · ${from}`;
+  }
+
+  private confirmErrorText(code: string): string {
+    return code === 'key_deactivation_disabled'
+      ? msg('The seller does not allow deactivating devices here. Please contact them.', { id: 'key-vault.error.deactivation-disabled' })
+      : msg('Something went wrong. Please try again.', { id: 'key-vault.error.generic' });
+  }
+
+  private renderKeyValue(key: PortalLicenseKey): TemplateResult {
+    const full = this.revealed.get(key.license_key_id);
+    const label = msg(str`License key for ${key.product.name}`, { id: 'key-vault.key-label' });
+    if (full) {
+      return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
+    }
+    const tail = key.key_masked.split(/[-\s]/).at(-1) ?? '';
+    return html`<p part="key-value" class="key">
+      <span aria-hidden="true">${key.key_masked}</span
+      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`, { id: 'key-vault.masked' })}</span>
+    </p>`;
+  }
+
+  private renderCopyStatus(id: string): TemplateResult {
+    const copied = this.copied?.id === id ? this.copied : null;
+    return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
+      >${copied
+        ? copied.ok
+          ? msg('Copied', { id: 'key-vault.copied' })
+          : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.', { id: 'key-vault.copy-manual' })
+        : nothing}</span
+    >`;
+  }
+
+  private renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
+    const id = key.license_key_id;
+    if (!this.expanded.has(id)) return nothing;
+    const opened = this.instances.get(id) ?? { state: 'loading', items: [] };
+    let body: TemplateResult;
+    if (opened.state === 'error') {
+      body = html`<p class="key-error" role="alert">
+        ${msg("We couldn't load the activations.", { id: 'key-vault.instances.error' })}
+        <button type="button" class="button" @click=${() => this.loadInstances(key)}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+      </p>`;
+    } else if (opened.state === 'loading' && opened.items.length === 0) {
+      body = html`<p class="muted" aria-busy="true">${msg('Loading activations…', { id: 'key-vault.instances.loading' })}</p>`;
+    } else if (opened.items.length === 0) {
+      body = html`<p class="muted">${msg('Not activated on any device yet.', { id: 'key-vault.instances.empty' })}</p>`;
+    } else {
+      body = html`<ul part="instances" class="instances">
+        ${opened.items.map(
+          (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
+            <span class="instance__name">${instance.name}</span>
+            <span class="muted">
+              ${msg(str`Activated ${this.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
+            </span>
+            ${key.can_deactivate_instances
+              ? html`<button type="button" class="button" @click=${(event: Event) => this.askToDeactivate(key, instance, event)}>
+                  ${msg('Deactivate', { id: 'key-vault.deactivate' })}<span class="visually-hidden"> ${instance.name}</span>
+                </button>`
+              : nothing}
+          </li>`,
+        )}
+      </ul>`;
+    }
+    return html`<div id=${listId} class="instances-panel">
+      ${body}
+      ${key.can_deactivate_instances || opened.items.length === 0
+        ? nothing
+        : html`<p class="muted">
+            ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.', {
+              id: 'key-vault.instances.no-deactivation',
+            })}
+          </p>`}
+    </div>`;
+  }
+
+  private renderKey(key: PortalLicenseKey): TemplateResult {
+    const id = key.license_key_id;
+    const revealed = this.revealed.has(id);
+    const fetching = this.fetching.has(id);
+    const expanded = this.expanded.has(id);
+    const listId = `instances-${id}`;
+    const name = html`<span class="visually-hidden"> ${key.product.name}</span>`;
+    return html`
+      <li part="key" class="card" data-key-id=${id}>
+        <div class="card__header">
+          <h4 class="card__name">${key.product.name}</h4>
+          <span part="status" class="badge badge--${key.status}">${this.statusLabel(key.status)}</span>
+          <span part="status" class="badge badge--expiry">${this.expiry(key)}</span>
+        </div>
+        ${this.renderKeyValue(key)}
+        <p part="activations" class="muted">${this.activations(key)}</p>
+        <div part="actions" class="actions">
+          <button type="button" class="button" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.toggleReveal(key)}>
+            ${revealed ? msg('Hide', { id: 'key-vault.hide' }) : msg('Reveal', { id: 'key-vault.reveal' })}${name}
+          </button>
+          <button type="button" class="button button--primary" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.copy(key)}>
+            ${msg('Copy', { id: 'key-vault.copy' })}${name}
+          </button>
+          <button type="button" class="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId} @click=${() => this.toggleInstances(key)}>
+            ${msg('Activations', { id: 'key-vault.instances' })}${name}
+          </button>
+          ${this.renderCopyStatus(id)}
+        </div>
+        <p class="key-error" role="alert">${this.keyError === id
+            ? msg("We couldn't fetch the key. Please try again.", { id: 'key-vault.reveal.error' })
+            : nothing}</p>
+        ${this.renderInstances(key, listId)}
+      </li>
+    `;
+  }
+
+  private renderLoaded(keys: PortalLicenseKey[]): TemplateResult {
+    if (keys.length === 0) {
+      return html`
+        <div part="empty" class="message">
+          <p class="message__title">${msg('No license keys yet', { id: 'key-vault.empty' })}</p>
+          <p class="message__body">
+            ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.', {
+              id: 'key-vault.empty.body',
+            })}
+          </p>
+        </div>
+      `;
+    }
+    return html`${groupByPurchase(keys).map((purchase) => {
+      const headingId = `purchase-${purchase.id}`;
+      return html`<section part="group" class="group" aria-labelledby=${headingId}>
+        <h3 part="group-title" id=${headingId} class="group__title">${this.purchaseTitle(purchase)}</h3>
+        <ul class="list">
+          ${purchase.keys.map((key) => this.renderKey(key))}
+        </ul>
+      </section>`;
+    })}`;
+  }
+
+  private renderSkeleton(): TemplateResult {
+    return html`
+      <ul class="list" aria-busy="true">
+        ${[0, 1].map(
+          () => html`<li class="card" aria-hidden="true">
+            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
+          </li>`,
+        )}
+      </ul>
+    `;
+  }
+
+  private renderDialog(): TemplateResult | typeof nothing {
+    const confirm = this.confirm;
+    if (!confirm) return nothing;
+    const { key, instance } = confirm;
+    return html`
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.onDialogClosed}>
+        <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`, { id: 'key-vault.confirm.title' })}</h2>
+        <p id="dialog-body">
+          ${msg(
+            str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`,
+            { id: 'key-vault.confirm.body' },
+          )}
+        </p>
+        <p class="key-error" role="alert">${this.confirmError ? this.confirmErrorText(this.confirmError) : nothing}</p>
+        <div class="actions actions--end">
+          <button type="button" class="button" autofocus @click=${this.closeDialog}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
+          <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.deactivate}>
+            ${this.busy ? msg('Deactivating…', { id: 'key-vault.deactivating' }) : msg('Deactivate', { id: 'key-vault.deactivate' })}
+          </button>
+        </div>
+      </dialog>
+    `;
+  }
+
+  override render(): TemplateResult {
+    const pending = this.keys.status === TaskStatus.PENDING || this.keys.status === TaskStatus.INITIAL;
+    const content = this.expired
+      ? this.renderExpired()
+      : this.keys.render({
+          initial: () => this.renderSkeleton(),
+          pending: () => (this.keys.value ? this.renderLoaded(this.keys.value) : this.renderSkeleton()),
+          complete: (keys) => this.renderLoaded(keys),
+          error: () => this.renderLoadError(msg("We couldn't load your license keys.", { id: 'key-vault.error' }), this.retry),
+        });
+    return html`
+      <div part="base" class="base" tabindex="-1">
+        <p class="visually-hidden" role="status">
+          ${pending && !this.expired ? msg('Loading license keys…', { id: 'key-vault.loading' }) : this.announcement}
+        </p>
+        ${content} ${this.renderDialog()}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dodo-key-vault': DodoKeyVault;
+  }
+}
