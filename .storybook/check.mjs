@@ -39,6 +39,49 @@ const expectations = {
   'elements-unified-portal--error': { text: ["We couldn't load your billing.", 'Retry'] },
   'elements-unified-portal--expired': { text: ['Your session has expired', 'Sign in again'] },
   'elements-unified-portal--open-fails': { text: ['Acme Fjällräven AB', 'Open billing'] },
+  'elements-subscription-manager--list': { text: ['Current subscriptions', 'Cancels on', 'is due', 'Past subscriptions', 'Visa •••• 4242'] },
+  'elements-subscription-manager--loading': { selector: 'dodo-subscription-manager' },
+  'elements-subscription-manager--empty': { text: ['No subscriptions yet'] },
+  'elements-subscription-manager--error': { text: ["We couldn't load your subscriptions.", 'Retry'] },
+  'elements-subscription-manager--expired': { text: ['Your session has expired'] },
+  'elements-subscription-manager--updates-disabled': { text: ['Current subscriptions', 'Cancel subscription'] },
+  'elements-subscription-manager--cancel-dialog-open': { text: ['Cancel Pro?', 'When should it end?', 'Keep subscription'] },
+  'elements-subscription-manager--swedish': { text: ['Aktuella prenumerationer', 'Byt plan', 'Tidigare prenumerationer'] },
+  'elements-plan-switcher--tiers': { text: ['Current plan', 'Upgrade', 'Downgrade', 'Choose another plan'] },
+  'elements-plan-switcher--loading': { selector: 'dodo-plan-switcher' },
+  'elements-plan-switcher--preview-upgrade': { text: ['Remaining time on Enterprise', 'Charged now', 'Confirm and pay $37.50'] },
+  'elements-plan-switcher--preview-downgrade-with-credit': { text: ['Unused time on Pro', 'will be added to your credit balance', 'Confirm change'] },
+  'elements-plan-switcher--payment-failed': { text: ['Payment failed', 'Your plan has not changed.', 'Update payment method'] },
+  'elements-plan-switcher--success': { text: ["You're now on Enterprise."] },
+  'elements-plan-switcher--updates-disabled': { text: ['Plan changes are not available for this subscription.'] },
+  'elements-plan-switcher--on-hold': { text: ['Pay the overdue amount before you change plans.'] },
+  'elements-plan-switcher--swedish': { text: ['Nuvarande plan', 'Debiteras nu'] },
+  'elements-profile--view': { text: ['Your details', 'ada@example.com', 'Credit balance', '$12.50'] },
+  'elements-profile--loading': { selector: 'dodo-profile' },
+  'elements-profile--error': { text: ["We couldn't load your details.", 'Retry'] },
+  'elements-profile--validation-errors': { text: ['Fill in this field.', 'Save'] },
+  'elements-profile--server-rejects': { text: ['Check this field: the value was not accepted.'] },
+  'elements-profile--swedish': { text: ['Dina uppgifter', 'Faktureringsadress', 'Sverige'] },
+  'elements-payment-method-editor--current-card': { text: ['Payment method', 'Mastercard', 'ending in 4444', 'Edit'] },
+  'elements-payment-method-editor--choose-saved': { text: ['Choose a card', 'ending in 4242', 'Confirm changes'] },
+  'elements-payment-method-editor--add-new': { text: ['Card number', 'This card number is not valid.', 'This card has expired.', 'Save card'] },
+  'elements-payment-method-editor--on-hold-with-dues': { text: ['Välj ett kort', 'Du debiteras 249,00', 'Bekräfta ändringarna'] },
+  'elements-payment-method-editor--declined': { text: ['The payment did not go through', 'Your bank declined the payment.', 'Add a new card'] },
+  'elements-payment-method-editor--success': { text: ['Payment received. Your subscription is active again.', 'Download invoice (PDF)'] },
+  'elements-payment-method-editor--saved-cards': { text: ['Saved cards', 'ending in 4242', 'Add a new card'] },
+  'elements-payment-method-editor--loading': { selector: '[part="base"][aria-busy="true"]' },
+  'elements-payment-method-editor--error': { text: ['We could not load your payment methods.', 'Retry'] },
+  'elements-key-vault--keys': { text: ['Acme Studio Pro · Subscription', 'Invoice INV-000042', '2 of 3 activations', 'Unlimited activations', 'Never expires', 'Disabled'] },
+  'elements-key-vault--loading': { selector: '[aria-busy="true"]' },
+  'elements-key-vault--empty': { text: ['No license keys yet', 'License keys for the software you buy appear here'] },
+  'elements-key-vault--error': { text: ["We couldn't load your license keys.", 'Retry'] },
+  'elements-key-vault--expired': { text: ['Your session has expired'] },
+  'elements-key-vault--revealed': { text: ['Hide'], selector: '[data-key-id="lk_studio"] input[part="key-value"]' },
+  // The clipboard needs the permission a real, focused tab has.
+  'elements-key-vault--copied': { text: ['Copied'], context: { permissions: ['clipboard-read', 'clipboard-write'] } },
+  'elements-key-vault--deactivate-confirm': { text: ['Deactivate Ada’s MacBook Pro?', 'frees one activation'], selector: 'dialog[open]' },
+  'elements-key-vault--deactivation-disabled': { text: ['Studio workstation', 'To free an activation'] },
+  'elements-key-vault--swedish': { text: ['Prenumeration', '2 av 3 aktiveringar', 'Går aldrig ut'] },
 };
 
 const types = {
@@ -83,7 +126,7 @@ try {
       continue;
     }
     // A fresh context per story: no service-worker or cache state carried over.
-    const context = await browser.newContext();
+    const context = await browser.newContext(expected.context ?? {});
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));

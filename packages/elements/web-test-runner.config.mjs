@@ -26,7 +26,9 @@ export default {
   rootDir,
   files: [join(packageDir, 'src/**/*.test.ts')],
   nodeResolve: true,
-  concurrency: 4,
+  // One page at a time: keyboard tests need the focused page, and lazy locale chunks compiled
+  // on first request starve under parallel pages on a 2-core machine (tests timed out at 10 s).
+  concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
   browsers: [
     chromeLauncher({

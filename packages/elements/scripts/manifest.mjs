@@ -8,7 +8,7 @@
 // Usage: node scripts/manifest.mjs [--check]   (--check: fail when an element lacks a summary or
 // documents an event/part without a description).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,13 @@ const describe = (element) => text(element.summary || element.description);
 
 if (process.argv.includes('--check')) {
   const problems = [];
+  // Every tag a define/* entry registers must be in the manifest (a class the analyzer does not
+  // recognise as an element — e.g. one extending our own base class — needs `@tagname`).
+  const documented = new Set(elements.map((element) => element.tagName));
+  for (const file of readdirSync(join(packageDir, 'src/define'))) {
+    const tag = file.replace(/\.ts$/, '');
+    if (file.startsWith('dodo-') && file.endsWith('.ts') && !documented.has(tag)) problems.push(`<${tag}> is defined in src/define/${file} but missing from the manifest (add \`@tagname ${tag}\` to its class JSDoc)`);
+  }
   for (const element of elements) {
     if (!describe(element)) problems.push(`<${element.tagName}> has no @summary or description`);
     for (const event of element.events ?? []) if (!text(event.description)) problems.push(`<${element.tagName}> event ${event.name} has no description`);

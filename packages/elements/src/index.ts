@@ -3,13 +3,39 @@ export { DodoPortal } from './components/portal/portal.ts';
 export { DodoInvoiceList } from './components/invoice-list/invoice-list.ts';
 export { DodoPortalLogin } from './components/portal-login/portal-login.ts';
 export { DodoUnifiedPortal } from './components/unified-portal/unified-portal.ts';
+export { DodoSubscriptionManager } from './components/subscription-manager/subscription-manager.ts';
+export { DodoPlanSwitcher } from './components/plan-switcher/plan-switcher.ts';
+export { DodoProfile } from './components/profile/profile.ts';
+export { DodoPaymentMethodEditor } from './components/payment-method-editor/payment-method-editor.ts';
+export { DodoKeyVault } from './components/key-vault/key-vault.ts';
 export { clientContext, localeContext, sessionContext } from './context.ts';
 export type { SessionChannel, SessionStatus } from './context.ts';
 export type {
   InvoiceDownloadDetail,
   InvoiceDownloadEvent,
+  KeyCopiedDetail,
+  KeyCopiedEvent,
+  KeyInstanceDeactivatedDetail,
+  KeyInstanceDeactivatedEvent,
   LoginLinkRequestedDetail,
   LoginLinkRequestedEvent,
+  PaymentFailedDetail,
+  PaymentFailedEvent,
+  PaymentMethodUpdatedDetail,
+  PaymentMethodUpdatedEvent,
   SessionExpiredDetail,
   SessionExpiredEvent,
+  SubscriptionChangedDetail,
+  SubscriptionCancelledEvent,
+  SubscriptionResumedEvent,
+  PlanChangeRequestDetail,
+  PlanChangeRequestEvent,
+  PlanChangedDetail,
+  PlanChangedEvent,
+  ProfileUpdatedDetail,
+  ProfileUpdatedEvent,
+  PaymentMethodRequestedDetail,
+  PaymentMethodRequestedEvent,
+  SubscriptionReactivatedDetail,
+  SubscriptionReactivatedEvent,
 } from './events.ts';

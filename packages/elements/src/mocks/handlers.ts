@@ -304,3 +304,11 @@ export const scenarios = {
     ...portalApi(),
   ],
 } satisfies Record<string, (...args: never[]) => HttpHandler[]>;
+
+export { paymentMethodsApi, paymentMethodScenarios } from './payment-methods.ts';
+
+// Subscriptions, plan changes and the profile (issue 5).
+export * from './subscriptions.ts';
+
+// License keys (issue 7).
+export { licenseKeyApi, licenseKeyScenarios, sampleLicenseKeys, type SampleKey } from './license-keys.ts';

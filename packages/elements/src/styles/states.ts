@@ -92,3 +92,85 @@ export const states = css`
     color: var(--_dodo-color-danger);
   }
 `;
+
+/**
+ * A modal `<dialog class="dialog">` (opened with `showModal()`: focus moves in, Escape closes, the
+ * page behind is inert) and its backdrop. Shared by every element that asks before it acts.
+ */
+export const dialog = css`
+  .dialog {
+    width: min(36rem, calc(100vw - 2rem));
+    max-height: calc(100vh - 2rem);
+    padding: calc(var(--_dodo-space) * 3);
+    border: 1px solid var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+    color: var(--_dodo-color-text);
+  }
+
+  .dialog::backdrop {
+    background: var(--_dodo-color-text);
+    opacity: 0.5;
+  }
+
+  .dialog__header {
+    display: flex;
+    align-items: flex-start;
+    justify-content: space-between;
+    gap: var(--_dodo-space);
+  }
+
+  .dialog__title {
+    margin: 0 0 var(--_dodo-space);
+    font-size: 1.25em;
+  }
+`;
+
+/**
+ * Labelled form fields: `.field` wraps a label, a control and its `.field__error` (tied by
+ * `aria-describedby`, shown with `aria-invalid`). Shared by every element with a form.
+ */
+export const fields = css`
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_dodo-space) / 2);
+    margin-block-end: calc(var(--_dodo-space) * 1.5);
+  }
+
+  .field label,
+  legend {
+    font-weight: 600;
+    font-size: 0.875em;
+  }
+
+  .input {
+    min-height: 2.25em;
+    padding: calc(var(--_dodo-space) / 2) var(--_dodo-space);
+    border: 1px solid var(--_dodo-color-border);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+    color: var(--_dodo-color-text);
+    font: inherit;
+  }
+
+  .input[aria-invalid='true'] {
+    border-color: var(--_dodo-color-danger);
+  }
+
+  .field__error {
+    margin: 0;
+    color: var(--_dodo-color-danger);
+    font-size: 0.875em;
+  }
+
+  .field__error:empty {
+    display: none;
+  }
+
+  fieldset {
+    margin: 0 0 calc(var(--_dodo-space) * 1.5);
+    padding: 0;
+    border: 0;
+  }
+`;

@@ -7,16 +7,73 @@ import { PortalApiError, createPortalClient, type PortalClient } from '@dodo-por
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
 import { sessionExpiredEvent } from '../../events.ts';
-import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
+import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
 import { base, SURFACES, themes, tokens } from '../../styles/tokens.ts';
-import { DodoInvoiceList } from '../invoice-list/invoice-list.ts';
 import styles from './portal.styles.ts';
+
+interface Section {
+  tag: string;
+  /** Also the `part` (`section-<key>`) and the heading's id. */
+  key: string;
+  heading: () => string;
+  content: () => TemplateResult;
+}
+
+/**
+ * The complete portal's sections, in the order they are shown. Each is rendered only when its
+ * element is registered on the page: the portal imports none of them, so a page bundles only the
+ * elements it defines (the CDN script defines all).
+ */
+const SECTIONS: readonly Section[] = [
+  {
+    tag: 'dodo-subscription-manager',
+    key: 'subscriptions',
+    heading: () => msg('Subscriptions', { id: 'portal.section.subscriptions' }),
+    content: () => html`<dodo-subscription-manager></dodo-subscription-manager>`,
+  },
+  {
+    tag: 'dodo-payment-method-editor',
+    key: 'payment-methods',
+    heading: () => msg('Payment methods', { id: 'portal.section.payment-methods' }),
+    content: () => html`<dodo-payment-method-editor></dodo-payment-method-editor>`,
+  },
+  {
+    tag: 'dodo-invoice-list',
+    key: 'invoices',
+    heading: () => msg('Invoices', { id: 'portal.section.invoices' }),
+    content: () => html`<dodo-invoice-list></dodo-invoice-list>`,
+  },
+  {
+    tag: 'dodo-transaction-list',
+    key: 'transactions',
+    heading: () => msg('Payment history', { id: 'portal.section.transactions' }),
+    content: () => html`<dodo-transaction-list></dodo-transaction-list>`,
+  },
+  {
+    tag: 'dodo-key-vault',
+    key: 'license-keys',
+    heading: () => msg('License keys', { id: 'portal.section.license-keys' }),
+    content: () => html`<dodo-key-vault></dodo-key-vault>`,
+  },
+  {
+    tag: 'dodo-profile',
+    key: 'profile',
+    heading: () => msg('Account', { id: 'portal.section.profile' }),
+    content: () => html`<dodo-profile></dodo-profile>`,
+  },
+];
 
 /**
  * @summary The root of the customer billing portal: provides the API client, the locale and the
  * session state to the elements inside it. Without children it renders the whole portal.
+ *
+ * The whole portal shows a section, under its own heading, for each portal element registered
+ * on the page — subscriptions (with plan changes), payment methods, invoices, payment history,
+ * license keys and the customer's account, in that order — and adds a section when its element is
+ * registered later. Importing `<dodo-portal>` registers none of them: the CDN script registers
+ * all, an npm page registers the ones it wants (e.g. `define/dodo-invoice-list`).
  *
  * Changing `session-token` (or `api-base`) rebuilds the client and every element reloads its
  * data: a merchant can hand over a fresh token without reloading the page.
@@ -32,6 +89,10 @@ import styles from './portal.styles.ts';
  * @csspart business - The business name in the header.
  * @csspart title - The portal's heading.
  * @csspart return-link - The link back to the merchant's site (when the session has a return URL).
+ * @csspart section - Each section of the complete portal (also `section-subscriptions`,
+ *   `section-payment-methods`, `section-invoices`, `section-transactions`, `section-license-keys`,
+ *   `section-profile`).
+ * @csspart section-title - A section's heading.
  *
  * @cssproperty --dodo-color-primary - Primary buttons, links and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -49,15 +110,16 @@ import styles from './portal.styles.ts';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortal extends LitElement {
-  /** Elements this one renders; the define entry registers them after this one. */
-  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
-    'dodo-invoice-list': DodoInvoiceList,
-  };
-
   static override styles = [themes, tokens, base, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   private generation = 0;
+
+  /** Whether the host's `lang` is ours (the language we render in) rather than the page's. */
+  private ownsLang = false;
+
+  /** Section tags whose later registration we already wait for. */
+  private readonly awaitedTags = new Set<string>();
 
   private readonly sessionInfo = new Task(this, {
     task: async ([client], { signal }) => {
@@ -96,8 +158,11 @@ export class DodoPortal extends LitElement {
   @property({ attribute: 'session-token' }) sessionToken = '';
 
   /**
-   * BCP 47 tag for text, dates and money (`en`, `sv-SE`). Defaults to the page's `<html lang>`,
-   * then the browser's language, then English.
+   * BCP 47 tag for text, dates and money (`en`, `sv-SE`, `de-AT`). Defaults to the closest `lang`
+   * attribute around the portal (or `<html lang>`), then the browser's languages, then English.
+   * Text comes in en, sv, de, fr or es (`de-AT` → German); an unsupported language falls back to
+   * English, dates and money included. Changing it switches the language live. The portal sets
+   * its own `lang` attribute to the language it renders in, unless the page set one on it.
    */
   @property() locale = '';
 
@@ -114,6 +179,12 @@ export class DodoPortal extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A section appears once its element is registered, e.g. by a define entry loaded later.
+    for (const { tag } of SECTIONS) {
+      if (customElements.get(tag) || this.awaitedTags.has(tag)) continue;
+      this.awaitedTags.add(tag);
+      void customElements.whenDefined(tag).then(() => this.requestUpdate());
+    }
     // Upgraded while the parser is still adding our children: wait for it before deciding
     // between "whole portal" and "context only", so no request is made for nothing.
     if (this.ownerDocument.readyState === 'loading') {
@@ -136,8 +207,15 @@ export class DodoPortal extends LitElement {
       this.session = this.sessionChannel('active', null);
     }
     if (changed.has('locale') || !this.hasUpdated) {
-      this.resolvedLocale = canonicalLocale(this.locale) ?? defaultLocale();
+      // Read on the first update after connecting (never at import), and on every change.
+      this.resolvedLocale = resolveLocale(this.locale, this, this.ownsLang);
       void applyLocale(this.resolvedLocale);
+      // WCAG 3.1.2: assistive technology reads our text in its language, which may differ from
+      // the page's. A `lang` the page put on the portal itself wins.
+      if (this.ownsLang || !this.hasAttribute('lang')) {
+        this.ownsLang = true;
+        this.setAttribute('lang', this.resolvedLocale);
+      }
     }
   }
 
@@ -200,11 +278,22 @@ export class DodoPortal extends LitElement {
     `;
   }
 
+  private renderSections(): TemplateResult[] {
+    return SECTIONS.filter(({ tag }) => customElements.get(tag)).map(
+      ({ key, heading, content }) => html`
+        <section part="section section-${key}" class="section" aria-labelledby="section-${key}">
+          <h3 part="section-title" id="section-${key}" class="section__title">${heading()}</h3>
+          ${content()}
+        </section>
+      `,
+    );
+  }
+
   override render(): TemplateResult {
     const full = this.rendersFullPortal;
     return html`
       <div part="base" class="portal" ?hidden=${!full}>
-        ${full ? html`${this.renderHeader()}<dodo-invoice-list></dodo-invoice-list>` : nothing}
+        ${full ? html`${this.renderHeader()}${this.renderSections()}` : nothing}
       </div>
       <slot @slotchange=${this.updateSlotted}></slot>
     `;
