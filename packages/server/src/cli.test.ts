@@ -21,7 +21,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('dodo-portal CLI', () => {
+// Each test spawns the CLI (tsx compiles it on first run) several times: on a loaded 2-core machine that
+// took over 20 s, so these tests get a minute.
+describe('dodo-portal CLI', { timeout: 60_000 }, () => {
   it('business create --json prints exactly the business id and both keys', async () => {
     const db = join(dir, 'business.db');
     const result = run(['business', 'create', '--name', 'Scripted Co', '--allowed-origin', 'https://app.example.com', '--json', '--db', db]);
