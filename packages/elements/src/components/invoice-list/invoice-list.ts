@@ -1,17 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { PortalApiError, type Invoice, type InvoicePage, type PortalClient } from '@dodo-portal/wire/client';
+import { PortalApiError, type Invoice, type InvoicePage } from '@dodo-portal/wire/client';
 import type { InvoiceStatus } from '@dodo-portal/wire/schemas';
-import { clientContext, localeContext, sessionContext, type SessionChannel } from '../../context.ts';
-import { sessionExpiredEvent, type InvoiceDownloadDetail } from '../../events.ts';
-import { formatDate, formatMoney } from '../../format.ts';
-import { applyLocale, defaultLocale } from '../../localization/localization.ts';
-import { safeHttpUrl } from '../../safe-url.ts';
+import type { InvoiceDownloadDetail } from '../../events.ts';
+import { formatDate } from '../../format.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { PortalConsumer, isAbort } from '../subscription-manager/portal-consumer.ts';
 import styles from './invoice-list.styles.ts';
 
 const DEFAULT_PAGE_SIZE = 10;
@@ -22,8 +19,6 @@ const REVOKE_DELAY_MS = 1_000;
 
 const isSessionExpired = (error: unknown): error is PortalApiError =>
   error instanceof PortalApiError && error.isSessionExpired;
-
-const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 
 /**
  * @summary The customer's invoices: a paged table with a PDF download per invoice.
@@ -58,7 +53,7 @@ const isAbort = (error: unknown): boolean => error instanceof Error && error.nam
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoInvoiceList extends LitElement {
+export class DodoInvoiceList extends PortalConsumer {
   static override styles = [tokens, base, states, styles];
 
   /** Cursors of the pages before the current one; `null` is the first page. */
@@ -74,7 +69,7 @@ export class DodoInvoiceList extends LitElement {
         this.lastPage = page;
         return page;
       } catch (error) {
-        if (isSessionExpired(error)) this.sessionExpired(error.code, error.loginUrl);
+        this.noteFailure(error);
         throw error;
       }
     },
@@ -82,41 +77,19 @@ export class DodoInvoiceList extends LitElement {
   });
 
   @state() private cursor: string | null = null;
-  /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
-  @state() private expired = false;
-  /** The 401's `login_url` when this list is used without a `<dodo-portal>` around it. */
-  @state() private expiredLoginUrl: string | undefined;
   @state() private downloading: ReadonlySet<string> = new Set();
   @state() private downloadFailed = false;
-
-  @consume({ context: clientContext, subscribe: true })
-  @state()
-  private client?: PortalClient;
-
-  @consume({ context: localeContext, subscribe: true })
-  @state()
-  private providedLocale?: string;
-
-  @consume({ context: sessionContext, subscribe: true })
-  @state()
-  private session?: SessionChannel;
 
   /** Invoices per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = DEFAULT_PAGE_SIZE;
 
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
-
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('client') && this.expired) this.expired = false;
+    super.willUpdate(changed);
     if (changed.has('pageSize') && this.hasUpdated) {
       this.cursor = null;
       this.previousCursors = [];
       this.lastPage = undefined;
     }
-    if (!this.providedLocale && !this.hasUpdated) void applyLocale(this.locale);
   }
 
   private get limit(): number {
@@ -124,20 +97,10 @@ export class DodoInvoiceList extends LitElement {
     return Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   }
 
-  private get locale(): string {
-    return this.providedLocale ?? defaultLocale();
-  }
-
   private get isPending(): boolean {
     return this.invoices.status === TaskStatus.PENDING || this.invoices.status === TaskStatus.INITIAL;
   }
 
-  private sessionExpired(code: string, loginUrl?: string): void {
-    this.expired = true;
-    this.expiredLoginUrl = loginUrl;
-    if (this.session) this.session.reportExpired(code, loginUrl);
-    else this.dispatchEvent(sessionExpiredEvent(code));
-  }
 
   private goToNextPage(): void {
     const next = this.lastPage?.next_cursor;
@@ -173,8 +136,8 @@ export class DodoInvoiceList extends LitElement {
       const pdf = await client.invoicePdf(invoice.invoice_id);
       this.saveFile(pdf, `${invoice.number.replace(/[^\w.-]+/g, '_')}.pdf`);
     } catch (error) {
-      if (isSessionExpired(error)) this.sessionExpired(error.code, error.loginUrl);
-      else if (!isAbort(error)) this.downloadFailed = true;
+      this.noteFailure(error);
+      if (!isSessionExpired(error) && !isAbort(error)) this.downloadFailed = true;
     } finally {
       const downloading = new Set(this.downloading);
       downloading.delete(invoice.invoice_id);
@@ -252,7 +215,7 @@ export class DodoInvoiceList extends LitElement {
           <time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.locale)}</time>
         </td>
         <td><span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span></td>
-        <td class="amount">${formatMoney(invoice.total, invoice.currency, this.locale)}</td>
+        <td class="amount">${this.money(invoice.total, invoice.currency)}</td>
         <td part="actions" class="actions">
           <button
             type="button"
@@ -312,49 +275,6 @@ export class DodoInvoiceList extends LitElement {
     `;
   }
 
-  private renderError(): TemplateResult {
-    return html`
-      <div part="error" class="message message--error" role="alert">
-        <p class="message__title">${msg("We couldn't load your invoices.", { id: 'invoice-list.error' })}</p>
-        <p class="message__body">
-          ${msg('Check your connection and try again.', { id: 'invoice-list.error.body' })}
-        </p>
-        <button type="button" class="button button--primary" @click=${this.retry}>
-          ${msg('Retry', { id: 'invoice-list.retry' })}
-        </button>
-      </div>
-    `;
-  }
-
-  private renderExpired(): TemplateResult {
-    const returnUrl = safeHttpUrl(this.session?.info?.return_url);
-    const loginUrl = safeHttpUrl(this.session?.loginUrl ?? this.session?.info?.login_url ?? this.expiredLoginUrl);
-    const business = this.session?.info?.business.name;
-    return html`
-      <div part="error" class="message message--expired" role="alert">
-        <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
-        <p class="message__body">
-          ${msg(
-            'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
-            { id: 'session-expired.body' },
-          )}
-        </p>
-        ${returnUrl
-          ? html`<a class="button button--primary" href=${returnUrl}>
-              ${business
-                ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' })
-                : msg('Go back', { id: 'session-expired.return' })}
-            </a>`
-          : nothing}
-        ${loginUrl
-          ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
-              ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
-            </a>`
-          : nothing}
-      </div>
-    `;
-  }
-
   override render(): TemplateResult {
     const pending = this.isPending && !this.expired;
     const content = this.expired
@@ -364,7 +284,10 @@ export class DodoInvoiceList extends LitElement {
           pending: () => this.renderTable(undefined),
           complete: (page) =>
             page.items.length === 0 && this.previousCursors.length === 0 ? this.renderEmpty() : this.renderTable(page),
-          error: (error) => (isSessionExpired(error) ? this.renderExpired() : this.renderError()),
+          error: (error) =>
+            isSessionExpired(error)
+              ? this.renderExpired()
+              : this.renderLoadError(msg("We couldn't load your invoices.", { id: 'invoice-list.error' }), () => this.retry()),
         });
     const showPagination = !this.expired && this.invoices.status !== TaskStatus.ERROR;
     return html`
