@@ -93,7 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => shop?.close(resolve));
+  if (shop) await new Promise((resolve) => shop!.close(resolve));
   await portal?.stop();
 });
 

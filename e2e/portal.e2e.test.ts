@@ -84,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (merchant) await stop(merchant);
-  await new Promise((resolve) => staticServer?.close(resolve));
+  if (staticServer) await new Promise((resolve) => staticServer!.close(resolve));
   await portal?.stop();
 });
 

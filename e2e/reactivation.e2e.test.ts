@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => page?.close(resolve));
+  if (page) await new Promise((resolve) => page!.close(resolve));
   await portal?.stop();
   await smtp?.close();
 });

@@ -12,7 +12,6 @@ export default css`
     display: flex;
     flex-direction: column;
     gap: calc(var(--_dodo-space) * 1.5);
-    outline: none;
     color: var(--_dodo-color-text);
     background: var(--_dodo-color-surface);
   }
@@ -181,10 +180,6 @@ export default css`
 
   .message--success {
     border-inline-start: 4px solid var(--_dodo-color-success);
-  }
-
-  .message {
-    outline: none;
   }
 
   .skeleton--card {

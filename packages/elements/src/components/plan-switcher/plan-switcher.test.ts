@@ -130,6 +130,8 @@ describe('<dodo-plan-switcher>', function () {
     try {
       choose(switcher, 'prod_enterprise');
       await waitForSelector(switcher, '[part="preview"]');
+      // Confirmed from the keyboard: focus is on the button that the result replaces.
+      button(switcher, 'Confirm and pay $37.50').focus();
       click(button(switcher, 'Confirm and pay $37.50'));
       await waitUntil(() => changed.events.length === 1, 'no dodo-plan-changed');
 
@@ -146,6 +148,7 @@ describe('<dodo-plan-switcher>', function () {
       expect(changed.events[0]!.detail.invoice!.total).to.equal(3_750);
       await waitForText(switcher, "You're now on Enterprise.");
       expect(visibleText(switcher)).to.include('Charged now: $37.50');
+      await waitUntil(() => shadow(switcher).activeElement?.getAttribute('part') === 'success', 'focus did not move to the result');
       await expect(switcher).to.be.accessible();
     } finally {
       requests.stop();

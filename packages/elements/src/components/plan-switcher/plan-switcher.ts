@@ -205,7 +205,10 @@ export class DodoPlanSwitcher extends PortalConsumer {
         { idempotencyKey: this.idempotencyKey },
       );
       this.idempotencyKey = null;
+      // The confirm button gives way to the result: keep keyboard focus on what replaced it.
+      const hadFocus = this.matches(':focus-within');
       this.result = result;
+      if (hadFocus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="success"]')?.focus());
       emit<PlanChangedDetail>(this, 'dodo-plan-changed', {
         subscription: result.subscription,
         invoice: result.invoice,
@@ -408,7 +411,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
     const subscription = result.subscription;
     const charged = result.invoice?.total ?? 0;
     return html`
-      <div part="success" class="message message--success" role="status">
+      <div part="success" class="message message--success" role="status" tabindex="-1">
         <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
         ${charged > 0
           ? html`<p>${msg(str`Charged now: ${this.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`

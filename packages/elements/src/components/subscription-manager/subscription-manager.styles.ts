@@ -5,8 +5,8 @@ export default css`
     display: block;
   }
 
+  /* Focused by script (after a dialog or a reload): the shared :focus-visible ring shows it. */
   .base {
-    outline: none;
     color: var(--_dodo-color-text);
   }
 
@@ -36,7 +36,6 @@ export default css`
     border: 1px solid var(--_dodo-color-border);
     border-radius: var(--_dodo-radius);
     background: var(--_dodo-color-surface);
-    outline: none;
   }
 
   .subscription__header {
