@@ -1,15 +1,25 @@
 /**
  * Builds `@dodo-portal/elements` (run from packages/elements: `pnpm --filter @dodo-portal/elements build`).
  *
- * - default mode: the ESM library — one file per class entry and per define entry, plus the index,
- *   with Lit and the client in shared chunks (`dist/index.js`, `dist/components/…`, `dist/define/…`).
+ * - default mode: the ESM library — one file per class entry (`src/components/<name>/<name>.ts`)
+ *   and per define entry (`src/define/dodo-*.ts`), found on disk so a new element cannot be left
+ *   out, plus the index; the client in a shared chunk. Lit and @lit/* stay imports (the merchant's
+ *   bundler dedupes them, and Node resolves Lit's server build, so the entries import during SSR).
  * - `--mode cdn`: the self-contained, minified IIFE `dist/cdn/dodo-portal.js` for a classic
  *   `<script src>`. It contains no eval and injects no inline script or style (CSP-safe: Lit uses
  *   constructable stylesheets). It carries English only: each other locale is a small ES module,
  *   `dist/cdn/dodo-portal/locales/<locale>.js`, imported beside the script on first use.
+ *
+ * Both builds strip the whitespace of Lit `css` and `html`/`svg` templates (esbuild minifies only
+ * the JavaScript around them). Transforms: packages/elements/scripts/*.mjs, tested by
+ * `node --test packages/elements/scripts/build-plugins.test.mjs`.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
+import { compactMsgIds } from './packages/elements/scripts/compact-msg-ids.mjs';
+import { manglePrivateMembers } from './packages/elements/scripts/mangle-private.mjs';
+import { minifyHtmlTemplates } from './packages/elements/scripts/minify-templates.mjs';
 import { targetLocales } from './packages/elements/src/localization/locales.ts';
 
 const elements = fileURLToPath(new URL('./packages/elements/', import.meta.url));
@@ -43,7 +53,7 @@ function minifyCssLiterals(): Plugin {
  * script. So the catalogue loader is swapped for `loaders.cdn.ts` (a runtime `import()` of a file
  * beside the script), and each catalogue is built as a standalone, minified ES module.
  */
-function cdnLocales(): Plugin {
+function cdnLocales(catalogue: () => Plugin): Plugin {
   const loaders = src('localization/loaders.ts');
   return {
     name: 'dodo:cdn-locales',
@@ -62,6 +72,7 @@ function cdnLocales(): Plugin {
           // A catalogue needs only the `str` tag, not the whole runtime (whose module has side effects).
           resolve: { alias: [{ find: /^@lit\/localize$/, replacement: '@lit/localize/internal/str-tag.js' }] },
           plugins: [
+            catalogue(),
             {
               // Vite leaves ES library output unminified (for the consumer's bundler); these are final.
               name: 'dodo:minify-locale',
@@ -88,12 +99,22 @@ function cdnLocales(): Plugin {
   };
 }
 
+/** Our own modules: the ones the template, message-id and private-name transforms rewrite. */
+const ownSource = (id: string) => id.startsWith(`${elements}src/`) && id.endsWith('.ts');
+
 export default defineConfig(({ mode }) => {
   const cdn = mode === 'cdn';
+  const msgIds = compactMsgIds({ catalogues: targetLocales.map((locale) => src(`localization/locales/${locale}.ts`)), include: ownSource });
   return {
     root: elements,
     publicDir: false,
-    plugins: [minifyCssLiterals(), ...(cdn ? [cdnLocales()] : [])],
+    plugins: [
+      minifyCssLiterals(),
+      minifyHtmlTemplates({ include: ownSource }),
+      // CDN only (the ESM build keeps readable ids and names): short msg() ids in the script and its
+      // catalogues, short names for `private` members (scripts/compact-msg-ids.mjs, mangle-private.mjs).
+      ...(cdn ? [...manglePrivateMembers({ include: ownSource }), msgIds.script, cdnLocales(msgIds.catalogue)] : []),
+    ],
     logLevel: 'warn',
     build: {
       target: 'es2022',
@@ -120,35 +141,27 @@ export default defineConfig(({ mode }) => {
             lib: {
               entry: {
                 index: src('index.ts'),
-                'components/portal/portal': src('components/portal/portal.ts'),
-                'components/invoice-list/invoice-list': src('components/invoice-list/invoice-list.ts'),
-                'components/portal-login/portal-login': src('components/portal-login/portal-login.ts'),
-                'components/unified-portal/unified-portal': src('components/unified-portal/unified-portal.ts'),
-                'components/payment-method-editor/payment-method-editor': src('components/payment-method-editor/payment-method-editor.ts'),
-                'components/key-vault/key-vault': src('components/key-vault/key-vault.ts'),
-                'define/dodo-key-vault': src('define/dodo-key-vault.ts'),
-                'define/dodo-portal': src('define/dodo-portal.ts'),
-                'define/dodo-invoice-list': src('define/dodo-invoice-list.ts'),
-                'define/dodo-portal-login': src('define/dodo-portal-login.ts'),
-                'define/dodo-unified-portal': src('define/dodo-unified-portal.ts'),
-                'components/subscription-manager/subscription-manager': src('components/subscription-manager/subscription-manager.ts'),
-                'components/plan-switcher/plan-switcher': src('components/plan-switcher/plan-switcher.ts'),
-                'components/profile/profile': src('components/profile/profile.ts'),
-                'define/dodo-subscription-manager': src('define/dodo-subscription-manager.ts'),
-                'define/dodo-plan-switcher': src('define/dodo-plan-switcher.ts'),
-                'define/dodo-profile': src('define/dodo-profile.ts'),
-                'define/dodo-payment-method-editor': src('define/dodo-payment-method-editor.ts'),
+                ...Object.fromEntries(
+                  readdirSync(src('components'))
+                    .filter((name) => existsSync(src(`components/${name}/${name}.ts`)))
+                    .map((name) => [`components/${name}/${name}`, src(`components/${name}/${name}.ts`)]),
+                ),
+                ...Object.fromEntries(
+                  readdirSync(src('define'))
+                    .filter((file) => file.startsWith('dodo-') && file.endsWith('.ts'))
+                    .map((file) => [`define/${file.slice(0, -3)}`, src(`define/${file}`)]),
+                ),
               },
               formats: ['es' as const],
             },
             rollupOptions: {
+              external: (id: string) => /^(lit|lit-html|lit-element|@lit\/[\w-]+)(\/|$)/.test(id),
               output: {
                 entryFileNames: '[name].js',
                 chunkFileNames: 'chunks/[name]-[hash].js',
-                // Third-party code in shared chunks: Lit (+ @lit/*) and the API client (ky).
+                // The API client (wire) in one shared chunk.
                 manualChunks(id) {
-                  if (/[\\/]node_modules[\\/].*(lit-html|lit-element|@lit|[\\/]lit[\\/])/.test(id)) return 'lit';
-                  if (/[\\/]node_modules[\\/].*[\\/]ky[\\/]/.test(id) || id.includes('/packages/wire/')) return 'client';
+                  if (id.includes('/packages/wire/')) return 'client';
                   return undefined;
                 },
               },

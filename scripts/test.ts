@@ -52,7 +52,11 @@ const steps: { name: string; command: string[]; cwd?: string; counts?: () => Cou
   { name: 'locales', command: ['tsx', 'packages/elements/scripts/locales-check.ts'] },
   vitest('server', [], join(repoRoot, 'packages/server')),
   { name: 'elements build', command: [...pn, '--filter', '@dodo-portal/elements', 'run', 'build'] },
+  // The template/CSS minifiers, message-id compaction and private-name mangling the builds use.
+  { name: 'build plugins', command: ['node', '--test', 'packages/elements/scripts/build-plugins.test.mjs'] },
   { name: 'CDN size budget', command: ['node', 'packages/elements/scripts/size.mjs'] },
+  // Every npm entry imports in plain Node (no window/document at import time: SSR-safe).
+  { name: 'elements import in Node (SSR)', command: ['node', 'packages/elements/scripts/ssr-check.mjs'] },
   { name: 'CDN script under strict CSP', command: ['node', 'packages/elements/scripts/cdn-check.mjs'] },
   {
     name: 'elements (Chromium)',

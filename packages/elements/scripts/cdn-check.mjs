@@ -67,6 +67,11 @@ const server = createServer((request, response) => {
     if (request.headers.authorization !== `Bearer ${TOKEN}`) return json(401, { error: { code: 'session_expired', message: 'expired' } });
     if (url.pathname === '/portal/v1/session') return json(200, session);
     if (url.pathname === '/portal/v1/invoices') return json(200, { items: invoices, next_cursor: null });
+    // The full layout's other sections: an empty customer (this check is about CSP, not data).
+    if (/^\/portal\/v1\/(subscriptions|payments|payment-methods|license-keys)$/.test(url.pathname)) return json(200, { items: [], next_cursor: null });
+    if (url.pathname === '/portal/v1/profile') {
+      return json(200, { customer_id: 'cus_1', name: 'Ada', email: 'ada@example.com', phone_number: null, billing_address: null, credit_balances: [] });
+    }
   }
   response.writeHead(404).end();
 });
