@@ -1,8 +1,8 @@
 /**
  * The typed portal API client used by the elements. It imports only *types* from the schemas, so
- * zod stays on the server and the browser bundle carries ky alone.
+ * zod stays on the server; HTTP is plain `fetch` (./http.ts).
  */
-import ky, { HTTPError, type KyInstance } from 'ky';
+import { HttpError, createHttp } from './http.ts';
 import type {
   CancelSubscriptionBody,
   CardTokenCreated,
@@ -94,6 +94,13 @@ export class PortalApiError extends Error {
     super(message);
   }
 
+  /**
+   * The client whose call failed. A 401 that arrives after the page has already switched to a new
+   * session token belongs to the old token: elements compare this with their current client and
+   * ignore a stale one, so it cannot expire the fresh session.
+   */
+  source?: object;
+
   /** The session is over (expired, revoked or unknown): the customer needs a new link. */
   get isSessionExpired(): boolean {
     return this.status === 401;
@@ -161,88 +168,94 @@ export interface PortalClient {
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
 /**
- * One authenticated ky instance per client, and every failure mapped to a `PortalApiError`:
+ * One authenticated fetch helper per client, and every failure mapped to a `PortalApiError`:
  * the same retry, timeout and error rules for the business portal and the unified portal.
  */
 function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
-  const http: KyInstance = ky.create({
+  const http = createHttp({
     prefixUrl,
     headers: { authorization: `Bearer ${options.sessionToken}` },
-    retry: { limit: 1, methods: ['get'], statusCodes: [408, 429, 502, 503, 504] },
-    timeout: 30_000,
+    retryStatuses: [408, 429, 502, 503, 504],
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const owner: { client?: object } = {};
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (error) {
-      throw await toPortalApiError(error);
+      const failure = await toPortalApiError(error);
+      if (failure instanceof PortalApiError) failure.source = owner.client;
+      throw failure;
     }
   };
-  return { http, call };
+  return { http, call, owner };
 }
 
 export function createPortalClient(options: PortalClientOptions): PortalClient {
-  const { http, call } = authorizedHttp(options, portalApiUrl(options.apiBase));
+  const { http, call, owner } = authorizedHttp(options, portalApiUrl(options.apiBase));
 
-  return {
+  const client: PortalClient = {
     apiBase: options.apiBase,
-    session: (signal) => call(() => http.get('session', { signal }).json<PortalSessionInfo>()),
+    session: (signal) => call(() => http.json<PortalSessionInfo>('session', { signal })),
     listInvoices: ({ limit, cursor, signal } = {}) =>
-      call(() => http.get('invoices', { searchParams: pageParams(limit, cursor), signal }).json<InvoicePage>()),
+      call(() => http.json<InvoicePage>('invoices', { searchParams: pageParams(limit, cursor), signal })),
     getInvoice: (invoiceId, signal) =>
-      call(() => http.get(`invoices/${encodeURIComponent(invoiceId)}`, { signal }).json<Invoice>()),
+      call(() => http.json<Invoice>(`invoices/${id(invoiceId)}`, { signal })),
     invoicePdf: (invoiceId, signal) =>
-      call(() => http.get(`invoices/${encodeURIComponent(invoiceId)}/pdf`, { signal }).blob()),
+      call(async () => (await http.send(`invoices/${id(invoiceId)}/pdf`, { signal })).blob()),
     listPayments: ({ limit, cursor, signal } = {}) =>
-      call(() => http.get('payments', { searchParams: pageParams(limit, cursor), signal }).json<PaymentPage>()),
-    getPayment: (paymentId, signal) => call(() => http.get(`payments/${id(paymentId)}`, { signal }).json<Payment>()),
+      call(() => http.json<PaymentPage>('payments', { searchParams: pageParams(limit, cursor), signal })),
+    getPayment: (paymentId, signal) => call(() => http.json<Payment>(`payments/${id(paymentId)}`, { signal })),
 
     listSubscriptions: ({ limit, cursor, signal } = {}) =>
-      call(() => http.get('subscriptions', { searchParams: pageParams(limit, cursor), signal }).json<PortalSubscriptionPage>()),
+      call(() => http.json<PortalSubscriptionPage>('subscriptions', { searchParams: pageParams(limit, cursor), signal })),
     getSubscription: (subscriptionId, signal) =>
-      call(() => http.get(`subscriptions/${id(subscriptionId)}`, { signal }).json<PortalSubscription>()),
+      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}`, { signal })),
     cancelSubscription: (subscriptionId, body, signal) =>
-      call(() => http.post(`subscriptions/${id(subscriptionId)}/cancel`, { json: body, signal }).json<PortalSubscription>()),
+      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/cancel`, { method: 'POST', json: body, signal })),
     resumeSubscription: (subscriptionId, signal) =>
-      call(() => http.post(`subscriptions/${id(subscriptionId)}/resume`, { signal }).json<PortalSubscription>()),
+      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/resume`, { method: 'POST', signal })),
     planOptions: (subscriptionId, signal) =>
-      call(() => http.get(`subscriptions/${id(subscriptionId)}/plan-options`, { signal }).json<PlanOptions>()),
+      call(() => http.json<PlanOptions>(`subscriptions/${id(subscriptionId)}/plan-options`, { signal })),
     previewPlanChange: (subscriptionId, body, signal) =>
-      call(() => http.post(`subscriptions/${id(subscriptionId)}/change-plan/preview`, { json: body, signal }).json<ChangePlanPreview>()),
+      call(() => http.json<ChangePlanPreview>(`subscriptions/${id(subscriptionId)}/change-plan/preview`, { method: 'POST', json: body, signal })),
     changePlan: (subscriptionId, body, { idempotencyKey, signal }) =>
       call(() =>
-        http
-          .post(`subscriptions/${id(subscriptionId)}/change-plan`, { json: body, headers: { 'idempotency-key': idempotencyKey }, signal })
-          .json<ChangePlanResult>(),
+        http.json<ChangePlanResult>(`subscriptions/${id(subscriptionId)}/change-plan`, {
+          method: 'POST',
+          json: body,
+          headers: { 'idempotency-key': idempotencyKey },
+          signal,
+        }),
       ),
-    getProfile: (signal) => call(() => http.get('profile', { signal }).json<Profile>()),
-    updateProfile: (body, signal) => call(() => http.patch('profile', { json: body, signal }).json<Profile>()),
+    getProfile: (signal) => call(() => http.json<Profile>('profile', { signal })),
+    updateProfile: (body, signal) => call(() => http.json<Profile>('profile', { method: 'PATCH', json: body, signal })),
 
-    listPaymentMethods: (signal) => call(() => http.get('payment-methods', { signal }).json<PortalPaymentMethodList>()),
+    listPaymentMethods: (signal) => call(() => http.json<PortalPaymentMethodList>('payment-methods', { signal })),
     addPaymentMethod: (cardToken, signal) =>
-      call(() => http.post('payment-methods', { json: { card_token: cardToken }, signal }).json<PortalPaymentMethod>()),
+      call(() => http.json<PortalPaymentMethod>('payment-methods', { method: 'POST', json: { card_token: cardToken }, signal })),
     deletePaymentMethod: (paymentMethodId, signal) =>
-      call(async () => void (await http.delete(`payment-methods/${id(paymentMethodId)}`, { signal }))),
-    subscriptionDues: (subscriptionId, signal) => call(() => http.get(`subscriptions/${id(subscriptionId)}/dues`, { signal }).json<Dues>()),
+      call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal }))),
+    subscriptionDues: (subscriptionId, signal) => call(() => http.json<Dues>(`subscriptions/${id(subscriptionId)}/dues`, { signal })),
     setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
       call(() =>
-        http
-          .post(`subscriptions/${id(subscriptionId)}/payment-method`, {
-            json: { payment_method_id: paymentMethodId },
-            headers: { 'idempotency-key': idempotencyKey },
-            signal,
-          })
-          .json<SubscriptionPaymentMethodResult>(),
+        http.json<SubscriptionPaymentMethodResult>(`subscriptions/${id(subscriptionId)}/payment-method`, {
+          method: 'POST',
+          json: { payment_method_id: paymentMethodId },
+          headers: { 'idempotency-key': idempotencyKey },
+          signal,
+        }),
       ),
 
-    listLicenseKeys: (signal) => call(() => http.get('license-keys', { signal }).json<PortalLicenseKeyList>()),
-    revealLicenseKey: (licenseKeyId, signal) => call(() => http.get(`license-keys/${id(licenseKeyId)}`, { signal }).json<PortalLicenseKey>()),
+    listLicenseKeys: (signal) => call(() => http.json<PortalLicenseKeyList>('license-keys', { signal })),
+    revealLicenseKey: (licenseKeyId, signal) => call(() => http.json<PortalLicenseKey>(`license-keys/${id(licenseKeyId)}`, { signal })),
     listLicenseKeyInstances: (licenseKeyId, signal) =>
-      call(() => http.get(`license-keys/${id(licenseKeyId)}/instances`, { signal }).json<LicenseKeyInstanceList>()),
+      call(() => http.json<LicenseKeyInstanceList>(`license-keys/${id(licenseKeyId)}/instances`, { signal })),
     deactivateLicenseKeyInstance: (licenseKeyId, instanceId, signal) =>
-      call(async () => void (await http.delete(`license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { signal }))),
+      call(async () => void (await http.send(`license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { method: 'DELETE', signal }))),
   };
+  owner.client = client;
+  return client;
 }
 
 const id = encodeURIComponent;
@@ -264,16 +277,8 @@ export async function createCardToken(
   body: CreateCardTokenBody,
 ): Promise<CardTokenCreated> {
   try {
-    return await ky
-      .post('sandbox/v1/tokens', {
-        prefixUrl: options.apiBase.replace(/\/+$/, ''),
-        json: body,
-        retry: 0,
-        timeout: 30_000,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      })
-      .json<CardTokenCreated>();
+    const http = createHttp({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return await http.json<CardTokenCreated>('sandbox/v1/tokens', { method: 'POST', json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -294,10 +299,10 @@ export function createUnifiedClient(options: PortalClientOptions): UnifiedClient
   const { http, call } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
   return {
     apiBase: options.apiBase,
-    businesses: (signal) => call(() => http.get('businesses', { signal }).json<UnifiedBusinessList>()),
+    businesses: (signal) => call(() => http.json<UnifiedBusinessList>('businesses', { signal })),
     openBusiness: (businessId, signal) =>
-      call(() => http.post(`businesses/${encodeURIComponent(businessId)}/session`, { signal }).json<PortalSession>()),
-    signOut: (signal) => call(async () => void (await http.delete('session', { signal }))),
+      call(() => http.json<PortalSession>(`businesses/${id(businessId)}/session`, { method: 'POST', signal })),
+    signOut: (signal) => call(async () => void (await http.send('session', { method: 'DELETE', signal }))),
   };
 }
 
@@ -311,14 +316,7 @@ export async function requestLoginLink(
   body: LoginBody,
 ): Promise<void> {
   try {
-    await ky.post('login', {
-      prefixUrl: portalApiUrl(options.apiBase),
-      json: body,
-      retry: 0,
-      timeout: 30_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    await unauthenticated(options).send('login', { method: 'POST', json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -333,25 +331,24 @@ export async function requestUnifiedLoginLink(
   body: UnifiedLoginBody,
 ): Promise<void> {
   try {
-    await ky.post('unified/login', {
-      prefixUrl: portalApiUrl(options.apiBase),
-      json: body,
-      retry: 0,
-      timeout: 30_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    await unauthenticated(options).send('unified/login', { method: 'POST', json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
 }
 
+/** The portal API without a token (sign-in requests): no retries, one timeout. */
+const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) =>
+  createHttp({ prefixUrl: portalApiUrl(options.apiBase), ...(options.fetch ? { fetch: options.fetch } : {}) });
+
 async function toPortalApiError(error: unknown): Promise<unknown> {
-  if (error instanceof HTTPError) {
+  if (error instanceof HttpError) {
     let body: Partial<ErrorBody> | undefined;
     try {
       body = (await error.response.json()) as Partial<ErrorBody>;
-    } catch {
+    } catch (readError) {
+      // The caller aborted while the error body was read: that is an abort, not an answer.
+      if (readError instanceof Error && readError.name === 'AbortError') return readError;
       body = undefined;
     }
     const status = error.response.status;

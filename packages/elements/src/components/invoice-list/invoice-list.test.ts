@@ -288,6 +288,40 @@ describe('<dodo-invoice-list>', () => {
       expect(saved).to.have.length(0);
     });
 
+    it('ignores a late 401 for a token the page has already replaced', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      useHandlers([
+        http.get('*/portal/v1/invoices/:id/pdf', async ({ request }) => {
+          await held;
+          if (request.headers.get('authorization') === `Bearer ${MOCK_SESSION_TOKEN}`) {
+            return HttpResponse.json({ error: { code: 'session_expired', message: 'expired' } }, { status: 401 });
+          }
+          return HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 });
+        }),
+        ...scenarios.single(),
+      ]);
+      const expiredEvents: SessionExpiredEvent[] = [];
+      const onExpired = (event: SessionExpiredEvent) => expiredEvents.push(event);
+      document.addEventListener('dodo-session-expired', onExpired);
+      try {
+        const { portal, list } = await mountList();
+        await waitForRows(list);
+        click(button(list, 'Download PDF INV-000042'));
+        await waitUntil(() => apiRequests('invoices/inv_sample/pdf').length === 1, 'no PDF request');
+        // The merchant rotates the token while the old token's request is still out.
+        portal.sessionToken = 'pst_test_rotated';
+        await waitUntil(() => apiRequests('invoices').length === 2, 'no re-fetch after the token changed');
+        await waitForRows(list);
+        release();
+        await waitForText(list, 'The download failed. Please try again.');
+        expect(expiredEvents, 'the old token’s 401 expires nothing').to.have.length(0);
+        expect(visibleText(list)).to.not.include('Your session has expired');
+      } finally {
+        document.removeEventListener('dodo-session-expired', onExpired);
+      }
+    });
+
     it('tells the customer when the download fails', async () => {
       useHandlers([
         http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })),

@@ -21,6 +21,7 @@ const isSessionExpired = (error: unknown): error is PortalApiError =>
   error instanceof PortalApiError && error.isSessionExpired;
 
 /**
+ * @tagname dodo-invoice-list
  * @summary The customer's invoices: a paged table with a PDF download per invoice.
  *
  * Needs a `<dodo-portal>` ancestor, which provides the API client and the locale.
@@ -137,7 +138,9 @@ export class DodoInvoiceList extends PortalConsumer {
       this.saveFile(pdf, `${invoice.number.replace(/[^\w.-]+/g, '_')}.pdf`);
     } catch (error) {
       this.noteFailure(error);
-      if (!isSessionExpired(error) && !isAbort(error)) this.downloadFailed = true;
+      // Not when the session ended (the expired face says what to do), but a late 401 for a
+      // token the page already replaced is just a failed download.
+      if (!this.expired && !isAbort(error)) this.downloadFailed = true;
     } finally {
       const downloading = new Set(this.downloading);
       downloading.delete(invoice.invoice_id);

@@ -175,6 +175,8 @@ export class DodoPaymentMethodEditor extends LitElement {
   }
 
   private sessionExpired(error: PortalApiError): void {
+    // A late 401 for a token the page has already replaced says nothing about the new session.
+    if (error.source && error.source !== this.client) return;
     this.expired = true;
     if (this.session) this.session.reportExpired(error.code, error.loginUrl);
     else this.dispatchEvent(sessionExpiredEvent(error.code));

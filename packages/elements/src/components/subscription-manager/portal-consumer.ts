@@ -59,6 +59,8 @@ export class PortalConsumer extends LitElement {
   /** Records a 401 (and tells the portal, or the page when used alone); rethrows nothing. */
   protected noteFailure(error: unknown): void {
     if (!(error instanceof PortalApiError) || !error.isSessionExpired) return;
+    // A late 401 for a token the page has already replaced says nothing about the new session.
+    if (error.source && error.source !== this.client) return;
     this.expired = true;
     this.expiredLoginUrl = error.loginUrl;
     if (this.session) this.session.reportExpired(error.code, error.loginUrl);
