@@ -42,6 +42,23 @@ export default css`
     line-height: 1.25;
   }
 
+  .section {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_dodo-space);
+  }
+
+  .section + .section {
+    padding-top: calc(var(--_dodo-space) * 3);
+    border-top: 1px solid var(--_dodo-color-border);
+  }
+
+  .section__title {
+    margin: 0;
+    font-size: 1.25em;
+    line-height: 1.3;
+  }
+
   .return-link {
     color: var(--_dodo-color-primary);
     font-weight: 600;

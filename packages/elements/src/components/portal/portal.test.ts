@@ -1,9 +1,28 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { HttpHandler } from 'msw';
 import type { DodoPortal } from './portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
-import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_LOGIN_URL, MOCK_SESSION_TOKEN, portalApi, scenarios, sessionInfo } from '../../mocks/handlers.ts';
+import {
+  EXPIRED_SESSION_TOKEN,
+  MOCK_API_BASE,
+  MOCK_LOGIN_URL,
+  MOCK_SESSION_TOKEN,
+  licenseKeyApi,
+  paymentMethodsApi,
+  portalApi,
+  sampleProfile,
+  scenarios,
+  sessionInfo,
+  subscriptionApi,
+} from '../../mocks/handlers.ts';
+// The harness registers <dodo-portal> and <dodo-invoice-list>; these sections are registered too.
+// <dodo-key-vault> is registered by a test below, to show a section appearing later.
+import '../../define/dodo-subscription-manager.ts';
+import '../../define/dodo-payment-method-editor.ts';
+import '../../define/dodo-profile.ts';
 import {
   apiRequests,
+  button,
   invoiceNumbers,
   mountList,
   requests,
@@ -14,6 +33,16 @@ import {
   waitForRows,
   waitForText,
 } from '../../test/harness.ts';
+
+/** `handlers` first (they win), then working APIs for every other section of the complete portal. */
+const withSections = (handlers: HttpHandler[]): HttpHandler[] => [...handlers, ...subscriptionApi(), ...paymentMethodsApi(), ...licenseKeyApi()];
+
+/** The sections the complete portal shows, in order, with their headings. */
+const sections = (portal: DodoPortal): [string, string][] =>
+  [...shadow(portal).querySelectorAll<HTMLElement>('section[part~="section"]')].map((section) => [
+    section.getAttribute('part')!.replace('section section-', ''),
+    section.querySelector('h3')!.textContent!.trim(),
+  ]);
 
 /** `<dodo-portal>` with no children: the complete portal. */
 async function mountPortal({ token = MOCK_SESSION_TOKEN, locale = 'en' as string | null } = {}) {
@@ -32,7 +61,7 @@ describe('<dodo-portal>', () => {
 
   describe('without children (the complete portal)', () => {
     it('shows the business from the session and the customer’s invoices', async () => {
-      useHandlers(scenarios.manyPages());
+      useHandlers(withSections(scenarios.manyPages()));
       const { portal, list } = await mountPortal();
       await waitForText(portal, sessionInfo.business.name);
       await waitForRows(list, 'INV-000023');
@@ -46,12 +75,52 @@ describe('<dodo-portal>', () => {
       await expect(portal).to.be.accessible();
     });
 
+    it('shows a headed section for each registered portal element, in order, each with its data', async () => {
+      useHandlers(withSections(scenarios.manyPages()));
+      const { portal, list } = await mountPortal();
+      // <dodo-key-vault> and <dodo-transaction-list> are not registered here: no section, no request.
+      expect(sections(portal)).to.deep.equal([
+        ['subscriptions', 'Subscriptions'],
+        ['payment-methods', 'Payment methods'],
+        ['invoices', 'Invoices'],
+        ['profile', 'Account'],
+      ]);
+      const root = shadow(portal);
+      const manager = root.querySelector('section[part~="section-subscriptions"] dodo-subscription-manager')!;
+      const editor = root.querySelector('section[part~="section-payment-methods"] dodo-payment-method-editor')!;
+      const profile = root.querySelector('section[part~="section-profile"] dodo-profile')!;
+      expect(root.querySelector('section[part~="section-invoices"] dodo-invoice-list')).to.equal(list);
+      expect(editor.hasAttribute('subscription-id'), 'the saved cards, not one subscription').to.equal(false);
+      await waitForText(manager, 'Current subscriptions');
+      await waitForText(manager, 'Pro');
+      await waitForText(editor, '4444');
+      await waitForText(profile, sampleProfile.name!);
+      await waitForRows(list, 'INV-000023');
+      expect(apiRequests('license-keys')).to.have.length(0);
+      expect(apiRequests('session'), 'one session call for the whole portal').to.have.length(1);
+      await expect(portal).to.be.accessible();
+    });
+
+    it('opens the plan switcher from the subscription manager', async () => {
+      useHandlers(withSections(scenarios.manyPages()));
+      const { portal } = await mountPortal();
+      const manager = shadow(portal).querySelector('dodo-subscription-manager')!;
+      await waitForText(manager, 'Current subscriptions');
+      button(manager, 'Change plan Pro').click();
+      await waitUntil(() => shadow(manager).querySelector('dodo-plan-switcher'), 'no plan switcher opened');
+      const switcher = shadow(manager).querySelector('dodo-plan-switcher')!;
+      expect(switcher.getAttribute('subscription-id')).to.equal('sub_pro');
+      await waitForText(switcher, 'Enterprise');
+      expect(apiRequests('subscriptions/sub_pro/plan-options')).to.have.length(1);
+      await expect(portal).to.be.accessible();
+    });
+
     for (const [state, handlers, expected] of [
       ['empty', scenarios.empty, 'No invoices yet'],
       ['error', scenarios.serverError, "We couldn't load your invoices."],
     ] as const) {
       it(`is accessible in the ${state} state`, async () => {
-        useHandlers(handlers());
+        useHandlers(withSections(handlers()));
         const { portal, list } = await mountPortal();
         await waitForText(list, expected);
         await waitForText(portal, sessionInfo.business.name);
@@ -60,7 +129,7 @@ describe('<dodo-portal>', () => {
     }
 
     it('is accessible while loading', async () => {
-      useHandlers(scenarios.loading());
+      useHandlers(withSections(scenarios.loading()));
       const { portal, list } = await mountPortal();
       await waitUntil(() => apiRequests('invoices').length === 1);
       expect(shadow(list).querySelector('table')!.getAttribute('aria-busy')).to.equal('true');
@@ -84,7 +153,7 @@ describe('<dodo-portal>', () => {
         expect(newLink, 'the expired face links to the business login page').to.not.equal(null);
 
         // The merchant answers the event with a fresh token: the portal continues without a reload.
-        useHandlers(scenarios.manyPages());
+        useHandlers(withSections(scenarios.manyPages()));
         portal.sessionToken = MOCK_SESSION_TOKEN;
         await waitForRows(list, 'INV-000023');
         await waitForText(portal, sessionInfo.business.name);
@@ -95,7 +164,7 @@ describe('<dodo-portal>', () => {
     });
 
     it('switches language and formats when locale changes', async () => {
-      useHandlers(scenarios.single());
+      useHandlers(withSections(scenarios.single()));
       const { portal, list } = await mountPortal();
       await waitForRows(list);
       expect(visibleText(list)).to.include('$1,234.56');
@@ -103,6 +172,7 @@ describe('<dodo-portal>', () => {
       portal.locale = 'sv-SE';
       await waitForText(portal, 'Fakturering');
       await waitForText(list, 'Betald');
+      expect(sections(portal).map(([, heading]) => heading)).to.deep.equal(['Prenumerationer', 'Betalningsmetoder', 'Fakturor', 'Konto']);
       const swedishTotal = new Intl.NumberFormat('sv-SE', { style: 'currency', currency: 'USD' })
         .format('1234.56')
         .replace(/\s+/g, ' ');
@@ -128,7 +198,7 @@ describe('<dodo-portal>', () => {
 
   describe('theming', () => {
     const withBrand = (primary_color: string | null) =>
-      portalApi({ invoices: [], session: { ...sessionInfo, business: { ...sessionInfo.business, brand: { ...sessionInfo.business.brand, primary_color } } } });
+      withSections(portalApi({ invoices: [], session: { ...sessionInfo, business: { ...sessionInfo.business, brand: { ...sessionInfo.business.brand, primary_color } } } }));
     /** The primary colour a button inside the invoice list is actually painted with. */
     const primaryOf = (list: Element) => getComputedStyle(list).getPropertyValue('--_dodo-color-primary').trim();
 
@@ -178,7 +248,7 @@ describe('<dodo-portal>', () => {
     });
 
     it('defaults to the page’s <html lang>', async () => {
-      useHandlers(scenarios.single());
+      useHandlers(withSections(scenarios.single()));
       document.documentElement.lang = 'sv';
       const { portal, list } = await mountPortal({ locale: null });
       await waitForText(portal, 'Fakturering');
@@ -189,9 +259,39 @@ describe('<dodo-portal>', () => {
     });
   });
 
+  describe('a section element registered later', () => {
+    it('adds its section in place, keeping the others (no reload)', async () => {
+      useHandlers(withSections(scenarios.single()));
+      const { portal, list } = await mountPortal();
+      await waitForRows(list);
+      const manager = shadow(portal).querySelector('dodo-subscription-manager');
+      const profile = shadow(portal).querySelector('dodo-profile');
+      expect(sections(portal).map(([key]) => key)).to.not.include('license-keys');
+      const invoicesBefore = apiRequests('invoices').length;
+
+      await import('../../define/dodo-key-vault.ts');
+      await waitUntil(() => shadow(portal).querySelector('section[part~="section-license-keys"] dodo-key-vault'), 'no license-keys section');
+      expect(sections(portal)).to.deep.equal([
+        ['subscriptions', 'Subscriptions'],
+        ['payment-methods', 'Payment methods'],
+        ['invoices', 'Invoices'],
+        ['license-keys', 'License keys'],
+        ['profile', 'Account'],
+      ]);
+      expect(shadow(portal).querySelector('dodo-subscription-manager')).to.equal(manager);
+      expect(shadow(portal).querySelector('dodo-profile')).to.equal(profile);
+      expect(shadow(portal).querySelector('dodo-invoice-list')).to.equal(list);
+      expect(apiRequests('invoices')).to.have.length(invoicesBefore);
+      const vault = shadow(portal).querySelector('dodo-key-vault')!;
+      await waitUntil(() => apiRequests('license-keys').length === 1);
+      await waitForText(vault, 'Acme Studio Pro');
+      await expect(portal).to.be.accessible();
+    });
+  });
+
   describe('without a session token', () => {
     it('makes no request and shows the loading face until a token is set', async () => {
-      useHandlers(scenarios.single());
+      useHandlers(withSections(scenarios.single()));
       const portal = await fixture<DodoPortal>(html`<dodo-portal api-base=${MOCK_API_BASE} locale="en"></dodo-portal>`);
       const list = shadow(portal).querySelector('dodo-invoice-list')!;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -278,14 +278,18 @@ export class DodoPortal extends LitElement {
     `;
   }
 
-  private renderSections(): TemplateResult[] {
-    return SECTIONS.filter(({ tag }) => customElements.get(tag)).map(
-      ({ key, heading, content }) => html`
-        <section part="section section-${key}" class="section" aria-labelledby="section-${key}">
-          <h3 part="section-title" id="section-${key}" class="section__title">${heading()}</h3>
-          ${content()}
-        </section>
-      `,
+  private renderSections(): (TemplateResult | typeof nothing)[] {
+    // One slot per section, always at its own index: a section registered later is inserted
+    // without re-creating (and reloading) the ones after it.
+    return SECTIONS.map(({ tag, key, heading, content }) =>
+      customElements.get(tag)
+        ? html`
+            <section part="section section-${key}" class="section" aria-labelledby="section-${key}">
+              <h3 part="section-title" id="section-${key}" class="section__title">${heading()}</h3>
+              ${content()}
+            </section>
+          `
+        : nothing,
     );
   }
 
