@@ -82,6 +82,13 @@ const expectations = {
   'elements-key-vault--deactivate-confirm': { text: ['Deactivate Ada’s MacBook Pro?', 'frees one activation'], selector: 'dialog[open]' },
   'elements-key-vault--deactivation-disabled': { text: ['Studio workstation', 'To free an activation'] },
   'elements-key-vault--swedish': { text: ['Prenumeration', '2 av 3 aktiveringar', 'Går aldrig ut'] },
+  'elements-transaction-list--list': { text: ['Transactions', 'Partially refunded', '$15.00 refunded', 'The card has insufficient funds.', 'American Express'], rows: 5 },
+  'elements-transaction-list--many-pages': { text: ['Transactions', 'Page 1', 'Next'], rows: 10 },
+  'elements-transaction-list--loading': { selector: 'table[aria-busy="true"]' },
+  'elements-transaction-list--empty': { text: ['No transactions yet'] },
+  'elements-transaction-list--error': { text: ["We couldn't load your transactions.", 'Retry'] },
+  'elements-transaction-list--expired': { text: ['Your session has expired'] },
+  'elements-transaction-list--swedish': { text: ['Transaktioner', 'Delvis återbetald', 'Kortet nekades.'], rows: 5 },
 };
 
 const types = {

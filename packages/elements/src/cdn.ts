@@ -11,3 +11,4 @@ import './define/dodo-plan-switcher.ts';
 import './define/dodo-profile.ts';
 import './define/dodo-payment-method-editor.ts';
 import './define/dodo-key-vault.ts';
+import './define/dodo-transaction-list.ts';

@@ -8,6 +8,7 @@ export { DodoPlanSwitcher } from './components/plan-switcher/plan-switcher.ts';
 export { DodoProfile } from './components/profile/profile.ts';
 export { DodoPaymentMethodEditor } from './components/payment-method-editor/payment-method-editor.ts';
 export { DodoKeyVault } from './components/key-vault/key-vault.ts';
+export { DodoTransactionList } from './components/transaction-list/transaction-list.ts';
 export { clientContext, localeContext, sessionContext } from './context.ts';
 export type { SessionChannel, SessionStatus } from './context.ts';
 export type {

@@ -312,3 +312,6 @@ export * from './subscriptions.ts';
 
 // License keys (issue 7).
 export { licenseKeyApi, licenseKeyScenarios, sampleLicenseKeys, type SampleKey } from './license-keys.ts';
+
+// Transactions (issue 3).
+export { makePayments, paymentScenarios, paymentsApi, samplePaymentInvoices, samplePayments, type PaymentsApiOptions } from './payments.ts';

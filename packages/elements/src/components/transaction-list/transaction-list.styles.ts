@@ -1,0 +1,50 @@
+import { css } from 'lit';
+
+/**
+ * What differs from the invoice list's table (shared: `invoice-list.styles.ts`, which also drops
+ * column 2, the card, in narrow containers): the payment status badges and the line under a badge.
+ */
+export default css`
+  tbody th,
+  .card {
+    white-space: nowrap;
+  }
+
+  .badge--succeeded {
+    color: var(--_dodo-color-success);
+  }
+
+  .badge--failed {
+    color: var(--_dodo-color-danger);
+  }
+
+  .badge--processing {
+    color: var(--_dodo-color-warning);
+  }
+
+  .badge--refunded,
+  .badge--partially_refunded,
+  .detail,
+  .muted {
+    color: var(--_dodo-color-text-muted);
+  }
+
+  .detail {
+    display: block;
+    margin-block-start: calc(var(--_dodo-space) / 4);
+    font-size: 0.875em;
+  }
+
+  /* Narrow containers (the card column is gone): tighter cells, and dates and buttons may wrap. */
+  @container (max-width: 30rem) {
+    th,
+    td {
+      padding-inline: calc(var(--_dodo-space) * 0.75);
+    }
+
+    tbody th,
+    .actions {
+      white-space: normal;
+    }
+  }
+`;

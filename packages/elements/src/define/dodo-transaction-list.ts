@@ -1,0 +1,7 @@
+/** Side effect: registers `<dodo-transaction-list>`, after its context provider `<dodo-portal>` (lit#2763). */
+import { DodoPortal } from '../components/portal/portal.ts';
+import { DodoTransactionList } from '../components/transaction-list/transaction-list.ts';
+import { defineElement } from './define.ts';
+
+defineElement('dodo-portal', DodoPortal);
+defineElement('dodo-transaction-list', DodoTransactionList);
