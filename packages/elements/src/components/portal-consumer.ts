@@ -1,5 +1,5 @@
 /**
- * What the subscription manager, plan switcher and profile share: the context they consume from
+ * What the portal elements share: the context they consume from
  * `<dodo-portal>`, the expired-session face, the load-error face, and formatting of a price per
  * billing interval. One base class keeps the CDN script small.
  */
@@ -9,11 +9,11 @@ import { consume } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
 import type { BillingInterval } from '@dodo-portal/wire/schemas';
-import { clientContext, localeContext, sessionContext, type SessionChannel } from '../../context.ts';
-import { sessionExpiredEvent } from '../../events.ts';
-import { formatMoney } from '../../format.ts';
-import { applyLocale, defaultLocale } from '../../localization/localization.ts';
-import { safeHttpUrl } from '../../safe-url.ts';
+import { clientContext, localeContext, sessionContext, type SessionChannel } from '../context.ts';
+import { sessionExpiredEvent } from '../events.ts';
+import { formatMoney } from '../format.ts';
+import { applyLocale, defaultLocale } from '../localization/localization.ts';
+import { safeHttpUrl } from '../safe-url.ts';
 
 export const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 

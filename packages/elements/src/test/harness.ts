@@ -8,7 +8,6 @@ import type { HttpHandler } from 'msw';
 import '../define/dodo-portal.ts';
 import '../define/dodo-invoice-list.ts';
 import '../define/dodo-portal-login.ts';
-import '../define/dodo-unified-portal.ts';
 import type { DodoInvoiceList } from '../components/invoice-list/invoice-list.ts';
 import type { DodoPortal } from '../components/portal/portal.ts';
 import { MOCK_API_BASE, MOCK_SESSION_TOKEN } from '../mocks/handlers.ts';

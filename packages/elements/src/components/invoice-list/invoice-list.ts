@@ -8,7 +8,7 @@ import type { InvoiceDownloadDetail } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer, isAbort } from '../subscription-manager/portal-consumer.ts';
+import { PortalConsumer, isAbort } from '../portal-consumer.ts';
 import styles from './invoice-list.styles.ts';
 
 const DEFAULT_PAGE_SIZE = 10;

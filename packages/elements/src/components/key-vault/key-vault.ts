@@ -7,7 +7,7 @@ import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events
 import { formatDate } from '../../format.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer, emit, errorCode, isAbort } from '../subscription-manager/portal-consumer.ts';
+import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
 import styles from './key-vault.styles.ts';
 
 /** How long "Copied" stays on screen (and in the live region). */

@@ -7,7 +7,7 @@ import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChanged
 import { formatDate } from '../../format.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer, emit, errorCode } from '../subscription-manager/portal-consumer.ts';
+import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
 import styles from './plan-switcher.styles.ts';
 
 const MAX_QUANTITY = 10_000;

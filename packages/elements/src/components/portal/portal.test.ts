@@ -1,12 +1,14 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { HttpHandler } from 'msw';
 import type { DodoPortal } from './portal.ts';
+import { DodoUnifiedPortal } from '../unified-portal/unified-portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
 import {
   EXPIRED_SESSION_TOKEN,
   MOCK_API_BASE,
   MOCK_LOGIN_URL,
   MOCK_SESSION_TOKEN,
+  MOCK_UNIFIED_TOKEN,
   licenseKeyApi,
   paymentMethodsApi,
   portalApi,
@@ -14,6 +16,7 @@ import {
   scenarios,
   sessionInfo,
   subscriptionApi,
+  unifiedScenarios,
 } from '../../mocks/handlers.ts';
 // The harness registers <dodo-portal> and <dodo-invoice-list>; these sections are registered too.
 // <dodo-key-vault> is registered by a test below, to show a section appearing later.
@@ -302,4 +305,23 @@ describe('<dodo-portal>', () => {
       await waitForRows(list, 'INV-000042');
     });
   });
+
+  describe('unified', () => {
+    it('shows the overview across businesses with a unified token, and never calls the business API with it', async () => {
+      // Registered here (not through define/dodo-unified-portal, which would also register the
+      // key vault that the test above registers later).
+      if (!customElements.get('dodo-unified-portal')) customElements.define('dodo-unified-portal', DodoUnifiedPortal);
+      useHandlers(unifiedScenarios.overview());
+      const portal = await fixture<DodoPortal>(
+        html`<dodo-portal unified api-base=${MOCK_API_BASE} session-token=${MOCK_UNIFIED_TOKEN} locale="en"></dodo-portal>`,
+      );
+      const unified = shadow(portal).querySelector('dodo-unified-portal')!;
+      expect(unified, 'the unified portal is rendered').to.not.equal(null);
+      await waitForText(unified, 'Nordic Tools');
+      expect(apiRequests('unified/businesses')[0]!.authorization).to.equal(`Bearer ${MOCK_UNIFIED_TOKEN}`);
+      expect(apiRequests('session'), 'no business-session call with a unified token').to.have.length(0);
+      await expect(portal).to.be.accessible();
+    });
+  });
 });
+

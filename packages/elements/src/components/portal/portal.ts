@@ -21,6 +21,8 @@ interface Section {
   content: () => TemplateResult;
 }
 
+const UNIFIED_TAG = 'dodo-unified-portal';
+
 /**
  * The complete portal's sections, in the order they are shown. Each is rendered only when its
  * element is registered on the page: the portal imports none of them, so a page bundles only the
@@ -74,6 +76,10 @@ const SECTIONS: readonly Section[] = [
  * license keys and the customer's account, in that order — and adds a section when its element is
  * registered later. Importing `<dodo-portal>` registers none of them: the CDN script registers
  * all, an npm page registers the ones it wants (e.g. `define/dodo-invoice-list`).
+ *
+ * With `unified` and a unified session token (`dpu_…`, from the `/login` and `/test/login` email
+ * link) it shows `<dodo-unified-portal>` instead: every business where the customer's email is a
+ * customer, opening any of their portals in place without another sign-in.
  *
  * Changing `session-token` (or `api-base`) rebuilds the client and every element reloads its
  * data: a merchant can hand over a fresh token without reloading the page.
@@ -172,6 +178,13 @@ export class DodoPortal extends LitElement {
    */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
+  /**
+   * The token is a unified session (`dpu_…`): show the overview across businesses
+   * (`<dodo-unified-portal>`, which must be registered — the CDN script and
+   * `define/dodo-unified-portal` do) instead of one business's portal.
+   */
+  @property({ type: Boolean, reflect: true }) unified = false;
+
   constructor() {
     super();
     updateWhenLocaleChanges(this);
@@ -180,7 +193,7 @@ export class DodoPortal extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // A section appears once its element is registered, e.g. by a define entry loaded later.
-    for (const { tag } of SECTIONS) {
+    for (const tag of [...SECTIONS.map((section) => section.tag), UNIFIED_TAG]) {
       if (customElements.get(tag) || this.awaitedTags.has(tag)) continue;
       this.awaitedTags.add(tag);
       void customElements.whenDefined(tag).then(() => this.requestUpdate());
@@ -199,11 +212,12 @@ export class DodoPortal extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated) this.updateSlotted();
-    if (changed.has('apiBase') || changed.has('sessionToken')) {
+    if (changed.has('apiBase') || changed.has('sessionToken') || changed.has('unified')) {
       this.generation += 1;
       const apiBase = this.apiBase.trim();
       const sessionToken = this.sessionToken.trim();
-      this.client = apiBase && sessionToken ? createPortalClient({ apiBase, sessionToken }) : undefined;
+      // A unified token opens only the unified API: the unified portal makes its own calls.
+      this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken }) : undefined;
       this.session = this.sessionChannel('active', null);
     }
     if (changed.has('locale') || !this.hasUpdated) {
@@ -294,6 +308,11 @@ export class DodoPortal extends LitElement {
   }
 
   override render(): TemplateResult {
+    if (this.unified) {
+      return customElements.get(UNIFIED_TAG)
+        ? html`<dodo-unified-portal api-base=${this.apiBase} session-token=${this.sessionToken} locale=${this.resolvedLocale}></dodo-unified-portal>`
+        : html``;
+    }
     const full = this.rendersFullPortal;
     return html`
       <div part="base" class="portal" ?hidden=${!full}>

@@ -6,7 +6,7 @@ import { PortalApiError, type BillingAddress, type Profile, type UpdateProfileBo
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer, emit } from '../subscription-manager/portal-consumer.ts';
+import { PortalConsumer, emit } from '../portal-consumer.ts';
 import { countries } from './countries.ts';
 import styles from './profile.styles.ts';
 

@@ -8,7 +8,7 @@ import { formatDate } from '../../format.ts';
 import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
-import { PortalConsumer, emit, errorCode } from './portal-consumer.ts';
+import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
 import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */

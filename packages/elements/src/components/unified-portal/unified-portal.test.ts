@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import '../../define/dodo-unified-portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
 import {
   EXPIRED_UNIFIED_TOKEN,
