@@ -22,8 +22,8 @@ const expectations = {
   'elements-invoice-list--expired': { text: ['Your session has expired'] },
   'elements-invoice-list--swedish': { text: ['Fakturor', 'INV-000023', 'Nästa'], rows: 10 },
   'elements-invoice-list--swedish-expired': { text: ['Din session har gått ut'] },
-  'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'], rows: 10 },
-  'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023'], rows: 10 },
+  'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Partially refunded'], rows: 10, rowsIn: 'dodo-invoice-list' },
+  'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023', 'Delvis återbetald'], rows: 10, rowsIn: 'dodo-invoice-list' },
   'guides-theming--default': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'] },
   'guides-theming--midnight-dashboard': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'] },
   'guides-theming--nordic-boutique': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023'] },
@@ -156,7 +156,8 @@ try {
       }
       if (expected.selector) await page.locator(expected.selector).first().waitFor({ timeout: 15_000 });
       if (expected.rows) {
-        const rows = await page.locator('tr[part="row"]').count();
+        // `rowsIn`: count only inside that element (the complete portal also has a transaction table).
+        const rows = await page.locator(`${expected.rowsIn ? `${expected.rowsIn} ` : ''}tr[part="row"]`).count();
         if (rows !== expected.rows) throw new Error(`expected ${expected.rows} invoice rows, saw ${rows}`);
       }
       if (errors.length > 0) throw new Error(errors.join('; '));

@@ -6,9 +6,10 @@ import '../../define/dodo-portal.ts';
 import '../../define/dodo-subscription-manager.ts';
 import '../../define/dodo-payment-method-editor.ts';
 import '../../define/dodo-invoice-list.ts';
+import '../../define/dodo-transaction-list.ts';
 import '../../define/dodo-key-vault.ts';
 import '../../define/dodo-profile.ts';
-import { MOCK_API_BASE, MOCK_SESSION_TOKEN, licenseKeyApi, paymentMethodsApi, scenarios, subscriptionApi } from '../../mocks/handlers.ts';
+import { MOCK_API_BASE, MOCK_SESSION_TOKEN, licenseKeyApi, paymentMethodsApi, paymentsApi, scenarios, subscriptionApi } from '../../mocks/handlers.ts';
 
 interface Args {
   locale: string;
@@ -24,7 +25,7 @@ const meta: Meta<Args> = {
   render: ({ locale, sessionToken }) => html`
     <dodo-portal api-base=${MOCK_API_BASE} session-token=${sessionToken} locale=${locale}></dodo-portal>
   `,
-  parameters: { msw: { handlers: [...scenarios.manyPages(), ...subscriptionApi(), ...paymentMethodsApi(), ...licenseKeyApi()] } },
+  parameters: { msw: { handlers: [...scenarios.manyPages(), ...paymentsApi(), ...subscriptionApi(), ...paymentMethodsApi(), ...licenseKeyApi()] } },
 };
 export default meta;
 
