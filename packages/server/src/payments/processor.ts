@@ -51,6 +51,16 @@ export class PaymentDeclinedError extends Error {
   }
 }
 
+/**
+ * What the processor knows of a charge asked for under an idempotency key (or by its id), for
+ * reconciling an attempt whose answer was lost: it went through, it was declined, or it never
+ * reached the processor.
+ */
+export type ChargeLookup = { status: 'succeeded'; charge: Charge } | { status: 'declined'; declineCode: string; message: string } | { status: 'not_found' };
+
+/** What the processor knows of a refund asked for under an idempotency key. */
+export type RefundLookup = { status: 'succeeded'; refund: Refund } | { status: 'not_found' };
+
 export interface PaymentProcessor {
   tokenize(card: CardDetails): Promise<CardToken>;
   /** What the processor knows of a token it issued (brand, last4, expiry), or undefined. */
@@ -61,4 +71,8 @@ export interface PaymentProcessor {
    * idempotency key already used, returns that first refund and takes nothing more back.
    */
   refund(chargeId: string, amount?: number, idempotencyKey?: string): Promise<Refund>;
+  /** The outcome of the charge made under `idempotencyKey` (or, when known, with id `chargeId`). */
+  retrieveCharge(ref: { idempotencyKey: string; chargeId?: string | null }): Promise<ChargeLookup>;
+  /** The refund made under `idempotencyKey`, if it reached the processor. */
+  retrieveRefund(ref: { idempotencyKey: string }): Promise<RefundLookup>;
 }

@@ -68,6 +68,28 @@ describe.each(ledgers)('sandbox payment processor (%s ledger)', (_name, open) =>
     await expect(sandbox.refund(charge.charge_id, 1)).rejects.toThrow(RangeError);
   });
 
+  it('tells a reconciler what became of a charge and a refund, by idempotency key or charge id', async () => {
+    const sandbox = processor();
+    const { token } = await sandbox.tokenize(card(SandboxCards.succeeds));
+    const key = `pay-${Math.random()}`;
+    expect(await sandbox.retrieveCharge({ idempotencyKey: key })).toEqual({ status: 'not_found' });
+    const charge = await sandbox.charge({ token, amount: 900, currency: 'USD', idempotencyKey: key });
+    expect(await sandbox.retrieveCharge({ idempotencyKey: key })).toEqual({ status: 'succeeded', charge });
+    expect(await sandbox.retrieveCharge({ idempotencyKey: 'another', chargeId: charge.charge_id })).toEqual({ status: 'succeeded', charge });
+    // A decline takes nothing and leaves nothing to find.
+    const declining = await sandbox.tokenize(card(SandboxCards.declines));
+    await expect(sandbox.charge({ token: declining.token, amount: 900, currency: 'USD', idempotencyKey: `${key}-d` })).rejects.toThrow(PaymentDeclinedError);
+    expect(await sandbox.retrieveCharge({ idempotencyKey: `${key}-d` })).toEqual({ status: 'not_found' });
+
+    const refundKey = `re-${Math.random()}`;
+    expect(await sandbox.retrieveRefund({ idempotencyKey: refundKey })).toEqual({ status: 'not_found' });
+    const refund = await sandbox.refund(charge.charge_id, 400, refundKey);
+    expect(await sandbox.retrieveRefund({ idempotencyKey: refundKey })).toEqual({ status: 'succeeded', refund });
+    // Sent again under the same key (a reconciler's retry): the first refund, nothing more taken back.
+    expect(await sandbox.refund(charge.charge_id, 400, refundKey)).toEqual(refund);
+    expect((await ledger.findCharge(charge.charge_id))?.amount_refunded).toBe(400);
+  });
+
   it('returns the first result for a repeated idempotency key, also when charged at once', async () => {
     const sandbox = processor();
     const { token } = await sandbox.tokenize(card(SandboxCards.mastercardSucceeds));

@@ -14,9 +14,11 @@ import {
   type CardDetails,
   type CardToken,
   type Charge,
+  type ChargeLookup,
   type ChargeRequest,
   type PaymentProcessor,
   type Refund,
+  type RefundLookup,
 } from './processor.ts';
 
 export const SandboxCards = {
@@ -86,6 +88,7 @@ export interface SandboxLedger {
    * returns the first refund.
    */
   addRefund(refund: Refund, idempotencyKey: string | undefined, createdAt: string): Promise<Refund | false>;
+  findRefundByIdempotencyKey(key: string): Promise<Refund | undefined>;
 }
 
 export function memorySandboxLedger(): SandboxLedger {
@@ -122,6 +125,10 @@ export function memorySandboxLedger(): SandboxLedger {
       charge.amount_refunded += refund.amount;
       if (key !== undefined) refundsByKey.set(key, { ...refund });
       return { ...refund };
+    },
+    findRefundByIdempotencyKey: async (key) => {
+      const refund = refundsByKey.get(key);
+      return refund ? { ...refund } : undefined;
     },
   };
 }
@@ -193,6 +200,17 @@ export function createSandboxProcessor(world: { clock: Clock; random: Random; le
       const recorded = Number.isSafeInteger(refundAmount) && refundAmount > 0 ? await ledger.addRefund(refund, idempotencyKey, now()) : false;
       if (!recorded) throw new RangeError(`refund must be 1..${remaining}, got ${refundAmount}`);
       return recorded;
+    },
+
+    // A declined sandbox charge leaves no record (nothing was taken), so it reads as not_found.
+    async retrieveCharge(ref): Promise<ChargeLookup> {
+      const charge = (ref.chargeId ? await ledger.findCharge(ref.chargeId) : undefined) ?? (await ledger.findChargeByIdempotencyKey(ref.idempotencyKey));
+      return charge ? { status: 'succeeded', charge } : { status: 'not_found' };
+    },
+
+    async retrieveRefund(ref): Promise<RefundLookup> {
+      const refund = await ledger.findRefundByIdempotencyKey(ref.idempotencyKey);
+      return refund ? { status: 'succeeded', refund } : { status: 'not_found' };
     },
   };
 }

@@ -4,7 +4,7 @@
  * changes nothing; a downgrade's credit shows in the profile and pays the next renewal; every
  * refusal has its code; nobody reaches another customer's subscription.
  */
-import type { ChangePlanPreview, ChangePlanResult, ErrorBody, Invoice, Payment, PaymentPage, PlanOptions, PortalSubscription, Product, Profile, Subscription } from '@dodo-portal/wire/schemas';
+import type { ChangePlanPreview, ChangePlanResult, ErrorBody, Invoice, LicenseKey, Payment, PaymentPage, PlanOptions, PortalSubscription, Product, Profile, Subscription } from '@dodo-portal/wire/schemas';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -307,6 +307,73 @@ describe('add-ons', () => {
     expect(result.subscription.addons).toEqual([{ product_id: seat.product_id, quantity: 3 }]);
     expect(result.subscription.recurring_amount).toBe(30_000 + 3 * 5_000);
     expect(result.payment!.amount).toBe(preview.immediate_charge.total);
+  });
+});
+
+describe('license keys', () => {
+  it('issues the key of a licensed plan switched to, once, with the change (downgrade into credit too)', async () => {
+    const lite = await product({ name: 'Studio Lite', price: 10_000 });
+    const studio = await product({ name: 'Studio', price: 30_000, license_key: { activations_limit: 2, duration_days: null } });
+    const studioMax = await product({ name: 'Studio Max', price: 60_000, license_key: { activations_limit: 5, duration_days: null } });
+    await json(await h.merchant(key, 'POST', '/v1/product-collections', { name: 'Studio plans', product_ids: [lite.product_id, studio.product_id, studioMax.product_id] }), 201);
+    const { subscription, token, customer } = await subscriber(lite, { quantity: 2 });
+    const id = subscription.subscription_id;
+    const keysOf = async () =>
+      (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
+    expect(await keysOf(), 'an unlicensed plan has no key').toEqual([]);
+
+    // Upgrade onto the licensed tier: its key comes with the change, tied to the change's invoice.
+    await h.advanceTestClock(key, 2 * DAY);
+    const up = await json<ChangePlanResult>(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: studio.product_id }), 200);
+    expect(up.invoice).not.toBeNull();
+    const [issued, ...more] = await keysOf();
+    expect(more).toEqual([]);
+    expect(issued).toMatchObject({
+      product_id: studio.product_id,
+      subscription_id: id,
+      invoice_id: up.invoice!.invoice_id,
+      payment_id: up.payment!.payment_id,
+      status: 'active',
+      activations_limit: 4,
+      expires_at: null,
+    });
+    // The customer sees it in the portal's key vault.
+    const portalKeys = await json<{ items: { license_key_id: string; product: { name: string } }[] }>(await portal(token, 'GET', '/license-keys'), 200);
+    expect(portalKeys.items.map((item) => [item.license_key_id, item.product.name])).toEqual([[issued!.license_key_id, 'Studio']]);
+
+    // Changing only the quantity keeps the key: no second key for the same product.
+    await json(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: studio.product_id, quantity: 3 }), 200);
+    expect((await keysOf()).map((item) => item.license_key_id)).toEqual([issued!.license_key_id]);
+
+    // Down to the unlicensed tier: the Studio key stops working (a short upgrade leaves no key behind) ...
+    await json(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: lite.product_id }), 200);
+    expect(await keysOf()).toMatchObject([{ license_key_id: issued!.license_key_id, status: 'disabled' }]);
+    const validated = await h.app.request('/v1/licenses/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ license_key: (await json<LicenseKey>(await h.merchant(key, 'GET', `/v1/license-keys/${issued!.license_key_id}`), 200)).key }) });
+    expect(await json(validated, 200)).toMatchObject({ valid: false, status: 'disabled' });
+    // ... and coming back to Studio issues a fresh key (for the 3 seats now held); the disabled one stays disabled.
+    await json(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: studio.product_id }), 200);
+    const after = await keysOf();
+    expect(after).toHaveLength(2);
+    expect(after.find((item) => item.license_key_id === issued!.license_key_id)).toMatchObject({ status: 'disabled' });
+    expect(after.find((item) => item.license_key_id !== issued!.license_key_id)).toMatchObject({ product_id: studio.product_id, status: 'active', activations_limit: 6 });
+
+    // A downgrade that charges nothing (into credit, no invoice) still issues the lower licensed tier's key.
+    const big = await subscriber(studioMax);
+    const bigKeys = async () =>
+      (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${big.customer.customer_id}`), 200)).items;
+    expect((await bigKeys()).map((item) => item.product_id)).toEqual([studioMax.product_id]);
+    const down = await json<ChangePlanResult>(await portal(big.token, 'POST', `/subscriptions/${big.subscription.subscription_id}/change-plan`, { product_id: studio.product_id }), 200);
+    expect(down.invoice).toBeNull();
+    expect(down.credit_to_balance).toBeGreaterThan(0);
+    const studioKey = (await bigKeys()).find((item) => item.product_id === studio.product_id);
+    expect(studioKey).toMatchObject({ subscription_id: big.subscription.subscription_id, invoice_id: null, payment_id: null, status: 'active', activations_limit: 2 });
+    expect((await bigKeys()).find((item) => item.product_id === studioMax.product_id)).toMatchObject({ status: 'disabled' });
+  });
+
+  it('issues no key for an unlicensed plan', async () => {
+    const { subscription, token, customer } = await subscriber(basic);
+    await json(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan`, { product_id: pro.product_id }), 200);
+    expect((await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../app.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { deliverDueWebhooks, emitEvent } from '../services/webhooks.ts';
-import { createHarness, PUBLIC_URL, type Harness } from '../testing/harness.ts';
+import { createHarness, PUBLIC_URL, TEST_SERVER_SECRET, type Harness } from '../testing/harness.ts';
 
 interface Received {
   headers: Record<string, string>;
@@ -91,13 +91,13 @@ describe('webhook endpoints', () => {
 
   it('never posts a live-mode delivery to a private address, even if one got stored', async () => {
     const business = await h.newBusiness({ name: 'Rebind Co' });
-    const ctx = createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger });
+    const ctx = createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger, secret: TEST_SERVER_SECRET });
     // As if the host had resolved to a public address at creation and to loopback now.
     await h.store.db
       .insertInto('webhook_endpoints')
       .values({ id: 'we_0000000000000000000000000a', business_id: business.id, mode: 'live', url: receiverUrl, events: null, secret: 'whsec_AAAA', created_at: h.clock.now().toISOString() })
       .execute();
-    await emitEvent(ctx, { businessId: business.id, mode: 'live' }, 'subscription.updated', { subscription_id: 'sub_x' });
+    await h.store.db.transaction().execute((trx) => emitEvent(trx, ctx, { businessId: business.id, mode: 'live' }, 'subscription.updated', { subscription_id: 'sub_x' }));
     await deliverDueWebhooks(ctx, { scope: { businessId: business.id, mode: 'live' } });
     expect(received).toEqual([]);
     const deliveries = await json<Page<WebhookDelivery>>(await h.merchant(business.keys.live, 'GET', '/v1/webhook-endpoints/we_0000000000000000000000000a/deliveries'), 200);
@@ -113,7 +113,7 @@ describe('webhook endpoints', () => {
     const subscription = await json<Subscription>(await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await token(SandboxCards.succeeds) }), 201);
     await json(await h.merchant(key, 'PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { cancel_at_period_end: true }), 200);
 
-    const ctx = createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger });
+    const ctx = createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger, secret: TEST_SERVER_SECRET });
     const scope = { businessId: business.id, mode: 'test' as const };
     statuses.push(500, 503);
     expect(await deliverDueWebhooks(ctx, { scope })).toBe(1);

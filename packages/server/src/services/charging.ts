@@ -5,7 +5,9 @@
  * A charge is three steps. (1) The payment row is inserted as `processing` before the processor
  * is called, so no attempt goes unrecorded. (2) The processor is called with the payment id as
  * its idempotency key. (3) A decline settles the row as `failed` and answers 402; a success is
- * settled by the caller inside the transaction that writes the invoice (and subscription).
+ * settled by the caller inside the transaction that writes the invoice (and subscription). When
+ * the processor does not answer, the payment stays `processing` and services/reconciliation.ts
+ * asks the processor later (by the payment id, the idempotency key) and settles it.
  */
 import { BillingErrorCode, ErrorCode } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
@@ -15,7 +17,7 @@ import { PaymentDeclinedError, type CardToken, type Charge, type PaymentProcesso
 import { claimCardToken, findPaymentMethod, findPaymentMethodByToken, type PaymentMethodRecord } from '../store/payment-methods.ts';
 import { insertProcessingPayment, notePaymentCharge, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
+import { realNow, type ServiceContext } from './context.ts';
 import { emitPaymentEvent } from './webhooks.ts';
 
 export interface BillingContext extends ServiceContext {
@@ -106,7 +108,17 @@ export interface ChargeAttempt {
 export async function attemptCharge(
   ctx: BillingContext,
   scope: Scope,
-  input: { customerId: string; amount: number; currency: string; source: CardSource; description: string },
+  input: {
+    customerId: string;
+    amount: number;
+    currency: string;
+    source: CardSource;
+    description: string;
+    /** Known before the charge (renewals): tied to the payment at once. */
+    subscriptionId?: string;
+    /** What settling needs if the answer is lost (renewals; services/reconciliation.ts). */
+    settlement?: object;
+  },
 ): Promise<ChargeAttempt> {
   const processor = processorFor(ctx, scope);
   const paymentId = newId(IdPrefix.payment, ctx.random);
@@ -119,6 +131,9 @@ export async function attemptCharge(
     card_last4: input.source.card.last4,
     payment_method_id: input.source.paymentMethodId,
     created_at: toTimestamp(ctx.clock.now()),
+    attempted_at: toTimestamp(realNow(ctx)),
+    subscription_id: input.subscriptionId ?? null,
+    settlement: input.settlement ? JSON.stringify(input.settlement) : null,
   });
   let charge: Charge;
   try {
@@ -131,13 +146,7 @@ export async function attemptCharge(
     });
   } catch (error) {
     if (error instanceof PaymentDeclinedError) {
-      await settlePayment(ctx.store.db, paymentId, {
-        status: 'failed',
-        decline_code: error.declineCode,
-        failure_message: error.message,
-        updated_at: toTimestamp(ctx.clock.now()),
-      });
-      await emitPaymentEvent(ctx, scope, 'payment.failed', paymentId);
+      await failPayment(ctx, scope, paymentId, error);
       throw new PaymentFailedError(paymentId, error.message, error.declineCode);
     }
     // Outcome unknown (the processor did not answer): the payment stays `processing` for reconciliation.
@@ -145,4 +154,13 @@ export async function attemptCharge(
   }
   await notePaymentCharge(ctx.store.db, paymentId, charge.charge_id, toTimestamp(ctx.clock.now()));
   return { paymentId, charge };
+}
+
+/** Settles a declined attempt `failed` and queues `payment.failed` with it, in one transaction. */
+export async function failPayment(ctx: BillingContext, scope: Scope, paymentId: string, decline: { declineCode: string; message: string }, at: Date = ctx.clock.now()): Promise<boolean> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const settled = await settlePayment(trx, paymentId, { status: 'failed', decline_code: decline.declineCode, failure_message: decline.message, updated_at: toTimestamp(at) });
+    if (settled) await emitPaymentEvent(trx, ctx, scope, 'payment.failed', paymentId, at);
+    return settled;
+  });
 }

@@ -80,7 +80,11 @@ async function switchCard(
 ): Promise<SubscriptionPaymentMethodResult> {
   const methodId = source.paymentMethodId!;
   if (subscription.payment_method?.payment_method_id !== methodId) {
-    const changed = await updateSubscription(ctx.store.db, scope, subscription.subscription_id, ['active'], { payment_method_id: methodId, updated_at: toTimestamp(ctx.clock.now()) });
+    const changed = await ctx.store.db.transaction().execute(async (trx) => {
+      const moved = await updateSubscription(trx, scope, subscription.subscription_id, ['active'], { payment_method_id: methodId, updated_at: toTimestamp(ctx.clock.now()) });
+      if (moved) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscription.subscription_id);
+      return moved;
+    });
     if (!changed) {
       // It changed under us: answer for what it is now (put on hold by a renewal: pay its dues).
       const now = await requireOwnSubscription(ctx, scope, customerId, subscription.subscription_id);
@@ -90,7 +94,6 @@ async function switchCard(
       }
       throw ended(now);
     }
-    await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscription.subscription_id);
   }
   return { subscription: await getPortalSubscription(ctx, scope, customerId, subscription.subscription_id), payment: null, invoice: null };
 }
@@ -154,7 +157,10 @@ async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subsc
       });
       if (!moved) throw new Error(`subscription ${id}: the dues claim was lost before settling`);
       await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
-      if (!attempt) return null;
+      if (!attempt) {
+        await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', id);
+        return null;
+      }
       const issued = await insertInvoiceInTransaction(
         trx,
         scope,
@@ -184,15 +190,12 @@ async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subsc
         updated_at: at,
       });
       if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
+      await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
+      await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', id);
       return issued;
     });
 
-    let payment: Payment | null = null;
-    if (attempt) {
-      payment = (await findPayment(db, scope, attempt.paymentId)) ?? null;
-      await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
-    }
-    await emitSubscriptionEvent(ctx, scope, 'subscription.active', id);
+    const payment: Payment | null = attempt ? ((await findPayment(db, scope, attempt.paymentId)) ?? null) : null;
     const result = await getPortalSubscription(ctx, scope, customerId, id);
     if (attempt && invoice) {
       await notifyCustomer(ctx, scope, customerId, (input) =>

@@ -53,7 +53,7 @@ import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { withScopeClock } from './test-clock.ts';
-import { emitEvent } from './webhooks.ts';
+import { emitEvent, type Outbox } from './webhooks.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -68,7 +68,8 @@ export interface LicensedPurchase {
   /** Every line of the purchase; those whose product has `license_key` settings get a key. */
   lines: { product: Product; quantity: number }[];
   subscriptionId: string | null;
-  invoiceId: string;
+  /** Null for a plan change that charged nothing (a downgrade into credit). */
+  invoiceId: string | null;
   paymentId: string | null;
   /** When it was bought (the scope's time). */
   at: Date;
@@ -110,12 +111,12 @@ export async function issueLicenseKeys(ctx: ServiceContext, db: Kysely<Database>
   return keys.map((key) => key.id);
 }
 
-/** `license_key.created` per new key: the key masked, never the key itself. */
-export async function emitLicenseKeysCreated(ctx: ServiceContext, scope: Scope, ids: readonly string[]): Promise<void> {
+/** `license_key.created` per new key (the key masked, never the key itself), queued in `trx`: the transaction that issued them. */
+export async function emitLicenseKeysCreated(trx: Outbox, ctx: ServiceContext, scope: Scope, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const now = ctx.clock.now();
-  for (const record of await findLicenseKeysByIds(ctx.store.db, scope, ids)) {
-    await emitEvent(ctx, scope, 'license_key.created', toLicenseKey(record, now), new Date(record.created_at));
+  for (const record of await findLicenseKeysByIds(trx, scope, ids)) {
+    await emitEvent(trx, ctx, scope, 'license_key.created', toLicenseKey(record, now), new Date(record.created_at));
   }
 }
 

@@ -32,16 +32,18 @@ import { findBusinessSettings, type BusinessSettingsRecord } from '../store/busi
 import { findCollection } from '../store/collections.ts';
 import { addCredit, creditBalance, linkSpentCredit } from '../store/credits.ts';
 import { findCustomer } from '../store/customers.ts';
+import { listCustomerLicenseKeys, updateLicenseKey } from '../store/license-keys.ts';
 import { findInvoice } from '../store/invoices.ts';
 import { findPayment, settlePayment } from '../store/payments.ts';
 import { claimPlanChange, findAddonProducts, linkFailedPayment, releasePlanChange, settlePlanChange, subscriptionVersion } from '../store/plan-changes.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
-import { findSubscriptionRow } from '../store/subscriptions.ts';
+import { findSubscription, findSubscriptionRow } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { creditLine, spendUpTo } from './credits.ts';
 import { realNow } from './context.ts';
 import { insertPricedInvoice } from './invoices.ts';
+import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
   fitsPlan,
   getPortalSubscription,
@@ -354,17 +356,41 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
     if (quote.credit_to_balance > 0) {
       await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: quote.credit_to_balance, reason: 'plan_change_credit', subscriptionId: id, invoiceId: null, at: issuedAt });
     }
+    // Keys follow the plan. A licensed plan or add-on switched to gets its key with the change, as
+    // with a new subscription (a product that still has an active key keeps it); the keys of
+    // products the subscription no longer has are disabled, so a short upgrade leaves no key behind.
+    const lines = [{ product: change.newPlan, quantity: change.quantity }, ...change.addons];
+    const holds = new Set(lines.map((line) => line.product.product_id));
+    const ownKeys = (await listCustomerLicenseKeys(trx, scope, customerId)).filter((key) => key.subscription_id === id && key.status === 'active');
+    for (const key of ownKeys.filter((key) => !holds.has(key.product_id))) {
+      await updateLicenseKey(trx, scope, key.id, { status: 'disabled', updated_at: issuedAt });
+    }
+    const keyed = new Set(ownKeys.map((key) => key.product_id));
+    const licensed = lines.filter((line) => line.product.license_key);
+    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
+      customerId,
+      lines: licensed.filter((line) => !keyed.has(line.product.product_id)),
+      subscriptionId: id,
+      invoiceId,
+      paymentId: attempt?.paymentId ?? null,
+      at: ctx.clock.now(),
+    });
+    // The events commit with the change (transactional outbox).
+    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
+    if (attempt) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
+    const changed = await findSubscription(trx, scope, id);
+    if (changed) {
+      await emitEvent(trx, ctx, scope, 'subscription.plan_changed', {
+        ...changed,
+        previous: { product_id: change.oldPlan.product_id, quantity: change.subscription.quantity, addons: change.subscription.addons },
+        invoice_id: invoiceId,
+        payment_id: attempt?.paymentId ?? null,
+        credit_to_balance: quote.credit_to_balance,
+      });
+    }
   });
 
-  if (attempt) await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
   const subscription = await getPortalSubscription(ctx, scope, customerId, id);
-  await emitEvent(ctx, scope, 'subscription.plan_changed', {
-    ...(await requireOwnSubscription(ctx, scope, customerId, id)),
-    previous: { product_id: change.oldPlan.product_id, quantity: change.subscription.quantity, addons: change.subscription.addons },
-    invoice_id: invoiceId,
-    payment_id: attempt?.paymentId ?? null,
-    credit_to_balance: quote.credit_to_balance,
-  });
   await notifyCustomer(ctx, scope, customerId, (input) =>
     planChangedEmail({
       ...input,

@@ -47,7 +47,9 @@ export async function addPortalPaymentMethod(ctx: BillingContext, scope: Scope, 
 export async function deletePortalPaymentMethod(ctx: BillingContext, scope: Scope, customerId: string, paymentMethodId: string): Promise<void> {
   const missing = () => notFound(`No payment method ${paymentMethodId}.`);
   if (!isId(IdPrefix.paymentMethod, paymentMethodId)) throw missing();
-  const outcome = await removePaymentMethod(ctx.store.db, scope, customerId, paymentMethodId, toTimestamp(ctx.clock.now()));
+  const outcome = await removePaymentMethod(ctx.store.db, scope, customerId, paymentMethodId, toTimestamp(ctx.clock.now()), async (trx, moved) => {
+    for (const subscriptionId of moved) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscriptionId);
+  });
   if (outcome.kind === 'not_found') throw missing();
   if (outcome.kind === 'in_use') {
     const count = outcome.subscriptionIds.length;
@@ -57,5 +59,4 @@ export async function deletePortalPaymentMethod(ctx: BillingContext, scope: Scop
       `This card pays ${count === 1 ? 'a subscription' : `${count} subscriptions`} and is your only card. Add another card first, then remove this one.`,
     );
   }
-  for (const subscriptionId of outcome.moved) await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscriptionId);
 }

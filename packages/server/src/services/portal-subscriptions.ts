@@ -158,21 +158,28 @@ export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope,
   const reason = body.reason ?? null;
   const comment = body.comment ? body.comment : null;
   if (body.when === 'immediately') {
-    if (!(await cancelNow(ctx.store.db, scope, subscription.subscription_id, { at, realNow: toTimestamp(realNow(ctx)), reason, comment }))) {
+    const cancelled = await ctx.store.db.transaction().execute(async (trx) => {
+      const done = await cancelNow(trx, scope, subscription.subscription_id, { at, realNow: toTimestamp(realNow(ctx)), reason, comment });
+      if (done) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.cancelled', subscription.subscription_id);
+      return done;
+    });
+    if (!cancelled) {
       const now = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
       requireActive(now);
       throw inProgress();
     }
-    await emitSubscriptionEvent(ctx, scope, 'subscription.cancelled', subscription.subscription_id);
   } else {
-    const changed = await updateSubscription(ctx.store.db, scope, subscription.subscription_id, ['active'], {
-      cancel_at_period_end: 1,
-      cancellation_reason: reason,
-      cancellation_comment: comment,
-      updated_at: at,
+    const changed = await ctx.store.db.transaction().execute(async (trx) => {
+      const done = await updateSubscription(trx, scope, subscription.subscription_id, ['active'], {
+        cancel_at_period_end: 1,
+        cancellation_reason: reason,
+        cancellation_comment: comment,
+        updated_at: at,
+      });
+      if (done && !subscription.cancel_at_period_end) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscription.subscription_id);
+      return done;
     });
     if (!changed) requireActive(await requireOwnSubscription(ctx, scope, customerId, subscriptionId));
-    if (!subscription.cancel_at_period_end) await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscription.subscription_id);
   }
   const result = await getPortalSubscription(ctx, scope, customerId, subscriptionId);
   if (body.when === 'immediately' || !subscription.cancel_at_period_end) {
@@ -189,14 +196,17 @@ export async function resumePortalSubscription(ctx: PortalContext, scope: Scope,
   requireActive(subscription);
   const notScheduled = () => new DomainError(409, PortalErrorCode.notScheduledToCancel, `Subscription ${subscriptionId} is not scheduled to cancel: there is nothing to resume.`);
   if (!subscription.cancel_at_period_end) throw notScheduled();
-  const changed = await updateSubscription(ctx.store.db, scope, subscription.subscription_id, ['active'], {
-    cancel_at_period_end: 0,
-    cancellation_reason: null,
-    cancellation_comment: null,
-    updated_at: toTimestamp(ctx.clock.now()),
+  const changed = await ctx.store.db.transaction().execute(async (trx) => {
+    const done = await updateSubscription(trx, scope, subscription.subscription_id, ['active'], {
+      cancel_at_period_end: 0,
+      cancellation_reason: null,
+      cancellation_comment: null,
+      updated_at: toTimestamp(ctx.clock.now()),
+    });
+    if (done) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscription.subscription_id);
+    return done;
   });
   if (!changed) requireActive(await requireOwnSubscription(ctx, scope, customerId, subscriptionId));
-  await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscription.subscription_id);
   const result = await getPortalSubscription(ctx, scope, customerId, subscriptionId);
   await notifyCustomer(ctx, scope, customerId, (input) =>
     subscriptionReactivatedEmail({

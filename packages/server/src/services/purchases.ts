@@ -46,7 +46,7 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
   });
   const issuedAt = toTimestamp(ctx.clock.now());
   const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  const licenseKeyIds = await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.db.transaction().execute(async (trx) => {
     await insertPricedInvoice(trx, scope, {
       id: invoiceId,
       customerId: customer.customer_id,
@@ -59,7 +59,7 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
     const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, updated_at: issuedAt });
     if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
     // Licensed products: their keys exist exactly when the paid invoice does.
-    return issueLicenseKeys(ctx, trx, scope, {
+    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
       customerId: customer.customer_id,
       lines: body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity })),
       subscriptionId: null,
@@ -67,9 +67,10 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
       paymentId: attempt.paymentId,
       at: new Date(issuedAt),
     });
+    // Their events are queued with them (transactional outbox).
+    await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
+    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
   });
-  await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
-  await emitLicenseKeysCreated(ctx, scope, licenseKeyIds);
   return getPayment(ctx, scope, attempt.paymentId);
 }
 

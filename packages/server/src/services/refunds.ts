@@ -10,7 +10,8 @@
  * 2. The mode's processor refunds the charge.
  * 3. The refund is settled `succeeded` and `refund.succeeded` is queued; a processor refusal
  *    settles it `failed` and gives the amount back to the payment (502). If the process stops
- *    between 1 and 3 the refund stays `pending` (its amount reserved) for reconciliation.
+ *    between 1 and 3 the refund stays `pending` (its amount reserved) until services/reconciliation.ts
+ *    asks the processor for it and finishes it.
  */
 import { BillingErrorCode, type CreateRefundBody, type Page, type Refund } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
@@ -19,6 +20,7 @@ import { toTimestamp } from '../domain/ports.ts';
 import { failRefund, findPaymentRow, findRefund, listRefunds as listRefundRows, reserveRefund, settleRefund } from '../store/refunds.ts';
 import type { Scope } from '../store/scope.ts';
 import { processorFor, type BillingContext } from './charging.ts';
+import { realNow } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitEvent } from './webhooks.ts';
 
@@ -33,7 +35,7 @@ export async function createRefund(ctx: BillingContext, scope: Scope, body: Crea
     const message = `a ${payment.status} payment cannot be refunded (only succeeded or partially_refunded ones)`;
     throw invalidRequest(`payment_id ${message}.`, [{ path: 'payment_id', message }]);
   }
-  const processor = processorFor(ctx, scope);
+  processorFor(ctx, scope); // live mode without a processor: 503 before anything is reserved
   const remaining = Number(payment.amount) - Number(payment.amount_refunded);
   const amount = body.amount ?? remaining;
   if (amount > remaining) throw refundExceedsPayment(`Only ${remaining} of the payment's ${Number(payment.amount)} is left to refund; ${amount} was asked.`);
@@ -47,23 +49,44 @@ export async function createRefund(ctx: BillingContext, scope: Scope, body: Crea
     currency: payment.currency,
     reason: body.reason ?? null,
     created_at: createdAt,
+    attempted_at: toTimestamp(realNow(ctx)),
   };
   // Step 1: the conditional UPDATE is the guard; the read above only shapes the error message.
   if (!(await reserveRefund(ctx.store.db, scope, refund))) {
     throw refundExceedsPayment(`The refund of ${amount} would take the payment's refunds above its amount ${Number(payment.amount)} (another refund took it first).`);
   }
+  await sendRefund(ctx, scope, refund, payment.processor_charge_id);
+  return getRefund(ctx, scope, refund.id);
+}
+
+/**
+ * Steps 2 and 3 for a reserved (`pending`) refund: the processor refunds the charge under our
+ * refund id as its idempotency key (so a retry — the reconciler's — never takes the money back
+ * twice), then the refund settles `succeeded`, or `failed` with its amount given back (502).
+ */
+export async function sendRefund(ctx: BillingContext, scope: Scope, refund: { id: string; payment_id: string; amount: number }, chargeId: string): Promise<void> {
+  const processor = processorFor(ctx, scope);
   let processorRefundId: string;
   try {
-    // Our refund id is the processor's idempotency key: a retry never takes the money back twice.
-    processorRefundId = (await processor.refund(payment.processor_charge_id, amount, refund.id)).refund_id;
+    processorRefundId = (await processor.refund(chargeId, refund.amount, refund.id)).refund_id;
   } catch (error) {
     await failRefund(ctx.store.db, refund, toTimestamp(ctx.clock.now()));
     throw new DomainError(502, BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
   }
-  await settleRefund(ctx.store.db, refund.id, processorRefundId, toTimestamp(ctx.clock.now()));
-  const settled = await getRefund(ctx, scope, refund.id);
-  await emitEvent(ctx, scope, 'refund.succeeded', settled);
-  return settled;
+  await completeRefund(ctx, scope, refund.id, processorRefundId, ctx.clock.now());
+}
+
+/**
+ * Step 3 on success: the refund `succeeded` and its `refund.succeeded` event, in one transaction.
+ * Only the caller that moves it out of `pending` queues the event (the request, or reconciliation).
+ */
+export async function completeRefund(ctx: BillingContext, scope: Scope, refundId: string, processorRefundId: string, at: Date): Promise<boolean> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    if (!(await settleRefund(trx, refundId, processorRefundId, toTimestamp(at)))) return false;
+    const settled = await findRefund(trx, scope, refundId);
+    if (settled) await emitEvent(trx, ctx, scope, 'refund.succeeded', settled, at);
+    return true;
+  });
 }
 
 export async function getRefund(ctx: BillingContext, scope: Scope, refundId: string): Promise<Refund> {

@@ -17,7 +17,7 @@
  * test mode), and every record is dated then. The lease uses the real clock (`ctx.clock`).
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
-import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
+import { pricePurchase, type PricedItem, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError } from '../domain/errors.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { periodAt } from '../domain/periods.ts';
@@ -40,6 +40,7 @@ import { insertPricedInvoice } from './invoices.ts';
 import { spendCreditOnce, withCreditApplied } from './credits.ts';
 import { linkSpentCredit } from '../store/credits.ts';
 import { findSubscriptionRow } from '../store/subscriptions.ts';
+import { hasProcessingCharge } from '../store/reconciliation.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;
@@ -99,10 +100,18 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
   const periodIndex = Number(row.period_index);
 
   if (Number(row.cancel_at_period_end) === 1) {
-    const done = await settleRenewal(ctx.store.db, row.id, periodIndex, leaseUntil, { status: 'cancelled', cancelled_at: atText, updated_at: atText });
-    if (!done) return 'skipped';
-    await emitSubscriptionEvent(ctx, scope, 'subscription.cancelled', row.id, at);
-    return 'cancelled';
+    const done = await ctx.store.db.transaction().execute(async (trx) => {
+      const cancelled = await settleRenewal(trx, row.id, periodIndex, leaseUntil, { status: 'cancelled', cancelled_at: atText, updated_at: atText });
+      if (cancelled) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.cancelled', row.id, at);
+      return cancelled;
+    });
+    return done ? 'cancelled' : 'skipped';
+  }
+
+  // A charge of this period whose answer was lost is the reconciler's to settle: never charge again.
+  if (await hasProcessingCharge(ctx.store.db, row.id)) {
+    await releaseRenewal(ctx.store.db, row.id, leaseUntil);
+    return 'skipped';
   }
 
   // Set once the processor was called: from then on the claim is never handed back.
@@ -139,8 +148,22 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
       at: atText,
     });
     const priced = withCreditApplied(pricePurchase(items), creditSpent);
-    const invoiceId = newId(IdPrefix.invoice, ctx.random);
     const description = `${plan.name}: renewal`;
+    // Everything settling needs, kept on the payment: if the processor's answer is lost, the
+    // reconciler settles the charge later with exactly this (services/reconciliation.ts).
+    const settlement: RenewalSettlement = {
+      kind: 'renewal',
+      subscription_id: row.id,
+      customer_id: row.customer_id,
+      period_index: periodIndex,
+      at: atText,
+      next: { start: toTimestamp(next.start), end: toTimestamp(next.end) },
+      invoice_id: newId(IdPrefix.invoice, ctx.random),
+      priced,
+      credit_spent: creditSpent,
+      description,
+      plan_name: plan.name,
+    };
 
     let attempt: ChargeAttempt | undefined;
     let decline: DomainError | undefined;
@@ -150,88 +173,14 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
         if (!row.payment_method_id) throw new DomainError(402, 'payment_failed', 'The subscription has no payment method.', { declineCode: 'no_payment_method' });
         const source = await resolveCardSource(billing, scope, row.customer_id, { payment_method_id: row.payment_method_id });
         charging = true;
-        attempt = await attemptCharge(billing, scope, { customerId: row.customer_id, amount: priced.total, currency: priced.currency, source, description });
+        attempt = await attemptCharge(billing, scope, { customerId: row.customer_id, amount: priced.total, currency: priced.currency, source, description, subscriptionId: row.id, settlement });
       } catch (error) {
         if (!(error instanceof DomainError && error.status === 402)) throw error;
         decline = error;
         if (error instanceof PaymentFailedError) failedPaymentId = error.paymentId;
       }
     }
-
-    const invoice = await ctx.store.db.transaction().execute(async (trx) => {
-      const moved = await settleRenewal(
-        trx,
-        row.id,
-        periodIndex,
-        leaseUntil,
-        decline
-          ? { status: 'on_hold', updated_at: atText }
-          : {
-              period_index: periodIndex + 1,
-              current_period_start: toTimestamp(next.start),
-              current_period_end: toTimestamp(next.end),
-              updated_at: atText,
-            },
-      );
-      if (!moved) throw new Error(`subscription ${row.id}: the renewal claim was lost before settling`);
-      const issued = await insertPricedInvoice(trx, scope, {
-        id: invoiceId,
-        customerId: row.customer_id,
-        billingAddress: customer.billing_address,
-        priced,
-        at: atText,
-        paid: !decline,
-        subscriptionId: row.id,
-      });
-      if (attempt) {
-        const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
-        if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-      }
-      if (creditSpent > 0) await linkSpentCredit(trx, row.id, 'renewal_spent', invoiceId);
-      if (failedPaymentId) await linkPayment(trx, failedPaymentId, { invoice_id: invoiceId, subscription_id: row.id, updated_at: atText });
-      return issued;
-    });
-
-    const business = await findBusiness(ctx.store.db, scope.businessId);
-    const mailer = ctx.mailerFor(scope.mode);
-    if (decline) {
-      await emitSubscriptionEvent(ctx, scope, 'subscription.on_hold', row.id, at);
-      await notify(ctx, mailer, async () => {
-        // The way back in: a one-time link to the portal, where the card can be replaced.
-        const link = await createMagicLink(ctx, scope, row.customer_id, {});
-        return paymentFailedEmail({
-          to: customer,
-          brand: business?.brand ?? { display_name: '', primary_color: null },
-          portalUrl: link.link,
-          total: { amount: priced.total, currency: priced.currency },
-          attemptedAt: atText,
-          productName: plan.name,
-          onHold: true,
-          reason: decline.message,
-        });
-      });
-      return 'on_hold';
-    }
-    if (attempt) {
-      await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId, at);
-    }
-    await emitSubscriptionEvent(ctx, scope, 'subscription.renewed', row.id, at);
-    if (attempt) {
-      const paymentId = attempt.paymentId;
-      await notify(ctx, mailer, async () =>
-        paymentSucceededEmail({
-          to: customer,
-          brand: business?.brand ?? { display_name: '', primary_color: null },
-          portalUrl: staticLoginUrl(ctx.publicUrl, scope.businessId, scope.mode),
-          total: { amount: priced.total, currency: priced.currency },
-          paidAt: atText,
-          description,
-          paymentId,
-          invoiceNumber: invoice.number,
-        }),
-      );
-    }
-    return 'renewed';
+    return await settleRenewalCharge(ctx, scope, settlement, leaseUntil, decline ? { kind: 'declined', message: decline.message, paymentId: failedPaymentId } : { kind: 'paid', payment: attempt ? { id: attempt.paymentId, chargeId: attempt.charge.charge_id } : undefined });
   } catch (error) {
     // Nothing settled: give the period back unless money may have moved (then the lease lapses
     // and the processing payment is there to reconcile).
@@ -239,6 +188,112 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
     if (!charging) await releaseRenewal(ctx.store.db, row.id, leaseUntil).catch(() => undefined);
     return 'skipped';
   }
+}
+
+/** What settling a renewal charge needs; stored on its payment (`payments.settlement`, JSON). */
+export interface RenewalSettlement {
+  kind: 'renewal';
+  subscription_id: string;
+  customer_id: string;
+  /** The period being renewed (the claim is on it). */
+  period_index: number;
+  /** The renewal instant (the period end), in the mode's time: every record is dated then. */
+  at: string;
+  next: { start: string; end: string };
+  invoice_id: string;
+  priced: PricedPurchase;
+  credit_spent: number;
+  description: string;
+  plan_name: string;
+}
+
+/** How the charge ended: paid (or nothing to charge), or declined (the failed payment, if one was made). */
+export type RenewalChargeOutcome = { kind: 'paid'; payment?: { id: string; chargeId: string } | undefined } | { kind: 'declined'; message: string; paymentId?: string | undefined };
+
+/**
+ * Settles a claimed renewal period once its charge has an outcome — the renewal runner right after
+ * the charge, or the reconciler later for a charge whose answer was lost. One transaction moves
+ * the subscription (next period, or `on_hold`), writes the invoice (`paid`, or `open` as dues),
+ * settles or links the payment and queues the webhooks; then the customer's email.
+ * Throws when `leaseUntil` is no longer the subscription's claim on that period.
+ */
+export async function settleRenewalCharge(ctx: RenewalContext, scope: Scope, settlement: RenewalSettlement, leaseUntil: string, outcome: RenewalChargeOutcome): Promise<'renewed' | 'on_hold'> {
+  const { subscription_id: subscriptionId, at: atText } = settlement;
+  const at = new Date(atText);
+  const declined = outcome.kind === 'declined';
+  const customer = await findCustomer(ctx.store.db, scope, settlement.customer_id);
+  if (!customer) throw new Error(`subscription ${subscriptionId}: its customer is gone`);
+  const priced = settlement.priced;
+  const invoice = await ctx.store.db.transaction().execute(async (trx) => {
+    const moved = await settleRenewal(
+      trx,
+      subscriptionId,
+      settlement.period_index,
+      leaseUntil,
+      declined
+        ? { status: 'on_hold', updated_at: atText }
+        : { period_index: settlement.period_index + 1, current_period_start: settlement.next.start, current_period_end: settlement.next.end, updated_at: atText },
+    );
+    if (!moved) throw new Error(`subscription ${subscriptionId}: the renewal claim was lost before settling`);
+    const issued = await insertPricedInvoice(trx, scope, {
+      id: settlement.invoice_id,
+      customerId: settlement.customer_id,
+      billingAddress: customer.billing_address,
+      priced,
+      at: atText,
+      paid: !declined,
+      subscriptionId,
+    });
+    if (settlement.credit_spent > 0) await linkSpentCredit(trx, subscriptionId, 'renewal_spent', settlement.invoice_id);
+    // The events commit with the change (transactional outbox).
+    if (outcome.kind === 'declined') {
+      if (outcome.paymentId) await linkPayment(trx, outcome.paymentId, { invoice_id: settlement.invoice_id, subscription_id: subscriptionId, updated_at: atText });
+      await emitSubscriptionEvent(trx, ctx, scope, 'subscription.on_hold', subscriptionId, at);
+    } else {
+      if (outcome.payment) {
+        const settled = await settlePayment(trx, outcome.payment.id, {
+          status: 'succeeded',
+          invoice_id: settlement.invoice_id,
+          subscription_id: subscriptionId,
+          processor_charge_id: outcome.payment.chargeId,
+          updated_at: atText,
+        });
+        if (!settled) throw new Error(`payment ${outcome.payment.id} was settled by someone else`);
+        await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', outcome.payment.id, at);
+      }
+      await emitSubscriptionEvent(trx, ctx, scope, 'subscription.renewed', subscriptionId, at);
+    }
+    return issued;
+  });
+
+  const business = await findBusiness(ctx.store.db, scope.businessId);
+  const brand = business?.brand ?? { display_name: '', primary_color: null };
+  const mailer = ctx.mailerFor(scope.mode);
+  const total = { amount: priced.total, currency: priced.currency };
+  if (outcome.kind === 'declined') {
+    await notify(ctx, mailer, async () => {
+      // The way back in: a one-time link to the portal, where the card can be replaced.
+      const link = await createMagicLink(ctx, scope, settlement.customer_id, {});
+      return paymentFailedEmail({ to: customer, brand, portalUrl: link.link, total, attemptedAt: atText, productName: settlement.plan_name, onHold: true, reason: outcome.message });
+    });
+    return 'on_hold';
+  }
+  const paymentId = outcome.payment?.id;
+  if (paymentId) {
+    await notify(ctx, mailer, async () =>
+      paymentSucceededEmail({
+        to: customer,
+        brand,
+        portalUrl: staticLoginUrl(ctx.publicUrl, scope.businessId, scope.mode),
+        total,
+        paidAt: atText,
+        description: settlement.description,
+        paymentId,
+        invoiceNumber: invoice.number,
+      }),
+    );
+  }
+  return 'renewed';
 }
 
 async function notify(ctx: RenewalContext, mailer: Mailer, build: () => Promise<Parameters<Mailer['send']>[0]>): Promise<void> {

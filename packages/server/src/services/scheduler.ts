@@ -1,15 +1,18 @@
 /**
- * The in-process scheduler `serve` starts: every `intervalMs` it renews what is due (live mode on
- * the real clock, each business's test mode on its test clock) and posts due webhooks. Ticks
+ * The in-process scheduler `serve` starts: every `intervalMs` it seals webhook secrets still in
+ * clear, reconciles charges and refunds whose answer was lost (services/reconciliation.ts), renews
+ * what is due (live mode on the real clock, each business's test mode on its test clock) and
+ * posts due webhooks. Ticks
  * never overlap within a process; across processes the renewal and delivery claims keep each
  * period charged and each attempt made once.
  */
+import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
-import { deliverDueWebhooks, type DeliveryContext } from './webhooks.ts';
+import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
 
 export interface Scheduler {
   /** One pass now (also what each tick does). */
-  runOnce(): Promise<{ renewals: RenewalReport; webhooks: number }>;
+  runOnce(): Promise<{ reconciled: ReconcileReport; renewals: RenewalReport; webhooks: number }>;
   /** Stops ticking and waits for a running pass to finish. */
   stop(): Promise<void>;
 }
@@ -23,9 +26,11 @@ export function startScheduler(ctx: RenewalContext & DeliveryContext, options: {
   let stopped = false;
 
   const runOnce = async () => {
+    await sealLegacyWebhookSecrets(ctx);
+    const reconciled = await reconcile(ctx);
     const renewals = await runDueRenewals(ctx);
     const webhooks = await deliverDueWebhooks(ctx);
-    return { renewals, webhooks };
+    return { reconciled, renewals, webhooks };
   };
   const tick = () => {
     if (running || stopped) return;

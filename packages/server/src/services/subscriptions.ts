@@ -99,7 +99,7 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
 
   const issuedAt = toTimestamp(now);
   const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  const licenseKeyIds = await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.db.transaction().execute(async (trx) => {
     await insertSubscription(trx, scope, {
       id: subscriptionId,
       customer_id: customer.customer_id,
@@ -137,7 +137,7 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
       if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
     }
     // Licensed plan or add-ons: their keys exist exactly when the subscription does.
-    return issueLicenseKeys(ctx, trx, scope, {
+    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
       customerId: customer.customer_id,
       lines: [{ product: plan, quantity: body.quantity }, ...addons],
       subscriptionId,
@@ -145,10 +145,11 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
       paymentId: attempt?.paymentId ?? null,
       at: now,
     });
+    // Their events are queued with them (transactional outbox).
+    if (attempt) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
+    await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', subscriptionId);
+    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
   });
-  if (attempt) await emitPaymentEvent(ctx, scope, 'payment.succeeded', attempt.paymentId);
-  await emitSubscriptionEvent(ctx, scope, 'subscription.active', subscriptionId);
-  await emitLicenseKeysCreated(ctx, scope, licenseKeyIds);
   return getSubscription(ctx, scope, subscriptionId);
 }
 
@@ -176,13 +177,16 @@ export async function patchSubscription(ctx: BillingContext, scope: Scope, subsc
     const source = await resolveCardSource(ctx, scope, row.customer_id, body);
     paymentMethodId = (await saveCard(ctx, scope, row.customer_id, source)).id;
   }
-  const changed = await updateSubscription(ctx.store.db, scope, subscriptionId, LIVE_STATUSES, {
-    updated_at: toTimestamp(ctx.clock.now()),
-    ...(paymentMethodId !== undefined ? { payment_method_id: paymentMethodId } : {}),
-    ...(body.cancel_at_period_end !== undefined ? { cancel_at_period_end: body.cancel_at_period_end ? 1 : 0 } : {}),
+  const changed = await ctx.store.db.transaction().execute(async (trx) => {
+    const moved = await updateSubscription(trx, scope, subscriptionId, LIVE_STATUSES, {
+      updated_at: toTimestamp(ctx.clock.now()),
+      ...(paymentMethodId !== undefined ? { payment_method_id: paymentMethodId } : {}),
+      ...(body.cancel_at_period_end !== undefined ? { cancel_at_period_end: body.cancel_at_period_end ? 1 : 0 } : {}),
+    });
+    if (moved) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscriptionId);
+    return moved;
   });
   if (!changed) throw ended();
-  await emitSubscriptionEvent(ctx, scope, 'subscription.updated', subscriptionId);
   return getSubscription(ctx, scope, subscriptionId);
 }
 

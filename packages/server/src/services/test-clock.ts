@@ -11,6 +11,7 @@ import { toTimestamp, type Clock } from '../domain/ports.ts';
 import type { Scope } from '../store/scope.ts';
 import { advanceTestClockRow, ensureTestClock } from '../store/test-clocks.ts';
 import type { ServiceContext } from './context.ts';
+import { reconcile } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 
 const frozen = (at: string): Clock => {
@@ -55,6 +56,8 @@ export async function advanceTestClock(ctx: RenewalContext, scope: Scope, body: 
     }
   }
   const now = await advanceTestClockRow(ctx.store.db, scope.businessId, toTimestamp(target), toTimestamp(ctx.clock.now()));
+  // Charges and refunds whose answer was lost first (so a renewal they held can run), then renewals.
+  await reconcile(ctx, { scope });
   const renewals = await runDueRenewals(ctx, { scope });
   return { now, renewals };
 }

@@ -9,8 +9,15 @@
  * to the address that was checked (no second lookup to rebind). Test mode may post anywhere,
  * loopback included, so a developer's local receiver works.
  *
- * The signing secret is kept as given to the merchant (HMAC needs the key itself); it is shown
- * once, in the creation answer, never listed or logged.
+ * Transactional outbox: an event is queued by the transaction that makes the change it reports
+ * (`emitEvent` takes that transaction, and only a transaction), so a committed change always has
+ * its delivery rows and a rolled-back one has none. Delivery happens afterwards, from the queue.
+ *
+ * The signing secret is shown once, in the creation answer, never listed or logged. HMAC needs the
+ * key itself, so it is stored sealed (AES-256-GCM under the server secret, domain/secret-box.ts,
+ * bound to the endpoint's id) and opened only to sign. Endpoints created before migration
+ * 0011 hold it in clear until `sealLegacyWebhookSecrets` (every scheduler tick) or a delivery
+ * to them seals it.
  */
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type RequestOptions } from 'node:http';
@@ -22,8 +29,10 @@ import { isPublicAddress } from '../domain/addresses.ts';
 import { invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp, type Clock } from '../domain/ports.ts';
-import { generateWebhookSecret, signWebhook } from '../domain/webhook-signature.ts';
+import { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from '../domain/webhook-signature.ts';
+import type { SecretBox } from '../domain/secret-box.ts';
 import type { Logger } from '../http/env.ts';
+import type { Database } from '../store/index.ts';
 import { findPayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription } from '../store/subscriptions.ts';
@@ -36,10 +45,14 @@ import {
   insertWebhookEndpoint,
   listDeliveries,
   listWebhookEndpoints as listEndpointRows,
+  legacyPlainSecrets,
   recordAttempt,
+  replaceSecret,
   toWebhookEndpoint,
   type WebhookDeliveryRow,
+  type WebhookEndpointRow,
 } from '../store/webhooks.ts';
+import type { Transaction } from 'kysely';
 import { realNow, type ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 
@@ -76,15 +89,46 @@ export async function createWebhookEndpoint(ctx: ServiceContext, scope: Scope, b
     }
   }
   const secret = generateWebhookSecret(ctx.random);
+  const id = newId(IdPrefix.webhookEndpoint, ctx.random);
   const row = {
-    id: newId(IdPrefix.webhookEndpoint, ctx.random),
+    id,
     url: url.toString(),
     events: body.events ? JSON.stringify([...new Set(body.events)]) : null,
-    secret,
+    secret: secretsOf(ctx).seal(secret, secretContext(id)),
     created_at: toTimestamp(realNow(ctx)),
   };
   await insertWebhookEndpoint(ctx.store.db, scope, row);
   return { ...toWebhookEndpoint({ ...row, business_id: scope.businessId, mode: scope.mode }), secret };
+}
+
+/** The additional data a sealed signing secret is bound to: its endpoint (and its purpose). */
+const secretContext = (endpointId: string) => `webhook-secret:${endpointId}`;
+
+function secretsOf(ctx: ServiceContext): SecretBox {
+  if (!ctx.secrets) throw new Error('webhook secrets need the server secret: build the context with serviceContext() or createAppContext()');
+  return ctx.secrets;
+}
+
+/** The endpoint's signing secret in clear, for signing only; seals a legacy clear one on the way. */
+async function signingSecret(ctx: ServiceContext, endpoint: WebhookEndpointRow): Promise<string> {
+  if (endpoint.secret.startsWith(WEBHOOK_SECRET_PREFIX)) {
+    await replaceSecret(ctx.store.db, endpoint.id, endpoint.secret, secretsOf(ctx).seal(endpoint.secret, secretContext(endpoint.id)));
+    return endpoint.secret;
+  }
+  return secretsOf(ctx).open(endpoint.secret, secretContext(endpoint.id));
+}
+
+/**
+ * Seals every signing secret still stored in clear (endpoints created before migration 0011,
+ * which cannot do it: migrations run without the server secret). Idempotent and safe in parallel:
+ * each row is replaced only while it still holds the clear value.
+ */
+export async function sealLegacyWebhookSecrets(ctx: ServiceContext): Promise<number> {
+  let sealed = 0;
+  for (const row of await legacyPlainSecrets(ctx.store.db, WEBHOOK_SECRET_PREFIX)) {
+    if (await replaceSecret(ctx.store.db, row.id, row.secret, secretsOf(ctx).seal(row.secret, secretContext(row.id)))) sealed += 1;
+  }
+  return sealed;
 }
 
 export async function listWebhookEndpoints(ctx: ServiceContext, scope: Scope, query: { limit: number; cursor?: string | undefined }): Promise<Page<WebhookEndpoint>> {
@@ -102,17 +146,22 @@ export async function listWebhookDeliveries(
   return toPage(await listDeliveries(ctx.store.db, scope, endpointId, { limit: query.limit, after: positionFromCursor(query.cursor) }));
 }
 
+/** A transaction: events are only ever queued inside the one that makes their change. */
+export type Outbox = Transaction<Database>;
+
 /**
- * Queues `type` for every endpoint of the scope that wants it. `at` is when it happened in the
- * mode's time (the payload's `timestamp`); delivery is due at once, in real time.
+ * Queues `type` for every endpoint of the scope that wants it, in `trx` — the transaction that
+ * makes the change the event reports (transactional outbox: both commit or neither does). `at` is
+ * when it happened in the mode's time (the payload's `timestamp`); delivery is due at once, in
+ * real time, by the dispatcher (`deliverDueWebhooks`) after the commit.
  */
-export async function emitEvent(ctx: ServiceContext, scope: Scope, type: WebhookEventType, data: object, at: Date = ctx.clock.now()): Promise<void> {
-  const endpoints = (await endpointsForScope(ctx.store.db, scope)).filter((endpoint) => endpoint.events === null || (JSON.parse(endpoint.events) as string[]).includes(type));
+export async function emitEvent(trx: Outbox, ctx: ServiceContext, scope: Scope, type: WebhookEventType, data: object, at: Date = ctx.clock.now()): Promise<void> {
+  const endpoints = (await endpointsForScope(trx, scope)).filter((endpoint) => endpoint.events === null || (JSON.parse(endpoint.events) as string[]).includes(type));
   if (endpoints.length === 0) return;
   const now = toTimestamp(realNow(ctx));
   const payload = JSON.stringify({ type, timestamp: toTimestamp(at), business_id: scope.businessId, data });
   await insertDeliveries(
-    ctx.store.db,
+    trx,
     endpoints.map((endpoint) => ({
       id: newId(IdPrefix.webhookDelivery, ctx.random),
       endpoint_id: endpoint.id,
@@ -206,7 +255,7 @@ async function deliverOne(ctx: DeliveryContext, clock: Clock, delivery: WebhookD
         headers: {
           'webhook-id': delivery.id,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(endpoint.secret, delivery.id, timestamp, delivery.payload),
+          'webhook-signature': signWebhook(await signingSecret(ctx, endpoint), delivery.id, timestamp, delivery.payload),
         },
       });
     } catch (caught) {
@@ -230,14 +279,14 @@ async function deliverOne(ctx: DeliveryContext, clock: Clock, delivery: WebhookD
   return true;
 }
 
-/** `payment.*` with the payment as the API shows it. */
-export async function emitPaymentEvent(ctx: ServiceContext, scope: Scope, type: 'payment.succeeded' | 'payment.failed', paymentId: string, at?: Date): Promise<void> {
-  const payment = await findPayment(ctx.store.db, scope, paymentId);
-  if (payment) await emitEvent(ctx, scope, type, payment, at);
+/** `payment.*` with the payment as the API shows it (read in `trx`: as the change leaves it). */
+export async function emitPaymentEvent(trx: Outbox, ctx: ServiceContext, scope: Scope, type: 'payment.succeeded' | 'payment.failed', paymentId: string, at?: Date): Promise<void> {
+  const payment = await findPayment(trx, scope, paymentId);
+  if (payment) await emitEvent(trx, ctx, scope, type, payment, at);
 }
 
-/** `subscription.*` with the subscription as the API shows it (after the change). */
-export async function emitSubscriptionEvent(ctx: ServiceContext, scope: Scope, type: WebhookEventType, subscriptionId: string, at?: Date): Promise<void> {
-  const subscription = await findSubscription(ctx.store.db, scope, subscriptionId);
-  if (subscription) await emitEvent(ctx, scope, type, subscription, at);
+/** `subscription.*` with the subscription as the API shows it (read in `trx`: after the change). */
+export async function emitSubscriptionEvent(trx: Outbox, ctx: ServiceContext, scope: Scope, type: WebhookEventType, subscriptionId: string, at?: Date): Promise<void> {
+  const subscription = await findSubscription(trx, scope, subscriptionId);
+  if (subscription) await emitEvent(trx, ctx, scope, type, subscription, at);
 }

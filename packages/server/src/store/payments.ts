@@ -29,6 +29,12 @@ export interface NewPayment {
   card_last4: string | null;
   payment_method_id: string | null;
   created_at: string;
+  /** Real time (reconciliation's grace period counts from it). */
+  attempted_at?: string | null;
+  /** Known before the charge (renewals): tied at once, so the subscription is not renewed twice. */
+  subscription_id?: string | null;
+  /** JSON: what settling the charge needs if its answer is lost (services/reconciliation.ts). */
+  settlement?: string | null;
 }
 
 /** Records a charge attempt as `processing` before the processor is called, so no attempt goes unrecorded. */
@@ -36,11 +42,11 @@ export async function insertProcessingPayment(db: Kysely<Database>, scope: Scope
   await db
     .insertInto('payments')
     .values({
+      subscription_id: null,
       ...payment,
       business_id: scope.businessId,
       mode: scope.mode,
       invoice_id: null,
-      subscription_id: null,
       amount_refunded: 0,
       status: 'processing',
       decline_code: null,

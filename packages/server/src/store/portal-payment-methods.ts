@@ -2,7 +2,7 @@
  * The queries behind the portal's saved-card list: which live subscriptions each card pays, and
  * removing a card without leaving a live subscription with nothing to charge.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, SubscriptionsTable } from './schema.ts';
 import type { Scope } from './scope.ts';
 
@@ -46,7 +46,15 @@ export type RemoveOutcome =
  * SQLite) and the second sees what the first left: the last card of a live subscription can
  * never be removed by two requests racing each other.
  */
-export async function removePaymentMethod(db: Kysely<Database>, scope: Scope, customerId: string, methodId: string, at: string): Promise<RemoveOutcome> {
+export async function removePaymentMethod(
+  db: Kysely<Database>,
+  scope: Scope,
+  customerId: string,
+  methodId: string,
+  at: string,
+  /** Runs in the transaction after the move (the webhook outbox: events commit with the change). */
+  onMoved: (trx: Transaction<Database>, moved: string[]) => Promise<void> = async () => undefined,
+): Promise<RemoveOutcome> {
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('payment_methods')
@@ -90,6 +98,7 @@ export async function removePaymentMethod(db: Kysely<Database>, scope: Scope, cu
     await trx.deleteFrom('payment_methods').where('id', '=', methodId).execute();
     // After the delete: at most one default per customer is a unique index.
     if (wasDefault && replacement) await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', replacement.id).execute();
+    await onMoved(trx, subscriptionIds);
     return { kind: 'removed', moved: subscriptionIds.length > 0 ? subscriptionIds : [], replacementId: replacement?.id ?? null };
   });
 }

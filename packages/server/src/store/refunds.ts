@@ -32,6 +32,8 @@ export interface NewRefund {
   currency: string;
   reason: string | null;
   created_at: string;
+  /** Real time (reconciliation's grace period counts from it). */
+  attempted_at?: string | null;
 }
 
 /**
@@ -64,8 +66,10 @@ export async function reserveRefund(db: Kysely<Database>, scope: Scope, refund: 
 }
 
 /** The processor refunded: the refund is `succeeded`. */
-export async function settleRefund(db: Kysely<Database>, id: string, processorRefundId: string, at: string): Promise<void> {
-  await db.updateTable('refunds').set({ status: 'succeeded', processor_refund_id: processorRefundId, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').execute();
+/** Settles a `pending` refund `succeeded`; false when it was no longer pending (settled by someone else). */
+export async function settleRefund(db: Kysely<Database>, id: string, processorRefundId: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('refunds').set({ status: 'succeeded', processor_refund_id: processorRefundId, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** The processor refused: the refund is `failed` and its amount goes back to the payment, in one transaction. */

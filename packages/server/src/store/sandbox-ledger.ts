@@ -59,6 +59,10 @@ export function sqlSandboxLedger(db: Kysely<Database>): SandboxLedger {
       const row = await db.selectFrom('sandbox_charges').selectAll().where('id', '=', chargeId).executeTakeFirst();
       return row ? toCharge(row) : undefined;
     },
+    async findRefundByIdempotencyKey(key) {
+      const row = await db.selectFrom('sandbox_refunds').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      return row ? { refund_id: row.id, charge_id: row.charge_id, amount: Number(row.amount) } : undefined;
+    },
     async addRefund(refund, key, createdAt) {
       const firstWithKey = async (): Promise<Refund | undefined> => {
         if (key === undefined) return undefined;

@@ -280,6 +280,7 @@ export interface WebhookEndpointsTable {
   mode: 'test' | 'live';
   url: string;
   events: string | null;
+  /** 0011: sealed (`v1.…`, secret-box, bound to `webhook-secret:{id}`); `whsec_…` in clear only on rows from before, until sealed. */
   secret: string;
   created_at: string;
 }
@@ -347,6 +348,12 @@ export interface PaymentsTable {
   processor_charge_id: string | null;
   created_at: string;
   updated_at: string;
+  /** 0011: when the attempt was recorded, real time (null on older rows). */
+  attempted_at: string | null;
+  /** 0011: JSON, what settling a renewal charge needs (services/reconciliation.ts). */
+  settlement: string | null;
+  /** 0011: a reconciler's lease (real time). */
+  reconcile_claimed_until: string | null;
 }
 
 export interface RefundsTable {
@@ -362,6 +369,10 @@ export interface RefundsTable {
   processor_refund_id: string | null;
   created_at: string;
   updated_at: string;
+  /** 0011: when the refund was reserved, real time (null on older rows). */
+  attempted_at: string | null;
+  /** 0011: a reconciler's lease (real time). */
+  reconcile_claimed_until: string | null;
 }
 
 export interface IdempotencyKeysTable {

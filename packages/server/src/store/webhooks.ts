@@ -38,6 +38,17 @@ export async function endpointsForScope(db: Kysely<Database>, scope: Scope): Pro
   return db.selectFrom('webhook_endpoints').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).execute();
 }
 
+/** Endpoints whose signing secret is still stored in clear (created before migration 0011). */
+export async function legacyPlainSecrets(db: Kysely<Database>, prefix: string): Promise<{ id: string; secret: string }[]> {
+  return db.selectFrom('webhook_endpoints').select(['id', 'secret']).where('secret', 'like', `${prefix}%`).execute();
+}
+
+/** Swaps a stored secret for its sealed form, only while it still holds `from` (so racing sealers agree). */
+export async function replaceSecret(db: Kysely<Database>, id: string, from: string, to: string): Promise<boolean> {
+  const result = await db.updateTable('webhook_endpoints').set({ secret: to }).where('id', '=', id).where('secret', '=', from).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function insertDeliveries(db: Kysely<Database>, rows: WebhookDeliveryRow[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
 }

@@ -9,6 +9,7 @@ import * as m0006 from './0006_refunds.ts';
 import * as m0007 from './0007_plan_changes.ts';
 import * as m0009 from './0009_license_keys.ts';
 import * as m0010 from './0010_sandbox_refunds.ts';
+import * as m0011 from './0011_reliability.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0007_plan_changes': m0007,
   '0009_license_keys': m0009,
   '0010_sandbox_refunds': m0010,
+  '0011_reliability': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

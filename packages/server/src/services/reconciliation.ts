@@ -1,0 +1,190 @@
+/**
+ * Reconciliation: finishing charges and refunds whose processor answer was lost (the process
+ * stopped, or the processor did not answer). Run by the scheduler on every tick and by a
+ * test-clock advance (for its scope).
+ *
+ * A payment still `processing`, or a refund still `pending`, whose attempt was recorded more than
+ * RECONCILE_GRACE_MS ago (real time, like every lease: the test clock cannot make a charge that
+ * is still in flight look abandoned) is claimed with a conditional UPDATE — one reconciler per
+ * record, across processes — and the processor is asked what happened, by the idempotency key
+ * the attempt used (the payment's or the refund's own id). Then it is settled by the same code
+ * the normal path runs:
+ *
+ * - **Renewal charges** (they carry their `settlement`): succeeded → the period is renewed, the
+ *   invoice `paid`, `payment.succeeded` + `subscription.renewed`, the receipt email; declined →
+ *   the payment `failed`, the subscription `on_hold` with its dues invoice and the on-hold email
+ *   (services/renewals.ts `settleRenewalCharge`, under the renewal lease, which it takes like a
+ *   renewal does). Never reached the processor → the payment `failed` (`charge_not_found`) and the
+ *   renewal runner charges the period afresh. While such a payment is `processing` the runner
+ *   does not charge that subscription again.
+ * - **Other charges** (a first subscription charge, a purchase, dues, a plan change): the request
+ *   that made them has already failed, so there is no order to complete. Succeeded → the payment
+ *   is settled `succeeded` and refunded in full at once (`payment.succeeded`, `refund.succeeded`):
+ *   the customer is never charged for nothing. Declined or never reached → `failed`
+ *   (`payment.failed`).
+ * - **Pending refunds**: the processor has it → `succeeded` (`refund.succeeded`); it never got it →
+ *   the refund is sent again under the same idempotency key and settles as a refund does
+ *   (`succeeded`, or `failed` with its amount given back).
+ *
+ * Idempotent: every settling step is conditional on the record still being unsettled, and the
+ * processor's idempotency keys make a repeated refund a no-op.
+ */
+import type { Mode } from '@dodo-portal/wire/schemas';
+import { DomainError } from '../domain/errors.ts';
+import { toTimestamp, type Clock } from '../domain/ports.ts';
+import type { ChargeLookup } from '../payments/processor.ts';
+import { settlePayment } from '../store/payments.ts';
+import { findPaymentRow } from '../store/refunds.ts';
+import { claimPayment, claimRefund, findStalePayments, findStaleRefunds, releasePayment, releaseRefund, type StalePayment, type StaleRefund } from '../store/reconciliation.ts';
+import { claimRenewal, releaseRenewal } from '../store/renewals.ts';
+import type { Scope } from '../store/scope.ts';
+import { findSubscriptionRow } from '../store/subscriptions.ts';
+import { failPayment, processorFor, type BillingContext } from './charging.ts';
+import { completeRefund, createRefund, sendRefund } from './refunds.ts';
+import { LEASE_MS, settleRenewalCharge, type RenewalContext, type RenewalSettlement } from './renewals.ts';
+import { clockFor } from './test-clock.ts';
+import { emitPaymentEvent } from './webhooks.ts';
+
+/** How long an attempt may stay unanswered before it is reconciled (real time). */
+export const RECONCILE_GRACE_MS = 10 * 60_000;
+/** How long a reconciler holds a record (real time). */
+const CLAIM_MS = 5 * 60_000;
+const BATCH = 100;
+
+export interface ReconcileReport {
+  /** Payments moved out of `processing`. */
+  payments: number;
+  /** Refunds moved out of `pending`. */
+  refunds: number;
+}
+
+const NOT_FOUND = { declineCode: 'charge_not_found', message: 'The processor has no record of this charge: it never went through, and nothing was taken.' };
+
+/**
+ * Reconciles every stale payment and refund (of one scope, or everywhere). `ctx.clock` is the real
+ * clock, as for the renewal runner. Safe to run from any number of processes at once.
+ */
+export async function reconcile(ctx: RenewalContext, options: { scope?: Scope } = {}): Promise<ReconcileReport> {
+  const report: ReconcileReport = { payments: 0, refunds: 0 };
+  const now = ctx.clock.now();
+  const sweep = { cutoff: toTimestamp(new Date(now.getTime() - RECONCILE_GRACE_MS)), realNow: toTimestamp(now), scope: options.scope, limit: BATCH };
+  for (const payment of await findStalePayments(ctx.store.db, sweep)) {
+    if (await guarded(ctx, { payment_id: payment.id }, () => reconcilePayment(ctx, payment))) report.payments += 1;
+  }
+  for (const refund of await findStaleRefunds(ctx.store.db, sweep)) {
+    if (await guarded(ctx, { refund_id: refund.id }, () => reconcileRefund(ctx, refund))) report.refunds += 1;
+  }
+  return report;
+}
+
+/** One record's failure (a processor still down, live mode without one) never stops the sweep. */
+async function guarded(ctx: RenewalContext, ids: Record<string, string>, run: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await run();
+  } catch (error) {
+    ctx.logger.error('reconciliation failed', { ...ids, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return false;
+  }
+}
+
+/** `ctx` on the mode's time (the business's test clock in test mode), pinned to one instant. */
+async function modeContext(ctx: RenewalContext, scope: Scope): Promise<{ billing: BillingContext & RenewalContext; at: Date }> {
+  const at = (await clockFor(ctx, scope)).now();
+  const clock: Clock = { now: () => new Date(at.getTime()) };
+  return { billing: { ...ctx, clock, realClock: ctx.realClock ?? ctx.clock }, at };
+}
+
+const scopeOf = (row: { business_id: string; mode: Mode }): Scope => ({ businessId: row.business_id, mode: row.mode });
+
+async function reconcilePayment(ctx: RenewalContext, payment: StalePayment): Promise<boolean> {
+  const scope = scopeOf(payment);
+  const now = ctx.clock.now();
+  const leaseUntil = toTimestamp(new Date(now.getTime() + CLAIM_MS));
+  if (!(await claimPayment(ctx.store.db, payment.id, toTimestamp(now), leaseUntil))) return false;
+  try {
+    const lookup = await processorFor(ctx, scope).retrieveCharge({ idempotencyKey: payment.id, chargeId: payment.processor_charge_id });
+    const settlement = payment.settlement ? (JSON.parse(payment.settlement) as RenewalSettlement) : undefined;
+    if (settlement?.kind === 'renewal' && lookup.status !== 'not_found') {
+      const outcome = await settleRenewal(ctx, scope, payment, settlement, lookup);
+      if (outcome !== 'orphan') return outcome;
+    }
+    const { billing, at } = await modeContext(ctx, scope);
+    if (lookup.status !== 'succeeded') return await failPayment(billing, scope, payment.id, lookup.status === 'declined' ? lookup : NOT_FOUND, at);
+    // Money moved for an order that never completed: record it, then give it all back.
+    const settled = await ctx.store.db.transaction().execute(async (trx) => {
+      const done = await settlePayment(trx, payment.id, { status: 'succeeded', processor_charge_id: lookup.charge.charge_id, updated_at: toTimestamp(at) });
+      if (done) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', payment.id, at);
+      return done;
+    });
+    if (!settled) return false;
+    await createRefund(billing, scope, { payment_id: payment.id, reason: 'Reconciliation: the order this charge paid for did not complete, so the charge is refunded in full.' });
+    return true;
+  } finally {
+    await releasePayment(ctx.store.db, payment.id, leaseUntil);
+  }
+}
+
+/**
+ * A renewal charge with an answer: settled under the renewal lease, as the runner would have.
+ * 'orphan' when the subscription has moved on (cancelled, changed plan): nothing left to renew.
+ */
+async function settleRenewal(
+  ctx: RenewalContext,
+  scope: Scope,
+  payment: StalePayment,
+  settlement: RenewalSettlement,
+  lookup: Exclude<ChargeLookup, { status: 'not_found' }>,
+): Promise<boolean | 'orphan'> {
+  const now = ctx.clock.now();
+  const leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
+  if (!(await claimRenewal(ctx.store.db, settlement.subscription_id, settlement.period_index, toTimestamp(now), leaseUntil))) {
+    const row = await findSubscriptionRow(ctx.store.db, scope, settlement.subscription_id);
+    // Still at that period: someone holds its lease right now; try again on a later pass.
+    if (row && row.status === 'active' && Number(row.period_index) === settlement.period_index) return false;
+    return 'orphan';
+  }
+  const at = new Date(settlement.at);
+  const billing = { ...ctx, clock: { now: () => new Date(at.getTime()) }, realClock: ctx.realClock ?? ctx.clock };
+  try {
+    if (lookup.status === 'succeeded') {
+      // The runner's own context, as renewOne passes it (records are dated at `settlement.at`).
+      await settleRenewalCharge(ctx, scope, settlement, leaseUntil, { kind: 'paid', payment: { id: payment.id, chargeId: lookup.charge.charge_id } });
+      return true;
+    }
+    if (!(await failPayment(billing, scope, payment.id, lookup, at))) {
+      await releaseRenewal(ctx.store.db, settlement.subscription_id, leaseUntil);
+      return false;
+    }
+    await settleRenewalCharge(ctx, scope, settlement, leaseUntil, { kind: 'declined', message: lookup.message, paymentId: payment.id });
+    return true;
+  } catch (error) {
+    await releaseRenewal(ctx.store.db, settlement.subscription_id, leaseUntil).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function reconcileRefund(ctx: RenewalContext, refund: StaleRefund): Promise<boolean> {
+  const scope = scopeOf(refund);
+  const now = ctx.clock.now();
+  const leaseUntil = toTimestamp(new Date(now.getTime() + CLAIM_MS));
+  if (!(await claimRefund(ctx.store.db, refund.id, toTimestamp(now), leaseUntil))) return false;
+  try {
+    const { billing, at } = await modeContext(ctx, scope);
+    const lookup = await processorFor(ctx, scope).retrieveRefund({ idempotencyKey: refund.id });
+    if (lookup.status === 'succeeded') {
+      return await completeRefund(billing, scope, refund.id, lookup.refund.refund_id, at);
+    }
+    // It never reached the processor: send it now, under the same key, as the request would have.
+    const payment = await findPaymentRow(ctx.store.db, scope, refund.payment_id);
+    if (!payment?.processor_charge_id) throw new Error(`refund ${refund.id}: its payment has no processor charge`);
+    try {
+      await sendRefund(billing, scope, { id: refund.id, payment_id: refund.payment_id, amount: Number(refund.amount) }, payment.processor_charge_id);
+    } catch (error) {
+      // Refused: the refund is `failed` and its amount given back, as the request would answer 502.
+      if (!(error instanceof DomainError && error.status === 502)) throw error;
+    }
+    return true;
+  } finally {
+    await releaseRefund(ctx.store.db, refund.id, leaseUntil);
+  }
+}
