@@ -47,9 +47,9 @@ Env SMTP_URL (e.g. smtp://127.0.0.1:2525) and MAIL_FROM enable email (portal lin
 links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbox") and the
 server log, and live-mode requests that need email answer 503 email_not_configured.
 Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
-Env DODO_PORTAL_SECRET (≥ 32 characters) encrypts license keys at rest. Unset, with a SQLite
+Env DODO_PORTAL_SECRET (≥ 32 characters) encrypts license keys and webhook secrets at rest. Unset, with a SQLite
 file, one is generated into dodo-portal.secret beside the database (mode 0600) and reused;
-with DATABASE_URL it is required. Keep it: without it the license keys cannot be read.
+with DATABASE_URL it is required. Keep it: without it the license keys and webhook secrets cannot be read.
 Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (default 30000;
 0 turns the scheduler off, e.g. when another process runs it — running several is safe too).
 Stops gracefully on SIGINT / SIGTERM.
@@ -59,7 +59,9 @@ Stops gracefully on SIGINT / SIGTERM.
 function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | false {
   if (value === undefined || value.trim() === '') return {};
   const intervalMs = Number(value);
-  if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new Error(`SCHEDULER_INTERVAL_MS must be a whole number of milliseconds, got "${value}"`);
+  if (!Number.isInteger(intervalMs) || intervalMs < 0 || (intervalMs > 0 && intervalMs < 10)) {
+    throw new Error(`SCHEDULER_INTERVAL_MS must be 0 (off) or a whole number of milliseconds from 10, got "${value}"`);
+  }
   return intervalMs === 0 ? false : { intervalMs };
 }
 
@@ -183,7 +185,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           storeOptions,
           scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
         });
-        const publicUrl = (io.env.PUBLIC_URL ?? server.url).replace(/\/+$/, '');
+        const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');
         io.stdout(
           `dodo-portal listening on ${server.url}\n` +
             `  database     ${server.store.location}\n` +

@@ -3,7 +3,7 @@
  * used as given. Otherwise, with a SQLite file, one is generated the first time into
  * `dodo-portal.secret` beside the database (mode 0600) and read back on every later start, so
  * `npm start`, `seed --demo` and `serve` agree without any setup. Keep that file with the
- * database's backups but not in them: the two together reveal the license keys, either alone does
+ * database's backups but not in them: the two together reveal the license keys and webhook signing secrets, either alone does
  * not. PostgreSQL has no data folder of ours, so there the variable is required.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ export function resolveServerSecret(env: NodeJS.ProcessEnv, storeOptions: StoreO
   }
   if (storeOptions.databaseUrl) {
     throw new ServerSecretError(
-      'Set DODO_PORTAL_SECRET (at least 32 characters, e.g. `openssl rand -base64 32`): license keys are encrypted under it, and with PostgreSQL there is no data folder to keep a generated one in.',
+      'Set DODO_PORTAL_SECRET (at least 32 characters, e.g. `openssl rand -base64 32`): license keys and webhook signing secrets are encrypted under it, and with PostgreSQL there is no data folder to keep a generated one in.',
     );
   }
   const path = join(dirname(resolve(storeOptions.file ?? DEFAULT_DB_FILE)), SECRET_FILE_NAME);

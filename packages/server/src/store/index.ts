@@ -41,6 +41,8 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, dbFlag?: string): St
   if (dbFlag) return { file: dbFlag };
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { databaseUrl: url };
+  // Anything else set there is a mistake to report, not a reason to fall back to SQLite silently.
+  if (url) throw new Error(`DATABASE_URL must be a postgres:// or postgresql:// URL (SQLite takes --db or DODO_PORTAL_DB), got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`);
   return { file: env.DODO_PORTAL_DB || DEFAULT_DB_FILE };
 }
 
