@@ -98,6 +98,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     formattedDate(invoice.issued_at),
     ...Object.values(labels).filter((value): value is string => typeof value === 'string'),
     ...Object.values(labels.statuses),
+    ...(invoice.refunds ?? []).flatMap((refund) => [labels.refundedOn(formattedDate(refund.created_at)), formattedMoney(-refund.amount)]),
   ];
   const loaded = printed.every(fitsWinAnsi) ? STANDARD_FONTS : (findUnicodeFonts() ?? STANDARD_FONTS);
   const clean = loaded.unicode ? (text: string) => text : toWinAnsi;
@@ -224,6 +225,35 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     doc.text(clean(label), columns.unit.x, y, { width: columns.unit.w, align: 'right' });
     doc.text(value, columns.amount.x, y, { width: columns.amount.w, align: 'right' });
     y = doc.y + 4;
+  }
+
+  // Refunds, oldest first, then what the customer paid in the end. Labels get the width of two
+  // columns: "Refunded on 14 March 2025" does not fit the unit-price column.
+  const refunded = invoice.amount_refunded ?? 0;
+  if (refunded > 0) {
+    type Style = 'muted' | 'plain' | 'strong';
+    const refundLines: [string, string, Style][] = [
+      ...(invoice.refunds ?? []).map((refund): [string, string, Style] => [labels.refundedOn(formattedDate(refund.created_at)), money(-refund.amount), 'muted']),
+      [labels.amountRefunded, money(-refunded), 'plain'],
+      [labels.netPaid, money(invoice.total - refunded), 'strong'],
+    ];
+    const labelX = left + width * 0.3;
+    const labelWidth = columns.amount.x - labelX;
+    y += 4;
+    doc.moveTo(columns.unit.x, y).lineTo(right, y).lineWidth(0.5).strokeColor('#c9ced8').stroke();
+    y += 8;
+    for (const [label, value, style] of refundLines) {
+      const strong = style === 'strong';
+      if (y + 20 > bottomLimit()) {
+        doc.addPage();
+        y = doc.page.margins.top;
+      }
+      doc.font(strong ? fontName.bold : fontName.regular).fontSize(strong ? 12 : 10).fillColor(style === 'muted' ? COLOR_MUTED : COLOR_TEXT);
+      doc.text(clean(label), labelX, y, { width: labelWidth, align: 'right' });
+      const labelBottom = doc.y;
+      doc.fillColor(COLOR_TEXT).text(value, columns.amount.x, y, { width: columns.amount.w, align: 'right' });
+      y = Math.max(labelBottom, doc.y) + 4;
+    }
   }
 
   // Page numbers, once the page count is known.

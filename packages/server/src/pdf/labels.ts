@@ -14,6 +14,12 @@ export interface InvoiceLabels {
   tax: string;
   total: string;
   page: (current: number, total: number) => string;
+  /** One refund's line after the totals; `date` is already formatted. */
+  refundedOn: (date: string) => string;
+  /** The sum of the refunds. */
+  amountRefunded: string;
+  /** The total less the refunds. */
+  netPaid: string;
 }
 
 const en: InvoiceLabels = {
@@ -31,6 +37,9 @@ const en: InvoiceLabels = {
   tax: 'Tax',
   total: 'Total',
   page: (current, total) => `Page ${current} of ${total}`,
+  refundedOn: (date) => `Refunded on ${date}`,
+  amountRefunded: 'Amount refunded',
+  netPaid: 'Net paid',
 };
 
 const sv: InvoiceLabels = {
@@ -48,6 +57,9 @@ const sv: InvoiceLabels = {
   tax: 'Moms',
   total: 'Totalt',
   page: (current, total) => `Sida ${current} av ${total}`,
+  refundedOn: (date) => `Återbetalt den ${date}`,
+  amountRefunded: 'Återbetalt belopp',
+  netPaid: 'Betalt efter återbetalning',
 };
 
 const de: InvoiceLabels = {
@@ -65,9 +77,52 @@ const de: InvoiceLabels = {
   tax: 'Steuer',
   total: 'Gesamt',
   page: (current, total) => `Seite ${current} von ${total}`,
+  refundedOn: (date) => `Erstattet am ${date}`,
+  amountRefunded: 'Erstatteter Betrag',
+  netPaid: 'Bezahlt abzüglich Erstattungen',
 };
 
-const byLanguage: Record<string, InvoiceLabels> = { en, sv, de };
+const fr: InvoiceLabels = {
+  invoice: 'Facture',
+  issued: 'Date d’émission',
+  paid: 'Payée le',
+  status: 'Statut',
+  statuses: { open: 'À payer', paid: 'Payée', void: 'Annulée' },
+  billTo: 'Facturé à',
+  description: 'Description',
+  quantity: 'Qté',
+  unitPrice: 'Prix unitaire',
+  amount: 'Montant',
+  subtotal: 'Sous-total',
+  tax: 'Taxes',
+  total: 'Total',
+  page: (current, total) => `Page ${current} sur ${total}`,
+  refundedOn: (date) => `Remboursé le ${date}`,
+  amountRefunded: 'Montant remboursé',
+  netPaid: 'Net payé',
+};
+
+const es: InvoiceLabels = {
+  invoice: 'Factura',
+  issued: 'Fecha de emisión',
+  paid: 'Pagada el',
+  status: 'Estado',
+  statuses: { open: 'Pendiente', paid: 'Pagada', void: 'Anulada' },
+  billTo: 'Facturar a',
+  description: 'Descripción',
+  quantity: 'Cant.',
+  unitPrice: 'Precio unitario',
+  amount: 'Importe',
+  subtotal: 'Subtotal',
+  tax: 'Impuestos',
+  total: 'Total',
+  page: (current, total) => `Página ${current} de ${total}`,
+  refundedOn: (date) => `Reembolsado el ${date}`,
+  amountRefunded: 'Importe reembolsado',
+  netPaid: 'Importe neto pagado',
+};
+
+const byLanguage: Record<string, InvoiceLabels> = { en, sv, de, fr, es };
 
 export function invoiceLabels(locale: string): InvoiceLabels {
   const language = locale.split('-')[0]?.toLowerCase() ?? 'en';
