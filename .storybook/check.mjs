@@ -18,6 +18,7 @@ const expectations = {
   'elements-invoice-list--many-pages': { text: ['INV-000023', 'Page 1', 'Next'], rows: 10 },
   'elements-invoice-list--loading': { selector: 'table[aria-busy="true"]' },
   'elements-invoice-list--empty': { text: ['No invoices yet'] },
+  'elements-invoice-list--refunded': { text: ['INV-000041', '$15.00 refunded', 'Refunded'], rows: 4 },
   'elements-invoice-list--error': { text: ["We couldn't load your invoices.", 'Retry'] },
   'elements-invoice-list--expired': { text: ['Your session has expired'] },
   'elements-invoice-list--swedish': { text: ['Fakturor', 'INV-000023', 'Nästa'], rows: 10 },

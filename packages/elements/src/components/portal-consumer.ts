@@ -1,7 +1,7 @@
 /**
  * What the portal elements share: the context they consume from
- * `<dodo-portal>`, the expired-session face, the load-error face, and formatting of a price per
- * billing interval. One base class keeps the CDN script small.
+ * `<dodo-portal>`, the expired-session face, the load-error face, formatting of a price per
+ * billing interval, events, and saving an invoice PDF. One base class keeps the CDN script small.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
@@ -25,6 +25,28 @@ export function emit<T>(target: EventTarget, type: string, detail: T, cancelable
   return target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail }));
 }
 
+/** Long enough for every browser to have started reading the blob before it is released. */
+const REVOKE_DELAY_MS = 1_000;
+
+/**
+ * Hand an invoice PDF to the browser's download manager as `{number}.pdf`, through a blob URL so
+ * the session token never appears in a URL.
+ */
+export function saveInvoicePdf(root: ParentNode, pdf: Blob, number: string): void {
+  const url = URL.createObjectURL(pdf);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${number.replace(/[^\w.-]+/g, '_')}.pdf`;
+  link.hidden = true;
+  root.append(link);
+  try {
+    link.click();
+  } finally {
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), REVOKE_DELAY_MS);
+  }
+}
+
 export class PortalConsumer extends LitElement {
   /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
   @state() protected expired = false;
@@ -38,9 +60,10 @@ export class PortalConsumer extends LitElement {
   @state()
   private providedLocale?: string;
 
+  /** The portal's session: its info (mode, return and login links) and where a 401 is reported. */
   @consume({ context: sessionContext, subscribe: true })
   @state()
-  private session?: SessionChannel;
+  protected session?: SessionChannel;
 
   constructor() {
     super();

@@ -3,6 +3,8 @@
  * and Storybook. Every handler matches any origin, so any `api-base` works.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+// payments.ts imports this module too: its exports are used only inside functions here.
+import { samplePaymentInvoices } from './payments.ts';
 import type { ErrorBody, Invoice, InvoicePage, LoginAccepted, PortalSession, PortalSessionInfo, UnifiedBusiness, UnifiedBusinessList } from '@dodo-portal/wire/schemas';
 
 /** The `api-base` the stories and tests use; msw answers before anything leaves the browser. */
@@ -15,7 +17,10 @@ export const EXPIRED_SESSION_TOKEN = 'pst_test_expired';
 const DAY_MS = 86_400_000;
 const FIRST_ISSUE = Date.UTC(2025, 0, 15);
 
-/** `count` invoices, newest first, with varied statuses and totals. Deterministic. */
+/**
+ * `count` invoices, newest first, with varied statuses and totals. Deterministic. Paid ones with a
+ * sequence divisible by 7 were partly refunded ($10.00), by 11 refunded in full.
+ */
 export function makeInvoices(count: number, currency = 'USD'): Invoice[] {
   const statuses = ['paid', 'paid', 'open', 'paid', 'void'] as const;
   return Array.from({ length: count }, (_, index): Invoice => {
@@ -24,6 +29,8 @@ export function makeInvoices(count: number, currency = 'USD'): Invoice[] {
     const tax = Math.round(subtotal / 4);
     const issued = new Date(FIRST_ISSUE + sequence * 30 * DAY_MS).toISOString();
     const status = statuses[sequence % statuses.length] ?? 'paid';
+    const paid = status === 'paid';
+    const refunded = paid && sequence % 11 === 0 ? subtotal + tax : paid && sequence % 7 === 0 ? 1_000 : 0;
     return {
       invoice_id: `inv_${String(sequence).padStart(6, '0')}`,
       number: `INV-${String(sequence).padStart(6, '0')}`,
@@ -38,6 +45,10 @@ export function makeInvoices(count: number, currency = 'USD'): Invoice[] {
       subscription_id: 'sub_pro',
       line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: subtotal, amount: subtotal }],
       billing_address: { street: 'Drottninggatan 1', city: 'Stockholm', state: '', zipcode: '111 51', country: 'SE' },
+      refunds: refunded
+        ? [{ refund_id: `rfd_${String(sequence).padStart(6, '0')}`, amount: refunded, created_at: new Date(Date.parse(issued) + DAY_MS).toISOString(), reason: null }]
+        : [],
+      amount_refunded: refunded,
     };
   });
 }
@@ -57,6 +68,8 @@ export const sampleInvoice: Invoice = {
   subscription_id: null,
   line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: 98_765, amount: 98_765 }],
   billing_address: null,
+  refunds: [],
+  amount_refunded: 0,
 };
 
 export const sessionInfo: PortalSessionInfo = {
@@ -279,6 +292,8 @@ export const scenarios = {
   /** One invoice with a known total (123456 USD minor units). */
   single: (): HttpHandler[] => portalApi({ invoices: [sampleInvoice] }),
   empty: (): HttpHandler[] => portalApi({ invoices: [] }),
+  /** `sampleInvoice`, one partly refunded ($15.00 of $49.00), one refunded in full, one open. */
+  refunded: (): HttpHandler[] => portalApi({ invoices: samplePaymentInvoices() }),
   /** Invoices fail with 500; session info still loads. */
   serverError: (): HttpHandler[] => [
     http.get('*/portal/v1/invoices', () =>

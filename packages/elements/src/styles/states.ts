@@ -3,7 +3,7 @@ import { css } from 'lit';
 /**
  * The faces every data view shares: the loading skeleton (same height as real content, so nothing
  * shifts when data arrives; still when the user asks for reduced motion) and the message box used
- * for empty, error and expired states, and the invoice status badge (paid / open / void) shown
+ * for empty, error, expired and success states, and the invoice status badge (paid / open / void) shown
  * wherever an invoice appears. Components add only what differs.
  */
 export const states = css`
@@ -64,6 +64,10 @@ export const states = css`
 
   .message--expired {
     border-inline-start: 4px solid var(--_dodo-color-warning);
+  }
+
+  .message--success {
+    border-inline-start: 4px solid var(--_dodo-color-success);
   }
 
   a.button {

@@ -78,9 +78,10 @@ export const themes = css`
 /** The surfaces a brand colour must stay readable on (the light and dark `surface` defaults). */
 export const SURFACES = { light: '#ffffff', dark: '#111827' } as const;
 
-/** Shared base: typography, the visible focus ring, and a screen-reader-only utility. */
+/** Shared base: a block box, typography, the visible focus ring, buttons, a screen-reader-only utility. */
 export const base = css`
   :host {
+    display: block;
     box-sizing: border-box;
     font-family: var(--_dodo-font-family);
     font-size: var(--_dodo-font-size);

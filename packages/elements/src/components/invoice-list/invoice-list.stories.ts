@@ -39,6 +39,9 @@ export const Loading: Story = { parameters: { msw: { handlers: scenarios.loading
 
 export const Empty: Story = { parameters: { msw: { handlers: scenarios.empty() } } };
 
+/** One invoice refunded in part ($15.00 of $49.00) and one in full: the refund shows under the status. */
+export const Refunded: Story = { parameters: { msw: { handlers: scenarios.refunded() } } };
+
 /** The server fails with 500: the customer can retry. */
 export const Error: Story = { parameters: { msw: { handlers: scenarios.serverError() } } };
 

@@ -116,6 +116,60 @@ describe('<dodo-invoice-list>', () => {
     });
   });
 
+  describe('refunds', () => {
+    const statusCells = (list: Parameters<typeof rows>[0]) => Object.fromEntries(rows(list).map((cells) => [cells[0], cells[2]]));
+
+    it('shows "Refunded" under a fully refunded invoice and the amount under a partly refunded one', async () => {
+      useHandlers(scenarios.refunded());
+      const { list } = await mountList();
+      await waitForRows(list, 'INV-000042');
+
+      expect(statusCells(list)).to.deep.equal({
+        'INV-000042': 'Paid',
+        'INV-000041': 'Paid $15.00 refunded',
+        'INV-000040': 'Paid Refunded',
+        'INV-000039': 'Open',
+      });
+      // The total stays what was invoiced; only the refund line tells what came back.
+      expect(rows(list).find((cells) => cells[0] === 'INV-000041')?.[3]).to.equal('$49.00');
+      expect([...shadow(list).querySelectorAll('[part="status-detail"]')].map((line) => line.closest('tr')!.dataset.invoiceId)).to.deep.equal([
+        'inv_partial',
+        'inv_refunded',
+      ]);
+      await expect(list).to.be.accessible();
+    });
+
+    it('shows refunds in Swedish, the amount in Swedish format', async () => {
+      useHandlers(scenarios.refunded());
+      const { list } = await mountList({ locale: 'sv' });
+      await waitForText(list, 'Fakturor');
+      await waitForRows(list, 'INV-000042');
+
+      const amount = new Intl.NumberFormat('sv', { style: 'currency', currency: 'USD' }).format('15.00').replace(/\s+/g, ' ');
+      expect(statusCells(list)).to.deep.include({ 'INV-000041': `Betald ${amount} har återbetalats`, 'INV-000040': 'Betald Återbetald' });
+      expect(visibleText(list)).to.not.include('refunded');
+      await expect(list).to.be.accessible();
+    });
+
+    it('agrees with "invoice" in French (Payée, Remboursée)', async () => {
+      useHandlers(scenarios.refunded());
+      const { list } = await mountList({ locale: 'fr' });
+      await waitForText(list, 'Factures');
+      await waitForRows(list, 'INV-000042');
+      const amount = new Intl.NumberFormat('fr', { style: 'currency', currency: 'USD' }).format('15.00').replace(/\s+/g, ' ');
+      expect(statusCells(list)).to.deep.include({ 'INV-000041': `Payée Remboursement de ${amount}`, 'INV-000040': 'Payée Remboursée' });
+    });
+
+    it('shows nothing extra when nothing was refunded, or the server sends no refund fields', async () => {
+      const { refunds: _refunds, amount_refunded: _amount, ...withoutRefundFields } = sampleInvoice;
+      useHandlers(portalApi({ invoices: [sampleInvoice, { ...withoutRefundFields, invoice_id: 'inv_old', number: 'INV-000001' }] }));
+      const { list } = await mountList();
+      await waitForRows(list, 'INV-000042');
+      expect(Object.values(statusCells(list))).to.deep.equal(['Paid', 'Paid']);
+      expect(shadow(list).querySelector('[part="status-detail"]')).to.equal(null);
+    });
+  });
+
   describe('loading', () => {
     it('shows skeleton rows, reserving the page, with aria-busy', async () => {
       useHandlers(scenarios.loading());

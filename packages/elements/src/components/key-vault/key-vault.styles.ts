@@ -1,26 +1,11 @@
 import { css } from 'lit';
 
 export default css`
-  :host {
-    display: block;
-  }
-
   .base {
     outline: none;
     color: var(--_dodo-color-text);
   }
 
-  .group + .group {
-    margin-block-start: calc(var(--_dodo-space) * 3);
-  }
-
-  .group__title {
-    margin: 0 0 var(--_dodo-space);
-    font-size: 1em;
-    color: var(--_dodo-color-text-muted);
-  }
-
-  .list,
   .instances {
     display: grid;
     gap: calc(var(--_dodo-space) * 1.5);
@@ -29,28 +14,12 @@ export default css`
     list-style: none;
   }
 
-  .card {
-    display: flex;
-    flex-direction: column;
-    gap: var(--_dodo-space);
-    padding: calc(var(--_dodo-space) * 2);
-    border: 1px solid var(--_dodo-color-border);
-    border-radius: var(--_dodo-radius);
-    background: var(--_dodo-color-surface);
-  }
-
-  .card__header,
   .actions,
   .instance {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: var(--_dodo-space);
-  }
-
-  .card__name {
-    margin: 0;
-    font-size: 1.125em;
   }
 
   .actions--end {

@@ -5,6 +5,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import type { LicenseKeyInstance, LicenseKeyStatus, PortalLicenseKey } from '@dodo-portal/wire/client';
 import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
 import { formatDate } from '../../format.ts';
+import { cards } from '../../styles/cards.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
@@ -94,7 +95,7 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoKeyVault extends PortalConsumer {
-  static override styles = [tokens, base, states, dialog, styles];
+  static override styles = [tokens, base, states, cards, dialog, styles];
 
   private readonly keys = new Task(this, {
     task: async ([client], { signal }) => {

@@ -3,7 +3,12 @@
  * prefix, grouping as typed, Luhn, expiry and CVC length. The processor checks again; these only
  * spare the customer a round trip and say what is wrong next to the field.
  */
+import { msg } from '@lit/localize';
 import type { CardBrand } from '@dodo-portal/wire/schemas';
+
+/** The brand as shown beside a card's last four digits (here and in the transaction list). */
+export const brandName = (brand: CardBrand): string =>
+  brand === 'visa' ? 'Visa' : brand === 'mastercard' ? 'Mastercard' : brand === 'amex' ? 'American Express' : msg('Card', { id: 'pm.brand.unknown' });
 
 export const digitsOf = (value: string): string => value.replace(/\D/g, '');
 

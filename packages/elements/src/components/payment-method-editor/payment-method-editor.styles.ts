@@ -2,7 +2,6 @@ import { css } from 'lit';
 
 export default css`
   :host {
-    display: block;
     --_card-visa: var(--dodo-color-card-visa, var(--_dodo-color-primary));
     --_card-mastercard: var(--dodo-color-card-mastercard, var(--_dodo-color-warning));
     --_card-amex: var(--dodo-color-card-amex, var(--_dodo-color-success));
@@ -176,10 +175,6 @@ export default css`
 
   .add {
     align-self: flex-start;
-  }
-
-  .message--success {
-    border-inline-start: 4px solid var(--_dodo-color-success);
   }
 
   .skeleton--card {

@@ -1,26 +1,22 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import {
   PortalApiError,
   createCardToken,
   type CardBrand,
   type Dues,
-  type PortalClient,
   type PortalPaymentMethod,
   type PortalSubscription,
   type SubscriptionPaymentMethodResult,
 } from '@dodo-portal/wire/client';
-import { clientContext, localeContext, sessionContext, type SessionChannel } from '../../context.ts';
-import { sessionExpiredEvent } from '../../events.ts';
-import { formatDate, formatMoney } from '../../format.ts';
-import { applyLocale, defaultLocale } from '../../localization/localization.ts';
-import { safeHttpUrl } from '../../safe-url.ts';
+import { formatDate } from '../../format.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { brandOf, cvcLength, digitsOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
+import { declineText } from '../decline.ts';
+import { PortalConsumer, emit, isAbort, saveInvoicePdf } from '../portal-consumer.ts';
+import { brandName, brandOf, cvcLength, digitsOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
 import styles from './payment-method-editor.styles.ts';
 
 type Field = 'number' | 'exp' | 'cvc' | 'name';
@@ -34,9 +30,29 @@ type Problem =
 
 const apiError = (error: unknown): PortalApiError | undefined => (error instanceof PortalApiError ? error : undefined);
 
-/** The public events (typed in events.ts; documented with @fires below). */
-const emit = (host: HTMLElement, type: string, detail: object): boolean =>
-  host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+/**
+ * A decline on this card, in words. The codes a customer can fix in the form get the form's own
+ * words; funds and processing errors read as everywhere else (`declineText`).
+ */
+function cardDeclineText(code: string | undefined): string {
+  switch (code) {
+    case 'expired_card':
+      return msg('This card has expired.', { id: 'pm.error.expired' });
+    case 'incorrect_cvc':
+    case 'invalid_cvc':
+      return msg('The security code (CVC) is incorrect.', { id: 'pm.decline.cvc' });
+    case 'invalid_number':
+    case 'incorrect_number':
+      return msg('This card number is not valid. Check it and try again.', { id: 'pm.error.number' });
+    case 'insufficient_funds':
+    case 'processing_error':
+      return declineText(code);
+    case 'card_declined':
+      return msg('Your bank declined the payment.', { id: 'pm.decline.declined' });
+    default:
+      return msg('The card was not accepted.', { id: 'pm.decline.generic' });
+  }
+}
 
 /** Fresh per confirm. `randomUUID` needs a secure context; fall back to 128 random bits. */
 const newKey = (): string =>
@@ -51,6 +67,7 @@ const newKey = (): string =>
  * only to the processor's tokenization endpoint (`/sandbox/v1/tokens` in test mode), never to the
  * portal API; in live mode new cards cannot be entered here.
  *
+ * @tagname dodo-payment-method-editor
  * @attr subscription-id - The subscription whose card is edited. Omit to manage saved cards.
  *
  * @fires {CustomEvent<PaymentMethodUpdatedDetail>} dodo-payment-method-updated - A card was added or
@@ -95,7 +112,7 @@ const newKey = (): string =>
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoPaymentMethodEditor extends LitElement {
+export class DodoPaymentMethodEditor extends PortalConsumer {
   static override styles = [tokens, base, states, styles];
 
   /** The confirm in flight or last cut off by the network: retrying the same card reuses its key. */
@@ -115,8 +132,7 @@ export class DodoPaymentMethodEditor extends LitElement {
         this.selected = subscription?.payment_method?.payment_method_id;
         return true;
       } catch (error) {
-        const failure = apiError(error);
-        if (failure?.isSessionExpired) this.sessionExpired(failure);
+        this.noteFailure(error);
         throw error;
       }
     },
@@ -137,49 +153,20 @@ export class DodoPaymentMethodEditor extends LitElement {
   @state() private result: SubscriptionPaymentMethodResult | undefined;
   /** Announced politely (card added, method updated). */
   @state() private notice = '';
-  @state() private expired = false;
   @state() private downloadFailed = false;
-
-  @consume({ context: clientContext, subscribe: true })
-  @state()
-  private client?: PortalClient;
-
-  @consume({ context: localeContext, subscribe: true })
-  @state()
-  private providedLocale?: string;
-
-  @consume({ context: sessionContext, subscribe: true })
-  @state()
-  private session?: SessionChannel;
 
   /** The subscription whose card is edited; empty to manage the saved cards. */
   @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
-
   protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    // Another subscription (or session) starts over from its current card.
     if (changed.has('client') || changed.has('subscriptionId')) {
       this.expired = false;
       this.view = 'show';
       this.adding = false;
       this.problem = undefined;
     }
-    if (!this.providedLocale && !this.hasUpdated) void applyLocale(this.locale);
-  }
-
-  private get locale(): string {
-    return this.providedLocale ?? defaultLocale();
-  }
-
-  private sessionExpired(error: PortalApiError): void {
-    // A late 401 for a token the page has already replaced says nothing about the new session.
-    if (error.source && error.source !== this.client) return;
-    this.expired = true;
-    if (this.session) this.session.reportExpired(error.code, error.loginUrl);
-    else this.dispatchEvent(sessionExpiredEvent(error.code));
   }
 
   /** After a view changes, put keyboard focus where the customer continues. */
@@ -191,8 +178,8 @@ export class DodoPaymentMethodEditor extends LitElement {
   /** Any failed call: an expired session takes over the element; anything else becomes `problem`. */
   private fail(error: unknown, problem: Problem): void {
     const failure = apiError(error);
-    if (failure?.isSessionExpired) return this.sessionExpired(failure);
-    if (error instanceof Error && error.name === 'AbortError') return;
+    if (failure?.isSessionExpired) return this.noteFailure(error);
+    if (isAbort(error)) return;
     this.problem = failure?.status === 0 ? { kind: 'network' } : problem;
     void this.focusOn('.problem');
   }
@@ -307,7 +294,7 @@ export class DodoPaymentMethodEditor extends LitElement {
       const failure = apiError(error);
       const field = failure?.status === 400 ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
-        this.errors = { [field]: this.declineText(failure!.declineCode) };
+        this.errors = { [field]: cardDeclineText(failure!.declineCode) };
         this.input(field).focus();
       } else this.fail(error, { kind: 'failed' });
     } finally {
@@ -391,18 +378,9 @@ export class DodoPaymentMethodEditor extends LitElement {
     if (!this.client || !invoice) return;
     this.downloadFailed = false;
     try {
-      const url = URL.createObjectURL(await this.client.invoicePdf(invoice.invoice_id));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${invoice.number.replace(/[^\w.-]+/g, '_')}.pdf`;
-      this.renderRoot.append(link);
-      link.click();
-      link.remove();
-      // Long enough for the browser to have started reading the blob.
-      setTimeout(() => URL.revokeObjectURL(url), 1_000);
+      saveInvoicePdf(this.renderRoot, await this.client.invoicePdf(invoice.invoice_id), invoice.number);
     } catch (error) {
-      const failure = apiError(error);
-      if (failure?.isSessionExpired) this.sessionExpired(failure);
+      if (apiError(error)?.isSessionExpired) this.noteFailure(error);
       else this.downloadFailed = true;
     }
   }
@@ -416,39 +394,8 @@ export class DodoPaymentMethodEditor extends LitElement {
 
   // --- Rendering ----------------------------------------------------------------------------
 
-  private declineText(code: string | undefined): string {
-    switch (code) {
-      case 'insufficient_funds':
-        return msg('The card has insufficient funds.', { id: 'pm.decline.insufficient-funds' });
-      case 'expired_card':
-        return msg('This card has expired.', { id: 'pm.error.expired' });
-      case 'incorrect_cvc':
-      case 'invalid_cvc':
-        return msg('The security code (CVC) is incorrect.', { id: 'pm.decline.cvc' });
-      case 'invalid_number':
-      case 'incorrect_number':
-        return msg('This card number is not valid. Check it and try again.', { id: 'pm.error.number' });
-      case 'processing_error':
-        return msg('The card could not be charged because of a processing error.', { id: 'pm.decline.processing' });
-      case 'card_declined':
-        return msg('Your bank declined the payment.', { id: 'pm.decline.declined' });
-      default:
-        return msg('The card was not accepted.', { id: 'pm.decline.generic' });
-    }
-  }
-
-  private money(amount: number, currency: string): string {
-    return formatMoney(amount, currency, this.locale);
-  }
-
   private renderBrand(brand: CardBrand): TemplateResult {
-    const names: Record<CardBrand, string> = {
-      visa: 'Visa',
-      mastercard: 'Mastercard',
-      amex: 'American Express',
-      unknown: msg('Card', { id: 'pm.brand.unknown' }),
-    };
-    return html`<span part="brand" class="brand brand--${brand}">${names[brand]}</span>`;
+    return html`<span part="brand" class="brand brand--${brand}">${brandName(brand)}</span>`;
   }
 
   private renderCard(method: { brand: CardBrand; last4: string; exp_month?: number; exp_year?: number }): TemplateResult {
@@ -470,7 +417,7 @@ export class DodoPaymentMethodEditor extends LitElement {
     let action: TemplateResult | typeof nothing = nothing;
     if (problem.kind === 'declined') {
       title = msg('The payment did not go through', { id: 'pm.problem.declined' });
-      body = `${this.declineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.', { id: 'pm.problem.declined.body' })}`;
+      body = `${cardDeclineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.', { id: 'pm.problem.declined.body' })}`;
     } else if (problem.kind === 'busy') {
       title = msg('A payment is already being processed.', { id: 'pm.problem.busy' });
       body = msg('Refresh in a moment to see its result.', { id: 'pm.problem.busy.body' });
@@ -655,29 +602,11 @@ export class DodoPaymentMethodEditor extends LitElement {
       ${this.adding ? this.renderForm() : this.renderAddButton()}`;
   }
 
-  private renderExpired(): TemplateResult {
-    const loginUrl = safeHttpUrl(this.session?.loginUrl ?? this.session?.info?.login_url);
-    return html`<div part="error" class="message message--expired" role="alert">
-      <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
-      <p class="message__body">
-        ${msg(
-          'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
-          { id: 'session-expired.body' },
-        )}
-      </p>
-      ${loginUrl ? html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>` : nothing}
-    </div>`;
-  }
-
   private renderContent(): TemplateResult {
     if (this.expired) return this.renderExpired();
     const status = this.loader.status;
     if (status === TaskStatus.ERROR) {
-      return html`<div part="error" class="message message--error" role="alert">
-        <p class="message__title">${msg('We could not load your payment methods.', { id: 'pm.load-error' })}</p>
-        <p class="message__body">${msg('Check your connection and try again.', { id: 'invoice-list.error.body' })}</p>
-        <button type="button" class="button button--primary" @click=${this.reload}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
-      </div>`;
+      return this.renderLoadError(msg('We could not load your payment methods.', { id: 'pm.load-error' }), this.reload);
     }
     if (status !== TaskStatus.COMPLETE) {
       return html`<div class="current" aria-hidden="true">

@@ -1,10 +1,6 @@
 import { css } from 'lit';
 
 export default css`
-  :host {
-    display: block;
-  }
-
   .base {
     color: var(--_dodo-color-text);
   }
@@ -102,10 +98,6 @@ export default css`
 
   .preview .message {
     margin-block-end: var(--_dodo-space);
-  }
-
-  .message--success {
-    border-inline-start: 4px solid var(--_dodo-color-success);
   }
 
   .skeleton--wide {

@@ -7,6 +7,7 @@ import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChanged
 import { formatDate } from '../../format.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { declineText } from '../decline.ts';
 import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
 import styles from './plan-switcher.styles.ts';
 
@@ -229,19 +230,6 @@ export class DodoPlanSwitcher extends PortalConsumer {
     this.editingCard = Boolean(customElements.get('dodo-payment-method-editor'));
   }
 
-  private declineText(code: string | undefined): string {
-    switch (code) {
-      case 'insufficient_funds':
-        return msg('The card has insufficient funds.', { id: 'decline.insufficient-funds' });
-      case 'expired_card':
-        return msg('The card has expired.', { id: 'decline.expired-card' });
-      case 'processing_error':
-        return msg('The card could not be charged because of a processing error.', { id: 'decline.processing-error' });
-      default:
-        return msg('The card was declined.', { id: 'decline.card-declined' });
-    }
-  }
-
   private failureText(code: string): string {
     switch (code) {
       case 'no_change':
@@ -389,7 +377,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
       <div part="error" class="message message--error" role="alert">
         <p class="message__title">
           ${declined
-            ? msg(str`Payment failed: ${this.declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' })
+            ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' })
             : this.failureText(failure.code)}
         </p>
         ${declined

@@ -1,10 +1,6 @@
 import { css } from 'lit';
 
 export default css`
-  :host {
-    display: block;
-  }
-
   .base {
     display: flex;
     flex-direction: column;
@@ -46,19 +42,10 @@ export default css`
     font-weight: 600;
   }
 
+  /* The shared .input (fields in styles/states.ts), full width and a little taller. */
   .input {
     width: 100%;
     min-height: 2.5em;
-    padding: calc(var(--_dodo-space) / 2) var(--_dodo-space);
-    border: 1px solid var(--_dodo-color-border);
-    border-radius: var(--_dodo-radius);
-    background: var(--_dodo-color-surface);
-    color: var(--_dodo-color-text);
-    font: inherit;
-  }
-
-  .input[aria-invalid='true'] {
-    border-color: var(--_dodo-color-danger);
   }
 
   .problem {

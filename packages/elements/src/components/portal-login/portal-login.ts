@@ -4,6 +4,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo-portal/wire/client';
 import { loginLinkRequestedEvent } from '../../events.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
+import { fields } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import styles from './portal-login.styles.ts';
 
@@ -45,7 +46,7 @@ type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortalLogin extends LitElement {
-  static override styles = [tokens, base, styles];
+  static override styles = [tokens, base, fields, styles];
 
   private controller: AbortController | undefined;
 

@@ -5,6 +5,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import type { CancellationReason, Dues, PortalSubscription, SubscriptionStatus } from '@dodo-portal/wire/client';
 import type { PaymentMethodRequestedDetail, SubscriptionChangedDetail } from '../../events.ts';
 import { formatDate } from '../../format.ts';
+import { cards } from '../../styles/cards.ts';
 import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
@@ -85,7 +86,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
     'dodo-plan-switcher': DodoPlanSwitcher,
   };
 
-  static override styles = [tokens, base, states, dialog, fields, styles];
+  static override styles = [tokens, base, states, cards, dialog, fields, styles];
 
   private readonly subscriptions = new Task(this, {
     task: async ([client], { signal }) => {
@@ -282,9 +283,9 @@ export class DodoSubscriptionManager extends PortalConsumer {
     const scheduled = subscription.cancel_at_period_end && !ended;
     const card = subscription.payment_method;
     return html`
-      <li part="subscription" class="subscription" data-subscription-id=${subscription.subscription_id} tabindex="-1">
-        <div class="subscription__header">
-          <h3 class="subscription__name">${product.name}</h3>
+      <li part="subscription" class="card" data-subscription-id=${subscription.subscription_id} tabindex="-1">
+        <div class="card__header">
+          <h3 class="card__name">${product.name}</h3>
           <span part="status" class="badge badge--${status}">${this.statusLabel(status)}</span>
           ${scheduled
             ? html`<span part="status" class="badge badge--on_hold">
@@ -292,7 +293,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
               </span>`
             : nothing}
         </div>
-        <p class="subscription__price">
+        <p class="card__price">
           ${this.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
@@ -416,7 +417,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
     return html`
       <ul part="list" class="list" aria-busy="true">
         ${[0, 1].map(
-          () => html`<li class="subscription" aria-hidden="true">
+          () => html`<li class="card" aria-hidden="true">
             <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
           </li>`,
         )}

@@ -1,8 +1,8 @@
 import { css } from 'lit';
 
 /**
- * What differs from the invoice list's table (shared: `invoice-list.styles.ts`, which also drops
- * column 2, the card, in narrow containers): the payment status badges and the line under a badge.
+ * What differs from the invoice list's table (shared: `styles/table.ts`, which also drops column 2,
+ * the card, in narrow containers): the payment status badges and the line under a badge.
  */
 export default css`
   tbody th,

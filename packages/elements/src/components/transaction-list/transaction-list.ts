@@ -1,22 +1,17 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import type { CardBrand, Payment, PaymentPage } from '@dodo-portal/wire/client';
+import type { CardBrand, Payment, PaymentPage, PortalClient } from '@dodo-portal/wire/client';
 import type { PaymentStatus } from '@dodo-portal/wire/schemas';
 import type { InvoiceDownloadDetail } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { states } from '../../styles/states.ts';
+import { table } from '../../styles/table.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer, emit, isAbort } from '../portal-consumer.ts';
-import tableStyles from '../invoice-list/invoice-list.styles.ts';
+import { declineText } from '../decline.ts';
+import { brandName } from '../payment-method-editor/card.ts';
+import { type PageQuery, PagedList } from '../paged-list.ts';
+import { emit, saveInvoicePdf } from '../portal-consumer.ts';
 import styles from './transaction-list.styles.ts';
-
-const DEFAULT_PAGE_SIZE = 10;
-/** The API's `limit` bounds. */
-const MAX_PAGE_SIZE = 100;
-/** Long enough for every browser to have started reading the blob before it is released. */
-const REVOKE_DELAY_MS = 1_000;
 
 /**
  * @summary The customer's transactions: every charge attempt, newest first, with its date,
@@ -57,104 +52,24 @@ const REVOKE_DELAY_MS = 1_000;
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoTransactionList extends PortalConsumer {
-  // The invoice list's table, so both read as one billing view (and the CDN script carries it once).
-  static override styles = [tokens, base, states, tableStyles, styles];
+export class DodoTransactionList extends PagedList<PaymentPage> {
+  // The invoice list's table, so both read as one billing view.
+  static override styles = [tokens, base, states, table, styles];
 
-  /** Cursors of the pages before the current one; `null` is the first page. */
-  private previousCursors: (string | null)[] = [];
-  /** The last page shown, so pagination keeps its place (and focus) while the next one loads. */
-  private lastPage: PaymentPage | undefined;
-
-  private readonly payments = new Task(this, {
-    task: async ([client, cursor, limit], { signal }) => {
-      if (!client) return initialState;
-      try {
-        const page = await client.listPayments({ limit, cursor, signal });
-        this.lastPage = page;
-        return page;
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
-      }
-    },
-    args: () => [this.client, this.cursor, this.limit] as const,
-  });
-
-  @state() private cursor: string | null = null;
-  /** Invoice ids whose PDF is being fetched. */
-  @state() private downloading: ReadonlySet<string> = new Set();
-  @state() private downloadFailed = false;
-
-  /** Transactions per page (1–100). */
-  @property({ type: Number, attribute: 'page-size' }) pageSize = DEFAULT_PAGE_SIZE;
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (changed.has('pageSize') && this.hasUpdated) {
-      this.cursor = null;
-      this.previousCursors = [];
-      this.lastPage = undefined;
-    }
-  }
-
-  private get limit(): number {
-    const size = Math.trunc(this.pageSize);
-    return Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
-  }
-
-  private get isPending(): boolean {
-    return this.payments.status === TaskStatus.PENDING || this.payments.status === TaskStatus.INITIAL;
-  }
-
-  private goToNextPage(): void {
-    const next = this.lastPage?.next_cursor;
-    if (this.isPending || !next) return;
-    this.previousCursors = [...this.previousCursors, this.cursor];
-    this.cursor = next;
-  }
-
-  private goToPreviousPage(): void {
-    if (this.isPending || this.previousCursors.length === 0) return;
-    this.cursor = this.previousCursors.at(-1) ?? null;
-    this.previousCursors = this.previousCursors.slice(0, -1);
-  }
-
-  private retry(): void {
-    // The Retry button disappears with the error: keep keyboard focus inside the list, not on <body>.
-    this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
-    void this.payments.run();
+  protected fetchPage(client: PortalClient, query: PageQuery): Promise<PaymentPage> {
+    return client.listPayments(query);
   }
 
   /**
    * A payment knows its invoice's id, not its number: look the number up (for the event and the
    * file name), let the page veto, then hand the PDF to the browser's download manager.
    */
-  private async download(invoiceId: string): Promise<void> {
-    const client = this.client;
-    if (!client || this.downloading.has(invoiceId)) return;
-    this.downloadFailed = false;
-    this.downloading = new Set(this.downloading).add(invoiceId);
-    try {
+  private download(invoiceId: string): Promise<void> {
+    return this.trackDownload(invoiceId, async (client) => {
       const { number } = await client.getInvoice(invoiceId);
       if (!emit<InvoiceDownloadDetail>(this, 'dodo-invoice-download', { invoiceId, number }, true)) return;
-      const url = URL.createObjectURL(await client.invoicePdf(invoiceId));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${number.replace(/[^\w.-]+/g, '_')}.pdf`;
-      link.hidden = true;
-      this.renderRoot.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), REVOKE_DELAY_MS);
-    } catch (error) {
-      this.noteFailure(error);
-      if (!this.expired && !isAbort(error)) this.downloadFailed = true;
-    } finally {
-      const downloading = new Set(this.downloading);
-      downloading.delete(invoiceId);
-      this.downloading = downloading;
-    }
+      saveInvoicePdf(this.renderRoot, await client.invoicePdf(invoiceId), number);
+    });
   }
 
   private statusLabel(status: PaymentStatus): string {
@@ -172,22 +87,8 @@ export class DodoTransactionList extends PortalConsumer {
     }
   }
 
-  /** The processor's decline code in words (the same words the plan switcher uses). */
-  private declineText(code: string | null): string {
-    switch (code) {
-      case 'insufficient_funds':
-        return msg('The card has insufficient funds.', { id: 'decline.insufficient-funds' });
-      case 'expired_card':
-        return msg('The card has expired.', { id: 'decline.expired-card' });
-      case 'processing_error':
-        return msg('The card could not be charged because of a processing error.', { id: 'decline.processing-error' });
-      default:
-        return msg('The card was declined.', { id: 'decline.card-declined' });
-    }
-  }
-
   private statusDetail(payment: Payment): string | undefined {
-    if (payment.status === 'failed') return this.declineText(payment.decline_code);
+    if (payment.status === 'failed') return declineText(payment.decline_code);
     if (payment.status === 'partially_refunded') {
       const refunded = this.money(payment.amount_refunded, payment.currency);
       return msg(str`${refunded} refunded`, { id: 'transaction-list.refunded-amount' });
@@ -197,13 +98,7 @@ export class DodoTransactionList extends PortalConsumer {
 
   private renderCard(card: { brand: CardBrand; last4: string } | null): TemplateResult {
     if (!card) return html`<span class="muted">—</span>`;
-    const brands: Record<CardBrand, string> = {
-      visa: 'Visa',
-      mastercard: 'Mastercard',
-      amex: 'American Express',
-      unknown: msg('Card', { id: 'pm.brand.unknown' }),
-    };
-    return html`<span part="card" class="card">${brands[card.brand]} <span aria-hidden="true">•••• </span
+    return html`<span part="card" class="card">${brandName(card.brand)} <span aria-hidden="true">•••• </span
       ><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${card.last4}</span>`;
   }
 
@@ -248,18 +143,6 @@ export class DodoTransactionList extends PortalConsumer {
     </tr>`;
   }
 
-  private renderPagination(): TemplateResult | typeof nothing {
-    const hasPrevious = this.previousCursors.length > 0;
-    const hasNext = Boolean(this.lastPage?.next_cursor);
-    if (!hasPrevious && !hasNext) return nothing;
-    const pending = this.isPending;
-    return html`<nav part="pagination" class="pagination" aria-label=${msg('Transaction pages', { id: 'transaction-list.pagination' })}>
-      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.goToPreviousPage}>${msg('Previous', { id: 'invoice-list.previous' })}</button>
-      <span class="page-number">${msg(str`Page ${this.previousCursors.length + 1}`, { id: 'invoice-list.page' })}</span>
-      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.goToNextPage}>${msg('Next', { id: 'invoice-list.next' })}</button>
-    </nav>`;
-  }
-
   private renderEmpty(): TemplateResult {
     return html`<div part="empty" class="message">
       <p class="message__title">${msg('No transactions yet', { id: 'transaction-list.empty' })}</p>
@@ -268,23 +151,13 @@ export class DodoTransactionList extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const content = this.expired
-      ? this.renderExpired()
-      : this.payments.render({
-          initial: () => this.renderTable(undefined),
-          pending: () => this.renderTable(undefined),
-          complete: (page) => (page.items.length === 0 && this.previousCursors.length === 0 ? this.renderEmpty() : this.renderTable(page)),
-          error: () => this.renderLoadError(msg("We couldn't load your transactions.", { id: 'transaction-list.error' }), this.retry),
-        });
-    return html`<div part="base" class="base" tabindex="-1">
-      <p class="visually-hidden" role="status">${this.isPending && !this.expired
-          ? msg('Loading transactions…', { id: 'transaction-list.loading' })
-          : nothing}</p>
-      ${content} ${!this.expired && this.payments.status !== TaskStatus.ERROR ? this.renderPagination() : nothing}
-      <p class="download-error" role="alert">${this.downloadFailed
-          ? msg('The download failed. Please try again.', { id: 'invoice-list.download.error' })
-          : nothing}</p>
-    </div>`;
+    return this.renderPaged({
+      table: (page) => this.renderTable(page),
+      empty: () => this.renderEmpty(),
+      error: msg("We couldn't load your transactions.", { id: 'transaction-list.error' }),
+      loading: msg('Loading transactions…', { id: 'transaction-list.loading' }),
+      pages: msg('Transaction pages', { id: 'transaction-list.pagination' }),
+    });
   }
 }
 

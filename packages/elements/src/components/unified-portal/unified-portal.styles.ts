@@ -1,10 +1,6 @@
 import { css } from 'lit';
 
 export default css`
-  :host {
-    display: block;
-  }
-
   .base {
     display: flex;
     flex-direction: column;
@@ -35,28 +31,15 @@ export default css`
   }
 
   .list {
-    display: grid;
     grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr));
     gap: calc(var(--_dodo-space) * 2);
-    margin: 0;
-    padding: 0;
-    list-style: none;
   }
 
   .card {
-    display: flex;
-    flex-direction: column;
     align-items: flex-start;
-    gap: var(--_dodo-space);
-    padding: calc(var(--_dodo-space) * 2);
-    border: 1px solid var(--_dodo-color-border);
-    border-radius: var(--_dodo-radius);
-    background: var(--_dodo-color-surface);
   }
 
   .card__name {
-    margin: 0;
-    font-size: 1.125em;
     line-height: 1.3;
   }
 

@@ -8,6 +8,7 @@ import { sessionExpiredEvent } from '../../events.ts';
 import { formatDate, formatMoney } from '../../format.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
+import { cards } from '../../styles/cards.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPortal } from '../portal/portal.ts';
@@ -69,7 +70,7 @@ export class DodoUnifiedPortal extends LitElement {
     'dodo-portal': DodoPortal,
   };
 
-  static override styles = [tokens, base, states, styles];
+  static override styles = [tokens, base, states, cards, styles];
 
   private openController: AbortController | undefined;
 

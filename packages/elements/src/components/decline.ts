@@ -1,0 +1,15 @@
+import { msg } from '@lit/localize';
+
+/** The processor's decline code in words: a failed charge in the plan switcher, the transaction list and the card editor. */
+export function declineText(code: string | null | undefined): string {
+  switch (code) {
+    case 'insufficient_funds':
+      return msg('The card has insufficient funds.', { id: 'decline.insufficient-funds' });
+    case 'expired_card':
+      return msg('The card has expired.', { id: 'decline.expired-card' });
+    case 'processing_error':
+      return msg('The card could not be charged because of a processing error.', { id: 'decline.processing-error' });
+    default:
+      return msg('The card was declined.', { id: 'decline.card-declined' });
+  }
+}
