@@ -125,29 +125,38 @@ export class PortalConsumer extends LitElement {
   }
 
   protected renderExpired(): TemplateResult {
-    const returnUrl = safeHttpUrl(this.session?.info?.return_url);
-    const loginUrl = safeHttpUrl(this.session?.loginUrl ?? this.session?.info?.login_url ?? this.expiredLoginUrl);
-    const business = this.session?.info?.business.name;
-    return html`
-      <div part="error" class="message message--expired" role="alert">
-        <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
-        <p class="message__body">
-          ${msg(
-            'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
-            { id: 'session-expired.body' },
-          )}
-        </p>
-        ${returnUrl
-          ? html`<a class="button button--primary" href=${returnUrl}>
-              ${business ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}
-            </a>`
-          : nothing}
-        ${loginUrl
-          ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
-              ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
-            </a>`
-          : nothing}
-      </div>
-    `;
+    return renderSessionExpired(this.session, this.expiredLoginUrl);
   }
+}
+
+/**
+ * The expired-session face: what happened, and the ways back — the merchant's return URL and the
+ * business's login page, where a new link can be requested by email. Shared by every element and
+ * by the complete portal, which shows it once instead of in each section.
+ */
+export function renderSessionExpired(session: SessionChannel | undefined, fallbackLoginUrl?: string): TemplateResult {
+  const returnUrl = safeHttpUrl(session?.info?.return_url);
+  const loginUrl = safeHttpUrl(session?.loginUrl ?? session?.info?.login_url ?? fallbackLoginUrl);
+  const business = session?.info?.business.name;
+  return html`
+    <div part="error" class="message message--expired" role="alert">
+      <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
+      <p class="message__body">
+        ${msg(
+          'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
+          { id: 'session-expired.body' },
+        )}
+      </p>
+      ${returnUrl
+        ? html`<a class="button button--primary" href=${returnUrl}>
+            ${business ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}
+          </a>`
+        : nothing}
+      ${loginUrl
+        ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
+            ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
+          </a>`
+        : nothing}
+    </div>
+  `;
 }

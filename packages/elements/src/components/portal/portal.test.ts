@@ -139,27 +139,30 @@ describe('<dodo-portal>', () => {
       await expect(portal).to.be.accessible();
     });
 
-    it('fires dodo-session-expired once when both the session and the list are refused', async () => {
+    it('says once that the session ended (not in every section), fires dodo-session-expired once, and recovers', async () => {
       useHandlers(scenarios.expired());
       const events: SessionExpiredEvent[] = [];
       const record = (event: SessionExpiredEvent) => events.push(event);
       document.addEventListener('dodo-session-expired', record);
       try {
-        const { portal, list } = await mountPortal({ token: EXPIRED_SESSION_TOKEN });
-        await waitForText(list, 'Your session has expired');
-        await waitUntil(() => apiRequests('session').length === 1 && apiRequests('invoices').length === 1);
+        const { portal } = await mountPortal({ token: EXPIRED_SESSION_TOKEN });
+        await waitForText(portal, 'Your session has expired');
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(events).to.have.length(1);
         expect(events[0]!.target).to.equal(portal);
-        await waitForText(list, 'Request a new link by email');
-        const newLink = shadow(list).querySelector<HTMLAnchorElement>(`a[href="${MOCK_LOGIN_URL}"]`);
-        expect(newLink, 'the expired face links to the business login page').to.not.equal(null);
+        expect(shadow(portal).querySelectorAll('.message--expired'), 'one expired message').to.have.length(1);
+        expect(shadow(portal).querySelectorAll('section'), 'no sections while the session is over').to.have.length(0);
+        const newLink = shadow(portal).querySelector<HTMLAnchorElement>(`a[href="${MOCK_LOGIN_URL}"]`);
+        expect(newLink?.textContent?.trim(), 'the expired face links to the business login page').to.equal('Request a new link by email');
+        await expect(portal).to.be.accessible();
 
         // The merchant answers the event with a fresh token: the portal continues without a reload.
         useHandlers(withSections(scenarios.manyPages()));
         portal.sessionToken = MOCK_SESSION_TOKEN;
-        await waitForRows(list, 'INV-000023');
+        await waitUntil(() => shadow(portal).querySelector('dodo-invoice-list'), 'the sections never came back');
+        await waitForRows(shadow(portal).querySelector('dodo-invoice-list')!, 'INV-000023');
         await waitForText(portal, sessionInfo.business.name);
+        expect(events, 'no second event for the new token').to.have.length(1);
         await expect(portal).to.be.accessible();
       } finally {
         document.removeEventListener('dodo-session-expired', record);

@@ -11,6 +11,8 @@ import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
 import { base, SURFACES, themes, tokens } from '../../styles/tokens.ts';
+import { renderSessionExpired } from '../portal-consumer.ts';
+import { states } from '../../styles/states.ts';
 import styles from './portal.styles.ts';
 
 interface Section {
@@ -116,7 +118,7 @@ const SECTIONS: readonly Section[] = [
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortal extends LitElement {
-  static override styles = [themes, tokens, base, styles];
+  static override styles = [themes, tokens, base, states, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   private generation = 0;
@@ -314,9 +316,11 @@ export class DodoPortal extends LitElement {
         : html``;
     }
     const full = this.rendersFullPortal;
+    // An ended session is said once, not in every section.
+    const body = () => (this.session.status === 'expired' ? renderSessionExpired(this.session) : this.renderSections());
     return html`
       <div part="base" class="portal" ?hidden=${!full}>
-        ${full ? html`${this.renderHeader()}${this.renderSections()}` : nothing}
+        ${full ? html`${this.renderHeader()}${body()}` : nothing}
       </div>
       <slot @slotchange=${this.updateSlotted}></slot>
     `;
