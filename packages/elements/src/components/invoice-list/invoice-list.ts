@@ -23,6 +23,7 @@ import styles from './invoice-list.styles.ts';
  *
  * @csspart base - The wrapper around every state.
  * @csspart table - The `<table>` of invoices (also used for the loading skeleton).
+ * @csspart caption - The table's caption ("Invoices"); the complete portal hides it visually under its own heading.
  * @csspart row - One invoice's `<tr>`.
  * @csspart actions - The cell holding a row's download button.
  * @csspart status-detail - Under a refunded invoice's status: "Refunded", or how much was refunded.
@@ -74,7 +75,7 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
     const loading = page === undefined;
     return html`
       <table part="table" class="table" aria-busy=${loading ? 'true' : 'false'}>
-        <caption class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
+        <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
         <thead>
           <tr>
             <th scope="col">${msg('Number', { id: 'invoice-list.column.number' })}</th>

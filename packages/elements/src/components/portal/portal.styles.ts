@@ -55,6 +55,17 @@ export default css`
     line-height: 1.3;
   }
 
+  /* The section heading already names the table: its caption stays for screen readers only. */
+  dodo-invoice-list::part(caption),
+  dodo-transaction-list::part(caption) {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+
   .return-link {
     color: var(--_dodo-color-primary);
     font-weight: 600;

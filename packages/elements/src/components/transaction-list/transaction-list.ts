@@ -28,6 +28,7 @@ import styles from './transaction-list.styles.ts';
  *
  * @csspart base - The wrapper around every state.
  * @csspart table - The `<table>` of transactions (also used for the loading skeleton).
+ * @csspart caption - The table's caption ("Transactions"); the complete portal hides it visually under its own heading.
  * @csspart row - One transaction's `<tr>`.
  * @csspart status - A transaction's status badge.
  * @csspart status-detail - Why a charge failed, or how much of it was refunded.
@@ -106,7 +107,7 @@ export class DodoTransactionList extends PagedList<PaymentPage> {
   private renderTable(page: PaymentPage | undefined): TemplateResult {
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
-      <caption class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
+      <caption part="caption" class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
       <thead><tr>
         <th scope="col">${msg('Date', { id: 'invoice-list.column.date' })}</th>
         <th scope="col">${msg('Card', { id: 'transaction-list.column.card' })}</th>
