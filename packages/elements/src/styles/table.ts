@@ -106,5 +106,21 @@ export const table = css`
     td:nth-child(2) {
       display: none;
     }
+
+    /* A sidebar-sized portal: tighter cells, and the download button may wrap rather than
+       push out of the container. */
+    th,
+    td {
+      padding-inline: var(--_dodo-space);
+    }
+
+    .actions {
+      white-space: normal;
+    }
+
+    /* Narrower still (long words in some languages): scroll sideways rather than clip. */
+    .base {
+      overflow-x: auto;
+    }
   }
 `;
