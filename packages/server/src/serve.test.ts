@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from './seed.ts';
 import { startServer, type RunningServer } from './serve.ts';
+import { tempPostgresStore, tempSqliteStore, type TempStore } from './testing/harness.ts';
 
 let dir: string;
 let server: RunningServer;
@@ -37,5 +39,81 @@ describe('startServer', () => {
     const other = await startServer({ port: 0, storeOptions: { file: join(dir, 'other.db') } });
     await Promise.all([other.close(), other.close()]);
     await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+/** One HTTP request whose socket is bound to `localAddress` (Linux routes all of 127/8 to lo). */
+function requestFrom(localAddress: string, url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method, headers: init.headers, localAddress, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+const storeBackends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
+if (process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL)) {
+  const databaseUrl = process.env.DATABASE_URL;
+  storeBackends.push(['postgres', () => tempPostgresStore(databaseUrl)]);
+}
+
+describe.each(storeBackends)('per-IP rate limits over TCP (%s)', (_name, openTemp) => {
+  let temp: TempStore;
+  let running: RunningServer;
+  let trusting: RunningServer;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    temp = await openTemp();
+    running = await startServer({ port: 0, store: temp.store, scheduler: false });
+    trusting = await startServer({ port: 0, store: temp.store, scheduler: false, trustProxy: true });
+  });
+  afterAll(async () => {
+    await running?.close();
+    await trusting?.close();
+    await temp?.cleanup();
+  });
+
+  // A fresh email each time, so only the per-IP limit (20 per 15 minutes) can refuse.
+  const login = (server: RunningServer, from: string, headers: Record<string, string> = {}) =>
+    requestFrom(from, `${server.url}/portal/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ business_id: 'bus_rate_limit_test', email: `someone${(sequence += 1)}@example.com`, mode: 'test' }),
+    });
+
+  it('counts logins per client address: 127.0.0.2 is locked out while 127.0.0.3 still signs in', async () => {
+    for (let i = 0; i < 20; i += 1) expect((await login(running, '127.0.0.2')).status).toBe(202);
+    const refused = await login(running, '127.0.0.2');
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await login(running, '127.0.0.3')).status, 'another address has its own bucket').toBe(202);
+  });
+
+  it('counts link exchanges per client address', async () => {
+    const exchange = (from: string) =>
+      requestFrom(from, `${running.url}/portal/v1/magic-link/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'no-such-code' }),
+      });
+    for (let i = 0; i < 30; i += 1) expect((await exchange('127.0.0.4')).status).not.toBe(429);
+    expect((await exchange('127.0.0.4')).status).toBe(429);
+    expect((await exchange('127.0.0.5')).status).not.toBe(429);
+  });
+
+  it('with TRUST_PROXY the right-most X-Forwarded-For entry counts, not the socket or the client-supplied entries', async () => {
+    // All from one socket address; the left entries vary as a client forging them would.
+    for (let i = 0; i < 20; i += 1) {
+      expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` })).status).toBe(202);
+    }
+    expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': '203.0.113.99, 198.51.100.7' })).status).toBe(429);
+    expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': '198.51.100.7, 198.51.100.8' })).status, 'the proxy saw another client').toBe(202);
   });
 });
