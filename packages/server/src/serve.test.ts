@@ -117,3 +117,74 @@ describe.each(storeBackends)('per-IP rate limits over TCP (%s)', (_name, openTem
     expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': '198.51.100.7, 198.51.100.8' })).status, 'the proxy saw another client').toBe(202);
   });
 });
+
+describe.each(storeBackends)('control characters are refused over the real server (%s)', (_name, openTemp) => {
+  let temp: TempStore;
+  let running: RunningServer;
+  let key: string;
+  let sessionToken: string;
+
+  beforeAll(async () => {
+    temp = await openTemp();
+    running = await startServer({ port: 0, store: temp.store, scheduler: false });
+    const seeded = await seedDemo(temp.store);
+    key = seeded.api_keys.test;
+    const session = await call('POST', `/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, {});
+    sessionToken = ((await session.json()) as { session_token: string }).session_token;
+  });
+  afterAll(async () => {
+    await running?.close();
+    await temp?.cleanup();
+  });
+
+  function call(method: string, path: string, body?: unknown, token = key) {
+    return fetch(`${running.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async function expectRefused(response: Response, field: string) {
+    const body = (await response.json()) as { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
+    expect(response.status, JSON.stringify(body)).toBe(400);
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toContain(field);
+    expect(body.error.issues?.[0]?.path).toBe(field);
+    expect(body.error.issues?.[0]?.message).toMatch(/control characters/);
+  }
+
+  it('in body text fields: NUL, a line break in a name, ESC and C1 controls', async () => {
+    await expectRefused(await call('POST', '/v1/customers', { email: 'nul@example.com', name: 'a\u0000b' }), 'name');
+    await expectRefused(await call('POST', '/v1/customers', { email: 'crlf@example.com', name: 'Ada\r\nBcc: x@example.com' }), 'name');
+    await expectRefused(await call('POST', '/v1/customers', { email: 'esc@example.com', name: 'Ada', phone_number: '\u001b[31m' }), 'phone_number');
+    await expectRefused(await call('PATCH', '/v1/business', { name: 'Acme\u0085' }), 'name');
+    await expectRefused(
+      await call('POST', '/v1/customers', { email: 'addr@example.com', name: 'Ada', billing_address: { street: 'x\u0000', city: 'Oslo', state: '', zipcode: '1', country: 'NO' } }),
+      'billing_address.street',
+    );
+    await expectRefused(await call('PATCH', '/portal/v1/profile', { name: 'a\u0000' }, sessionToken), 'name');
+    // Nothing was stored: the customer list holds none of the refused emails.
+    const list = (await (await call('GET', '/v1/customers?limit=100')).json()) as { items: { email: string }[] };
+    expect(list.items.map((customer) => customer.email)).not.toContain('nul@example.com');
+  });
+
+  it('allows line breaks and tabs where a field is multi-line, but never NUL', async () => {
+    const product = { name: 'Pro', billing_type: 'one_time', price: 1000, currency: 'USD' };
+    const created = await call('POST', '/v1/products', { ...product, description: 'Line one\n\tLine two\r\n' });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { description: string }).description).toBe('Line one\n\tLine two');
+    await expectRefused(await call('POST', '/v1/products', { ...product, description: 'a\u0000b' }), 'description');
+  });
+
+  it('in query parameters and path ids', async () => {
+    await expectRefused(await call('GET', '/v1/invoices?customer_id=%00'), 'customer_id');
+    await expectRefused(await call('GET', '/v1/customers?cursor=a%00b'), 'cursor');
+    await expectRefused(await call('GET', '/v1/customers/cus_%00'), 'customer_id');
+    await expectRefused(await call('PATCH', '/v1/customers/%0Acus', { name: 'Ada' }), 'customer_id');
+    await expectRefused(await call('GET', '/portal/v1/invoices/inv_%00', undefined, sessionToken), 'invoice_id');
+    await expectRefused(await call('GET', '/portal/v1/license-keys/lk_%00/instances', undefined, sessionToken), 'license_key_id');
+    // An ordinary unknown id is still a 404.
+    expect((await call('GET', '/v1/customers/cus_nope')).status).toBe(404);
+  });
+});
