@@ -1,11 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from './seed.ts';
 import { startServer, type RunningServer } from './serve.ts';
-import { tempPostgresStore, tempSqliteStore, type TempStore } from './testing/harness.ts';
+import pg from 'pg';
+import { cryptoRandom } from './domain/ports.ts';
+import { generateApiKey } from './domain/tokens.ts';
+import { openStore } from './store/index.ts';
+import { memoryLogger, tempPostgresStore, tempSqliteStore, type TempStore } from './testing/harness.ts';
 
 let dir: string;
 let server: RunningServer;
@@ -186,5 +190,137 @@ describe.each(storeBackends)('control characters are refused over the real serve
     await expectRefused(await call('GET', '/portal/v1/license-keys/lk_%00/instances', undefined, sessionToken), 'license_key_id');
     // An ordinary unknown id is still a 404.
     expect((await call('GET', '/v1/customers/cus_nope')).status).toBe(404);
+  });
+});
+
+describe('storage failures answer 503 storage_unavailable (SQLite)', () => {
+  let storageDir: string;
+  beforeAll(() => {
+    storageDir = mkdtempSync(join(tmpdir(), 'dodo-portal-storage-'));
+  });
+  afterAll(() => rmSync(storageDir, { recursive: true, force: true }));
+
+  async function expectUnavailable(response: Response, what: string) {
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status, `${what}: ${JSON.stringify(body)}`).toBe(503);
+    expect(body.error.code).toBe('storage_unavailable');
+    expect(body.error.message.length).toBeGreaterThan(10);
+    return body.error.message;
+  }
+  const createCustomer = (url: string, key: string, email: string) =>
+    fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, name: 'Ada' }),
+    });
+
+  it('a database file deleted under the running server: health and writes say so instead of writing into the unlinked file', async () => {
+    const file = join(storageDir, 'deleted.db');
+    const running = await startServer({ port: 0, storeOptions: { file }, scheduler: false, logger: memoryLogger() });
+    try {
+      expect(running.store.created).toBe(true);
+      const { api_keys } = await seedDemo(running.store);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      expect((await createCustomer(running.url, api_keys.test, 'before@example.com')).status).toBe(201);
+
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      expect(await expectUnavailable(await fetch(`${running.url}/healthz`), 'health')).toMatch(/deleted/);
+      expect(await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write')).toMatch(/deleted/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a database file replaced under the running server', async () => {
+    const file = join(storageDir, 'replaced.db');
+    const running = await startServer({ port: 0, storeOptions: { file }, scheduler: false, logger: memoryLogger() });
+    try {
+      const { api_keys } = await seedDemo(running.store);
+      // A restore from backup: another database file moved into place.
+      const other = await openStore({ file: join(storageDir, 'restored.db') });
+      await other.close();
+      renameSync(join(storageDir, 'restored.db'), file);
+      expect(await expectUnavailable(await fetch(`${running.url}/healthz`), 'health')).toMatch(/replaced/);
+      expect(await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write')).toMatch(/replaced/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a store whose database handle is closed: health and every request answer 503, not 500', async () => {
+    const store = await openStore({ file: join(storageDir, 'closed.db') });
+    const logger = memoryLogger();
+    const running = await startServer({ port: 0, store, scheduler: false, logger });
+    try {
+      const { api_keys } = await seedDemo(store);
+      await store.close();
+      await expectUnavailable(await fetch(`${running.url}/healthz`), 'health');
+      await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write');
+      expect(logger.entries.some((entry) => entry.message === 'unhandled error'), 'no 500 was logged').toBe(false);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('says at start that it created an empty database', async () => {
+    const file = join(storageDir, 'fresh.db');
+    const first = await startServer({ port: 0, storeOptions: { file }, scheduler: false });
+    expect(first.store.created).toBe(true);
+    await first.close();
+    const again = await startServer({ port: 0, storeOptions: { file }, scheduler: false });
+    expect(again.store.created).toBe(false);
+    await again.close();
+  });
+});
+
+const databaseUrl = process.env.DATABASE_URL;
+describe.runIf(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl))('storage failures answer 503 storage_unavailable (PostgreSQL)', () => {
+  const expectUnavailable = async (response: Response) => {
+    const body = (await response.json()) as { error: { code: string } };
+    expect(response.status, JSON.stringify(body)).toBe(503);
+    expect(body.error.code).toBe('storage_unavailable');
+  };
+  const postCustomer = (url: string, key: string) =>
+    fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `ada${Math.random().toString(36).slice(2, 8)}@example.com`, name: 'Ada' }),
+    });
+
+  it('a database nothing listens for', async () => {
+    // Port 1 on loopback: connection refused, as when PostgreSQL is down.
+    const running = await startServer({ port: 0, storeOptions: { databaseUrl: 'postgres://postgres@127.0.0.1:1/test', migrate: false }, scheduler: false, logger: memoryLogger() });
+    try {
+      await expectUnavailable(await fetch(`${running.url}/healthz`));
+      await expectUnavailable(await postCustomer(running.url, generateApiKey('test', cryptoRandom).secret));
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a database dropped under the running server', async () => {
+    const name = `dodo_h1_dropped_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new URL(databaseUrl!);
+    const adminClient = new pg.Client({ connectionString: admin.toString() });
+    await adminClient.connect();
+    try {
+      await adminClient.query(`create database "${name}"`);
+      const url = new URL(databaseUrl!);
+      url.pathname = `/${name}`;
+      const running = await startServer({ port: 0, storeOptions: { databaseUrl: url.toString() }, scheduler: false, logger: memoryLogger() });
+      try {
+        const { api_keys } = await seedDemo(running.store);
+        expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+        expect((await postCustomer(running.url, api_keys.test)).status).toBe(201);
+        await adminClient.query(`drop database "${name}" with (force)`);
+        await expectUnavailable(await fetch(`${running.url}/healthz`));
+        await expectUnavailable(await postCustomer(running.url, api_keys.test));
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await adminClient.query(`drop database if exists "${name}" with (force)`);
+      await adminClient.end();
+    }
   });
 });

@@ -93,6 +93,8 @@ export const ErrorCode = {
   cdnNotBuilt: 'cdn_not_built',
   /** `send_email: true` (or a login link) while the server has no SMTP configured (`SMTP_URL`). */
   emailNotConfigured: 'email_not_configured',
+  /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later (503). */
+  storageUnavailable: 'storage_unavailable',
   /** The SMTP server refused or could not be reached; nothing was sent. */
   emailFailed: 'email_failed',
   /** A magic-link code that was already exchanged for a session (410). */

@@ -46,6 +46,8 @@ function commonErrors(op: Operation): Record<number, string[]> {
   }
   if (op.rateLimited) add(429, 'rate_limited');
   for (const [status, codes] of Object.entries(op.errors ?? {})) add(Number(status), ...codes);
+  // Every operation reads or writes the store: a full disk or a database that is down answers this.
+  add(503, 'storage_unavailable');
   return errors;
 }
 
@@ -186,7 +188,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'Not possible for this object',
   429: 'Rate limited',
   502: 'Upstream failure',
-  503: 'Not configured',
+  503: 'Unavailable',
 };
 
 function operationObject(op: Operation, requestRef: (name: string) => string): Json {
