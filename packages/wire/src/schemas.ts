@@ -117,6 +117,11 @@ export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
+/**
+ * A list that is not paged yet has the shape of a page too (`next_cursor` always null), so every
+ * list is `{items, next_cursor}` and paging it later changes no client.
+ */
+export const unpaged = page;
 
 // ---------------------------------------------------------------------------------------------
 // Businesses and customers
@@ -382,6 +387,8 @@ export const UnifiedBusinessList = z.object({
   mode: Mode,
   expires_at: Timestamp,
   items: z.array(UnifiedBusiness),
+  /** Always null: every business is in this answer. */
+  next_cursor: z.string().nullable(),
 });
 export type UnifiedBusinessList = z.infer<typeof UnifiedBusinessList>;
 
@@ -951,6 +958,8 @@ export const PlanOptions = z.object({
   current: PortalProduct.extend({ tier: z.number().int() }),
   /** The other tiers, lowest first. */
   items: z.array(PlanOption),
+  /** Always null: every tier is in this answer. */
+  next_cursor: z.string().nullable(),
   /** Add-on products the subscription may carry (same interval and currency as its plan). */
   addons: z.array(PortalProduct),
 });
@@ -1032,7 +1041,7 @@ export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 /** `GET /portal/v1/payment-methods` items: a saved card and the subscriptions it pays. */
 export const PortalPaymentMethod = PaymentMethod.extend({ subscription_ids: z.array(z.string()) });
 export type PortalPaymentMethod = z.infer<typeof PortalPaymentMethod>;
-export const PortalPaymentMethodList = z.object({ items: z.array(PortalPaymentMethod) });
+export const PortalPaymentMethodList = unpaged(PortalPaymentMethod);
 export type PortalPaymentMethodList = z.infer<typeof PortalPaymentMethodList>;
 
 /** `GET /portal/v1/subscriptions/{id}/dues`: what an on-hold subscription owes now (0 otherwise). */
@@ -1096,7 +1105,7 @@ export const LicenseKeyInstance = z.object({
   created_at: Timestamp,
 });
 export type LicenseKeyInstance = z.infer<typeof LicenseKeyInstance>;
-export const LicenseKeyInstanceList = z.object({ items: z.array(LicenseKeyInstance) });
+export const LicenseKeyInstanceList = unpaged(LicenseKeyInstance);
 export type LicenseKeyInstanceList = z.infer<typeof LicenseKeyInstanceList>;
 
 /** `GET /portal/v1/license-keys` items: masked; `GET /portal/v1/license-keys/{id}` adds `key`. */
@@ -1113,7 +1122,7 @@ export const PortalLicenseKey = LicenseKey.omit({ customer_id: true }).extend({
   can_deactivate_instances: z.boolean(),
 });
 export type PortalLicenseKey = z.infer<typeof PortalLicenseKey>;
-export const PortalLicenseKeyList = z.object({ items: z.array(PortalLicenseKey) });
+export const PortalLicenseKeyList = unpaged(PortalLicenseKey);
 export type PortalLicenseKeyList = z.infer<typeof PortalLicenseKeyList>;
 
 /** Public license API (`/v1/licenses/*`): the key is the credential. */
