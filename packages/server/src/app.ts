@@ -14,6 +14,7 @@ import { createSecretBox, generateServerSecret } from './domain/secret-box.ts';
 import { merchantAuth, portalAuth } from './http/auth.ts';
 import { portalCors, preflight } from './http/cors.ts';
 import type { AppContext, BaseEnv, Logger } from './http/env.ts';
+import { pathIds } from './http/validate.ts';
 import { createErrorHandler, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
 import { requestContext } from './http/security.ts';
 import { disabledMailer, type Mailer } from './mail/mailer.ts';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   // The sandbox's tokenization endpoint is public (no secret): its CORS is answered first.
   app.use('/sandbox/*', sandboxCors);
   app.use(preflight(context));
+  app.use(pathIds);
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,

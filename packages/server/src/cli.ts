@@ -188,7 +188,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');
         io.stdout(
           `dodo-portal listening on ${server.url}\n` +
-            `  database     ${server.store.location}\n` +
+            `  database     ${server.store.location}${server.store.created ? ' (new and empty: there was no database file)' : ''}\n` +
             `  secret       ${serverSecret.source}\n` +
             `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
             `  CDN script   ${publicUrl}/dodo-portal.js\n` +

@@ -1,9 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from './seed.ts';
 import { startServer, type RunningServer } from './serve.ts';
+import pg from 'pg';
+import { cryptoRandom } from './domain/ports.ts';
+import { generateApiKey } from './domain/tokens.ts';
+import { openStore } from './store/index.ts';
+import { memoryLogger, tempPostgresStore, tempSqliteStore, type TempStore } from './testing/harness.ts';
 
 let dir: string;
 let server: RunningServer;
@@ -37,5 +43,284 @@ describe('startServer', () => {
     const other = await startServer({ port: 0, storeOptions: { file: join(dir, 'other.db') } });
     await Promise.all([other.close(), other.close()]);
     await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+/** One HTTP request whose socket is bound to `localAddress` (Linux routes all of 127/8 to lo). */
+function requestFrom(localAddress: string, url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method, headers: init.headers, localAddress, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+const storeBackends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
+if (process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL)) {
+  const databaseUrl = process.env.DATABASE_URL;
+  storeBackends.push(['postgres', () => tempPostgresStore(databaseUrl)]);
+}
+
+describe.each(storeBackends)('per-IP rate limits over TCP (%s)', (_name, openTemp) => {
+  let temp: TempStore;
+  let running: RunningServer;
+  let trusting: RunningServer;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    temp = await openTemp();
+    running = await startServer({ port: 0, store: temp.store, scheduler: false });
+    trusting = await startServer({ port: 0, store: temp.store, scheduler: false, trustProxy: true });
+  });
+  afterAll(async () => {
+    await running?.close();
+    await trusting?.close();
+    await temp?.cleanup();
+  });
+
+  // A fresh email each time, so only the per-IP limit (20 per 15 minutes) can refuse.
+  const login = (server: RunningServer, from: string, headers: Record<string, string> = {}) =>
+    requestFrom(from, `${server.url}/portal/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ business_id: 'bus_rate_limit_test', email: `someone${(sequence += 1)}@example.com`, mode: 'test' }),
+    });
+
+  it('counts logins per client address: 127.0.0.2 is locked out while 127.0.0.3 still signs in', async () => {
+    for (let i = 0; i < 20; i += 1) expect((await login(running, '127.0.0.2')).status).toBe(202);
+    const refused = await login(running, '127.0.0.2');
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await login(running, '127.0.0.3')).status, 'another address has its own bucket').toBe(202);
+  });
+
+  it('counts link exchanges per client address', async () => {
+    const exchange = (from: string) =>
+      requestFrom(from, `${running.url}/portal/v1/magic-link/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'no-such-code' }),
+      });
+    for (let i = 0; i < 30; i += 1) expect((await exchange('127.0.0.4')).status).not.toBe(429);
+    expect((await exchange('127.0.0.4')).status).toBe(429);
+    expect((await exchange('127.0.0.5')).status).not.toBe(429);
+  });
+
+  it('with TRUST_PROXY the right-most X-Forwarded-For entry counts, not the socket or the client-supplied entries', async () => {
+    // All from one socket address; the left entries vary as a client forging them would.
+    for (let i = 0; i < 20; i += 1) {
+      expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` })).status).toBe(202);
+    }
+    expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': '203.0.113.99, 198.51.100.7' })).status).toBe(429);
+    expect((await login(trusting, '127.0.0.6', { 'x-forwarded-for': '198.51.100.7, 198.51.100.8' })).status, 'the proxy saw another client').toBe(202);
+  });
+});
+
+describe.each(storeBackends)('control characters are refused over the real server (%s)', (_name, openTemp) => {
+  let temp: TempStore;
+  let running: RunningServer;
+  let key: string;
+  let sessionToken: string;
+
+  beforeAll(async () => {
+    temp = await openTemp();
+    running = await startServer({ port: 0, store: temp.store, scheduler: false });
+    const seeded = await seedDemo(temp.store);
+    key = seeded.api_keys.test;
+    const session = await call('POST', `/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, {});
+    sessionToken = ((await session.json()) as { session_token: string }).session_token;
+  });
+  afterAll(async () => {
+    await running?.close();
+    await temp?.cleanup();
+  });
+
+  function call(method: string, path: string, body?: unknown, token = key) {
+    return fetch(`${running.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async function expectRefused(response: Response, field: string) {
+    const body = (await response.json()) as { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
+    expect(response.status, JSON.stringify(body)).toBe(400);
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toContain(field);
+    expect(body.error.issues?.[0]?.path).toBe(field);
+    expect(body.error.issues?.[0]?.message).toMatch(/control characters/);
+  }
+
+  it('in body text fields: NUL, a line break in a name, ESC and C1 controls', async () => {
+    await expectRefused(await call('POST', '/v1/customers', { email: 'nul@example.com', name: 'a\u0000b' }), 'name');
+    await expectRefused(await call('POST', '/v1/customers', { email: 'crlf@example.com', name: 'Ada\r\nBcc: x@example.com' }), 'name');
+    await expectRefused(await call('POST', '/v1/customers', { email: 'esc@example.com', name: 'Ada', phone_number: '\u001b[31m' }), 'phone_number');
+    await expectRefused(await call('PATCH', '/v1/business', { name: 'Acme\u0085' }), 'name');
+    await expectRefused(
+      await call('POST', '/v1/customers', { email: 'addr@example.com', name: 'Ada', billing_address: { street: 'x\u0000', city: 'Oslo', state: '', zipcode: '1', country: 'NO' } }),
+      'billing_address.street',
+    );
+    await expectRefused(await call('PATCH', '/portal/v1/profile', { name: 'a\u0000' }, sessionToken), 'name');
+    // Nothing was stored: the customer list holds none of the refused emails.
+    const list = (await (await call('GET', '/v1/customers?limit=100')).json()) as { items: { email: string }[] };
+    expect(list.items.map((customer) => customer.email)).not.toContain('nul@example.com');
+  });
+
+  it('allows line breaks and tabs where a field is multi-line, but never NUL', async () => {
+    const product = { name: 'Pro', billing_type: 'one_time', price: 1000, currency: 'USD' };
+    const created = await call('POST', '/v1/products', { ...product, description: 'Line one\n\tLine two\r\n' });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { description: string }).description).toBe('Line one\n\tLine two');
+    await expectRefused(await call('POST', '/v1/products', { ...product, description: 'a\u0000b' }), 'description');
+  });
+
+  it('in query parameters and path ids', async () => {
+    await expectRefused(await call('GET', '/v1/invoices?customer_id=%00'), 'customer_id');
+    await expectRefused(await call('GET', '/v1/customers?cursor=a%00b'), 'cursor');
+    await expectRefused(await call('GET', '/v1/customers/cus_%00'), 'customer_id');
+    await expectRefused(await call('PATCH', '/v1/customers/%0Acus', { name: 'Ada' }), 'customer_id');
+    await expectRefused(await call('GET', '/portal/v1/invoices/inv_%00', undefined, sessionToken), 'invoice_id');
+    await expectRefused(await call('GET', '/portal/v1/license-keys/lk_%00/instances', undefined, sessionToken), 'license_key_id');
+    // An ordinary unknown id is still a 404.
+    expect((await call('GET', '/v1/customers/cus_nope')).status).toBe(404);
+  });
+});
+
+describe('storage failures answer 503 storage_unavailable (SQLite)', () => {
+  let storageDir: string;
+  beforeAll(() => {
+    storageDir = mkdtempSync(join(tmpdir(), 'dodo-portal-storage-'));
+  });
+  afterAll(() => rmSync(storageDir, { recursive: true, force: true }));
+
+  async function expectUnavailable(response: Response, what: string) {
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status, `${what}: ${JSON.stringify(body)}`).toBe(503);
+    expect(body.error.code).toBe('storage_unavailable');
+    expect(body.error.message.length).toBeGreaterThan(10);
+    return body.error.message;
+  }
+  const createCustomer = (url: string, key: string, email: string) =>
+    fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, name: 'Ada' }),
+    });
+
+  it('a database file deleted under the running server: health and writes say so instead of writing into the unlinked file', async () => {
+    const file = join(storageDir, 'deleted.db');
+    const running = await startServer({ port: 0, storeOptions: { file }, scheduler: false, logger: memoryLogger() });
+    try {
+      expect(running.store.created).toBe(true);
+      const { api_keys } = await seedDemo(running.store);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      expect((await createCustomer(running.url, api_keys.test, 'before@example.com')).status).toBe(201);
+
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      expect(await expectUnavailable(await fetch(`${running.url}/healthz`), 'health')).toMatch(/deleted/);
+      expect(await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write')).toMatch(/deleted/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a database file replaced under the running server', async () => {
+    const file = join(storageDir, 'replaced.db');
+    const running = await startServer({ port: 0, storeOptions: { file }, scheduler: false, logger: memoryLogger() });
+    try {
+      const { api_keys } = await seedDemo(running.store);
+      // A restore from backup: another database file moved into place.
+      const other = await openStore({ file: join(storageDir, 'restored.db') });
+      await other.close();
+      renameSync(join(storageDir, 'restored.db'), file);
+      expect(await expectUnavailable(await fetch(`${running.url}/healthz`), 'health')).toMatch(/replaced/);
+      expect(await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write')).toMatch(/replaced/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a store whose database handle is closed: health and every request answer 503, not 500', async () => {
+    const store = await openStore({ file: join(storageDir, 'closed.db') });
+    const logger = memoryLogger();
+    const running = await startServer({ port: 0, store, scheduler: false, logger });
+    try {
+      const { api_keys } = await seedDemo(store);
+      await store.close();
+      await expectUnavailable(await fetch(`${running.url}/healthz`), 'health');
+      await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write');
+      expect(logger.entries.some((entry) => entry.message === 'unhandled error'), 'no 500 was logged').toBe(false);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('says at start that it created an empty database', async () => {
+    const file = join(storageDir, 'fresh.db');
+    const first = await startServer({ port: 0, storeOptions: { file }, scheduler: false });
+    expect(first.store.created).toBe(true);
+    await first.close();
+    const again = await startServer({ port: 0, storeOptions: { file }, scheduler: false });
+    expect(again.store.created).toBe(false);
+    await again.close();
+  });
+});
+
+const databaseUrl = process.env.DATABASE_URL;
+describe.runIf(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl))('storage failures answer 503 storage_unavailable (PostgreSQL)', () => {
+  const expectUnavailable = async (response: Response) => {
+    const body = (await response.json()) as { error: { code: string } };
+    expect(response.status, JSON.stringify(body)).toBe(503);
+    expect(body.error.code).toBe('storage_unavailable');
+  };
+  const postCustomer = (url: string, key: string) =>
+    fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `ada${Math.random().toString(36).slice(2, 8)}@example.com`, name: 'Ada' }),
+    });
+
+  it('a database nothing listens for', async () => {
+    // Port 1 on loopback: connection refused, as when PostgreSQL is down.
+    const running = await startServer({ port: 0, storeOptions: { databaseUrl: 'postgres://postgres@127.0.0.1:1/test', migrate: false }, scheduler: false, logger: memoryLogger() });
+    try {
+      await expectUnavailable(await fetch(`${running.url}/healthz`));
+      await expectUnavailable(await postCustomer(running.url, generateApiKey('test', cryptoRandom).secret));
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a database dropped under the running server', async () => {
+    const name = `dodo_h1_dropped_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new URL(databaseUrl!);
+    const adminClient = new pg.Client({ connectionString: admin.toString() });
+    await adminClient.connect();
+    try {
+      await adminClient.query(`create database "${name}"`);
+      const url = new URL(databaseUrl!);
+      url.pathname = `/${name}`;
+      const running = await startServer({ port: 0, storeOptions: { databaseUrl: url.toString() }, scheduler: false, logger: memoryLogger() });
+      try {
+        const { api_keys } = await seedDemo(running.store);
+        expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+        expect((await postCustomer(running.url, api_keys.test)).status).toBe(201);
+        await adminClient.query(`drop database "${name}" with (force)`);
+        await expectUnavailable(await fetch(`${running.url}/healthz`));
+        await expectUnavailable(await postCustomer(running.url, api_keys.test));
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await adminClient.query(`drop database if exists "${name}" with (force)`);
+      await adminClient.end();
+    }
   });
 });

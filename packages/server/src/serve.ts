@@ -1,5 +1,5 @@
 /** Runs the app on a real Node HTTP server (@hono/node-server). */
-import { serve } from '@hono/node-server';
+import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consoleLogger, createApp, createAppContext, type AppDeps } from './app.ts';
@@ -37,12 +37,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store = options.store ?? (await openStore(options.storeOptions));
   const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, scheduler: schedulerOptions, ...deps } = options;
 
-  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  // `env` carries the Node bindings ({incoming, outgoing}): without them getConnInfo() cannot see
+  // the socket, and every per-IP rate limit would share one "unknown" bucket.
+  let handler: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const created = serve({
-        fetch: (request) => (handler ? handler(request) : new Response('starting', { status: 503 })),
+        fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })),
         port: options.port ?? 8787,
         hostname: host,
       }) as Server;
@@ -64,7 +66,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const appDeps: AppDeps = { ...deps, logger, background, store, publicUrl: options.publicUrl ?? url };
   const context = createAppContext(appDeps);
   const app = createApp(appDeps, context);
-  handler = (request) => app.fetch(request);
+  handler = (request, env) => app.fetch(request, env);
   const scheduler: Scheduler | undefined = schedulerOptions === false ? undefined : startScheduler(context, schedulerOptions ?? {});
 
   let closing: Promise<void> | undefined;

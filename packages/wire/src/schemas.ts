@@ -16,6 +16,20 @@ import { z } from 'zod';
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
 
+// C0 controls (NUL, line breaks, ESC, …), DEL and the C1 controls. PostgreSQL cannot store NUL in
+// text (a 500), and a line break in a name would reach email headers: refused at the wire, once.
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
+// Multi-line fields (descriptions, comments) may hold tab, line feed and carriage return.
+const CONTROL_CHARACTER_BUT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const NO_CONTROL_CHARACTERS = 'must not contain control characters (such as NUL or a line break)';
+const NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS = 'must not contain control characters other than tab and line breaks';
+
+/** Every text a client sends (body field, query parameter, path id): no control characters. */
+export const text = () => z.string().refine((value) => !CONTROL_CHARACTER.test(value), NO_CONTROL_CHARACTERS);
+/** Text that may span lines: tab, LF and CR allowed, every other control character (NUL first) refused. */
+export const multilineText = () =>
+  z.string().refine((value) => !CONTROL_CHARACTER_BUT_LINE_BREAKS.test(value), NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS);
+
 /** Integer amount in the currency's minor unit (cents, öre, …). Never a float. */
 export const MinorUnits = z.number().int().safe();
 export const NonNegativeMinorUnits = MinorUnits.nonnegative();
@@ -33,10 +47,10 @@ export const Locale = z
   .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "en" or "sv-SE"');
 
 export const BillingAddress = z.object({
-  street: z.string().min(1).max(200),
-  city: z.string().min(1).max(100),
-  state: z.string().max(100),
-  zipcode: z.string().min(1).max(20),
+  street: text().min(1).max(200),
+  city: text().min(1).max(100),
+  state: text().max(100),
+  zipcode: text().min(1).max(20),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SE"'),
 });
 export type BillingAddress = z.infer<typeof BillingAddress>;
@@ -79,6 +93,8 @@ export const ErrorCode = {
   cdnNotBuilt: 'cdn_not_built',
   /** `send_email: true` (or a login link) while the server has no SMTP configured (`SMTP_URL`). */
   emailNotConfigured: 'email_not_configured',
+  /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later (503). */
+  storageUnavailable: 'storage_unavailable',
   /** The SMTP server refused or could not be reached; nothing was sent. */
   emailFailed: 'email_failed',
   /** A magic-link code that was already exchanged for a session (410). */
@@ -91,7 +107,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** `?limit=&cursor=` of every list. */
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: text().min(1).max(200).optional(),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
@@ -101,6 +117,11 @@ export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
+/**
+ * A list that is not paged yet has the shape of a page too (`next_cursor` always null), so every
+ * list is `{items, next_cursor}` and paging it later changes no client.
+ */
+export const unpaged = page;
 
 // ---------------------------------------------------------------------------------------------
 // Businesses and customers
@@ -115,8 +136,8 @@ export type Brand = z.infer<typeof Brand>;
 
 export const CreateCustomerBody = z.object({
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(200),
-  phone_number: z.string().max(40).optional(),
+  name: text().trim().min(1).max(200),
+  phone_number: text().max(40).optional(),
   billing_address: BillingAddress.optional(),
   locale: Locale.optional(),
 });
@@ -197,7 +218,8 @@ export const ReturnUrl = z
     }
     if (url.protocol === 'https:') return true;
     return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  }, 'must be an https URL (http is allowed only on localhost)');
+  }, 'must be an https URL (http is allowed only on localhost)')
+  .refine((value) => !CONTROL_CHARACTER.test(value), NO_CONTROL_CHARACTERS);
 
 export const CreatePortalSessionBody = z.object({
   ttl_seconds: z.number().int().min(300).max(86_400).default(86_400),
@@ -257,12 +279,12 @@ export type DemoSeeded = z.infer<typeof DemoSeeded>;
 // ---------------------------------------------------------------------------------------------
 
 export const CreateInvoiceBody = z.object({
-  customer_id: z.string().min(1),
+  customer_id: text().min(1),
   currency: Currency,
   line_items: z
     .array(
       z.object({
-        description: z.string().trim().min(1).max(500),
+        description: text().trim().min(1).max(500),
         quantity: z.number().int().min(1).max(1_000_000).default(1),
         unit_amount: NonNegativeMinorUnits,
       }),
@@ -276,7 +298,7 @@ export const CreateInvoiceBody = z.object({
 });
 export type CreateInvoiceBody = z.infer<typeof CreateInvoiceBody>;
 
-export const InvoiceListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+export const InvoiceListQuery = ListQuery.extend({ customer_id: text().min(1).optional() });
 
 // ---------------------------------------------------------------------------------------------
 // Portal access: magic links, static login links, email login
@@ -325,7 +347,7 @@ export type OutboxMail = z.infer<typeof OutboxMail>;
 
 /** `POST /portal/v1/login`: ask for a sign-in link by email (no session needed). */
 export const LoginBody = z.object({
-  business_id: z.string().min(1).max(64),
+  business_id: text().min(1).max(64),
   email: z.email().max(254),
   mode: Mode.default('live'),
 });
@@ -365,12 +387,14 @@ export const UnifiedBusinessList = z.object({
   mode: Mode,
   expires_at: Timestamp,
   items: z.array(UnifiedBusiness),
+  /** Always null: every business is in this answer. */
+  next_cursor: z.string().nullable(),
 });
 export type UnifiedBusinessList = z.infer<typeof UnifiedBusinessList>;
 
 /** `POST /portal/v1/magic-link/exchange`: the hosted landing page trades a code for a session. */
 export const ExchangeMagicLinkBody = z.object({
-  code: z.string().min(1).max(200),
+  code: text().min(1).max(200),
 });
 export type ExchangeMagicLinkBody = z.infer<typeof ExchangeMagicLinkBody>;
 
@@ -408,7 +432,7 @@ export type BillingType = z.infer<typeof BillingType>;
 export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
 export type BillingInterval = z.infer<typeof BillingInterval>;
 
-const ProductName = z.string().trim().min(1).max(200);
+const ProductName = text().trim().min(1).max(200);
 const TaxRateBps = z.number().int().min(0).max(10_000);
 const Quantity = z.number().int().min(1).max(10_000);
 
@@ -436,7 +460,7 @@ export type LicenseKeySettings = z.infer<typeof LicenseKeySettings>;
  */
 export const CreateProductBody = z.object({
   name: ProductName,
-  description: z.string().trim().max(2000).optional(),
+  description: multilineText().trim().max(2000).optional(),
   billing_type: BillingType,
   price: NonNegativeMinorUnits,
   currency: Currency,
@@ -477,13 +501,13 @@ export const ProductListQuery = ListQuery.extend({
 /** `POST /v1/product-collections`: `product_ids` ordered from the lowest to the highest tier. */
 export const CreateProductCollectionBody = z.object({
   name: ProductName,
-  product_ids: z.array(z.string().min(1)).min(1).max(50),
+  product_ids: z.array(text().min(1)).min(1).max(50),
 });
 export type CreateProductCollectionBody = z.infer<typeof CreateProductCollectionBody>;
 
 /** `PATCH /v1/product-collections/{id}`: `product_ids` replaces the whole ordered list. */
 export const UpdateProductCollectionBody = z
-  .object({ name: ProductName.optional(), product_ids: z.array(z.string().min(1)).min(1).max(50).optional() })
+  .object({ name: ProductName.optional(), product_ids: z.array(text().min(1)).min(1).max(50).optional() })
   .refine((body) => body.name !== undefined || body.product_ids !== undefined, 'give name and/or product_ids');
 export type UpdateProductCollectionBody = z.infer<typeof UpdateProductCollectionBody>;
 
@@ -527,7 +551,8 @@ const HttpsUrl = z
     } catch {
       return false;
     }
-  }, 'must be an https URL');
+  }, 'must be an https URL')
+  .refine((value) => !CONTROL_CHARACTER.test(value), NO_CONTROL_CHARACTERS);
 
 export const UpdateBusinessBody = z.object({
   name: ProductName.optional(),
@@ -536,12 +561,12 @@ export const UpdateBusinessBody = z.object({
   proration_billing_mode: ProrationBillingMode.optional(),
   allow_customer_key_deactivation: z.boolean().optional(),
   /** Replaces the list. Origins only (`https://app.example.com`), no paths. */
-  allowed_origins: z.array(z.string().min(1).max(300)).max(50).optional(),
+  allowed_origins: z.array(text().min(1).max(300)).max(50).optional(),
   return_url: ReturnUrl.nullable().optional(),
   default_locale: Locale.optional(),
   brand: z
     .object({
-      display_name: z.string().trim().min(1).max(200).optional(),
+      display_name: text().trim().min(1).max(200).optional(),
       primary_color: z
         .string()
         .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as "#4f46e5"')
@@ -558,8 +583,8 @@ export type UpdateBusinessBody = z.infer<typeof UpdateBusinessBody>;
 export const UpdateCustomerBody = z
   .object({
     email: z.email().max(254).optional(),
-    name: z.string().trim().min(1).max(200).optional(),
-    phone_number: z.string().max(40).nullable().optional(),
+    name: text().trim().min(1).max(200).optional(),
+    phone_number: text().max(40).nullable().optional(),
     billing_address: BillingAddress.nullable().optional(),
     locale: Locale.optional(),
   })
@@ -569,7 +594,7 @@ export type UpdateCustomerBody = z.infer<typeof UpdateCustomerBody>;
 export const CardBrand = z.enum(['visa', 'mastercard', 'amex', 'unknown']);
 export type CardBrand = z.infer<typeof CardBrand>;
 
-export const AttachPaymentMethodBody = z.object({ card_token: z.string().min(1).max(200) });
+export const AttachPaymentMethodBody = z.object({ card_token: text().min(1).max(200) });
 export type AttachPaymentMethodBody = z.infer<typeof AttachPaymentMethodBody>;
 
 export const PaymentMethod = z.object({
@@ -587,11 +612,11 @@ export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
 /** `POST /sandbox/v1/tokens`: client-side tokenization of the test-mode processor (no secret). */
 export const CreateCardTokenBody = z.object({
-  number: z.string().min(1).max(40),
+  number: text().min(1).max(40),
   exp_month: z.number().int(),
   exp_year: z.number().int(),
-  cvc: z.string().min(1).max(8),
-  name: z.string().max(200).optional(),
+  cvc: text().min(1).max(8),
+  name: text().max(200).optional(),
 });
 export type CreateCardTokenBody = z.infer<typeof CreateCardTokenBody>;
 
@@ -606,8 +631,8 @@ export type CardTokenCreated = z.infer<typeof CardTokenCreated>;
 
 /** Exactly one of `card_token` (a fresh token) or `payment_method_id` (a saved card). */
 const PaymentSource = {
-  card_token: z.string().min(1).max(200).optional(),
-  payment_method_id: z.string().min(1).max(200).optional(),
+  card_token: text().min(1).max(200).optional(),
+  payment_method_id: text().min(1).max(200).optional(),
 };
 const onePaymentSource = (body: { card_token?: string | undefined; payment_method_id?: string | undefined }) =>
   (body.card_token === undefined) !== (body.payment_method_id === undefined);
@@ -615,10 +640,10 @@ const ONE_PAYMENT_SOURCE = 'give exactly one of card_token or payment_method_id'
 
 export const CreateSubscriptionBody = z
   .object({
-    customer_id: z.string().min(1),
-    product_id: z.string().min(1),
+    customer_id: text().min(1),
+    product_id: text().min(1),
     quantity: Quantity.default(1),
-    addons: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity.default(1) }).strict()).max(20).default([]),
+    addons: z.array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict()).max(20).default([]),
     ...PaymentSource,
   })
   .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
@@ -654,12 +679,12 @@ export const Subscription = z.object({
 });
 export type Subscription = z.infer<typeof Subscription>;
 export const SubscriptionPage = page(Subscription);
-export const SubscriptionListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional(), status: SubscriptionStatus.optional() });
+export const SubscriptionListQuery = ListQuery.extend({ customer_id: text().min(1).optional(), status: SubscriptionStatus.optional() });
 
 export const CreatePaymentBody = z
   .object({
-    customer_id: z.string().min(1),
-    items: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity.default(1) }).strict()).min(1).max(50),
+    customer_id: text().min(1),
+    items: z.array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict()).min(1).max(50),
     ...PaymentSource,
   })
   .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
@@ -704,18 +729,18 @@ export const Payment = z.object({
 export type Payment = z.infer<typeof Payment>;
 export const PaymentPage = page(Payment);
 export type PaymentPage = Page<Payment>;
-export const PaymentListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+export const PaymentListQuery = ListQuery.extend({ customer_id: text().min(1).optional() });
 
 /** `POST /v1/refunds`: all of what is left of the payment when `amount` is omitted. */
 export const CreateRefundBody = z.object({
-  payment_id: z.string().min(1),
+  payment_id: text().min(1),
   amount: MinorUnits.positive().optional(),
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: text().trim().min(1).max(500).optional(),
 });
 export type CreateRefundBody = z.infer<typeof CreateRefundBody>;
 
 export const RefundPage = page(Refund);
-export const RefundListQuery = ListQuery.extend({ payment_id: z.string().min(1).optional() });
+export const RefundListQuery = ListQuery.extend({ payment_id: text().min(1).optional() });
 
 // ---------------------------------------------------------------------------------------------
 // Billing engine, part 2: the test clock.
@@ -756,7 +781,7 @@ export const WebhookEventType = z.enum([
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 export const CreateWebhookEndpointBody = z.object({
-  url: z.string().url().max(2048),
+  url: text().url().max(2048),
   /** Only these events; omitted = every event. */
   events: z.array(WebhookEventType).min(1).optional(),
 });
@@ -804,12 +829,12 @@ export const WebhookDeliveryPage = page(WebhookDelivery);
 // ---------------------------------------------------------------------------------------------
 
 export const CreateUsageEventBody = z.object({
-  subscription_id: z.string().min(1),
+  subscription_id: text().min(1),
   /** The product's `usage.meter`. */
   meter: z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
   quantity: z.number().int().min(1).max(1_000_000_000),
   /** The merchant's id for this event: sending it again records nothing new. */
-  event_id: z.string().min(1).max(255),
+  event_id: text().min(1).max(255),
 });
 export type CreateUsageEventBody = z.infer<typeof CreateUsageEventBody>;
 
@@ -912,7 +937,7 @@ export const CancelSubscriptionBody = z
   .object({
     when: z.enum(['period_end', 'immediately']).default('period_end'),
     reason: CancellationReason.optional(),
-    comment: z.string().trim().max(2000).optional(),
+    comment: multilineText().trim().max(2000).optional(),
   })
   .strict();
 export type CancelSubscriptionBody = z.infer<typeof CancelSubscriptionBody>;
@@ -933,6 +958,8 @@ export const PlanOptions = z.object({
   current: PortalProduct.extend({ tier: z.number().int() }),
   /** The other tiers, lowest first. */
   items: z.array(PlanOption),
+  /** Always null: every tier is in this answer. */
+  next_cursor: z.string().nullable(),
   /** Add-on products the subscription may carry (same interval and currency as its plan). */
   addons: z.array(PortalProduct),
 });
@@ -941,9 +968,9 @@ export type PlanOptions = z.infer<typeof PlanOptions>;
 /** `POST /portal/v1/subscriptions/{id}/change-plan[/preview]`; omitted quantity/addons keep the current ones. */
 export const ChangePlanBody = z
   .object({
-    product_id: z.string().min(1),
+    product_id: text().min(1),
     quantity: Quantity.optional(),
-    addons: z.array(z.object({ product_id: z.string().min(1), quantity: Quantity }).strict()).max(20).optional(),
+    addons: z.array(z.object({ product_id: text().min(1), quantity: Quantity }).strict()).max(20).optional(),
     /**
      * The preview's `prorated_at`: prices the change at that instant, so the charge equals the
      * preview even when the clock moved in between (at most an hour back, within the current period).
@@ -1004,7 +1031,7 @@ export type Profile = z.infer<typeof Profile>;
 /** `PATCH /portal/v1/profile`: email and phone are shown, not editable here. */
 export const UpdateProfileBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text().trim().min(1).max(200).optional(),
     billing_address: BillingAddress.nullable().optional(),
   })
   .strict()
@@ -1014,7 +1041,7 @@ export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 /** `GET /portal/v1/payment-methods` items: a saved card and the subscriptions it pays. */
 export const PortalPaymentMethod = PaymentMethod.extend({ subscription_ids: z.array(z.string()) });
 export type PortalPaymentMethod = z.infer<typeof PortalPaymentMethod>;
-export const PortalPaymentMethodList = z.object({ items: z.array(PortalPaymentMethod) });
+export const PortalPaymentMethodList = unpaged(PortalPaymentMethod);
 export type PortalPaymentMethodList = z.infer<typeof PortalPaymentMethodList>;
 
 /** `GET /portal/v1/subscriptions/{id}/dues`: what an on-hold subscription owes now (0 otherwise). */
@@ -1022,7 +1049,7 @@ export const Dues = z.object({ amount: NonNegativeMinorUnits, currency: Currency
 export type Dues = z.infer<typeof Dues>;
 
 /** `POST /portal/v1/subscriptions/{id}/payment-method`. */
-export const SetSubscriptionPaymentMethodBody = z.object({ payment_method_id: z.string().min(1).max(200) }).strict();
+export const SetSubscriptionPaymentMethodBody = z.object({ payment_method_id: text().min(1).max(200) }).strict();
 export type SetSubscriptionPaymentMethodBody = z.infer<typeof SetSubscriptionPaymentMethodBody>;
 
 /** Its answer: for an on-hold subscription whose dues were paid, the payment and the dues invoice too. */
@@ -1057,7 +1084,7 @@ export const LicenseKey = z.object({
 });
 export type LicenseKey = z.infer<typeof LicenseKey>;
 export const LicenseKeyPage = page(LicenseKey);
-export const LicenseKeyListQuery = ListQuery.extend({ customer_id: z.string().min(1).optional() });
+export const LicenseKeyListQuery = ListQuery.extend({ customer_id: text().min(1).optional() });
 
 /** `PATCH /v1/license-keys/{id}`. */
 export const UpdateLicenseKeyBody = z
@@ -1078,7 +1105,7 @@ export const LicenseKeyInstance = z.object({
   created_at: Timestamp,
 });
 export type LicenseKeyInstance = z.infer<typeof LicenseKeyInstance>;
-export const LicenseKeyInstanceList = z.object({ items: z.array(LicenseKeyInstance) });
+export const LicenseKeyInstanceList = unpaged(LicenseKeyInstance);
 export type LicenseKeyInstanceList = z.infer<typeof LicenseKeyInstanceList>;
 
 /** `GET /portal/v1/license-keys` items: masked; `GET /portal/v1/license-keys/{id}` adds `key`. */
@@ -1095,15 +1122,15 @@ export const PortalLicenseKey = LicenseKey.omit({ customer_id: true }).extend({
   can_deactivate_instances: z.boolean(),
 });
 export type PortalLicenseKey = z.infer<typeof PortalLicenseKey>;
-export const PortalLicenseKeyList = z.object({ items: z.array(PortalLicenseKey) });
+export const PortalLicenseKeyList = unpaged(PortalLicenseKey);
 export type PortalLicenseKeyList = z.infer<typeof PortalLicenseKeyList>;
 
 /** Public license API (`/v1/licenses/*`): the key is the credential. */
-export const ActivateLicenseBody = z.object({ license_key: z.string().min(1).max(200), name: z.string().trim().min(1).max(200) }).strict();
+export const ActivateLicenseBody = z.object({ license_key: text().min(1).max(200), name: text().trim().min(1).max(200) }).strict();
 export type ActivateLicenseBody = z.infer<typeof ActivateLicenseBody>;
-export const ValidateLicenseBody = z.object({ license_key: z.string().min(1).max(200), license_key_instance_id: z.string().min(1).max(200).optional() }).strict();
+export const ValidateLicenseBody = z.object({ license_key: text().min(1).max(200), license_key_instance_id: text().min(1).max(200).optional() }).strict();
 export type ValidateLicenseBody = z.infer<typeof ValidateLicenseBody>;
-export const DeactivateLicenseBody = z.object({ license_key: z.string().min(1).max(200), license_key_instance_id: z.string().min(1).max(200) }).strict();
+export const DeactivateLicenseBody = z.object({ license_key: text().min(1).max(200), license_key_instance_id: text().min(1).max(200) }).strict();
 export type DeactivateLicenseBody = z.infer<typeof DeactivateLicenseBody>;
 export const LicenseActivated = LicenseKeyInstance.extend({ activations_limit: z.number().int().nullable(), instances_count: z.number().int() });
 export type LicenseActivated = z.infer<typeof LicenseActivated>;

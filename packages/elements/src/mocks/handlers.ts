@@ -240,7 +240,7 @@ export interface UnifiedApiOptions {
 export function unifiedApi({ businesses = unifiedBusinesses, email = 'ada@example.com', portal = portalApi() }: UnifiedApiOptions = {}): HttpHandler[] {
   return [
     http.get('*/portal/v1/unified/businesses', ({ request }) => {
-      const body: UnifiedBusinessList = { email, mode: 'test', expires_at: '2030-01-01T00:00:00.000Z', items: businesses };
+      const body: UnifiedBusinessList = { email, mode: 'test', expires_at: '2030-01-01T00:00:00.000Z', items: businesses, next_cursor: null };
       return unifiedAuthFailure(request) ?? HttpResponse.json(body);
     }),
     http.post('*/portal/v1/unified/businesses/:businessId/session', ({ request, params }) => {

@@ -118,14 +118,14 @@ export function licenseKeyApi({ keys = sampleLicenseKeys(), allowDeactivation = 
   const find = (id: unknown) => items.find((item) => item.view.license_key_id === id);
   const notFound = () => errorResponse(404, 'not_found', 'No such license key.');
   return [
-    http.get('*/portal/v1/license-keys', ({ request }) => authFailure(request) ?? HttpResponse.json({ items: items.map(view) } satisfies PortalLicenseKeyList)),
+    http.get('*/portal/v1/license-keys', ({ request }) => authFailure(request) ?? HttpResponse.json({ items: items.map(view), next_cursor: null } satisfies PortalLicenseKeyList)),
     http.get('*/portal/v1/license-keys/:id', ({ request, params }) => {
       const item = find(params.id);
       return authFailure(request) ?? (item ? HttpResponse.json({ ...view(item), key: item.key } satisfies PortalLicenseKey) : notFound());
     }),
     http.get('*/portal/v1/license-keys/:id/instances', ({ request, params }) => {
       const item = find(params.id);
-      return authFailure(request) ?? (item ? HttpResponse.json({ items: item.instances } satisfies LicenseKeyInstanceList) : notFound());
+      return authFailure(request) ?? (item ? HttpResponse.json({ items: item.instances, next_cursor: null } satisfies LicenseKeyInstanceList) : notFound());
     }),
     http.delete('*/portal/v1/license-keys/:id/instances/:instanceId', ({ request, params }) => {
       const failure = authFailure(request);
@@ -151,7 +151,7 @@ export const licenseKeyScenarios = {
   loading: (): HttpHandler[] => [
     http.get('*/portal/v1/license-keys', async () => {
       await delay('infinite');
-      return HttpResponse.json({ items: [] } satisfies PortalLicenseKeyList);
+      return HttpResponse.json({ items: [], next_cursor: null } satisfies PortalLicenseKeyList);
     }),
     ...portalApi(),
   ],

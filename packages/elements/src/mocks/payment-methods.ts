@@ -187,7 +187,7 @@ export function paymentMethodsApi({
       tokens.set(token, { ...created, decline: DECLINE_OF[number] });
       return HttpResponse.json(created, { status: 201 });
     }),
-    http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods })),
+    http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods, next_cursor: null })),
     http.post('*/portal/v1/payment-methods', async ({ request }) => {
       const { card_token } = (await request.json()) as { card_token: string };
       const token = tokens.get(card_token);
@@ -264,7 +264,7 @@ export const paymentMethodScenarios = {
   loading: (): HttpHandler[] => [
     http.get('*/portal/v1/payment-methods', async () => {
       await delay('infinite');
-      return HttpResponse.json({ items: [] });
+      return HttpResponse.json({ items: [], next_cursor: null });
     }),
     ...paymentMethodsApi(),
   ],

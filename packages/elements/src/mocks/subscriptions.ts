@@ -246,6 +246,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
         items: tiers
           .map((tier, index) => ({ ...tier, tier: index, direction: index > current ? ('upgrade' as const) : ('downgrade' as const) }))
           .filter((tier) => tier.tier !== current),
+        next_cursor: null,
         addons: [plans.seat],
       };
       return HttpResponse.json(body);

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.ts';
 import { PaymentDeclinedError } from '../payments/processor.ts';
+import { isStorageFailure, StorageUnavailableError } from '../store/index.ts';
 import type { BaseEnv, Logger } from './env.ts';
 
 export function errorJson(c: Context, status: ContentfulStatusCode, error: ErrorBody['error'], headers: Record<string, string> = {}): Response {
@@ -46,8 +47,13 @@ export function createErrorHandler(logger: Logger): ErrorHandler<BaseEnv> {
     if (error instanceof HTTPException && error.status < 500) {
       return errorJson(c, error.status as ContentfulStatusCode, { code: codeForStatus(error.status), message: error.message || 'Request refused.' });
     }
-    // Anything else is a bug: log it whole, answer without internals.
     const requestId = c.get('requestId');
+    if (isStorageFailure(error)) {
+      // Not a bug in the request: the disk or the database failed. Logged whole for the operator.
+      logger.error('storage unavailable', { requestId, method: c.req.method, path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      return errorJson(c, 503, { code: ErrorCode.storageUnavailable, message: error instanceof StorageUnavailableError ? `${error.message} (request id ${requestId ?? 'unknown'})` : `The database is unavailable right now. Try again later (request id ${requestId ?? 'unknown'}).` });
+    }
+    // Anything else is a bug: log it whole, answer without internals.
     logger.error('unhandled error', { requestId, method: c.req.method, path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return errorJson(c, 500, { code: ErrorCode.internal, message: `Something went wrong on our side. Quote request id ${requestId ?? 'unknown'} when reporting it.` });
   };

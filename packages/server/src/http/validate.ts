@@ -2,8 +2,8 @@
  * Request validation against the wire schemas. Bodies must be JSON sent as JSON; unknown fields
  * and query parameters are refused so a typo never silently does nothing.
  */
-import { ErrorCode } from '@dodo-portal/wire/schemas';
-import type { Context } from 'hono';
+import { ErrorCode, text } from '@dodo-portal/wire/schemas';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 
@@ -13,10 +13,10 @@ export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string, at?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = zodIssues(result.error);
+    const issues = zodIssues(result.error).map((issue) => (at === undefined ? issue : { ...issue, path: at }));
     const first = issues[0];
     throw invalidRequest(`Invalid ${what}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}.`, issues);
   }
@@ -52,4 +52,34 @@ export function queryParams<S extends z.ZodType>(c: Context, schema: S): z.outpu
     single[key] = values[0]!;
   }
   return parseWith(schema, single, 'query');
+}
+
+const PathSegment = text();
+
+/**
+ * Every path segment is an id or a fixed word: one that breaks the wire's text rule (a control
+ * character such as `%00`) is refused before any route looks it up, naming the route's parameter.
+ */
+export const pathIds: MiddlewareHandler = async (c, next) => {
+  const segments = c.req.path.split('/');
+  for (const [index, raw] of segments.entries()) {
+    if (raw === '') continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      continue; // not percent-decodable: the router treats it as literal text, so no control character reaches a route
+    }
+    if (!PathSegment.safeParse(value).success) parseWith(PathSegment, value, 'path', paramNameAt(c, index) ?? 'path');
+  }
+  await next();
+};
+
+/** The `:name` a matched route has at segment `index` of the path, if any. */
+function paramNameAt(c: Context, index: number): string | undefined {
+  for (const route of c.req.matchedRoutes) {
+    const segment = route.path.split('/')[index];
+    if (segment?.startsWith(':')) return segment.slice(1).replace(/\{.*$/, '').replace(/\?$/, '');
+  }
+  return undefined;
 }

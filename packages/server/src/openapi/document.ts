@@ -46,6 +46,8 @@ function commonErrors(op: Operation): Record<number, string[]> {
   }
   if (op.rateLimited) add(429, 'rate_limited');
   for (const [status, codes] of Object.entries(op.errors ?? {})) add(Number(status), ...codes);
+  // Every operation reads or writes the store: a full disk or a database that is down answers this.
+  add(503, 'storage_unavailable');
   return errors;
 }
 
@@ -186,7 +188,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'Not possible for this object',
   429: 'Rate limited',
   502: 'Upstream failure',
-  503: 'Not configured',
+  503: 'Unavailable',
 };
 
 function operationObject(op: Operation, requestRef: (name: string) => string): Json {
@@ -265,7 +267,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
       title: 'dodo-portal API',
       version: '1',
       description:
-        'The merchant API (`/v1`, secret key), the customer portal API (`/portal/v1`, session token), the public license API and the sandbox. JSON with snake_case fields; money in integer minor units beside an ISO 4217 currency; timestamps ISO 8601 UTC; every list `{items, next_cursor}` (pass `next_cursor` back as `cursor`). Every error is `{"error": {"code", "message", …}}` with a stable `code`.',
+        'The merchant API (`/v1`, secret key), the customer portal API (`/portal/v1`, session token), the public license API and the sandbox. JSON with snake_case fields; money in integer minor units beside an ISO 4217 currency; timestamps ISO 8601 UTC; every list `{items, next_cursor}` (pass `next_cursor` back as `cursor`). Every error is `{"error": {"code", "message", …}}` with a stable `code`. Text sent in a body, a query parameter or a path may not hold control characters (NUL, ESC, …; line breaks and tabs only in multi-line fields such as a product `description`): `400 invalid_request` naming the field.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,

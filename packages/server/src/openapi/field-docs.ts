@@ -4,6 +4,10 @@
  * `.describe()` calls in the shared schemas.ts. Regenerate the docs after changing one.
  */
 export const FieldDocs: Record<string, string> = {
+  "UnifiedBusinessList.next_cursor": "Always null: every business is in this answer.",
+  "PortalPaymentMethodList.next_cursor": "Always null: the list is not paged (every card is in this answer).",
+  "PortalLicenseKeyList.next_cursor": "Always null: the list is not paged (every key is in this answer).",
+  "LicenseKeyInstanceList.next_cursor": "Always null: the list is not paged (every activation is in this answer).",
   "ErrorBody.decline_code": "Present on `payment_failed`.",
   "ErrorBody.issues": "Present on `invalid_request`: which fields were wrong and why.",
   "ErrorBody.login_url": "Present on `session_expired` and on used or expired magic links: the business's static login page, where the customer can ask for a new link by email.",
@@ -49,6 +53,7 @@ export const FieldDocs: Record<string, string> = {
   "PlanOption.tier": "Its place on the ladder, 0 = lowest tier.",
   "PlanOptions.current": "The current plan and its tier.",
   "PlanOptions.items": "The other tiers, lowest first.",
+  "PlanOptions.next_cursor": "Always null: every tier is in this answer.",
   "PlanOptions.addons": "Add-on products the subscription may carry (same interval and currency as its plan).",
   "ChangePlanBody.prorated_at": "The preview's `prorated_at`: prices the change at that instant, so the charge equals the preview even when the clock moved in between (at most an hour back, within the current period).",
   "ChangePlanPreview.line_items": "Signed lines: \"Unused time on Basic\" is negative, \"Remaining time on Pro\" positive.",

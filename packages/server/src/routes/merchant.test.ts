@@ -228,9 +228,21 @@ describe('invoices', () => {
 
 describe('errors that are bugs', () => {
   it('answer 500 internal_error without internals and log the request id', async () => {
-    const broken = await createHarness();
-    await broken.store.close(); // every query now fails inside the driver
-    const response = await broken.merchant(broken.business.keys.test, 'GET', '/v1/customers');
+    // A dependency with a bug (a storage failure would be a 503 storage_unavailable instead).
+    const broken = await createHarness({
+      deps: {
+        rateLimiter: {
+          hit: () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'driver') at sqlite stack");
+          },
+        },
+      },
+    });
+    const response = await broken.app.request('/portal/v1/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ business_id: broken.business.id, email: 'ada@example.com', mode: 'test' }),
+    });
     expect(response.status).toBe(500);
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(/^req_/);
@@ -240,6 +252,18 @@ describe('errors that are bugs', () => {
     expect(error.message).not.toMatch(/sqlite|kysely|driver|stack/i);
     expect(broken.logger.entries.some((entry) => entry.level === 'error' && entry.details?.requestId === requestId)).toBe(true);
     await broken.close().catch(() => undefined);
+  });
+
+  it('a closed store is a storage failure, not a bug: 503 storage_unavailable', async () => {
+    const closed = await createHarness();
+    await closed.store.close(); // every query now fails inside the driver
+    const response = await closed.merchant(closed.business.keys.test, 'GET', '/v1/customers');
+    expect(response.status).toBe(503);
+    const error = await errorOf(response);
+    expect(error.code).toBe('storage_unavailable');
+    expect(error.message).not.toMatch(/sqlite|kysely|driver|stack/i);
+    expect(closed.logger.entries.some((entry) => entry.message === 'storage unavailable')).toBe(true);
+    await closed.close().catch(() => undefined);
   });
 });
 

@@ -17,10 +17,12 @@ import {
   type LicenseActivated,
   type LicenseKey,
   type LicenseKeyInstance,
+  type LicenseKeyInstanceList,
   type LicenseKeyStatus,
   type LicenseValidation,
   type Page,
   type PortalLicenseKey,
+  type PortalLicenseKeyList,
   type Product,
   type UpdateLicenseKeyBody,
   type ValidateLicenseBody,
@@ -299,11 +301,11 @@ export interface CustomerRef {
 }
 
 /** Every key of the customer, masked, newest first. */
-export async function listPortalLicenseKeys(ctx: ServiceContext, customer: CustomerRef): Promise<{ items: PortalLicenseKey[] }> {
+export async function listPortalLicenseKeys(ctx: ServiceContext, customer: CustomerRef): Promise<PortalLicenseKeyList> {
   const scoped = await withScopeClock(ctx, customer.scope);
   const [records, allowed] = await Promise.all([listCustomerLicenseKeys(ctx.store.db, customer.scope, customer.customerId), canDeactivate(ctx, customer.scope)]);
   const now = scoped.clock.now();
-  return { items: records.map((record) => toPortalLicenseKey(record, now, allowed)) };
+  return { items: records.map((record) => toPortalLicenseKey(record, now, allowed)), next_cursor: null };
 }
 
 /** One key of the customer with `key` revealed; another customer's key is not found. */
@@ -313,9 +315,9 @@ export async function revealPortalLicenseKey(ctx: ServiceContext, customer: Cust
   return toPortalLicenseKey(record, scoped.clock.now(), await canDeactivate(ctx, customer.scope), reveal(ctx, record));
 }
 
-export async function listPortalInstances(ctx: ServiceContext, customer: CustomerRef, id: string): Promise<{ items: LicenseKeyInstance[] }> {
+export async function listPortalInstances(ctx: ServiceContext, customer: CustomerRef, id: string): Promise<LicenseKeyInstanceList> {
   const record = await requireKey(ctx, customer.scope, id, { customerId: customer.customerId });
-  return { items: (await listInstances(ctx.store.db, record.id)).map(toInstance) };
+  return { items: (await listInstances(ctx.store.db, record.id)).map(toInstance), next_cursor: null };
 }
 
 /** Frees a seat of the customer's key, when the business allows customers to. */

@@ -91,6 +91,7 @@ export async function planOptions(ctx: PlanChangeContext, scope: Scope, customer
         const tier = tierOf.get(product.product_id)!;
         return { ...toPortalProduct(product), tier, direction: tier > currentTier ? ('upgrade' as const) : ('downgrade' as const) };
       }),
+    next_cursor: null,
     addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => fitsPlan(addon, plan)).map(toPortalProduct),
   };
 }

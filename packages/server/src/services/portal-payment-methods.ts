@@ -22,7 +22,7 @@ export async function listPortalPaymentMethods(ctx: BillingContext, scope: Scope
   const methods = await listPaymentMethods(ctx.store.db, scope, customerId);
   const users = await liveSubscriptionsByMethod(ctx.store.db, scope, customerId);
   const ordered = [...methods.filter((method) => method.is_default), ...methods.filter((method) => !method.is_default)];
-  return { items: ordered.map((method) => toPortal(method, users.get(method.payment_method_id) ?? [])) };
+  return { items: ordered.map((method) => toPortal(method, users.get(method.payment_method_id) ?? [])), next_cursor: null };
 }
 
 /**

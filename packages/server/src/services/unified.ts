@@ -120,7 +120,7 @@ export async function listUnifiedBusinesses(ctx: LinkContext, session: UnifiedSe
         : null,
     })),
   );
-  return { email: session.email_normalized, mode: session.mode, expires_at: session.expires_at, items };
+  return { email: session.email_normalized, mode: session.mode, expires_at: session.expires_at, items, next_cursor: null };
 }
 
 /**

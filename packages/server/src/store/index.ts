@@ -2,14 +2,16 @@
  * Opening the database: SQLite (better-sqlite3, one file) by default, PostgreSQL when a
  * `postgres://` URL is given. Migrations run on open, so a store is always at the latest schema.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
+import { pingDatabase, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
 
+export { isStorageFailure, StorageUnavailableError } from './health.ts';
 export type { Database } from './schema.ts';
 
 export interface StoreOptions {
@@ -28,6 +30,14 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, for logs (the file, or the PostgreSQL URL without its password). */
   readonly location: string;
+  /** SQLite: the file did not exist, so this open created an empty database. */
+  readonly created: boolean;
+  /**
+   * Resolves when the store can take writes now; throws a `StorageUnavailableError` saying why
+   * not. SQLite: the file is still the one opened, and a real write commits. PostgreSQL: a query
+   * round-trips.
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,13 +82,30 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 function openSqlite(file: string): Store {
   const path = resolve(file);
   mkdirSync(dirname(path), { recursive: true });
+  const created = !existsSync(path);
   const database = new SQLite(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+  const sameFile = sqliteFileGuard(path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [writeGuardPlugin(sameFile)] });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    created,
+    check: async () => {
+      sameFile.check();
+      await asStorageFailure(async () => {
+        // Rewriting the header's user_version (unused by Kysely's migrator) with its own value is
+        // a real committed write: it fails on a full or read-only disk, unlike a select.
+        const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(db);
+        await sql.raw(`pragma user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(db);
+      }, 'The database cannot take a write (disk full or read-only, or the file is unreadable).');
+    },
+    close: () => db.destroy(),
+  };
 }
 
 async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Store> {
@@ -104,10 +131,21 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Sto
     max: 10,
     ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
   });
+  // An idle client whose connection drops (server restart, database dropped) is reported here;
+  // without a listener the 'error' event would crash the process. The pool discards the client,
+  // and the next query reports the failure to its request (503 storage_unavailable).
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   url.password = '';
-  return { db, dialect: 'postgres', location: `${url.toString()}${pgSchema ? ` (schema ${pgSchema})` : ''}`, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: `${url.toString()}${pgSchema ? ` (schema ${pgSchema})` : ''}`,
+    created: false,
+    check: () => asStorageFailure(() => pingDatabase(db), 'The database does not answer.'),
+    close: () => db.destroy(),
+  };
 }
 
 export interface MigrationReport {
@@ -134,6 +172,16 @@ export async function dropPgSchema(databaseUrl: string, pgSchema: string): Promi
     await client.query(`drop schema if exists "${pgSchema}" cascade`);
   } finally {
     await client.end();
+  }
+}
+
+/** Runs `probe`; any failure of it is the store's (the probe itself has no bugs to hide). */
+async function asStorageFailure(probe: () => Promise<void>, failed: string): Promise<void> {
+  try {
+    await probe();
+  } catch (error) {
+    if (error instanceof StorageUnavailableError) throw error;
+    throw new StorageUnavailableError(failed, { cause: error });
   }
 }
 
