@@ -27,7 +27,7 @@ export interface TcpServer {
 
 async function open(storeOptions: StoreOptions, cleanup: () => Promise<void>): Promise<TcpServer> {
   const logger = memoryLogger();
-  const server = await startServer({ port: 0, host: '127.0.0.1', storeOptions, scheduler: false, secret: TEST_SERVER_SECRET, logger });
+  const server = await startServer({ port: 0, host: '127.0.0.1', storeOptions, scheduler: false, secret: TEST_SERVER_SECRET, logger, trustProxy: true });
   const ctx = serviceContext(server.store, { secrets: createSecretBox(TEST_SERVER_SECRET) });
   const created = await createBusiness(ctx, { name: 'TCP Co', allowedOrigins: ['https://shop.example'] });
   const call = (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -78,11 +78,13 @@ export function tcpBackends(): [string, () => Promise<TcpServer>][] {
   return backends;
 }
 
-/** A sandbox card token for `number` (payments/sandbox.ts lists the test cards). */
+let tokenClient = 0;
+/** A sandbox card token for `number`; each from its own client address, under the per-IP token limit. */
 export async function sandboxCardToken(server: TcpServer, number: string): Promise<string> {
+  tokenClient += 1;
   const response = await fetch(`${server.server.url}/sandbox/v1/tokens`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(tokenClient >> 16) & 255}.${(tokenClient >> 8) & 255}.${tokenClient & 255}` },
     body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
   });
   if (response.status !== 201) throw new Error(`sandbox token: ${response.status} ${await response.text()}`);
