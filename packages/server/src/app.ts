@@ -55,6 +55,7 @@ import { licenseKeyRoutes } from './routes/license-keys.ts';
 import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
 import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
 import type { Store } from './store/index.ts';
+import { IDEMPOTENCY_LEASE_MS } from './services/idempotency-recovery.ts';
 
 export interface AppDeps {
   store: Store;
@@ -88,6 +89,11 @@ export interface AppDeps {
    * read after a restart, so `serve` always passes one (see secret-file.ts).
    */
   secret?: string;
+  /**
+   * How long an unanswered Idempotency-Key holds before a retry recovers it (default
+   * IDEMPOTENCY_LEASE_MS, 10 minutes; tests of crash recovery shorten it).
+   */
+  idempotencyLeaseMs?: number;
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -122,6 +128,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     rateLimiter: deps.rateLimiter ?? createMemoryRateLimiter(clock),
     background: deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) })),
     trustProxy: deps.trustProxy ?? false,
+    idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
   return context;

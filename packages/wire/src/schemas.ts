@@ -69,6 +69,8 @@ export const ErrorBody = z.object({
      * login page, where the customer can ask for a new link by email.
      */
     login_url: z.string().optional(),
+    /** Present on `idempotent_request_interrupted`: the payment the interrupted request made. */
+    payment_id: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -415,6 +417,11 @@ export const BillingErrorCode = {
   idempotencyKeyReused: 'idempotency_key_reused',
   /** A request with this `Idempotency-Key` is still running; retry after it finished. */
   idempotencyKeyInProgress: 'idempotency_key_in_progress',
+  /**
+   * The first request with this `Idempotency-Key` died after it charged (409, for good): it is
+   * not run again; `payment_id` names the payment and the message what became of it.
+   */
+  idempotentRequestInterrupted: 'idempotent_request_interrupted',
   /** Live mode has no real payment processor configured: nothing was charged. */
   processorNotConfigured: 'processor_not_configured',
   /** The card details were refused at tokenization (`decline_code` says which field). */

@@ -31,6 +31,8 @@ export interface AppContext extends ServiceContext {
   background: BackgroundTasks;
   /** Read the client IP from X-Forwarded-For (rate limits). */
   trustProxy: boolean;
+  /** How long an unanswered Idempotency-Key holds before a retry may recover it (real time). */
+  idempotencyLeaseMs: number;
 }
 
 export interface BaseVariables {

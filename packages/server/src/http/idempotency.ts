@@ -6,6 +6,12 @@
  * `idempotency_key_in_progress` and never executes. Keys are per business and mode. An answer
  * that is a server error (5xx) is not kept, so the client can retry it with the same key.
  *
+ * The key is a lease (`idempotencyLeaseMs`, default 10 minutes, real time), not a lock for ever: a
+ * retry that finds the key unanswered past it knows the first request died (kill -9) and recovers
+ * the key (services/idempotency-recovery.ts): it runs the request again when nothing was charged,
+ * and otherwise answers, for good, with what became of the charge (409
+ * `idempotent_request_interrupted`), settled by the reconciler first when it was still unknown.
+ *
  * Answers that carry a secret (portal session tokens, magic links) are never written to the
  * table: those secrets exist at rest only as hashes. For them the key still keeps concurrent
  * requests from running twice, and is released afterwards, so a retry mints a fresh link.
@@ -15,6 +21,8 @@ import { BillingErrorCode } from '@dodo-portal/wire/schemas';
 import type { MiddlewareHandler } from 'hono';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
 import { toTimestamp } from '../domain/ports.ts';
+import { recoverIdempotencyKey } from '../services/idempotency-recovery.ts';
+import { runUnderIdempotencyKey } from '../services/keyed-request.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency.ts';
 import type { Context, Env } from 'hono';
 import type { Scope } from '../store/scope.ts';
@@ -54,29 +62,34 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     const body = await c.req.text();
     const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
     const now = app.clock.now();
+    const lockedUntil = toTimestamp(new Date(now.getTime() + app.idempotencyLeaseMs));
+    const replay = (response: { status: number; body: string }) =>
+      new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
+    const inProgress = () => new DomainError(409, BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
 
-    let claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now));
+    let claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now), lockedUntil);
     if (claim.kind === 'existing' && claim.response && claim.createdAt < toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))) {
       // Past its window: forget the old answer and treat this as a first request.
       if (await expireIdempotencyKey(app.store.db, scope, key, toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)))) {
-        claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now));
+        claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now), lockedUntil);
       }
     }
     if (claim.kind === 'existing') {
       if (claim.requestHash !== requestHash) {
         throw new DomainError(409, BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
       }
-      if (!claim.response) {
-        throw new DomainError(409, BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
-      }
-      return new Response(claim.response.body, {
-        status: claim.response.status,
-        headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
-      });
+      if (claim.response) return replay(claim.response);
+      const lease = claim.lockedUntil ?? toTimestamp(new Date(Date.parse(claim.createdAt) + app.idempotencyLeaseMs));
+      if (lease >= toTimestamp(now)) throw inProgress();
+      // The first request is gone: take its key over.
+      const recovery = await recoverIdempotencyKey(app, scope, key, claim.lockedUntil, lockedUntil);
+      if (recovery.kind === 'busy') throw inProgress();
+      if (recovery.kind === 'answer') return replay(recovery);
+      // Nothing was charged under it: run the request now, under the key this one now holds.
     }
 
     try {
-      await next();
+      await runUnderIdempotencyKey({ scope, key }, () => next());
     } catch (error) {
       await releaseIdempotencyKey(app.store.db, scope, key);
       throw error;

@@ -42,7 +42,7 @@ function commonErrors(op: Operation): Record<number, string[]> {
   if (op.path.includes('{')) add(404, 'not_found');
   if (op.idempotent) {
     add(400, 'invalid_request');
-    add(409, 'idempotency_key_reused', 'idempotency_key_in_progress');
+    add(409, 'idempotency_key_reused', 'idempotency_key_in_progress', 'idempotent_request_interrupted');
   }
   if (op.rateLimited) add(429, 'rate_limited');
   for (const [status, codes] of Object.entries(op.errors ?? {})) add(Number(status), ...codes);

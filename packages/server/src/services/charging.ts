@@ -18,6 +18,7 @@ import { claimCardToken, findPaymentMethod, findPaymentMethodByToken, type Payme
 import { insertProcessingPayment, notePaymentCharge, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { realNow, type ServiceContext } from './context.ts';
+import { notePaymentForKey } from './keyed-request.ts';
 import { emitPaymentEvent } from './webhooks.ts';
 
 export interface BillingContext extends ServiceContext {
@@ -135,6 +136,9 @@ export async function attemptCharge(
     subscription_id: input.subscriptionId ?? null,
     settlement: input.settlement ? JSON.stringify(input.settlement) : null,
   });
+  // The request's Idempotency-Key learns what it is about to charge, before the processor is
+  // called. Not a renewal's charge (a test-clock advance runs them): they settle themselves.
+  if (!input.settlement) await notePaymentForKey(ctx, paymentId);
   let charge: Charge;
   try {
     charge = await processor.charge({

@@ -121,12 +121,16 @@ const sameAddons = (a: readonly { product_id: string; quantity: number }[], b: r
 
 /** Checks the request against the subscription as it is now, in the order the portal documents, and prices it. */
 async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<PricedChange> {
+  // The version is read BEFORE the state it prices, in separate statements (READ COMMITTED on
+  // PostgreSQL sees each commit as it lands). A change that settles between the reads then shows
+  // as a newer state under an older version, and the claim on that version fails; read after,
+  // a stale state (the old plan) would pass for the new version and be charged a second time.
+  const version = await subscriptionVersion(ctx.store.db, subscriptionId);
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   const settings = await findBusinessSettings(ctx.store.db, scope.businessId);
   if (!settings?.allow_subscription_updates) throw updatesDisabled();
   requireActive(subscription);
   const row = await findSubscriptionRow(ctx.store.db, scope, subscription.subscription_id);
-  const version = await subscriptionVersion(ctx.store.db, subscription.subscription_id);
   if (!row || !version) throw new Error(`subscription ${subscriptionId} vanished`);
 
   const wantedAddons = body.addons ?? subscription.addons;

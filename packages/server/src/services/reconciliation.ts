@@ -96,6 +96,15 @@ async function modeContext(ctx: RenewalContext, scope: Scope): Promise<{ billing
 
 const scopeOf = (row: { business_id: string; mode: Mode }): Scope => ({ businessId: row.business_id, mode: row.mode });
 
+/**
+ * Reconciles one `processing` payment now, whatever its age: for a payment whose request is known
+ * to be gone (its Idempotency-Key's lease lapsed, services/idempotency-recovery.ts). False when
+ * another reconciler holds it or it already settled.
+ */
+export async function reconcilePaymentNow(ctx: RenewalContext, payment: StalePayment): Promise<boolean> {
+  return reconcilePayment(ctx, payment);
+}
+
 async function reconcilePayment(ctx: RenewalContext, payment: StalePayment): Promise<boolean> {
   const scope = scopeOf(payment);
   const now = ctx.clock.now();

@@ -1,25 +1,27 @@
 /**
  * The in-process scheduler `serve` starts: every `intervalMs` it seals webhook secrets still in
- * clear, reconciles charges and refunds whose answer was lost (services/reconciliation.ts), renews
+ * clear, reconciles charges and refunds whose answer was lost (services/reconciliation.ts) and
+ * Idempotency-Keys whose request died (services/idempotency-recovery.ts), renews
  * what is due (live mode on the real clock, each business's test mode on its test clock) and
  * posts due webhooks. Ticks
  * never overlap within a process; across processes the renewal and delivery claims keep each
  * period charged and each attempt made once.
  */
+import { recoverStaleIdempotencyKeys } from './idempotency-recovery.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
 
 export interface Scheduler {
   /** One pass now (also what each tick does). */
-  runOnce(): Promise<{ reconciled: ReconcileReport; renewals: RenewalReport; webhooks: number }>;
+  runOnce(): Promise<{ reconciled: ReconcileReport; idempotencyKeys: number; renewals: RenewalReport; webhooks: number }>;
   /** Stops ticking and waits for a running pass to finish. */
   stop(): Promise<void>;
 }
 
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 30_000;
 
-export function startScheduler(ctx: RenewalContext & DeliveryContext, options: { intervalMs?: number } = {}): Scheduler {
+export function startScheduler(ctx: RenewalContext & DeliveryContext & { idempotencyLeaseMs?: number }, options: { intervalMs?: number } = {}): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new RangeError(`scheduler interval must be at least 10 ms, got ${intervalMs}`);
   let running: Promise<unknown> | undefined;
@@ -28,9 +30,11 @@ export function startScheduler(ctx: RenewalContext & DeliveryContext, options: {
   const runOnce = async () => {
     await sealLegacyWebhookSecrets(ctx);
     const reconciled = await reconcile(ctx);
+    // After the payments pass, so a dead request's charge is settled before its key is answered.
+    const idempotencyKeys = await recoverStaleIdempotencyKeys(ctx, ctx.idempotencyLeaseMs);
     const renewals = await runDueRenewals(ctx);
     const webhooks = await deliverDueWebhooks(ctx);
-    return { reconciled, renewals, webhooks };
+    return { reconciled, idempotencyKeys, renewals, webhooks };
   };
   const tick = () => {
     if (running || stopped) return;

@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SubscriptionsTable } from './schema.ts';
 import type { Scope } from './scope.ts';
+import { inTransaction } from './transaction.ts';
 
 /** Subscriptions that still charge a card: they need a payment method. */
 export const LIVE_STATUSES: readonly SubscriptionsTable['status'][] = ['active', 'on_hold'];
@@ -41,10 +42,15 @@ export type RemoveOutcome =
 /**
  * Removes one of the customer's cards in one transaction. Its live subscriptions move to the
  * customer's default card, or — when the removed card was the default — to the newest other card,
- * which becomes the default. The first statement touches every card of the customer, so two
- * removals for one customer run one after the other (row locks on PostgreSQL, the write lock on
- * SQLite) and the second sees what the first left: the last card of a live subscription can
+ * which becomes the default. The first statement locks the customer's row (a no-op UPDATE: a row
+ * lock on PostgreSQL, the write lock on SQLite), so two removals for one customer run one after
+ * the other and the second sees what the first left: the last card of a live subscription can
  * never be removed by two requests racing each other.
+ *
+ * One row, taken first, is one lock order. (The no-op UPDATE used to touch all the customer's
+ * cards: PostgreSQL locked them in scan order, which differs between a statement that started
+ * before a removal committed (old row versions) and one that started after (new versions), so
+ * racing removals deadlocked.) A deadlock or busy database left anyway is retried (inTransaction).
  */
 export async function removePaymentMethod(
   db: Kysely<Database>,
@@ -55,13 +61,13 @@ export async function removePaymentMethod(
   /** Runs in the transaction after the move (the webhook outbox: events commit with the change). */
   onMoved: (trx: Transaction<Database>, moved: string[]) => Promise<void> = async () => undefined,
 ): Promise<RemoveOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx
-      .updateTable('payment_methods')
-      .set((eb) => ({ is_default: eb.ref('is_default') }))
+      .updateTable('customers')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', customerId)
       .where('business_id', '=', scope.businessId)
       .where('mode', '=', scope.mode)
-      .where('customer_id', '=', customerId)
       .execute();
     const methods = await trx
       .selectFrom('payment_methods')

@@ -384,6 +384,10 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   response_body: string | null;
   created_at: string;
+  /** 0012: the running request's lease (real time); null on rows from before, counted from `created_at`. */
+  locked_until: Generated<string | null>;
+  /** 0012: the payment the request recorded before it called the processor. */
+  payment_id: Generated<string | null>;
 }
 
 /** 0007: what a customer may spend, per currency (never negative). */
