@@ -11,6 +11,7 @@ import {
   type MagicLink,
   type Mode,
   type MagicLinkExchanged,
+  type PortalAccessRevoked,
   type PortalInvite,
   type PortalSession,
 } from '@dodo-portal/wire/schemas';
@@ -34,6 +35,7 @@ import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
 import { createPortalSession } from './sessions.ts';
+import { revokeCustomerPortalAccess } from '../store/sessions.ts';
 import { withScopeClock } from './test-clock.ts';
 
 /** A magic link (and the session it opens) lasts 24 hours. */
@@ -95,6 +97,7 @@ async function issueMagicLink(base: LinkContext, contact: Pick<CustomerContact, 
     created_at: toTimestamp(now),
     expires_at: expiresAt,
     used_at: null,
+    revoked_at: null,
   });
   return { link: magicLinkUrl(ctx.publicUrl, code), expires_at: expiresAt };
 }
@@ -103,6 +106,17 @@ async function issueMagicLink(base: LinkContext, contact: Pick<CustomerContact, 
 export async function createMagicLink(ctx: LinkContext, scope: Scope, customerId: string, body: CreateMagicLinkBody): Promise<MagicLink> {
   const customer = await getCustomer(ctx, scope, customerId);
   return issueMagicLink(ctx, { customer_id: customer.customer_id, business_id: scope.businessId, mode: scope.mode }, body.return_url ?? null);
+}
+
+/**
+ * `POST …/customer-portal/sessions/revoke`: the merchant's logout. Every portal session of the
+ * customer in this business and mode (however it was opened) ends, and no magic link issued
+ * before can be exchanged. Unknown customer → 404.
+ */
+export async function revokePortalAccess(ctx: ServiceContext, scope: Scope, customerId: string): Promise<PortalAccessRevoked> {
+  const customer = await getCustomer(ctx, scope, customerId);
+  const revoked = await revokeCustomerPortalAccess(ctx.store.db, scope, customer.customer_id, toTimestamp(ctx.clock.now()));
+  return { revoked_sessions: revoked.sessions, revoked_links: revoked.links };
 }
 
 /** `GET …/customer-portal/invite` (and `dodo-portal invite`): the static login link and a fresh magic link. */
@@ -152,6 +166,9 @@ export async function exchangeMagicLink(base: LinkContext, code: string): Promis
   const link = await findMagicLinkByHash(ctx.store.db, codeHash);
   if (!link) throw unknown();
   const loginUrl = staticLoginUrl(ctx.publicUrl, link.business_id, link.mode);
+  if (link.revoked_at) {
+    throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link was withdrawn. Ask for a new one by email.', { loginUrl });
+  }
   if (link.used_at !== null) {
     throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
   }

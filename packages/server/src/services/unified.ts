@@ -125,7 +125,8 @@ export async function listUnifiedBusinesses(ctx: LinkContext, session: UnifiedSe
 
 /**
  * A business-scoped portal session for the email's customer at that business (same mode). It
- * ends when the unified session would, never later. Not a customer there → 404 `not_found`.
+ * ends when the unified session would, never later, and with it on sign-out. Not a customer
+ * there → 404 `not_found`.
  */
 export async function openBusinessSession(ctx: LinkContext, session: UnifiedSessionRecord, businessId: string): Promise<PortalSession> {
   const missing = () => notFound(`No business ${businessId} for this sign-in.`);
@@ -151,6 +152,8 @@ export async function openBusinessSession(ctx: LinkContext, session: UnifiedSess
     created_at: now,
     expires_at: expiresAt,
     revoked_at: null,
+    // Signing out of the unified portal ends this session too.
+    unified_session_id: session.id,
   });
   return { link: hostedPortalLink(ctx.publicUrl, token), session_token: token, expires_at: expiresAt };
 }

@@ -100,6 +100,8 @@ export interface PortalSessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** The unified session this one was opened through (0012), else null. */
+  unified_session_id?: string | null;
 }
 
 /** One-time magic-link codes (0003_portal_access): only the code's SHA-256 is stored. */
@@ -113,6 +115,8 @@ export interface PortalMagicLinksTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** Withdrawn before use by the merchant's revoke (0012); never exchanged after that. */
+  revoked_at: string | null;
 }
 
 /** Test-mode mail written instead of sent when no SMTP is configured (0004_portal_access_2). */
