@@ -1,11 +1,15 @@
 /**
  * The in-process scheduler `serve` starts: every `intervalMs` it seals webhook secrets still in
  * clear, reconciles charges and refunds whose answer was lost (services/reconciliation.ts), renews
- * what is due (live mode on the real clock, each business's test mode on its test clock) and
- * posts due webhooks. Ticks
- * never overlap within a process; across processes the renewal and delivery claims keep each
- * period charged and each attempt made once.
+ * what is due (live mode on the real clock, each business's test mode on its test clock), posts
+ * due webhooks. Ticks never overlap within a process; across processes
+ * the renewal and delivery claims keep each period charged and each attempt made once.
+ *
+ * Webhooks do not wait for the tick: the store announces each commit that queued deliveries
+ * (`store.commits`), and the scheduler posts them at once. The tick stays as the fallback: for
+ * retries, for deliveries queued by another process, and for a kick lost to a crash.
  */
+import { createDrain } from './drain.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
@@ -24,18 +28,25 @@ export function startScheduler(ctx: RenewalContext & DeliveryContext, options: {
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new RangeError(`scheduler interval must be at least 10 ms, got ${intervalMs}`);
   let running: Promise<unknown> | undefined;
   let stopped = false;
+  const logFailure = (what: string) => (error: unknown) =>
+    ctx.logger.error(what, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+
+  const webhooks = createDrain(() => deliverDueWebhooks(ctx), logFailure('webhook delivery failed'));
+  const unsubscribe = ctx.store.commits.on((topic) => {
+    if (topic === 'webhooks') webhooks.kick();
+  });
 
   const runOnce = async () => {
     await sealLegacyWebhookSecrets(ctx);
     const reconciled = await reconcile(ctx);
     const renewals = await runDueRenewals(ctx);
-    const webhooks = await deliverDueWebhooks(ctx);
-    return { reconciled, renewals, webhooks };
+    const delivered = await deliverDueWebhooks(ctx);
+    return { reconciled, renewals, webhooks: delivered };
   };
   const tick = () => {
     if (running || stopped) return;
     running = runOnce()
-      .catch((error: unknown) => ctx.logger.error('scheduler pass failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+      .catch(logFailure('scheduler pass failed'))
       .finally(() => {
         running = undefined;
       });
@@ -48,7 +59,9 @@ export function startScheduler(ctx: RenewalContext & DeliveryContext, options: {
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      unsubscribe();
       await running;
+      await webhooks.stop();
     },
   };
 }
