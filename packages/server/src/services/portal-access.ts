@@ -20,7 +20,8 @@ import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { generateMagicCode, generateSessionToken, hashSecret, isMagicCodeShape } from '../domain/tokens.ts';
 import { portalLinkEmail, signInLinkEmail } from '../mail/templates.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { MailMessage, Mailer } from '../mail/mailer.ts';
+import type { MailQueue } from './mail-queue.ts';
 import { findBusiness, type BusinessRecord } from '../store/businesses.ts';
 import {
   consumeMagicLink,
@@ -176,19 +177,24 @@ export async function exchangeMagicLink(base: LinkContext, code: string): Promis
 }
 
 /**
- * The work behind `POST /portal/v1/login`, run after the 202 is sent: when the email belongs to a
- * customer of the business in that mode, email them a one-time sign-in link. Otherwise nothing.
+ * The work behind `POST /portal/v1/login`, done by the mail queue's drain, never on the request:
+ * when the email belongs to a customer of the business in that mode, issue a one-time sign-in
+ * link and answer the email carrying it. Otherwise undefined (nothing is sent).
  */
-export async function sendLoginLink(base: AccessContext, body: LoginBody): Promise<'sent' | 'no_customer'> {
-  if (!isId(IdPrefix.business, body.business_id)) return 'no_customer';
+export async function loginLinkMessage(base: LinkContext, body: LoginBody): Promise<MailMessage | undefined> {
+  if (!isId(IdPrefix.business, body.business_id)) return undefined;
   const scope: Scope = { businessId: body.business_id, mode: body.mode };
   const customer = await findCustomerContactByEmail(base.store.db, scope, body.email);
-  if (!customer) return 'no_customer';
+  if (!customer) return undefined;
   const ctx = await withScopeClock(base, scope);
   const business = await requireBusiness(ctx, scope.businessId);
   const magic = await issueMagicLink(ctx, customer, null);
-  await ctx.mailerFor(scope.mode).send(signInLinkEmail({ to: customer, brand: business.brand, link: magic.link, expiresAt: magic.expires_at }));
-  return 'sent';
+  return signInLinkEmail({ to: customer, brand: business.brand, link: magic.link, expiresAt: magic.expires_at });
+}
+
+/** `POST /portal/v1/login` without waiting: queues the request (the same row for every email). */
+export async function requestLoginLink(ctx: AccessContext & { mailQueue: MailQueue }, body: LoginBody): Promise<void> {
+  await ctx.mailQueue.enqueueLogin({ kind: 'login', mode: body.mode, request: { business_id: body.business_id, email: body.email } });
 }
 
 export { emailNotConfigured, magicLinkUrl, staticLoginUrl };

@@ -2,7 +2,7 @@
  * The in-process scheduler `serve` starts: every `intervalMs` it seals webhook secrets still in
  * clear, reconciles charges and refunds whose answer was lost (services/reconciliation.ts), renews
  * what is due (live mode on the real clock, each business's test mode on its test clock), posts
- * due webhooks. Ticks never overlap within a process; across processes
+ * due webhooks and kicks the mail queue. Ticks never overlap within a process; across processes
  * the renewal and delivery claims keep each period charged and each attempt made once.
  *
  * Webhooks do not wait for the tick: the store announces each commit that queued deliveries
@@ -10,6 +10,7 @@
  * retries, for deliveries queued by another process, and for a kick lost to a crash.
  */
 import { createDrain } from './drain.ts';
+import type { MailQueue } from './mail-queue.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
@@ -23,7 +24,7 @@ export interface Scheduler {
 
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 30_000;
 
-export function startScheduler(ctx: RenewalContext & DeliveryContext, options: { intervalMs?: number } = {}): Scheduler {
+export function startScheduler(ctx: RenewalContext & DeliveryContext & { mailQueue: MailQueue }, options: { intervalMs?: number } = {}): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new RangeError(`scheduler interval must be at least 10 ms, got ${intervalMs}`);
   let running: Promise<unknown> | undefined;
@@ -41,6 +42,8 @@ export function startScheduler(ctx: RenewalContext & DeliveryContext, options: {
     const reconciled = await reconcile(ctx);
     const renewals = await runDueRenewals(ctx);
     const delivered = await deliverDueWebhooks(ctx);
+    // The mail queue is kicked after each commit that queued mail; the tick is its fallback.
+    ctx.mailQueue.kick();
     return { reconciled, renewals, webhooks: delivered };
   };
   const tick = () => {

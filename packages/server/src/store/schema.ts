@@ -119,15 +119,27 @@ export interface PortalMagicLinksTable {
   revoked_at: string | null;
 }
 
-/** Test-mode mail written instead of sent when no SMTP is configured (0004_portal_access_2). */
-export interface MailOutboxTable {
+/**
+ * Outgoing mail (0013_mail_queue): messages to send and login jobs to resolve, with their
+ * delivery state. `delivered_via = 'outbox'` rows are the test-mode capture (no SMTP).
+ */
+export interface MailQueueTable {
   id: string;
-  mode: 'test';
-  to_address: string;
-  subject: string;
-  text_body: string;
+  mode: 'test' | 'live';
+  kind: 'message' | 'login' | 'unified_login';
+  request: string | null;
+  to_address: string | null;
+  subject: string | null;
+  text_body: string | null;
   html_body: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  delivered_via: 'smtp' | 'outbox' | null;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
   created_at: string;
+  updated_at: string;
 }
 
 /** Unified-portal sign-in codes (0004_portal_access_2): one email, one mode, every business. */
@@ -468,7 +480,7 @@ export interface Database {
   refunds: RefundsTable;
   idempotency_keys: IdempotencyKeysTable;
   portal_magic_links: PortalMagicLinksTable;
-  mail_outbox: MailOutboxTable;
+  mail_queue: MailQueueTable;
   portal_unified_links: PortalUnifiedLinksTable;
   portal_unified_sessions: PortalUnifiedSessionsTable;
   test_clocks: TestClocksTable;
