@@ -132,6 +132,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 
   if (request.method === 'GET' && url.pathname === '/logout') {
     logins.delete(readCookie(request, 'acme_login') ?? '');
+    // The portal sessions this login opened outlive the page (another tab could still cancel the
+    // subscription): end them, and any unused magic link, before saying the customer is out.
+    if (login) {
+      await merchantApi('POST', `/v1/customers/${encodeURIComponent(login.customerId)}/customer-portal/sessions/revoke`).catch((error: unknown) =>
+        console.error(`could not revoke the portal sessions of ${login.customerId}: ${String(error)}`),
+      );
+    }
     return redirect(response, '/login', { 'set-cookie': 'acme_login=; Max-Age=0; Path=/' });
   }
 

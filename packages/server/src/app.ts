@@ -43,6 +43,9 @@ import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.
 import { UNIFIED_PORTAL_PATHS, unifiedRoutes } from './routes/unified.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
+import { createMailQueue, type MailQueueOptions } from './services/mail-queue.ts';
+import { loginLinkMessage } from './services/portal-access.ts';
+import { unifiedLoginMessage } from './services/unified.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { portalRoutes } from './routes/portal.ts';
@@ -74,8 +77,10 @@ export interface AppDeps {
   livePaymentProcessor?: PaymentProcessor;
   /** Counters for the login and magic-link rate limits (default: in-process, on `clock`). */
   rateLimiter?: RateLimiter;
-  /** Work done after responding (the login lookup and email); tests await `idle()`. */
+  /** Work done off the request (the mail queue's drains); tests await `idle()`. */
   background?: BackgroundTasks;
+  /** Send timeout, retry schedule and login delay of the mail queue (defaults in services/mail-queue.ts). */
+  mailQueue?: MailQueueOptions;
   /** Take the client IP for rate limits from X-Forwarded-For (only behind your own proxy). */
   trustProxy?: boolean;
   /** The CDN bundle served at /dodo-portal.js; defaults to the built `@dodo-portal/elements/cdn`. */
@@ -114,6 +119,7 @@ export function createAppContext(deps: AppDeps): AppContext {
   const logger = deps.logger ?? consoleLogger;
   const random = deps.random ?? cryptoRandom;
   const mailer = deps.mailer ?? disabledMailer;
+  const background = deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) }));
   const context: AppContext = {
     store: deps.store,
     clock,
@@ -126,11 +132,21 @@ export function createAppContext(deps: AppDeps): AppContext {
     cdnScriptPath: deps.cdnScriptPath ?? defaultCdnScriptPath(),
     logger,
     rateLimiter: deps.rateLimiter ?? createMemoryRateLimiter(clock),
-    background: deps.background ?? createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: describeError(error) })),
+    background,
+    // Set just below: its login jobs resolve on this very context.
+    mailQueue: undefined as unknown as AppContext['mailQueue'],
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
+  context.mailQueue = createMailQueue({
+    ctx: context,
+    logger,
+    smtp: mailer,
+    background,
+    options: deps.mailQueue,
+    resolve: (job) => (job.kind === 'login' ? loginLinkMessage(context, { ...job.request, mode: job.mode }) : unifiedLoginMessage(context, { ...job.request, mode: job.mode })),
+  });
   return context;
 }
 

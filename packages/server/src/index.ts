@@ -14,7 +14,8 @@ export {
   createMagicLink,
   createInvite,
   exchangeMagicLink,
-  sendLoginLink,
+  loginLinkMessage,
+  requestLoginLink,
   MAGIC_LINK_TTL_MS,
   type AccessContext,
   type LinkContext,
@@ -39,7 +40,8 @@ export {
 export { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 export { listOutboxMail, type OutboxRecord } from './store/outbox.ts';
 export {
-  sendUnifiedLoginLink,
+  unifiedLoginMessage,
+  requestUnifiedLoginLink,
   exchangeUnifiedLink,
   authenticateUnified,
   listUnifiedBusinesses,

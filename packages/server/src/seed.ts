@@ -21,6 +21,8 @@ import type { Logger } from './http/env.ts';
 import { disabledMailer } from './mail/mailer.ts';
 import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 import type { RenewalContext } from './services/renewals.ts';
+import { createBackgroundTasks } from './services/background.ts';
+import { createMailQueue } from './services/mail-queue.ts';
 import { advanceTestClock } from './services/test-clock.ts';
 import type { Store } from './store/index.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
@@ -154,8 +156,12 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
   // Kenji's renewal falls due within days: advance the demo's test clock to it, which runs the
   // renewal engine as `POST /v1/test-clock/advance` would — his card declines, so it goes on hold.
   const logger = options.logger ?? stderrLogger;
+  // The renewal's email goes through the mail queue as on a server (test mode, no SMTP: the outbox).
+  const background = createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: String(error) }));
+  const mailQueue = createMailQueue({ ctx, logger, smtp: disabledMailer, background, resolve: async () => undefined });
   const renewalContext: RenewalContext = {
     ...ctx,
+    mailQueue,
     paymentProcessor: createSandboxProcessor({ clock, random: ctx.random, ledger: sqlSandboxLedger(store.db) }),
     livePaymentProcessor: undefined,
     mailerFor: mailRouter(disabledMailer, createOutboxMailer(ctx, logger)),
@@ -164,6 +170,8 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
   };
   const kenji = await getSubscription(renewalContext, scope, billing.subscriptions.renewing_on_declining_card);
   const advanced = await advanceTestClock(renewalContext, scope, { to: kenji.current_period_end });
+  await background.idle();
+  mailQueue.stop();
   return {
     business_id: business.id,
     api_keys: apiKeys,

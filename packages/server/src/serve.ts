@@ -59,7 +59,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const port = (server.address() as AddressInfo).port;
   const url = `http://${hostForUrl(host)}:${port}`;
   const logger = deps.logger ?? consoleLogger;
-  // Owned here so close() can let queued work (login emails) finish before the store closes.
+  // Owned here so close() can let running mail-queue work finish before the store closes.
   const background =
     deps.background ??
     createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
@@ -81,6 +81,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           server.closeIdleConnections();
         });
         await scheduler?.stop();
+        context.mailQueue.stop();
         await background.idle();
         if (ownsStore) await store.close();
       })()),

@@ -319,6 +319,16 @@ export const MagicLink = z.object({
 });
 export type MagicLink = z.infer<typeof MagicLink>;
 
+/**
+ * `POST /v1/customers/{id}/customer-portal/sessions/revoke`: how many live portal sessions and
+ * unused magic links of the customer (in the key's business and mode) were ended.
+ */
+export const PortalAccessRevoked = z.object({
+  revoked_sessions: z.number().int().nonnegative(),
+  revoked_links: z.number().int().nonnegative(),
+});
+export type PortalAccessRevoked = z.infer<typeof PortalAccessRevoked>;
+
 /** `GET /v1/customers/{id}/customer-portal/invite`: what the merchant shares with the customer. */
 export const PortalInvite = z.object({
   /** `{PUBLIC_URL}/login/{business_id}` (live) or `{PUBLIC_URL}/test/login/{business_id}` (test). Never expires. */

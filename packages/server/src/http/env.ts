@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Mailer } from '../mail/mailer.ts';
 import type { PaymentProcessor } from '../payments/processor.ts';
 import type { BackgroundTasks } from '../services/background.ts';
+import type { MailQueue } from '../services/mail-queue.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { AuthenticatedSession } from '../services/sessions.ts';
@@ -29,6 +30,8 @@ export interface AppContext extends ServiceContext {
   logger: Logger;
   rateLimiter: RateLimiter;
   background: BackgroundTasks;
+  /** Outgoing mail: queued, sent after the commit by its drain (services/mail-queue.ts). */
+  mailQueue: MailQueue;
   /** Read the client IP from X-Forwarded-For (rate limits). */
   trustProxy: boolean;
   /** How long an unanswered Idempotency-Key holds before a retry may recover it (real time). */

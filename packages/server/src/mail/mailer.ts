@@ -43,7 +43,15 @@ export interface NodemailerOptions {
 }
 
 export function createNodemailerMailer(options: NodemailerOptions): Mailer & { close(): void } {
-  const transporter: Transporter = nodemailer.createTransport({ url: options.smtpUrl, ...options.transport } as Parameters<typeof nodemailer.createTransport>[0]);
+  // nodemailer waits 30 s for a greeting and 10 min on a silent socket by default: a hanging
+  // server would hold each attempt that long. The mail queue also bounds every send.
+  const transporter: Transporter = nodemailer.createTransport({
+    url: options.smtpUrl,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+    ...options.transport,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(message) {
       const info = (await transporter.sendMail({

@@ -116,6 +116,8 @@ describe('with SMTP configured', () => {
     const code = codeIn(mail!.text)!;
     expect(code).toBeDefined();
     expect(await listOutboxMail(withSmtp.store.db, 100)).toHaveLength(0);
+    // The queue row that carried it is `sent` and keeps no body.
+    expect(JSON.stringify(await withSmtp.store.db.selectFrom('mail_queue').selectAll().execute())).not.toContain(code);
     const links = await withSmtp.store.db.selectFrom('portal_magic_links').selectAll().execute();
     expect(JSON.stringify(links)).not.toContain(code);
   });

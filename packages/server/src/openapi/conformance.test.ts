@@ -95,6 +95,8 @@ describe('real answers match the document', () => {
     const customer = await h.createCustomer(key);
     const session = await conforms('createPortalSession', await h.merchant(key, 'POST', `/v1/customers/${customer.customer_id}/customer-portal/session`));
     await conforms('getPortalInvite', await h.merchant(key, 'GET', `/v1/customers/${customer.customer_id}/customer-portal/invite`));
+    const leaving = await h.createCustomer(key);
+    await conforms('revokePortalAccess', await h.merchant(key, 'POST', `/v1/customers/${leaving.customer_id}/customer-portal/sessions/revoke`));
     const token = session.session_token as string;
     await conforms('getPortalSession', await h.portal(token, 'GET', '/portal/v1/session'));
     await conforms('listPortalInvoices', await h.portal(token, 'GET', '/portal/v1/invoices'));

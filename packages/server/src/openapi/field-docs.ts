@@ -21,6 +21,8 @@ export const FieldDocs: Record<string, string> = {
   "PortalSessionInfo.login_url": "The business's static login page for this mode, where a new link can be requested by email.",
   "CreateInvoiceBody.tax_rate_bps": "Tax rate in basis points (2500 = 25 %). Rounding rule: half away from zero, once, on the subtotal.",
   "CreateInvoiceBody.status": "`paid` records an invoice settled outside the portal; `open` leaves it due.",
+  "PortalAccessRevoked.revoked_sessions": "Portal sessions that were live (not expired, not already revoked) and now answer 401.",
+  "PortalAccessRevoked.revoked_links": "Magic links not used yet that can no longer be exchanged.",
   "PortalInvite.static_link": "`{PUBLIC_URL}/login/{business_id}` (live) or `{PUBLIC_URL}/test/login/{business_id}` (test). Never expires.",
   "PortalInvite.dynamic_link": "A fresh one-time magic link.",
   "UnifiedBusiness.active_subscriptions": "Subscriptions with status `active`.",

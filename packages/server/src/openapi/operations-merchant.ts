@@ -72,6 +72,13 @@ export const merchantOperations: Operation[] = [
     summary: 'Get the invite for a customer', description: "The business's static login link (never expires) and a fresh one-time magic link.",
     responses: { 200: { description: 'The invite.', schema: 'PortalInvite' } },
   },
+  {
+    method: 'post', path: '/v1/customers/{customer_id}/customer-portal/sessions/revoke', operationId: 'revokePortalAccess', tag: 'Customer portal access', auth: 'secretKey', idempotent: true,
+    summary: "End every portal session and unused magic link of a customer",
+    description:
+      "Call it when the customer logs out of your site: every portal session of the customer in the key's business and mode (embedded, hosted, emailed, or opened through the unified portal) answers 401 from then on, and no magic link issued before can be exchanged. No body. Calling it again revokes nothing more and answers zeros.",
+    responses: { 200: { description: 'What was ended.', schema: 'PortalAccessRevoked' } },
+  },
   // Invoices
   {
     method: 'post', path: '/v1/invoices', operationId: 'createInvoice', tag: 'Invoices', auth: 'secretKey', idempotent: true,

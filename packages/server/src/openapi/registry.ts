@@ -28,6 +28,7 @@ export const ResponseSchemas = {
   PortalSession: W.PortalSession,
   MagicLink: W.MagicLink,
   PortalInvite: W.PortalInvite,
+  PortalAccessRevoked: W.PortalAccessRevoked,
   Invoice: W.Invoice,
   InvoicePage: W.InvoicePage,
   BusinessSettings: W.BusinessSettings,

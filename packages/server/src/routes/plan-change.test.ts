@@ -178,7 +178,7 @@ describe('upgrade mid-period (prorated_immediately)', () => {
       invoice_id: result.invoice!.invoice_id,
       payment_id: result.payment!.payment_id,
     });
-    const mail = await h.store.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', customer.email).orderBy('created_at', 'desc').execute();
+    const mail = await h.outbox(customer.email);
     expect(mail.some((message) => message.subject.includes('changed to Pro'))).toBe(true);
 
     // The next renewal bills Pro on the kept date.

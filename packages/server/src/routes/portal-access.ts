@@ -5,7 +5,7 @@ import { clientIp } from '../http/client-ip.ts';
 import type { AppContext, PortalEnv } from '../http/env.ts';
 import { RateRules, type RateRule } from '../http/rate-limit.ts';
 import { jsonBody } from '../http/validate.ts';
-import { emailNotConfigured, exchangeMagicLink, sendLoginLink } from '../services/portal-access.ts';
+import { emailNotConfigured, exchangeMagicLink, requestLoginLink } from '../services/portal-access.ts';
 
 /** The portal API paths that need no session token (see app.ts). */
 export const PUBLIC_PORTAL_PATHS = ['/portal/v1/login', '/portal/v1/magic-link/exchange'];
@@ -34,11 +34,10 @@ export const portalAccessRoutes = (app: AppContext) => {
       // Same for every email: without SMTP no live-mode link can be sent, so say so to everyone
       // (test mode then writes to the outbox instead).
       if (app.mailerFor(body.mode).disabled) throw emailNotConfigured();
-      // Answer now, look up and send later: the response cannot tell known from unknown emails,
-      // neither by its bytes nor by its timing.
-      app.background.run('login-link', async () => {
-        await sendLoginLink(app, body);
-      });
+      // Queue the request and answer: the lookup, the link and the email are the mail queue's
+      // work, later and off this request, so neither this answer nor the next request's timing
+      // tells known from unknown emails.
+      await requestLoginLink(app, body);
       return c.json(ACCEPTED, 202);
     })
     .post('/magic-link/exchange', async (c) => {

@@ -121,7 +121,7 @@ describe('cancel and resume', () => {
     expect(scheduled).toMatchObject({ status: 'active', cancel_at_period_end: true, next_billing_date: null, actions: ['resume', 'change_plan', 'update_payment_method'] });
     const row = await h.store.db.selectFrom('subscriptions').select(['cancellation_reason', 'cancellation_comment']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
     expect(row).toEqual({ cancellation_reason: 'too_expensive', cancellation_comment: 'Budget <cuts>' });
-    const [mail] = await h.store.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', customer.email).execute();
+    const [mail] = await h.outbox(customer.email);
     expect(mail!.subject).toContain('avslutat');
     expect(mail!.html_body).toContain('Pro');
 

@@ -111,7 +111,7 @@ describe('renewals', () => {
       ['succeeded', 12_232, invoices[0]!.invoice_id],
       ['succeeded', 12_232, invoices[1]!.invoice_id],
     ]);
-    const mail = await h.store.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', customer.email).execute();
+    const mail = (await h.outbox(customer.email)).reverse();
     expect(mail.map((m) => m.subject)).toEqual(['Your receipt from Renew Co: $122.32']);
   });
 
@@ -132,7 +132,7 @@ describe('renewals', () => {
     const [failed] = (await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items as [Payment];
     expect(failed).toMatchObject({ status: 'failed', decline_code: 'card_declined', amount: 5304, invoice_id: dues.invoice_id, subscription_id: subscription.subscription_id, card: { last4: '0341' } });
 
-    const [mail] = await h.store.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', customer.email).execute();
+    const [mail] = await h.outbox(customer.email);
     expect(mail!.subject).toBe('Your Pro subscription with Renew Co is on hold');
     const code = /\/magic#code=(dpm_[A-Za-z0-9_-]+)/.exec(mail!.text_body)?.[1];
     expect(code).toBeDefined();

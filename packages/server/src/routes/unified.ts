@@ -7,7 +7,7 @@ import type { AppContext, BaseVariables } from '../http/env.ts';
 import { RateRules, type RateRule } from '../http/rate-limit.ts';
 import { jsonBody } from '../http/validate.ts';
 import { emailNotConfigured } from '../services/portal-access.ts';
-import { authenticateUnified, endUnifiedSession, exchangeUnifiedLink, listUnifiedBusinesses, openBusinessSession, sendUnifiedLoginLink } from '../services/unified.ts';
+import { authenticateUnified, endUnifiedSession, exchangeUnifiedLink, listUnifiedBusinesses, openBusinessSession, requestUnifiedLoginLink } from '../services/unified.ts';
 import type { UnifiedSessionRecord } from '../store/unified.ts';
 
 /** Every unified path; app.ts keeps the business-session auth off them (they authenticate here). */
@@ -39,10 +39,8 @@ export const unifiedRoutes = (app: AppContext) => {
       limit(RateRules.loginPerEmail, body.email.toLowerCase());
       // Depends on the mode and the server only, never on the email.
       if (app.mailerFor(body.mode).disabled) throw emailNotConfigured();
-      // Answer now, look up and send later, exactly like /portal/v1/login.
-      app.background.run('unified-login-link', async () => {
-        await sendUnifiedLoginLink(app, body);
-      });
+      // Queue the request and answer, exactly like /portal/v1/login.
+      await requestUnifiedLoginLink(app, body);
       return c.json(ACCEPTED, 202);
     })
     .post('/magic-link/exchange', async (c) => {

@@ -11,6 +11,7 @@ import {
   type MagicLink,
   type Mode,
   type MagicLinkExchanged,
+  type PortalAccessRevoked,
   type PortalInvite,
   type PortalSession,
 } from '@dodo-portal/wire/schemas';
@@ -19,7 +20,8 @@ import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { generateMagicCode, generateSessionToken, hashSecret, isMagicCodeShape } from '../domain/tokens.ts';
 import { portalLinkEmail, signInLinkEmail } from '../mail/templates.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { MailMessage, Mailer } from '../mail/mailer.ts';
+import type { MailQueue } from './mail-queue.ts';
 import { findBusiness, type BusinessRecord } from '../store/businesses.ts';
 import {
   consumeMagicLink,
@@ -34,6 +36,7 @@ import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
 import { createPortalSession } from './sessions.ts';
+import { revokeCustomerPortalAccess } from '../store/sessions.ts';
 import { withScopeClock } from './test-clock.ts';
 
 /** A magic link (and the session it opens) lasts 24 hours. */
@@ -95,6 +98,7 @@ async function issueMagicLink(base: LinkContext, contact: Pick<CustomerContact, 
     created_at: toTimestamp(now),
     expires_at: expiresAt,
     used_at: null,
+    revoked_at: null,
   });
   return { link: magicLinkUrl(ctx.publicUrl, code), expires_at: expiresAt };
 }
@@ -103,6 +107,17 @@ async function issueMagicLink(base: LinkContext, contact: Pick<CustomerContact, 
 export async function createMagicLink(ctx: LinkContext, scope: Scope, customerId: string, body: CreateMagicLinkBody): Promise<MagicLink> {
   const customer = await getCustomer(ctx, scope, customerId);
   return issueMagicLink(ctx, { customer_id: customer.customer_id, business_id: scope.businessId, mode: scope.mode }, body.return_url ?? null);
+}
+
+/**
+ * `POST …/customer-portal/sessions/revoke`: the merchant's logout. Every portal session of the
+ * customer in this business and mode (however it was opened) ends, and no magic link issued
+ * before can be exchanged. Unknown customer → 404.
+ */
+export async function revokePortalAccess(ctx: ServiceContext, scope: Scope, customerId: string): Promise<PortalAccessRevoked> {
+  const customer = await getCustomer(ctx, scope, customerId);
+  const revoked = await revokeCustomerPortalAccess(ctx.store.db, scope, customer.customer_id, toTimestamp(ctx.clock.now()));
+  return { revoked_sessions: revoked.sessions, revoked_links: revoked.links };
 }
 
 /** `GET …/customer-portal/invite` (and `dodo-portal invite`): the static login link and a fresh magic link. */
@@ -152,6 +167,9 @@ export async function exchangeMagicLink(base: LinkContext, code: string): Promis
   const link = await findMagicLinkByHash(ctx.store.db, codeHash);
   if (!link) throw unknown();
   const loginUrl = staticLoginUrl(ctx.publicUrl, link.business_id, link.mode);
+  if (link.revoked_at) {
+    throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link was withdrawn. Ask for a new one by email.', { loginUrl });
+  }
   if (link.used_at !== null) {
     throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
   }
@@ -159,19 +177,24 @@ export async function exchangeMagicLink(base: LinkContext, code: string): Promis
 }
 
 /**
- * The work behind `POST /portal/v1/login`, run after the 202 is sent: when the email belongs to a
- * customer of the business in that mode, email them a one-time sign-in link. Otherwise nothing.
+ * The work behind `POST /portal/v1/login`, done by the mail queue's drain, never on the request:
+ * when the email belongs to a customer of the business in that mode, issue a one-time sign-in
+ * link and answer the email carrying it. Otherwise undefined (nothing is sent).
  */
-export async function sendLoginLink(base: AccessContext, body: LoginBody): Promise<'sent' | 'no_customer'> {
-  if (!isId(IdPrefix.business, body.business_id)) return 'no_customer';
+export async function loginLinkMessage(base: LinkContext, body: LoginBody): Promise<MailMessage | undefined> {
+  if (!isId(IdPrefix.business, body.business_id)) return undefined;
   const scope: Scope = { businessId: body.business_id, mode: body.mode };
   const customer = await findCustomerContactByEmail(base.store.db, scope, body.email);
-  if (!customer) return 'no_customer';
+  if (!customer) return undefined;
   const ctx = await withScopeClock(base, scope);
   const business = await requireBusiness(ctx, scope.businessId);
   const magic = await issueMagicLink(ctx, customer, null);
-  await ctx.mailerFor(scope.mode).send(signInLinkEmail({ to: customer, brand: business.brand, link: magic.link, expiresAt: magic.expires_at }));
-  return 'sent';
+  return signInLinkEmail({ to: customer, brand: business.brand, link: magic.link, expiresAt: magic.expires_at });
+}
+
+/** `POST /portal/v1/login` without waiting: queues the request (the same row for every email). */
+export async function requestLoginLink(ctx: AccessContext & { mailQueue: MailQueue }, body: LoginBody): Promise<void> {
+  await ctx.mailQueue.enqueueLogin({ kind: 'login', mode: body.mode, request: { business_id: body.business_id, email: body.email } });
 }
 
 export { emailNotConfigured, magicLinkUrl, staticLoginUrl };

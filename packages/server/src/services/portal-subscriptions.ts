@@ -15,6 +15,7 @@ import {
   type SubscriptionAction,
 } from '@dodo-portal/wire/schemas';
 import { DomainError, notFound } from '../domain/errors.ts';
+import type { MailQueue } from './mail-queue.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import type { Logger } from '../http/env.ts';
@@ -36,6 +37,8 @@ import { emitSubscriptionEvent } from './webhooks.ts';
 /** What the portal's subscription services need besides the store and the clock. */
 export interface PortalContext extends ServiceContext {
   mailerFor: (mode: Scope['mode']) => Mailer;
+  /** Confirmations are queued: the customer's change never waits for SMTP. */
+  mailQueue: MailQueue;
   publicUrl: string;
   logger: Logger;
 }
@@ -221,8 +224,9 @@ export async function resumePortalSubscription(ctx: PortalContext, scope: Scope,
 }
 
 /**
- * Emails the customer in their locale. A confirmation that cannot be sent is logged, never
- * turned into a failure of the change the customer already made.
+ * Emails the customer in their locale, through the mail queue (sent after this request, retried
+ * there). A confirmation that cannot be queued is logged, never turned into a failure of the
+ * change the customer already made.
  */
 export async function notifyCustomer(ctx: PortalContext, scope: Scope, customerId: string, build: (input: NotificationInput) => Parameters<Mailer['send']>[0]): Promise<void> {
   const mailer = ctx.mailerFor(scope.mode);
@@ -231,7 +235,9 @@ export async function notifyCustomer(ctx: PortalContext, scope: Scope, customerI
     const customer = await findCustomer(ctx.store.db, scope, customerId);
     const business = await findBusiness(ctx.store.db, scope.businessId);
     if (!customer) return;
-    await mailer.send(
+    await ctx.mailQueue.enqueue(
+      ctx.store.db,
+      scope.mode,
       build({
         to: customer,
         brand: business?.brand ?? { display_name: '', primary_color: null },

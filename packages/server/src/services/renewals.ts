@@ -35,6 +35,7 @@ import type { Scope } from '../store/scope.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
+import type { MailQueue } from './mail-queue.ts';
 import { createMagicLink } from './portal-access.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { spendCreditOnce, withCreditApplied } from './credits.ts';
@@ -44,6 +45,8 @@ import { hasProcessingCharge } from '../store/reconciliation.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;
+  /** Renewal emails are queued, never sent inline: a slow mail server cannot slow renewals. */
+  mailQueue: MailQueue;
   publicUrl: string;
   logger: Logger;
 }
@@ -271,7 +274,7 @@ export async function settleRenewalCharge(ctx: RenewalContext, scope: Scope, set
   const mailer = ctx.mailerFor(scope.mode);
   const total = { amount: priced.total, currency: priced.currency };
   if (outcome.kind === 'declined') {
-    await notify(ctx, mailer, async () => {
+    await notify(ctx, scope, mailer, async () => {
       // The way back in: a one-time link to the portal, where the card can be replaced.
       const link = await createMagicLink(ctx, scope, settlement.customer_id, {});
       return paymentFailedEmail({ to: customer, brand, portalUrl: link.link, total, attemptedAt: atText, productName: settlement.plan_name, onHold: true, reason: outcome.message });
@@ -280,7 +283,7 @@ export async function settleRenewalCharge(ctx: RenewalContext, scope: Scope, set
   }
   const paymentId = outcome.payment?.id;
   if (paymentId) {
-    await notify(ctx, mailer, async () =>
+    await notify(ctx, scope, mailer, async () =>
       paymentSucceededEmail({
         to: customer,
         brand,
@@ -296,10 +299,11 @@ export async function settleRenewalCharge(ctx: RenewalContext, scope: Scope, set
   return 'renewed';
 }
 
-async function notify(ctx: RenewalContext, mailer: Mailer, build: () => Promise<Parameters<Mailer['send']>[0]>): Promise<void> {
+/** Queues the email (the mail queue sends it after this renewal, with its own timeout and retries). */
+async function notify(ctx: RenewalContext, scope: Scope, mailer: Mailer, build: () => Promise<Parameters<Mailer['send']>[0]>): Promise<void> {
   if (mailer.disabled) return;
   try {
-    await mailer.send(await build());
+    await ctx.mailQueue.enqueue(ctx.store.db, scope.mode, await build());
   } catch (error) {
     ctx.logger.error('renewal email failed', { error: error instanceof Error ? error.message : String(error) });
   }

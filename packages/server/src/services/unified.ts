@@ -23,7 +23,9 @@ import { insertPortalSession } from '../store/sessions.ts';
 import { consumeUnifiedLink, findMemberships, findUnifiedLinkByHash, findUnifiedSessionByHash, insertUnifiedLink, revokeUnifiedSession, type UnifiedSessionRecord } from '../store/unified.ts';
 import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
-import type { AccessContext, LinkContext } from './portal-access.ts';
+import type { MailMessage } from '../mail/mailer.ts';
+import type { MailQueue } from './mail-queue.ts';
+import type { LinkContext } from './portal-access.ts';
 import { hostedPortalLink } from './sessions.ts';
 import { withScopeClock } from './test-clock.ts';
 
@@ -34,13 +36,13 @@ export const UNIFIED_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 const normalize = (email: string) => email.toLowerCase();
 
 /**
- * The work behind `POST /portal/v1/unified/login`, run after the 202 is sent: when the email is a
- * customer of at least one business in that mode, email one sign-in link naming them all.
+ * The work behind `POST /portal/v1/unified/login`, done by the mail queue's drain: when the email
+ * is a customer of at least one business in that mode, one sign-in link naming them all.
  */
-export async function sendUnifiedLoginLink(ctx: AccessContext, body: UnifiedLoginBody): Promise<'sent' | 'no_customer'> {
+export async function unifiedLoginMessage(ctx: LinkContext, body: UnifiedLoginBody): Promise<MailMessage | undefined> {
   const memberships = await findMemberships(ctx.store.db, normalize(body.email), body.mode);
   const [first] = memberships;
-  if (!first) return 'no_customer';
+  if (!first) return undefined;
   const now = ctx.clock.now();
   const expiresAt = toTimestamp(new Date(now.getTime() + UNIFIED_LINK_TTL_MS));
   const { token: code, hash } = generateUnifiedCode(ctx.random);
@@ -53,15 +55,17 @@ export async function sendUnifiedLoginLink(ctx: AccessContext, body: UnifiedLogi
     expires_at: expiresAt,
     used_at: null,
   });
-  await ctx.mailerFor(body.mode).send(
-    unifiedSignInEmail({
-      to: { email: first.email, name: first.name, locale: first.locale },
-      businesses: memberships.map((membership) => membership.brand_display_name),
-      link: magicLinkUrl(ctx.publicUrl, code),
-      expiresAt,
-    }),
-  );
-  return 'sent';
+  return unifiedSignInEmail({
+    to: { email: first.email, name: first.name, locale: first.locale },
+    businesses: memberships.map((membership) => membership.brand_display_name),
+    link: magicLinkUrl(ctx.publicUrl, code),
+    expiresAt,
+  });
+}
+
+/** `POST /portal/v1/unified/login` without waiting: queues the request (the same row for every email). */
+export async function requestUnifiedLoginLink(ctx: { mailQueue: MailQueue }, body: UnifiedLoginBody): Promise<void> {
+  await ctx.mailQueue.enqueueLogin({ kind: 'unified_login', mode: body.mode, request: { email: body.email } });
 }
 
 /** Trades a unified code for a unified session, once (404 unknown, 410 used or expired with `login_url`). */
@@ -125,7 +129,8 @@ export async function listUnifiedBusinesses(ctx: LinkContext, session: UnifiedSe
 
 /**
  * A business-scoped portal session for the email's customer at that business (same mode). It
- * ends when the unified session would, never later. Not a customer there → 404 `not_found`.
+ * ends when the unified session would, never later, and with it on sign-out. Not a customer
+ * there → 404 `not_found`.
  */
 export async function openBusinessSession(ctx: LinkContext, session: UnifiedSessionRecord, businessId: string): Promise<PortalSession> {
   const missing = () => notFound(`No business ${businessId} for this sign-in.`);
@@ -151,6 +156,8 @@ export async function openBusinessSession(ctx: LinkContext, session: UnifiedSess
     created_at: now,
     expires_at: expiresAt,
     revoked_at: null,
+    // Signing out of the unified portal ends this session too.
+    unified_session_id: session.id,
   });
   return { link: hostedPortalLink(ctx.publicUrl, token), session_token: token, expires_at: expiresAt };
 }

@@ -11,7 +11,9 @@
  *
  * Transactional outbox: an event is queued by the transaction that makes the change it reports
  * (`emitEvent` takes that transaction, and only a transaction), so a committed change always has
- * its delivery rows and a rolled-back one has none. Delivery happens afterwards, from the queue.
+ * its delivery rows and a rolled-back one has none. Delivery happens afterwards, from the queue:
+ * right after the commit (the store announces it, the scheduler listens and posts at once), and
+ * on every scheduler tick as the fallback (retries, other processes, a crash in between).
  *
  * The signing secret is shown once, in the creation answer, never listed or logged. HMAC needs the
  * key itself, so it is stored sealed (AES-256-GCM under the server secret, domain/secret-box.ts,
@@ -32,7 +34,7 @@ import { toTimestamp, type Clock } from '../domain/ports.ts';
 import { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from '../domain/webhook-signature.ts';
 import type { SecretBox } from '../domain/secret-box.ts';
 import type { Logger } from '../http/env.ts';
-import type { Database } from '../store/index.ts';
+import { notifyAfterCommit, type Database } from '../store/index.ts';
 import { findPayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription } from '../store/subscriptions.ts';
@@ -177,6 +179,8 @@ export async function emitEvent(trx: Outbox, ctx: ServiceContext, scope: Scope, 
       updated_at: now,
     })),
   );
+  // Delivery starts right after the commit (the scheduler listens), not on its next tick.
+  notifyAfterCommit(trx, 'webhooks');
 }
 
 export interface WebhookPost {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -25,8 +25,23 @@ export interface StoreOptions {
   migrate?: boolean;
 }
 
+/** Kinds of queued work a commit can make due: webhook deliveries, outgoing mail. */
+export type CommitTopic = 'webhooks' | 'mail';
+
+/**
+ * The in-process post-commit notifier: whoever drains a queue (the scheduler, the mail queue)
+ * listens, and is told right after a commit that queued work for it, instead of finding it on
+ * its next tick. Only this process hears it; the tick remains the fallback (other processes,
+ * a crash between commit and kick).
+ */
+export interface CommitNotifier {
+  /** Calls `listener` after each commit that queued work of a topic; returns the unsubscribe. */
+  on(listener: (topic: CommitTopic) => void): () => void;
+}
+
 export interface Store {
   readonly db: Kysely<Database>;
+  readonly commits: CommitNotifier;
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, for logs (the file, or the PostgreSQL URL without its password). */
   readonly location: string;
@@ -66,8 +81,77 @@ function parseInt8(value: string): number {
   return parsed;
 }
 
+type RawStore = Omit<Store, 'commits'>;
+
+const listenersOf = new WeakMap<Kysely<Database>, Set<(topic: CommitTopic) => void>>();
+/** Topics queued by each open transaction, announced when (and only if) it commits. */
+const pendingOf = new WeakMap<Kysely<Database>, { topics: Set<CommitTopic>; listeners: Set<(topic: CommitTopic) => void> }>();
+
+const announce = (listeners: Set<(topic: CommitTopic) => void>, topics: Iterable<CommitTopic>) => {
+  for (const topic of topics) for (const listener of [...listeners]) listener(topic);
+};
+
+/**
+ * Says that `db` queued work of `topic`: inside a transaction of an opened store, after it
+ * commits (never on rollback); outside one (autocommit), at once. A db of no opened store: no-op.
+ */
+export function notifyAfterCommit(db: Kysely<Database> | Transaction<Database>, topic: CommitTopic): void {
+  const pending = pendingOf.get(db);
+  if (pending) pending.topics.add(topic);
+  else {
+    const listeners = listenersOf.get(db);
+    if (listeners) announce(listeners, [topic]);
+  }
+}
+
+/**
+ * The store's db with commit hooks: `db.transaction().execute(fn)` runs `fn` as Kysely does and,
+ * once the commit has returned, announces what `fn` queued (notifyAfterCommit). Everything else
+ * is the Kysely instance itself (methods bound to it: Kysely keeps private fields).
+ */
+function withCommitHooks(db: Kysely<Database>, listeners: Set<(topic: CommitTopic) => void>): Kysely<Database> {
+  const wrap = (builder: TransactionBuilder<Database>): TransactionBuilder<Database> =>
+    ({
+      setIsolationLevel: (level: Parameters<TransactionBuilder<Database>['setIsolationLevel']>[0]) => wrap(builder.setIsolationLevel(level)),
+      setAccessMode: (mode: Parameters<TransactionBuilder<Database>['setAccessMode']>[0]) => wrap(builder.setAccessMode(mode)),
+      execute: async <T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> => {
+        const topics = new Set<CommitTopic>();
+        const result = await builder.execute((trx) => {
+          pendingOf.set(trx, { topics, listeners });
+          return fn(trx);
+        });
+        announce(listeners, topics);
+        return result;
+      },
+    }) as unknown as TransactionBuilder<Database>;
+  const hooked = new Proxy(db, {
+    get(target, property) {
+      if (property === 'transaction') return () => wrap(target.transaction());
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  listenersOf.set(hooked, listeners);
+  return hooked;
+}
+
+function withCommits(raw: RawStore): Store {
+  const listeners = new Set<(topic: CommitTopic) => void>();
+  const db = withCommitHooks(raw.db, listeners);
+  return {
+    ...raw,
+    db,
+    commits: {
+      on(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+  };
+}
+
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : openSqlite(options.file ?? DEFAULT_DB_FILE);
+  const store = withCommits(options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : openSqlite(options.file ?? DEFAULT_DB_FILE));
   if (options.migrate !== false) {
     try {
       await migrate(store, options.databaseUrl ? options.pgSchema : undefined);
@@ -79,7 +163,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return store;
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string): RawStore {
   const path = resolve(file);
   mkdirSync(dirname(path), { recursive: true });
   const created = !existsSync(path);
@@ -108,7 +192,7 @@ function openSqlite(file: string): Store {
   };
 }
 
-async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Store> {
+async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<RawStore> {
   if (pgSchema !== undefined && !SCHEMA_NAME.test(pgSchema)) {
     throw new Error(`pgSchema must match ${SCHEMA_NAME}, got "${pgSchema}"`);
   }

@@ -20,10 +20,10 @@ export async function findMagicLinkByHash(db: Kysely<Database>, codeHash: string
 
 /**
  * Marks the code used and opens the session it grants, in one transaction. The conditional
- * UPDATE (`used_at IS NULL AND expires_at > now`) is the only gate: of two concurrent exchanges
+ * UPDATE (`used_at IS NULL AND revoked_at IS NULL AND expires_at > now`) is the only gate: of two concurrent exchanges
  * exactly one updates a row (PostgreSQL re-checks the WHERE after the row lock; SQLite runs
  * writers one at a time), and only that one inserts a session. Returns false when no row was
- * updated: the code is unknown, used or expired.
+ * updated: the code is unknown, used, revoked or expired.
  */
 export async function consumeMagicLink(
   db: Kysely<Database>,
@@ -37,6 +37,7 @@ export async function consumeMagicLink(
       .set({ used_at: now })
       .where('code_hash', '=', codeHash)
       .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
     if (result.numUpdatedRows !== 1n) return undefined;

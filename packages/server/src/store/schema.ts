@@ -100,6 +100,8 @@ export interface PortalSessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** The unified session this one was opened through (0012), else null. */
+  unified_session_id?: string | null;
 }
 
 /** One-time magic-link codes (0003_portal_access): only the code's SHA-256 is stored. */
@@ -113,17 +115,31 @@ export interface PortalMagicLinksTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** Withdrawn before use by the merchant's revoke (0012); never exchanged after that. */
+  revoked_at: string | null;
 }
 
-/** Test-mode mail written instead of sent when no SMTP is configured (0004_portal_access_2). */
-export interface MailOutboxTable {
+/**
+ * Outgoing mail (0013_mail_queue): messages to send and login jobs to resolve, with their
+ * delivery state. `delivered_via = 'outbox'` rows are the test-mode capture (no SMTP).
+ */
+export interface MailQueueTable {
   id: string;
-  mode: 'test';
-  to_address: string;
-  subject: string;
-  text_body: string;
+  mode: 'test' | 'live';
+  kind: 'message' | 'login' | 'unified_login';
+  request: string | null;
+  to_address: string | null;
+  subject: string | null;
+  text_body: string | null;
   html_body: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  delivered_via: 'smtp' | 'outbox' | null;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
   created_at: string;
+  updated_at: string;
 }
 
 /** Unified-portal sign-in codes (0004_portal_access_2): one email, one mode, every business. */
@@ -468,7 +484,7 @@ export interface Database {
   refunds: RefundsTable;
   idempotency_keys: IdempotencyKeysTable;
   portal_magic_links: PortalMagicLinksTable;
-  mail_outbox: MailOutboxTable;
+  mail_queue: MailQueueTable;
   portal_unified_links: PortalUnifiedLinksTable;
   portal_unified_sessions: PortalUnifiedSessionsTable;
   test_clocks: TestClocksTable;

@@ -12,6 +12,8 @@ export interface PortalSessionRecord {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** Set when opened through a unified session: signing out there ends this one too. */
+  unified_session_id?: string | null;
 }
 
 export async function insertPortalSession(db: Kysely<Database>, session: PortalSessionRecord): Promise<void> {
@@ -69,6 +71,40 @@ export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHa
     },
     customer: { customer_id: row.customer_id, name: row.customer_name, email: row.customer_email, locale: row.customer_locale },
   };
+}
+
+/**
+ * Ends every live portal session and every unused magic link of one customer in one business and
+ * mode, in one transaction; `at` is the scope's time (sessions and links expire on it).
+ */
+export async function revokeCustomerPortalAccess(
+  db: Kysely<Database>,
+  scope: { businessId: string; mode: Mode },
+  customerId: string,
+  at: string,
+): Promise<{ sessions: number; links: number }> {
+  return db.transaction().execute(async (trx) => {
+    const sessions = await trx
+      .updateTable('portal_sessions')
+      .set({ revoked_at: at })
+      .where('business_id', '=', scope.businessId)
+      .where('mode', '=', scope.mode)
+      .where('customer_id', '=', customerId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .executeTakeFirst();
+    const links = await trx
+      .updateTable('portal_magic_links')
+      .set({ revoked_at: at })
+      .where('business_id', '=', scope.businessId)
+      .where('mode', '=', scope.mode)
+      .where('customer_id', '=', customerId)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .executeTakeFirst();
+    return { sessions: Number(sessions.numUpdatedRows), links: Number(links.numUpdatedRows) };
+  });
 }
 
 export async function revokePortalSession(db: Kysely<Database>, id: string, at: string): Promise<boolean> {

@@ -49,8 +49,12 @@ export async function findUnifiedSessionByHash(db: Kysely<Database>, tokenHash: 
   return db.selectFrom('portal_unified_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
+/** Ends the unified session and every business session opened through it, in one transaction. */
 export async function revokeUnifiedSession(db: Kysely<Database>, id: string, at: string): Promise<void> {
-  await db.updateTable('portal_unified_sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('portal_unified_sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await trx.updateTable('portal_sessions').set({ revoked_at: at }).where('unified_session_id', '=', id).where('revoked_at', 'is', null).execute();
+  });
 }
 
 /** Where an email is a customer in a mode: one row per business, by business name. */

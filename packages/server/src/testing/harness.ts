@@ -10,7 +10,9 @@ import { createApp, type AppDeps } from '../app.ts';
 import type { Clock } from '../domain/ports.ts';
 import { createSecretBox } from '../domain/secret-box.ts';
 import type { Logger } from '../http/env.ts';
+import { createBackgroundTasks } from '../services/background.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
+import { listOutboxMail, type OutboxRecord } from '../store/outbox.ts';
 import { serviceContext, type ServiceContext } from '../services/context.ts';
 import { dropPgSchema, openStore, type Store } from '../store/index.ts';
 
@@ -87,6 +89,8 @@ export interface Harness {
   createSession(key: string, customerId: string, body?: unknown): Promise<PortalSession>;
   /** Moves the test clock of the key's business by `ms`, or to an instant, through the API (runs what fell due). */
   advanceTestClock(testKey: string, by: number | string): Promise<string>;
+  /** Waits for the app's background work (the mail queue's drains), then the outbox to `to` (or all), newest first. */
+  outbox(to?: string): Promise<OutboxRecord[]>;
   close(): Promise<void>;
 }
 
@@ -99,6 +103,11 @@ export async function createHarness(
   const clock = new TestClock();
   const logger = memoryLogger();
   const ctx = serviceContext(store, { clock, secrets: createSecretBox(TEST_SERVER_SECRET) });
+  const background =
+    options.deps?.background ??
+    createBackgroundTasks((name, error) => {
+      throw new Error(`background ${name} failed: ${String(error)}`);
+    });
   const app = createApp({
     store,
     clock,
@@ -107,6 +116,7 @@ export async function createHarness(
     logger,
     cdnScriptPath: options.cdnScriptPath ?? join(tmpdir(), 'dodo-portal-no-such-bundle.js'),
     ...options.deps,
+    background,
   });
 
   const newBusiness = async (input: Partial<CreateBusinessInput> = {}) => {
@@ -155,6 +165,10 @@ export async function createHarness(
         to = new Date(new Date(clock.now).getTime() + by).toISOString();
       }
       return (await expectJson<{ now: string }>(await merchant(testKey, 'POST', '/v1/test-clock/advance', { to }), 200)).now;
+    },
+    outbox: async (to) => {
+      await background.idle();
+      return (await listOutboxMail(store.db, 10_000)).filter((mail) => to === undefined || mail.to_address === to);
     },
     close: cleanup,
   };
