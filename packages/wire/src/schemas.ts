@@ -148,6 +148,11 @@ export const InvoiceLineItem = z.object({
   quantity: z.number().int().positive(),
   unit_amount: MinorUnits,
   amount: MinorUnits,
+  /**
+   * The rate this line is taxed at (its product's), in basis points. An invoice's `tax` is rounded
+   * once per rate, half away from zero, on the sum of that rate's lines; credit lines carry 0.
+   */
+  tax_rate_bps: z.number().int().min(0).max(10_000),
   /** The service period a subscription line covers (absent on one-off lines). */
   period: z.object({ start: z.string(), end: z.string() }).optional(),
 });
