@@ -225,7 +225,14 @@ export const PortalSessionInfo = z.object({
   mode: Mode,
   expires_at: Timestamp,
   return_url: z.string().nullable(),
-  business: z.object({ business_id: z.string(), name: z.string(), brand: Brand }),
+  business: z.object({
+    business_id: z.string(),
+    /** The business's legal name (what its invoices are issued under). */
+    name: z.string(),
+    /** The name a customer reads in the portal: the brand's display name (the legal name if it has none), as in the emails and the login page. */
+    display_name: z.string(),
+    brand: Brand,
+  }),
   customer: z.object({ customer_id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
   /** The business's static login page for this mode, where a new link can be requested by email. */
   login_url: z.string(),

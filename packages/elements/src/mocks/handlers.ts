@@ -79,6 +79,7 @@ export const sessionInfo: PortalSessionInfo = {
   business: {
     business_id: 'bus_acme',
     name: 'Acme Fjällräven AB',
+    display_name: 'Acme',
     brand: { display_name: 'Acme', primary_color: null, logo_url: null },
   },
   customer: { customer_id: 'cus_ada', name: 'Ada Lovelace', email: 'ada@example.com', locale: 'en' },
