@@ -99,6 +99,21 @@ function cdnLocales(catalogue: () => Plugin): Plugin {
   };
 }
 
+/**
+ * The published `sideEffects` names only built files (`./dist/define/dodo-*.js`, `./dist/cdn/*.js`):
+ * the sources are not in the package. So the build itself says which sources register tags —
+ * otherwise the CDN entry's side-effect-only imports of the define modules are tree-shaken away.
+ */
+function defineModulesHaveSideEffects(): Plugin {
+  const registers = (id: string) => id === src('cdn.ts') || (id.startsWith(src('define/dodo-')) && id.endsWith('.ts'));
+  return {
+    name: 'dodo:define-side-effects',
+    transform(code, id) {
+      return registers(id) ? { code, map: null, moduleSideEffects: true } : null;
+    },
+  };
+}
+
 /** Our own modules: the ones the template, message-id and private-name transforms rewrite. */
 const ownSource = (id: string) => id.startsWith(`${elements}src/`) && id.endsWith('.ts');
 
@@ -109,6 +124,7 @@ export default defineConfig(({ mode }) => {
     root: elements,
     publicDir: false,
     plugins: [
+      defineModulesHaveSideEffects(),
       minifyCssLiterals(),
       minifyHtmlTemplates({ include: ownSource }),
       // CDN only (the ESM build keeps readable ids and names): short msg() ids in the script and its
@@ -131,7 +147,17 @@ export default defineConfig(({ mode }) => {
               name: 'DodoPortalElements',
               fileName: () => 'dodo-portal.js',
             },
-            rollupOptions: { output: { inlineDynamicImports: true } },
+            rollupOptions: {
+              output: {
+                inlineDynamicImports: true,
+                // The script is also the package's `./cdn` export, which a server may import (or
+                // resolve) in Node: without a DOM it does nothing, instead of throwing on Lit's
+                // browser build. Not `customElements`: Lit's Node build (imported by the ESM
+                // entries) shims that global. Not `window`/`document`: scripts/ssr-check.mjs flags
+                // any read of those. `Document` and `HTMLElement` exist only with a real DOM.
+                intro: "if (typeof Document === 'undefined' || typeof HTMLElement === 'undefined') return;",
+              },
+            },
           }
         : {
             outDir: `${elements}dist`,

@@ -1,6 +1,6 @@
 /**
- * The npm examples as a merchant builds them: `@dodo-portal/wire` and `@dodo-portal/elements` are
- * packed (`pnpm pack`) and installed from the tarballs into a copy of each example outside the
+ * The npm examples as a merchant builds them: `@dodo-portal/elements` is packed (`pnpm pack`) and
+ * installed from its tarball (it needs no `@dodo-portal/wire`) into a copy of each example outside the
  * workspace — so a broken `exports`, `files`, `types` or dependency entry fails here before it fails
  * a user — then built with Vite and opened in Chromium against a real `dodo-portal serve`.
  *
@@ -71,14 +71,12 @@ async function customerWithBilling(email: string): Promise<{ customer: Customer;
 }
 
 /** A copy of `examples/<name>` with the packed tarballs as its `@dodo-portal/*` dependencies. */
-async function install(name: string, tarballs: { wire: string; elements: string }): Promise<string> {
+async function install(name: string, tarballs: { elements: string }): Promise<string> {
   const dir = join(work, name);
   cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)$/.test(source) });
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
   expect(manifest.dependencies['@dodo-portal/elements'], 'the example uses the package by its name').toBeDefined();
   manifest.dependencies['@dodo-portal/elements'] = `file:${tarballs.elements}`;
-  // Published, the elements' `@dodo-portal/wire@^0.1.0` comes from the registry; here, from its tarball.
-  manifest.pnpm = { overrides: { '@dodo-portal/wire': `file:${tarballs.wire}` } };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   // The workspace's install filled pnpm's store: vite, react and lit are linked from there.
   await capture([...pn, 'install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent'], { cwd: dir, env: { ...process.env } });
@@ -123,10 +121,10 @@ beforeAll(async () => {
   }
   work = mkdtempSync(join(tmpdir(), 'dodo-examples-'));
   const packs = join(work, 'packs');
-  // `prepack` builds wire's dist; the tarballs carry exactly what `files`/`exports` publish.
-  await Promise.all(['packages/wire', 'packages/elements'].map((dir) => capture([...pn, 'pack', '--pack-destination', packs], { cwd: join(repoRoot, dir) })));
+  // The tarball carries exactly what `files`/`exports` publish.
+  await capture([...pn, 'pack', '--pack-destination', packs], { cwd: elementsDir });
   const tarball = (prefix: string) => join(packs, readdirSync(packs).find((file) => file.startsWith(prefix))!);
-  const tarballs = { wire: tarball('dodo-portal-wire-'), elements: tarball('dodo-portal-elements-') };
+  const tarballs = { elements: tarball('dodo-portal-elements-') };
   [installed.viteNpm, installed.react] = await Promise.all([install('vite-npm', tarballs), install('react', tarballs)]);
   // The React type check is the slowest step: it runs while the vite-npm example is checked.
   reactTypecheck = execFileAsync(join(installed.react, 'node_modules/.bin/tsc'), ['--noEmit', '-p', installed.react], { cwd: installed.react }).then(

@@ -41,7 +41,7 @@ const session = {
   mode: 'test',
   expires_at: '2030-01-01T00:00:00.000Z',
   return_url: null,
-  business: { business_id: 'bus_1', name: 'CSP Test Shop', brand: { display_name: 'CSP', primary_color: null, logo_url: null } },
+  business: { business_id: 'bus_1', name: 'CSP Test Shop Ltd', display_name: 'CSP Test Shop', brand: { display_name: 'CSP Test Shop', primary_color: null, logo_url: null } },
   customer: { customer_id: 'cus_1', name: 'Ada', email: 'ada@example.com', locale: 'en' },
 };
 
@@ -96,7 +96,7 @@ try {
     );
   });
   await tab.goto(`${origin}/`, { waitUntil: 'load' });
-  await tab.getByText('CSP Test Shop').waitFor({ timeout: 10_000 });
+  await tab.getByText('CSP Test Shop', { exact: true }).waitFor({ timeout: 10_000 });
   await tab.getByRole('rowheader', { name: 'INV-000003' }).waitFor({ timeout: 10_000 });
   const rows = await tab.locator('tr[part="row"]').count();
   const total = await tab.locator('tr[part="row"] td.amount').first().textContent();

@@ -2,7 +2,8 @@
 // `window`, no `document` — so a merchant's Next.js / Astro / SvelteKit server can import it.
 // Lit supplies its own Node build (HTMLElement and customElements shims); our modules must not
 // touch the browser at import time. Each entry loads in a fresh process, so one entry's side
-// effects cannot hide another's.
+// effects cannot hide another's. The CDN script (`./cdn`, a classic-script IIFE with Lit's browser
+// build inside) is exported too: in Node it must import as a no-op.
 //
 // Usage: node scripts/ssr-check.mjs   (after the package build; exits non-zero on a failure)
 import { execFileSync } from 'node:child_process';
@@ -13,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(packageDir, 'dist');
 
-/** dist/index.js, dist/components/<name>/<name>.js, dist/define/<tag>.js (not chunks, not the CDN). */
-const entries = [join(dist, 'index.js')];
+/** dist/index.js, dist/components/<name>/<name>.js, dist/define/<tag>.js, the CDN script (not chunks). */
+const entries = [join(dist, 'index.js'), join(dist, 'cdn/dodo-portal.js')];
 for (const folder of ['components', 'define']) {
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {

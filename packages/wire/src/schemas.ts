@@ -171,6 +171,11 @@ export const InvoiceLineItem = z.object({
   quantity: z.number().int().positive(),
   unit_amount: MinorUnits,
   amount: MinorUnits,
+  /**
+   * The rate this line is taxed at (its product's), in basis points. An invoice's `tax` is rounded
+   * once per rate, half away from zero, on the sum of that rate's lines; credit lines carry 0.
+   */
+  tax_rate_bps: z.number().int().min(0).max(10_000),
   /** The service period a subscription line covers (absent on one-off lines). */
   period: z.object({ start: z.string(), end: z.string() }).optional(),
 });
@@ -244,7 +249,14 @@ export const PortalSessionInfo = z.object({
   mode: Mode,
   expires_at: Timestamp,
   return_url: z.string().nullable(),
-  business: z.object({ business_id: z.string(), name: z.string(), brand: Brand }),
+  business: z.object({
+    business_id: z.string(),
+    /** The business's legal name (what its invoices are issued under). */
+    name: z.string(),
+    /** The name a customer reads in the portal: the brand's display name (the legal name if it has none), as in the emails and the login page. */
+    display_name: z.string(),
+    brand: Brand,
+  }),
   customer: z.object({ customer_id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
   /** The business's static login page for this mode, where a new link can be requested by email. */
   login_url: z.string(),

@@ -137,7 +137,7 @@ export class PortalConsumer extends LitElement {
 export function renderSessionExpired(session: SessionChannel | undefined, fallbackLoginUrl?: string): TemplateResult {
   const returnUrl = safeHttpUrl(session?.info?.return_url);
   const loginUrl = safeHttpUrl(session?.loginUrl ?? session?.info?.login_url ?? fallbackLoginUrl);
-  const business = session?.info?.business.name;
+  const business = session?.info?.business.display_name;
   return html`
     <div part="error" class="message message--expired" role="alert">
       <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>

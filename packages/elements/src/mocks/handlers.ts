@@ -43,7 +43,7 @@ export function makeInvoices(count: number, currency = 'USD'): Invoice[] {
       paid_at: status === 'paid' ? issued : null,
       customer_id: 'cus_ada',
       subscription_id: 'sub_pro',
-      line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: subtotal, amount: subtotal }],
+      line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: subtotal, amount: subtotal, tax_rate_bps: 2500 }],
       billing_address: { street: 'Drottninggatan 1', city: 'Stockholm', state: '', zipcode: '111 51', country: 'SE' },
       refunds: refunded
         ? [{ refund_id: `rfd_${String(sequence).padStart(6, '0')}`, amount: refunded, created_at: new Date(Date.parse(issued) + DAY_MS).toISOString(), reason: null }]
@@ -66,7 +66,7 @@ export const sampleInvoice: Invoice = {
   paid_at: '2025-03-14T12:00:00.000Z',
   customer_id: 'cus_ada',
   subscription_id: null,
-  line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: 98_765, amount: 98_765 }],
+  line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: 98_765, amount: 98_765, tax_rate_bps: 2500 }],
   billing_address: null,
   refunds: [],
   amount_refunded: 0,
@@ -79,6 +79,7 @@ export const sessionInfo: PortalSessionInfo = {
   business: {
     business_id: 'bus_acme',
     name: 'Acme Fjällräven AB',
+    display_name: 'Acme',
     brand: { display_name: 'Acme', primary_color: null, logo_url: null },
   },
   customer: { customer_id: 'cus_ada', name: 'Ada Lovelace', email: 'ada@example.com', locale: 'en' },

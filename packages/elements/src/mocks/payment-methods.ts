@@ -93,7 +93,7 @@ export const openRenewal: Invoice = {
   paid_at: null,
   customer_id: 'cus_ada',
   subscription_id: 'sub_pro',
-  line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: 24_900, amount: 24_900 }],
+  line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: 24_900, amount: 24_900, tax_rate_bps: 2500 }],
   billing_address: null,
 };
 

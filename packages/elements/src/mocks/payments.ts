@@ -80,7 +80,7 @@ export function samplePaymentInvoices(): Invoice[] {
     subtotal: total,
     tax: 0,
     total,
-    line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: total, amount: total }],
+    line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: total, amount: total, tax_rate_bps: 0 }],
     refunds: refunded ? [{ refund_id: `rfd_${id.slice(4)}`, amount: refunded, created_at: '2025-02-15T12:00:00.000Z', reason: 'requested_by_customer' }] : [],
     amount_refunded: refunded,
   });

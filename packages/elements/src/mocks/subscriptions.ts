@@ -301,7 +301,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
                 paid_at: new Date().toISOString(),
                 customer_id: 'cus_ada',
                 subscription_id: item.subscription_id,
-                line_items: charge.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount })),
+                line_items: charge.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount, tax_rate_bps: 2500 })),
                 billing_address: profile.billing_address,
               }
             : null,

@@ -1,7 +1,7 @@
 /**
  * Product rules and how a purchase turns into invoice lines. Pure: no HTTP, no SQL. Amounts stay
- * integers in minor units; totals go through computeInvoiceTotals (tax rounded once, half away
- * from zero, on the subtotal).
+ * integers in minor units; totals go through computeInvoiceTotals (each line at its product's tax
+ * rate, rounded once per rate, half away from zero).
  */
 import type { CreateProductBody, Product } from '@dodo-portal/wire/schemas';
 import { invalidRequest, type Issue } from './errors.ts';
@@ -53,13 +53,21 @@ export interface PricedItem {
 
 export interface PricedPurchase extends InvoiceTotals {
   currency: string;
+  /** The first line's rate (the plan's): what the invoice row keeps; each line carries its own. */
   tax_rate_bps: number;
   line_items: (InvoiceTotals['line_items'][number] & { period?: { start: string; end: string } })[];
 }
 
 /**
- * Invoice lines for products bought together. One invoice has one currency and one tax rate, so
- * every item must share both (a clear 400 otherwise); the tax is then rounded once on the subtotal.
+ * An add-on may ride on a plan billed on the same interval and in its currency (one invoice per
+ * period, in one currency). Its tax rate is its own: each invoice line is taxed at its product's rate.
+ */
+export const addonFitsPlan = (addon: Product, plan: Pick<Product, 'interval' | 'interval_count' | 'currency'>): boolean =>
+  addon.is_addon && addon.interval === plan.interval && (addon.interval_count ?? 1) === (plan.interval_count ?? 1) && addon.currency === plan.currency;
+
+/**
+ * Invoice lines for products bought together. One invoice has one currency, so every item must
+ * share it (a clear 400 otherwise); each line is taxed at its own product's rate.
  */
 export function pricePurchase(items: readonly PricedItem[], path = 'items'): PricedPurchase {
   const first = items[0];
@@ -69,15 +77,13 @@ export function pricePurchase(items: readonly PricedItem[], path = 'items'): Pri
     if (item.product.currency !== first.product.currency) {
       issues.push({ path: `${path}.${index}.product_id`, message: `is priced in ${item.product.currency}, not ${first.product.currency} like the others` });
     }
-    if (item.product.tax_rate_bps !== first.product.tax_rate_bps) {
-      issues.push({ path: `${path}.${index}.product_id`, message: `has tax rate ${item.product.tax_rate_bps} bps, not ${first.product.tax_rate_bps} like the others` });
-    }
   });
-  if (issues.length > 0) throw invalidRequest('Products bought together must share one currency and one tax rate.', issues);
+  if (issues.length > 0) throw invalidRequest('Products bought together must share one currency.', issues);
   const lines = items.map((item) => ({
     description: item.description ?? lineDescription(item.product),
     quantity: item.quantity,
     unit_amount: item.unitAmount ?? item.product.price,
+    tax_rate_bps: item.product.tax_rate_bps,
   }));
   const totals = computeInvoiceTotals(lines, first.product.tax_rate_bps);
   return {

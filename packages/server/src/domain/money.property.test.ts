@@ -2,7 +2,7 @@
  * Property tests for the money math the issue names besides proration: tax rounding and refunds
  * never exceeding their payment. The oracles below are written from the stated rules, not from the
  * implementation: tax is subtotal × rate / 10 000 rounded once to the nearest minor unit, halves
- * away from zero; a refund succeeds exactly when it fits in what is left of the payment.
+ * away from zero (once per rate when lines carry their own rates); a refund succeeds exactly when it fits in what is left of the payment.
  */
 import fc from 'fast-check';
 import type { Payment, Product, Refund } from '@dodo-portal/wire/schemas';
@@ -58,6 +58,25 @@ describe('tax rounding', () => {
         expect(totals.total).toBe(totals.subtotal + totals.tax);
         expect(reversed.tax).toBe(totals.tax);
         for (const item of totals.line_items) expect(item.amount).toBe(item.quantity * item.unit_amount);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('lines at their own tax rates', () => {
+  it('taxes each rate once on the sum of its lines; every line keeps its rate; order does not matter', () => {
+    const rates = [0, 600, 1200, 2500];
+    const line = fc.record({ quantity: fc.integer({ min: 1, max: 1_000 }), unit_amount: fc.integer({ min: 0, max: 10_000_000 }), tax_rate_bps: fc.constantFrom(...rates) });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
+        const priced = lines.map((entry, index) => ({ description: `line ${index}`, ...entry }));
+        const totals = computeInvoiceTotals(priced, 9_999);
+        const expected = rates.reduce((sum, bps) => sum + oracleTax(lines.filter((entry) => entry.tax_rate_bps === bps).reduce((base, entry) => base + entry.quantity * entry.unit_amount, 0), bps), 0);
+        expect(totals.tax).toBe(expected);
+        expect(totals.total).toBe(totals.subtotal + totals.tax);
+        expect(totals.line_items.map((item) => item.tax_rate_bps)).toEqual(lines.map((entry) => entry.tax_rate_bps));
+        expect(computeInvoiceTotals([...priced].reverse(), 9_999).tax).toBe(totals.tax);
       }),
       { numRuns: 500 },
     );

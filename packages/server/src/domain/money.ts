@@ -27,9 +27,12 @@ export interface LineInput {
   description: string;
   quantity: number;
   unit_amount: number;
+  /** The line's own tax rate (its product's); the invoice's rate when absent. */
+  tax_rate_bps?: number;
 }
 export interface PricedLine extends LineInput {
   amount: number;
+  tax_rate_bps: number;
 }
 export interface InvoiceTotals {
   line_items: PricedLine[];
@@ -38,18 +41,27 @@ export interface InvoiceTotals {
   total: number;
 }
 
-/** Prices the lines (amount = quantity × unit_amount), sums them, applies tax once on the subtotal. */
+/**
+ * Prices the lines (amount = quantity × unit_amount) and sums them. Each line is taxed at its own
+ * rate (`taxRateBps` for lines without one); the tax is rounded once per rate, on the sum of that
+ * rate's lines, and the invoice's tax is the sum of those. With one rate that is one rounding on
+ * the subtotal, as always.
+ */
 export function computeInvoiceTotals(lines: readonly LineInput[], taxRateBps: number): InvoiceTotals {
   let subtotal = 0n;
+  const baseByRate = new Map<number, bigint>();
   const line_items = lines.map((line, index) => {
     assertSafe(line.quantity, `line_items.${index}.quantity`);
     assertSafe(line.unit_amount, `line_items.${index}.unit_amount`);
     const amount = BigInt(line.quantity) * BigInt(line.unit_amount);
+    const rate = line.tax_rate_bps ?? taxRateBps;
     subtotal += amount;
-    return { ...line, amount: toSafeNumber(amount, `line_items.${index}.amount`) };
+    baseByRate.set(rate, (baseByRate.get(rate) ?? 0n) + amount);
+    return { ...line, amount: toSafeNumber(amount, `line_items.${index}.amount`), tax_rate_bps: rate };
   });
   const subtotalNumber = toSafeNumber(subtotal, 'subtotal');
-  const tax = computeTax(subtotalNumber, taxRateBps);
+  let tax = 0;
+  for (const [rate, base] of baseByRate) tax += computeTax(toSafeNumber(base, 'subtotal'), rate);
   return { line_items, subtotal: subtotalNumber, tax, total: toSafeNumber(subtotal + BigInt(tax), 'total') };
 }
 

@@ -37,6 +37,8 @@ export interface QuoteLine {
   /** Signed: unused time is negative. */
   amount: number;
   product_id: string;
+  /** The rate of the line's product (the new one's when both sides exist): each line is taxed at its own. */
+  tax_rate_bps: number;
 }
 
 export interface ProrationQuote {
@@ -88,7 +90,7 @@ export function quoteChange(input: ProrationInput): ProrationQuote {
     taxRateOf.set(line.key, rate);
     const a = line.old ? line.old.unitPrice * line.old.quantity : 0;
     const b = line.new ? line.new.unitPrice * line.new.quantity : 0;
-    const push = (description: string, amount: number, productId: string) => lines.push({ key: line.key, description, amount, product_id: productId });
+    const push = (description: string, amount: number, productId: string) => lines.push({ key: line.key, description, amount, product_id: productId, tax_rate_bps: rate });
     switch (input.mode) {
       case 'do_not_bill':
         break;

@@ -84,6 +84,16 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const periodFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const formattedPeriod = (period: { start: string; end: string } | undefined) =>
     period ? periodFormat.formatRange(new Date(period.start), new Date(period.end)) : undefined;
+  // Lines are taxed at their own products' rates: when an invoice mixes rates, each line says its
+  // rate under its description ("Tax 6 %"), so the reader can check the tax total.
+  const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+  // A credit line (spent after tax, rate 0, negative) is not a taxed line.
+  const taxed = (line: Invoice['line_items'][number]) => !(line.amount < 0 && line.tax_rate_bps === 0);
+  const mixedRates = new Set(invoice.line_items.filter(taxed).map((line) => line.tax_rate_bps)).size > 1;
+  const lineNote = (line: Invoice['line_items'][number]) => {
+    const rate = mixedRates && taxed(line) ? `${labels.tax} ${percentFormat.format(line.tax_rate_bps / 10_000)}` : undefined;
+    return [formattedPeriod(line.period), rate].filter(Boolean).join(' · ') || undefined;
+  };
 
   // Everything the page will print decides the font: standard when it all fits Windows-1252.
   const printed = [
@@ -93,7 +103,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     customer.email,
     ...addressLines(invoice.billing_address, locale),
     ...invoice.line_items.map((line) => line.description),
-    ...invoice.line_items.map((line) => formattedPeriod(line.period) ?? ''),
+    ...invoice.line_items.map((line) => lineNote(line) ?? ''),
     formattedMoney(invoice.total),
     formattedDate(invoice.issued_at),
     ...Object.values(labels).filter((value): value is string => typeof value === 'string'),
@@ -185,8 +195,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   for (const line of invoice.line_items) {
     doc.font(fontName.regular).fontSize(10);
     const description = clean(line.description);
-    const period = formattedPeriod(line.period);
-    const periodText = period ? clean(period) : undefined;
+    const note = lineNote(line);
+    const periodText = note ? clean(note) : undefined;
     const descriptionHeight = Math.max(doc.heightOfString(description, { width: columns.description.w }), doc.currentLineHeight());
     const periodHeight = periodText ? doc.fontSize(8.5).heightOfString(periodText, { width: columns.description.w }) + 1 : 0;
     doc.fontSize(10);

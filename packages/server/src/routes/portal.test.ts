@@ -86,7 +86,7 @@ describe('portal session lifecycle', () => {
       mode: 'test',
       expires_at: session.expires_at,
       return_url: 'https://acme.example/account',
-      business: { business_id: h.business.id, name: 'Acme Cloud Inc.', brand: { display_name: 'Acme Cloud', primary_color: '#4f46e5', logo_url: null } },
+      business: { business_id: h.business.id, name: 'Acme Cloud Inc.', display_name: 'Acme Cloud', brand: { display_name: 'Acme Cloud', primary_color: '#4f46e5', logo_url: null } },
       customer: { customer_id: customer.customer_id, name: 'Grace Hopper', email: customer.email, locale: 'de-DE' },
       login_url: `${PUBLIC_URL}/test/login/${h.business.id}`,
     } satisfies PortalSessionInfo);

@@ -14,7 +14,8 @@ import type { ServiceContext } from './context.ts';
 export const CREDIT_LINE_DESCRIPTION = 'Credit applied';
 
 /** The invoice line of spent credit (negative). */
-export const creditLine = (amount: number) => ({ description: CREDIT_LINE_DESCRIPTION, quantity: 1, unit_amount: -amount, amount: -amount });
+// Credit is spent after tax: its line carries no tax.
+export const creditLine = (amount: number) => ({ description: CREDIT_LINE_DESCRIPTION, quantity: 1, unit_amount: -amount, amount: -amount, tax_rate_bps: 0 });
 
 /**
  * Spends up to `upTo` of the customer's credit in `currency`, at most once per `key`: a retry with

@@ -22,7 +22,7 @@ import {
   type Product,
   type Subscription,
 } from '@dodo-portal/wire/schemas';
-import type { PricedPurchase } from '../domain/catalog.ts';
+import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
@@ -45,7 +45,6 @@ import { realNow } from './context.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
-  fitsPlan,
   getPortalSubscription,
   isPlanOption,
   notifyCustomer,
@@ -92,7 +91,7 @@ export async function planOptions(ctx: PlanChangeContext, scope: Scope, customer
         return { ...toPortalProduct(product), tier, direction: tier > currentTier ? ('upgrade' as const) : ('downgrade' as const) };
       }),
     next_cursor: null,
-    addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => fitsPlan(addon, plan)).map(toPortalProduct),
+    addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => addonFitsPlan(addon, plan)).map(toPortalProduct),
   };
 }
 
@@ -160,8 +159,8 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
     if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
     seen.add(addon.product_id);
     if (!product || !product.is_addon) return issues.push({ path, message: `${addon.product_id} is not an add-on product` });
-    if (!fitsPlan(product, newPlan)) {
-      return issues.push({ path, message: `${product.name} must be billed like ${newPlan.name}: every ${newPlan.interval_count ?? 1} ${newPlan.interval}, in ${newPlan.currency}, at ${newPlan.tax_rate_bps} bps tax` });
+    if (!addonFitsPlan(product, newPlan)) {
+      return issues.push({ path, message: `${product.name} must be billed like ${newPlan.name}: every ${newPlan.interval_count ?? 1} ${newPlan.interval}, in ${newPlan.currency}` });
     }
     addons.push({ product, quantity: addon.quantity });
     return undefined;
@@ -248,7 +247,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function changeInvoice(change: PricedChange): PricedPurchase {
   const { quote, periods } = change;
   const period = { start: toTimestamp(change.at), end: toTimestamp(periods.period.end) };
-  const lines = quote.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount, period }));
+  const lines = quote.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount, tax_rate_bps: line.tax_rate_bps, period }));
   return {
     line_items: quote.credit_applied > 0 ? [...lines, creditLine(quote.credit_applied)] : lines,
     subtotal: quote.subtotal - quote.credit_applied,

@@ -14,6 +14,7 @@ import {
   type Subscription,
   type SubscriptionAction,
 } from '@dodo-portal/wire/schemas';
+import { addonFitsPlan } from '../domain/catalog.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { MailQueue } from './mail-queue.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
@@ -55,14 +56,6 @@ export const toPortalProduct = (product: Product): PortalProduct => ({
   tax_rate_bps: product.tax_rate_bps,
 });
 
-/** An add-on may ride on a plan billed on the same interval, in its currency, at its tax rate (one invoice per period). */
-export const fitsPlan = (addon: Product, plan: Pick<Product, 'interval' | 'interval_count' | 'currency' | 'tax_rate_bps'>): boolean =>
-  addon.is_addon &&
-  addon.interval === plan.interval &&
-  (addon.interval_count ?? 1) === (plan.interval_count ?? 1) &&
-  addon.currency === plan.currency &&
-  addon.tax_rate_bps === plan.tax_rate_bps;
-
 /** A plan other tiers of the collection could replace: same currency, recurring, not an add-on. */
 export const isPlanOption = (product: Product, currency: string): boolean =>
   product.billing_type !== 'one_time' && !product.is_addon && product.currency === currency;
@@ -78,7 +71,7 @@ async function actionsFor(ctx: ServiceContext, scope: Scope, subscription: Subsc
       const collection = await findCollection(ctx.store.db, scope, plan.collection_id);
       movable = !!collection?.products.some((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency));
     }
-    if (!movable) movable = (await addonProducts()).some((addon) => fitsPlan(addon, plan));
+    if (!movable) movable = (await addonProducts()).some((addon) => addonFitsPlan(addon, plan));
     if (movable) actions.push('change_plan');
   }
   if (active || subscription.status === 'on_hold') actions.push('update_payment_method');

@@ -71,7 +71,8 @@ export function sessionInfo(session: AuthenticatedSession, publicUrl: string): P
     mode: session.mode,
     expires_at: session.expires_at,
     return_url: session.return_url,
-    business: session.business,
+    // Customers read the brand's name everywhere (emails, login page, portal); `name` stays the legal one.
+    business: { ...session.business, display_name: session.business.brand.display_name.trim() || session.business.name },
     customer: session.customer,
     login_url: staticLoginUrl(publicUrl, session.business_id, session.mode),
   };

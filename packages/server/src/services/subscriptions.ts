@@ -38,8 +38,8 @@ export async function requireCustomer(ctx: BillingContext, scope: Scope, custome
 
 /**
  * The plan and its add-ons, checked: the plan is a recurring product that is not an add-on;
- * each add-on is an add-on billed on the plan's own interval, in its currency and at its tax
- * rate (one invoice per period), listed once.
+ * each add-on is an add-on billed on the plan's own interval and in its currency (one invoice
+ * per period; each line taxed at its own product's rate), listed once.
  */
 async function planAndAddons(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<{ plan: Product; addons: { product: Product; quantity: number }[] }> {
   const ids = [body.product_id, ...body.addons.map((addon) => addon.product_id)].filter((id) => isId(IdPrefix.product, id));
@@ -61,9 +61,9 @@ async function planAndAddons(ctx: BillingContext, scope: Scope, body: CreateSubs
     if (plan && (product.interval !== plan.interval || product.interval_count !== plan.interval_count)) {
       return issues.push({ path, message: `is billed every ${product.interval_count} ${product.interval}, the plan every ${plan.interval_count} ${plan.interval}` });
     }
-    if (plan && (product.currency !== plan.currency || product.tax_rate_bps !== plan.tax_rate_bps)) {
-      // One invoice per period: one currency and one tax rate.
-      return issues.push({ path, message: `must share the plan's currency (${plan.currency}) and tax rate (${plan.tax_rate_bps} bps)` });
+    if (plan && product.currency !== plan.currency) {
+      // One invoice per period, in one currency; the tax rate is each line's own.
+      return issues.push({ path, message: `must share the plan's currency (${plan.currency})` });
     }
     addons.push({ product, quantity: addon.quantity });
     return undefined;

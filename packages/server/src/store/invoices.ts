@@ -113,7 +113,7 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
   if (rows.length === 0) return [];
   const lines = await db
     .selectFrom('invoice_line_items')
-    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount', 'period_start', 'period_end'])
+    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount', 'tax_rate_bps', 'period_start', 'period_end'])
     .where(
       'invoice_id',
       'in',
@@ -130,6 +130,7 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
       quantity: Number(line.quantity),
       unit_amount: Number(line.unit_amount),
       amount: Number(line.amount),
+      tax_rate_bps: Number(line.tax_rate_bps),
       ...(line.period_start !== null && line.period_end !== null ? { period: { start: line.period_start, end: line.period_end } } : {}),
     });
     byInvoice.set(invoice_id, list);

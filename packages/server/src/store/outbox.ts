@@ -1,5 +1,5 @@
 /**
- * SQL of the mail queue (0013_mail_queue): queued messages and login jobs, their claims and
+ * SQL of the mail queue (0014_mail_queue): queued messages and login jobs, their claims and
  * delivery state, and the test-mode outbox (`delivered_via = 'outbox'`) that `dodo-portal
  * outbox` lists.
  */

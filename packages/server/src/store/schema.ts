@@ -64,6 +64,7 @@ export interface InvoicesTable {
   subtotal: number;
   tax: number;
   total: number;
+  /** The first line's (the plan's) rate; since 0015_line_tax_rates each line carries its own. */
   tax_rate_bps: number;
   issued_at: string;
   paid_at: string | null;
@@ -79,6 +80,8 @@ export interface InvoiceLineItemsTable {
   quantity: number;
   unit_amount: number;
   amount: number;
+  /** 0015_line_tax_rates: the rate this line is taxed at (its product's). */
+  tax_rate_bps: number;
   /** 0002_billing: the service period of a subscription line. */
   period_start: string | null;
   period_end: string | null;
@@ -120,7 +123,7 @@ export interface PortalMagicLinksTable {
 }
 
 /**
- * Outgoing mail (0013_mail_queue): messages to send and login jobs to resolve, with their
+ * Outgoing mail (0014_mail_queue): messages to send and login jobs to resolve, with their
  * delivery state. `delivered_via = 'outbox'` rows are the test-mode capture (no SMTP).
  */
 export interface MailQueueTable {

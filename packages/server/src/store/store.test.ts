@@ -12,6 +12,7 @@ import { migrate, isUniqueViolation } from './index.ts';
 import { insertInvoiceWithNextNumber, listInvoices } from './invoices.ts';
 import type { Scope } from './scope.ts';
 import { hashSecret } from '../domain/tokens.ts';
+import * as lineTaxRates from './migrations/0015_line_tax_rates.ts';
 
 const backends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
 const databaseUrl = process.env.DATABASE_URL;
@@ -52,7 +53,34 @@ describe.each(backends)('store on %s', (dialect, open) => {
     const stored = page.items.find((item) => item.invoice_id === invoice.invoice_id)!;
     expect(stored.total).toBe(unit);
     expect(typeof stored.total).toBe('number');
-    expect(stored.line_items[0]).toEqual({ description: 'Big', quantity: 1, unit_amount: unit, amount: unit });
+    expect(stored.line_items[0]).toEqual({ description: 'Big', quantity: 1, unit_amount: unit, amount: unit, tax_rate_bps: 0 });
+  });
+
+  it('0015_line_tax_rates gives the lines of earlier invoices their invoice’s rate', async () => {
+    const own = await open();
+    try {
+      const ownCtx = serviceContext(own.store, { clock });
+      const { business } = await createBusiness(ownCtx, { name: 'Legacy Co', allowedOrigins: [] });
+      const ownScope: Scope = { businessId: business.id, mode: 'test' };
+      const customer = await createCustomer(ownCtx, ownScope, { email: 'legacy@example.com', name: 'Legacy' });
+      const invoice = await issueInvoice(ownCtx, ownScope, {
+        customer_id: customer.customer_id,
+        currency: 'EUR',
+        tax_rate_bps: 1900,
+        status: 'open',
+        line_items: [
+          { description: 'a', quantity: 1, unit_amount: 100 },
+          { description: 'b', quantity: 2, unit_amount: 50 },
+        ],
+      });
+      // Back to the database as it was before 0012, then forward again.
+      await lineTaxRates.down(own.store.db);
+      await lineTaxRates.up(own.store.db);
+      const lines = await own.store.db.selectFrom('invoice_line_items').select(['position', 'tax_rate_bps']).where('invoice_id', '=', invoice.invoice_id).orderBy('position').execute();
+      expect(lines.map((line) => Number(line.tax_rate_bps))).toEqual([1900, 1900]);
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it('numbers 20 concurrent invoices 1..20 per business and mode, without gaps or repeats', async () => {
@@ -101,7 +129,7 @@ describe.each(backends)('store on %s', (dialect, open) => {
       subscription_id: null,
       billing_address: null,
       created_at: '2025-01-01T00:00:00.000Z',
-      line_items: [{ description: 'x', quantity: 1, unit_amount: 1, amount: 1 }],
+      line_items: [{ description: 'x', quantity: 1, unit_amount: 1, amount: 1, tax_rate_bps: 0 }],
     };
     expect((await insertInvoiceWithNextNumber(temp.store.db, s, { ...base, id: 'inv_rollback1' }, formatInvoiceNumber)).number).toBe('INV-000001');
     // Same id again: the primary key fails after the counter moved; the transaction undoes both.

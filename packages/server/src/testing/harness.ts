@@ -97,9 +97,15 @@ export interface Harness {
 let emailCounter = 0;
 
 export async function createHarness(
-  options: { cdnScriptPath?: string; businessInput?: Partial<CreateBusinessInput>; deps?: Partial<Omit<AppDeps, 'store' | 'clock' | 'publicUrl'>> } = {},
+  options: {
+    cdnScriptPath?: string;
+    businessInput?: Partial<CreateBusinessInput>;
+    deps?: Partial<Omit<AppDeps, 'store' | 'clock' | 'publicUrl'>>;
+    /** Run on a fresh PostgreSQL schema at this URL instead of a temporary SQLite file. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<Harness> {
-  const { store, cleanup } = await tempSqliteStore();
+  const { store, cleanup } = await (options.databaseUrl ? tempPostgresStore(options.databaseUrl) : tempSqliteStore());
   const clock = new TestClock();
   const logger = memoryLogger();
   const ctx = serviceContext(store, { clock, secrets: createSecretBox(TEST_SERVER_SECRET) });

@@ -66,13 +66,18 @@ describe('<dodo-portal>', () => {
     it('shows the business from the session and the customer’s invoices', async () => {
       useHandlers(withSections(scenarios.manyPages()));
       const { portal, list } = await mountPortal();
-      await waitForText(portal, sessionInfo.business.name);
+      await waitForText(portal, sessionInfo.business.display_name);
       await waitForRows(list, 'INV-000023');
+
+      // The brand's display name, as in the emails and the login page; never the legal name.
+      expect(sessionInfo.business.display_name).to.not.equal(sessionInfo.business.name);
+      expect(shadow(portal).querySelector('[part="business"]')!.textContent!.trim()).to.equal(sessionInfo.business.display_name);
+      expect(visibleText(portal)).to.not.contain(sessionInfo.business.name);
 
       expect(shadow(portal).querySelector('h2')!.textContent!.trim()).to.equal('Billing');
       const back = shadow(portal).querySelector<HTMLAnchorElement>('a[part="return-link"]')!;
       expect(back.href).to.equal(sessionInfo.return_url);
-      expect(back.textContent!.trim()).to.equal(`Return to ${sessionInfo.business.name}`);
+      expect(back.textContent!.trim()).to.equal(`Return to ${sessionInfo.business.display_name}`);
       expect(apiRequests('session')).to.have.length(1);
       expect(apiRequests('session')[0]!.authorization).to.equal(`Bearer ${MOCK_SESSION_TOKEN}`);
       await expect(portal).to.be.accessible();
@@ -126,7 +131,7 @@ describe('<dodo-portal>', () => {
         useHandlers(withSections(handlers()));
         const { portal, list } = await mountPortal();
         await waitForText(list, expected);
-        await waitForText(portal, sessionInfo.business.name);
+        await waitForText(portal, sessionInfo.business.display_name);
         await expect(portal).to.be.accessible();
       });
     }
@@ -161,7 +166,7 @@ describe('<dodo-portal>', () => {
         portal.sessionToken = MOCK_SESSION_TOKEN;
         await waitUntil(() => shadow(portal).querySelector('dodo-invoice-list'), 'the sections never came back');
         await waitForRows(shadow(portal).querySelector('dodo-invoice-list')!, 'INV-000023');
-        await waitForText(portal, sessionInfo.business.name);
+        await waitForText(portal, sessionInfo.business.display_name);
         expect(events, 'no second event for the new token').to.have.length(1);
         await expect(portal).to.be.accessible();
       } finally {

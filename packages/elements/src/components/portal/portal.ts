@@ -94,7 +94,7 @@ const SECTIONS: readonly Section[] = [
  *
  * @csspart base - The complete portal (hidden when children are slotted).
  * @csspart header - The portal header.
- * @csspart business - The business name in the header.
+ * @csspart business - The business's display name (its brand's) in the header.
  * @csspart title - The portal's heading.
  * @csspart return-link - The link back to the merchant's site (when the session has a return URL).
  * @csspart section - Each section of the complete portal (also `section-subscriptions`,
@@ -280,13 +280,13 @@ export class DodoPortal extends LitElement {
     return html`
       <header part="header" class="header">
         <div class="heading">
-          <p part="business" class="business">${info?.business.name ?? nothing}</p>
+          <p part="business" class="business">${info?.business.display_name ?? nothing}</p>
           <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
         </div>
         ${returnUrl
           ? html`<a part="return-link" class="return-link" href=${returnUrl}>
-              ${info?.business.name
-                ? msg(str`Return to ${info.business.name}`, { id: 'portal.return-to' })
+              ${info?.business.display_name
+                ? msg(str`Return to ${info.business.display_name}`, { id: 'portal.return-to' })
                 : msg('Return to site', { id: 'portal.return' })}
             </a>`
           : nothing}

@@ -11,8 +11,9 @@ import * as m0009 from './0009_license_keys.ts';
 import * as m0010 from './0010_sandbox_refunds.ts';
 import * as m0011 from './0011_reliability.ts';
 import * as m0012 from './0012_idempotency_leases.ts';
-import * as m0012b from './0012_session_revocation.ts';
-import * as m0013 from './0013_mail_queue.ts';
+import * as m0013 from './0013_session_revocation.ts';
+import * as m0014 from './0014_mail_queue.ts';
+import * as m0015 from './0015_line_tax_rates.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -26,9 +27,9 @@ export const migrations: Record<string, Migration> = {
   '0010_sandbox_refunds': m0010,
   '0011_reliability': m0011,
   '0012_idempotency_leases': m0012,
-  // Written in parallel with 0012_idempotency_leases; independent tables, applied after it by name.
-  '0012_session_revocation': m0012b,
-  '0013_mail_queue': m0013,
+  '0013_session_revocation': m0013,
+  '0014_mail_queue': m0014,
+  '0015_line_tax_rates': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {
