@@ -80,7 +80,18 @@ export const Declined: Story = {
   parameters: { msw: { handlers: paymentMethodScenarios.onHold() } },
   play: async ({ canvasElement }) => {
     await click(canvasElement, 'Edit');
-    await click(canvasElement, 'Confirm changes');
+    await click(canvasElement, 'Pay');
+  },
+};
+
+/** On hold, paying with a new card: the open form is the choice (no saved card checked), and the button says the amount. */
+export const PayWithNewCard: Story = {
+  parameters: { msw: { handlers: paymentMethodScenarios.onHold() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Edit');
+    await click(canvasElement, 'Add a new card');
+    await type(canvasElement, 'number', '4242 4242 4242 4242');
+    await type(canvasElement, 'exp', '12 / 34');
   },
 };
 
@@ -90,7 +101,7 @@ export const Success: Story = {
   play: async ({ canvasElement }) => {
     await click(canvasElement, 'Edit');
     (await find(canvasElement, 'label.method', '4444')).click();
-    await click(canvasElement, 'Confirm changes');
+    await click(canvasElement, 'Pay');
   },
 };
 

@@ -58,6 +58,9 @@ async function radioLabels(editor: Element): Promise<string[]> {
   return [...shadow(editor).querySelectorAll('label.method')].map((label) => (label.textContent ?? '').replace(/\s+/g, ' ').trim());
 }
 
+/** The on-hold mock's dues, as the English pay button says them. */
+const PAY_SEK = `Pay ${new Intl.NumberFormat('en', { style: 'currency', currency: 'SEK' }).format(249).replace(/\s+/g, ' ')}`;
+
 const checkedRadio = (editor: Element) =>
   [...shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')].findIndex((radio) => radio.checked);
 
@@ -308,7 +311,7 @@ describe('<dodo-payment-method-editor>', () => {
       // Tab past the other card and "add a card" to the pay button.
       await sendKeys({ press: 'Tab' });
       await sendKeys({ press: 'Tab' });
-      expect((shadow(editor).activeElement as HTMLElement).textContent!.trim()).to.equal('Bekräfta ändringarna');
+      expect((shadow(editor).activeElement as HTMLElement).textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Betala ${kronor}`);
       await sendKeys({ press: 'Enter' });
       await waitForText(editor, 'Betalningen gick inte igenom');
       expect(visibleText(editor)).to.include('Din bank nekade betalningen.');
@@ -350,6 +353,69 @@ describe('<dodo-payment-method-editor>', () => {
       expect(reactivated[0]!.bubbles && reactivated[0]!.composed).to.equal(true);
     });
 
+    it('says what Confirm does: "Pay" and the dues, formatted', async () => {
+      useHandlers([
+        http.get('*/portal/v1/subscriptions/:id/dues', () => HttpResponse.json({ amount: 2057, currency: 'USD', invoice_ids: ['inv_renewal'] })),
+        ...paymentMethodScenarios.onHold(),
+      ]);
+      const { editor } = await mount({ locale: 'en-US' });
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      expect(button(editor, 'Pay $20.57').classList.contains('confirm')).to.equal(true);
+      expect(visibleText(editor)).to.include('You will be charged $20.57 now.');
+    });
+
+    it('pays with the new card filled in the form, not the checked saved card', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      expect(checkedRadio(editor), 'the failing card starts checked').to.equal(0);
+      await openForm(editor);
+      expect(checkedRadio(editor), 'the open form is the choice: no saved card checked beside it').to.equal(-1);
+      await expect(editor).to.be.accessible();
+      await fillCard(editor, { number: TEST_CARDS.succeeds });
+      click(button(editor, PAY_SEK));
+      await waitForText(editor, 'Payment received. Your subscription is active again.');
+      await waitUntil(() => calls.every((call) => call.method === 'GET' || call.body));
+
+      expect(JSON.parse(callsTo('POST', '/sandbox/v1/tokens')[0]!.body).number).to.equal(TEST_CARDS.succeeds);
+      expect(callsTo('POST', '/portal/v1/payment-methods').map((call) => JSON.parse(call.body))).to.deep.equal([{ card_token: 'tok_test_1' }]);
+      const confirms = callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method');
+      expect(confirms.map((call) => JSON.parse(call.body)), 'the new card is charged, never the failing one').to.deep.equal([{ payment_method_id: 'pm_new_3' }]);
+      click(button(editor, 'Done'));
+      await waitForText(editor, 'Visa •••• ending in 4242');
+    });
+
+    it('does not pay while the new-card form is incomplete: the field errors say why', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      await openForm(editor);
+      await typeInto(editor, 'number', TEST_CARDS.succeeds);
+      click(button(editor, PAY_SEK));
+      await waitUntil(() => fieldError(editor, 'exp'));
+      expect(fieldError(editor, 'number')).to.equal('');
+      expect(fieldError(editor, 'exp')).to.equal('Enter the expiry date as MM / YY.');
+      expect(fieldError(editor, 'cvc')).to.equal('Enter the 3-digit security code.');
+      expect(fieldError(editor, 'name')).to.equal('Enter the name on the card.');
+      expect(activeId(editor)).to.equal('exp');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls.filter((call) => call.method !== 'GET'), 'nothing sent, nothing charged').to.deep.equal([]);
+      await expect(editor).to.be.accessible();
+
+      // Choosing a saved card instead puts the form away, and that card is what is paid with.
+      shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
+      await waitUntil(() => !$(editor, '#number'));
+      click(button(editor, PAY_SEK));
+      await waitForText(editor, 'Payment received.');
+      expect(callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method').map((call) => JSON.parse(call.body))).to.deep.equal([{ payment_method_id: 'pm_mc_4444' }]);
+    });
+
     it('downloads the dues invoice from the confirmation', async () => {
       useHandlers(paymentMethodScenarios.onHold());
       const { editor } = await mount();
@@ -359,7 +425,7 @@ describe('<dodo-payment-method-editor>', () => {
       shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
       const sek = new Intl.NumberFormat('en', { style: 'currency', currency: 'SEK' }).format(249).replace(/\s+/g, ' ');
       expect(visibleText(editor)).to.include(`You will be charged ${sek} now.`);
-      click(button(editor, 'Confirm changes'));
+      click(button(editor, PAY_SEK));
       await waitForText(editor, 'Payment received. Your subscription is active again.');
 
       const saved: string[] = [];
@@ -388,7 +454,7 @@ describe('<dodo-payment-method-editor>', () => {
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
       shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
-      const pay = () => button(editor, 'Confirm changes');
+      const pay = () => button(editor, PAY_SEK);
       click(pay());
       await waitForText(editor, 'We could not reach the server.');
       expect(visibleText(editor)).to.include('You will not be charged twice.');
@@ -405,7 +471,7 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'Your subscription is on hold');
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
-      click(button(editor, 'Confirm changes'));
+      click(button(editor, PAY_SEK));
       await waitForText(editor, 'A payment is already being processed.');
       expect(visibleText(editor)).to.include('Refresh in a moment');
       await expect(editor).to.be.accessible();
@@ -429,7 +495,7 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'Your subscription is on hold');
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
-      button(editor, 'Confirm changes').click();
+      button(editor, PAY_SEK).click();
       await waitForText(editor, 'Processing…');
       expect(isDisabled(button(editor, 'Processing…'))).to.equal(true);
       button(editor, 'Processing…').click();

@@ -7,6 +7,7 @@ import {
   createCardToken,
   type CardBrand,
   type Dues,
+  type PortalClient,
   type PortalPaymentMethod,
   type PortalSubscription,
   type SubscriptionPaymentMethodResult,
@@ -60,7 +61,8 @@ const newKey = (): string =>
 
 /**
  * @summary The card a subscription is charged to, and the way back from `on_hold`: pick a saved
- * card or add one, see the dues, pay them and reactivate. Without `subscription-id`: the
+ * card or add one, see the dues, pay them and reactivate. An open new-card form is the choice:
+ * Confirm ("Pay …" with the dues) saves and uses that card, or shows what the form lacks. Without `subscription-id`: the
  * customer's saved cards (add, remove).
  *
  * Needs a `<dodo-portal>` ancestor (API client, locale, session mode). Card numbers and CVCs go
@@ -146,6 +148,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   @state() private selected: string | undefined;
   @state() private adding = false;
   @state() private busy = false;
+  /** `busy` for Confirm (rather than Save card). */
+  @state() private confirming = false;
   @state() private problem: Problem | undefined;
   @state() private errors: Partial<Record<Field, string>> = {};
   @state() private brand: CardBrand = 'unknown';
@@ -200,6 +204,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   }
 
   private openForm(): void {
+    // While the form is open it is the choice: no saved card looks chosen beside it.
+    if (this.subscription && this.session?.info?.mode === 'test') this.selected = undefined;
     this.adding = true;
     this.errors = {};
     this.brand = 'unknown';
@@ -208,6 +214,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
 
   private closeForm(): void {
     this.adding = false;
+    this.selected ??= this.subscription?.payment_method?.payment_method_id;
     void this.focusOn('.add');
   }
 
@@ -257,20 +264,23 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     return value ? undefined : msg('Enter the name on the card.', { id: 'pm.error.name' });
   }
 
-  private async addCard(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
+  /**
+   * Checks the form, then tokenizes and saves its card. Undefined when a field is wrong (its
+   * error shown, focus on it) or the save failed (said); nothing is sent while a field is wrong.
+   * The caller holds `busy`.
+   */
+  private async saveFormCard(): Promise<PortalPaymentMethod | undefined> {
     const client = this.client;
-    if (!client || this.busy) return;
+    if (!client) return undefined;
     const errors: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) errors[field] = this.check(field);
     this.errors = errors;
     const invalid = FIELDS.find((field) => errors[field]);
     if (invalid) return void this.input(invalid).focus();
     // Only the sandbox's tokenization is built in: a live card number is never sent anywhere.
-    if (this.session?.info?.mode !== 'test') return;
+    if (this.session?.info?.mode !== 'test') return undefined;
 
     const expiry = parseExpiry(this.input('exp').value)!;
-    this.busy = true;
     this.problem = undefined;
     try {
       const token = await createCardToken(
@@ -289,14 +299,25 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
       this.adding = false;
       this.notice = msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' });
       emit(this, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
-      void this.focusOn(this.subscriptionId ? 'input[type=radio]:checked' : '.add');
+      return method;
     } catch (error) {
       const failure = apiError(error);
-      const field = failure?.status === 400 ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
+      // 400: refused at tokenization; 402: the processor's check of the card declined it (nothing saved).
+      const field = failure?.status === 400 || failure?.code === 'payment_failed' ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
         this.errors = { [field]: cardDeclineText(failure!.declineCode) };
         this.input(field).focus();
       } else this.fail(error, { kind: 'failed' });
+      return undefined;
+    }
+  }
+
+  private async addCard(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (!this.client || this.busy) return;
+    this.busy = true;
+    try {
+      if (await this.saveFormCard()) void this.focusOn(this.subscriptionId ? 'input[type=radio]:checked' : '.add');
     } finally {
       this.busy = false;
     }
@@ -304,16 +325,30 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
 
   // --- Confirm, remove, download ------------------------------------------------------------
 
+  /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
   private async confirm(): Promise<void> {
-    const { client, subscription, selected } = this;
-    if (!client || !subscription || !selected || this.busy) return;
-    const onHold = subscription.status === 'on_hold';
-    if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
-
-    if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
-    const { key } = this.attempt;
+    const { client, subscription } = this;
+    if (!client || !subscription || this.busy) return;
+    const withForm = this.adding && this.session?.info?.mode === 'test';
+    if (!withForm && !this.selected) return;
     this.busy = true;
+    this.confirming = true;
     this.problem = undefined;
+    try {
+      const added = withForm ? await this.saveFormCard() : undefined;
+      if (withForm && !added) return;
+      const selected = added?.payment_method_id ?? this.selected!;
+      const onHold = subscription.status === 'on_hold';
+      if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
+      if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
+      await this.charge(client, subscription, selected, this.attempt.key);
+    } finally {
+      this.busy = false;
+      this.confirming = false;
+    }
+  }
+
+  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string, key: string): Promise<void> {
     try {
       const result = await client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey: key });
       this.attempt = undefined;
@@ -348,8 +383,6 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
         });
       }
       this.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
-    } finally {
-      this.busy = false;
     }
   }
 
@@ -482,7 +515,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
       ${this.renderField('name', msg('Name on card', { id: 'pm.name' }), 'cc-name')}
       <div part="actions" class="actions">
         <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
-          ${this.busy ? msg('Processing…', { id: 'pm.processing' }) : msg('Save card', { id: 'pm.save' })}
+          ${this.busy && !this.confirming ? msg('Processing…', { id: 'pm.processing' }) : msg('Save card', { id: 'pm.save' })}
         </button>
         <button type="button" class="button" @click=${this.closeForm}>${msg('Cancel', { id: 'pm.cancel' })}</button>
       </div>
@@ -523,7 +556,11 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
               type="radio"
               name="method"
               .checked=${this.selected === method.payment_method_id}
-              @change=${() => (this.selected = method.payment_method_id)}
+              @change=${() => {
+                // Choosing a saved card puts the form away: one choice on screen.
+                this.selected = method.payment_method_id;
+                this.adding = false;
+              }}
             />${this.renderCard(method)}
           </label>`,
         )}
@@ -536,10 +573,14 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
         <button
           type="button"
           class="button button--primary confirm"
-          aria-disabled=${this.busy || !this.selected ? 'true' : 'false'}
+          aria-disabled=${this.busy || !(this.selected || this.adding) ? 'true' : 'false'}
           @click=${this.confirm}
         >
-          ${this.busy && !this.adding ? msg('Processing…', { id: 'pm.processing' }) : msg('Confirm changes', { id: 'pm.confirm' })}
+          ${this.confirming
+            ? msg('Processing…', { id: 'pm.processing' })
+            : charge
+              ? msg(str`Pay ${this.money(dues.amount, dues.currency)}`, { id: 'pm.pay' })
+              : msg('Confirm changes', { id: 'pm.confirm' })}
         </button>
         <button type="button" class="button" @click=${this.cancel}>${msg('Cancel', { id: 'pm.cancel' })}</button>
       </div>`;

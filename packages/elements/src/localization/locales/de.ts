@@ -223,6 +223,7 @@ export const templates = {
   'pm.dues': str`Ihnen werden jetzt ${0} berechnet.`,
   'pm.processing': 'Wird verarbeitet…',
   'pm.confirm': 'Änderungen bestätigen',
+  'pm.pay': str`${0} bezahlen`,
   'pm.done': 'Zahlung eingegangen. Ihr Abonnement ist wieder aktiv.',
   'pm.done.paid': str`Sie haben ${0} bezahlt.`,
   'pm.done.next': str`Nächstes Abrechnungsdatum: ${0}`,

@@ -223,6 +223,7 @@ export const templates = {
   'pm.dues': str`Se te cobrarán ${0} ahora.`,
   'pm.processing': 'Procesando…',
   'pm.confirm': 'Confirmar cambios',
+  'pm.pay': str`Pagar ${0}`,
   'pm.done': 'Pago recibido. Tu suscripción vuelve a estar activa.',
   'pm.done.paid': str`Has pagado ${0}.`,
   'pm.done.next': str`Próxima fecha de facturación: ${0}`,

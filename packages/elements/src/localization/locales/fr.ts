@@ -224,6 +224,7 @@ export const templates = {
   'pm.dues': str`Vous serez débité de ${0} maintenant.`,
   'pm.processing': 'Traitement…',
   'pm.confirm': 'Confirmer les modifications',
+  'pm.pay': str`Payer ${0}`,
   'pm.done': 'Paiement reçu. Votre abonnement est de nouveau actif.',
   'pm.done.paid': str`Vous avez payé ${0}.`,
   'pm.done.next': str`Prochaine date de facturation\u00a0: ${0}`,

@@ -115,6 +115,7 @@ export const templates = {
   'pm.live': 'Nya kort kan inte anges här än. Välj ett sparat kort, eller kontakta företaget för att uppdatera ditt kort.',
   'pm.dues': str`Du debiteras ${0} nu.`,
   'pm.confirm': 'Bekräfta ändringarna',
+  'pm.pay': str`Betala ${0}`,
   'pm.processing': 'Behandlar…',
   'pm.updated': 'Din betalningsmetod har uppdaterats.',
   'pm.done': 'Betalningen är mottagen. Din prenumeration är aktiv igen.',
