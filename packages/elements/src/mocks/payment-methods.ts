@@ -24,10 +24,15 @@ export const TEST_CARDS = {
   succeeds: '4242424242424242',
   declines: '4000000000000002',
   insufficientFunds: '4000000000009995',
+  /** Passes the verification when saved; every charge is declined. */
+  attachesThenDeclines: '4000000000000341',
   amex: '378282246310005',
 } as const;
 
-const DECLINE_OF: Record<string, string> = { [TEST_CARDS.declines]: 'card_declined', [TEST_CARDS.insufficientFunds]: 'insufficient_funds' };
+/** Refused by the verification that saving a card runs (402, nothing saved), as the server's sandbox does. */
+const REFUSED_WHEN_SAVED: Record<string, string> = { [TEST_CARDS.declines]: 'card_declined', [TEST_CARDS.insufficientFunds]: 'insufficient_funds' };
+/** Saved, then declined whenever charged. */
+const DECLINED_WHEN_CHARGED: Record<string, string> = { [TEST_CARDS.attachesThenDeclines]: 'card_declined' };
 
 const card = (id: string, brand: CardBrand, last4: string, extra: Partial<PortalPaymentMethod> = {}): PortalPaymentMethod => ({
   payment_method_id: id,
@@ -112,8 +117,8 @@ export interface PaymentMethodsApiOptions {
 }
 
 /**
- * A working API over `methods` and `subscription`: tokenization (sandbox rules: Luhn, expiry,
- * test cards that decline when charged), saving and removing cards (409 `payment_method_in_use`
+ * A working API over `methods` and `subscription`: tokenization (sandbox rules: Luhn, expiry),
+ * the verification on saving (decline cards: 402, nothing saved; `…0341` saved, declined when charged), saving and removing cards (409 `payment_method_in_use`
  * for the only card of an active subscription), dues, and reactivation with `Idempotency-Key`
  * replay. The portal's session, invoices and PDFs come from `portalApi()`.
  */
@@ -125,7 +130,7 @@ export function paymentMethodsApi({
   let methods = initial.map((method) => ({ ...method }));
   let subscription = { ...initialSubscription };
   const declining: Record<string, string> = { ...initialDeclining };
-  const tokens = new Map<string, { brand: CardBrand; last4: string; exp_month: number; exp_year: number; decline?: string }>();
+  const tokens = new Map<string, { brand: CardBrand; last4: string; exp_month: number; exp_year: number; refused?: string; decline?: string }>();
   const replies = new Map<string, { status: number; body: unknown }>();
   let sequence = 0;
   const invoices: Invoice[] = [openRenewal];
@@ -184,7 +189,7 @@ export function paymentMethodsApi({
       const brand: CardBrand = number.startsWith('4') ? 'visa' : /^5[1-5]/.test(number) ? 'mastercard' : /^3[47]/.test(number) ? 'amex' : 'unknown';
       const token = `tok_test_${tokens.size + 1}`;
       const created: CardTokenCreated = { card_token: token, brand, last4: number.slice(-4), exp_month: body.exp_month, exp_year: body.exp_year };
-      tokens.set(token, { ...created, decline: DECLINE_OF[number] });
+      tokens.set(token, { ...created, refused: REFUSED_WHEN_SAVED[number], decline: DECLINED_WHEN_CHARGED[number] });
       return HttpResponse.json(created, { status: 201 });
     }),
     http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods })),
@@ -192,6 +197,7 @@ export function paymentMethodsApi({
       const { card_token } = (await request.json()) as { card_token: string };
       const token = tokens.get(card_token);
       if (!token) return HttpResponse.json(errorBody('invalid_card', 'Unknown card token.'), { status: 400 });
+      if (token.refused) return HttpResponse.json(errorBody('payment_failed', 'The card was declined.', { decline_code: token.refused }), { status: 402 });
       tokens.delete(card_token);
       const method = card(`pm_new_${methods.length + 1}`, token.brand, token.last4, { exp_month: token.exp_month, exp_year: token.exp_year });
       if (token.decline) declining[method.payment_method_id] = token.decline;

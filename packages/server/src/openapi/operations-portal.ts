@@ -157,9 +157,10 @@ export const portalOperations: Operation[] = [
   },
   {
     method: 'post', path: '/portal/v1/payment-methods', operationId: 'addPortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
-    summary: 'Save a card', description: 'Takes a processor token (`POST /sandbox/v1/tokens` in test mode), never a card number.',
+    summary: 'Save a card', description: 'Takes a processor token (`POST /sandbox/v1/tokens` in test mode), never a card number. The processor verifies the card first (no charge): a refused card answers 402 `payment_failed` with its `decline_code` and nothing is saved.',
     body: { name: 'AttachPaymentMethodBody' },
     responses: { 201: { description: 'The saved card.', schema: 'PortalPaymentMethod' }, 200: { description: 'The token was saved before: the card.', schema: 'PortalPaymentMethod' } },
+    errors: { 402: ['payment_failed'], 503: ['processor_not_configured'] },
   },
   {
     method: 'delete', path: '/portal/v1/payment-methods/{payment_method_id}', operationId: 'deletePortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
@@ -230,7 +231,7 @@ export const publicOperations: Operation[] = [
     method: 'post', path: '/sandbox/v1/tokens', operationId: 'createCardToken', tag: 'Sandbox', auth: 'none', rateLimited: true,
     summary: 'Tokenize a test card (test mode)',
     description:
-      'Client-side tokenization: the browser sends the card here and hands the token to the merchant. Luhn, expiry and CVC are checked; the number and CVC are never stored or logged. Test cards: `4242424242424242` (Visa) and `5555555555554444` (Mastercard) succeed; `4000000000000002` declines (`card_declined`), `4000000000009995` (`insufficient_funds`), `4000000000000119` (`processing_error`); `4000000000000341` attaches but every charge fails.',
+      'Client-side tokenization: the browser sends the card here and hands the token to the merchant. Luhn, expiry and CVC are checked; the number and CVC are never stored or logged. Test cards: `4242424242424242` (Visa) and `5555555555554444` (Mastercard) succeed; `4000000000000002` declines (`card_declined`), `4000000000009995` (`insufficient_funds`), `4000000000000119` (`processing_error`); `4000000000000341` passes the verification when saved but every charge fails. The declining cards are refused when saved (402 `payment_failed`).',
     body: { name: 'CreateCardTokenBody' },
     responses: { 201: { description: 'The card token.', schema: 'CardTokenCreated' } },
     errors: { 400: ['invalid_card'] },

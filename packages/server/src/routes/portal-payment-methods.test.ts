@@ -1,7 +1,13 @@
 import type { Dues, ErrorBody, Page, Payment, PortalPaymentMethod, PortalPaymentMethodList, Product, Subscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/schemas';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../domain/secret-box.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { startServer, type RunningServer } from '../serve.ts';
+import { createBusiness } from '../services/businesses.ts';
+import { serviceContext } from '../services/context.ts';
+import { createHarness, memoryLogger, tempPostgresStore, tempSqliteStore, TEST_SERVER_SECRET, type Harness, type TempStore } from '../testing/harness.ts';
 
 let h: Harness;
 let key: string;
@@ -165,5 +171,89 @@ describe('portal payment methods', () => {
     await json(await call(a.session, 'POST', '/portal/v1/payment-methods', { card_token: aToken }), 201);
     expect((await call(b.session, 'POST', '/portal/v1/payment-methods', { card_token: aToken })).status).toBe(400);
     expect((await json<Subscription>(await h.merchant(key, 'GET', `/v1/subscriptions/${a.subscription.subscription_id}`), 200)).payment_method?.payment_method_id).toBe(aCard);
+  });
+});
+
+/** The real server over TCP on each store: SQLite, and PostgreSQL when DATABASE_URL names one. */
+const databaseUrl = process.env.DATABASE_URL;
+const stores: [string, () => Promise<TempStore>][] = [
+  ['sqlite', tempSqliteStore],
+  ...(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl) ? [['postgres', () => tempPostgresStore(databaseUrl)] as [string, () => Promise<TempStore>]] : []),
+];
+
+describe.each(stores)('saved cards over TCP (%s)', (_name, open) => {
+  let temp: TempStore;
+  let server: RunningServer;
+  let secret: string;
+  let pro: Product;
+  let free: Product;
+
+  beforeAll(async () => {
+    temp = await open();
+    server = await startServer({ port: 0, store: temp.store, scheduler: false, logger: memoryLogger(), secret: TEST_SERVER_SECRET, cdnScriptPath: join(tmpdir(), 'dodo-portal-no-such-bundle.js') });
+    const created = await createBusiness(serviceContext(temp.store, { secrets: createSecretBox(TEST_SERVER_SECRET) }), { name: 'Cards over TCP' });
+    secret = created.apiKeys.test;
+    pro = await json<Product>(await send(secret, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 4900, currency: 'USD', interval: 'month' }), 201);
+    free = await json<Product>(await send(secret, 'POST', '/v1/products', { name: 'Free', billing_type: 'subscription', price: 0, currency: 'USD', interval: 'month' }), 201);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await temp?.cleanup();
+  });
+
+  const send = (bearer: string | null, method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const tcpToken = async (number: string) => (await json<{ card_token: string }>(await send(null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
+  const cards = async (session: string) => (await json<PortalPaymentMethodList>(await send(session, 'GET', '/portal/v1/payment-methods'), 200)).items;
+  const customerWithSession = async () => {
+    const customer = await json<{ customer_id: string }>(await send(secret, 'POST', '/v1/customers', { email: `tcp${Math.random().toString(36).slice(2)}@example.com`, name: 'Tcp' }), 201);
+    const session = (await json<{ session_token: string }>(await send(secret, 'POST', `/v1/customers/${customer.customer_id}/customer-portal/session`), 201)).session_token;
+    return { customerId: customer.customer_id, session };
+  };
+  const subscribe = async (customerId: string, product: Product, cardToken: string) =>
+    send(secret, 'POST', '/v1/subscriptions', { customer_id: customerId, product_id: product.product_id, card_token: cardToken });
+
+  it('verifies every card before saving it: the decline cards are 402 payment_failed on every path and nothing is saved', async () => {
+    const { customerId, session } = await customerWithSession();
+    const paying = await json<Subscription>(await subscribe(customerId, pro, await tcpToken(SandboxCards.succeeds)), 201);
+    const before = await cards(session);
+    const declines: [string, string][] = [
+      [SandboxCards.declines, 'card_declined'],
+      [SandboxCards.insufficientFunds, 'insufficient_funds'],
+      [SandboxCards.processingError, 'processing_error'],
+    ];
+    for (const [number, declineCode] of declines) {
+      const paths: [string, () => Promise<Response>][] = [
+        ['portal add', async () => send(session, 'POST', '/portal/v1/payment-methods', { card_token: await tcpToken(number) })],
+        ['merchant attach', async () => send(secret, 'POST', `/v1/customers/${customerId}/payment-methods`, { card_token: await tcpToken(number) })],
+        ['subscription switched to a new card', async () => send(secret, 'PATCH', `/v1/subscriptions/${paying.subscription_id}`, { card_token: await tcpToken(number) })],
+        ['subscription started with nothing to charge', async () => subscribe(customerId, free, await tcpToken(number))],
+      ];
+      for (const [what, attempt] of paths) {
+        const response = await attempt();
+        expect(response.status, `${what} ${number}`).toBe(402);
+        expect(await errorOf(response), `${what} ${number}`).toMatchObject({ code: 'payment_failed', decline_code: declineCode });
+      }
+    }
+    expect(await cards(session)).toEqual(before);
+    const subscriptions = await json<Page<Subscription>>(await send(secret, 'GET', `/v1/subscriptions?customer_id=${customerId}`), 200);
+    expect(subscriptions.items.map((item) => [item.subscription_id, item.payment_method?.payment_method_id])).toEqual([[paying.subscription_id, paying.payment_method!.payment_method_id]]);
+    // Verifications are not charges: the customer paid once, for the subscription.
+    expect((await json<Page<Payment>>(await send(secret, 'GET', `/v1/payments?customer_id=${customerId}`), 200)).items.map((p) => p.status)).toEqual(['succeeded']);
+  });
+
+  it('saves 4000 0000 0000 0341 (it passes the verification) and it fails only when charged', async () => {
+    const { customerId, session } = await customerWithSession();
+    const saved = await json<PortalPaymentMethod>(await send(session, 'POST', '/portal/v1/payment-methods', { card_token: await tcpToken(SandboxCards.attachesThenDeclines) }), 201);
+    expect(saved).toMatchObject({ last4: '0341', is_default: true });
+    const free4242 = await json<Subscription>(await subscribe(customerId, free, await tcpToken(SandboxCards.succeeds)), 201);
+    expect(free4242.status).toBe('active');
+    const charged = await send(secret, 'POST', '/v1/subscriptions', { customer_id: customerId, product_id: pro.product_id, payment_method_id: saved.payment_method_id });
+    expect(charged.status).toBe(402);
+    expect(await errorOf(charged)).toMatchObject({ code: 'payment_failed', decline_code: 'card_declined' });
   });
 });

@@ -104,7 +104,8 @@ describe('on-hold recovery', () => {
     expect(dues).toEqual({ amount: 24_900, currency: 'SEK', invoice_ids: [open.invoice_id] });
 
     // 1. A declined card: 402 with the decline code; still on hold, on its old card, one failed payment more.
-    const declining = await addCard(session, SandboxCards.declines);
+    // (`…0341` passes the verification when saved and is declined when charged; `…0002` is never saved.)
+    const declining = await addCard(session, SandboxCards.attachesThenDeclines);
     const chargesBefore = await sandboxCharges();
     const mailBefore = smtp.received.length;
     const declined = await pay(session, id, declining.payment_method_id, 'attempt-1');
@@ -114,7 +115,7 @@ describe('on-hold recovery', () => {
     expect(still).toEqual(subscription);
     const failed = (await payments(customer.customer_id)).filter((payment) => payment.status === 'failed');
     expect(failed.map((payment) => [payment.amount, payment.decline_code, payment.card?.last4, payment.subscription_id, payment.invoice_id])).toEqual([
-      [24_900, 'card_declined', '0002', id, open.invoice_id],
+      [24_900, 'card_declined', '0341', id, open.invoice_id],
       [24_900, 'card_declined', '0341', id, open.invoice_id],
     ]);
     expect(await json<Dues>(await call(session, 'GET', `/portal/v1/subscriptions/${id}/dues`), 200)).toEqual(dues);

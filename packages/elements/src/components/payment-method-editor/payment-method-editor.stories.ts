@@ -84,6 +84,20 @@ export const Declined: Story = {
   },
 };
 
+/** Saving a card the bank declines (its verification): said at the card number, nothing saved. */
+export const AddDeclined: Story = {
+  args: { subscriptionId: '' },
+  parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Add a new card');
+    await type(canvasElement, 'number', '4000 0000 0000 0002');
+    await type(canvasElement, 'exp', '12 / 34');
+    await type(canvasElement, 'cvc', '123');
+    await type(canvasElement, 'name', 'Ada Lovelace');
+    await click(canvasElement, 'Save card');
+  },
+};
+
 /** On hold, paying with a new card: the open form is the choice (no saved card checked), and the button says the amount. */
 export const PayWithNewCard: Story = {
   parameters: { msw: { handlers: paymentMethodScenarios.onHold() } },

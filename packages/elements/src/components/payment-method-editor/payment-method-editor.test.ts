@@ -270,6 +270,47 @@ describe('<dodo-payment-method-editor>', () => {
       expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(0);
     });
 
+    it('says at the card number that the bank declined the card when saving it, and saves nothing', async () => {
+      useHandlers(paymentMethodScenarios.saved());
+      const { editor } = await mount({ subscriptionId: '' });
+      await waitForText(editor, 'Saved cards');
+      const updated: PaymentMethodUpdatedEvent[] = [];
+      editor.addEventListener('dodo-payment-method-updated', (event) => updated.push(event));
+      await openForm(editor);
+      await fillCard(editor, { number: TEST_CARDS.declines });
+      click(button(editor, 'Save card'));
+      await waitUntil(() => fieldError(editor, 'number'));
+      expect(fieldError(editor, 'number')).to.equal('Your bank declined this card. Use another card.');
+      expect(activeId(editor)).to.equal('number');
+      expect(input(editor, 'number').getAttribute('aria-invalid')).to.equal('true');
+      expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(1);
+      expect(shadow(editor).querySelectorAll('li.method'), 'nothing saved').to.have.length(2);
+      expect(updated).to.deep.equal([]);
+      await expect(editor).to.be.accessible();
+
+      // Insufficient funds reads as everywhere else.
+      input(editor, 'number').select();
+      await sendKeys({ type: TEST_CARDS.insufficientFunds });
+      click(button(editor, 'Save card'));
+      await waitUntil(() => callsTo('POST', '/portal/v1/payment-methods').length === 2 && fieldError(editor, 'number') !== 'Your bank declined this card. Use another card.');
+      expect(fieldError(editor, 'number')).to.not.equal('');
+    });
+
+    it('on hold, a card the bank declines when saved is never charged: Pay stops at the form', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      await openForm(editor);
+      await fillCard(editor, { number: TEST_CARDS.declines });
+      click(button(editor, PAY_SEK));
+      await waitUntil(() => fieldError(editor, 'number'));
+      expect(fieldError(editor, 'number')).to.equal('Your bank declined this card. Use another card.');
+      expect(callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method'), 'nothing charged').to.have.length(0);
+      expect($(editor, '#number'), 'the form stays open to fix').to.exist;
+    });
+
     it('in live mode never shows card inputs', async () => {
       useHandlers([
         http.get('*/portal/v1/session', () => HttpResponse.json({ ...sessionInfo, mode: 'live' })),

@@ -303,9 +303,15 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     } catch (error) {
       const failure = apiError(error);
       // 400: refused at tokenization; 402: the processor's check of the card declined it (nothing saved).
-      const field = failure?.status === 400 || failure?.code === 'payment_failed' ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
+      const refused = failure?.code === 'payment_failed';
+      const field = failure?.status === 400 || refused ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
-        this.errors = { [field]: cardDeclineText(failure!.declineCode) };
+        this.errors = {
+          [field]:
+            refused && failure!.declineCode === 'card_declined'
+              ? msg('Your bank declined this card. Use another card.', { id: 'pm.decline.card' })
+              : cardDeclineText(failure!.declineCode),
+        };
         this.input(field).focus();
       } else this.fail(error, { kind: 'failed' });
       return undefined;

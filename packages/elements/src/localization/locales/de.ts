@@ -192,6 +192,7 @@ export const templates = {
   'pm.removed': str`Karte mit den Endziffern ${0} entfernt.`,
   'pm.decline.cvc': 'Der Sicherheitscode (CVC) ist falsch.',
   'pm.decline.declined': 'Ihre Bank hat die Zahlung abgelehnt.',
+  'pm.decline.card': 'Ihre Bank hat diese Karte abgelehnt. Verwenden Sie eine andere Karte.',
   'pm.decline.generic': 'Die Karte wurde nicht akzeptiert.',
   'pm.brand.unknown': 'Karte',
   'pm.ending-in': 'mit den Endziffern',

@@ -192,6 +192,7 @@ export const templates = {
   'pm.removed': str`Tarjeta terminada en ${0} eliminada.`,
   'pm.decline.cvc': 'El código de seguridad (CVC) es incorrecto.',
   'pm.decline.declined': 'Tu banco rechazó el pago.',
+  'pm.decline.card': 'Tu banco rechazó esta tarjeta. Usa otra tarjeta.',
   'pm.decline.generic': 'La tarjeta no fue aceptada.',
   'pm.brand.unknown': 'Tarjeta',
   'pm.ending-in': 'terminada en',

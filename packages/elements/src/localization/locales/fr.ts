@@ -193,6 +193,7 @@ export const templates = {
   'pm.removed': str`Carte se terminant par ${0} supprimée.`,
   'pm.decline.cvc': 'Le code de sécurité (CVC) est incorrect.',
   'pm.decline.declined': 'Votre banque a refusé le paiement.',
+  'pm.decline.card': 'Votre banque a refusé cette carte. Utilisez une autre carte.',
   'pm.decline.generic': 'La carte n’a pas été acceptée.',
   'pm.brand.unknown': 'Carte',
   'pm.ending-in': 'se terminant par',

@@ -125,6 +125,7 @@ export const templates = {
   'pm.done.close': 'Klar',
   'pm.decline.cvc': 'Säkerhetskoden (CVC) är fel.',
   'pm.decline.declined': 'Din bank nekade betalningen.',
+  'pm.decline.card': 'Din bank nekade kortet. Använd ett annat kort.',
   'pm.decline.generic': 'Kortet godkändes inte.',
   'pm.problem.failed': 'Något gick fel. Försök igen.',
   'pm.problem.declined': 'Betalningen gick inte igenom',
