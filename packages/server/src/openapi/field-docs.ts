@@ -6,6 +6,8 @@
 export const FieldDocs: Record<string, string> = {
   "ErrorBody.decline_code": "Present on `payment_failed`.",
   "ErrorBody.issues": "Present on `invalid_request`: which fields were wrong and why.",
+  "ErrorBody.details": "Present on `payment_method_in_use`: `subscriptions`, the `active` and `on_hold` subscriptions the card pays (`id`, `product_name`, `status`), each needing a replacement card.",
+  "DeletePaymentMethodBody.replacements": "For each live subscription the card pays: `subscription_id → payment_method_id` of another of the customer's saved cards.",
   "ErrorBody.login_url": "Present on `session_expired` and on used or expired magic links: the business's static login page, where the customer can ask for a new link by email.",
   "InvoiceLineItem.period": "The service period a subscription line covers (absent on one-off lines).",
   "Invoice.number": "Sequential per business and mode, e.g. `INV-000042`.",

@@ -165,6 +165,9 @@ export const portalOperations: Operation[] = [
   {
     method: 'delete', path: '/portal/v1/payment-methods/{payment_method_id}', operationId: 'deletePortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
     summary: 'Remove a saved card',
+    description:
+      'A card that pays `active` or `on_hold` subscriptions is removed only with `replacements`: for each of them, which of the customer’s other saved cards pays it from now on. Without a replacement for every one: 409 `payment_method_in_use` with `details.subscriptions` (nothing changed). A replacement that is not one of those subscriptions or not one of the customer’s other cards: 400 on `replacements.<subscription_id>`. The moves and the removal are one transaction, each moved subscription sends `subscription.updated`. The body may be empty for a card no live subscription uses.',
+    body: { name: 'DeletePaymentMethodBody', optional: true },
     responses: { 204: { description: 'Removed.', schema: null } },
     errors: { 409: ['payment_method_in_use'] },
   },

@@ -1,4 +1,4 @@
-import { AttachPaymentMethodBody } from '@dodo-portal/wire/schemas';
+import { AttachPaymentMethodBody, DeletePaymentMethodBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -24,7 +24,9 @@ export const portalPaymentMethodRoutes = (app: AppContext) =>
     })
     .delete('/:payment_method_id', async (c) => {
       const session = c.get('session');
+      // An empty body is fine for a card no live subscription uses.
+      const body = await jsonBody(c, DeletePaymentMethodBody, { optional: true });
       const ctx = await withScopeClock(app, session.scope);
-      await deletePortalPaymentMethod(ctx, session.scope, session.customer_id, c.req.param('payment_method_id'));
+      await deletePortalPaymentMethod(ctx, session.scope, session.customer_id, c.req.param('payment_method_id'), body.replacements);
       return c.body(null, 204);
     });
