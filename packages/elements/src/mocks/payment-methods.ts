@@ -8,6 +8,7 @@ import type {
   CardBrand,
   CardTokenCreated,
   CreateCardTokenBody,
+  DeletePaymentMethodBody,
   Dues,
   ErrorBody,
   Invoice,
@@ -118,9 +119,10 @@ export interface PaymentMethodsApiOptions {
 
 /**
  * A working API over `methods` and `subscription`: tokenization (sandbox rules: Luhn, expiry),
- * the verification on saving (decline cards: 402, nothing saved; `…0341` saved, declined when charged), saving and removing cards (409 `payment_method_in_use`
- * for the only card of an active subscription), dues, and reactivation with `Idempotency-Key`
- * replay. The portal's session, invoices and PDFs come from `portalApi()`.
+ * the verification on saving (decline cards: 402, nothing saved; `…0341` saved, declined when
+ * charged), saving and removing cards (409 `payment_method_in_use` with the subscriptions of a card
+ * that pays any, unless `replacements` names another card for each), dues, and reactivation with
+ * `Idempotency-Key` replay. The portal's session, invoices and PDFs come from `portalApi()`.
  */
 export function paymentMethodsApi({
   methods: initial = [failingCard, workingCard],
@@ -204,13 +206,25 @@ export function paymentMethodsApi({
       methods = [...methods, method];
       return HttpResponse.json(method, { status: 201 });
     }),
-    http.delete('*/portal/v1/payment-methods/:id', ({ params }) => {
+    http.delete('*/portal/v1/payment-methods/:id', async ({ params, request }) => {
       const method = methods.find((m) => m.payment_method_id === params.id);
       if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
-      if (method.subscription_ids.length > 0 && subscription.status === 'active' && methods.length === 1) {
-        return HttpResponse.json(errorBody('payment_method_in_use', 'The only card of an active subscription.'), { status: 409 });
+      const text = await request.text();
+      const { replacements = {} } = (text ? JSON.parse(text) : {}) as DeletePaymentMethodBody;
+      // As the server: a card that pays subscriptions goes only with another of the customer's cards for each.
+      const others = methods.filter((m) => m !== method);
+      const wrong = Object.entries(replacements).find(([id, to]) => !method.subscription_ids.includes(id) || !others.some((m) => m.payment_method_id === to));
+      if (wrong) {
+        const issues = [{ path: `replacements.${wrong[0]}`, message: 'not one of your other saved cards' }];
+        return HttpResponse.json(errorBody('invalid_request', 'Invalid replacements.', { issues }), { status: 400 });
       }
-      methods = methods.filter((m) => m !== method);
+      if (method.subscription_ids.some((id) => !replacements[id])) {
+        const subscriptions = method.subscription_ids.map((id) => ({ id, product_name: subscription.product.name, status: subscription.status }));
+        return HttpResponse.json(errorBody('payment_method_in_use', 'This card pays a subscription.', { details: { subscriptions } }), { status: 409 });
+      }
+      methods = others.map((m) => ({ ...m, subscription_ids: [...m.subscription_ids, ...method.subscription_ids.filter((id) => replacements[id] === m.payment_method_id)] }));
+      const to = methods.find((m) => m.payment_method_id === replacements[subscription.subscription_id]);
+      if (to) subscription = { ...subscription, payment_method: { payment_method_id: to.payment_method_id, brand: to.brand, last4: to.last4 } };
       return new HttpResponse(null, { status: 204 });
     }),
     http.get('*/portal/v1/subscriptions/:id', ({ params }) =>

@@ -125,6 +125,16 @@ export const SavedCards: Story = {
   parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
 };
 
+/** Removing a card that pays a subscription: which card pays it from now on, chosen by the customer. */
+export const RemoveInUse: Story = {
+  args: { subscriptionId: '' },
+  parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Remove');
+    await click(canvasElement, 'Remove card');
+  },
+};
+
 export const Loading: Story = { parameters: { msw: { handlers: paymentMethodScenarios.loading() } } };
 
 export const Error: Story = { parameters: { msw: { handlers: paymentMethodScenarios.serverError() } } };

@@ -292,8 +292,9 @@ describe('<dodo-payment-method-editor>', () => {
       input(editor, 'number').select();
       await sendKeys({ type: TEST_CARDS.insufficientFunds });
       click(button(editor, 'Save card'));
-      await waitUntil(() => callsTo('POST', '/portal/v1/payment-methods').length === 2 && fieldError(editor, 'number') !== 'Your bank declined this card. Use another card.');
-      expect(fieldError(editor, 'number')).to.not.equal('');
+      await waitUntil(() => fieldError(editor, 'number') === 'The card has insufficient funds.', 'the second refusal was never shown');
+      expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(2);
+      expect(shadow(editor).querySelectorAll('li.method')).to.have.length(2);
     });
 
     it('on hold, a card the bank declines when saved is never charged: Pay stops at the form', async () => {
@@ -574,6 +575,62 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'This card pays for an active subscription.');
       expect(visibleText(editor)).to.include('Visa •••• ending in 4242');
       await expect(editor).to.be.accessible();
+    });
+
+    it('removing a card that pays a subscription asks which card pays it from now on, then shows the true state', async () => {
+      useHandlers(paymentMethodScenarios.saved());
+      const { editor } = await mount({ subscriptionId: '' });
+      await waitForText(editor, 'Saved cards');
+      const updated: PaymentMethodUpdatedEvent[] = [];
+      editor.addEventListener('dodo-payment-method-updated', (event) => updated.push(event));
+
+      click(button(editor, 'Remove card ending in 4242'));
+      await waitForText(editor, 'Remove this card?');
+      click(button(editor, 'Remove card'));
+      await waitForText(editor, 'The card ending in 4242 pays for subscriptions. Choose the card that pays each from now on.');
+      const select = () => $<HTMLSelectElement>(editor, '#reassign-sub_pro')!;
+      expect(shadow(editor).querySelector('label[for="reassign-sub_pro"]')!.textContent!.trim()).to.equal('Pro');
+      expect([...select().options].map((option) => [option.value, option.textContent!.replace(/\s+/g, ' ').trim()])).to.deep.equal([
+        ['', 'Choose a card'],
+        ['pm_mc_4444', 'Mastercard ending in 4444'],
+      ]);
+      expect(select().value, 'no card is chosen for the customer').to.equal('');
+      expect(shadow(editor).activeElement === select(), 'focus on the choice').to.equal(true);
+      expect(visibleText(editor), 'the card is still there until the choice is confirmed').to.include('Visa •••• ending in 4242');
+      await expect(editor).to.be.accessible();
+      const [asked] = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242');
+      expect(asked!.body).to.equal('');
+
+      // Confirming without a choice says so at the subscription and sends nothing.
+      click(button(editor, 'Remove card and switch'));
+      await waitUntil(() => fieldError(editor, 'reassign-sub_pro'));
+      expect(fieldError(editor, 'reassign-sub_pro')).to.equal('Choose the card that pays this subscription.');
+      expect(select().getAttribute('aria-invalid')).to.equal('true');
+      expect(callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')).to.have.length(1);
+      await expect(editor).to.be.accessible();
+
+      select().value = 'pm_mc_4444';
+      select().dispatchEvent(new Event('change'));
+      const loads = callsTo('GET', '/portal/v1/payment-methods').length;
+      click(button(editor, 'Remove card and switch'));
+      await waitUntil(() => shadow(editor).querySelectorAll('li').length === 1 && !$(editor, '.reassign'), 'the card was never removed');
+      await waitUntil(() => callsTo('GET', '/portal/v1/payment-methods').length === loads + 1, 'the list was not read again');
+      const removal = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')[1]!;
+      await waitUntil(() => removal.body);
+      expect(JSON.parse(removal.body)).to.deep.equal({ replacements: { sub_pro: 'pm_mc_4444' } });
+      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Mastercard •••• ending in 4444 Expires 08/31 Remove card ending in 4444']);
+      expect($(editor, '[role="status"]')!.textContent!.trim()).to.equal('Card ending in 4242 removed.');
+      expect(updated.map((event) => event.detail)).to.deep.equal([
+        { change: 'removed', paymentMethodId: 'pm_visa_4242', subscriptionId: null },
+        { change: 'selected', paymentMethodId: 'pm_mc_4444', subscriptionId: 'sub_pro' },
+      ]);
+
+      // The Mastercard pays the subscription now and is the only card: it is kept.
+      click(button(editor, 'Remove card ending in 4444'));
+      await waitForText(editor, 'Remove this card?');
+      click(button(editor, 'Remove card'));
+      await waitForText(editor, 'This card pays for an active subscription.');
+      expect($(editor, '.reassign')).to.equal(null);
     });
 
     it('says when there are none', async () => {

@@ -95,6 +95,7 @@ const newKey = (): string =>
  * @csspart notice - The on-hold explanation.
  * @csspart error - Declines, failures, the load error and the expired session.
  * @csspart success - The confirmation after the dues were paid.
+ * @csspart reassign - Removing a card that pays subscriptions: the card that pays each from now on.
  *
  * @cssproperty --dodo-color-primary - Primary buttons, the selected card and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -154,6 +155,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   @state() private errors: Partial<Record<Field, string>> = {};
   @state() private brand: CardBrand = 'unknown';
   @state() private removing: string | undefined;
+  /** Removing a card that pays subscriptions: the customer picks the card that pays each from now on. */
+  @state() private reassign: { method: PortalPaymentMethod; subscriptions: { id: string; product_name: string }[]; choice: Record<string, string>; missing: boolean } | undefined;
   @state() private result: SubscriptionPaymentMethodResult | undefined;
   /** Announced politely (card added, method updated). */
   @state() private notice = '';
@@ -392,24 +395,56 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     }
   }
 
-  private async removeCard(method: PortalPaymentMethod): Promise<void> {
+  /**
+   * Removes a card. One that pays subscriptions is removed only with the customer's choice of card
+   * for each (`replacements`): the server's 409 lists them, the customer chooses, and the list is
+   * read again afterwards so it shows where each subscription is now charged.
+   */
+  private async removeCard(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
     const client = this.client;
     if (!client || this.busy) return;
     this.busy = true;
     this.problem = undefined;
     try {
-      await client.deletePaymentMethod(method.payment_method_id);
-      this.methods = this.methods.filter((m) => m !== method);
+      await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
       this.removing = undefined;
+      this.reassign = undefined;
+      this.methods = this.methods.filter((m) => m !== method);
       this.notice = msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' });
       emit(this, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
+      for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
+        emit(this, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
+      }
       void this.focusOn('.add');
+      if (replacements) this.methods = (await client.listPaymentMethods()).items;
     } catch (error) {
+      const failure = apiError(error);
+      const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
       this.removing = undefined;
-      this.fail(error, { kind: apiError(error)?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+      if (subscriptions?.length && this.methods.some((m) => m !== method)) {
+        const kept = this.reassign?.method === method ? this.reassign.choice : {};
+        this.reassign = { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false };
+        void this.focusOn('.reassign select');
+      } else {
+        this.reassign = undefined;
+        // A choice that went stale (a card removed elsewhere): show what is true now.
+        if (failure?.status === 400) void client.listPaymentMethods().then(({ items }) => (this.methods = items), () => undefined);
+        this.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+      }
     } finally {
       this.busy = false;
     }
+  }
+
+  private confirmReassign(event: SubmitEvent): void {
+    event.preventDefault();
+    const reassign = this.reassign;
+    if (!reassign) return;
+    if (reassign.subscriptions.some(({ id }) => !reassign.choice[id])) {
+      this.reassign = { ...reassign, missing: true };
+      return void this.focusOn('.reassign select[aria-invalid=true]');
+    }
+    void this.removeCard(reassign.method, reassign.choice);
   }
 
   private async download(): Promise<void> {
@@ -646,7 +681,53 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
             )}
           </ul>`
         : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`}
-      ${this.adding ? this.renderForm() : this.renderAddButton()}`;
+      ${this.renderReassign()} ${this.adding ? this.renderForm() : this.renderAddButton()}`;
+  }
+
+  private renderReassign(): TemplateResult | typeof nothing {
+    const reassign = this.reassign;
+    if (!reassign) return nothing;
+    const others = this.methods.filter((m) => m !== reassign.method);
+    return html`<form part="reassign" class="reassign card-form" novalidate @submit=${this.confirmReassign}>
+      <p class="message__title">
+        ${msg(str`The card ending in ${reassign.method.last4} pays for subscriptions. Choose the card that pays each from now on.`, { id: 'pm.reassign.title' })}
+      </p>
+      ${reassign.subscriptions.map(({ id, product_name }) => {
+        const missing = reassign.missing && !reassign.choice[id];
+        return html`<div part="field" class="field">
+          <label for="reassign-${id}">${product_name}</label>
+          <select
+            id="reassign-${id}"
+            aria-invalid=${missing ? 'true' : 'false'}
+            aria-describedby=${missing ? `reassign-${id}-error` : nothing}
+            @change=${(event: Event) => {
+              const value = (event.target as HTMLSelectElement).value;
+              this.reassign = { ...reassign, choice: { ...reassign.choice, [id]: value } };
+            }}
+          >
+            <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card', { id: 'pm.choose' })}</option>
+            ${others.map(
+              (m) =>
+                html`<option value=${m.payment_method_id} ?selected=${reassign.choice[id] === m.payment_method_id}>
+                  ${msg(str`${brandName(m.brand)} ending in ${m.last4}`, { id: 'pm.option' })}
+                </option>`,
+            )}
+          </select>
+          <p part="field-error" class="field-error" id="reassign-${id}-error">
+            ${missing ? msg('Choose the card that pays this subscription.', { id: 'pm.reassign.missing' }) : nothing}
+          </p>
+        </div>`;
+      })}
+      <div part="actions" class="actions">
+        <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          ${msg('Remove card and switch', { id: 'pm.reassign.confirm' })}
+        </button>
+        <button type="button" class="button" @click=${() => {
+          this.reassign = undefined;
+          void this.focusOn('.add');
+        }}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+      </div>
+    </form>`;
   }
 
   private renderContent(): TemplateResult {

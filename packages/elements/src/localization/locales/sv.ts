@@ -145,6 +145,10 @@ export const templates = {
   'pm.remove.yes': 'Ta bort kortet',
   'pm.remove.no': 'Behåll',
   'pm.removed': str`Kortet som slutar på ${0} har tagits bort.`,
+  'pm.reassign.title': str`Kortet som slutar på ${0} betalar för prenumerationer. Välj vilket kort som betalar var och en från och med nu.`,
+  'pm.reassign.missing': 'Välj kortet som betalar den här prenumerationen.',
+  'pm.reassign.confirm': 'Ta bort kortet och byt',
+  'pm.option': str`${0} som slutar på ${1}`,
   // Subscriptions, plan changes and the profile (issue 5).
   'price.per-day': str`${0} per dag`,
   'price.per-week': str`${0} per vecka`,
