@@ -310,6 +310,12 @@ describe('<dodo-payment-method-editor>', () => {
       expect(fieldError(editor, 'number')).to.equal('Your bank declined this card. Use another card.');
       expect(callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method'), 'nothing charged').to.have.length(0);
       expect($(editor, '#number'), 'the form stays open to fix').to.exist;
+
+      // Putting the form away brings back the saved cards as the choice.
+      click(shadow(editor).querySelector<HTMLButtonElement>('.card-form .actions button[type=button]')!);
+      await waitUntil(() => !$(editor, '#number'), 'the form never closed');
+      expect(checkedRadio(editor), 'the subscription’s card is the choice again').to.equal(0);
+      expect(button(editor, 'Add a new card')).to.exist;
     });
 
     it('in live mode never shows card inputs', async () => {

@@ -245,8 +245,13 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     if (this.errors[field]) this.errors = { ...this.errors, [field]: this.check(field) };
   }
 
+  /**
+   * A new error appears when the customer leaves the field; one already shown (or the processor's
+   * refusal) stays until the field is changed. Clearing it on blur would shift the buttons below
+   * between mouse down and up, and the click on Cancel or Pay would be lost.
+   */
   private onBlur(field: Field): void {
-    if (this.input(field).value) this.errors = { ...this.errors, [field]: this.check(field) };
+    if (this.input(field).value && !this.errors[field]) this.errors = { ...this.errors, [field]: this.check(field) };
   }
 
   private check(field: Field): string | undefined {
