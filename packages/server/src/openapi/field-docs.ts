@@ -32,7 +32,7 @@ export const FieldDocs: Record<string, string> = {
   "BusinessSettings.allow_customer_key_deactivation": "Whether customers may free license-key seats in the portal (default true).",
   "BusinessSettings.static_links": "Where customers sign in to the portal without a merchant-made link, per mode.",
   "UpdateBusinessBody.allowed_origins": "Replaces the list. Origins only (`https://app.example.com`), no paths.",
-  "PaymentMethod.is_default": "Future charges of the customer's new subscriptions use the default card.",
+  "PaymentMethod.is_default": "The customer's default card: the first card saved, or the one the customer made the default (`POST /portal/v1/payment-methods/{id}/default`); listed first in the portal. A removed default hands it on.",
   "Subscription.next_billing_date": "When the next charge is due; null once nothing more will be charged.",
   "Payment.invoice_id": "The invoice it paid; null for a failed first charge (no invoice is issued then).",
   "Payment.refunds": "Its refunds (not failed ones), oldest first; their sum is `amount_refunded`.",

@@ -163,6 +163,12 @@ export const portalOperations: Operation[] = [
     errors: { 402: ['payment_failed'], 503: ['processor_not_configured'] },
   },
   {
+    method: 'post', path: '/portal/v1/payment-methods/{payment_method_id}/default', operationId: 'setDefaultPortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
+    summary: 'Make a saved card the default',
+    description: 'The card becomes `is_default` and is listed first; the previous default no longer is. Saving the same default again changes nothing. Which card a subscription is charged to does not change (`POST /portal/v1/subscriptions/{id}/payment-method` does that).',
+    responses: { 200: { description: 'The card, now the default.', schema: 'PortalPaymentMethod' } },
+  },
+  {
     method: 'delete', path: '/portal/v1/payment-methods/{payment_method_id}', operationId: 'deletePortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
     summary: 'Remove a saved card',
     description:

@@ -324,4 +324,32 @@ describe.each(stores)('saved cards over TCP (%s)', (_name, open) => {
     expect(await cards(session)).toEqual([]);
     expect((await subscriptionOf(subscription.subscription_id)).status).toBe('cancelled');
   });
+
+  it('makes a saved card the default: listed first, the old default no longer one, no subscription moved', async () => {
+    const { customerId, session } = await customerWithSession();
+    const subscription = await json<Subscription>(await subscribe(customerId, pro, await tcpToken(SandboxCards.succeeds)), 201);
+    const visaId = subscription.payment_method!.payment_method_id;
+    const mastercard = await json<PortalPaymentMethod>(await send(session, 'POST', '/portal/v1/payment-methods', { card_token: await tcpToken(SandboxCards.mastercardSucceeds) }), 201);
+    const spare = await json<PortalPaymentMethod>(await send(session, 'POST', '/portal/v1/payment-methods', { card_token: await tcpToken(SandboxCards.succeeds) }), 201);
+
+    const made = await json<PortalPaymentMethod>(await send(session, 'POST', `/portal/v1/payment-methods/${mastercard.payment_method_id}/default`), 200);
+    expect(made).toEqual({ ...mastercard, is_default: true });
+    expect(await json<PortalPaymentMethod>(await send(session, 'POST', `/portal/v1/payment-methods/${mastercard.payment_method_id}/default`), 200)).toEqual(made);
+    expect((await cards(session)).map((method) => [method.payment_method_id, method.is_default])).toEqual([
+      [mastercard.payment_method_id, true],
+      [spare.payment_method_id, false],
+      [visaId, false],
+    ]);
+    expect((await subscriptionOf(subscription.subscription_id)).payment_method?.payment_method_id, 'the subscription keeps its card').toBe(visaId);
+
+    // Racing changes: one default at the end, never two or none.
+    const raced = await Promise.all([visaId, spare.payment_method_id, mastercard.payment_method_id].map((id) => send(session, 'POST', `/portal/v1/payment-methods/${id}/default`)));
+    expect(raced.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect((await cards(session)).filter((method) => method.is_default)).toHaveLength(1);
+
+    const other = await customerWithSession();
+    expect((await send(other.session, 'POST', `/portal/v1/payment-methods/${visaId}/default`)).status).toBe(404);
+    expect((await send(session, 'POST', '/portal/v1/payment-methods/pm_nope/default')).status).toBe(404);
+    expect((await send(null, 'POST', `/portal/v1/payment-methods/${visaId}/default`)).status).toBe(401);
+  });
 });

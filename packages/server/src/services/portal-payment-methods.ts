@@ -9,7 +9,7 @@ import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findPaymentMethod, listPaymentMethods, publicPaymentMethod, type PaymentMethodRecord } from '../store/payment-methods.ts';
-import { liveSubscriptionsByMethod, removePaymentMethod } from '../store/portal-payment-methods.ts';
+import { liveSubscriptionsByMethod, makeDefaultPaymentMethod, removePaymentMethod } from '../store/portal-payment-methods.ts';
 import type { Scope } from '../store/scope.ts';
 import { resolveCardSource, type BillingContext } from './charging.ts';
 import { saveCard } from './payment-methods.ts';
@@ -72,4 +72,18 @@ export async function deletePortalPaymentMethod(
       { details: { subscriptions: outcome.subscriptions.map(({ id, product_name, status }) => ({ id, product_name, status })) } },
     );
   }
+}
+
+/**
+ * `POST /portal/v1/payment-methods/{id}/default`: that card becomes the customer's default (the
+ * one listed first; the previous default no longer is). Anyone else's card: 404.
+ */
+export async function setDefaultPortalPaymentMethod(ctx: BillingContext, scope: Scope, customerId: string, paymentMethodId: string): Promise<PortalPaymentMethod> {
+  const missing = () => notFound(`No payment method ${paymentMethodId}.`);
+  if (!isId(IdPrefix.paymentMethod, paymentMethodId)) throw missing();
+  if (!(await makeDefaultPaymentMethod(ctx.store.db, scope, customerId, paymentMethodId))) throw missing();
+  const method = await findPaymentMethod(ctx.store.db, scope, paymentMethodId);
+  if (!method) throw missing();
+  const users = await liveSubscriptionsByMethod(ctx.store.db, scope, customerId);
+  return toPortal(method, users.get(method.payment_method_id) ?? []);
 }

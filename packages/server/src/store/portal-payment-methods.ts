@@ -123,3 +123,29 @@ export async function removePaymentMethod(
     return { kind: 'removed', moved };
   });
 }
+
+/**
+ * Makes one of the customer's cards the default, in one transaction: false when it is not theirs.
+ * Like a removal, it first touches every card of the customer, so racing changes run one after the
+ * other and the customer never has two defaults (a unique index) or none.
+ */
+export async function makeDefaultPaymentMethod(db: Kysely<Database>, scope: Scope, customerId: string, methodId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const mine = (qb: ReturnType<typeof trx.updateTable<'payment_methods'>>) =>
+      qb.where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('customer_id', '=', customerId);
+    await mine(trx.updateTable('payment_methods').set((eb) => ({ is_default: eb.ref('is_default') }))).execute();
+    const target = await trx
+      .selectFrom('payment_methods')
+      .select('id')
+      .where('id', '=', methodId)
+      .where('business_id', '=', scope.businessId)
+      .where('mode', '=', scope.mode)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst();
+    if (!target) return false;
+    // The old default first: at most one default per customer is a unique index.
+    await mine(trx.updateTable('payment_methods').set({ is_default: 0 })).where('is_default', '=', 1).where('id', '!=', methodId).execute();
+    await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', methodId).execute();
+    return true;
+  });
+}
