@@ -57,12 +57,16 @@ async function mailsSince(since: number, count: number) {
   }
 }
 
-async function addCard(tab: Page, number: string): Promise<void> {
+async function fillCard(tab: Page, number: string): Promise<void> {
   await tab.getByRole('button', { name: 'Lägg till ett nytt kort' }).click();
   await tab.getByLabel('Kortnummer').fill(number);
   await tab.getByLabel('Utgångsdatum (MM / ÅÅ)').fill('12 / 34');
   await tab.getByLabel('Säkerhetskod (CVC)').fill('123');
   await tab.getByLabel('Namn på kortet').fill('Astrid Lind');
+}
+
+async function addCard(tab: Page, number: string): Promise<void> {
+  await fillCard(tab, number);
   await tab.getByRole('button', { name: 'Spara kort' }).click();
   // Saved and selected: the new card is the checked one.
   await tab.getByRole('radio', { name: new RegExp(number.slice(-4)), checked: true }).waitFor();
@@ -147,22 +151,30 @@ describe('on-hold recovery in the payment-method editor', () => {
     await tab.getByRole('button', { name: 'Ändra' }).click();
     await tab.getByText('Du debiteras 249,00 kr nu.').waitFor();
 
-    // 1. A card that is declined: said plainly; still on hold, one failed payment more.
+    // 1. A card the bank refuses is never saved: its verification declines it, said at the number; nothing charged.
     const mailsBeforeRecovery = smtp.received.length;
-    await addCard(tab, CARDS.declines);
-    await tab.getByRole('button', { name: 'Bekräfta ändringarna' }).click();
+    await fillCard(tab, CARDS.declines);
+    await tab.getByRole('button', { name: 'Spara kort' }).click();
+    await tab.getByText('Din bank nekade kortet. Använd ett annat kort.').waitFor();
+    expect(await payments()).toEqual(earlier);
+    await tab.getByRole('button', { name: 'Avbryt' }).first().click();
+
+    // 2. A card that saves and is declined when charged: said plainly; still on hold, one failed payment more.
+    const pay = tab.getByRole('button', { name: /^Betala 249,00\s*kr$/ });
+    await addCard(tab, CARDS.failsOnRenewal);
+    await pay.click();
     await tab.getByText('Betalningen gick inte igenom').waitFor();
     await tab.getByText('Din bank nekade betalningen.').waitFor();
     expect((await merchant<Subscription>('GET', `/v1/subscriptions/${subscription.subscription_id}`)).status).toBe('on_hold');
     const afterDecline = await payments();
     expect(afterDecline.filter((payment) => payment.status === 'failed').map((payment) => [payment.card?.last4, payment.decline_code])).toEqual([
-      ['0002', 'card_declined'],
+      ['0341', 'card_declined'],
       ['0341', 'card_declined'],
     ]);
 
-    // 2. A good card: paid once, active again with a billing date in the future.
-    await addCard(tab, CARDS.good);
-    await tab.getByRole('button', { name: 'Bekräfta ändringarna' }).click();
+    // 3. A good card typed into the form and paid straight away: that card is saved and charged once.
+    await fillCard(tab, CARDS.good);
+    await pay.click();
     await tab.getByText('Betalningen är mottagen. Din prenumeration är aktiv igen.').waitFor();
     await tab.getByText('Du betalade 249,00 kr.').waitFor();
     await tab.getByText(/Nästa faktureringsdatum: /).waitFor();

@@ -12,6 +12,7 @@ import type {
   CreateCardTokenBody,
   Dues,
   ErrorBody,
+  ErrorDetails,
   Invoice,
   InvoicePage,
   LicenseKeyInstanceList,
@@ -47,6 +48,7 @@ export type {
   CreditBalance,
   Dues,
   ErrorBody,
+  ErrorDetails,
   Invoice,
   InvoicePage,
   LicenseKeyInstance,
@@ -90,6 +92,8 @@ export class PortalApiError extends Error {
     readonly retryAfterSeconds?: number,
     /** On 400 `invalid_request`: which fields were wrong (`billing_address.zipcode`) and why. */
     readonly issues?: { path: string; message: string }[],
+    /** On 409 `payment_method_in_use`: the subscriptions the card pays. */
+    readonly details?: ErrorDetails,
   ) {
     super(message);
   }
@@ -147,7 +151,8 @@ export interface PortalClient {
   listPaymentMethods(signal?: AbortSignal): Promise<PortalPaymentMethodList>;
   /** Saves a card tokenized by the processor (see `createCardToken`); card numbers never reach the portal API. */
   addPaymentMethod(cardToken: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
-  deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal): Promise<void>;
+  /** With `replacements` (`subscription_id → payment_method_id`) for a card that pays live subscriptions. */
+  deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal, replacements?: Record<string, string>): Promise<void>;
   subscriptionDues(subscriptionId: string, signal?: AbortSignal): Promise<Dues>;
   /** Active: future charges use the method. On hold: pays the dues with it and reactivates (402 `payment_failed` on a decline). */
   setSubscriptionPaymentMethod(
@@ -234,8 +239,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     listPaymentMethods: (signal) => call(() => http.json<PortalPaymentMethodList>('payment-methods', { signal })),
     addPaymentMethod: (cardToken, signal) =>
       call(() => http.json<PortalPaymentMethod>('payment-methods', { method: 'POST', json: { card_token: cardToken }, signal })),
-    deletePaymentMethod: (paymentMethodId, signal) =>
-      call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal }))),
+    deletePaymentMethod: (paymentMethodId, signal, replacements) =>
+      call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal, ...(replacements ? { json: { replacements } } : {}) }))),
     subscriptionDues: (subscriptionId, signal) => call(() => http.json<Dues>(`subscriptions/${id(subscriptionId)}/dues`, { signal })),
     setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
       call(() =>
@@ -361,6 +366,7 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
       body?.error?.login_url,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       body?.error?.issues,
+      body?.error?.details,
     );
   }
   if (error instanceof Error && error.name === 'AbortError') return error;

@@ -71,9 +71,17 @@ export const ErrorBody = z.object({
     login_url: z.string().optional(),
     /** Present on `idempotent_request_interrupted`: the payment the interrupted request made. */
     payment_id: z.string().optional(),
+    /**
+     * Present on `payment_method_in_use`: the `active` and `on_hold` subscriptions the card pays,
+     * each of which needs a replacement card before the card can be removed.
+     */
+    details: z
+      .object({ subscriptions: z.array(z.object({ id: z.string(), product_name: z.string(), status: z.string() })).optional() })
+      .optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+export type ErrorDetails = NonNullable<ErrorBody['error']['details']>;
 
 /** Stable error codes. Renaming one breaks merchants: add, never rename. */
 export const ErrorCode = {
@@ -902,7 +910,10 @@ export const PortalErrorCode = {
   subscriptionEnded: 'subscription_ended',
   /** Nothing is scheduled to be undone (409 on resume without a scheduled cancellation). */
   notScheduledToCancel: 'not_scheduled_to_cancel',
-  /** The payment method is the only one of an active subscription (409). */
+  /**
+   * The payment method pays `active`/`on_hold` subscriptions and the removal did not say which card
+   * pays each from now on (409, `details.subscriptions`).
+   */
   paymentMethodInUse: 'payment_method_in_use',
   /** A dues charge for this subscription is already in flight (409; retry shortly). */
   chargeInProgress: 'charge_in_progress',
@@ -1076,6 +1087,17 @@ export type PortalPaymentMethodList = z.infer<typeof PortalPaymentMethodList>;
 /** `GET /portal/v1/subscriptions/{id}/dues`: what an on-hold subscription owes now (0 otherwise). */
 export const Dues = z.object({ amount: NonNegativeMinorUnits, currency: Currency, invoice_ids: z.array(z.string()) });
 export type Dues = z.infer<typeof Dues>;
+
+/** `POST /portal/v1/subscriptions/{id}/payment-method`. */
+/**
+ * `DELETE /portal/v1/payment-methods/{id}`: for a card that pays live subscriptions, which of the
+ * customer's other saved cards pays each of them from now on (`subscription_id → payment_method_id`).
+ * An empty body (or no `replacements`) removes a card no live subscription uses.
+ */
+export const DeletePaymentMethodBody = z
+  .object({ replacements: z.record(text().min(1).max(200), text().min(1).max(200)).optional() })
+  .strict();
+export type DeletePaymentMethodBody = z.infer<typeof DeletePaymentMethodBody>;
 
 /** `POST /portal/v1/subscriptions/{id}/payment-method`. */
 export const SetSubscriptionPaymentMethodBody = z.object({ payment_method_id: text().min(1).max(200) }).strict();

@@ -8,6 +8,7 @@ import type {
   CardBrand,
   CardTokenCreated,
   CreateCardTokenBody,
+  DeletePaymentMethodBody,
   Dues,
   ErrorBody,
   Invoice,
@@ -24,10 +25,15 @@ export const TEST_CARDS = {
   succeeds: '4242424242424242',
   declines: '4000000000000002',
   insufficientFunds: '4000000000009995',
+  /** Passes the verification when saved; every charge is declined. */
+  attachesThenDeclines: '4000000000000341',
   amex: '378282246310005',
 } as const;
 
-const DECLINE_OF: Record<string, string> = { [TEST_CARDS.declines]: 'card_declined', [TEST_CARDS.insufficientFunds]: 'insufficient_funds' };
+/** Refused by the verification that saving a card runs (402, nothing saved), as the server's sandbox does. */
+const REFUSED_WHEN_SAVED: Record<string, string> = { [TEST_CARDS.declines]: 'card_declined', [TEST_CARDS.insufficientFunds]: 'insufficient_funds' };
+/** Saved, then declined whenever charged. */
+const DECLINED_WHEN_CHARGED: Record<string, string> = { [TEST_CARDS.attachesThenDeclines]: 'card_declined' };
 
 const card = (id: string, brand: CardBrand, last4: string, extra: Partial<PortalPaymentMethod> = {}): PortalPaymentMethod => ({
   payment_method_id: id,
@@ -112,10 +118,11 @@ export interface PaymentMethodsApiOptions {
 }
 
 /**
- * A working API over `methods` and `subscription`: tokenization (sandbox rules: Luhn, expiry,
- * test cards that decline when charged), saving and removing cards (409 `payment_method_in_use`
- * for the only card of an active subscription), dues, and reactivation with `Idempotency-Key`
- * replay. The portal's session, invoices and PDFs come from `portalApi()`.
+ * A working API over `methods` and `subscription`: tokenization (sandbox rules: Luhn, expiry),
+ * the verification on saving (decline cards: 402, nothing saved; `…0341` saved, declined when
+ * charged), saving and removing cards (409 `payment_method_in_use` with the subscriptions of a card
+ * that pays any, unless `replacements` names another card for each), dues, and reactivation with
+ * `Idempotency-Key` replay. The portal's session, invoices and PDFs come from `portalApi()`.
  */
 export function paymentMethodsApi({
   methods: initial = [failingCard, workingCard],
@@ -125,7 +132,7 @@ export function paymentMethodsApi({
   let methods = initial.map((method) => ({ ...method }));
   let subscription = { ...initialSubscription };
   const declining: Record<string, string> = { ...initialDeclining };
-  const tokens = new Map<string, { brand: CardBrand; last4: string; exp_month: number; exp_year: number; decline?: string }>();
+  const tokens = new Map<string, { brand: CardBrand; last4: string; exp_month: number; exp_year: number; refused?: string; decline?: string }>();
   const replies = new Map<string, { status: number; body: unknown }>();
   let sequence = 0;
   const invoices: Invoice[] = [openRenewal];
@@ -184,7 +191,7 @@ export function paymentMethodsApi({
       const brand: CardBrand = number.startsWith('4') ? 'visa' : /^5[1-5]/.test(number) ? 'mastercard' : /^3[47]/.test(number) ? 'amex' : 'unknown';
       const token = `tok_test_${tokens.size + 1}`;
       const created: CardTokenCreated = { card_token: token, brand, last4: number.slice(-4), exp_month: body.exp_month, exp_year: body.exp_year };
-      tokens.set(token, { ...created, decline: DECLINE_OF[number] });
+      tokens.set(token, { ...created, refused: REFUSED_WHEN_SAVED[number], decline: DECLINED_WHEN_CHARGED[number] });
       return HttpResponse.json(created, { status: 201 });
     }),
     http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods, next_cursor: null })),
@@ -192,19 +199,32 @@ export function paymentMethodsApi({
       const { card_token } = (await request.json()) as { card_token: string };
       const token = tokens.get(card_token);
       if (!token) return HttpResponse.json(errorBody('invalid_card', 'Unknown card token.'), { status: 400 });
+      if (token.refused) return HttpResponse.json(errorBody('payment_failed', 'The card was declined.', { decline_code: token.refused }), { status: 402 });
       tokens.delete(card_token);
       const method = card(`pm_new_${methods.length + 1}`, token.brand, token.last4, { exp_month: token.exp_month, exp_year: token.exp_year });
       if (token.decline) declining[method.payment_method_id] = token.decline;
       methods = [...methods, method];
       return HttpResponse.json(method, { status: 201 });
     }),
-    http.delete('*/portal/v1/payment-methods/:id', ({ params }) => {
+    http.delete('*/portal/v1/payment-methods/:id', async ({ params, request }) => {
       const method = methods.find((m) => m.payment_method_id === params.id);
       if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
-      if (method.subscription_ids.length > 0 && subscription.status === 'active' && methods.length === 1) {
-        return HttpResponse.json(errorBody('payment_method_in_use', 'The only card of an active subscription.'), { status: 409 });
+      const text = await request.text();
+      const { replacements = {} } = (text ? JSON.parse(text) : {}) as DeletePaymentMethodBody;
+      // As the server: a card that pays subscriptions goes only with another of the customer's cards for each.
+      const others = methods.filter((m) => m !== method);
+      const wrong = Object.entries(replacements).find(([id, to]) => !method.subscription_ids.includes(id) || !others.some((m) => m.payment_method_id === to));
+      if (wrong) {
+        const issues = [{ path: `replacements.${wrong[0]}`, message: 'not one of your other saved cards' }];
+        return HttpResponse.json(errorBody('invalid_request', 'Invalid replacements.', { issues }), { status: 400 });
       }
-      methods = methods.filter((m) => m !== method);
+      if (method.subscription_ids.some((id) => !replacements[id])) {
+        const subscriptions = method.subscription_ids.map((id) => ({ id, product_name: subscription.product.name, status: subscription.status }));
+        return HttpResponse.json(errorBody('payment_method_in_use', 'This card pays a subscription.', { details: { subscriptions } }), { status: 409 });
+      }
+      methods = others.map((m) => ({ ...m, subscription_ids: [...m.subscription_ids, ...method.subscription_ids.filter((id) => replacements[id] === m.payment_method_id)] }));
+      const to = methods.find((m) => m.payment_method_id === replacements[subscription.subscription_id]);
+      if (to) subscription = { ...subscription, payment_method: { payment_method_id: to.payment_method_id, brand: to.brand, last4: to.last4 } };
       return new HttpResponse(null, { status: 204 });
     }),
     http.get('*/portal/v1/subscriptions/:id', ({ params }) =>

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@dodo-portal/wire/schemas';
+import { ErrorCode, type ErrorDetails } from '@dodo-portal/wire/schemas';
 
 export interface Issue {
   path: string;
@@ -16,7 +16,7 @@ export class DomainError extends Error {
     readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 402 | 422 | 429 | 502 | 503,
     readonly code: string,
     message: string,
-    readonly extra: { issues?: Issue[]; declineCode?: string; loginUrl?: string; retryAfterSeconds?: number } = {},
+    readonly extra: { issues?: Issue[]; declineCode?: string; loginUrl?: string; retryAfterSeconds?: number; details?: ErrorDetails } = {},
   ) {
     super(message);
   }

@@ -37,6 +37,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<BaseEnv> {
           ...(error.extra.issues ? { issues: error.extra.issues } : {}),
           ...(error.extra.declineCode ? { decline_code: error.extra.declineCode } : {}),
           ...(error.extra.loginUrl ? { login_url: error.extra.loginUrl } : {}),
+          ...(error.extra.details ? { details: error.extra.details } : {}),
         },
         retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
       );

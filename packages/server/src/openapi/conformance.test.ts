@@ -142,10 +142,28 @@ describe('real answers match the document', () => {
     const second = await conforms('createCardToken', await card('5555555555554444'));
     const method = await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: second.card_token }));
     await conforms('setSubscriptionPaymentMethod', await write('POST', `/portal/v1/subscriptions/${id}/payment-method`, { payment_method_id: method.payment_method_id }));
+    // The decline card is refused by the verification when saved (402); removing a card in use
+    // without replacements is 409 with the subscriptions in `details`; then with them, 204.
+    await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: (await conforms('createCardToken', await card('4000000000000002'))).card_token }));
+    await conforms('setDefaultPortalPaymentMethod', await write('POST', `/portal/v1/payment-methods/${method.payment_method_id}/default`));
+    const inUse = await conforms('deletePortalPaymentMethod', await write('DELETE', `/portal/v1/payment-methods/${method.payment_method_id}`));
+    expect(inUse.error.details.subscriptions.map((entry: Json) => entry.id)).toEqual([id]);
+    await conforms('deletePortalPaymentMethod', await write('DELETE', `/portal/v1/payment-methods/${method.payment_method_id}`, { replacements: { [id]: subscription.payment_method.payment_method_id } }));
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { name: 'Grace' }));
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { nickname: 'G' }));
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`, { when: 'immediately' }));
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`));
-    expect(seen).toEqual(expect.arrayContaining(['resumePortalSubscription 409', 'cancelPortalSubscription 200', 'updateProfile 200', 'updateProfile 400']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'resumePortalSubscription 409',
+        'cancelPortalSubscription 200',
+        'updateProfile 200',
+        'updateProfile 400',
+        'addPortalPaymentMethod 402',
+        'setDefaultPortalPaymentMethod 200',
+        'deletePortalPaymentMethod 409',
+        'deletePortalPaymentMethod 204',
+      ]),
+    );
   });
 });

@@ -48,9 +48,10 @@ export const merchantOperations: Operation[] = [
   {
     method: 'post', path: '/v1/customers/{customer_id}/payment-methods', operationId: 'attachPaymentMethod', tag: 'Customers', auth: 'secretKey', idempotent: true,
     summary: 'Save a card for a customer',
-    description: 'Takes a processor card token (`POST /sandbox/v1/tokens` in test mode), never a card number. Attaching the same token again answers 200 with the saved card.',
+    description: 'Takes a processor card token (`POST /sandbox/v1/tokens` in test mode), never a card number. The processor verifies the card first (no charge): a refused card answers 402 `payment_failed` with its `decline_code` and nothing is saved. Attaching the same token again answers 200 with the saved card.',
     body: { name: 'AttachPaymentMethodBody' },
     responses: { 201: { description: 'The saved card.', schema: 'PaymentMethod' }, 200: { description: 'The token was attached before: the saved card.', schema: 'PaymentMethod' } },
+    errors: CHARGE_ERRORS,
   },
   // Customer portal access
   {
@@ -172,7 +173,7 @@ export const merchantOperations: Operation[] = [
   {
     method: 'patch', path: '/v1/subscriptions/{subscription_id}', operationId: 'updateSubscription', tag: 'Subscriptions', auth: 'secretKey',
     summary: "Switch a subscription's card or schedule its cancellation",
-    description: 'The card (`payment_method_id` or `card_token`) is the one future charges use; `cancel_at_period_end` schedules or undoes the end of the subscription.',
+    description: 'The card (`payment_method_id` or `card_token`) is the one future charges use; a new `card_token` is verified by the processor (no charge) before it is saved, 402 `payment_failed` if refused. `cancel_at_period_end` schedules or undoes the end of the subscription.',
     body: { name: 'UpdateSubscriptionBody' },
     responses: { 200: { description: 'The subscription after the change.', schema: 'Subscription' } },
     errors: { ...CHARGE_ERRORS, 409: ['conflict'] },

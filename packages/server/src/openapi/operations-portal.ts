@@ -157,13 +157,23 @@ export const portalOperations: Operation[] = [
   },
   {
     method: 'post', path: '/portal/v1/payment-methods', operationId: 'addPortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
-    summary: 'Save a card', description: 'Takes a processor token (`POST /sandbox/v1/tokens` in test mode), never a card number.',
+    summary: 'Save a card', description: 'Takes a processor token (`POST /sandbox/v1/tokens` in test mode), never a card number. The processor verifies the card first (no charge): a refused card answers 402 `payment_failed` with its `decline_code` and nothing is saved.',
     body: { name: 'AttachPaymentMethodBody' },
     responses: { 201: { description: 'The saved card.', schema: 'PortalPaymentMethod' }, 200: { description: 'The token was saved before: the card.', schema: 'PortalPaymentMethod' } },
+    errors: { 402: ['payment_failed'], 503: ['processor_not_configured'] },
+  },
+  {
+    method: 'post', path: '/portal/v1/payment-methods/{payment_method_id}/default', operationId: 'setDefaultPortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
+    summary: 'Make a saved card the default',
+    description: 'The card becomes `is_default` and is listed first; the previous default no longer is. Saving the same default again changes nothing. Which card a subscription is charged to does not change (`POST /portal/v1/subscriptions/{id}/payment-method` does that).',
+    responses: { 200: { description: 'The card, now the default.', schema: 'PortalPaymentMethod' } },
   },
   {
     method: 'delete', path: '/portal/v1/payment-methods/{payment_method_id}', operationId: 'deletePortalPaymentMethod', tag: 'Portal: payment methods', auth: 'sessionToken',
     summary: 'Remove a saved card',
+    description:
+      'A card that pays `active` or `on_hold` subscriptions is removed only with `replacements`: for each of them, which of the customer’s other saved cards pays it from now on. Without a replacement for every one: 409 `payment_method_in_use` with `details.subscriptions` (nothing changed). A replacement that is not one of those subscriptions or not one of the customer’s other cards: 400 on `replacements.<subscription_id>`. The moves and the removal are one transaction, each moved subscription sends `subscription.updated`. The body may be empty for a card no live subscription uses.',
+    body: { name: 'DeletePaymentMethodBody', optional: true },
     responses: { 204: { description: 'Removed.', schema: null } },
     errors: { 409: ['payment_method_in_use'] },
   },
@@ -230,7 +240,7 @@ export const publicOperations: Operation[] = [
     method: 'post', path: '/sandbox/v1/tokens', operationId: 'createCardToken', tag: 'Sandbox', auth: 'none', rateLimited: true,
     summary: 'Tokenize a test card (test mode)',
     description:
-      'Client-side tokenization: the browser sends the card here and hands the token to the merchant. Luhn, expiry and CVC are checked; the number and CVC are never stored or logged. Test cards: `4242424242424242` (Visa) and `5555555555554444` (Mastercard) succeed; `4000000000000002` declines (`card_declined`), `4000000000009995` (`insufficient_funds`), `4000000000000119` (`processing_error`); `4000000000000341` attaches but every charge fails.',
+      'Client-side tokenization: the browser sends the card here and hands the token to the merchant. Luhn, expiry and CVC are checked; the number and CVC are never stored or logged. Test cards: `4242424242424242` (Visa) and `5555555555554444` (Mastercard) succeed; `4000000000000002` declines (`card_declined`), `4000000000009995` (`insufficient_funds`), `4000000000000119` (`processing_error`); `4000000000000341` passes the verification when saved but every charge fails. The declining cards are refused when saved (402 `payment_failed`).',
     body: { name: 'CreateCardTokenBody' },
     responses: { 201: { description: 'The card token.', schema: 'CardTokenCreated' } },
     errors: { 400: ['invalid_card'] },

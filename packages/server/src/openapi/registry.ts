@@ -109,6 +109,7 @@ export const RequestSchemas = {
   CancelSubscriptionBody: W.CancelSubscriptionBody,
   ChangePlanBody: W.ChangePlanBody,
   SetSubscriptionPaymentMethodBody: W.SetSubscriptionPaymentMethodBody,
+  DeletePaymentMethodBody: W.DeletePaymentMethodBody,
   UpdateProfileBody: W.UpdateProfileBody,
   CreateCardTokenBody: W.CreateCardTokenBody.strict(),
 } satisfies Record<string, z.ZodType>;

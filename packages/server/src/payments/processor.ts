@@ -65,6 +65,12 @@ export interface PaymentProcessor {
   tokenize(card: CardDetails): Promise<CardToken>;
   /** What the processor knows of a token it issued (brand, last4, expiry), or undefined. */
   retrieveCard(token: string): Promise<CardToken | undefined>;
+  /**
+   * A zero-amount verification of a tokenized card (the authorization real processors run, and
+   * void, when a card is saved). Throws PaymentDeclinedError when the issuer refuses the card;
+   * a card may still pass here and be declined later, when it is charged.
+   */
+  verify(token: string): Promise<void>;
   charge(request: ChargeRequest): Promise<Charge>;
   /**
    * Refunds all (no amount) or part of a charge; never more than what is left. With an

@@ -135,6 +135,24 @@ describe.each(ledgers)('sandbox payment processor (%s ledger)', (_name, open) =>
     expect((await sandbox.tokenize(card(SandboxCards.mastercardSucceeds))).brand).toBe('mastercard');
   });
 
+  it('verifies a card with no charge: the decline cards are refused there, 0341 and the good cards pass', async () => {
+    const sandbox = processor();
+    const refused: [string, string][] = [
+      [SandboxCards.declines, 'card_declined'],
+      [SandboxCards.insufficientFunds, 'insufficient_funds'],
+      [SandboxCards.processingError, 'processing_error'],
+    ];
+    for (const [number, code] of refused) {
+      const { token } = await sandbox.tokenize(card(number));
+      expect(await declineCode(sandbox.verify(token)), number).toBe(code);
+    }
+    for (const number of [SandboxCards.succeeds, SandboxCards.mastercardSucceeds, SandboxCards.attachesThenDeclines]) {
+      const { token } = await sandbox.tokenize(card(number));
+      await expect(sandbox.verify(token), number).resolves.toBeUndefined();
+    }
+    expect(await declineCode(sandbox.verify('tok_unknown'))).toBe('invalid_token');
+  });
+
   it('refuses bad, expired, unsupported and unknown cards', async () => {
     const sandbox = processor();
     expect(await declineCode(sandbox.tokenize(card('4242424242424241')))).toBe('invalid_number');

@@ -27,12 +27,16 @@ export const SandboxCards = {
   declines: '4000000000000002',
   insufficientFunds: '4000000000009995',
   processingError: '4000000000000119',
-  /** Tokenizes and attaches, but every charge is declined: how a test puts a subscription on hold. */
+  /** Tokenizes and passes the verification when saved, but every charge is declined: how a test puts a subscription on hold. */
   attachesThenDeclines: '4000000000000341',
 } as const;
 
-/** What a sandbox card does when charged. */
-export type SandboxBehaviour = 'succeed' | 'card_declined' | 'insufficient_funds' | 'processing_error';
+/**
+ * What a sandbox card does. The decline cards are refused by the verification when saved and by
+ * every charge; `declined_when_charged` passes the verification and is declined (`card_declined`)
+ * only when charged.
+ */
+export type SandboxBehaviour = 'succeed' | 'card_declined' | 'insufficient_funds' | 'processing_error' | 'declined_when_charged';
 
 const BEHAVIOUR_BY_NUMBER: Record<string, SandboxBehaviour> = {
   [SandboxCards.succeeds]: 'succeed',
@@ -40,10 +44,12 @@ const BEHAVIOUR_BY_NUMBER: Record<string, SandboxBehaviour> = {
   [SandboxCards.declines]: 'card_declined',
   [SandboxCards.insufficientFunds]: 'insufficient_funds',
   [SandboxCards.processingError]: 'processing_error',
-  [SandboxCards.attachesThenDeclines]: 'card_declined',
+  [SandboxCards.attachesThenDeclines]: 'declined_when_charged',
 };
 
-const DECLINE_MESSAGES: Record<Exclude<SandboxBehaviour, 'succeed'>, string> = {
+type DeclineCode = Exclude<SandboxBehaviour, 'succeed' | 'declined_when_charged'>;
+
+const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   card_declined: 'The card was declined.',
   insufficient_funds: 'The card has insufficient funds.',
   processing_error: 'The card could not be charged because of a processing error. Try again.',
@@ -170,6 +176,13 @@ export function createSandboxProcessor(world: { clock: Clock; random: Random; le
       return card ? publicCard(card) : undefined;
     },
 
+    async verify(token: string): Promise<void> {
+      const card = await ledger.findCard(token);
+      if (!card) throw new PaymentDeclinedError('invalid_token', 'Unknown card token.');
+      if (card.behaviour === 'succeed' || card.behaviour === 'declined_when_charged') return;
+      throw new PaymentDeclinedError(card.behaviour, DECLINE_MESSAGES[card.behaviour]);
+    },
+
     async charge(request: ChargeRequest): Promise<Charge> {
       if (request.idempotencyKey) {
         const previous = await ledger.findChargeByIdempotencyKey(request.idempotencyKey);
@@ -178,7 +191,10 @@ export function createSandboxProcessor(world: { clock: Clock; random: Random; le
       if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new RangeError('amount must be a positive integer in minor units');
       const card = await ledger.findCard(request.token);
       if (!card) throw new PaymentDeclinedError('invalid_token', 'Unknown card token.');
-      if (card.behaviour !== 'succeed') throw new PaymentDeclinedError(card.behaviour, DECLINE_MESSAGES[card.behaviour]);
+      if (card.behaviour !== 'succeed') {
+        const code: DeclineCode = card.behaviour === 'declined_when_charged' ? 'card_declined' : card.behaviour;
+        throw new PaymentDeclinedError(code, DECLINE_MESSAGES[code]);
+      }
       const charge: SandboxChargeRecord = {
         charge_id: id('ch'),
         token: card.token,

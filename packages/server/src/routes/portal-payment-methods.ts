@@ -1,8 +1,8 @@
-import { AttachPaymentMethodBody } from '@dodo-portal/wire/schemas';
+import { AttachPaymentMethodBody, DeletePaymentMethodBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
-import { addPortalPaymentMethod, deletePortalPaymentMethod, listPortalPaymentMethods } from '../services/portal-payment-methods.ts';
+import { addPortalPaymentMethod, deletePortalPaymentMethod, listPortalPaymentMethods, setDefaultPortalPaymentMethod } from '../services/portal-payment-methods.ts';
 import { withScopeClock } from '../services/test-clock.ts';
 
 /**
@@ -22,9 +22,15 @@ export const portalPaymentMethodRoutes = (app: AppContext) =>
       const { method, created } = await addPortalPaymentMethod(ctx, session.scope, session.customer_id, body.card_token);
       return c.json(method, created ? 201 : 200);
     })
+    .post('/:payment_method_id/default', async (c) => {
+      const session = c.get('session');
+      return c.json(await setDefaultPortalPaymentMethod(app, session.scope, session.customer_id, c.req.param('payment_method_id')));
+    })
     .delete('/:payment_method_id', async (c) => {
       const session = c.get('session');
+      // An empty body is fine for a card no live subscription uses.
+      const body = await jsonBody(c, DeletePaymentMethodBody, { optional: true });
       const ctx = await withScopeClock(app, session.scope);
-      await deletePortalPaymentMethod(ctx, session.scope, session.customer_id, c.req.param('payment_method_id'));
+      await deletePortalPaymentMethod(ctx, session.scope, session.customer_id, c.req.param('payment_method_id'), body.replacements);
       return c.body(null, 204);
     });

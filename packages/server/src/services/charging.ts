@@ -45,6 +45,8 @@ export interface CardSource {
   card: Pick<CardToken, 'brand' | 'last4' | 'exp_month' | 'exp_year'>;
   /** The saved payment method, when the card is one (or the token was saved for this customer before). */
   paymentMethodId: string | null;
+  /** The processor accepted this fresh token already (its verification or a charge): saving it checks nothing again. */
+  verified?: boolean;
 }
 
 const invalidToken = (message: string) => invalidRequest(message, [{ path: 'card_token', message }]);

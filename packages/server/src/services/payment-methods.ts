@@ -4,15 +4,28 @@ import { toTimestamp } from '../domain/ports.ts';
 import { isUniqueViolation } from '../store/index.ts';
 import { findPaymentMethod, findPaymentMethodByToken, insertPaymentMethod, promoteIfNoDefault, publicPaymentMethod } from '../store/payment-methods.ts';
 import type { Scope } from '../store/scope.ts';
-import { resolveCardSource, type BillingContext, type CardSource } from './charging.ts';
+import { processorFor, resolveCardSource, type BillingContext, type CardSource } from './charging.ts';
 import { getCustomer } from './customers.ts';
 
 /**
+ * The one check a card passes before it is saved, whichever path saves it (portal, merchant API,
+ * a subscription started or switched with a `card_token`): the mode's processor runs a
+ * zero-amount verification. A refusal is 402 `payment_failed` with the decline code and nothing is
+ * saved. Saved cards and tokens the processor already accepted (a successful charge) pass as they are.
+ */
+export async function verifyCard(ctx: BillingContext, scope: Scope, source: CardSource): Promise<CardSource> {
+  if (source.paymentMethodId || source.verified) return source;
+  await processorFor(ctx, scope).verify(source.token);
+  return { ...source, verified: true };
+}
+
+/**
  * Saves a resolved card for the customer (a no-op for a card that is saved already) and returns
- * its payment method id. The customer's first card becomes the default.
+ * its payment method id, after `verifyCard`. The customer's first card becomes the default.
  */
 export async function saveCard(ctx: BillingContext, scope: Scope, customerId: string, source: CardSource): Promise<{ id: string; created: boolean }> {
   if (source.paymentMethodId) return { id: source.paymentMethodId, created: false };
+  await verifyCard(ctx, scope, source);
   const id = newId(IdPrefix.paymentMethod, ctx.random);
   try {
     await insertPaymentMethod(ctx.store.db, scope, {

@@ -5,11 +5,11 @@
  * cards: anyone else's is `not_found`.
  */
 import { PortalErrorCode, type PortalPaymentMethod, type PortalPaymentMethodList } from '@dodo-portal/wire/schemas';
-import { DomainError, notFound } from '../domain/errors.ts';
+import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findPaymentMethod, listPaymentMethods, publicPaymentMethod, type PaymentMethodRecord } from '../store/payment-methods.ts';
-import { liveSubscriptionsByMethod, removePaymentMethod } from '../store/portal-payment-methods.ts';
+import { liveSubscriptionsByMethod, makeDefaultPaymentMethod, removePaymentMethod } from '../store/portal-payment-methods.ts';
 import type { Scope } from '../store/scope.ts';
 import { resolveCardSource, type BillingContext } from './charging.ts';
 import { saveCard } from './payment-methods.ts';
@@ -39,24 +39,51 @@ export async function addPortalPaymentMethod(ctx: BillingContext, scope: Scope, 
 }
 
 /**
- * `DELETE /portal/v1/payment-methods/{id}`: 409 `payment_method_in_use` while it is the only card
- * and an active or on-hold subscription charges it. Otherwise its subscriptions move to the
- * default card (or, if it was the default, to the newest other card, which becomes the default)
- * and each moved subscription sends `subscription.updated`.
+ * `DELETE /portal/v1/payment-methods/{id}` with `{replacements: {subscription_id: payment_method_id}}`:
+ * a card that pays `active` or `on_hold` subscriptions is removed only together with the choice of
+ * which of the customer's other cards pays each of them (409 `payment_method_in_use` listing them
+ * in `details.subscriptions` otherwise; 400 on a replacement that is not one of those
+ * subscriptions or not one of the customer's other cards). Moves and removal are one transaction;
+ * each moved subscription sends `subscription.updated`. Nothing is moved silently.
  */
-export async function deletePortalPaymentMethod(ctx: BillingContext, scope: Scope, customerId: string, paymentMethodId: string): Promise<void> {
+export async function deletePortalPaymentMethod(
+  ctx: BillingContext,
+  scope: Scope,
+  customerId: string,
+  paymentMethodId: string,
+  replacements: Record<string, string> = {},
+): Promise<void> {
   const missing = () => notFound(`No payment method ${paymentMethodId}.`);
   if (!isId(IdPrefix.paymentMethod, paymentMethodId)) throw missing();
-  const outcome = await removePaymentMethod(ctx.store.db, scope, customerId, paymentMethodId, toTimestamp(ctx.clock.now()), async (trx, moved) => {
+  const outcome = await removePaymentMethod(ctx.store.db, scope, customerId, paymentMethodId, replacements, toTimestamp(ctx.clock.now()), async (trx, moved) => {
     for (const subscriptionId of moved) await emitSubscriptionEvent(trx, ctx, scope, 'subscription.updated', subscriptionId);
   });
   if (outcome.kind === 'not_found') throw missing();
+  if (outcome.kind === 'invalid') throw invalidRequest(`Invalid replacements: ${outcome.issues[0]!.path} is ${outcome.issues[0]!.message}.`, outcome.issues);
   if (outcome.kind === 'in_use') {
-    const count = outcome.subscriptionIds.length;
+    const count = outcome.subscriptions.length;
+    const pays = count === 1 ? 'a subscription' : `${count} subscriptions`;
     throw new DomainError(
       409,
       PortalErrorCode.paymentMethodInUse,
-      `This card pays ${count === 1 ? 'a subscription' : `${count} subscriptions`} and is your only card. Add another card first, then remove this one.`,
+      outcome.otherCards === 0
+        ? `This card pays ${pays} and is your only card. Add another card first, then remove this one.`
+        : `This card pays ${pays}. Say which of your other cards pays each (replacements), then remove it.`,
+      { details: { subscriptions: outcome.subscriptions.map(({ id, product_name, status }) => ({ id, product_name, status })) } },
     );
   }
+}
+
+/**
+ * `POST /portal/v1/payment-methods/{id}/default`: that card becomes the customer's default (the
+ * one listed first; the previous default no longer is). Anyone else's card: 404.
+ */
+export async function setDefaultPortalPaymentMethod(ctx: BillingContext, scope: Scope, customerId: string, paymentMethodId: string): Promise<PortalPaymentMethod> {
+  const missing = () => notFound(`No payment method ${paymentMethodId}.`);
+  if (!isId(IdPrefix.paymentMethod, paymentMethodId)) throw missing();
+  if (!(await makeDefaultPaymentMethod(ctx.store.db, scope, customerId, paymentMethodId))) throw missing();
+  const method = await findPaymentMethod(ctx.store.db, scope, paymentMethodId);
+  if (!method) throw missing();
+  const users = await liveSubscriptionsByMethod(ctx.store.db, scope, customerId);
+  return toPortal(method, users.get(method.payment_method_id) ?? []);
 }

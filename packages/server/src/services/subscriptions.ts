@@ -94,8 +94,9 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
           description: `${plan.name}: first period`,
         })
       : undefined;
-  // The card charged: keep it for renewals (the customer's first card becomes the default).
-  const paymentMethodId = (await saveCard(ctx, scope, customer.customer_id, source)).id;
+  // The card charged: keep it for renewals (the customer's first card becomes the default). The
+  // successful charge was its check; with nothing charged, saving it runs the verification.
+  const paymentMethodId = (await saveCard(ctx, scope, customer.customer_id, attempt ? { ...source, verified: true } : source)).id;
 
   const issuedAt = toTimestamp(now);
   const invoiceId = newId(IdPrefix.invoice, ctx.random);

@@ -32,31 +32,43 @@ export async function liveSubscriptionsByMethod(db: Kysely<Database>, scope: Sco
   return byMethod;
 }
 
+/** A live subscription the removed card pays. */
+export interface CardUser {
+  id: string;
+  product_name: string;
+  status: SubscriptionsTable['status'];
+}
+
 export type RemoveOutcome =
   | { kind: 'not_found' }
-  /** The card is the customer's only one and live subscriptions charge it. */
-  | { kind: 'in_use'; subscriptionIds: string[] }
-  /** Removed; `moved` subscriptions now charge `replacementId` (which is the default if the removed card was). */
-  | { kind: 'removed'; moved: string[]; replacementId: string | null };
+  /** Live subscriptions charge the card and `replacements` does not name a card for each of them. */
+  | { kind: 'in_use'; subscriptions: CardUser[]; otherCards: number }
+  /** `replacements` names something other than the card's subscriptions and the customer's other cards. */
+  | { kind: 'invalid'; issues: { path: string; message: string }[] }
+  /** Removed; `moved` subscriptions now charge the card `replacements` named for each. */
+  | { kind: 'removed'; moved: string[] };
 
 /**
- * Removes one of the customer's cards in one transaction. Its live subscriptions move to the
- * customer's default card, or — when the removed card was the default — to the newest other card,
- * which becomes the default. The first statement locks the customer's row (a no-op UPDATE: a row
- * lock on PostgreSQL, the write lock on SQLite), so two removals for one customer run one after
- * the other and the second sees what the first left: the last card of a live subscription can
- * never be removed by two requests racing each other.
+ * Removes one of the customer's cards in one transaction. Each live subscription it pays moves to
+ * the card `replacements` names for it (`subscription_id → payment_method_id`, one of the
+ * customer's other cards); without a replacement for every one of them nothing changes
+ * (`in_use`). When the removed card was the default, the card chosen for its first subscription
+ * (or else the newest other card) becomes the default.
  *
- * One row, taken first, is one lock order. (The no-op UPDATE used to touch all the customer's
- * cards: PostgreSQL locked them in scan order, which differs between a statement that started
- * before a removal committed (old row versions) and one that started after (new versions), so
- * racing removals deadlocked.) A deadlock or busy database left anyway is retried (inTransaction).
+ * The first statement locks the customer's row (a no-op UPDATE: a row lock on PostgreSQL, the
+ * write lock on SQLite), so two removals for one customer run one after the other and the second
+ * sees what the first left. One row, taken first, is one lock order. (The no-op UPDATE used to
+ * touch all the customer's cards: PostgreSQL locked them in scan order, which differs between a
+ * statement that started before a removal committed (old row versions) and one that started after
+ * (new versions), so racing removals deadlocked.) A deadlock or busy database left anyway is
+ * retried (inTransaction).
  */
 export async function removePaymentMethod(
   db: Kysely<Database>,
   scope: Scope,
   customerId: string,
   methodId: string,
+  replacements: Record<string, string>,
   at: string,
   /** Runs in the transaction after the move (the webhook outbox: events commit with the change). */
   onMoved: (trx: Transaction<Database>, moved: string[]) => Promise<void> = async () => undefined,
@@ -81,30 +93,72 @@ export async function removePaymentMethod(
     const target = methods.find((method) => method.id === methodId);
     if (!target) return { kind: 'not_found' };
     const others = methods.filter((method) => method.id !== methodId);
-    const users = await trx
+    const users: CardUser[] = await trx
       .selectFrom('subscriptions')
-      .select('id')
-      .where('business_id', '=', scope.businessId)
-      .where('mode', '=', scope.mode)
-      .where('customer_id', '=', customerId)
-      .where('payment_method_id', '=', methodId)
-      .where('status', 'in', [...LIVE_STATUSES])
-      .orderBy('created_at')
-      .orderBy('id')
+      .innerJoin('products', 'products.id', 'subscriptions.product_id')
+      .select(['subscriptions.id as id', 'products.name as product_name', 'subscriptions.status as status'])
+      .where('subscriptions.business_id', '=', scope.businessId)
+      .where('subscriptions.mode', '=', scope.mode)
+      .where('subscriptions.customer_id', '=', customerId)
+      .where('subscriptions.payment_method_id', '=', methodId)
+      .where('subscriptions.status', 'in', [...LIVE_STATUSES])
+      .orderBy('subscriptions.created_at')
+      .orderBy('subscriptions.id')
       .execute();
-    const subscriptionIds = users.map((row) => row.id);
-    if (subscriptionIds.length > 0 && others.length === 0) return { kind: 'in_use', subscriptionIds };
 
-    const wasDefault = Number(target.is_default) === 1;
-    const replacement = others.find((method) => Number(method.is_default) === 1) ?? others[0];
-    if (subscriptionIds.length > 0 && replacement) {
-      await trx.updateTable('subscriptions').set({ payment_method_id: replacement.id, updated_at: at }).where('id', 'in', subscriptionIds).execute();
+    const userIds = new Set(users.map((user) => user.id));
+    const otherIds = new Set(others.map((method) => method.id));
+    const issues = Object.entries(replacements).flatMap(([subscriptionId, replacementId]) => {
+      const path = `replacements.${subscriptionId}`;
+      if (!userIds.has(subscriptionId)) return [{ path, message: 'not a live subscription this card pays' }];
+      if (!otherIds.has(replacementId)) return [{ path, message: 'not one of your other saved cards' }];
+      return [];
+    });
+    if (issues.length > 0) return { kind: 'invalid', issues };
+    if (users.some((user) => replacements[user.id] === undefined)) return { kind: 'in_use', subscriptions: users, otherCards: others.length };
+
+    for (const user of users) {
+      await trx.updateTable('subscriptions').set({ payment_method_id: replacements[user.id]!, updated_at: at }).where('id', '=', user.id).execute();
     }
     // Ended subscriptions that named the card keep their history; the foreign key sets it null.
     await trx.deleteFrom('payment_methods').where('id', '=', methodId).execute();
     // After the delete: at most one default per customer is a unique index.
-    if (wasDefault && replacement) await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', replacement.id).execute();
-    await onMoved(trx, subscriptionIds);
-    return { kind: 'removed', moved: subscriptionIds.length > 0 ? subscriptionIds : [], replacementId: replacement?.id ?? null };
+    const heir = users.length > 0 ? replacements[users[0]!.id]! : others[0]?.id;
+    if (Number(target.is_default) === 1 && heir) await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', heir).execute();
+    const moved = users.map((user) => user.id);
+    await onMoved(trx, moved);
+    return { kind: 'removed', moved };
+  });
+}
+
+/**
+ * Makes one of the customer's cards the default, in one transaction: false when it is not theirs.
+ * Like a removal, it first locks the customer's row, so racing changes run one after the other
+ * and the customer never has two defaults (a unique index) or none.
+ */
+export async function makeDefaultPaymentMethod(db: Kysely<Database>, scope: Scope, customerId: string, methodId: string): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const mine = (qb: ReturnType<typeof trx.updateTable<'payment_methods'>>) =>
+      qb.where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('customer_id', '=', customerId);
+    await trx
+      .updateTable('customers')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', customerId)
+      .where('business_id', '=', scope.businessId)
+      .where('mode', '=', scope.mode)
+      .execute();
+    const target = await trx
+      .selectFrom('payment_methods')
+      .select('id')
+      .where('id', '=', methodId)
+      .where('business_id', '=', scope.businessId)
+      .where('mode', '=', scope.mode)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst();
+    if (!target) return false;
+    // The old default first: at most one default per customer is a unique index.
+    await mine(trx.updateTable('payment_methods').set({ is_default: 0 })).where('is_default', '=', 1).where('id', '!=', methodId).execute();
+    await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', methodId).execute();
+    return true;
   });
 }

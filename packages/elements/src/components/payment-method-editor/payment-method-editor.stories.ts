@@ -80,7 +80,32 @@ export const Declined: Story = {
   parameters: { msw: { handlers: paymentMethodScenarios.onHold() } },
   play: async ({ canvasElement }) => {
     await click(canvasElement, 'Edit');
-    await click(canvasElement, 'Confirm changes');
+    await click(canvasElement, 'Pay');
+  },
+};
+
+/** Saving a card the bank declines (its verification): said at the card number, nothing saved. */
+export const AddDeclined: Story = {
+  args: { subscriptionId: '' },
+  parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Add a new card');
+    await type(canvasElement, 'number', '4000 0000 0000 0002');
+    await type(canvasElement, 'exp', '12 / 34');
+    await type(canvasElement, 'cvc', '123');
+    await type(canvasElement, 'name', 'Ada Lovelace');
+    await click(canvasElement, 'Save card');
+  },
+};
+
+/** On hold, paying with a new card: the open form is the choice (no saved card checked), and the button says the amount. */
+export const PayWithNewCard: Story = {
+  parameters: { msw: { handlers: paymentMethodScenarios.onHold() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Edit');
+    await click(canvasElement, 'Add a new card');
+    await type(canvasElement, 'number', '4242 4242 4242 4242');
+    await type(canvasElement, 'exp', '12 / 34');
   },
 };
 
@@ -90,7 +115,7 @@ export const Success: Story = {
   play: async ({ canvasElement }) => {
     await click(canvasElement, 'Edit');
     (await find(canvasElement, 'label.method', '4444')).click();
-    await click(canvasElement, 'Confirm changes');
+    await click(canvasElement, 'Pay');
   },
 };
 
@@ -98,6 +123,16 @@ export const Success: Story = {
 export const SavedCards: Story = {
   args: { subscriptionId: '' },
   parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
+};
+
+/** Removing a card that pays a subscription: which card pays it from now on, chosen by the customer. */
+export const RemoveInUse: Story = {
+  args: { subscriptionId: '' },
+  parameters: { msw: { handlers: paymentMethodScenarios.saved() } },
+  play: async ({ canvasElement }) => {
+    await click(canvasElement, 'Remove');
+    await click(canvasElement, 'Remove card');
+  },
 };
 
 export const Loading: Story = { parameters: { msw: { handlers: paymentMethodScenarios.loading() } } };

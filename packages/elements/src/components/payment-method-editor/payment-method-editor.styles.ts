@@ -115,7 +115,8 @@ export default css`
 
   .field--number,
   .field--name,
-  .card-form .actions {
+  .card-form .actions,
+  .reassign > * {
     grid-column: 1 / -1;
   }
 
@@ -136,7 +137,8 @@ export default css`
     inset-inline-end: var(--_dodo-space);
   }
 
-  input:not([type]) {
+  input:not([type]),
+  select {
     width: 100%;
     min-height: 2.5em;
     padding: 0 var(--_dodo-space);
@@ -148,7 +150,7 @@ export default css`
     font-variant-numeric: tabular-nums;
   }
 
-  input[aria-invalid='true'] {
+  [aria-invalid='true'] {
     border-color: var(--_dodo-color-danger);
   }
 

@@ -58,6 +58,9 @@ async function radioLabels(editor: Element): Promise<string[]> {
   return [...shadow(editor).querySelectorAll('label.method')].map((label) => (label.textContent ?? '').replace(/\s+/g, ' ').trim());
 }
 
+/** The on-hold mock's dues, as the English pay button says them. */
+const PAY_SEK = `Pay ${new Intl.NumberFormat('en', { style: 'currency', currency: 'SEK' }).format(249).replace(/\s+/g, ' ')}`;
+
 const checkedRadio = (editor: Element) =>
   [...shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')].findIndex((radio) => radio.checked);
 
@@ -267,6 +270,54 @@ describe('<dodo-payment-method-editor>', () => {
       expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(0);
     });
 
+    it('says at the card number that the bank declined the card when saving it, and saves nothing', async () => {
+      useHandlers(paymentMethodScenarios.saved());
+      const { editor } = await mount({ subscriptionId: '' });
+      await waitForText(editor, 'Saved cards');
+      const updated: PaymentMethodUpdatedEvent[] = [];
+      editor.addEventListener('dodo-payment-method-updated', (event) => updated.push(event));
+      await openForm(editor);
+      await fillCard(editor, { number: TEST_CARDS.declines });
+      click(button(editor, 'Save card'));
+      await waitUntil(() => fieldError(editor, 'number'));
+      expect(fieldError(editor, 'number')).to.equal('Your bank declined this card. Use another card.');
+      expect(activeId(editor)).to.equal('number');
+      expect(input(editor, 'number').getAttribute('aria-invalid')).to.equal('true');
+      expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(1);
+      expect(shadow(editor).querySelectorAll('li.method'), 'nothing saved').to.have.length(2);
+      expect(updated).to.deep.equal([]);
+      await expect(editor).to.be.accessible();
+
+      // Insufficient funds reads as everywhere else.
+      input(editor, 'number').select();
+      await sendKeys({ type: TEST_CARDS.insufficientFunds });
+      click(button(editor, 'Save card'));
+      await waitUntil(() => fieldError(editor, 'number') === 'The card has insufficient funds.', 'the second refusal was never shown');
+      expect(callsTo('POST', '/portal/v1/payment-methods')).to.have.length(2);
+      expect(shadow(editor).querySelectorAll('li.method')).to.have.length(2);
+    });
+
+    it('on hold, a card the bank declines when saved is never charged: Pay stops at the form', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      await openForm(editor);
+      await fillCard(editor, { number: TEST_CARDS.declines });
+      click(button(editor, PAY_SEK));
+      await waitUntil(() => fieldError(editor, 'number'));
+      expect(fieldError(editor, 'number')).to.equal('Your bank declined this card. Use another card.');
+      expect(callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method'), 'nothing charged').to.have.length(0);
+      expect($(editor, '#number'), 'the form stays open to fix').to.exist;
+
+      // Putting the form away brings back the saved cards as the choice.
+      click(shadow(editor).querySelector<HTMLButtonElement>('.card-form .actions button[type=button]')!);
+      await waitUntil(() => !$(editor, '#number'), 'the form never closed');
+      expect(checkedRadio(editor), 'the subscription’s card is the choice again').to.equal(0);
+      expect(button(editor, 'Add a new card')).to.exist;
+    });
+
     it('in live mode never shows card inputs', async () => {
       useHandlers([
         http.get('*/portal/v1/session', () => HttpResponse.json({ ...sessionInfo, mode: 'live' })),
@@ -308,7 +359,7 @@ describe('<dodo-payment-method-editor>', () => {
       // Tab past the other card and "add a card" to the pay button.
       await sendKeys({ press: 'Tab' });
       await sendKeys({ press: 'Tab' });
-      expect((shadow(editor).activeElement as HTMLElement).textContent!.trim()).to.equal('Bekräfta ändringarna');
+      expect((shadow(editor).activeElement as HTMLElement).textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Betala ${kronor}`);
       await sendKeys({ press: 'Enter' });
       await waitForText(editor, 'Betalningen gick inte igenom');
       expect(visibleText(editor)).to.include('Din bank nekade betalningen.');
@@ -350,6 +401,69 @@ describe('<dodo-payment-method-editor>', () => {
       expect(reactivated[0]!.bubbles && reactivated[0]!.composed).to.equal(true);
     });
 
+    it('says what Confirm does: "Pay" and the dues, formatted', async () => {
+      useHandlers([
+        http.get('*/portal/v1/subscriptions/:id/dues', () => HttpResponse.json({ amount: 2057, currency: 'USD', invoice_ids: ['inv_renewal'] })),
+        ...paymentMethodScenarios.onHold(),
+      ]);
+      const { editor } = await mount({ locale: 'en-US' });
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      expect(button(editor, 'Pay $20.57').classList.contains('confirm')).to.equal(true);
+      expect(visibleText(editor)).to.include('You will be charged $20.57 now.');
+    });
+
+    it('pays with the new card filled in the form, not the checked saved card', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      expect(checkedRadio(editor), 'the failing card starts checked').to.equal(0);
+      await openForm(editor);
+      expect(checkedRadio(editor), 'the open form is the choice: no saved card checked beside it').to.equal(-1);
+      await expect(editor).to.be.accessible();
+      await fillCard(editor, { number: TEST_CARDS.succeeds });
+      click(button(editor, PAY_SEK));
+      await waitForText(editor, 'Payment received. Your subscription is active again.');
+      await waitUntil(() => calls.every((call) => call.method === 'GET' || call.body));
+
+      expect(JSON.parse(callsTo('POST', '/sandbox/v1/tokens')[0]!.body).number).to.equal(TEST_CARDS.succeeds);
+      expect(callsTo('POST', '/portal/v1/payment-methods').map((call) => JSON.parse(call.body))).to.deep.equal([{ card_token: 'tok_test_1' }]);
+      const confirms = callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method');
+      expect(confirms.map((call) => JSON.parse(call.body)), 'the new card is charged, never the failing one').to.deep.equal([{ payment_method_id: 'pm_new_3' }]);
+      click(button(editor, 'Done'));
+      await waitForText(editor, 'Visa •••• ending in 4242');
+    });
+
+    it('does not pay while the new-card form is incomplete: the field errors say why', async () => {
+      useHandlers(paymentMethodScenarios.onHold());
+      const { editor } = await mount();
+      await waitForText(editor, 'Your subscription is on hold');
+      click(button(editor, 'Edit'));
+      await waitUntil(() => $(editor, 'fieldset'));
+      await openForm(editor);
+      await typeInto(editor, 'number', TEST_CARDS.succeeds);
+      click(button(editor, PAY_SEK));
+      await waitUntil(() => fieldError(editor, 'exp'));
+      expect(fieldError(editor, 'number')).to.equal('');
+      expect(fieldError(editor, 'exp')).to.equal('Enter the expiry date as MM / YY.');
+      expect(fieldError(editor, 'cvc')).to.equal('Enter the 3-digit security code.');
+      expect(fieldError(editor, 'name')).to.equal('Enter the name on the card.');
+      expect(activeId(editor)).to.equal('exp');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls.filter((call) => call.method !== 'GET'), 'nothing sent, nothing charged').to.deep.equal([]);
+      await expect(editor).to.be.accessible();
+
+      // Choosing a saved card instead puts the form away, and that card is what is paid with.
+      shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
+      await waitUntil(() => !$(editor, '#number'));
+      click(button(editor, PAY_SEK));
+      await waitForText(editor, 'Payment received.');
+      expect(callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method').map((call) => JSON.parse(call.body))).to.deep.equal([{ payment_method_id: 'pm_mc_4444' }]);
+    });
+
     it('downloads the dues invoice from the confirmation', async () => {
       useHandlers(paymentMethodScenarios.onHold());
       const { editor } = await mount();
@@ -359,7 +473,7 @@ describe('<dodo-payment-method-editor>', () => {
       shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
       const sek = new Intl.NumberFormat('en', { style: 'currency', currency: 'SEK' }).format(249).replace(/\s+/g, ' ');
       expect(visibleText(editor)).to.include(`You will be charged ${sek} now.`);
-      click(button(editor, 'Confirm changes'));
+      click(button(editor, PAY_SEK));
       await waitForText(editor, 'Payment received. Your subscription is active again.');
 
       const saved: string[] = [];
@@ -388,7 +502,7 @@ describe('<dodo-payment-method-editor>', () => {
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
       shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')[1]!.click();
-      const pay = () => button(editor, 'Confirm changes');
+      const pay = () => button(editor, PAY_SEK);
       click(pay());
       await waitForText(editor, 'We could not reach the server.');
       expect(visibleText(editor)).to.include('You will not be charged twice.');
@@ -405,7 +519,7 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'Your subscription is on hold');
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
-      click(button(editor, 'Confirm changes'));
+      click(button(editor, PAY_SEK));
       await waitForText(editor, 'A payment is already being processed.');
       expect(visibleText(editor)).to.include('Refresh in a moment');
       await expect(editor).to.be.accessible();
@@ -429,7 +543,7 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'Your subscription is on hold');
       click(button(editor, 'Edit'));
       await waitUntil(() => $(editor, 'fieldset'));
-      button(editor, 'Confirm changes').click();
+      button(editor, PAY_SEK).click();
       await waitForText(editor, 'Processing…');
       expect(isDisabled(button(editor, 'Processing…'))).to.equal(true);
       button(editor, 'Processing…').click();
@@ -467,6 +581,62 @@ describe('<dodo-payment-method-editor>', () => {
       await waitForText(editor, 'This card pays for an active subscription.');
       expect(visibleText(editor)).to.include('Visa •••• ending in 4242');
       await expect(editor).to.be.accessible();
+    });
+
+    it('removing a card that pays a subscription asks which card pays it from now on, then shows the true state', async () => {
+      useHandlers(paymentMethodScenarios.saved());
+      const { editor } = await mount({ subscriptionId: '' });
+      await waitForText(editor, 'Saved cards');
+      const updated: PaymentMethodUpdatedEvent[] = [];
+      editor.addEventListener('dodo-payment-method-updated', (event) => updated.push(event));
+
+      click(button(editor, 'Remove card ending in 4242'));
+      await waitForText(editor, 'Remove this card?');
+      click(button(editor, 'Remove card'));
+      await waitForText(editor, 'The card ending in 4242 pays for subscriptions. Choose the card that pays each from now on.');
+      const select = () => $<HTMLSelectElement>(editor, '#reassign-sub_pro')!;
+      expect(shadow(editor).querySelector('label[for="reassign-sub_pro"]')!.textContent!.trim()).to.equal('Pro');
+      expect([...select().options].map((option) => [option.value, option.textContent!.replace(/\s+/g, ' ').trim()])).to.deep.equal([
+        ['', 'Choose a card'],
+        ['pm_mc_4444', 'Mastercard ending in 4444'],
+      ]);
+      expect(select().value, 'no card is chosen for the customer').to.equal('');
+      expect(shadow(editor).activeElement === select(), 'focus on the choice').to.equal(true);
+      expect(visibleText(editor), 'the card is still there until the choice is confirmed').to.include('Visa •••• ending in 4242');
+      await expect(editor).to.be.accessible();
+      const [asked] = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242');
+      expect(asked!.body).to.equal('');
+
+      // Confirming without a choice says so at the subscription and sends nothing.
+      click(button(editor, 'Remove card and switch'));
+      await waitUntil(() => fieldError(editor, 'reassign-sub_pro'));
+      expect(fieldError(editor, 'reassign-sub_pro')).to.equal('Choose the card that pays this subscription.');
+      expect(select().getAttribute('aria-invalid')).to.equal('true');
+      expect(callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')).to.have.length(1);
+      await expect(editor).to.be.accessible();
+
+      select().value = 'pm_mc_4444';
+      select().dispatchEvent(new Event('change'));
+      const loads = callsTo('GET', '/portal/v1/payment-methods').length;
+      click(button(editor, 'Remove card and switch'));
+      await waitUntil(() => shadow(editor).querySelectorAll('li').length === 1 && !$(editor, '.reassign'), 'the card was never removed');
+      await waitUntil(() => callsTo('GET', '/portal/v1/payment-methods').length === loads + 1, 'the list was not read again');
+      const removal = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')[1]!;
+      await waitUntil(() => removal.body);
+      expect(JSON.parse(removal.body)).to.deep.equal({ replacements: { sub_pro: 'pm_mc_4444' } });
+      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Mastercard •••• ending in 4444 Expires 08/31 Remove card ending in 4444']);
+      expect($(editor, '[role="status"]')!.textContent!.trim()).to.equal('Card ending in 4242 removed.');
+      expect(updated.map((event) => event.detail)).to.deep.equal([
+        { change: 'removed', paymentMethodId: 'pm_visa_4242', subscriptionId: null },
+        { change: 'selected', paymentMethodId: 'pm_mc_4444', subscriptionId: 'sub_pro' },
+      ]);
+
+      // The Mastercard pays the subscription now and is the only card: it is kept.
+      click(button(editor, 'Remove card ending in 4444'));
+      await waitForText(editor, 'Remove this card?');
+      click(button(editor, 'Remove card'));
+      await waitForText(editor, 'This card pays for an active subscription.');
+      expect($(editor, '.reassign')).to.equal(null);
     });
 
     it('says when there are none', async () => {

@@ -7,6 +7,7 @@ import {
   createCardToken,
   type CardBrand,
   type Dues,
+  type PortalClient,
   type PortalPaymentMethod,
   type PortalSubscription,
   type SubscriptionPaymentMethodResult,
@@ -60,7 +61,8 @@ const newKey = (): string =>
 
 /**
  * @summary The card a subscription is charged to, and the way back from `on_hold`: pick a saved
- * card or add one, see the dues, pay them and reactivate. Without `subscription-id`: the
+ * card or add one, see the dues, pay them and reactivate. An open new-card form is the choice:
+ * Confirm ("Pay …" with the dues) saves and uses that card, or shows what the form lacks. Without `subscription-id`: the
  * customer's saved cards (add, remove).
  *
  * Needs a `<dodo-portal>` ancestor (API client, locale, session mode). Card numbers and CVCs go
@@ -93,6 +95,7 @@ const newKey = (): string =>
  * @csspart notice - The on-hold explanation.
  * @csspart error - Declines, failures, the load error and the expired session.
  * @csspart success - The confirmation after the dues were paid.
+ * @csspart reassign - Removing a card that pays subscriptions: the card that pays each from now on.
  *
  * @cssproperty --dodo-color-primary - Primary buttons, the selected card and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -146,10 +149,14 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   @state() private selected: string | undefined;
   @state() private adding = false;
   @state() private busy = false;
+  /** `busy` for Confirm (rather than Save card). */
+  @state() private confirming = false;
   @state() private problem: Problem | undefined;
   @state() private errors: Partial<Record<Field, string>> = {};
   @state() private brand: CardBrand = 'unknown';
   @state() private removing: string | undefined;
+  /** Removing a card that pays subscriptions: the customer picks the card that pays each from now on. */
+  @state() private reassign: { method: PortalPaymentMethod; subscriptions: { id: string; product_name: string }[]; choice: Record<string, string>; missing: boolean } | undefined;
   @state() private result: SubscriptionPaymentMethodResult | undefined;
   /** Announced politely (card added, method updated). */
   @state() private notice = '';
@@ -200,6 +207,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   }
 
   private openForm(): void {
+    // While the form is open it is the choice: no saved card looks chosen beside it.
+    if (this.subscription && this.session?.info?.mode === 'test') this.selected = undefined;
     this.adding = true;
     this.errors = {};
     this.brand = 'unknown';
@@ -208,6 +217,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
 
   private closeForm(): void {
     this.adding = false;
+    this.selected ??= this.subscription?.payment_method?.payment_method_id;
     void this.focusOn('.add');
   }
 
@@ -235,8 +245,13 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     if (this.errors[field]) this.errors = { ...this.errors, [field]: this.check(field) };
   }
 
+  /**
+   * A new error appears when the customer leaves the field; one already shown (or the processor's
+   * refusal) stays until the field is changed. Clearing it on blur would shift the buttons below
+   * between mouse down and up, and the click on Cancel or Pay would be lost.
+   */
   private onBlur(field: Field): void {
-    if (this.input(field).value) this.errors = { ...this.errors, [field]: this.check(field) };
+    if (this.input(field).value && !this.errors[field]) this.errors = { ...this.errors, [field]: this.check(field) };
   }
 
   private check(field: Field): string | undefined {
@@ -257,20 +272,23 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     return value ? undefined : msg('Enter the name on the card.', { id: 'pm.error.name' });
   }
 
-  private async addCard(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
+  /**
+   * Checks the form, then tokenizes and saves its card. Undefined when a field is wrong (its
+   * error shown, focus on it) or the save failed (said); nothing is sent while a field is wrong.
+   * The caller holds `busy`.
+   */
+  private async saveFormCard(): Promise<PortalPaymentMethod | undefined> {
     const client = this.client;
-    if (!client || this.busy) return;
+    if (!client) return undefined;
     const errors: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) errors[field] = this.check(field);
     this.errors = errors;
     const invalid = FIELDS.find((field) => errors[field]);
     if (invalid) return void this.input(invalid).focus();
     // Only the sandbox's tokenization is built in: a live card number is never sent anywhere.
-    if (this.session?.info?.mode !== 'test') return;
+    if (this.session?.info?.mode !== 'test') return undefined;
 
     const expiry = parseExpiry(this.input('exp').value)!;
-    this.busy = true;
     this.problem = undefined;
     try {
       const token = await createCardToken(
@@ -289,14 +307,31 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
       this.adding = false;
       this.notice = msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' });
       emit(this, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
-      void this.focusOn(this.subscriptionId ? 'input[type=radio]:checked' : '.add');
+      return method;
     } catch (error) {
       const failure = apiError(error);
-      const field = failure?.status === 400 ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
+      // 400: refused at tokenization; 402: the processor's check of the card declined it (nothing saved).
+      const refused = failure?.code === 'payment_failed';
+      const field = failure?.status === 400 || refused ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
-        this.errors = { [field]: cardDeclineText(failure!.declineCode) };
+        this.errors = {
+          [field]:
+            refused && failure!.declineCode === 'card_declined'
+              ? msg('Your bank declined this card. Use another card.', { id: 'pm.decline.card' })
+              : cardDeclineText(failure!.declineCode),
+        };
         this.input(field).focus();
       } else this.fail(error, { kind: 'failed' });
+      return undefined;
+    }
+  }
+
+  private async addCard(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (!this.client || this.busy) return;
+    this.busy = true;
+    try {
+      if (await this.saveFormCard()) void this.focusOn(this.subscriptionId ? 'input[type=radio]:checked' : '.add');
     } finally {
       this.busy = false;
     }
@@ -304,16 +339,30 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
 
   // --- Confirm, remove, download ------------------------------------------------------------
 
+  /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
   private async confirm(): Promise<void> {
-    const { client, subscription, selected } = this;
-    if (!client || !subscription || !selected || this.busy) return;
-    const onHold = subscription.status === 'on_hold';
-    if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
-
-    if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
-    const { key } = this.attempt;
+    const { client, subscription } = this;
+    if (!client || !subscription || this.busy) return;
+    const withForm = this.adding && this.session?.info?.mode === 'test';
+    if (!withForm && !this.selected) return;
     this.busy = true;
+    this.confirming = true;
     this.problem = undefined;
+    try {
+      const added = withForm ? await this.saveFormCard() : undefined;
+      if (withForm && !added) return;
+      const selected = added?.payment_method_id ?? this.selected!;
+      const onHold = subscription.status === 'on_hold';
+      if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
+      if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
+      await this.charge(client, subscription, selected, this.attempt.key);
+    } finally {
+      this.busy = false;
+      this.confirming = false;
+    }
+  }
+
+  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string, key: string): Promise<void> {
     try {
       const result = await client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey: key });
       this.attempt = undefined;
@@ -348,29 +397,59 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
         });
       }
       this.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
-    } finally {
-      this.busy = false;
     }
   }
 
-  private async removeCard(method: PortalPaymentMethod): Promise<void> {
+  /**
+   * Removes a card. One that pays subscriptions is removed only with the customer's choice of card
+   * for each (`replacements`): the server's 409 lists them, the customer chooses, and the list is
+   * read again afterwards so it shows where each subscription is now charged.
+   */
+  private async removeCard(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
     const client = this.client;
     if (!client || this.busy) return;
     this.busy = true;
     this.problem = undefined;
     try {
-      await client.deletePaymentMethod(method.payment_method_id);
-      this.methods = this.methods.filter((m) => m !== method);
+      await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
       this.removing = undefined;
+      this.reassign = undefined;
+      this.methods = this.methods.filter((m) => m !== method);
       this.notice = msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' });
       emit(this, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
+      for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
+        emit(this, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
+      }
       void this.focusOn('.add');
+      if (replacements) this.methods = (await client.listPaymentMethods()).items;
     } catch (error) {
+      const failure = apiError(error);
+      const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
       this.removing = undefined;
-      this.fail(error, { kind: apiError(error)?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+      if (subscriptions?.length && this.methods.some((m) => m !== method)) {
+        const kept = this.reassign?.method === method ? this.reassign.choice : {};
+        this.reassign = { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false };
+        void this.focusOn('.reassign select');
+      } else {
+        this.reassign = undefined;
+        // A choice that went stale (a card removed elsewhere): show what is true now.
+        if (failure?.status === 400) void client.listPaymentMethods().then(({ items }) => (this.methods = items), () => undefined);
+        this.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+      }
     } finally {
       this.busy = false;
     }
+  }
+
+  private confirmReassign(event: SubmitEvent): void {
+    event.preventDefault();
+    const reassign = this.reassign;
+    if (!reassign) return;
+    if (reassign.subscriptions.some(({ id }) => !reassign.choice[id])) {
+      this.reassign = { ...reassign, missing: true };
+      return void this.focusOn('.reassign select[aria-invalid=true]');
+    }
+    void this.removeCard(reassign.method, reassign.choice);
   }
 
   private async download(): Promise<void> {
@@ -482,7 +561,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
       ${this.renderField('name', msg('Name on card', { id: 'pm.name' }), 'cc-name')}
       <div part="actions" class="actions">
         <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
-          ${this.busy ? msg('Processing…', { id: 'pm.processing' }) : msg('Save card', { id: 'pm.save' })}
+          ${this.busy && !this.confirming ? msg('Processing…', { id: 'pm.processing' }) : msg('Save card', { id: 'pm.save' })}
         </button>
         <button type="button" class="button" @click=${this.closeForm}>${msg('Cancel', { id: 'pm.cancel' })}</button>
       </div>
@@ -523,7 +602,11 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
               type="radio"
               name="method"
               .checked=${this.selected === method.payment_method_id}
-              @change=${() => (this.selected = method.payment_method_id)}
+              @change=${() => {
+                // Choosing a saved card puts the form away: one choice on screen.
+                this.selected = method.payment_method_id;
+                this.adding = false;
+              }}
             />${this.renderCard(method)}
           </label>`,
         )}
@@ -536,10 +619,14 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
         <button
           type="button"
           class="button button--primary confirm"
-          aria-disabled=${this.busy || !this.selected ? 'true' : 'false'}
+          aria-disabled=${this.busy || !(this.selected || this.adding) ? 'true' : 'false'}
           @click=${this.confirm}
         >
-          ${this.busy && !this.adding ? msg('Processing…', { id: 'pm.processing' }) : msg('Confirm changes', { id: 'pm.confirm' })}
+          ${this.confirming
+            ? msg('Processing…', { id: 'pm.processing' })
+            : charge
+              ? msg(str`Pay ${this.money(dues.amount, dues.currency)}`, { id: 'pm.pay' })
+              : msg('Confirm changes', { id: 'pm.confirm' })}
         </button>
         <button type="button" class="button" @click=${this.cancel}>${msg('Cancel', { id: 'pm.cancel' })}</button>
       </div>`;
@@ -599,7 +686,53 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
             )}
           </ul>`
         : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`}
-      ${this.adding ? this.renderForm() : this.renderAddButton()}`;
+      ${this.renderReassign()} ${this.adding ? this.renderForm() : this.renderAddButton()}`;
+  }
+
+  private renderReassign(): TemplateResult | typeof nothing {
+    const reassign = this.reassign;
+    if (!reassign) return nothing;
+    const others = this.methods.filter((m) => m !== reassign.method);
+    return html`<form part="reassign" class="reassign card-form" novalidate @submit=${this.confirmReassign}>
+      <p class="message__title">
+        ${msg(str`The card ending in ${reassign.method.last4} pays for subscriptions. Choose the card that pays each from now on.`, { id: 'pm.reassign.title' })}
+      </p>
+      ${reassign.subscriptions.map(({ id, product_name }) => {
+        const missing = reassign.missing && !reassign.choice[id];
+        return html`<div part="field" class="field">
+          <label for="reassign-${id}">${product_name}</label>
+          <select
+            id="reassign-${id}"
+            aria-invalid=${missing ? 'true' : 'false'}
+            aria-describedby=${missing ? `reassign-${id}-error` : nothing}
+            @change=${(event: Event) => {
+              const value = (event.target as HTMLSelectElement).value;
+              this.reassign = { ...reassign, choice: { ...reassign.choice, [id]: value } };
+            }}
+          >
+            <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card', { id: 'pm.choose' })}</option>
+            ${others.map(
+              (m) =>
+                html`<option value=${m.payment_method_id} ?selected=${reassign.choice[id] === m.payment_method_id}>
+                  ${msg(str`${brandName(m.brand)} ending in ${m.last4}`, { id: 'pm.option' })}
+                </option>`,
+            )}
+          </select>
+          <p part="field-error" class="field-error" id="reassign-${id}-error">
+            ${missing ? msg('Choose the card that pays this subscription.', { id: 'pm.reassign.missing' }) : nothing}
+          </p>
+        </div>`;
+      })}
+      <div part="actions" class="actions">
+        <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          ${msg('Remove card and switch', { id: 'pm.reassign.confirm' })}
+        </button>
+        <button type="button" class="button" @click=${() => {
+          this.reassign = undefined;
+          void this.focusOn('.add');
+        }}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+      </div>
+    </form>`;
   }
 
   private renderContent(): TemplateResult {
