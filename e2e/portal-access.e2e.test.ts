@@ -23,6 +23,8 @@ beforeAll(async () => {
     api_keys: { test: string };
   };
   businessId = created.business_id;
+  // The brand's name differs from the legal one: the customer reads the brand's everywhere.
+  await api(portal.url, created.api_keys.test, 'PATCH', '/v1/business', { brand: { display_name: 'Fjord Verktyg' } });
   const customer = await api<{ customer_id: string }>(portal.url, created.api_keys.test, 'POST', '/v1/customers', { email, name: 'Sigrid Sund', locale: 'sv-SE' });
   invoiceNumber = (
     await api<{ number: string }>(portal.url, created.api_keys.test, 'POST', '/v1/invoices', {
@@ -51,7 +53,7 @@ describe('email sign-in from the static login page', () => {
 
     const [mail] = await smtp.waitFor(1, 10_000);
     expect(mail!.to).toEqual([email]);
-    expect(mail!.subject).toBe('Logga in på din fakturering hos Fjord Tools AB'); // the customer's language
+    expect(mail!.subject).toBe('Logga in på din fakturering hos Fjord Verktyg'); // the customer's language, the brand's name
     const link = /http:\/\/127\.0\.0\.1:\d+\/magic#code=dpm_[A-Za-z0-9_-]{43}/.exec(mail!.text)?.[0];
     expect(link, mail!.text).toBeTruthy();
 
@@ -60,6 +62,9 @@ describe('email sign-in from the static login page', () => {
     await page.waitForURL(`${portal.url}/portal`);
     await page.getByRole('rowheader', { name: invoiceNumber }).waitFor();
     expect(page.url()).toBe(`${portal.url}/portal`);
+    // The hosted portal's header names the brand like the email did, not the legal entity.
+    expect(await page.locator('dodo-portal [part="business"]').textContent()).toBe('Fjord Verktyg');
+    expect(await page.locator('dodo-portal [part="header"]').innerText()).not.toContain('Fjord Tools AB');
     const storage = await page.evaluate(() => ({ session: Object.keys(sessionStorage), local: localStorage.length }));
     expect(storage).toEqual({ session: ['dodo-portal:session-token'], local: 0 });
     const token = await page.evaluate(() => sessionStorage.getItem('dodo-portal:session-token'));
