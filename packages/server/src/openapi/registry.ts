@@ -66,6 +66,7 @@ export const ResponseSchemas = {
   ChangePlanResult: W.ChangePlanResult,
   Dues: W.Dues,
   SubscriptionPaymentMethodResult: W.SubscriptionPaymentMethodResult,
+  PayInvoiceResult: W.PayInvoiceResult,
   PortalPaymentMethod: W.PortalPaymentMethod,
   PortalPaymentMethodList: W.PortalPaymentMethodList,
   Profile: W.Profile,
@@ -108,6 +109,7 @@ export const RequestSchemas = {
   CancelSubscriptionBody: W.CancelSubscriptionBody,
   ChangePlanBody: W.ChangePlanBody,
   SetSubscriptionPaymentMethodBody: W.SetSubscriptionPaymentMethodBody,
+  PayInvoiceBody: W.PayInvoiceBody,
   UpdateProfileBody: W.UpdateProfileBody,
   CreateCardTokenBody: W.CreateCardTokenBody.strict(),
 } satisfies Record<string, z.ZodType>;
