@@ -140,10 +140,16 @@ describe('real answers match the document', () => {
     const second = await conforms('createCardToken', await card('5555555555554444'));
     const method = await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: second.card_token }));
     await conforms('setSubscriptionPaymentMethod', await write('POST', `/portal/v1/subscriptions/${id}/payment-method`, { payment_method_id: method.payment_method_id }));
+    const open = await conforms('createInvoice', await h.merchant(key, 'POST', '/v1/invoices', { customer_id: customer.customer_id, currency: 'USD', status: 'open', line_items: [{ description: 'Setup', quantity: 1, unit_amount: 2500 }] }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, {}));
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { name: 'Grace' }));
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { nickname: 'G' }));
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`, { when: 'immediately' }));
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`));
-    expect(seen).toEqual(expect.arrayContaining(['resumePortalSubscription 409', 'cancelPortalSubscription 200', 'updateProfile 200', 'updateProfile 400']));
+    expect(seen).toEqual(
+      expect.arrayContaining(['resumePortalSubscription 409', 'cancelPortalSubscription 200', 'updateProfile 200', 'updateProfile 400', 'payPortalInvoice 200', 'payPortalInvoice 409', 'payPortalInvoice 400']),
+    );
   });
 });
