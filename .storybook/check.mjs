@@ -23,6 +23,16 @@ const expectations = {
   'elements-invoice-list--expired': { text: ['Your session has expired'] },
   'elements-invoice-list--swedish': { text: ['Fakturor', 'INV-000023', 'Nästa'], rows: 10 },
   'elements-invoice-list--swedish-expired': { text: ['Din session har gått ut'] },
+  'elements-invoice-list--payable': { text: ['INV-000002', 'Download PDF'], selector: '[part="actions"] .button--primary', rows: 3 },
+  'elements-invoice-list--pay-chooser': { text: ['Pay invoice INV-000002', 'Pay with', '4242', 'Pay $'] },
+  'elements-invoice-list--pay-paid': { text: ['was charged to Visa'] },
+  'elements-invoice-list--pay-declined': { text: ['The card was declined.'] },
+  'elements-invoice-list--paying': { text: ['Paying…'] },
+  'elements-invoice-list--pay-no-cards': { text: ['You have no saved card'] },
+  'elements-invoice-list--narrow': { text: ['INV-000002', 'Download PDF'], rows: 3 },
+  'elements-invoice-list--narrow-pay-chooser': { text: ['Pay invoice INV-000002', 'Pay with'] },
+  'elements-invoice-list--narrow-german': { text: ['Rechnungen', 'Bezahlen'], rows: 3 },
+  'elements-invoice-list--narrow-loading': { selector: 'table[aria-busy="true"]' },
   'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Partially refunded'], rows: 10, rowsIn: 'dodo-invoice-list' },
   'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023', 'Delvis återbetald'], rows: 10, rowsIn: 'dodo-invoice-list' },
   'guides-theming--default': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'] },
@@ -63,6 +73,7 @@ const expectations = {
   'elements-profile--validation-errors': { text: ['Fill in this field.', 'Save'] },
   'elements-profile--server-rejects': { text: ['Check this field: the value was not accepted.'] },
   'elements-profile--swedish': { text: ['Dina uppgifter', 'Faktureringsadress', 'Sverige'] },
+  'elements-profile--narrow-long-values': { text: ['Your details', 'Donaudampfschifffahrts'] },
   'elements-payment-method-editor--current-card': { text: ['Payment method', 'Mastercard', 'ending in 4444', 'Edit'] },
   'elements-payment-method-editor--choose-saved': { text: ['Choose a card', 'ending in 4242', 'Confirm changes'] },
   'elements-payment-method-editor--add-new': { text: ['Card number', 'This card number is not valid.', 'This card has expired.', 'Save card'] },
@@ -93,6 +104,8 @@ const expectations = {
   'elements-transaction-list--error': { text: ["We couldn't load your transactions.", 'Retry'] },
   'elements-transaction-list--expired': { text: ['Your session has expired'] },
   'elements-transaction-list--swedish': { text: ['Transaktioner', 'Delvis återbetald', 'Kortet nekades.'], rows: 5 },
+  'elements-transaction-list--narrow': { text: ['Transactions', 'American Express'], rows: 5 },
+  'elements-transaction-list--narrow-french': { text: ['Transactions', 'Partiellement remboursé'], rows: 5 },
 };
 
 const types = {

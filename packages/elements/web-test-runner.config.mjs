@@ -15,6 +15,19 @@ const packageDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = join(packageDir, '../..');
 const require = createRequire(import.meta.url);
 
+/**
+ * `executeServerCommand('ax-tree')`: the page's whole accessibility tree (shadow roots included),
+ * not only the "interesting" nodes a11ySnapshot() keeps, which leave out tables, rows and cells.
+ * Tests use it to prove a table stacked as cards is still a table to assistive technology.
+ */
+const axTreePlugin = () => ({
+  name: 'ax-tree',
+  async executeCommand({ command, session }) {
+    if (command !== 'ax-tree') return undefined;
+    return session.browser.getPage(session.id).accessibility.snapshot({ interestingOnly: false });
+  },
+});
+
 // mockServiceWorker.js is generated (gitignored): copied from the installed msw on every run,
 // so a fresh clone works and the worker always matches the library's version.
 const workerFile = join(packageDir, 'mockServiceWorker.js');
@@ -42,6 +55,6 @@ export default {
       return next();
     },
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(packageDir, 'tsconfig.json') })],
+  plugins: [axTreePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(packageDir, 'tsconfig.json') })],
   reporters: [defaultReporter(), summaryReporter({ outputFile: join(packageDir, 'test-results/summary.json') })],
 };

@@ -11,6 +11,15 @@ export interface InvoiceDownloadDetail {
   number: string;
 }
 
+/** Detail of `dodo-invoice-paid`: the customer paid an open invoice in `<dodo-invoice-list>`. */
+export interface InvoicePaidDetail {
+  /** The invoice the customer paid. */
+  invoiceId: string;
+  /** The paid invoice (for an on-hold subscription's dues, the paid invoice that replaced it). */
+  invoice: Invoice;
+  payment: Payment | null;
+}
+
 /** Detail of `dodo-session-expired`: the server's error code (`session_expired`, `unauthorized`). */
 export interface SessionExpiredDetail {
   code: string;
@@ -109,6 +118,7 @@ export type KeyCopiedEvent = CustomEvent<KeyCopiedDetail>;
 export type KeyInstanceDeactivatedEvent = CustomEvent<KeyInstanceDeactivatedDetail>;
 
 export type InvoiceDownloadEvent = CustomEvent<InvoiceDownloadDetail>;
+export type InvoicePaidEvent = CustomEvent<InvoicePaidDetail>;
 export type LoginLinkRequestedEvent = CustomEvent<LoginLinkRequestedDetail>;
 export type SessionExpiredEvent = CustomEvent<SessionExpiredDetail>;
 
@@ -123,6 +133,7 @@ export function loginLinkRequestedEvent(email: string): LoginLinkRequestedEvent 
 declare global {
   interface GlobalEventHandlersEventMap {
     'dodo-invoice-download': InvoiceDownloadEvent;
+    'dodo-invoice-paid': InvoicePaidEvent;
     'dodo-key-copied': KeyCopiedEvent;
     'dodo-key-instance-deactivated': KeyInstanceDeactivatedEvent;
     'dodo-session-expired': SessionExpiredEvent;

@@ -14,6 +14,8 @@ export type { SessionChannel, SessionStatus } from './context.ts';
 export type {
   InvoiceDownloadDetail,
   InvoiceDownloadEvent,
+  InvoicePaidDetail,
+  InvoicePaidEvent,
   KeyCopiedDetail,
   KeyCopiedEvent,
   KeyInstanceDeactivatedDetail,

@@ -176,8 +176,9 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.use('/v1/*', except(PUBLIC_LICENSE_PATHS, idempotency(context)));
   // Asking for a sign-in link and exchanging one need no session; the unified portal has its own tokens.
   app.use('/portal/v1/*', portalCors(context), noStore, except([...PUBLIC_PORTAL_PATHS, UNIFIED_PORTAL_PATHS], portalAuth(context)));
-  // Charging portal writes (plan changes, dues) honour Idempotency-Key, per customer.
+  // Charging portal writes (plan changes, dues, paying an invoice) honour Idempotency-Key, per customer.
   app.use('/portal/v1/subscriptions/*', portalIdempotency(context));
+  app.use('/portal/v1/invoices/*', portalIdempotency(context));
 
   app.route('/v1/customers', customerRoutes(context));
   app.route('/v1/customers', portalSessionRoutes(context));

@@ -17,6 +17,8 @@ import type {
   InvoicePage,
   LicenseKeyInstanceList,
   LoginBody,
+  PayInvoiceBody,
+  PayInvoiceResult,
   Payment,
   PaymentPage,
   PlanOptions,
@@ -55,6 +57,8 @@ export type {
   LicenseKeyInstanceList,
   LicenseKeyStatus,
   LoginBody,
+  PayInvoiceBody,
+  PayInvoiceResult,
   Payment,
   PaymentPage,
   PlanOption,
@@ -132,6 +136,8 @@ export interface PortalClient {
   getInvoice(invoiceId: string, signal?: AbortSignal): Promise<Invoice>;
   /** The PDF, fetched with the token in the Authorization header (never in a URL). */
   invoicePdf(invoiceId: string, signal?: AbortSignal): Promise<Blob>;
+  /** Charges an open invoice's total to a saved card (402 `payment_failed` on a decline, 409 `invoice_not_open`). */
+  payInvoice(invoiceId: string, body: PayInvoiceBody, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<PayInvoiceResult>;
   /** Transactions, failed attempts included, newest first. */
   listPayments(options?: ListOptions): Promise<PaymentPage>;
   getPayment(paymentId: string, signal?: AbortSignal): Promise<Payment>;
@@ -208,6 +214,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
       call(() => http.json<Invoice>(`invoices/${id(invoiceId)}`, { signal })),
     invoicePdf: (invoiceId, signal) =>
       call(async () => (await http.send(`invoices/${id(invoiceId)}/pdf`, { signal })).blob()),
+    payInvoice: (invoiceId, body, { idempotencyKey, signal }) =>
+      call(() => http.json<PayInvoiceResult>(`invoices/${id(invoiceId)}/pay`, { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey }, signal })),
     listPayments: ({ limit, cursor, signal } = {}) =>
       call(() => http.json<PaymentPage>('payments', { searchParams: pageParams(limit, cursor), signal })),
     getPayment: (paymentId, signal) => call(() => http.json<Payment>(`payments/${id(paymentId)}`, { signal })),

@@ -917,6 +917,8 @@ export const PortalErrorCode = {
   paymentMethodInUse: 'payment_method_in_use',
   /** A dues charge for this subscription is already in flight (409; retry shortly). */
   chargeInProgress: 'charge_in_progress',
+  /** The invoice is `paid` or `void`: there is nothing to pay (409 on pay). */
+  invoiceNotOpen: 'invoice_not_open',
   /** The business does not let customers free license seats (403). */
   keyDeactivationDisabled: 'key_deactivation_disabled',
   /** `POST /v1/licenses/activate` beyond the key's activations limit (422). */
@@ -1110,6 +1112,23 @@ export const SubscriptionPaymentMethodResult = z.object({
   invoice: Invoice.nullable(),
 });
 export type SubscriptionPaymentMethodResult = z.infer<typeof SubscriptionPaymentMethodResult>;
+
+/** `POST /portal/v1/invoices/{id}/pay`: a saved card, or a fresh token (saved as a card first). */
+export const PayInvoiceBody = z.object({ ...PaymentSource }).strict().refine(onePaymentSource, ONE_PAYMENT_SOURCE);
+export type PayInvoiceBody = z.infer<typeof PayInvoiceBody>;
+
+/**
+ * Its answer: the paid invoice and the payment. Paying the dues invoice of an on-hold subscription
+ * reactivates it, and (as `payment-method` does) the open invoice is voided and replaced by a paid
+ * dues invoice, which is the `invoice` here; `replaced_invoice_id` names the one that was paid.
+ */
+export const PayInvoiceResult = z.object({
+  invoice: Invoice,
+  /** The charge; null only for an invoice whose total was 0 (nothing was charged). */
+  payment: Payment.nullable(),
+  replaced_invoice_id: z.string().nullable(),
+});
+export type PayInvoiceResult = z.infer<typeof PayInvoiceResult>;
 
 export const LicenseKeyStatus = z.enum(['active', 'expired', 'disabled']);
 export type LicenseKeyStatus = z.infer<typeof LicenseKeyStatus>;

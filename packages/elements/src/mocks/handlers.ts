@@ -331,3 +331,4 @@ export { licenseKeyApi, licenseKeyScenarios, sampleLicenseKeys, type SampleKey }
 
 // Transactions (issue 3).
 export { makePayments, paymentScenarios, paymentsApi, samplePaymentInvoices, samplePayments, type PaymentsApiOptions } from './payments.ts';
+export { invoicePayApi, invoicePayScenarios, payCards, type InvoicePayApiOptions } from './invoice-payments.ts';

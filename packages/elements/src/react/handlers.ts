@@ -23,7 +23,7 @@ export type Handlers<Name extends DodoEventName> = {
 /** The events each element fires, by tag. */
 export const elementEvents = {
   'dodo-portal': ['dodo-session-expired'],
-  'dodo-invoice-list': ['dodo-invoice-download', 'dodo-session-expired'],
+  'dodo-invoice-list': ['dodo-invoice-download', 'dodo-invoice-paid', 'dodo-session-expired'],
   'dodo-transaction-list': ['dodo-invoice-download', 'dodo-session-expired'],
   'dodo-subscription-manager': ['dodo-subscription-cancelled', 'dodo-subscription-resumed', 'dodo-payment-method-requested', 'dodo-session-expired'],
   'dodo-plan-switcher': ['dodo-plan-change-request', 'dodo-plan-changed', 'dodo-payment-method-requested', 'dodo-session-expired'],

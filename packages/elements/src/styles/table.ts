@@ -2,8 +2,9 @@ import { css } from 'lit';
 
 /**
  * The billing table of the invoice and transaction lists, so both read as one view: a `.table`
- * with its `.caption`, loading rows, `.pagination` and `.download-error` under it; in narrow
- * containers column 2 (the date, or the card) is dropped rather than scrolled sideways.
+ * with its `.caption`, loading rows, `.pagination` and `.download-error` under it. In narrow
+ * containers (the element's own width, not the viewport's) each row is a card of labelled
+ * fields: every cell with a value carries `data-label`, its column's header text.
  */
 export const table = css`
   :host {
@@ -40,6 +41,11 @@ export const table = css`
 
   thead th {
     background: var(--_dodo-color-surface-raised);
+  }
+
+  /* The column headers, and the same words as labels on stacked cards (below). */
+  thead th,
+  [data-label]::before {
     color: var(--_dodo-color-text-muted);
     font-size: 0.8125em;
     font-weight: 600;
@@ -91,36 +97,76 @@ export const table = css`
     font-size: 0.875em;
   }
 
-  .download-error {
+  /* Also the pay dialog's failure line (invoice list). */
+  .download-error,
+  .pay-error {
     margin: var(--_dodo-space) 0 0;
     color: var(--_dodo-color-danger);
   }
 
-  .download-error:empty {
+  .download-error:empty,
+  .pay-error:empty {
     display: none;
   }
 
-  /* Narrow containers: drop the date column rather than scroll sideways. */
-  @container (max-width: 30rem) {
-    th:nth-child(2),
-    td:nth-child(2) {
-      display: none;
-    }
+  /* Row heads (invoice number, date) never break inside. */
+  tbody th {
+    white-space: nowrap;
+  }
 
-    /* A sidebar-sized portal: tighter cells, and the download button may wrap rather than
-       push out of the container. */
+  /* Narrow containers (a phone, a sidebar): each row becomes a card listing every field as
+     label + value. The table stays a table for assistive technology: the header row is only
+     visually hidden, and the labels (data-label) are drawn with empty alternative text, so a
+     screen reader announces each cell with its column header once. */
+  @container (max-width: 45rem) {
+    .table,
+    tbody,
+    tr,
     th,
     td {
-      padding-inline: var(--_dodo-space);
+      display: block;
+    }
+
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+
+    tbody tr {
+      margin-block-end: var(--_dodo-space);
+      padding: calc(var(--_dodo-space) / 2) var(--_dodo-space);
+      border: 1px solid var(--_dodo-color-border);
+      border-radius: var(--_dodo-radius);
+    }
+
+    tbody th,
+    tbody td {
+      padding: calc(var(--_dodo-space) / 2) 0;
+      border: 0;
+      text-align: end;
+      white-space: normal;
+      overflow-wrap: anywhere;
+    }
+
+    [data-label]::before {
+      content: attr(data-label) / '';
+      float: inline-start;
+      margin-inline-end: var(--_dodo-space);
     }
 
     .actions {
-      white-space: normal;
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: flex-end;
+      gap: calc(var(--_dodo-space) / 2);
     }
 
-    /* Narrower still (long words in some languages): scroll sideways rather than clip. */
-    .base {
-      overflow-x: auto;
+    .actions:empty {
+      display: none;
     }
   }
 `;

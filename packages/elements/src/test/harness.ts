@@ -2,7 +2,8 @@
  * Test harness: msw in the page, and helpers that read and drive the elements the way a
  * customer would (visible text, buttons by their name).
  */
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { setupWorker } from 'msw/browser';
 import type { HttpHandler } from 'msw';
 import '../define/dodo-portal.ts';
@@ -16,7 +17,11 @@ export const worker = setupWorker();
 
 export interface RecordedRequest {
   url: URL;
+  method: string;
   authorization: string | null;
+  idempotencyKey: string | null;
+  /** The JSON body, once read (soon after the request started). */
+  body?: unknown;
 }
 
 /** Every portal API request the page made since the last `resetMocks()`. */
@@ -28,7 +33,10 @@ export async function startMocks(): Promise<void> {
   if (!started) {
     worker.events.on('request:start', ({ request }) => {
       const url = new URL(request.url);
-      if (url.pathname.startsWith('/portal/')) requests.push({ url, authorization: request.headers.get('authorization') });
+      if (!url.pathname.startsWith('/portal/')) return;
+      const recorded: RecordedRequest = { url, method: request.method, authorization: request.headers.get('authorization'), idempotencyKey: request.headers.get('idempotency-key') };
+      requests.push(recorded);
+      if (request.method !== 'GET') void request.clone().text().then((body) => (recorded.body = body ? (JSON.parse(body) as unknown) : undefined), () => undefined);
     });
     started = worker.start({
       quiet: true,
@@ -121,6 +129,44 @@ export async function waitForRows(list: DodoInvoiceList, first?: string): Promis
 export function click(control: HTMLButtonElement): void {
   if (isDisabled(control)) throw new Error(`Button "${text(control)}" is disabled`);
   control.click();
+}
+
+/**
+ * Nothing sticks out at the current viewport: neither the document nor the element scrolls
+ * sideways, and every cell, value and button of the element lies inside its box and shows all of
+ * its content. (The visually hidden header row of a stacked table is left out: it is 1px on purpose.)
+ */
+export function expectNoOverflow(element: HTMLElement): void {
+  const page = document.documentElement;
+  expect(page.scrollWidth, 'the page scrolls sideways').to.be.at.most(page.clientWidth);
+  expect(element.scrollWidth, `<${element.localName}> scrolls sideways`).to.be.at.most(element.clientWidth);
+  const box = element.getBoundingClientRect();
+  const parts = [...shadow(element).querySelectorAll<HTMLElement>('button, th, td, dt, dd, [part="base"]')].filter((node) => !node.closest('thead') && node.getClientRects().length > 0);
+  expect(parts.length, 'nothing was measured').to.be.greaterThan(0);
+  for (const node of parts) {
+    const rect = node.getBoundingClientRect();
+    expect(rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5, `"${text(node)}" sticks out of <${element.localName}> (${rect.left}–${rect.right} of ${box.left}–${box.right})`).to.equal(true);
+    expect(node.scrollWidth, `"${text(node)}" is clipped`).to.be.at.most(node.clientWidth + 1);
+  }
+}
+
+export interface AxNode {
+  role: string;
+  name?: string;
+  children?: AxNode[];
+}
+
+/** The page's whole accessibility tree, shadow roots included (the `ax-tree` command of web-test-runner.config.mjs). */
+export const axTree = (): Promise<AxNode> => executeServerCommand<AxNode, undefined>('ax-tree');
+
+/** A node of `role` named `name` (case aside: Chromium names headers in their text-transform, "DATE"). */
+export function axNode(tree: AxNode, role: string, name: string): AxNode | undefined {
+  if (tree.role === role && tree.name?.toLowerCase() === name.toLowerCase()) return tree;
+  for (const child of tree.children ?? []) {
+    const found = axNode(child, role, name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export { shadow, text };

@@ -142,6 +142,10 @@ describe('real answers match the document', () => {
     const second = await conforms('createCardToken', await card('5555555555554444'));
     const method = await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: second.card_token }));
     await conforms('setSubscriptionPaymentMethod', await write('POST', `/portal/v1/subscriptions/${id}/payment-method`, { payment_method_id: method.payment_method_id }));
+    const open = await conforms('createInvoice', await h.merchant(key, 'POST', '/v1/invoices', { customer_id: customer.customer_id, currency: 'USD', status: 'open', line_items: [{ description: 'Setup', quantity: 1, unit_amount: 2500 }] }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
+    await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, {}));
     // The decline card is refused by the verification when saved (402); removing a card in use
     // without replacements is 409 with the subscriptions in `details`; then with them, 204.
     await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: (await conforms('createCardToken', await card('4000000000000002'))).card_token }));
@@ -163,6 +167,9 @@ describe('real answers match the document', () => {
         'setDefaultPortalPaymentMethod 200',
         'deletePortalPaymentMethod 409',
         'deletePortalPaymentMethod 204',
+        'payPortalInvoice 200',
+        'payPortalInvoice 409',
+        'payPortalInvoice 400',
       ]),
     );
   });

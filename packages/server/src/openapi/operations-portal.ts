@@ -83,6 +83,15 @@ export const portalOperations: Operation[] = [
     responses: { 200: { description: 'The PDF (`Content-Disposition: attachment`).', schema: null, contentType: 'application/pdf' } },
   },
   {
+    method: 'post', path: '/portal/v1/invoices/{invoice_id}/pay', operationId: 'payPortalInvoice', tag: 'Portal: billing history', auth: 'sessionToken', idempotent: true,
+    summary: 'Pay an open invoice',
+    description:
+      "Charges the invoice's total, once, to the card given: a saved `payment_method_id`, or a `card_token`, which is saved as a card first. Success: the invoice is `paid`, the payment recorded, `payment.succeeded` sent and a receipt emailed. The open invoice of an on-hold subscription is paid as its dues: the subscription is active again on that card, and the invoice is voided for the paid dues invoice returned (`replaced_invoice_id` names it). A decline answers 402 and the invoice stays open. Parallel payers: one charges, the others get 409.",
+    body: { name: 'PayInvoiceBody' },
+    responses: { 200: { description: 'The paid invoice and its payment.', schema: 'PayInvoiceResult' } },
+    errors: { 402: ['payment_failed'], 409: ['invoice_not_open', 'charge_in_progress', 'subscription_on_hold'], 503: ['processor_not_configured'] },
+  },
+  {
     method: 'get', path: '/portal/v1/payments', operationId: 'listPortalPayments', tag: 'Portal: billing history', auth: 'sessionToken',
     summary: "The customer's transactions", description: 'Failed and refunded ones included.', query: ListQuery,
     responses: { 200: { description: 'A page of payments.', schema: 'PaymentPage' } },

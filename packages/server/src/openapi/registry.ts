@@ -67,6 +67,7 @@ export const ResponseSchemas = {
   ChangePlanResult: W.ChangePlanResult,
   Dues: W.Dues,
   SubscriptionPaymentMethodResult: W.SubscriptionPaymentMethodResult,
+  PayInvoiceResult: W.PayInvoiceResult,
   PortalPaymentMethod: W.PortalPaymentMethod,
   PortalPaymentMethodList: W.PortalPaymentMethodList,
   Profile: W.Profile,
@@ -110,6 +111,7 @@ export const RequestSchemas = {
   ChangePlanBody: W.ChangePlanBody,
   SetSubscriptionPaymentMethodBody: W.SetSubscriptionPaymentMethodBody,
   DeletePaymentMethodBody: W.DeletePaymentMethodBody,
+  PayInvoiceBody: W.PayInvoiceBody,
   UpdateProfileBody: W.UpdateProfileBody,
   CreateCardTokenBody: W.CreateCardTokenBody.strict(),
 } satisfies Record<string, z.ZodType>;

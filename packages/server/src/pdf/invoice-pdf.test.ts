@@ -1,7 +1,7 @@
 /**
  * The invoice PDF's refund lines, read back with pdftotext: refunds made through `POST /v1/refunds`
  * print after the totals (one line each, then the sum and what was paid in the end), in every
- * language the PDF speaks.
+ * language the PDF speaks; an open invoice prints its amount due and due date.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,5 +129,30 @@ describe('invoice PDF refunds', () => {
     expect(text).toMatch(line(`${refundedOn} ${longDate(made.created_at, locale)}`, -1_500));
     expect(text).toMatch(line(amountRefunded, -1_500));
     expect(text).toMatch(line(netPaid, 3_400));
+  });
+});
+
+describe('invoice PDF of an open invoice', () => {
+  const languages: [locale: string, amountDue: string, dueDate: string, paidOn: string][] = [
+    ['en-US', 'Amount due', 'Due date', 'Paid on'],
+    ['sv-SE', 'Att betala', 'Förfallodatum', 'Betald'],
+    ['de-DE', 'Fälliger Betrag', 'Fällig am', 'Bezahlt am'],
+    ['fr-FR', 'Montant dû', 'Date d’échéance', 'Payée le'],
+    ['es-ES', 'Importe pendiente', 'Fecha de vencimiento', 'Pagada el'],
+  ];
+  it.each(languages)('prints the amount due and the due date in %s; a paid invoice prints neither', async (locale, amountDue, dueDate, paidOn) => {
+    const customer = await h.createCustomer(key, { name: 'Open Reader', locale });
+    const lines = [{ description: 'Consulting', quantity: 3, unit_amount: 4_150 }];
+    const open = await h.createInvoice(key, { customer_id: customer.customer_id, currency: 'USD', tax_rate_bps: 0, status: 'open', line_items: lines });
+    const text = await pdfText(customer.customer_id, open.invoice_id, `open-${locale}.pdf`);
+    const amount = money(12_450, locale).replace(/[$.]/g, '\\$&');
+    expect(text).toMatch(new RegExp(`${amountDue} +${amount}`));
+    expect(text).toMatch(new RegExp(`${dueDate} +${longDate(open.issued_at, locale)}`));
+
+    const paid = await h.createInvoice(key, { customer_id: customer.customer_id, currency: 'USD', tax_rate_bps: 0, status: 'paid', line_items: lines });
+    const paidText = await pdfText(customer.customer_id, paid.invoice_id, `paid-${locale}.pdf`);
+    expect(paidText).toContain(paidOn);
+    expect(paidText).not.toContain(amountDue);
+    expect(paidText).not.toContain(dueDate);
   });
 });

@@ -158,6 +158,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     [labels.status, labels.statuses[invoice.status]],
   ];
   if (invoice.paid_at) metaRows.push([labels.paid, date(invoice.paid_at)]);
+  // Open invoices are due on issue (the billing engine has no payment terms): payable at once in the portal.
+  if (invoice.status === 'open') metaRows.push([labels.dueDate, date(invoice.issued_at)]);
   let metaY = doc.y + 6;
   for (const [label, value] of metaRows) {
     doc.font(fontName.regular).fontSize(9).fillColor(COLOR_MUTED).text(clean(label), left + width / 2, metaY, { width: width / 4, align: 'right' });
@@ -229,6 +231,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     [labels.subtotal, money(invoice.subtotal), false],
     [labels.tax, money(invoice.tax), false],
     [labels.total, money(invoice.total), true],
+    ...(invoice.status === 'open' ? [[labels.amountDue, money(invoice.total), true] as [string, string, boolean]] : []),
   ];
   for (const [label, value, strong] of totals) {
     doc.font(strong ? fontName.bold : fontName.regular).fontSize(strong ? 12 : 10).fillColor(COLOR_TEXT);

@@ -20,6 +20,9 @@ export interface InvoiceLabels {
   amountRefunded: string;
   /** The total less the refunds. */
   netPaid: string;
+  /** An open invoice: what is still to pay (after the totals), and by when (with the dates). */
+  amountDue: string;
+  dueDate: string;
 }
 
 const en: InvoiceLabels = {
@@ -40,6 +43,8 @@ const en: InvoiceLabels = {
   refundedOn: (date) => `Refunded on ${date}`,
   amountRefunded: 'Amount refunded',
   netPaid: 'Net paid',
+  amountDue: 'Amount due',
+  dueDate: 'Due date',
 };
 
 const sv: InvoiceLabels = {
@@ -60,6 +65,8 @@ const sv: InvoiceLabels = {
   refundedOn: (date) => `Återbetalt den ${date}`,
   amountRefunded: 'Återbetalt belopp',
   netPaid: 'Betalt efter återbetalning',
+  amountDue: 'Att betala',
+  dueDate: 'Förfallodatum',
 };
 
 const de: InvoiceLabels = {
@@ -80,6 +87,8 @@ const de: InvoiceLabels = {
   refundedOn: (date) => `Erstattet am ${date}`,
   amountRefunded: 'Erstatteter Betrag',
   netPaid: 'Bezahlt abzüglich Erstattungen',
+  amountDue: 'Fälliger Betrag',
+  dueDate: 'Fällig am',
 };
 
 const fr: InvoiceLabels = {
@@ -100,6 +109,8 @@ const fr: InvoiceLabels = {
   refundedOn: (date) => `Remboursé le ${date}`,
   amountRefunded: 'Montant remboursé',
   netPaid: 'Net payé',
+  amountDue: 'Montant dû',
+  dueDate: 'Date d’échéance',
 };
 
 const es: InvoiceLabels = {
@@ -120,6 +131,8 @@ const es: InvoiceLabels = {
   refundedOn: (date) => `Reembolsado el ${date}`,
   amountRefunded: 'Importe reembolsado',
   netPaid: 'Importe neto pagado',
+  amountDue: 'Importe pendiente',
+  dueDate: 'Fecha de vencimiento',
 };
 
 const byLanguage: Record<string, InvoiceLabels> = { en, sv, de, fr, es };

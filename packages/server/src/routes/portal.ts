@@ -1,10 +1,12 @@
-import { ListQuery } from '@dodo-portal/wire/schemas';
+import { ListQuery, PayInvoiceBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
-import { queryParams } from '../http/validate.ts';
+import { jsonBody, queryParams } from '../http/validate.ts';
 import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
+import { payPortalInvoice } from '../services/invoice-payments.ts';
 import { getInvoice, listInvoices } from '../services/invoices.ts';
 import { endSession, sessionInfo } from '../services/sessions.ts';
+import { withScopeClock } from '../services/test-clock.ts';
 
 /**
  * `/portal/v1`: what a customer's browser may do with a session token. Everything is scoped to
@@ -25,6 +27,15 @@ export const portalRoutes = (app: AppContext) =>
     .get('/invoices/:invoice_id', async (c) => {
       const session = c.get('session');
       return c.json(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }));
+    })
+    .post('/invoices/:invoice_id/pay', async (c) => {
+      const session = c.get('session');
+      // Test mode: the payment and the paid date are on the business's test clock.
+      const ctx = await withScopeClock(app, session.scope);
+      // Someone else's invoice is 404 whatever the body says.
+      await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id });
+      const body = await jsonBody(c, PayInvoiceBody);
+      return c.json(await payPortalInvoice(ctx, session.scope, session.customer_id, c.req.param('invoice_id'), body));
     })
     .get('/invoices/:invoice_id/pdf', async (c) => {
       const session = c.get('session');

@@ -98,13 +98,25 @@ async function switchCard(
   return { subscription: await getPortalSubscription(ctx, scope, customerId, subscription.subscription_id), payment: null, invoice: null };
 }
 
-async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource): Promise<SubscriptionPaymentMethodResult> {
+const invoiceNotOpen = (invoiceId: string) => new DomainError(409, PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is no longer open: there is nothing to pay.`);
+
+/**
+ * `POST /portal/v1/invoices/{id}/pay` for the open invoice of an on-hold subscription: the dues
+ * payment above, for exactly that invoice (so the amount charged is the invoice's total). A
+ * second payer gets 409 `charge_in_progress`, or `invoice_not_open` once the first succeeded.
+ */
+export function payInvoiceDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, invoiceId: string): Promise<SubscriptionPaymentMethodResult> {
+  return payDues(ctx, scope, customerId, subscription, source, invoiceId);
+}
+
+async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, payingInvoiceId?: string): Promise<SubscriptionPaymentMethodResult> {
   const db = ctx.store.db;
   const id = subscription.subscription_id;
   const claimedAt = realNow(ctx);
   const leaseUntil = toTimestamp(new Date(claimedAt.getTime() + DUES_LEASE_MS));
   if (!(await claimDues(db, scope, id, toTimestamp(claimedAt), leaseUntil))) {
     const now = await requireOwnSubscription(ctx, scope, customerId, id);
+    if (now.status === 'active' && payingInvoiceId) throw invoiceNotOpen(payingInvoiceId);
     // Another request paid the dues first: this one only asks for the card.
     if (now.status === 'active') return switchCard(ctx, scope, customerId, now, source, true);
     if (now.status === 'on_hold') throw inProgress();
@@ -118,6 +130,12 @@ async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subsc
     const row = await findSubscriptionRow(db, scope, id);
     if (!row || row.status !== 'on_hold') throw new Error(`subscription ${id} left on_hold while claimed`);
     const open = await findOpenInvoices(db, scope, id);
+    if (payingInvoiceId && !open.some((invoice) => invoice.id === payingInvoiceId)) throw invoiceNotOpen(payingInvoiceId);
+    if (payingInvoiceId && open.length > 1) {
+      // Rare (more than one declined renewal): the dues are more than this invoice, so paying it alone
+      // would charge another figure than the one shown. The subscription's dues flow pays them all.
+      throw new DomainError(409, PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
+    }
     const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
     const portal = await getPortalSubscription(ctx, scope, customerId, id);
     const productName = portal.product.name;

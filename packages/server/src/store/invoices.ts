@@ -89,7 +89,7 @@ export async function insertInvoiceInTransaction(
   );
 }
 
-function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
+function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items' | 'pay_claimed_until'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
   return {
     invoice_id: row.id,
     number: row.number,

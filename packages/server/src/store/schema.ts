@@ -71,6 +71,8 @@ export interface InvoicesTable {
   subscription_id: string | null;
   billing_address: string | null;
   created_at: string;
+  /** The lease of a portal payment in flight (migration 0012); real time. */
+  pay_claimed_until: Generated<string | null>;
 }
 
 export interface InvoiceLineItemsTable {

@@ -1,26 +1,34 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import { formatDate } from '../../format.ts';
 import {
   EXPIRED_SESSION_TOKEN,
   MOCK_LOGIN_URL,
   MOCK_SESSION_TOKEN,
+  invoicePayApi,
+  invoicePayScenarios,
   makeInvoices,
+  payCards,
   portalApi,
   sampleInvoice,
   scenarios,
 } from '../../mocks/handlers.ts';
-import type { InvoiceDownloadEvent, SessionExpiredEvent } from '../../events.ts';
+import type { InvoiceDownloadEvent, InvoicePaidEvent, SessionExpiredEvent } from '../../events.ts';
 import {
   apiRequests,
+  axNode,
+  axTree,
   button,
   click,
+  expectNoOverflow,
   invoiceNumbers,
   isDisabled,
   mountList,
   rows,
   shadow,
   startMocks,
+  text,
   useHandlers,
   visibleText,
   waitForRows,
@@ -405,7 +413,7 @@ describe('<dodo-invoice-list>', () => {
         .format('1234.56')
         .replace(/\s+/g, ' ');
       expect(expectedTotal).to.equal('1 234,56 kr');
-      expect(first).to.deep.equal(['INV-000042', formatDate(krona.issued_at, 'sv'), 'Obetald', expectedTotal, 'Ladda ned PDF INV-000042']);
+      expect(first).to.deep.equal(['INV-000042', formatDate(krona.issued_at, 'sv'), 'Obetald', expectedTotal, 'Betala INV-000042 Ladda ned PDF INV-000042']);
       expect(formatDate(krona.issued_at, 'sv')).to.equal('14 mars 2025');
       const text = visibleText(list);
       for (const swedish of ['Fakturor', 'Nummer', 'Datum', 'Belopp', 'Föregående', 'Nästa', 'Sida 1']) {
@@ -424,6 +432,185 @@ describe('<dodo-invoice-list>', () => {
       await waitForText(list, 'Din session har gått ut');
       await waitForText(list, 'Be om en ny länk via e-post');
       await expect(list).to.be.accessible();
+    });
+  });
+  describe('paying an open invoice', () => {
+    const dialogOf = (list: Element) => shadow(list).querySelector('dialog');
+    const dialogButton = (list: Element, name: string) => {
+      const found = [...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate) === name);
+      if (!found) throw new Error(`No button "${name}" in the pay dialog: ${text(dialogOf(list))}`);
+      return found;
+    };
+    const cardChoices = (list: Element) => [...(dialogOf(list)?.querySelectorAll('label') ?? [])].map((label) => text(label));
+    const openRow = (list: Element) => [...shadow(list).querySelectorAll('tr[part="row"]')].find((row) => row.getAttribute('data-invoice-id') === 'inv_000002')!;
+
+    it('offers Pay only on open invoices; Pay opens a chooser of the saved cards and "Pay $X.XX" charges the one chosen, shows the outcome and updates the row', async () => {
+      useHandlers(invoicePayScenarios.payable());
+      const { list } = await mountList();
+      await waitForRows(list);
+      const [paid, open] = makeInvoices(3).slice(0, 2);
+      expect(rows(list).map((cells) => cells[4])).to.deep.equal(['Download PDF INV-000003', 'Pay INV-000002 Download PDF INV-000002', 'Download PDF INV-000001']);
+      expect(paid!.status).to.equal('paid');
+      const amount = new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(open!.total / 100);
+
+      const pay = button(list, 'Pay INV-000002');
+      click(pay);
+      await waitUntil(() => dialogOf(list)?.open && cardChoices(list).length === 2, 'the cards never appeared');
+      expect(text(dialogOf(list)!.querySelector('h2'))).to.equal('Pay invoice INV-000002');
+      expect(cardChoices(list)).to.deep.equal(['Visa •••• ending in 4242', 'Visa •••• ending in 0002']);
+      // The default card is chosen; the button says exactly what will be charged.
+      expect(dialogOf(list)!.querySelector<HTMLInputElement>('input[type="radio"]')!.checked).to.equal(true);
+      const confirm = dialogButton(list, `Pay ${amount}`);
+      await expect(list).to.be.accessible();
+
+      const paidEvents: InvoicePaidEvent[] = [];
+      list.addEventListener('dodo-invoice-paid', (event) => paidEvents.push(event));
+      click(confirm);
+      await waitUntil(() => shadow(list).querySelector('[part="pay-success"]'), 'no outcome was shown');
+      expect(text(shadow(list).querySelector('[part="pay-success"]'))).to.equal(`Paid. ${amount} was charged to Visa •••• 4242.`);
+      const [request] = apiRequests('invoices/inv_000002/pay');
+      expect(request!.method).to.equal('POST');
+      expect(request!.idempotencyKey).to.match(/^[\w-]{16,}$/);
+      expect(request!.body).to.deep.equal({ payment_method_id: payCards.works.payment_method_id });
+      expect(paidEvents.map((event) => [event.detail.invoiceId, event.detail.invoice.status, event.detail.payment?.amount])).to.deep.equal([['inv_000002', 'paid', open!.total]]);
+      expect(paidEvents[0]!.bubbles && paidEvents[0]!.composed).to.equal(true);
+      // The row shows the invoice as the server has it now: paid, nothing more to pay.
+      await waitUntil(() => text(openRow(list).querySelector('.badge')) === 'Paid');
+      expect(rows(list)[1]![4]).to.equal('Download PDF INV-000002');
+      await expect(list).to.be.accessible();
+
+      click(dialogButton(list, 'Close'));
+      await waitUntil(() => !dialogOf(list));
+      // The Pay button is gone: focus lands on the row's download.
+      expect(shadow(list).activeElement).to.equal(openRow(list).querySelector('button'));
+    });
+
+    it('a declined card: says why, leaves the invoice open; another card then pays it with a new key', async () => {
+      useHandlers(invoicePayScenarios.payable());
+      const { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => cardChoices(list).length === 2);
+      const [works, declines] = [...dialogOf(list)!.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+      declines!.click();
+      const confirm = [...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate).startsWith('Pay '))!;
+      click(confirm);
+      await waitUntil(() => text(dialogOf(list)!.querySelector('[role="alert"]')) !== '', 'no failure was shown');
+      expect(text(dialogOf(list)!.querySelector('[role="alert"]'))).to.equal('The card was declined.');
+      expect(text(openRow(list).querySelector('.badge'))).to.equal('Open');
+      await expect(list).to.be.accessible();
+
+      works!.click();
+      click(confirm);
+      await waitUntil(() => shadow(list).querySelector('[part="pay-success"]'), 'the second card did not pay');
+      const keys = apiRequests('invoices/inv_000002/pay').map((request) => request.idempotencyKey);
+      expect(keys).to.have.length(2);
+      expect(keys[0]).to.not.equal(keys[1]);
+    });
+
+    it('says "Paying…" while the charge runs, and Escape does not close it then', async () => {
+      useHandlers(invoicePayScenarios.slowPay());
+      const { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => cardChoices(list).length === 2);
+      click([...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate).startsWith('Pay '))!);
+      await waitUntil(() => text(dialogOf(list)).includes('Paying…'));
+      expect(isDisabled(dialogButton(list, 'Paying…'))).to.equal(true);
+      dialogOf(list)!.dispatchEvent(new Event('cancel', { cancelable: true }));
+      expect(dialogOf(list)!.open).to.equal(true);
+      await expect(list).to.be.accessible();
+    });
+
+    it('without a saved card says so and offers nothing to charge; Cancel gives focus back to Pay', async () => {
+      useHandlers(invoicePayScenarios.noCards());
+      const { list } = await mountList();
+      await waitForRows(list);
+      const pay = button(list, 'Pay INV-000002');
+      pay.focus();
+      click(pay);
+      await waitUntil(() => text(dialogOf(list)).includes('You have no saved card'));
+      expect([...dialogOf(list)!.querySelectorAll('button')].map((candidate) => text(candidate))).to.deep.equal(['Cancel']);
+      await expect(list).to.be.accessible();
+      click(dialogButton(list, 'Cancel'));
+      await waitUntil(() => !dialogOf(list));
+      expect(shadow(list).activeElement).to.equal(pay);
+    });
+
+    it('an invoice paid meanwhile (409 invoice_not_open) says so and shows the row as it is now', async () => {
+      const invoices = makeInvoices(3);
+      useHandlers([
+        http.post('*/portal/v1/invoices/:id/pay', () => HttpResponse.json({ error: { code: 'invoice_not_open', message: 'Paid already.' } }, { status: 409 })),
+        http.get('*/portal/v1/invoices/inv_000002', () => HttpResponse.json({ ...invoices[1]!, status: 'paid' })),
+        ...invoicePayApi({ invoices }),
+      ]);
+      const { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => cardChoices(list).length === 2);
+      click([...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate).startsWith('Pay '))!);
+      await waitUntil(() => text(dialogOf(list)!.querySelector('[role="alert"]')) !== '');
+      expect(text(dialogOf(list)!.querySelector('[role="alert"]'))).to.equal('This invoice is no longer open: it has been paid or voided.');
+      await waitUntil(() => text(openRow(list).querySelector('.badge')) === 'Paid', 'the row was not refreshed');
+    });
+  });
+
+  describe('narrow and wide', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+    const labelOf = (cell: Element) => getComputedStyle(cell, '::before').content;
+
+    it('at 375 px each invoice is a card of labelled fields: all visible, nothing cut off or scrolling sideways', async () => {
+      await setViewport({ width: 375, height: 800 });
+      useHandlers(invoicePayScenarios.payable());
+      const { list } = await mountList();
+      await waitForRows(list);
+      const table = shadow(list).querySelector('table')!;
+      // The header row is there for screen readers only.
+      expect(table.tHead!.getBoundingClientRect().height).to.be.at.most(1);
+      const [row] = shadow(list).querySelectorAll('tr[part="row"]');
+      const cells = [...row!.querySelectorAll<HTMLElement>('th, td')];
+      expect(cells.map((cell) => labelOf(cell))).to.deep.equal(['"Number" / ""', '"Date" / ""', '"Status" / ""', '"Total" / ""', 'none']);
+      // Every field shows, one under the other; the number keeps to one line.
+      for (const cell of cells) expect(cell.getBoundingClientRect().height, text(cell)).to.be.greaterThan(0);
+      expect(cells[1]!.getBoundingClientRect().top).to.be.greaterThan(cells[0]!.getBoundingClientRect().top);
+      const number = cells[0]!;
+      expect(number.getBoundingClientRect().height).to.be.below(2 * parseFloat(getComputedStyle(number).lineHeight) + 2 * parseFloat(getComputedStyle(number).paddingTop));
+      expect(rows(list)[0]).to.deep.equal(['INV-000003', formatDate(makeInvoices(3)[0]!.issued_at, 'en'), 'Paid', text(cells[3]), 'Download PDF INV-000003']);
+      expectNoOverflow(list);
+      await expect(list).to.be.accessible();
+      // Still a table to assistive technology (display: block does not take its roles away in Chromium).
+      const tree = await axTree();
+      const node = (role: string, name: string) => axNode(tree, role, name);
+      expect(node('table', 'Invoices'), 'the table role').to.exist;
+      expect(node('columnheader', 'Date'), 'the Date header').to.exist;
+      expect(node('rowheader', 'INV-000003'), 'the row header').to.exist;
+      expect(node('cell', 'Paid'), 'a cell').to.exist;
+    });
+
+    it('at 375 px in German (long words), still nothing sticks out', async () => {
+      await setViewport({ width: 375, height: 800 });
+      useHandlers(invoicePayScenarios.payable());
+      const { list } = await mountList({ locale: 'de' });
+      await waitForText(list, 'Rechnungen');
+      await waitForRows(list);
+      expectNoOverflow(list);
+    });
+
+    it('at 1280 px it is a table with its header row, one line per invoice', async () => {
+      await setViewport({ width: 1280, height: 800 });
+      useHandlers(invoicePayScenarios.payable());
+      const { list } = await mountList();
+      await waitForRows(list);
+      const table = shadow(list).querySelector('table')!;
+      expect(getComputedStyle(table).display).to.equal('table');
+      expect([...table.tHead!.rows[0]!.cells].map((cell) => text(cell))).to.deep.equal(['Number', 'Date', 'Status', 'Total', 'Actions']);
+      for (const row of shadow(list).querySelectorAll('tr[part="row"]')) {
+        const tops = [...row.querySelectorAll('th, td')].map((cell) => cell.getBoundingClientRect().top);
+        expect(new Set(tops).size, text(row)).to.equal(1);
+        expect(labelOf(row.querySelector('td')!)).to.equal('none');
+      }
+      expectNoOverflow(list);
+      expect(axNode(await axTree(), 'table', 'Invoices')).to.exist;
     });
   });
 });

@@ -1,23 +1,48 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { query, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import type { Invoice, InvoicePage, PortalClient } from '@dodo-portal/wire/client';
+import { PortalApiError, type Invoice, type InvoicePage, type PortalClient, type PortalPaymentMethod } from '@dodo-portal/wire/client';
 import type { InvoiceStatus } from '@dodo-portal/wire/schemas';
-import type { InvoiceDownloadDetail } from '../../events.ts';
+import type { InvoiceDownloadDetail, InvoicePaidDetail } from '../../events.ts';
 import { formatDate } from '../../format.ts';
-import { states } from '../../styles/states.ts';
+import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { declineText } from '../decline.ts';
+import { brandName } from '../payment-method-editor/card.ts';
 import { type PageQuery, PagedList } from '../paged-list.ts';
-import { emit, saveInvoicePdf } from '../portal-consumer.ts';
+import { emit, errorCode, saveInvoicePdf } from '../portal-consumer.ts';
 import styles from './invoice-list.styles.ts';
+
+/** The pay dialog of one open invoice. */
+interface Paying {
+  invoice: Invoice;
+  /** The Pay button that opened it: focus goes back there. */
+  trigger: HTMLElement;
+  /** The customer's saved cards; `undefined` while loading, `null` when they could not be loaded. */
+  cards?: PortalPaymentMethod[] | null;
+  chosen?: string;
+  /** The confirm in flight or to retry; dropped once the server has answered it. */
+  key?: string | undefined;
+  busy?: boolean;
+  /** What was charged, once paid. */
+  paid?: string;
+  error?: string | undefined;
+}
 
 /**
  * @tagname dodo-invoice-list
- * @summary The customer's invoices: a paged table with a PDF download per invoice.
+ * @summary The customer's invoices: a paged table with a PDF download per invoice, and a Pay
+ * button on open ones that charges the invoice's total to a saved card the customer picks.
+ * Below 45rem of its own width (a container query) the rows become stacked cards, each field
+ * with its label.
  *
  * Needs a `<dodo-portal>` ancestor, which provides the API client and the locale.
  *
  * @event {CustomEvent<InvoiceDownloadDetail>} dodo-invoice-download - Before a PDF is downloaded,
  *   on the customer's click. Cancelable: `preventDefault()` stops the download.
+ * @event {CustomEvent<InvoicePaidDetail>} dodo-invoice-paid - The customer paid an open invoice
+ *   (after the charge succeeded): the invoice (for an on-hold subscription's dues, the paid one
+ *   that replaced it) and the payment.
  * @event {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401. Fired
  *   by the enclosing `<dodo-portal>` (once per session token), or by this element when used alone.
  *
@@ -25,7 +50,9 @@ import styles from './invoice-list.styles.ts';
  * @csspart table - The `<table>` of invoices (also used for the loading skeleton).
  * @csspart caption - The table's caption ("Invoices"); the complete portal hides it visually under its own heading.
  * @csspart row - One invoice's `<tr>`.
- * @csspart actions - The cell holding a row's download button.
+ * @csspart actions - The cell holding a row's Pay and download buttons.
+ * @csspart dialog - The pay dialog: the saved cards to choose from and the "Pay $X.XX" button.
+ * @csspart pay-success - In the pay dialog, what was charged to which card.
  * @csspart status-detail - Under a refunded invoice's status: "Refunded", or how much was refunded.
  * @csspart empty - The "No invoices yet" message.
  * @csspart error - The load-failure message with its Retry button, and the expired-session message.
@@ -47,7 +74,10 @@ import styles from './invoice-list.styles.ts';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoInvoiceList extends PagedList<InvoicePage> {
-  static override styles = [tokens, base, states, styles];
+  static override styles = [tokens, base, states, dialog, styles];
+
+  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
+  @state() private paying: Paying | null = null;
 
   protected fetchPage(client: PortalClient, query: PageQuery): Promise<InvoicePage> {
     return client.listInvoices(query);
@@ -58,6 +88,126 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
       if (!emit<InvoiceDownloadDetail>(this, 'dodo-invoice-download', { invoiceId: invoice.invoice_id, number: invoice.number }, true)) return;
       saveInvoicePdf(this.renderRoot, await client.invoicePdf(invoice.invoice_id), invoice.number);
     });
+  }
+
+  protected override updated(): void {
+    const element = this.dialogElement;
+    if (this.paying && element && !element.open) element.showModal();
+  }
+
+  /** Updates the dialog, if it is still the one of `invoice`. */
+  private patch(invoice: Invoice, change: Partial<Paying>): void {
+    if (this.paying?.invoice === invoice) this.paying = { ...this.paying, ...change };
+  }
+
+  private async openPay(invoice: Invoice, event: Event): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.paying = { invoice, trigger: event.currentTarget as HTMLElement };
+    try {
+      const cards = (await client.listPaymentMethods()).items;
+      // The default card comes first.
+      this.patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
+    } catch (error) {
+      this.noteFailure(error);
+      this.patch(invoice, { cards: null });
+    }
+  }
+
+  private async pay(): Promise<void> {
+    const paying = this.paying;
+    const client = this.client;
+    if (!paying?.chosen || !client || paying.busy) return;
+    const { invoice, chosen } = paying;
+    // One key per confirmed payment, kept for its retries (the server charges a key once).
+    // randomUUID needs a secure context, which the portal's session token needs anyway.
+    const key = paying.key ?? crypto.randomUUID();
+    this.patch(invoice, { busy: true, key, error: undefined });
+    try {
+      const result = await client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey: key });
+      const card = paying.cards?.find((item) => item.payment_method_id === chosen);
+      const amount = this.money(result.payment?.amount ?? invoice.total, invoice.currency);
+      const cardName = card ? `${brandName(card.brand)} •••• ${card.last4}` : '';
+      this.patch(invoice, { busy: false, key: undefined, paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
+      this.replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="pay-success"]')?.focus());
+      emit<InvoicePaidDetail>(this, 'dodo-invoice-paid', { invoiceId: invoice.invoice_id, invoice: result.invoice, payment: result.payment });
+    } catch (error) {
+      this.noteFailure(error);
+      const code = errorCode(error);
+      // Same key again only when the server may not have answered this one yet.
+      const retry = !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || code === 'idempotency_key_in_progress';
+      this.patch(invoice, { busy: false, key: retry ? key : undefined, error: this.payError(code, error) });
+      if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.replaceRow(invoice.invoice_id, [now]), () => undefined);
+    }
+  }
+
+  /** The row of `invoiceId` as the server has it now (a paid dues invoice also shows the voided one it replaced). */
+  private replaceRow(invoiceId: string, now: Invoice[]): void {
+    const items = this.pages.value?.items;
+    const index = items?.findIndex((item) => item.invoice_id === invoiceId) ?? -1;
+    if (index >= 0) items!.splice(index, 1, ...now);
+    this.requestUpdate();
+  }
+
+  private payError(code: string, error: unknown): string {
+    switch (code) {
+      case 'payment_failed':
+        return declineText(error instanceof PortalApiError ? error.declineCode : null);
+      case 'invoice_not_open':
+        return msg('This invoice is no longer open: it has been paid or voided.', { id: 'invoice-list.pay.error.not-open' });
+      case 'charge_in_progress':
+        return msg('A payment for this invoice is already in progress. Wait a moment and check again.', { id: 'invoice-list.pay.error.in-progress' });
+      case 'subscription_on_hold':
+        return msg('This invoice is one of several overdue payments of a subscription: pay them together under your subscriptions.', { id: 'invoice-list.pay.error.on-hold' });
+      default:
+        return msg('The payment did not go through. Please try again.', { id: 'invoice-list.pay.error' });
+    }
+  }
+
+  private closePay(): void {
+    if (!this.paying?.busy) this.dialogElement?.close();
+  }
+
+  /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
+  private async onPayClosed(): Promise<void> {
+    const closed = this.paying;
+    this.paying = null;
+    await this.updateComplete;
+    const row = closed && this.renderRoot.querySelector(`[data-invoice-id="${CSS.escape(closed.invoice.invoice_id)}"]`);
+    (closed?.trigger.isConnected ? closed.trigger : row?.querySelector('button'))?.focus();
+  }
+
+  // Templates are kept compact: the CDN script carries their whitespace.
+  private renderPay(): TemplateResult | typeof nothing {
+    const paying = this.paying;
+    if (!paying || this.expired) return nothing;
+    const { invoice, cards, busy = false } = paying;
+    const amount = this.money(invoice.total, invoice.currency);
+    return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.onPayClosed} @cancel=${(event: Event) => busy && event.preventDefault()}>
+      <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
+      ${paying.paid
+        ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
+        : cards === undefined
+          ? html`<p role="status">${msg('Loading your cards…', { id: 'invoice-list.pay.loading' })}</p>`
+          : cards === null
+            ? html`<p class="pay-error">${msg("We couldn't load your cards.", { id: 'invoice-list.pay.cards-error' })}</p>`
+            : cards.length === 0
+              ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
+              : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
+                  (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
+                    @change=${() => this.patch(invoice, { chosen: card.payment_method_id, key: undefined, error: undefined })}> ${brandName(card.brand)} <span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${card.last4}</label>`,
+                )}</fieldset>`}
+      <p class="pay-error" role="alert">${paying.error ?? nothing}</p>
+      <div class="pay-actions">
+        <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.closePay}>${paying.paid ? msg('Close', { id: 'dialog.close' }) : msg('Cancel', { id: 'invoice-list.pay.cancel' })}</button>
+        ${paying.paid || !cards?.length
+          ? nothing
+          : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.pay}>${busy
+              ? msg('Paying…', { id: 'invoice-list.pay.pending' })
+              : msg(str`Pay ${amount}`, { id: 'invoice-list.pay.confirm' })}</button>`}
+      </div>
+    </dialog>`;
   }
 
   private statusLabel(status: InvoiceStatus): string {
@@ -72,65 +222,39 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
   }
 
   private renderTable(page?: InvoicePage): TemplateResult {
-    const loading = page === undefined;
-    return html`
-      <table part="table" class="table" aria-busy=${loading ? 'true' : 'false'}>
-        <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${msg('Number', { id: 'invoice-list.column.number' })}</th>
-            <th scope="col">${msg('Date', { id: 'invoice-list.column.date' })}</th>
-            <th scope="col">${msg('Status', { id: 'invoice-list.column.status' })}</th>
-            <th scope="col" class="amount">${msg('Total', { id: 'invoice-list.column.total' })}</th>
-            <th scope="col"><span class="visually-hidden">${msg('Download', { id: 'invoice-list.column.download' })}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${loading
-            ? Array.from(
-                { length: this.limit },
-                () => html`
-                  <tr class="skeleton-row" aria-hidden="true">
-                    <td><span class="skeleton"></span></td>
-                    <td><span class="skeleton"></span></td>
-                    <td><span class="skeleton skeleton--short"></span></td>
-                    <td class="amount"><span class="skeleton"></span></td>
-                    <td><span class="skeleton skeleton--button"></span></td>
-                  </tr>
-                `,
-              )
-            : page.items.map((invoice) => this.renderRow(invoice))}
-        </tbody>
-      </table>
-    `;
+    // Also each cell's label when the rows are stacked as cards (styles/table.ts).
+    const labels = [
+      msg('Number', { id: 'invoice-list.column.number' }),
+      msg('Date', { id: 'invoice-list.column.date' }),
+      msg('Status', { id: 'invoice-list.column.status' }),
+      msg('Total', { id: 'invoice-list.column.total' }),
+    ] as const;
+    const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
+    return html`<table part="table" class="table" aria-busy=${String(!page)}>
+      <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
+      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Actions', { id: 'invoice-list.column.actions' })}</span></th></tr></thead>
+      <tbody>${page
+        ? page.items.map((invoice) => this.renderRow(invoice, labels))
+        : Array.from(
+            { length: this.limit },
+            () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
+          )}</tbody>
+    </table>`;
   }
 
-  private renderRow(invoice: Invoice): TemplateResult {
+  private renderRow(invoice: Invoice, [number, date, status, total]: readonly string[]): TemplateResult {
     const downloading = this.downloading.has(invoice.invoice_id);
-    return html`
-      <tr part="row" data-invoice-id=${invoice.invoice_id}>
-        <th scope="row" class="number">${invoice.number}</th>
-        <td>
-          <time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.locale)}</time>
-        </td>
-        <td><span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
-        <td class="amount">${this.money(invoice.total, invoice.currency)}</td>
-        <td part="actions" class="actions">
-          <button
-            type="button"
-            class="button"
-            aria-disabled=${downloading ? 'true' : 'false'}
-            @click=${() => this.download(invoice)}
-          >
-            ${downloading
-              ? msg('Downloading…', { id: 'invoice-list.download.pending' })
-              : msg('Download PDF', { id: 'invoice-list.download' })}<span class="visually-hidden">
-              ${invoice.number}</span
-            >
-          </button>
-        </td>
-      </tr>
-    `;
+    return html`<tr part="row" data-invoice-id=${invoice.invoice_id}>
+      <th scope="row" class="number" data-label=${number}>${invoice.number}</th>
+      <td data-label=${date}><time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.locale)}</time></td>
+      <td data-label=${status}><span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
+      <td class="amount" data-label=${total}>${this.money(invoice.total, invoice.currency)}</td>
+      <td part="actions" class="actions">${invoice.status === 'open'
+          ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
+          : nothing}<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoice)}>${downloading
+            ? msg('Downloading…', { id: 'invoice-list.download.pending' })
+            : msg('Download PDF', { id: 'invoice-list.download' })}<span class="visually-hidden"> ${invoice.number}</span></button></td>
+    </tr>`;
   }
 
   /** Under the status: "Refunded" when all of the total was given back, else how much was. */
@@ -155,13 +279,13 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
   }
 
   override render(): TemplateResult {
-    return this.renderPaged({
+    return html`${this.renderPaged({
       table: (page) => this.renderTable(page),
       empty: () => this.renderEmpty(),
       error: msg("We couldn't load your invoices.", { id: 'invoice-list.error' }),
       loading: msg('Loading invoices…', { id: 'invoice-list.loading' }),
       pages: msg('Invoice pages', { id: 'invoice-list.pagination' }),
-    });
+    })}${this.renderPay()}`;
   }
 }
 

@@ -1,11 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../../define/dodo-profile.ts';
-import { MOCK_API_BASE, MOCK_SESSION_TOKEN, subscriptionScenarios } from '../../mocks/handlers.ts';
+import { MOCK_API_BASE, MOCK_SESSION_TOKEN, sampleProfile, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
 import { inShadow } from '../subscription-manager/story-helpers.ts';
 
 interface Args {
   locale: string;
+  /** The portal's width (a phone is 375px). */
+  width: string;
 }
 
 const profile = (canvas: HTMLElement) => canvas.querySelector('dodo-profile');
@@ -14,11 +16,11 @@ const profile = (canvas: HTMLElement) => canvas.querySelector('dodo-profile');
 const meta: Meta<Args> = {
   title: 'Elements/Profile',
   component: 'dodo-profile',
-  args: { locale: 'en' },
+  args: { locale: 'en', width: 'auto' },
   argTypes: { locale: { control: 'select', options: ['en', 'sv-SE'] } },
   decorators: [
     (story, { args }) => html`
-      <dodo-portal api-base=${MOCK_API_BASE} session-token=${MOCK_SESSION_TOKEN} locale=${args.locale}>${story()}</dodo-portal>
+      <dodo-portal api-base=${MOCK_API_BASE} session-token=${MOCK_SESSION_TOKEN} locale=${args.locale} style="display: block; width: ${args.width}">${story()}</dodo-portal>
     `,
   ],
   render: () => html`<dodo-profile></dodo-profile>`,
@@ -56,3 +58,20 @@ export const ServerRejects: Story = {
 };
 
 export const Swedish: Story = { args: { locale: 'sv-SE' } };
+
+/** A phone (375px) and very long values: each label above its value, long words wrap inside the box. */
+export const NarrowLongValues: Story = {
+  args: { width: '375px' },
+  parameters: {
+    msw: {
+      handlers: subscriptionApi({
+        profile: {
+          ...sampleProfile,
+          name: 'Maximiliane Wilhelmina Freifrau von Hohenzollern-Sigmaringen',
+          email: 'maximiliane.wilhelmina.hohenzollern-sigmaringen@example-long-domain.com',
+          billing_address: { ...sampleProfile.billing_address!, street: 'Donaudampfschifffahrtsgesellschaftskapitänsweg 1234567890' },
+        },
+      }),
+    },
+  },
+};

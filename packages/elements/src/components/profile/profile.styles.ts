@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
 export default css`
+  :host {
+    container-type: inline-size;
+  }
+
   .base {
     color: var(--_dodo-color-text);
   }
@@ -12,7 +16,8 @@ export default css`
 
   .details {
     display: grid;
-    grid-template-columns: max-content 1fr;
+    /* minmax(0, …): a long email or street wraps inside the box instead of widening it. */
+    grid-template-columns: minmax(0, max-content) minmax(0, 1fr);
     gap: calc(var(--_dodo-space) / 2) calc(var(--_dodo-space) * 2);
     margin: 0 0 calc(var(--_dodo-space) * 1.5);
   }
@@ -21,9 +26,26 @@ export default css`
     color: var(--_dodo-color-text-muted);
   }
 
+  dt,
+  dd {
+    overflow-wrap: anywhere;
+  }
+
   dd {
     margin: 0;
     grid-column: 2;
+  }
+
+  /* Narrow containers: each label above its value. */
+  @container (max-width: 24rem) {
+    .details {
+      grid-template-columns: minmax(0, 1fr);
+    }
+
+    dd {
+      grid-column: 1;
+      margin-block-end: calc(var(--_dodo-space) / 2);
+    }
   }
 
   address {

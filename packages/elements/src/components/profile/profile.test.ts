@@ -1,9 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import type { ProfileUpdatedEvent } from '../../events.ts';
 import { EXPIRED_SESSION_TOKEN, sampleProfile, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { button, click, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { button, click, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 import { deepActiveElement, listen, mount, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoProfile } from './profile.ts';
 
@@ -171,5 +171,36 @@ describe('<dodo-profile>', function () {
     await waitForText(profile, 'Faktureringsadress');
     expect(visibleText(profile)).to.include('Sverige').and.include('Telefon');
     await expect(profile).to.be.accessible();
+  });
+  describe('narrow', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+    const long = {
+      ...sampleProfile,
+      name: 'Maximiliane Wilhelmina Freifrau von Hohenzollern-Sigmaringen',
+      email: 'maximiliane.wilhelmina.hohenzollern-sigmaringen@example-long-domain.com',
+      billing_address: { ...sampleProfile.billing_address!, street: 'Donaudampfschifffahrtsgesellschaftskapitänsweg 1234567890' },
+    };
+
+    it('at 375 px long values wrap inside the box: nothing sticks out or scrolls sideways', async () => {
+      await setViewport({ width: 375, height: 800 });
+      useHandlers(subscriptionApi({ profile: long }));
+      const profile = await mountProfile();
+      await waitForText(profile, long.email);
+      expectNoOverflow(profile);
+      // Each label above its value.
+      const [label, value] = [shadow(profile).querySelector('dt')!, shadow(profile).querySelector('dd')!];
+      expect(value.getBoundingClientRect().top).to.be.greaterThan(label.getBoundingClientRect().top);
+      await expect(profile).to.be.accessible();
+    });
+
+    it('at 1280 px labels and values sit side by side', async () => {
+      await setViewport({ width: 1280, height: 800 });
+      useHandlers(subscriptionApi({ profile: long }));
+      const profile = await mountProfile();
+      await waitForText(profile, long.email);
+      const [label, value] = [shadow(profile).querySelector('dt')!, shadow(profile).querySelector('dd')!];
+      expect(value.getBoundingClientRect().top).to.equal(label.getBoundingClientRect().top);
+      expectNoOverflow(profile);
+    });
   });
 });

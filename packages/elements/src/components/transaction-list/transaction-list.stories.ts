@@ -7,20 +7,22 @@ interface Args {
   pageSize: number;
   locale: string;
   sessionToken: string;
+  /** The portal's width (a phone is 375px): below 45rem the list stacks its rows as cards. */
+  width: string;
 }
 
 /** `<dodo-transaction-list>` in every state, inside the `<dodo-portal>` that provides its client. */
 const meta: Meta<Args> = {
   title: 'Elements/Transaction list',
   component: 'dodo-transaction-list',
-  args: { pageSize: 10, locale: 'en', sessionToken: MOCK_SESSION_TOKEN },
+  args: { pageSize: 10, locale: 'en', sessionToken: MOCK_SESSION_TOKEN, width: 'auto' },
   argTypes: {
     pageSize: { control: { type: 'number', min: 1, max: 100 } },
     locale: { control: 'select', options: ['en', 'en-GB', 'sv', 'sv-SE', 'de', 'fr', 'es'] },
   },
   decorators: [
     (story, { args }) => html`
-      <dodo-portal api-base=${MOCK_API_BASE} session-token=${args.sessionToken} locale=${args.locale}>${story()}</dodo-portal>
+      <dodo-portal api-base=${MOCK_API_BASE} session-token=${args.sessionToken} locale=${args.locale} style="display: block; width: ${args.width}">${story()}</dodo-portal>
     `,
   ],
   render: ({ pageSize }) => html`<dodo-transaction-list page-size=${pageSize}></dodo-transaction-list>`,
@@ -50,3 +52,8 @@ export const Expired: Story = {
 };
 
 export const Swedish: Story = { args: { locale: 'sv-SE' } };
+
+/** A phone (375px): every transaction is a card of labelled fields, the card charged included. */
+export const Narrow: Story = { args: { width: '375px' } };
+
+export const NarrowFrench: Story = { args: { width: '375px', locale: 'fr' } };

@@ -1,11 +1,10 @@
 import { css } from 'lit';
 
 /**
- * What differs from the invoice list's table (shared: `styles/table.ts`, which also drops column 2,
- * the card, in narrow containers): the payment status badges and the line under a badge.
+ * What differs from the invoice list's table (shared: `styles/table.ts`, which also stacks the rows
+ * as cards in narrow containers): the payment status badges and the line under a badge.
  */
 export default css`
-  tbody th,
   .card {
     white-space: nowrap;
   }
@@ -33,18 +32,5 @@ export default css`
     display: block;
     margin-block-start: calc(var(--_dodo-space) / 4);
     font-size: 0.875em;
-  }
-
-  /* Narrow containers (the card column is gone): tighter cells, and dates and buttons may wrap. */
-  @container (max-width: 30rem) {
-    th,
-    td {
-      padding-inline: calc(var(--_dodo-space) * 0.75);
-    }
-
-    tbody th,
-    .actions {
-      white-space: normal;
-    }
   }
 `;

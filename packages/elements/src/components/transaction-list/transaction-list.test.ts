@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import '../../define/dodo-transaction-list.ts';
 import type { DodoPortal } from '../portal/portal.ts';
@@ -15,7 +16,7 @@ import {
   paymentsApi,
   samplePayments,
 } from '../../mocks/handlers.ts';
-import { apiRequests, button, click, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { apiRequests, axNode, axTree, button, click, expectNoOverflow, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 
 interface MountOptions {
   token?: string;
@@ -146,15 +147,17 @@ describe('<dodo-transaction-list>', () => {
       expect(apiRequests('payments').at(-1)!.url.searchParams.get('limit')).to.equal('5');
     });
 
-    it('drops the card column, not the amount, in a narrow container', async () => {
+    it('in a 320px container keeps every field, the card included, as a labelled card per transaction', async () => {
       useHandlers(paymentScenarios.list());
       const { portal, list } = await mountTransactions();
       portal.style.display = 'block';
       portal.style.width = '320px';
       await waitForPayments(list);
       const [row] = shadow(list).querySelectorAll('tr[part="row"]');
-      const shown = [...row!.querySelectorAll('th, td')].map((cell) => getComputedStyle(cell).display !== 'none');
-      expect(shown).to.deep.equal([true, false, true, true, true]);
+      const cells = [...row!.querySelectorAll('th, td')];
+      expect(cells.map((cell) => getComputedStyle(cell).display)).to.deep.equal(['block', 'block', 'block', 'block', 'flex']);
+      expect(cells.map((cell) => getComputedStyle(cell, '::before').content)).to.deep.equal(['"Date" / ""', '"Card" / ""', '"Status" / ""', '"Amount" / ""', 'none']);
+      expectNoOverflow(list);
       await expect(list).to.be.accessible();
     });
 
@@ -395,6 +398,41 @@ describe('<dodo-transaction-list>', () => {
       await waitForText(list, 'Din session har gått ut');
       await waitForText(list, 'Be om en ny länk via e-post');
       await expect(list).to.be.accessible();
+    });
+  });
+  describe('narrow and wide', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+
+    it('at 375 px each transaction is a card with every field visible; nothing clipped or scrolling sideways; still a table to assistive technology', async () => {
+      await setViewport({ width: 375, height: 800 });
+      useHandlers(paymentScenarios.list());
+      const { list } = await mountTransactions();
+      await waitForPayments(list);
+      for (const row of shadow(list).querySelectorAll('tr[part="row"]')) {
+        for (const cell of row.querySelectorAll<HTMLElement>('th, td')) {
+          if (cell.classList.contains('actions') && !cell.querySelector('button')) continue;
+          expect(cell.getBoundingClientRect().height, text(cell)).to.be.greaterThan(0);
+        }
+      }
+      // Every labelled field has its value (the label is drawn by CSS, not in the text).
+      for (const cell of shadow(list).querySelectorAll('[data-label]')) expect(text(cell), cell.getAttribute('data-label')!).to.not.equal('');
+      expectNoOverflow(list);
+      await expect(list).to.be.accessible();
+      const tree = await axTree();
+      expect(axNode(tree, 'table', 'Transactions')).to.exist;
+      expect(axNode(tree, 'columnheader', 'Card')).to.exist;
+    });
+
+    it('at 1280 px it is a table, one line per transaction', async () => {
+      await setViewport({ width: 1280, height: 800 });
+      useHandlers(paymentScenarios.list());
+      const { list } = await mountTransactions();
+      await waitForPayments(list);
+      expect(getComputedStyle(shadow(list).querySelector('table')!).display).to.equal('table');
+      for (const row of shadow(list).querySelectorAll('tr[part="row"]')) {
+        expect(new Set([...row.querySelectorAll('th, td')].map((cell) => cell.getBoundingClientRect().top)).size, text(row)).to.equal(1);
+      }
+      expectNoOverflow(list);
     });
   });
 });

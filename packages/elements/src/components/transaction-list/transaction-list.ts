@@ -105,18 +105,19 @@ export class DodoTransactionList extends PagedList<PaymentPage> {
 
   // Templates are kept compact: the CDN script carries their whitespace.
   private renderTable(page: PaymentPage | undefined): TemplateResult {
+    // Also each cell's label when the rows are stacked as cards (styles/table.ts).
+    const labels = [
+      msg('Date', { id: 'invoice-list.column.date' }),
+      msg('Card', { id: 'transaction-list.column.card' }),
+      msg('Status', { id: 'invoice-list.column.status' }),
+      msg('Amount', { id: 'transaction-list.column.amount' }),
+    ] as const;
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
       <caption part="caption" class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
-      <thead><tr>
-        <th scope="col">${msg('Date', { id: 'invoice-list.column.date' })}</th>
-        <th scope="col">${msg('Card', { id: 'transaction-list.column.card' })}</th>
-        <th scope="col">${msg('Status', { id: 'invoice-list.column.status' })}</th>
-        <th scope="col" class="amount">${msg('Amount', { id: 'transaction-list.column.amount' })}</th>
-        <th scope="col"><span class="visually-hidden">${msg('Invoice', { id: 'transaction-list.column.invoice' })}</span></th>
-      </tr></thead>
+      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Invoice', { id: 'transaction-list.column.invoice' })}</span></th></tr></thead>
       <tbody>${page
-        ? page.items.map((payment) => this.renderRow(payment))
+        ? page.items.map((payment) => this.renderRow(payment, labels))
         : Array.from(
             { length: this.limit },
             () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
@@ -124,18 +125,18 @@ export class DodoTransactionList extends PagedList<PaymentPage> {
     </table>`;
   }
 
-  private renderRow(payment: Payment): TemplateResult {
+  private renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
     const date = formatDate(payment.created_at, this.locale);
     const detail = this.statusDetail(payment);
     const invoiceId = payment.invoice_id;
     const downloading = invoiceId !== null && this.downloading.has(invoiceId);
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
-      <th scope="row"><time datetime=${payment.created_at}>${date}</time></th>
-      <td>${this.renderCard(payment.card)}</td>
-      <td><span part="status" class="badge badge--${payment.status}">${this.statusLabel(payment.status)}</span> ${detail
+      <th scope="row" data-label=${dateLabel}><time datetime=${payment.created_at}>${date}</time></th>
+      <td data-label=${card}>${this.renderCard(payment.card)}</td>
+      <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${this.statusLabel(payment.status)}</span> ${detail
           ? html`<span part="status-detail" class="detail">${detail}</span>`
           : nothing}</td>
-      <td class="amount">${this.money(payment.amount, payment.currency)}</td>
+      <td class="amount" data-label=${amount}>${this.money(payment.amount, payment.currency)}</td>
       <td part="actions" class="actions">${invoiceId
           ? html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId)}>${downloading
                 ? msg('Downloading…', { id: 'invoice-list.download.pending' })

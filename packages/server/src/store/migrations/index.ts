@@ -14,6 +14,7 @@ import * as m0012 from './0012_idempotency_leases.ts';
 import * as m0013 from './0013_session_revocation.ts';
 import * as m0014 from './0014_mail_queue.ts';
 import * as m0015 from './0015_line_tax_rates.ts';
+import * as m0016 from './0016_invoice_pay.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0013_session_revocation': m0013,
   '0014_mail_queue': m0014,
   '0015_line_tax_rates': m0015,
+  '0016_invoice_pay': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {
