@@ -138,8 +138,14 @@ export function createMailQueue(deps: MailQueueDeps): MailQueue {
     let message: MailMessage;
     if (queued.kind === 'message') {
       const body = (text: string | null) => (text === null ? null : bodyOpen(queued.id, text));
-      const html = body(queued.html_body);
-      message = { to: queued.to_address ?? '', subject: queued.subject ?? '', text: body(queued.text_body) ?? '', ...(html !== null ? { html } : {}) };
+      try {
+        const html = body(queued.html_body);
+        message = { to: queued.to_address ?? '', subject: queued.subject ?? '', text: body(queued.text_body) ?? '', ...(html !== null ? { html } : {}) };
+      } catch (error) {
+        // Sealed under another server secret (a process with a different DODO_PORTAL_SECRET).
+        await failed(queued, new Error(`the queued body does not open under this server's secret: ${describe(error)}`));
+        return;
+      }
     } else {
       // A login job is resolved on every attempt (a retry issues a fresh link): its message,
       // which carries a sign-in code, only ever exists in memory — or in the test-mode outbox.
