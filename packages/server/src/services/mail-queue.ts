@@ -17,8 +17,9 @@
  * So the login answer, and the request right after it, cost the same for a known and an unknown
  * email; the extra work for a known one lands at a moment unrelated to either.
  *
- * Without SMTP, test-mode mail is kept in the outbox (`dodo-portal outbox`) and live-mode mail
- * fails (the routes refuse it earlier with `email_not_configured`).
+ * Without SMTP, test-mode mail is kept in the outbox (`dodo-portal outbox`) — at once by
+ * `enqueue`, by the drain for login jobs — and live-mode mail fails (the routes refuse it earlier
+ * with `email_not_configured`).
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
 import type { Kysely, Transaction } from 'kysely';
@@ -243,6 +244,16 @@ export function createMailQueue(deps: MailQueueDeps): MailQueue {
   return {
     async enqueue(target, mode, message) {
       const id = newId(IdPrefix.outboxMail, ctx.random);
+      if (smtp.disabled && mode === 'test') {
+        // Nothing to wait for: the message is kept in the outbox at once, in `target`'s transaction.
+        const at = toTimestamp(now());
+        await insertQueuedMail(
+          target,
+          row(mode, { id, to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html ?? null, status: 'sent', delivered_via: 'outbox', attempts: 1, updated_at: at }),
+        );
+        logOutboxMail(logger, id, message);
+        return;
+      }
       await insertQueuedMail(
         target,
         row(mode, { id, to_address: message.to, subject: message.subject, text_body: bodySeal(id, message.text), html_body: message.html === undefined ? null : bodySeal(id, message.html) }),
