@@ -17,8 +17,9 @@
  * So the login answer, and the request right after it, cost the same for a known and an unknown
  * email; the extra work for a known one lands at a moment unrelated to either.
  *
- * Without SMTP, test-mode mail is kept in the outbox (`dodo-portal outbox`) and live-mode mail
- * fails (the routes refuse it earlier with `email_not_configured`).
+ * Without SMTP, test-mode mail is kept in the outbox (`dodo-portal outbox`) — at once by
+ * `enqueue`, by the drain for login jobs — and live-mode mail fails (the routes refuse it earlier
+ * with `email_not_configured`).
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
 import type { Kysely, Transaction } from 'kysely';
@@ -138,8 +139,14 @@ export function createMailQueue(deps: MailQueueDeps): MailQueue {
     let message: MailMessage;
     if (queued.kind === 'message') {
       const body = (text: string | null) => (text === null ? null : bodyOpen(queued.id, text));
-      const html = body(queued.html_body);
-      message = { to: queued.to_address ?? '', subject: queued.subject ?? '', text: body(queued.text_body) ?? '', ...(html !== null ? { html } : {}) };
+      try {
+        const html = body(queued.html_body);
+        message = { to: queued.to_address ?? '', subject: queued.subject ?? '', text: body(queued.text_body) ?? '', ...(html !== null ? { html } : {}) };
+      } catch (error) {
+        // Sealed under another server secret (a process with a different DODO_PORTAL_SECRET).
+        await failed(queued, new Error(`the queued body does not open under this server's secret: ${describe(error)}`));
+        return;
+      }
     } else {
       // A login job is resolved on every attempt (a retry issues a fresh link): its message,
       // which carries a sign-in code, only ever exists in memory — or in the test-mode outbox.
@@ -237,6 +244,16 @@ export function createMailQueue(deps: MailQueueDeps): MailQueue {
   return {
     async enqueue(target, mode, message) {
       const id = newId(IdPrefix.outboxMail, ctx.random);
+      if (smtp.disabled && mode === 'test') {
+        // Nothing to wait for: the message is kept in the outbox at once, in `target`'s transaction.
+        const at = toTimestamp(now());
+        await insertQueuedMail(
+          target,
+          row(mode, { id, to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html ?? null, status: 'sent', delivered_via: 'outbox', attempts: 1, updated_at: at }),
+        );
+        logOutboxMail(logger, id, message);
+        return;
+      }
       await insertQueuedMail(
         target,
         row(mode, { id, to_address: message.to, subject: message.subject, text_body: bodySeal(id, message.text), html_body: message.html === undefined ? null : bodySeal(id, message.html) }),

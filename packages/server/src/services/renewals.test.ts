@@ -6,7 +6,7 @@ import type { Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createAppContext } from '../app.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import { memoryLogger, TestClock } from '../testing/harness.ts';
+import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { createBusiness } from './businesses.ts';
@@ -26,7 +26,8 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
     const clock = new TestClock(new Date('2025-06-01T00:00:00.000Z'));
     const logger = memoryLogger();
     const { business, apiKeys } = await createBusiness(serviceContext(first, { clock }), { name: 'Race Co' });
-    const app = createApp({ store: first, clock, publicUrl: 'https://portal.test', logger });
+    // One server secret, as every process of a deployment shares DODO_PORTAL_SECRET (queued mail is sealed under it).
+    const app = createApp({ store: first, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET });
     const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await app.request(path, { method, headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
       expect(response.status, path).toBeLessThan(300);
@@ -41,7 +42,7 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
     }
     // Five days pass on the test clock without anyone running renewals; then eight runners start at once.
     await advanceTestClockRow(first.db, business.id, '2025-06-06T00:00:00.000Z', toTimestamp(clock.now()));
-    const runners = [first, second, first, second, first, second, first, second].map((store) => createAppContext({ store, clock, publicUrl: 'https://portal.test', logger }));
+    const runners = [first, second, first, second, first, second, first, second].map((store) => createAppContext({ store, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET }));
     const reports = await Promise.all(runners.map((ctx) => runDueRenewals(ctx)));
     expect(reports.reduce((sum, report) => sum + report.renewed, 0)).toBe(4 * 5);
 
