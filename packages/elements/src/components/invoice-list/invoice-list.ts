@@ -8,6 +8,7 @@ import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { type PageQuery, PagedList } from '../paged-list.ts';
 import { emit, saveInvoicePdf } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './invoice-list.styles.ts';
 
 /**
@@ -48,6 +49,9 @@ import styles from './invoice-list.styles.ts';
  */
 export class DodoInvoiceList extends PagedList<InvoicePage> {
   static override styles = [tokens, base, states, styles];
+
+  /** A plan change or a paid due adds an invoice: show it without a reload. */
+  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pages.run());
 
   protected fetchPage(client: PortalClient, query: PageQuery): Promise<InvoicePage> {
     return client.listInvoices(query);

@@ -9,6 +9,7 @@ import { cards } from '../../styles/cards.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './key-vault.styles.ts';
 
 /** How long "Copied" stays on screen (and in the live region). */
@@ -61,6 +62,8 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @fires {CustomEvent<KeyCopiedDetail>} dodo-key-copied - A key was copied to the clipboard.
  * @fires {CustomEvent<KeyInstanceDeactivatedDetail>} dodo-key-instance-deactivated - The customer
  *   deactivated one activation (seat) of a key.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
  *   by the enclosing `<dodo-portal>`, or by this element when used alone).
  *
@@ -109,6 +112,9 @@ export class DodoKeyVault extends PortalConsumer {
     },
     args: () => [this.client] as const,
   });
+
+  /** A cancelled subscription can disable its keys. */
+  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.keys.run());
 
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 

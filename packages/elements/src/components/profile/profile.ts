@@ -7,6 +7,7 @@ import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { PortalConsumer, emit } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import { countries } from './countries.ts';
 import styles from './profile.styles.ts';
 
@@ -24,6 +25,8 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * Needs a `<dodo-portal>` ancestor. Email and phone are shown, not editable here.
  *
  * @fires {CustomEvent<ProfileUpdatedDetail>} dodo-profile-updated - The customer saved the form.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401.
  *
  * @csspart base - The wrapper around every state.
@@ -62,6 +65,9 @@ export class DodoProfile extends PortalConsumer {
     },
     args: () => [this.client] as const,
   });
+
+  /** A plan change can move money to the credit balance shown here. */
+  private readonly refresher = new RefreshController(this, ['profile'], () => this.profile.run());
 
   @state() private editing = false;
   @state() private busy = false;

@@ -235,7 +235,9 @@ describe('<dodo-subscription-manager>', function () {
         expect(requested.events).to.have.length(1);
         // A reactivation inside the dialog refreshes the list.
         const before = apiRequests('subscriptions').length;
-        dialog.querySelector('dodo-payment-method-editor')!.dispatchEvent(new CustomEvent('dodo-subscription-reactivated', { bubbles: true, composed: true }));
+        dialog
+          .querySelector('dodo-payment-method-editor')!
+          .dispatchEvent(new CustomEvent('dodo-portal-changed', { bubbles: true, composed: true, detail: { resources: ['subscriptions', 'invoices'] } }));
         await waitUntil(() => apiRequests('subscriptions').length === before + 1, 'the list was not refreshed');
         click(button(manager, 'Close'));
         await waitUntil(() => !dialogOf(manager));

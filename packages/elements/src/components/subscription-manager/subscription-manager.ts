@@ -10,6 +10,7 @@ import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
 import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
@@ -51,6 +52,8 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  *   cancellation was undone.
  * @fires {CustomEvent<PaymentMethodRequestedDetail>} dodo-payment-method-requested - The customer
  *   asked to update the card of a subscription (always fired, so a page can route it).
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
  *   by the enclosing `<dodo-portal>`, or by this element when used alone).
  *
@@ -118,6 +121,9 @@ export class DodoSubscriptionManager extends PortalConsumer {
     },
     args: () => [this.client] as const,
   });
+
+  /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
+  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptions.run());
 
   @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
 
@@ -485,12 +491,8 @@ export class DodoSubscriptionManager extends PortalConsumer {
         ${kind === 'cancel'
           ? this.renderCancelForm(subscription)
           : kind === 'plan'
-            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.refresh}></dodo-plan-switcher>`
-            : html`<dodo-payment-method-editor
-                subscription-id=${id}
-                @dodo-subscription-reactivated=${this.refresh}
-                @dodo-payment-method-updated=${this.refresh}
-              ></dodo-payment-method-editor>`}
+            ? html`<dodo-plan-switcher subscription-id=${id}></dodo-plan-switcher>`
+            : html`<dodo-payment-method-editor subscription-id=${id}></dodo-payment-method-editor>`}
       </dialog>
     `;
   }
