@@ -114,6 +114,20 @@ export interface KeyInstanceDeactivatedDetail {
   instanceId: string;
 }
 
+/** Something a portal API resource holds; a write names the ones it changed. */
+export type PortalResource = 'subscriptions' | 'invoices' | 'payments' | 'payment-methods' | 'profile' | 'license-keys';
+
+/**
+ * Detail of `dodo-portal-changed`: a write succeeded and these resources changed on the server.
+ * Every element showing one of them refetches it; a page may fire it too (after a change its own
+ * server made) to bring the elements up to date.
+ */
+export interface PortalChangedDetail {
+  resources: readonly PortalResource[];
+}
+
+export type PortalChangedEvent = CustomEvent<PortalChangedDetail>;
+
 export type KeyCopiedEvent = CustomEvent<KeyCopiedDetail>;
 export type KeyInstanceDeactivatedEvent = CustomEvent<KeyInstanceDeactivatedDetail>;
 
@@ -147,5 +161,6 @@ declare global {
     'dodo-plan-changed': PlanChangedEvent;
     'dodo-profile-updated': ProfileUpdatedEvent;
     'dodo-payment-method-requested': PaymentMethodRequestedEvent;
+    'dodo-portal-changed': PortalChangedEvent;
   }
 }

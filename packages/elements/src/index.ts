@@ -39,6 +39,9 @@ export type {
   ProfileUpdatedEvent,
   PaymentMethodRequestedDetail,
   PaymentMethodRequestedEvent,
+  PortalChangedDetail,
+  PortalChangedEvent,
+  PortalResource,
   SubscriptionReactivatedDetail,
   SubscriptionReactivatedEvent,
 } from './events.ts';

@@ -10,19 +10,28 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
 import type { BillingInterval } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel } from '../context.ts';
-import { sessionExpiredEvent } from '../events.ts';
+import { sessionExpiredEvent, type PortalChangedDetail } from '../events.ts';
 import { formatMoney } from '../format.ts';
 import { applyLocale, defaultLocale } from '../localization/localization.ts';
 import { safeHttpUrl } from '../safe-url.ts';
+import { CHANGES } from './refresh.ts';
 
 export const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 
 /** The server's stable error code, or `network_error` for anything that is not an API answer. */
 export const errorCode = (error: unknown): string => (error instanceof PortalApiError ? error.code : 'network_error');
 
-/** A bubbling, composed event; returns `false` when a listener called `preventDefault()`. */
+const event = <T>(type: string, detail: T, cancelable = false) => new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail });
+
+/**
+ * A bubbling, composed event; returns `false` when a listener called `preventDefault()`. A write's
+ * event is followed by `dodo-portal-changed` naming what it changed, so other sections refetch.
+ */
 export function emit<T>(target: EventTarget, type: string, detail: T, cancelable = false): boolean {
-  return target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail }));
+  const allowed = target.dispatchEvent(event(type, detail, cancelable));
+  const resources = CHANGES[type];
+  if (resources) target.dispatchEvent(event<PortalChangedDetail>('dodo-portal-changed', { resources }));
+  return allowed;
 }
 
 /** Long enough for every browser to have started reading the blob before it is released. */

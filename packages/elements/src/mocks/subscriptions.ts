@@ -12,6 +12,8 @@ import type {
   ChangePlanResult,
   Dues,
   ErrorBody,
+  Invoice,
+  Payment,
   PlanOptions,
   PortalProduct,
   PortalSubscription,
@@ -113,6 +115,11 @@ export interface SubscriptionApiOptions {
   decline?: string;
   /** PATCH /profile answers 400 with these issues. */
   profileIssues?: { path: string; message: string }[];
+  /**
+   * The invoice and payment lists another handler serves (e.g. `paymentsApi({invoices, payments})`):
+   * a charged plan change puts its invoice and payment first, as the server would.
+   */
+  ledger?: { invoices: Invoice[]; payments: Payment[] };
 }
 
 const errorResponse = (status: number, code: string, message: string, extra: Partial<ErrorBody['error']> = {}) =>
@@ -285,13 +292,14 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
       if (balance) balance.amount = remaining;
       else if (remaining > 0) profile.credit_balances.push({ currency: 'USD', amount: remaining });
       const charge = next.immediate_charge;
+      const at = new Date().toISOString();
       const result: ChangePlanResult = {
         subscription: view(item),
         invoice:
           charge.total > 0
             ? {
-                invoice_id: 'inv_change',
-                number: 'INV-000100',
+                invoice_id: `inv_change_${(options.ledger?.invoices.length ?? 0) + 1}`,
+                number: `INV-${String(100 + (options.ledger?.invoices.length ?? 0)).padStart(6, '0')}`,
                 status: 'paid',
                 currency: 'USD',
                 subtotal: charge.subtotal,
@@ -308,6 +316,26 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
         payment: null,
         credit_to_balance: next.credit_to_balance,
       };
+      if (result.invoice && options.ledger) {
+        const { invoice_id, subscription_id, total: amount, currency } = result.invoice;
+        result.payment = {
+          payment_id: `pay_${invoice_id}`,
+          customer_id: 'cus_ada',
+          invoice_id,
+          subscription_id,
+          amount,
+          amount_refunded: 0,
+          currency,
+          status: 'succeeded',
+          decline_code: null,
+          failure_message: null,
+          card: { brand: 'visa', last4: '4242' },
+          refunds: [],
+          created_at: at,
+        };
+        options.ledger.invoices.unshift(result.invoice);
+        options.ledger.payments.unshift(result.payment);
+      }
       return HttpResponse.json(result);
     }),
     http.get('*/portal/v1/profile', ({ request }) => authFailure(request) ?? HttpResponse.json(profile)),
@@ -323,7 +351,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
       return HttpResponse.json(profile);
     }),
     // Session info and invoices, for the `<dodo-portal>` around the elements.
-    ...portalApi(),
+    ...portalApi(options.ledger ? { invoices: options.ledger.invoices } : {}),
   ];
 }
 

@@ -74,6 +74,22 @@ export const states = css`
     text-decoration: none;
   }
 
+  /* ConfirmationController's line: "Saved", "Cancelled", … */
+  .confirmation:not(:empty) {
+    margin: 0 0 var(--_dodo-space);
+    padding: var(--_dodo-space) calc(var(--_dodo-space) * 1.5);
+    border: 1px solid var(--_dodo-color-border);
+    border-inline-start: 4px solid var(--_dodo-color-success);
+    border-radius: var(--_dodo-radius);
+    background: var(--_dodo-color-surface);
+    color: var(--_dodo-color-text);
+    font-weight: 600;
+  }
+
+  .confirmation:empty {
+    margin: 0;
+  }
+
   .badge {
     display: inline-block;
     padding: 0 calc(var(--_dodo-space) * 0.75);

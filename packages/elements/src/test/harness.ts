@@ -125,6 +125,16 @@ export async function waitForRows(list: DodoInvoiceList, first?: string): Promis
   );
 }
 
+/**
+ * The element's confirmation line ("Saved", "Cancelled"…) as a sighted user reads it: '' unless it
+ * is on screen (not screen-reader-only) and a `role="status"` live region.
+ */
+export function confirmationText(element: Element): string {
+  const line = shadow(element).querySelector<HTMLElement>('[part="confirmation"]');
+  const seen = line && line.getAttribute('role') === 'status' && line.checkVisibility() && line.offsetHeight > 1 && line.offsetWidth > 1;
+  return seen ? text(line) : '';
+}
+
 /** Click a button like a user: only if it is enabled. */
 export function click(control: HTMLButtonElement): void {
   if (isDisabled(control)) throw new Error(`Button "${text(control)}" is disabled`);

@@ -148,6 +148,34 @@ describe('notification emails', () => {
   });
 });
 
+describe('the cancellation email promises only what the portal does', () => {
+  const LOCALES = ['en', 'sv-SE', 'de-DE', 'fr-FR', 'es-ES'];
+  const cancelled = (locale: string, immediately: boolean) =>
+    subscriptionCancelledEmail({ ...base(locale), productName: 'Pro', endsAt: '2025-03-31T00:00:00.000Z', immediately }).text.replace(/\u00a0|\u202f/g, ' ');
+
+  it('says the unused time is not refunded after an immediate cancel, and to contact the business to subscribe again', () => {
+    expect(cancelled('en', true)).toContain('ended on March 31, 2025. The unused time you had paid for is not refunded.');
+    expect(cancelled('en', true)).toContain('Changed your mind? Contact Shop');
+    expect(cancelled('sv-SE', true)).toContain('återbetalas inte');
+    expect(cancelled('de-DE', true)).toContain('nicht erstattet');
+    expect(cancelled('fr-FR', true)).toContain('n’est pas remboursé');
+    expect(cancelled('es-ES', true)).toContain('no se reembolsa');
+  });
+
+  it('offers to undo a cancellation at period end in the portal (which it can), until the period ends', () => {
+    expect(cancelled('en', false)).toContain('Until March 31, 2025 you can undo the cancellation in the billing portal.');
+    expect(cancelled('sv-SE', false)).toContain('Fram till 31 mars 2025 kan du ångra uppsägningen i kundportalen.');
+    expect(cancelled('de-DE', false)).toContain('Bis zum 31. März 2025 können Sie die Kündigung im Kundenportal zurücknehmen.');
+    expect(cancelled('fr-FR', false)).toContain('Jusqu’au 31 mars 2025, vous pouvez annuler la résiliation');
+    expect(cancelled('es-ES', false)).toContain('Hasta el 31 de marzo de 2025 puedes deshacer la cancelación');
+  });
+
+  it('never says the customer can subscribe again from the portal (it has no way to start a subscription)', () => {
+    const promises = /subscribe again from|prenumerera igen från|neues Abonnement abschließen\.|réabonner depuis|volver a suscribirte desde/i;
+    for (const locale of LOCALES) for (const immediately of [true, false]) expect(cancelled(locale, immediately)).not.toMatch(promises);
+  });
+});
+
 describe('portal-access emails', () => {
   const input = (locale: string) => ({ to: { email: 'ada@example.com', name: HOSTILE, locale }, brand, link: 'https://portal.test/magic#code=dpm_x', expiresAt: '2025-03-02T12:00:00.000Z' });
   it('render in both languages with every value escaped', () => {

@@ -469,17 +469,25 @@ export function subscriptionCancelledEmail(input: SubscriptionCancelledInput): M
     const words = {
       en: {
         subject: `Your ${input.productName} subscription with ${business} is cancelled`,
-        body: input.immediately ? `Your subscription to ${input.productName} has been cancelled and ended on ${when}.` : `Your subscription to ${input.productName} has been cancelled. You keep access until ${when}, and you will not be charged again.`,
+        body: input.immediately
+          ? `Your subscription to ${input.productName} has been cancelled and ended on ${when}. The unused time you had paid for is not refunded.`
+          : `Your subscription to ${input.productName} has been cancelled. You keep access until ${when}, and you will not be charged again.`,
         plan: 'Plan',
         ends: input.immediately ? 'Ended' : 'Access until',
-        changed: 'Changed your mind? You can subscribe again from the billing portal.',
+        changed: input.immediately
+          ? `Changed your mind? Contact ${business} to subscribe again.`
+          : `Changed your mind? Until ${when} you can undo the cancellation in the billing portal.`,
       },
       sv: {
         subject: `Ditt abonnemang ${input.productName} hos ${business} är avslutat`,
-        body: input.immediately ? `Ditt abonnemang ${input.productName} har sagts upp och upphörde ${when}.` : `Ditt abonnemang ${input.productName} har sagts upp. Du har tillgång till ${when} och debiteras inte igen.`,
+        body: input.immediately
+          ? `Ditt abonnemang ${input.productName} har sagts upp och upphörde ${when}. Den oanvända tid du redan har betalat för återbetalas inte.`
+          : `Ditt abonnemang ${input.productName} har sagts upp. Du har tillgång till ${when} och debiteras inte igen.`,
         plan: 'Plan',
         ends: input.immediately ? 'Upphörde' : 'Tillgång till',
-        changed: 'Ångrat dig? Du kan börja prenumerera igen från kundportalen.',
+        changed: input.immediately
+          ? `Ångrat dig? Kontakta ${business} för att prenumerera igen.`
+          : `Ångrat dig? Fram till ${when} kan du ångra uppsägningen i kundportalen.`,
       },
       ...fromCatalogues((catalogue) => catalogue.cancelled({ business, productName: input.productName, when, immediately: input.immediately })),
     }[language];

@@ -11,6 +11,7 @@ import { declineText } from '../decline.ts';
 import { brandName } from '../payment-method-editor/card.ts';
 import { type PageQuery, PagedList } from '../paged-list.ts';
 import { emit, errorCode, saveInvoicePdf } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './invoice-list.styles.ts';
 
 /** The pay dialog of one open invoice. */
@@ -78,6 +79,9 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
 
   @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
   @state() private paying: Paying | null = null;
+
+  /** A plan change or a paid due adds an invoice: show it without a reload. */
+  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pages.run());
 
   protected fetchPage(client: PortalClient, query: PageQuery): Promise<InvoicePage> {
     return client.listInvoices(query);

@@ -78,6 +78,15 @@ export const DeactivateConfirm: Story = {
   },
 };
 
+/** The customer confirmed Deactivate: the dialog closed, "… was deactivated." shows above the keys. */
+export const Deactivated: Story = {
+  play: async ({ canvasElement }) => {
+    await press(canvasElement, 'Activations Acme Studio Pro');
+    await press(canvasElement, 'Deactivate Ada’s MacBook Pro');
+    await press(canvasElement, 'Deactivate');
+  },
+};
+
 /** The business does not let customers free seats: no Deactivate, and what to do instead. */
 export const DeactivationDisabled: Story = {
   parameters: { msw: { handlers: licenseKeyScenarios.deactivationDisabled() } },

@@ -5,7 +5,7 @@ import '../../define/dodo-key-vault.ts';
 import type { KeyCopiedEvent, KeyInstanceDeactivatedEvent, SessionExpiredEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, licenseKeyApi, licenseKeyScenarios } from '../../mocks/handlers.ts';
-import { apiRequests, button, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
+import { apiRequests, button, confirmationText, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
 import type { DodoKeyVault } from './key-vault.ts';
 
 const STUDIO_KEY = 'H7KQ2-MX4PA-9TRZC-W3NDF-7KQ2M';
@@ -333,7 +333,7 @@ describe('<dodo-key-vault>', () => {
         expect(events[0]!.detail).to.deep.equal({ licenseKeyId: 'lk_studio', instanceId: 'lki_studio_1' });
         expect(events[0]!.bubbles && events[0]!.composed).to.equal(true);
         expect(text(card(vault, 'lk_studio'))).to.include('1 of 3 activations').and.not.include('Ada’s MacBook Pro');
-        expect(text(shadow(vault).querySelector('[role="status"]'))).to.equal('Ada’s MacBook Pro was deactivated.');
+        expect(confirmationText(vault)).to.equal('Ada’s MacBook Pro was deactivated.');
         // The device's button is gone: focus lands on the key's Activations button, not <body>.
         expect(deepActiveElement()).to.equal(button(vault, 'Activations Acme Studio Pro'));
         await expect(vault).to.be.accessible();

@@ -8,7 +8,9 @@ import { formatDate } from '../../format.ts';
 import { cards } from '../../styles/cards.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { ConfirmationController } from '../confirmation.ts';
 import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './key-vault.styles.ts';
 
 /** How long "Copied" stays on screen (and in the live region). */
@@ -61,6 +63,8 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @fires {CustomEvent<KeyCopiedDetail>} dodo-key-copied - A key was copied to the clipboard.
  * @fires {CustomEvent<KeyInstanceDeactivatedDetail>} dodo-key-instance-deactivated - The customer
  *   deactivated one activation (seat) of a key.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
  *   by the enclosing `<dodo-portal>`, or by this element when used alone).
  *
@@ -78,6 +82,7 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @csspart empty - The "No license keys yet" message.
  * @csspart error - A load failure (with Retry) or the expired session.
  * @csspart dialog - The "Deactivate …?" confirmation.
+ * @csspart confirmation - The visible, announced line after a deactivation ("… was deactivated.").
  *
  * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -86,7 +91,7 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @cssproperty --dodo-color-text - Text; also the dialog backdrop.
  * @cssproperty --dodo-color-text-muted - Secondary text.
  * @cssproperty --dodo-color-border - Borders.
- * @cssproperty --dodo-color-success - The "Active" badge and "Copied".
+ * @cssproperty --dodo-color-success - The "Active" badge, "Copied" and the confirmation's edge.
  * @cssproperty --dodo-color-warning - The "Expired" badge.
  * @cssproperty --dodo-color-danger - The "Disabled" badge and errors.
  * @cssproperty --dodo-font-family - Font family.
@@ -110,6 +115,12 @@ export class DodoKeyVault extends PortalConsumer {
     args: () => [this.client] as const,
   });
 
+  /** A cancelled subscription can disable its keys. */
+  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.keys.run());
+
+  /** "… was deactivated", once the dialog has closed. */
+  private readonly confirmation = new ConfirmationController(this);
+
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
@@ -127,8 +138,6 @@ export class DodoKeyVault extends PortalConsumer {
   @state() private confirm: Confirm | null = null;
   @state() private busy = false;
   @state() private confirmError: string | null = null;
-  /** Said politely to screen readers after a deactivation. */
-  @state() private announcement = '';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -243,6 +252,7 @@ export class DodoKeyVault extends PortalConsumer {
 
   private askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
     this.confirmError = null;
+    this.confirmation.show('');
     this.confirm = { key, instance, trigger: event.currentTarget as HTMLElement };
   }
 
@@ -284,7 +294,7 @@ export class DodoKeyVault extends PortalConsumer {
     const current = this.instances.get(key.license_key_id);
     const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
     this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
-    this.announcement = msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' });
+    this.confirmation.show(msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' }));
     confirm.done = true; // not a re-render: that would reopen the closing dialog
     this.closeDialog();
     emit<KeyInstanceDeactivatedDetail>(this, 'dodo-key-instance-deactivated', {
@@ -523,10 +533,8 @@ export class DodoKeyVault extends PortalConsumer {
         });
     return html`
       <div part="base" class="base" tabindex="-1">
-        <p class="visually-hidden" role="status">
-          ${pending && !this.expired ? msg('Loading license keys…', { id: 'key-vault.loading' }) : this.announcement}
-        </p>
-        ${content} ${this.renderDialog()}
+        <p class="visually-hidden" role="status">${pending && !this.expired ? msg('Loading license keys…', { id: 'key-vault.loading' }) : nothing}</p>
+        ${this.confirmation.render()} ${content} ${this.renderDialog()}
       </div>
     `;
   }

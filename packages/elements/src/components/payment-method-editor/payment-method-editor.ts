@@ -17,6 +17,7 @@ import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { declineText } from '../decline.ts';
 import { PortalConsumer, emit, isAbort, saveInvoicePdf } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import { brandName, brandOf, cvcLength, digitsOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
 import styles from './payment-method-editor.styles.ts';
 
@@ -141,6 +142,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     },
     args: () => [this.client, this.subscriptionId] as const,
   });
+
+  private readonly refresher = new RefreshController(this, ['payment-methods', 'subscriptions'], () => this.loader.run());
 
   @state() private methods: PortalPaymentMethod[] = [];
   @state() private subscription: PortalSubscription | undefined;

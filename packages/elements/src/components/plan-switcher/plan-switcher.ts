@@ -60,6 +60,8 @@ const isRetryable = (error: unknown): boolean =>
  * @fires {CustomEvent<PlanChangedDetail>} dodo-plan-changed - The plan changed (and was charged).
  * @fires {CustomEvent<PaymentMethodRequestedDetail>} dodo-payment-method-requested - After a
  *   declined charge, the customer asked to update the card.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401.
  *
  * @csspart base - The wrapper around every state.

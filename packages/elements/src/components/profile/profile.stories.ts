@@ -37,6 +37,14 @@ export const Loading: Story = { parameters: { msw: { handlers: subscriptionScena
 
 export const Error: Story = { parameters: { msw: { handlers: subscriptionScenarios.serverError() } } };
 
+/** Saved: back to the details, with the visible, announced "Your details have been saved." */
+export const Saved: Story = {
+  play: async ({ canvasElement }) => {
+    (await inShadow<HTMLButtonElement>(profile(canvasElement), '[part="actions"] button')).click();
+    (await inShadow<HTMLButtonElement>(profile(canvasElement), 'button[type="submit"]')).click();
+  },
+};
+
 /** The form with required fields left empty: inline messages on each. */
 export const ValidationErrors: Story = {
   play: async ({ canvasElement }) => {

@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import type { ProfileUpdatedEvent } from '../../events.ts';
 import { EXPIRED_SESSION_TOKEN, sampleProfile, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { button, click, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { button, click, confirmationText, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 import { deepActiveElement, listen, mount, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoProfile } from './profile.ts';
 
@@ -108,7 +108,8 @@ describe('<dodo-profile>', function () {
       expect(updated.events[0]!.detail.profile.name).to.equal('Ada King');
       expect(updated.events[0]!.bubbles && updated.events[0]!.composed).to.equal(true);
       await waitForText(profile, 'Norway');
-      expect(visibleText(profile)).to.include('Ada King').and.include('Your details have been saved.');
+      expect(visibleText(profile)).to.include('Ada King');
+      expect(confirmationText(profile)).to.equal('Your details have been saved.');
       expect(deepActiveElement() === button(profile, 'Edit details'), 'focus').to.equal(true);
     } finally {
       updated.stop();

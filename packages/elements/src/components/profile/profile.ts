@@ -6,7 +6,9 @@ import { PortalApiError, type BillingAddress, type Profile, type UpdateProfileBo
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { ConfirmationController } from '../confirmation.ts';
 import { PortalConsumer, emit } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import { countries } from './countries.ts';
 import styles from './profile.styles.ts';
 
@@ -24,6 +26,8 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * Needs a `<dodo-portal>` ancestor. Email and phone are shown, not editable here.
  *
  * @fires {CustomEvent<ProfileUpdatedDetail>} dodo-profile-updated - The customer saved the form.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401.
  *
  * @csspart base - The wrapper around every state.
@@ -32,6 +36,7 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * @csspart form - The edit form.
  * @csspart actions - The Edit, Save and Cancel buttons.
  * @csspart error - A load or save failure, or the expired session.
+ * @csspart confirmation - The visible, announced line once the details are saved.
  *
  * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -40,6 +45,7 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * @cssproperty --dodo-color-text - Text.
  * @cssproperty --dodo-color-text-muted - Labels.
  * @cssproperty --dodo-color-border - Borders.
+ * @cssproperty --dodo-color-success - The confirmation's edge.
  * @cssproperty --dodo-color-danger - Validation messages.
  * @cssproperty --dodo-font-family - Font family.
  * @cssproperty --dodo-font-size - Base font size.
@@ -63,12 +69,17 @@ export class DodoProfile extends PortalConsumer {
     args: () => [this.client] as const,
   });
 
+  /** A plan change can move money to the credit balance shown here. */
+  private readonly refresher = new RefreshController(this, ['profile'], () => this.profile.run());
+
+  /** "Your details have been saved." */
+  private readonly confirmation = new ConfirmationController(this);
+
   @state() private editing = false;
   @state() private busy = false;
   @state() private errors: Errors = {};
   /** A save failure that no field explains. */
   @state() private saveFailed = false;
-  @state() private announcement = '';
   /** The profile as last saved, which supersedes the loaded one. */
   @state() private saved: Profile | undefined;
 
@@ -93,7 +104,7 @@ export class DodoProfile extends PortalConsumer {
     this.editing = editing;
     this.errors = {};
     this.saveFailed = false;
-    this.announcement = '';
+    this.confirmation.show('');
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(editing ? '#name' : '[part="actions"] button')?.focus();
   }
@@ -144,7 +155,7 @@ export class DodoProfile extends PortalConsumer {
       this.saved = saved;
       emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
       await this.edit(false);
-      this.announcement = msg('Your details have been saved.', { id: 'profile.saved' });
+      this.confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
     } catch (error) {
       this.noteFailure(error);
       this.errors = this.serverErrors(error);
@@ -278,8 +289,7 @@ export class DodoProfile extends PortalConsumer {
     return html`
       <div part="base" class="base">
         <h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>
-        <p class="visually-hidden" role="status">${this.announcement}</p>
-        ${content}
+        ${this.confirmation.render()} ${content}
       </div>
     `;
   }

@@ -49,4 +49,24 @@ export const CancelDialogOpen: Story = {
   },
 };
 
+/** Cancelled at the period end: the dialog closed, and the confirmation says until when. */
+export const Cancelled: Story = {
+  play: async ({ canvasElement }) => {
+    const manager = canvasElement.querySelector('dodo-subscription-manager');
+    (await inShadow<HTMLButtonElement>(manager, '[data-subscription-id="sub_pro"] [part="actions"] button:last-child')).click();
+    (await inShadow<HTMLButtonElement>(manager, 'dialog button[type="submit"]')).click();
+  },
+};
+
+/** Upgraded to Enterprise in the plan dialog: it closed, and the confirmation says what was charged. */
+export const PlanChanged: Story = {
+  play: async ({ canvasElement }) => {
+    const manager = canvasElement.querySelector('dodo-subscription-manager');
+    (await inShadow<HTMLButtonElement>(manager, '[data-subscription-id="sub_pro"] [part="actions"] button:nth-child(2)')).click();
+    const switcher = await inShadow(manager, 'dialog dodo-plan-switcher');
+    (await inShadow<HTMLInputElement>(switcher, 'input[value="prod_enterprise"]')).click();
+    (await inShadow<HTMLButtonElement>(switcher, '[part="confirm"]')).click();
+  },
+};
+
 export const Swedish: Story = { args: { locale: 'sv-SE' } };

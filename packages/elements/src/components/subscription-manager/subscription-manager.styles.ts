@@ -39,6 +39,13 @@ export default css`
     padding-block: calc(var(--_dodo-space) / 2);
   }
 
+  .choice__hint {
+    margin: 0 0 var(--_dodo-space);
+    padding-inline-start: calc(var(--_dodo-space) * 3);
+    color: var(--_dodo-color-text-muted);
+    font-size: 0.875em;
+  }
+
   .skeleton--wide {
     width: 14em;
   }

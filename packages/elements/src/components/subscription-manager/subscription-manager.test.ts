@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import type { PaymentMethodRequestedEvent, PlanChangedEvent, SubscriptionCancelledEvent, SubscriptionResumedEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { EXPIRED_SESSION_TOKEN, paymentMethodsApi, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { apiRequests, button, click, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { apiRequests, button, click, confirmationText, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 import type { DodoSubscriptionManager } from './subscription-manager.ts';
 import { deepActiveElement, listen, mount, partTexts, recordWrites, waitForSelector, type Recorded } from './subscriptions.harness.ts';
 
@@ -115,6 +115,10 @@ describe('<dodo-subscription-manager>', function () {
         expect(dialog.matches(':modal')).to.equal(true);
         expect(dialog.contains(deepActiveElement()), 'focus moved into the dialog').to.equal(true);
         expect(text(dialog)).to.include('Cancel Pro?').and.include(`At the end of the billing period (${END})`);
+        // The consequences of each choice, said before the customer confirms (and tied to its radio).
+        const hint = (value: string) => text(dialog.querySelector(`#${dialog.querySelector(`input[value="${value}"]`)!.getAttribute('aria-describedby')}`)!);
+        expect(hint('period_end')).to.equal(`You keep access until ${END}.`);
+        expect(hint('immediately')).to.equal(`You lose access now, and the unused time until ${END} is not refunded.`);
         expect(dialog.querySelector<HTMLInputElement>('input[value="period_end"]')!.checked).to.equal(true);
         expect([...dialog.querySelectorAll('option')].map((option) => option.textContent!.trim())).to.have.length(9);
         await expect(manager).to.be.accessible();
@@ -127,6 +131,7 @@ describe('<dodo-subscription-manager>', function () {
         expect(event.detail.subscription.cancel_at_period_end).to.equal(true);
         await waitUntil(() => !dialogOf(manager), 'the dialog stayed open');
         await waitForText(manager, `Cancels on ${END}`);
+        expect(confirmationText(manager)).to.equal(`Pro will end on ${END}.`);
         // The list refreshed: Pro now offers to undo, and focus is back on Pro's card (the button it came from is gone).
         await waitUntil(() => cardButtons(manager, 'sub_pro').includes("Don't cancel Pro"));
         expect(deepActiveElement() === card(manager, 'sub_pro'), 'focus').to.equal(true);
@@ -151,6 +156,7 @@ describe('<dodo-subscription-manager>', function () {
       await waitUntil(() => !dialogOf(manager));
       expect(writes[0]!.body).to.deep.equal({ when: 'immediately', reason: 'too_expensive', comment: 'Found a cheaper plan.' });
       await waitUntil(() => partTexts(manager, 'subscription').some((entry) => entry.startsWith('Pro') && entry.includes('Cancelled')));
+      expect(confirmationText(manager)).to.equal('Pro has been cancelled.');
     });
 
     it('closes on Escape without cancelling, and focus returns to the button', async () => {
@@ -199,7 +205,7 @@ describe('<dodo-subscription-manager>', function () {
       expect(writes.map((write) => write.path)).to.deep.equal(['subscriptions/sub_scheduled/resume']);
       await waitUntil(() => cardButtons(manager, 'sub_scheduled').includes('Cancel subscription Basic'));
       expect(partTexts(manager, 'subscription')[1]).to.include(`Renews ${END}`);
-      expect(shadow(manager).querySelector('[role="status"]')!.textContent).to.include('Basic will renew as usual.');
+      expect(confirmationText(manager)).to.equal('Basic will renew as usual.');
     } finally {
       resumed.stop();
     }
@@ -233,19 +239,26 @@ describe('<dodo-subscription-manager>', function () {
         const dialog = await waitForSelector<HTMLDialogElement>(manager, 'dialog[open]');
         expect(dialog.querySelector('dodo-payment-method-editor')!.getAttribute('subscription-id')).to.equal('sub_hold');
         expect(requested.events).to.have.length(1);
-        // A reactivation inside the dialog refreshes the list.
+        // The editor paid the dues (its events, as it fires them): the list refreshes, the dialog
+        // closes — its flow has ended — and the manager says what happened.
         const before = apiRequests('subscriptions').length;
-        dialog.querySelector('dodo-payment-method-editor')!.dispatchEvent(new CustomEvent('dodo-subscription-reactivated', { bubbles: true, composed: true }));
-        await waitUntil(() => apiRequests('subscriptions').length === before + 1, 'the list was not refreshed');
-        click(button(manager, 'Close'));
-        await waitUntil(() => !dialogOf(manager));
+        const editor = dialog.querySelector('dodo-payment-method-editor')!;
+        const fire = (type: string, detail: unknown) => editor.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+        fire('dodo-payment-method-updated', { change: 'selected', paymentMethodId: 'pm_visa', subscriptionId: 'sub_hold' });
+        fire('dodo-portal-changed', { resources: ['payment-methods', 'subscriptions'] });
+        fire('dodo-subscription-reactivated', { subscriptionId: 'sub_hold', paymentId: 'pay_1', invoiceId: 'inv_1', amount: 2_375, currency: 'USD' });
+        fire('dodo-portal-changed', { resources: ['subscriptions', 'invoices', 'payments', 'payment-methods'] });
+        await waitUntil(() => !dialogOf(manager), 'the dialog stayed open after the dues were paid');
+        await waitUntil(() => apiRequests('subscriptions').length === before + 1, 'the list was not refreshed (once)');
+        expect(confirmationText(manager)).to.equal('Paid $23.75. Storage is active again.');
+        await expect(manager).to.be.accessible();
       } finally {
         requested.stop();
       }
     });
   });
 
-  it('changes plan in a dialog with <dodo-plan-switcher>, then refreshes the list', async () => {
+  it('changes plan in a dialog with <dodo-plan-switcher>, then closes it, says so and refreshes the list', async () => {
     useHandlers(subscriptionScenarios.list());
     const manager = await mountManager();
     await waitForText(manager, 'Pro');
@@ -262,11 +275,11 @@ describe('<dodo-subscription-manager>', function () {
       await waitForText(switcher, 'Charged now');
       click(button(switcher, 'Confirm and pay $37.50'));
       await waitUntil(() => changed.events.length === 1, 'no dodo-plan-changed');
-      await waitForText(switcher, "You're now on Enterprise.");
+      await waitUntil(() => !dialogOf(manager), 'the dialog stayed open after the change');
+      expect(confirmationText(manager)).to.equal("You're now on Enterprise. Charged now: $37.50.");
       await waitUntil(() => partTexts(manager, 'subscription')[0]!.startsWith('Enterprise'), 'the list did not refresh');
-      click(button(manager, 'Close'));
-      await waitUntil(() => !dialogOf(manager));
       await waitUntil(() => deepActiveElement() === trigger || deepActiveElement() === card(manager, 'sub_pro'));
+      await expect(manager).to.be.accessible();
     } finally {
       changed.stop();
     }

@@ -3,13 +3,21 @@ import { query, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { CancellationReason, Dues, PortalSubscription, SubscriptionStatus } from '@dodo-portal/wire/client';
-import type { PaymentMethodRequestedDetail, SubscriptionChangedDetail } from '../../events.ts';
+import type {
+  PaymentMethodRequestedDetail,
+  PaymentMethodUpdatedEvent,
+  PlanChangedEvent,
+  SubscriptionChangedDetail,
+  SubscriptionReactivatedEvent,
+} from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { cards } from '../../styles/cards.ts';
 import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
+import { ConfirmationController } from '../confirmation.ts';
 import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
@@ -51,6 +59,8 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  *   cancellation was undone.
  * @fires {CustomEvent<PaymentMethodRequestedDetail>} dodo-payment-method-requested - The customer
  *   asked to update the card of a subscription (always fired, so a page can route it).
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (e.g. `subscriptions`, `invoices`), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired
  *   by the enclosing `<dodo-portal>`, or by this element when used alone).
  *
@@ -64,6 +74,8 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  * @csspart empty - The "No subscriptions yet" message.
  * @csspart error - A load failure (with Retry) or the expired session.
  * @csspart dialog - The modal dialog (cancel, change plan, update payment method).
+ * @csspart confirmation - The visible, announced line once an action has ended (cancelled, plan
+ *   changed, card changed, dues paid, renewal restored); its dialog has closed.
  *
  * @cssproperty --dodo-color-primary - Primary buttons and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -72,7 +84,7 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  * @cssproperty --dodo-color-text - Text; also the dialog backdrop.
  * @cssproperty --dodo-color-text-muted - Secondary text.
  * @cssproperty --dodo-color-border - Borders.
- * @cssproperty --dodo-color-success - The "Active" badge.
+ * @cssproperty --dodo-color-success - The "Active" badge and the confirmation's edge.
  * @cssproperty --dodo-color-warning - "On hold", "Cancels on …".
  * @cssproperty --dodo-color-danger - "Cancelled", errors.
  * @cssproperty --dodo-font-family - Font family.
@@ -119,14 +131,18 @@ export class DodoSubscriptionManager extends PortalConsumer {
     args: () => [this.client] as const,
   });
 
+  /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
+  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptions.run());
+
+  /** "Pro will end on …", "You're now on …": shown once a flow has ended and its dialog closed. */
+  private readonly confirmation = new ConfirmationController(this);
+
   @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
 
   @state() private dialog: DialogState | null = null;
   @state() private busy = false;
   /** The error code of the last failed cancel/resume, shown in words. */
   @state() private actionError: string | null = null;
-  /** Said politely to screen readers after an action succeeded. */
-  @state() private announcement = '';
 
   protected override updated(): void {
     const element = this.dialogElement;
@@ -135,6 +151,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;
+    this.confirmation.show('');
     this.dialog = { kind, subscription, trigger: event.currentTarget as HTMLElement };
   }
 
@@ -166,6 +183,35 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   private refresh(): void {
     void this.subscriptions.run();
+  }
+
+  /** A dialog's flow ended: close it and say what happened where the customer returns. */
+  private finish(text: string): void {
+    this.confirmation.show(text);
+    void this.closeDialog();
+  }
+
+  private planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
+    const name = subscription.product.name;
+    this.finish(
+      invoice && invoice.total > 0
+        ? msg(str`You're now on ${name}. Charged now: ${this.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
+        : msg(str`You're now on ${name}.`, { id: 'subscriptions.plan-changed' }),
+    );
+  }
+
+  private nameOf(id: string | null): string {
+    return this.subscriptions.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
+  }
+
+  private cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
+    const name = this.nameOf(subscriptionId);
+    if (change === 'selected') this.finish(msg(str`${name} will be charged to the new card.`, { id: 'subscriptions.card-changed' }));
+  }
+
+  private reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
+    const name = this.nameOf(subscriptionId);
+    this.finish(msg(str`Paid ${this.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
   }
 
   private async cancel(event: SubmitEvent): Promise<void> {
@@ -205,7 +251,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
     this.actionError = null;
     try {
       const resumed = await client.resumeSubscription(subscription.subscription_id);
-      this.announcement = msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' });
+      this.confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.subscriptions.run();
       await this.updateComplete;
@@ -220,10 +266,11 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   private announce(cancelled: PortalSubscription): void {
     const name = cancelled.product.name;
-    this.announcement =
+    this.confirmation.show(
       cancelled.status === 'active'
         ? msg(str`${name} will end on ${this.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
-        : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' });
+        : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' }),
+    );
   }
 
   private date(timestamp: string): string {
@@ -432,13 +479,17 @@ export class DodoSubscriptionManager extends PortalConsumer {
         <fieldset>
           <legend>${msg('When should it end?', { id: 'cancel.when' })}</legend>
           <label class="choice">
-            <input type="radio" name="when" value="period_end" checked />
+            <input type="radio" name="when" value="period_end" checked aria-describedby="when-period-end" />
             ${msg(str`At the end of the billing period (${end})`, { id: 'cancel.when.period-end' })}
           </label>
+          <p id="when-period-end" class="choice__hint">${msg(str`You keep access until ${end}.`, { id: 'cancel.when.period-end.hint' })}</p>
           <label class="choice">
-            <input type="radio" name="when" value="immediately" />
+            <input type="radio" name="when" value="immediately" aria-describedby="when-immediately" />
             ${msg('Immediately', { id: 'cancel.when.immediately' })}
           </label>
+          <p id="when-immediately" class="choice__hint">
+            ${msg(str`You lose access now, and the unused time until ${end} is not refunded.`, { id: 'cancel.when.immediately.hint' })}
+          </p>
         </fieldset>
         <div class="field">
           <label for="reason">${msg('Reason (optional)', { id: 'cancel.reason' })}</label>
@@ -485,11 +536,11 @@ export class DodoSubscriptionManager extends PortalConsumer {
         ${kind === 'cancel'
           ? this.renderCancelForm(subscription)
           : kind === 'plan'
-            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.refresh}></dodo-plan-switcher>`
+            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.planChanged}></dodo-plan-switcher>`
             : html`<dodo-payment-method-editor
                 subscription-id=${id}
-                @dodo-subscription-reactivated=${this.refresh}
-                @dodo-payment-method-updated=${this.refresh}
+                @dodo-payment-method-updated=${this.cardChanged}
+                @dodo-subscription-reactivated=${this.reactivated}
               ></dodo-payment-method-editor>`}
       </dialog>
     `;
@@ -507,10 +558,8 @@ export class DodoSubscriptionManager extends PortalConsumer {
         });
     return html`
       <div part="base" class="base" tabindex="-1">
-        <p class="visually-hidden" role="status">
-          ${pending && !this.expired ? msg('Loading subscriptions…', { id: 'subscriptions.loading' }) : this.announcement}
-        </p>
-        ${content}
+        <p class="visually-hidden" role="status">${pending && !this.expired ? msg('Loading subscriptions…', { id: 'subscriptions.loading' }) : nothing}</p>
+        ${this.confirmation.render()} ${content}
         ${this.actionError && !this.dialog
           ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
           : nothing}

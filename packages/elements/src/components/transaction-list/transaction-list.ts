@@ -11,6 +11,7 @@ import { declineText } from '../decline.ts';
 import { brandName } from '../payment-method-editor/card.ts';
 import { type PageQuery, PagedList } from '../paged-list.ts';
 import { emit, saveInvoicePdf } from '../portal-consumer.ts';
+import { RefreshController } from '../refresh.ts';
 import styles from './transaction-list.styles.ts';
 
 /**
@@ -56,6 +57,9 @@ import styles from './transaction-list.styles.ts';
 export class DodoTransactionList extends PagedList<PaymentPage> {
   // The invoice list's table, so both read as one billing view.
   static override styles = [tokens, base, states, table, styles];
+
+  /** A charge elsewhere in the portal (plan change, dues) adds a row: show it without a reload. */
+  private readonly refresher = new RefreshController(this, ['payments'], () => this.pages.run());
 
   protected fetchPage(client: PortalClient, query: PageQuery): Promise<PaymentPage> {
     return client.listPayments(query);

@@ -316,4 +316,10 @@ export const templates = {
   'profile.loading': 'Ihre Angaben werden geladen…',
   'profile.error': 'Ihre Angaben konnten nicht geladen werden.',
   'profile.title': 'Ihre Angaben',
+  'subscriptions.plan-changed': str`Sie nutzen jetzt ${0}.`,
+  'subscriptions.plan-changed.charged': str`Sie nutzen jetzt ${0}. Jetzt berechnet: ${1}.`,
+  'subscriptions.card-changed': str`${0} wird ab jetzt über die neue Karte abgerechnet.`,
+  'subscriptions.reactivated': str`Sie haben ${0} bezahlt. ${1} ist wieder aktiv.`,
+  'cancel.when.period-end.hint': str`Sie behalten den Zugriff bis zum ${0}.`,
+  'cancel.when.immediately.hint': str`Sie verlieren den Zugriff sofort, und die ungenutzte Zeit bis zum ${0} wird nicht erstattet.`,
 };

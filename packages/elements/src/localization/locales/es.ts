@@ -316,4 +316,10 @@ export const templates = {
   'profile.loading': 'Cargando tus datos…',
   'profile.error': 'No pudimos cargar tus datos.',
   'profile.title': 'Tus datos',
+  'subscriptions.plan-changed': str`Ahora tienes el plan ${0}.`,
+  'subscriptions.plan-changed.charged': str`Ahora tienes el plan ${0}. Cobrado ahora: ${1}.`,
+  'subscriptions.card-changed': str`${0} se cobrará ahora en la nueva tarjeta.`,
+  'subscriptions.reactivated': str`Has pagado ${0}. ${1} vuelve a estar activa.`,
+  'cancel.when.period-end.hint': str`Mantienes el acceso hasta el ${0}.`,
+  'cancel.when.immediately.hint': str`Pierdes el acceso ahora y el tiempo no usado hasta el ${0} no se reembolsa.`,
 };

@@ -317,4 +317,10 @@ export const templates = {
   'profile.loading': 'Chargement de vos informations…',
   'profile.error': 'Impossible de charger vos informations.',
   'profile.title': 'Vos informations',
+  'subscriptions.plan-changed': str`Vous êtes désormais sur la formule ${0}.`,
+  'subscriptions.plan-changed.charged': str`Vous êtes désormais sur la formule ${0}. Facturé maintenant\u00a0: ${1}.`,
+  'subscriptions.card-changed': str`${0} sera désormais prélevé sur la nouvelle carte.`,
+  'subscriptions.reactivated': str`Vous avez payé ${0}. ${1} est de nouveau actif.`,
+  'cancel.when.period-end.hint': str`Vous gardez l’accès jusqu’au ${0}.`,
+  'cancel.when.immediately.hint': str`Vous perdez l’accès dès maintenant, et le temps non utilisé jusqu’au ${0} n’est pas remboursé.`,
 };

@@ -316,4 +316,10 @@ export const templates = {
   'key-vault.source.invoice': str`Faktura ${0}`,
   'key-vault.source.purchase': 'Engångsköp',
   'key-vault.source.subscription': 'Prenumeration',
+  'subscriptions.plan-changed': str`Du har nu ${0}.`,
+  'subscriptions.plan-changed.charged': str`Du har nu ${0}. Debiterat nu: ${1}.`,
+  'subscriptions.card-changed': str`${0} debiteras nu det nya kortet.`,
+  'subscriptions.reactivated': str`Du betalade ${0}. ${1} är aktiv igen.`,
+  'cancel.when.period-end.hint': str`Du har tillgång till ${0}.`,
+  'cancel.when.immediately.hint': str`Du förlorar tillgången nu, och den oanvända tiden fram till ${0} återbetalas inte.`,
 };

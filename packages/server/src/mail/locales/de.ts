@@ -75,10 +75,12 @@ export const de: MailCatalogue = {
   cancelled: ({ business, productName, when, immediately }) => ({
     subject: `Ihr Abonnement ${productName} bei ${business} ist gekündigt`,
     body: immediately
-      ? `Ihr Abonnement ${productName} wurde gekündigt und endete am ${when}.`
+      ? `Ihr Abonnement ${productName} wurde gekündigt und endete am ${when}. Die bereits bezahlte, nicht genutzte Zeit wird nicht erstattet.`
       : `Ihr Abonnement ${productName} wurde gekündigt. Sie haben bis zum ${when} Zugriff, und es wird nichts mehr abgebucht.`,
     plan: 'Tarif',
     ends: immediately ? 'Beendet am' : 'Zugriff bis',
-    changed: 'Haben Sie es sich anders überlegt? Im Kundenportal können Sie jederzeit ein neues Abonnement abschließen.',
+    changed: immediately
+      ? `Haben Sie es sich anders überlegt? Wenden Sie sich an ${business}, um erneut ein Abonnement abzuschließen.`
+      : `Haben Sie es sich anders überlegt? Bis zum ${when} können Sie die Kündigung im Kundenportal zurücknehmen.`,
   }),
 };

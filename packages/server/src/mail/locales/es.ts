@@ -77,10 +77,12 @@ export const es: MailCatalogue = {
   cancelled: ({ business, productName, when, immediately }) => ({
     subject: `Tu suscripción a ${productName} con ${business} está cancelada`,
     body: immediately
-      ? `Tu suscripción a ${productName} se ha cancelado y finalizó el ${when}.`
+      ? `Tu suscripción a ${productName} se ha cancelado y finalizó el ${when}. El tiempo ya pagado que no has usado no se reembolsa.`
       : `Tu suscripción a ${productName} se ha cancelado. Mantienes el acceso hasta el ${when} y no se te volverá a cobrar.`,
     plan: 'Plan',
     ends: immediately ? 'Finalizó el' : 'Acceso hasta el',
-    changed: '¿Has cambiado de opinión? Puedes volver a suscribirte desde el portal de facturación.',
+    changed: immediately
+      ? `¿Has cambiado de opinión? Ponte en contacto con ${business} para volver a suscribirte.`
+      : `¿Has cambiado de opinión? Hasta el ${when} puedes deshacer la cancelación desde el portal de facturación.`,
   }),
 };

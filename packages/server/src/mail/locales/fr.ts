@@ -77,10 +77,12 @@ export const fr: MailCatalogue = {
   cancelled: ({ business, productName, when, immediately }) => ({
     subject: `Votre abonnement ${productName} chez ${business} est résilié`,
     body: immediately
-      ? `Votre abonnement à ${productName} a été résilié et a pris fin le ${when}.`
+      ? `Votre abonnement à ${productName} a été résilié et a pris fin le ${when}. Le temps déjà payé et non utilisé n’est pas remboursé.`
       : `Votre abonnement à ${productName} a été résilié. Vous y avez accès jusqu’au ${when} et aucun autre paiement ne sera prélevé.`,
     plan: 'Formule',
     ends: immediately ? 'Terminé le' : 'Accès jusqu’au',
-    changed: 'Vous avez changé d’avis\u202f? Vous pouvez vous réabonner depuis l’espace de facturation.',
+    changed: immediately
+      ? `Vous avez changé d’avis\u202f? Contactez ${business} pour vous réabonner.`
+      : `Vous avez changé d’avis\u202f? Jusqu’au ${when}, vous pouvez annuler la résiliation depuis l’espace de facturation.`,
   }),
 };
