@@ -14,6 +14,7 @@ export const CHANGES: Readonly<Record<string, readonly PortalResource[]>> = {
   'dodo-subscription-resumed': ['subscriptions'],
   'dodo-payment-method-updated': ['payment-methods', 'subscriptions'],
   'dodo-subscription-reactivated': ['subscriptions', 'invoices', 'payments', 'payment-methods'],
+  'dodo-invoice-paid': ['invoices', 'payments', 'subscriptions'],
   'dodo-payment-failed': ['payments'],
   'dodo-profile-updated': ['profile'],
   'dodo-key-instance-deactivated': ['license-keys'],

@@ -44,6 +44,8 @@ interface Paying {
  * @event {CustomEvent<InvoicePaidDetail>} dodo-invoice-paid - The customer paid an open invoice
  *   (after the charge succeeded): the invoice (for an on-hold subscription's dues, the paid one
  *   that replaced it) and the payment.
+ * @event {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After a paid invoice: `invoices`,
+ *   `payments` and `subscriptions` changed, so the other sections refetch them.
  * @event {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401. Fired
  *   by the enclosing `<dodo-portal>` (once per session token), or by this element when used alone.
  *
