@@ -5,7 +5,7 @@ import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo
 import { loginLinkRequestedEvent } from '../../events.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { fields } from '../../styles/states.ts';
-import { base, tokens } from '../../styles/tokens.ts';
+import { base, tokens, type Theme } from '../../styles/tokens.ts';
 import styles from './portal-login.styles.ts';
 
 type Phase = 'idle' | 'sending' | 'sent';
@@ -71,6 +71,13 @@ export class DodoPortalLogin extends LitElement {
 
   /** BCP 47 tag for the text; defaults to `<html lang>`, then the browser's language. */
   @property() locale = '';
+
+  /**
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
+   */
+  @property({ reflect: true }) theme: Theme | undefined;
 
   constructor() {
     super();

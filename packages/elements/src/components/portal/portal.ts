@@ -10,7 +10,7 @@ import { sessionExpiredEvent } from '../../events.ts';
 import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
-import { base, SURFACES, themes, tokens } from '../../styles/tokens.ts';
+import { base, SURFACES, tokens, type Theme } from '../../styles/tokens.ts';
 import { renderSessionExpired } from '../portal-consumer.ts';
 import { states } from '../../styles/states.ts';
 import styles from './portal.styles.ts';
@@ -118,7 +118,7 @@ const SECTIONS: readonly Section[] = [
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortal extends LitElement {
-  static override styles = [themes, tokens, base, states, styles];
+  static override styles = [tokens, base, states, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   private generation = 0;
@@ -175,10 +175,11 @@ export class DodoPortal extends LitElement {
   @property() locale = '';
 
   /**
-   * `light` or `dark` forces that palette; without it the portal follows the visitor's
-   * `prefers-color-scheme`. Tokens set on the element by the page win over either.
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
    */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  @property({ reflect: true }) theme: Theme | undefined;
 
   /**
    * The token is a unified session (`dpu_…`): show the overview across businesses
