@@ -17,6 +17,8 @@ export const worker = setupWorker();
 export interface RecordedRequest {
   url: URL;
   authorization: string | null;
+  /** The `Accept-Language` the element sent (the server writes its own words in it). */
+  language: string | null;
 }
 
 /** Every portal API request the page made since the last `resetMocks()`. */
@@ -28,7 +30,7 @@ export async function startMocks(): Promise<void> {
   if (!started) {
     worker.events.on('request:start', ({ request }) => {
       const url = new URL(request.url);
-      if (url.pathname.startsWith('/portal/')) requests.push({ url, authorization: request.headers.get('authorization') });
+      if (url.pathname.startsWith('/portal/')) requests.push({ url, authorization: request.headers.get('authorization'), language: request.headers.get('accept-language') });
     });
     started = worker.start({
       quiet: true,

@@ -51,9 +51,29 @@
   const messages = MESSAGES[language] || MESSAGES.en;
   document.documentElement.lang = MESSAGES[language] ? language : 'en';
 
-  const start = () => {
+  // The customer's language from their session, not the browser's: a German customer who opens
+  // the link from a German email on an en-US laptop reads German. Without an answer (an expired
+  // token, the network) the portal starts in the browser's language and shows what happened.
+  const customerLocale = async () => {
+    try {
+      const response = await fetch('/portal/v1/session', { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+      if (!response.ok) return null;
+      const info = await response.json();
+      return typeof info?.customer?.locale === 'string' && info.customer.locale ? info.customer.locale : null;
+    } catch {
+      return null;
+    }
+  };
+  const sessionLocale = token ? customerLocale() : Promise.resolve(null);
+
+  const start = async () => {
     const portal = document.querySelector('dodo-portal');
     if (token && portal) {
+      const locale = await sessionLocale;
+      if (locale) {
+        portal.setAttribute('locale', locale);
+        document.documentElement.lang = locale;
+      }
       portal.setAttribute('api-base', location.origin);
       portal.setAttribute('session-token', token);
       return;
@@ -67,6 +87,6 @@
     }
     notice.hidden = false;
   };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-  else start();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start(), { once: true });
+  else void start();
 })();

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { BillingAddress, Invoice } from '@dodo-portal/wire/schemas';
+import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { formatMoney } from '../domain/money.ts';
 import { invoiceLabels } from './labels.ts';
 
@@ -74,8 +75,10 @@ const COLOR_MUTED = '#5b6475';
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
-  const { invoice, business, customer } = input;
+  const { business, customer } = input;
   const locale = customer.locale;
+  // Lines the server wrote ("Unused time on Pro") in the customer's language.
+  const invoice = localizeInvoice(input.invoice, locale);
   const labels = invoiceLabels(locale);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   const formattedMoney = (amount: number) => formatMoney(amount, invoice.currency, locale);

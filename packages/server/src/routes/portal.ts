@@ -1,7 +1,9 @@
 import { ListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
+import { readerLocale } from '../http/reader-locale.ts';
 import { queryParams } from '../http/validate.ts';
+import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
 import { getInvoice, listInvoices } from '../services/invoices.ts';
 import { endSession, sessionInfo } from '../services/sessions.ts';
@@ -20,11 +22,13 @@ export const portalRoutes = (app: AppContext) =>
     .get('/invoices', async (c) => {
       const session = c.get('session');
       const query = queryParams(c, ListQuery.strict());
-      return c.json(await listInvoices(app, session.scope, { ...query, customerId: session.customer_id }));
+      const page = await listInvoices(app, session.scope, { ...query, customerId: session.customer_id });
+      const locale = readerLocale(c);
+      return c.json({ ...page, items: page.items.map((invoice) => localizeInvoice(invoice, locale)) });
     })
     .get('/invoices/:invoice_id', async (c) => {
       const session = c.get('session');
-      return c.json(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }));
+      return c.json(localizeInvoice(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }), readerLocale(c)));
     })
     .get('/invoices/:invoice_id/pdf', async (c) => {
       const session = c.get('session');
@@ -32,7 +36,7 @@ export const portalRoutes = (app: AppContext) =>
       const pdf = await renderInvoicePdf({
         invoice,
         business: { name: session.business.name, brand: session.business.brand },
-        customer: session.customer,
+        customer: { ...session.customer, locale: readerLocale(c) },
       });
       return c.body(new Uint8Array(pdf), 200, {
         'content-type': 'application/pdf',

@@ -219,8 +219,9 @@ export class DodoPortal extends LitElement {
       this.generation += 1;
       const apiBase = this.apiBase.trim();
       const sessionToken = this.sessionToken.trim();
-      // A unified token opens only the unified API: the unified portal makes its own calls.
-      this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken }) : undefined;
+      // A unified token opens only the unified API: the unified portal makes its own calls. Each
+      // request names our current language, so the server's own words (invoice lines) match it.
+      this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken, locale: () => this.resolvedLocale }) : undefined;
       this.session = this.sessionChannel('active', null);
     }
     if (changed.has('locale') || !this.hasUpdated) {

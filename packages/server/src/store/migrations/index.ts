@@ -10,6 +10,7 @@ import * as m0007 from './0007_plan_changes.ts';
 import * as m0009 from './0009_license_keys.ts';
 import * as m0010 from './0010_sandbox_refunds.ts';
 import * as m0011 from './0011_reliability.ts';
+import * as m0012 from './0012_line_descriptions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0009_license_keys': m0009,
   '0010_sandbox_refunds': m0010,
   '0011_reliability': m0011,
+  '0012_line_descriptions': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
