@@ -62,6 +62,8 @@ export const templates = {
   'login.sent': 'Sehen Sie in Ihrem Postfach nach',
   'login.sent.body': str`Falls ${0} zu einem Konto gehört, ist ein Anmeldelink unterwegs. Er funktioniert einmal und ist 24 Stunden gültig.`,
   'login.sent.again': 'Andere E-Mail-Adresse verwenden',
+  'login.sent.resend': 'Link erneut senden',
+  'login.sent.resend-wait': str`Link in ${0} s erneut senden`,
   'portal.return': 'Zurück zur Website',
   'portal.return-to': str`Zurück zu ${0}`,
   'portal.section.subscriptions': 'Abonnements',

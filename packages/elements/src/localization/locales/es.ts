@@ -62,6 +62,8 @@ export const templates = {
   'login.sent': 'Revisa tu correo',
   'login.sent.body': str`Si ${0} corresponde a una cuenta, te hemos enviado un enlace de acceso. Solo funciona una vez y caduca en 24 horas.`,
   'login.sent.again': 'Usar otro correo electrónico',
+  'login.sent.resend': 'Reenviar el enlace',
+  'login.sent.resend-wait': str`Reenviar el enlace en ${0} s`,
   'portal.return': 'Volver al sitio',
   'portal.return-to': str`Volver a ${0}`,
   'portal.section.subscriptions': 'Suscripciones',

@@ -63,6 +63,8 @@ export const templates = {
   'login.sent': 'Consultez vos e-mails',
   'login.sent.body': str`Si ${0} correspond à un compte, un lien de connexion est en route. Il ne fonctionne qu’une fois et expire dans 24\u00a0heures.`,
   'login.sent.again': 'Utiliser une autre adresse e-mail',
+  'login.sent.resend': 'Renvoyer le lien',
+  'login.sent.resend-wait': str`Renvoyer le lien dans ${0}\u00a0s`,
   'portal.return': 'Retour au site',
   'portal.return-to': str`Retour à ${0}`,
   'portal.section.subscriptions': 'Abonnements',

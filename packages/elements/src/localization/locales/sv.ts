@@ -62,6 +62,8 @@ export const templates = {
   'login.sent': 'Kolla din e-post',
   'login.sent.body': str`Om ${0} hör till ett konto är en inloggningslänk på väg. Den fungerar en gång och gäller i 24 timmar.`,
   'login.sent.again': 'Använd en annan e-postadress',
+  'login.sent.resend': 'Skicka länken igen',
+  'login.sent.resend-wait': str`Skicka länken igen om ${0} s`,
   'portal.return': 'Tillbaka till webbplatsen',
   'portal.return-to': str`Tillbaka till ${0}`,
   'portal.section.subscriptions': 'Prenumerationer',
