@@ -95,6 +95,7 @@ const SECTIONS: readonly Section[] = [
  * @csspart base - The complete portal (hidden when children are slotted).
  * @csspart header - The portal header.
  * @csspart business - The business name in the header.
+ * @csspart test-mode - The "Test mode" badge beside it, for a test-mode session (no real charges).
  * @csspart title - The portal's heading.
  * @csspart return-link - The link back to the merchant's site (when the session has a return URL).
  * @csspart section - Each section of the complete portal (also `section-subscriptions`,
@@ -282,7 +283,14 @@ export class DodoPortal extends LitElement {
     return html`
       <header part="header" class="header">
         <div class="heading">
-          <p part="business" class="business">${info?.business.name ?? nothing}</p>
+          <p part="business" class="business">
+            ${info?.business.name ?? nothing}
+            ${info?.mode === 'test'
+              ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
+                  >${msg('Test mode', { id: 'portal.test-mode' })}</span
+                >`
+              : nothing}
+          </p>
           <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
         </div>
         ${returnUrl

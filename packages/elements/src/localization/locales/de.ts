@@ -50,6 +50,8 @@ export const templates = {
   'session-expired.return-to': str`Zurück zu ${0}`,
   'session-expired.new-link': 'Neuen Link per E-Mail anfordern',
   'portal.title': 'Abrechnung',
+  'portal.test-mode': 'Testmodus',
+  'portal.test-mode.title': 'Keine echten Zahlungen: Dieses Portal ist im Testmodus.',
   'login.title': 'Melden Sie sich an, um Ihre Abrechnung zu sehen',
   'login.body': 'Geben Sie die E-Mail-Adresse ein, die Sie bei uns verwenden, und wir senden Ihnen einen Anmeldelink.',
   'login.email': 'E-Mail-Adresse',

@@ -50,6 +50,8 @@ export const templates = {
   'session-expired.return-to': str`Volver a ${0}`,
   'session-expired.new-link': 'Pedir un enlace nuevo por correo electrónico',
   'portal.title': 'Facturación',
+  'portal.test-mode': 'Modo de prueba',
+  'portal.test-mode.title': 'Sin cargos reales: este portal está en modo de prueba.',
   'login.title': 'Inicia sesión en tu facturación',
   'login.body': 'Introduce el correo electrónico que usas con nosotros y te enviaremos un enlace para iniciar sesión.',
   'login.email': 'Correo electrónico',

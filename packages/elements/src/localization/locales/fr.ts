@@ -51,6 +51,8 @@ export const templates = {
   'session-expired.return-to': str`Retour à ${0}`,
   'session-expired.new-link': 'Demander un nouveau lien par e-mail',
   'portal.title': 'Facturation',
+  'portal.test-mode': 'Mode test',
+  'portal.test-mode.title': 'Aucun paiement réel : ce portail est en mode test.',
   'login.title': 'Connectez-vous à votre espace de facturation',
   'login.body': 'Saisissez l’adresse e-mail que vous utilisez chez nous et nous vous enverrons un lien de connexion.',
   'login.email': 'Adresse e-mail',

@@ -50,6 +50,8 @@ export const templates = {
   'session-expired.return-to': str`Tillbaka till ${0}`,
   'session-expired.new-link': 'Be om en ny länk via e-post',
   'portal.title': 'Fakturering',
+  'portal.test-mode': 'Testläge',
+  'portal.test-mode.title': 'Inga riktiga debiteringar: portalen är i testläge.',
   'login.title': 'Logga in för att se din fakturering',
   'login.body': 'Ange e-postadressen du använder hos oss så mejlar vi en länk som du loggar in med.',
   'login.email': 'E-postadress',
