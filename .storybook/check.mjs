@@ -35,9 +35,10 @@ const expectations = {
   'elements-invoice-list--narrow-loading': { selector: 'table[aria-busy="true"]' },
   'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Partially refunded'], rows: 10, rowsIn: 'dodo-invoice-list' },
   'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023', 'Delvis återbetald'], rows: 10, rowsIn: 'dodo-invoice-list' },
-  'guides-theming--default': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'] },
-  'guides-theming--midnight-dashboard': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023'] },
-  'guides-theming--nordic-boutique': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023'] },
+  // Every section answered (`absent`: no section shows its load-error face).
+  'guides-theming--default': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions', 'Visa'], rows: 10, rowsIn: 'dodo-invoice-list', absent: ["We couldn't load"] },
+  'guides-theming--midnight-dashboard': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions'], absent: ["We couldn't load"] },
+  'guides-theming--nordic-boutique': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023', 'Aktuella prenumerationer'], absent: ['Vi kunde inte', "We couldn't load"] },
   'elements-portal-login--form': { text: ['Sign in to billing', 'Email address', 'Email me a sign-in link'] },
   'elements-portal-login--swedish': { text: ['Logga in för att se din fakturering', 'E-postadress', 'Mejla mig en inloggningslänk'] },
   'elements-portal-login--rate-limited': { text: ['Sign in to billing', 'Email me a sign-in link'] },
@@ -180,6 +181,10 @@ try {
         // `rowsIn`: count only inside that element (the complete portal also has a transaction table).
         const rows = await page.locator(`${expected.rowsIn ? `${expected.rowsIn} ` : ''}tr[part="row"]`).count();
         if (rows !== expected.rows) throw new Error(`expected ${expected.rows} invoice rows, saw ${rows}`);
+      }
+      for (const text of expected.absent ?? []) {
+        const seen = await page.getByText(text, { exact: false }).count();
+        if (seen > 0) throw new Error(`shows "${text}" ${seen} time(s)`);
       }
       if (errors.length > 0) throw new Error(errors.join('; '));
       console.log(`ok   ${id}`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium.mjs';
-import { capture, freePort, repoRoot, startService } from '../scripts/lib/run.ts';
+import { capture, DEFAULT_PORTAL_ORIGIN, freePort, repoRoot, startService } from '../scripts/lib/run.ts';
 
 export const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   capture(['node', join(repoRoot, 'packages/server/bin/dodo-portal.mjs'), ...args], {
@@ -91,7 +91,7 @@ export async function serveStatic(folder: string, portalUrl: string, port: numbe
       return;
     }
     try {
-      const body = readFileSync(file, 'utf8').replaceAll('http://127.0.0.1:8787', portalUrl);
+      const body = readFileSync(file, 'utf8').replaceAll(DEFAULT_PORTAL_ORIGIN, portalUrl);
       response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       response.writeHead(404).end('not found');

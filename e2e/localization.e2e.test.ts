@@ -78,13 +78,49 @@ describe('a German customer', () => {
     await german.context.close();
   });
 
-  it('an English visitor of the same portal loads no catalogue', async () => {
-    const session = await api<{ link: string }>(portal.url, testKey, 'POST', `/v1/customers/${customerId}/customer-portal/session`, {});
+  it('in an en-US browser still reads the portal, and the proration lines, in German', async () => {
+    // A plan change writes "Unused time on …" lines: stored with their message id, shown in German.
+    const basic = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', { name: 'Basis', billing_type: 'subscription', currency: 'EUR', interval: 'month', price: 1_000 });
+    const pro = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', { name: 'Profi', billing_type: 'subscription', currency: 'EUR', interval: 'month', price: 3_000 });
+    await api(portal.url, testKey, 'POST', '/v1/product-collections', { name: 'Pläne', product_ids: [basic.product_id, pro.product_id] });
+    await api(portal.url, testKey, 'PATCH', '/v1/business', { allow_subscription_updates: true });
+    const card = await fetch(`${portal.url}/sandbox/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }) });
+    const { card_token } = (await card.json()) as { card_token: string };
+    const subscription = await api<{ subscription_id: string }>(portal.url, testKey, 'POST', '/v1/subscriptions', { customer_id: customerId, product_id: basic.product_id, quantity: 1, card_token });
+    const session = await api<{ link: string; session_token: string }>(portal.url, testKey, 'POST', `/v1/customers/${customerId}/customer-portal/session`, {});
+    const change = await fetch(`${portal.url}/portal/v1/subscriptions/${subscription.subscription_id}/change-plan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.session_token}`, 'content-type': 'application/json', 'idempotency-key': 'e2e-de' },
+      body: JSON.stringify({ product_id: pro.product_id }),
+    });
+    expect(change.status, await change.clone().text()).toBe(200);
+
+    const english = await visitor('en-US');
+    const page = await english.context.newPage();
+    const invoices: string[] = [];
+    page.on('response', async (response) => {
+      if (new URL(response.url()).pathname === '/portal/v1/invoices') invoices.push(await response.text());
+    });
+    await page.goto(session.link);
+    await page.getByRole('heading', { name: 'Abrechnung' }).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => document.querySelector('dodo-portal')!.getAttribute('locale'))).toBe('de-DE');
+    await page.getByRole('rowheader', { name: invoiceNumber }).waitFor({ timeout: 10_000 });
+    expect(english.catalogues).toEqual(['/dodo-portal/locales/de.js']);
+    expect(invoices.join('\n')).toContain('Nicht genutzte Zeit für Basis');
+    expect(invoices.join('\n')).not.toContain('Unused time on');
+    expect(await english.violations()).toEqual([]);
+    await english.context.close();
+  });
+
+  it('an English customer in an English browser loads no catalogue', async () => {
+    const ada = await api<{ customer_id: string }>(portal.url, testKey, 'POST', '/v1/customers', { email: 'ada@example.com', name: 'Ada', locale: 'en-GB' });
+    await api(portal.url, testKey, 'POST', '/v1/invoices', { customer_id: ada.customer_id, currency: 'EUR', line_items: [{ description: 'Toolbox', unit_amount: 1_000, quantity: 1 }] });
+    const session = await api<{ link: string }>(portal.url, testKey, 'POST', `/v1/customers/${ada.customer_id}/customer-portal/session`, {});
     const english = await visitor('en-US');
     const page = await english.context.newPage();
     await page.goto(session.link);
     await page.getByRole('heading', { name: 'Billing' }).waitFor({ timeout: 10_000 });
-    await page.getByRole('rowheader', { name: invoiceNumber }).waitFor({ timeout: 10_000 });
+    await page.getByRole('rowheader', { name: /INV-/ }).first().waitFor({ timeout: 10_000 });
     expect(english.catalogues).toEqual([]);
     await english.context.close();
   });

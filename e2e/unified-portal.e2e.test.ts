@@ -115,6 +115,12 @@ describe('the unified portal', () => {
     await page.reload();
     await page.getByText('Your session has expired').waitFor();
     expect(await page.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).toBe(`${portal.url}/test/login`);
+    // "Sign out" forgets the token in this tab (and revokes it, here already revoked): a reload is signed out.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('dodo-portal:unified-token'))).toBe(null);
+    await page.reload();
+    await page.getByRole('heading', { name: 'You are not signed in' }).waitFor();
     await context.close();
 
     // Another tab has no session: the page says to open the emailed link again.

@@ -86,3 +86,12 @@ export function startService(
     });
   });
 }
+
+/**
+ * The portal server's default port and origin: what `npm start` and `dodo-portal serve` use
+ * without `PORT`, and what the examples name until told otherwise (merchant-node reads
+ * `DODO_PORTAL_URL`, vite-npm and react `VITE_DODO_PORTAL_URL`; the script-tag HTML has it
+ * written in, replaced by whoever serves it).
+ */
+export const DEFAULT_PORTAL_PORT = 8787;
+export const DEFAULT_PORTAL_ORIGIN = `http://127.0.0.1:${DEFAULT_PORTAL_PORT}`;

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -242,5 +244,21 @@ describe('dodo-portal CLI', { timeout: 60_000 }, () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+  });
+
+  it('serve on a port already in use says so and how to choose another, without a stack', async () => {
+    const held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const port = (held.address() as AddressInfo).port;
+    try {
+      let stderr = '';
+      const status = await runCli(['serve', '--port', String(port), '--db', join(dir, 'busy.db')], { stdout: () => undefined, stderr: (text) => (stderr += text), env: {} });
+      expect(status).toBe(1);
+      expect(stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(stderr).toContain('--port 8788 (or PORT=8788)');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise<void>((resolve) => held.close(() => resolve()));
+    }
   });
 });

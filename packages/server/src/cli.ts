@@ -359,10 +359,17 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
       io.stderr(`dodo-portal: ${error.message}\n`);
       return 1;
     }
+    if (isAddressInUse(error)) {
+      io.stderr(`dodo-portal: port ${error.port ?? '?'} on ${error.address ?? 'this host'} is already in use (another dodo-portal or another program).\nStop it, or choose another port: --port 8788 (or PORT=8788).\n`);
+      return 1;
+    }
     io.stderr(`dodo-portal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
 }
+
+const isAddressInUse = (error: unknown): error is NodeJS.ErrnoException & { port?: number; address?: string } =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
 
 // `tsx src/cli.ts …` runs it directly too (the bin launcher imports runCli instead).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -119,6 +119,12 @@ export interface PortalClientOptions {
   /** The portal server's origin, e.g. `https://portal.example.com`. `/portal/v1` is added here. */
   apiBase: string;
   sessionToken: string;
+  /**
+   * The language the page shows (BCP 47), read for every request and sent as `Accept-Language`:
+   * the server writes its own words in answers (invoice lines like "Unused time on Pro", the PDF)
+   * in it. Without it the server uses the session customer's locale.
+   */
+  locale?: () => string;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -185,7 +191,7 @@ export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+
 function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
   const http = createHttp({
     prefixUrl,
-    headers: { authorization: `Bearer ${options.sessionToken}` },
+    headers: () => ({ authorization: `Bearer ${options.sessionToken}`, ...(options.locale ? { 'accept-language': options.locale() } : {}) }),
     retryStatuses: [408, 429, 502, 503, 504],
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });

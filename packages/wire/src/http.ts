@@ -7,7 +7,8 @@
 export interface HttpOptions {
   /** Prepended to every path; ends with `/`. */
   prefixUrl: string;
-  headers?: Record<string, string>;
+  /** Sent with every request; a function is read per request (a language that changes live). */
+  headers?: Record<string, string> | (() => Record<string, string>);
   /** Injected for tests; defaults to the global fetch at call time. */
   fetch?: typeof fetch;
   /** GETs answered with one of these statuses are tried once more. Default: none. */
@@ -62,7 +63,7 @@ export function createHttp(options: HttpOptions) {
     const { method = 'GET', json, searchParams, signal } = request;
     const query = searchParams?.toString();
     const url = options.prefixUrl + path + (query ? `?${query}` : '');
-    const headers = { ...options.headers, ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers };
+    const headers = { ...(typeof options.headers === 'function' ? options.headers() : options.headers), ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers };
     const body = json === undefined ? null : JSON.stringify(json);
     for (let attempt = 1; ; attempt += 1) {
       const timed = withTimeout(signal);

@@ -174,8 +174,20 @@ export const CustomerListQuery = ListQuery.extend({ email: z.email().optional() 
 export const InvoiceStatus = z.enum(['open', 'paid', 'void']);
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
-export const InvoiceLineItem = z.object({
+/**
+ * A line the server wrote itself ("Unused time on Pro") names its message and parameters, so each
+ * reader gets it in their language: `description` is already rendered in the language of the
+ * request (portal: `Accept-Language`, else the customer's locale; merchant API: English).
+ * Merchant-written lines have neither.
+ */
+const LineDescription = {
   description: z.string(),
+  description_key: z.string().optional(),
+  description_params: z.record(z.string(), z.string().nullable()).optional(),
+};
+
+export const InvoiceLineItem = z.object({
+  ...LineDescription,
   quantity: z.number().int().positive(),
   unit_amount: MinorUnits,
   amount: MinorUnits,
@@ -1026,7 +1038,7 @@ export type ChangePlanBody = z.infer<typeof ChangePlanBody>;
 export const ChangePlanPreview = z.object({
   immediate_charge: z.object({
     /** Signed lines: "Unused time on Basic" is negative, "Remaining time on Pro" positive. */
-    line_items: z.array(z.object({ description: z.string(), amount: MinorUnits, product_id: z.string().optional() })),
+    line_items: z.array(z.object({ ...LineDescription, amount: MinorUnits, product_id: z.string().optional() })),
     subtotal: MinorUnits,
     tax: MinorUnits,
     /** Customer credit spent on this charge (after tax). */

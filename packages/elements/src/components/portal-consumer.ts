@@ -4,7 +4,7 @@
  * billing interval, events, and saving an invoice PDF. One base class keeps the CDN script small.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
@@ -14,6 +14,7 @@ import { sessionExpiredEvent, type PortalChangedDetail } from '../events.ts';
 import { formatMoney } from '../format.ts';
 import { applyLocale, defaultLocale } from '../localization/localization.ts';
 import { safeHttpUrl } from '../safe-url.ts';
+import type { Theme } from '../styles/tokens.ts';
 import { CHANGES } from './refresh.ts';
 
 export const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
@@ -57,6 +58,13 @@ export function saveInvoicePdf(root: ParentNode, pdf: Blob, number: string): voi
 }
 
 export class PortalConsumer extends LitElement {
+  /**
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
+   */
+  @property({ reflect: true }) theme: Theme | undefined;
+
   /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
   @state() protected expired = false;
   @state() private expiredLoginUrl: string | undefined;

@@ -101,6 +101,20 @@ describe('localization', () => {
       await expect(portal).to.be.accessible();
     });
 
+    it('names its language to the portal API (Accept-Language), so the lines the server writes match', async () => {
+      useHandlers(scenarios.single());
+      const { portal, list } = await mountPortal({ locale: 'de-AT' });
+      await waitForText(list, 'Bezahlt');
+      expect(requests.length).to.be.greaterThan(0);
+      expect(new Set(requests.map((request) => request.language))).to.deep.equal(new Set(['de-AT']));
+      portal.setAttribute('locale', 'sv-SE');
+      await waitForText(list, 'Betald');
+      requests.length = 0;
+      // The next request (here, the session check a later load makes) is in the new language.
+      await (portal as unknown as { client: { session(): Promise<unknown> } }).client.session();
+      expect(requests.map((request) => request.language)).to.deep.equal(['sv-SE']);
+    });
+
     it('without locale follows the closest lang (fr-CA), then switches live when the attribute is set', async () => {
       useHandlers(scenarios.single());
       const { portal, list } = await mountPortal({ lang: 'fr-CA' });

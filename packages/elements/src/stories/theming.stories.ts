@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import '../cdn.ts';
-import { MOCK_API_BASE, MOCK_SESSION_TOKEN, scenarios } from '../mocks/handlers.ts';
+import { MOCK_API_BASE, MOCK_SESSION_TOKEN, licenseKeyApi, paymentMethodsApi, paymentsApi, scenarios, subscriptionApi } from '../mocks/handlers.ts';
 
 interface Args {
   theme: 'light' | 'dark' | 'auto';
@@ -21,19 +21,29 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Guides/Theming',
   args: { theme: 'light', locale: 'en', tokens: {}, page: {} },
-  argTypes: { theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] } },
+  argTypes: {
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'sv', 'de', 'fr', 'es'] },
+    // The story's own plumbing (what each house sets), not something to edit from the panel.
+    tokens: { table: { disable: true } },
+    page: { table: { disable: true } },
+  },
   render: ({ theme, locale, tokens, page }) => html`
     <div style=${styleMap({ padding: '24px', ...page })}>
       <dodo-portal
         api-base=${MOCK_API_BASE}
         session-token=${MOCK_SESSION_TOKEN}
         locale=${locale}
-        theme=${theme === 'auto' ? '' : theme}
+        theme=${theme}
         style=${styleMap(tokens)}
       ></dodo-portal>
     </div>
   `,
-  parameters: { msw: { handlers: scenarios.manyPages() }, layout: 'fullscreen' },
+  // Every section of the complete portal is answered, not only the invoices.
+  parameters: {
+    msw: { handlers: [...scenarios.manyPages(), ...paymentsApi(), ...subscriptionApi(), ...paymentMethodsApi(), ...licenseKeyApi()] },
+    layout: 'fullscreen',
+  },
 };
 export default meta;
 

@@ -15,7 +15,7 @@
  */
 import { css } from 'lit';
 
-export const tokens = css`
+const tokenDefaults = css`
   :host {
     --_dodo-color-primary: var(--dodo-color-primary, var(--dodo-brand-primary, #1d4ed8));
     --_dodo-color-on-primary: var(--dodo-color-on-primary, var(--dodo-brand-on-primary, #ffffff));
@@ -44,10 +44,13 @@ export const tokens = css`
 `;
 
 /**
- * The dark defaults, for `<dodo-portal>` only: set there as the public tokens, they inherit into
+ * The dark defaults. Set as the public tokens on the element that asks for them, they inherit into
  * every element inside it (shadow or slotted), and a page's own rule on the element still wins
- * over `:host`. `theme="dark"` forces them, `theme="light"` refuses them, and without the
- * attribute they follow `prefers-color-scheme`.
+ * over `:host`. Embedded on a merchant's page the elements are light: a visitor's dark preference
+ * would otherwise turn them into a black box on a light page. `theme="dark"` forces the dark
+ * palette, `theme="auto"` follows `prefers-color-scheme` (the hosted pages use it), `theme="light"`
+ * (or no attribute) is light. An element without the attribute inside one with it (a section in
+ * `<dodo-portal theme="dark">`) inherits the palette.
  */
 const dark = css`
   --dodo-color-primary: #93c5fd;
@@ -63,17 +66,23 @@ const dark = css`
   color-scheme: dark;
 `;
 
-export const themes = css`
+const themes = css`
   :host([theme='dark']) {
     ${dark}
   }
 
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host([theme='auto']) {
       ${dark}
     }
   }
 `;
+
+/** What every element's `theme` attribute accepts (a plain attribute, read by CSS only). */
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** The tokens with their defaults, and the `theme` attribute's palettes: in every element's styles. */
+export const tokens = [themes, tokenDefaults];
 
 /** The surfaces a brand colour must stay readable on (the light and dark `surface` defaults). */
 export const SURFACES = { light: '#ffffff', dark: '#111827' } as const;

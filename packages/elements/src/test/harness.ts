@@ -22,6 +22,8 @@ export interface RecordedRequest {
   idempotencyKey: string | null;
   /** The JSON body, once read (soon after the request started). */
   body?: unknown;
+  /** The `Accept-Language` the element sent (the server writes its own words in it). */
+  language: string | null;
 }
 
 /** Every portal API request the page made since the last `resetMocks()`. */
@@ -34,7 +36,13 @@ export async function startMocks(): Promise<void> {
     worker.events.on('request:start', ({ request }) => {
       const url = new URL(request.url);
       if (!url.pathname.startsWith('/portal/')) return;
-      const recorded: RecordedRequest = { url, method: request.method, authorization: request.headers.get('authorization'), idempotencyKey: request.headers.get('idempotency-key') };
+      const recorded: RecordedRequest = {
+        url,
+        method: request.method,
+        authorization: request.headers.get('authorization'),
+        idempotencyKey: request.headers.get('idempotency-key'),
+        language: request.headers.get('accept-language'),
+      };
       requests.push(recorded);
       if (request.method !== 'GET') void request.clone().text().then((body) => (recorded.body = body ? (JSON.parse(body) as unknown) : undefined), () => undefined);
     });

@@ -23,8 +23,8 @@ describe('quoteChange: the table', () => {
   it('prorated_immediately, same interval: round(b·f) − round(a·f), taxed, with line descriptions', () => {
     expect(quote('prorated_immediately')).toEqual({
       line_items: [
-        { description: 'Unused time on Basic', amount: -501, product_id: 'prd_basic', tax_rate_bps: 2500 },
-        { description: 'Remaining time on Pro', amount: 1501, product_id: 'prd_pro', tax_rate_bps: 2500 },
+        { description: 'Unused time on Basic', description_key: 'proration.unused', description_params: { item: 'Basic' }, amount: -501, product_id: 'prd_basic', tax_rate_bps: 2500 },
+        { description: 'Remaining time on Pro', description_key: 'proration.remaining', description_params: { item: 'Pro' }, amount: 1501, product_id: 'prd_pro', tax_rate_bps: 2500 },
       ],
       subtotal: 1000,
       tax: 250,
@@ -41,7 +41,7 @@ describe('quoteChange: the table', () => {
     expect(quote('full_immediately').subtotal).toBe(3001);
     expect(quote('full_immediately', false).subtotal).toBe(3001);
     expect(quote('difference_immediately').subtotal).toBe(2000);
-    expect(quote('difference_immediately').line_items).toEqual([{ description: 'Price difference: Basic → Pro', amount: 2000, product_id: 'prd_pro', tax_rate_bps: 2500 }]);
+    expect(quote('difference_immediately').line_items).toEqual([{ description: 'Price difference: Basic → Pro', description_key: 'proration.difference', description_params: { from: 'Basic', to: 'Pro' }, amount: 2000, product_id: 'prd_pro', tax_rate_bps: 2500 }]);
     expect(quote('do_not_bill')).toEqual({ line_items: [], subtotal: 0, tax: 0, credit_applied: 0, total: 0, credit_to_balance: 0 });
   });
   it('a downgrade becomes credit, untaxed, never a negative charge', () => {
@@ -61,8 +61,8 @@ describe('quoteChange: the table', () => {
     ];
     const result = quoteChange({ mode: 'prorated_immediately', sameInterval: true, period, at, lines, creditBalance: 0 });
     expect(result.line_items).toEqual([
-      { description: 'Unused time on Seat', amount: -167, product_id: 'prd_seat', tax_rate_bps: 600 }, // 166.5 → 167
-      { description: 'Remaining time on Seat × 4', amount: 666, product_id: 'prd_seat', tax_rate_bps: 600 },
+      { description: 'Unused time on Seat', description_key: 'proration.unused', description_params: { item: 'Seat' }, amount: -167, product_id: 'prd_seat', tax_rate_bps: 600 }, // 166.5 → 167
+      { description: 'Remaining time on Seat × 4', description_key: 'proration.remaining', description_params: { item: 'Seat × 4' }, amount: 666, product_id: 'prd_seat', tax_rate_bps: 600 },
     ]);
     expect(result.tax).toBe(Math.round((499 * 600) / 10_000)); // 29.94 → 30 at the seat's own rate
   });

@@ -12,6 +12,7 @@
 import type { BillingInterval, ProrationBillingMode } from '@dodo-portal/wire/schemas';
 import { divideRoundHalfAwayFromZero } from './money.ts';
 import { addIntervals, type Period } from './periods.ts';
+import { lineText, type LineParams } from './line-descriptions.ts';
 
 /** One line of the subscription before and after the change (the plan, or one add-on). */
 export interface LineChange {
@@ -33,7 +34,10 @@ export interface ProrationInput {
 }
 
 export interface QuoteLine {
+  /** English; `description_key` and `description_params` render it in the reader's language. */
   description: string;
+  description_key: string;
+  description_params: LineParams;
   /** Signed: unused time is negative. */
   amount: number;
   product_id: string;
@@ -90,24 +94,24 @@ export function quoteChange(input: ProrationInput): ProrationQuote {
     taxRateOf.set(line.key, rate);
     const a = line.old ? line.old.unitPrice * line.old.quantity : 0;
     const b = line.new ? line.new.unitPrice * line.new.quantity : 0;
-    const push = (description: string, amount: number, productId: string) => lines.push({ key: line.key, description, amount, product_id: productId, tax_rate_bps: rate });
+    const push = (text: ReturnType<typeof lineText>, amount: number, productId: string) => lines.push({ key: line.key, ...text, amount, product_id: productId, tax_rate_bps: rate });
     switch (input.mode) {
       case 'do_not_bill':
         break;
       case 'full_immediately':
         // A fresh period starts now for every line, unchanged ones too.
-        if (line.new) push(`${label(line.new)} (new period)`, b, line.new.productId);
+        if (line.new) push(lineText('proration.new_period', { item: label(line.new) }), b, line.new.productId);
         break;
       case 'difference_immediately':
         if (unchanged(line)) break;
-        push(`Price difference: ${line.old ? label(line.old) : 'none'} → ${line.new ? label(line.new) : 'none'}`, b - a, (line.new ?? line.old)!.productId);
+        push(lineText('proration.difference', { from: line.old ? label(line.old) : null, to: line.new ? label(line.new) : null }), b - a, (line.new ?? line.old)!.productId);
         break;
       case 'prorated_immediately':
         if (input.sameInterval && unchanged(line)) break;
-        if (line.old) push(`Unused time on ${label(line.old)}`, -prorate(a, input.period, input.at), line.old.productId);
+        if (line.old) push(lineText('proration.unused', { item: label(line.old) }), -prorate(a, input.period, input.at), line.old.productId);
         if (line.new) {
-          if (input.sameInterval) push(`Remaining time on ${label(line.new)}`, prorate(b, input.period, input.at), line.new.productId);
-          else push(`${label(line.new)} (new period)`, b, line.new.productId);
+          if (input.sameInterval) push(lineText('proration.remaining', { item: label(line.new) }), prorate(b, input.period, input.at), line.new.productId);
+          else push(lineText('proration.new_period', { item: label(line.new) }), b, line.new.productId);
         }
         break;
     }

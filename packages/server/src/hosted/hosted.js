@@ -7,22 +7,37 @@
     en: {
       noSessionTitle: 'This link has no session',
       noSessionBody: 'Open the billing link from your email (or your account page) again.',
+      signOut: 'Sign out',
+      signedOutTitle: 'You are signed out',
+      signedOutBody: 'To see your billing again, open the link from your email.',
     },
     sv: {
       noSessionTitle: 'Länken saknar session',
       noSessionBody: 'Öppna faktureringslänken från ditt e-postmeddelande (eller din kontosida) igen.',
+      signOut: 'Logga ut',
+      signedOutTitle: 'Du är utloggad',
+      signedOutBody: 'Öppna länken i ditt e-postmeddelande för att se din fakturering igen.',
     },
     de: {
       noSessionTitle: 'Dieser Link enthält keine Sitzung',
       noSessionBody: 'Öffnen Sie den Abrechnungslink aus Ihrer E-Mail (oder Ihrer Kontoseite) erneut.',
+      signOut: 'Abmelden',
+      signedOutTitle: 'Sie sind abgemeldet',
+      signedOutBody: 'Um Ihre Abrechnung wieder zu sehen, öffnen Sie den Link aus Ihrer E-Mail.',
     },
     fr: {
       noSessionTitle: 'Ce lien ne contient pas de session',
       noSessionBody: 'Rouvrez le lien de facturation depuis votre e-mail (ou la page de votre compte).',
+      signOut: 'Se déconnecter',
+      signedOutTitle: 'Vous êtes déconnecté',
+      signedOutBody: 'Pour revoir votre facturation, ouvrez le lien reçu par e-mail.',
     },
     es: {
       noSessionTitle: 'Este enlace no tiene sesión',
       noSessionBody: 'Vuelve a abrir el enlace de facturación desde tu correo electrónico (o desde la página de tu cuenta).',
+      signOut: 'Cerrar sesión',
+      signedOutTitle: 'Has cerrado sesión',
+      signedOutBody: 'Para volver a ver tu facturación, abre el enlace de tu correo electrónico.',
     },
   };
 
@@ -48,25 +63,78 @@
   const token = fromFragment || readStorage();
 
   const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];
-  const messages = MESSAGES[language] || MESSAGES.en;
+  let messages = MESSAGES[language] || MESSAGES.en;
   document.documentElement.lang = MESSAGES[language] ? language : 'en';
 
-  const start = () => {
+  const fill = (root) => {
+    for (const node of root.querySelectorAll('[data-text]')) {
+      const text = messages[node.getAttribute('data-text')];
+      if (text) node.textContent = text;
+    }
+  };
+
+  // Ends the session on the server (the token stops working everywhere), forgets it in this tab,
+  // and says so. Offline, the token is still forgotten here.
+  const signOut = async (portal, token) => {
+    try {
+      await fetch('/portal/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+    } catch {
+      // The server could not be reached: the tab forgets the token all the same.
+    }
+    try {
+      sessionStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // No storage: nothing was kept.
+    }
+    portal.remove();
+    document.getElementById('session-actions')?.remove();
+    const notice = document.getElementById('signed-out');
+    if (!notice) return;
+    fill(notice);
+    notice.hidden = false;
+    notice.focus();
+  };
+
+  // The customer's language from their session, not the browser's: a German customer who opens
+  // the link from a German email on an en-US laptop reads German. Without an answer (an expired
+  // token, the network) the portal starts in the browser's language and shows what happened.
+  const customerLocale = async () => {
+    try {
+      const response = await fetch('/portal/v1/session', { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+      if (!response.ok) return null;
+      const info = await response.json();
+      return typeof info?.customer?.locale === 'string' && info.customer.locale ? info.customer.locale : null;
+    } catch {
+      return null;
+    }
+  };
+  const sessionLocale = token ? customerLocale() : Promise.resolve(null);
+
+  const start = async () => {
     const portal = document.querySelector('dodo-portal');
     if (token && portal) {
+      const locale = await sessionLocale;
+      if (locale) {
+        portal.setAttribute('locale', locale);
+        document.documentElement.lang = locale;
+        messages = MESSAGES[locale.toLowerCase().split('-')[0]] || messages;
+      }
       portal.setAttribute('api-base', location.origin);
       portal.setAttribute('session-token', token);
+      const actions = document.getElementById('session-actions');
+      if (actions) {
+        fill(actions);
+        actions.hidden = false;
+        actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
+      }
       return;
     }
     if (portal) portal.hidden = true;
     const notice = document.getElementById('no-session');
     if (!notice) return;
-    for (const node of notice.querySelectorAll('[data-text]')) {
-      const text = messages[node.getAttribute('data-text')];
-      if (text) node.textContent = text;
-    }
+    fill(notice);
     notice.hidden = false;
   };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-  else start();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start(), { once: true });
+  else void start();
 })();

@@ -10,22 +10,37 @@
     en: {
       noSessionTitle: 'You are not signed in',
       noSessionBody: 'Open the sign-in link from your email again.',
+      signOut: 'Sign out',
+      signedOutTitle: 'You are signed out',
+      signedOutBody: 'To see your billing again, sign in with your email.',
     },
     sv: {
       noSessionTitle: 'Du är inte inloggad',
       noSessionBody: 'Öppna inloggningslänken från ditt mejl igen.',
+      signOut: 'Logga ut',
+      signedOutTitle: 'Du är utloggad',
+      signedOutBody: 'Logga in med din e-postadress för att se din fakturering igen.',
     },
     de: {
       noSessionTitle: 'Sie sind nicht angemeldet',
       noSessionBody: 'Öffnen Sie den Anmeldelink aus Ihrer E-Mail erneut.',
+      signOut: 'Abmelden',
+      signedOutTitle: 'Sie sind abgemeldet',
+      signedOutBody: 'Um Ihre Abrechnung wieder zu sehen, melden Sie sich mit Ihrer E-Mail-Adresse an.',
     },
     fr: {
       noSessionTitle: 'Vous n’êtes pas connecté',
       noSessionBody: 'Rouvrez le lien de connexion reçu par e-mail.',
+      signOut: 'Se déconnecter',
+      signedOutTitle: 'Vous êtes déconnecté',
+      signedOutBody: 'Pour revoir votre facturation, connectez-vous avec votre adresse e-mail.',
     },
     es: {
       noSessionTitle: 'No has iniciado sesión',
       noSessionBody: 'Vuelve a abrir el enlace de acceso de tu correo electrónico.',
+      signOut: 'Cerrar sesión',
+      signedOutTitle: 'Has cerrado sesión',
+      signedOutBody: 'Para volver a ver tu facturación, inicia sesión con tu correo electrónico.',
     },
   };
 
@@ -48,6 +63,34 @@
     }
   };
 
+  const fill = (root) => {
+    for (const node of root.querySelectorAll('[data-text]')) {
+      const text = messages[node.getAttribute('data-text')];
+      if (text) node.textContent = text;
+    }
+  };
+
+  // Ends the unified session on the server and forgets it in this tab (offline: the tab forgets it).
+  const signOut = async (portal, token) => {
+    try {
+      await fetch('/portal/v1/unified/session', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+    } catch {
+      // Unreachable server: the token is forgotten here all the same.
+    }
+    try {
+      sessionStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // No storage: nothing was kept.
+    }
+    portal.remove();
+    document.getElementById('session-actions')?.remove();
+    const notice = document.getElementById('signed-out');
+    if (!notice) return;
+    fill(notice);
+    notice.hidden = false;
+    notice.focus();
+  };
+
   // At once, before anything else can read or log the address.
   const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
   if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
@@ -60,15 +103,18 @@
     if (token) {
       portal.setAttribute('api-base', location.origin);
       portal.setAttribute('session-token', token);
+      const actions = document.getElementById('session-actions');
+      if (actions) {
+        fill(actions);
+        actions.hidden = false;
+        actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
+      }
       return;
     }
     portal.hidden = true;
     const notice = document.getElementById('no-session');
     if (!notice) return;
-    for (const node of notice.querySelectorAll('[data-text]')) {
-      const text = messages[node.getAttribute('data-text')];
-      if (text) node.textContent = text;
-    }
+    fill(notice);
     notice.hidden = false;
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

@@ -11,6 +11,7 @@ import {
   subscriptionReactivatedEmail,
   type NotificationInput,
 } from './templates.ts';
+import { lineText } from '../domain/line-descriptions.ts';
 
 const HOSTILE = '<script>alert("x")</script>';
 const brand = { display_name: `Shop & ${HOSTILE}`, primary_color: '#0f766e' };
@@ -123,6 +124,14 @@ describe('notification emails', () => {
     expect(mail.html).not.toContain('url(x)');
     expect(mail.html).toContain('#1d4ed8');
     expect(mail.text).not.toContain('Invoice:');
+  });
+
+  it("writes a server-written description (the renewal receipt's line) in the customer's language", () => {
+    const receipt = (locale: string) =>
+      paymentSucceededEmail({ ...base(locale), total: { amount: 500, currency: 'EUR' }, paidAt: '2025-03-01T00:00:00.000Z', description: lineText('subscription.renewal', { product: 'Pro' }), paymentId: 'p' });
+    expect(receipt('de-DE').text).toContain('Pro: Verlängerung');
+    expect(receipt('sv').text).toContain('Pro: förnyelse');
+    expect(receipt('en').text).toContain('Pro: renewal');
   });
 
   it('formats money exactly from minor units, whatever the currency exponent', () => {

@@ -6,6 +6,7 @@
  * HTML-escaped; the subject is stripped of line breaks. Money arrives as integer minor units and
  * is formatted here, at the edge, with Intl.
  */
+import { describeLine, type DescribedLine } from '../domain/line-descriptions.ts';
 import type { BillingInterval } from '@dodo-portal/wire/schemas';
 import { formatMoney } from '../domain/money.ts';
 import type { MailMessage } from './mailer.ts';
@@ -320,8 +321,8 @@ ${button(input.portalUrl, parts.button, color)}
 export interface PaymentSucceededInput extends NotificationInput {
   total: MailMoney;
   paidAt: string;
-  /** What was paid for, e.g. the product or the invoice's first line. */
-  description: string;
+  /** What was paid for, e.g. the product or the invoice's first line (a server-written one in the customer's language). */
+  description: string | DescribedLine;
   paymentId: string;
   invoiceNumber?: string | null;
 }
@@ -340,7 +341,7 @@ export function paymentSucceededEmail(input: PaymentSucceededInput): MailMessage
       details: [
         { label: words.amount, value: total },
         { label: words.date, value: formatDate(input.paidAt, locale) },
-        { label: words.item, value: input.description },
+        { label: words.item, value: typeof input.description === 'string' ? input.description : describeLine(input.description, locale) },
         ...(input.invoiceNumber ? [{ label: words.invoice, value: input.invoiceNumber }] : []),
         { label: words.reference, value: input.paymentId },
       ],

@@ -3,52 +3,22 @@
  * Intl in the customer's locale and the currency's own minor digits.
  *
  * Fonts: when every character fits the standard Helvetica (Windows-1252: Latin-1 and the euro
- * sign), that is used: nothing to embed, about a millisecond per page. Otherwise a Unicode
- * TrueType font found on the system (DejaVu Sans, Liberation Sans, or `DODO_PORTAL_PDF_FONT`) is
- * embedded so Greek, Cyrillic, Central European … names print and extract (pdftotext) correctly;
- * without one, text is folded to Windows-1252 and unknown characters show as "?".
+ * sign), that is used: nothing to embed, about a millisecond per page. Otherwise the Noto fonts
+ * shipped with the server are embedded (subset), each string in one that covers its script
+ * (fonts.ts), so Central European, Greek, Cyrillic, Japanese, Chinese, Korean, Arabic and Hebrew
+ * names and products print and extract (pdftotext) correctly.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { BillingAddress, Invoice } from '@dodo-portal/wire/schemas';
+import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { formatMoney } from '../domain/money.ts';
+import { embedFonts } from './fonts.ts';
 import { invoiceLabels } from './labels.ts';
 
 export interface InvoicePdfInput {
   invoice: Invoice;
   business: { name: string; brand: { display_name: string; primary_color: string | null } };
   customer: { name: string; email: string; locale: string };
-}
-
-const FONT_CANDIDATES = [
-  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
-  ['/usr/share/fonts/dejavu/DejaVuSans.ttf', '/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf'],
-] as const;
-
-interface Fonts {
-  regular: Buffer | 'Helvetica';
-  bold: Buffer | 'Helvetica-Bold';
-  unicode: boolean;
-}
-
-// Used by name: pdfkit caches fonts per document by name, and loads Helvetica anyway as its default.
-const STANDARD_FONTS: Fonts = { regular: 'Helvetica', bold: 'Helvetica-Bold', unicode: false };
-let unicodeFonts: Fonts | null | undefined;
-
-/** `DODO_PORTAL_PDF_FONT` (and `…_BOLD`) override the search; files are read once per process. */
-function findUnicodeFonts(): Fonts | null {
-  if (unicodeFonts !== undefined) return unicodeFonts;
-  const configured = process.env.DODO_PORTAL_PDF_FONT;
-  const pairs: (readonly [string, string])[] = configured ? [[configured, process.env.DODO_PORTAL_PDF_FONT_BOLD ?? configured]] : [];
-  unicodeFonts = null;
-  for (const [regular, bold] of [...pairs, ...FONT_CANDIDATES]) {
-    if (existsSync(regular) && existsSync(bold)) {
-      unicodeFonts = { regular: readFileSync(regular), bold: readFileSync(bold), unicode: true };
-      break;
-    }
-  }
-  return unicodeFonts;
 }
 
 // Windows-1252 beyond Latin-1: what Helvetica's encoding in pdfkit can show.
@@ -74,8 +44,10 @@ const COLOR_MUTED = '#5b6475';
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
-  const { invoice, business, customer } = input;
+  const { business, customer } = input;
   const locale = customer.locale;
+  // Lines the server wrote ("Unused time on Pro") in the customer's language.
+  const invoice = localizeInvoice(input.invoice, locale);
   const labels = invoiceLabels(locale);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   const formattedMoney = (amount: number) => formatMoney(amount, invoice.currency, locale);
@@ -110,8 +82,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     ...Object.values(labels.statuses),
     ...(invoice.refunds ?? []).flatMap((refund) => [labels.refundedOn(formattedDate(refund.created_at)), formattedMoney(-refund.amount)]),
   ];
-  const loaded = printed.every(fitsWinAnsi) ? STANDARD_FONTS : (findUnicodeFonts() ?? STANDARD_FONTS);
-  const clean = loaded.unicode ? (text: string) => text : toWinAnsi;
+  const unicode = !printed.every(fitsWinAnsi);
+  const clean = unicode ? (text: string) => text : toWinAnsi;
   const money = (amount: number) => clean(formattedMoney(amount));
   const date = (iso: string) => clean(formattedDate(iso));
   const accent = business.brand.primary_color && HEX_COLOR.test(business.brand.primary_color) ? business.brand.primary_color : COLOR_TEXT;
@@ -126,12 +98,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
       CreationDate: new Date(invoice.issued_at),
     },
   });
-  // Registered names for embedded fonts, so each is parsed once per document.
-  if (loaded.unicode) {
-    doc.registerFont('unicode-regular', loaded.regular);
-    doc.registerFont('unicode-bold', loaded.bold);
-  }
-  const fontName = { regular: loaded.unicode ? 'unicode-regular' : 'Helvetica', bold: loaded.unicode ? 'unicode-bold' : 'Helvetica-Bold' };
+  // Used by name: pdfkit caches fonts per document by name, and loads Helvetica anyway as its default.
+  const fontName = unicode ? embedFonts(doc, locale) : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -46,7 +46,7 @@ export function loginPage(business: { id: string; displayName: string; locale: s
 <body>
 <main>
   <h1 class="login-header">${e(business.displayName)}</h1>
-  <dodo-portal-login business-id="${e(business.id)}" mode="${mode}"></dodo-portal-login>
+  <dodo-portal-login business-id="${e(business.id)}" mode="${mode}" theme="auto"></dodo-portal-login>
   <noscript><p class="notice">${e(text.needsScript)}</p></noscript>
 </main>
 </body>
@@ -73,7 +73,7 @@ export function unifiedLoginPage(mode: Mode): string {
 </head>
 <body>
 <main>
-  <dodo-portal-login unified mode="${mode}"></dodo-portal-login>
+  <dodo-portal-login unified mode="${mode}" theme="auto"></dodo-portal-login>
   <noscript><p class="notice">Signing in needs JavaScript.</p></noscript>
 </main>
 </body>

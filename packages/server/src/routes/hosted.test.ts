@@ -38,7 +38,8 @@ describe('GET /portal (hosted page)', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<script src="/dodo-portal.js"');
     expect(html).toContain('<script src="/hosted.js"');
-    expect(html).toContain('<dodo-portal>');
+    // The hosted page is the customer's own window: it follows their light/dark preference.
+    expect(html).toContain('<dodo-portal theme="auto">');
     // No inline script or style: the CSP would block them.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|style=/);
@@ -112,7 +113,7 @@ describe('the unified portal’s hosted pages', () => {
       const response = await built.app.request(path);
       expectHostedHeaders(response, path);
       const html = await response.text();
-      expect(html).toContain(`<dodo-portal-login unified mode="${mode}"></dodo-portal-login>`);
+      expect(html).toContain(`<dodo-portal-login unified mode="${mode}" theme="auto"></dodo-portal-login>`);
       expect(html).not.toContain('business-id');
       expect(html).toContain('<script src="/dodo-portal.js"');
       expect(html).toContain('<script src="/unified.js"');
@@ -124,7 +125,7 @@ describe('the unified portal’s hosted pages', () => {
     const response = await built.app.request('/portal/unified?token=<script>');
     expectHostedHeaders(response, '/portal/unified');
     const html = await response.text();
-    expect(html).toContain('<dodo-unified-portal></dodo-unified-portal>');
+    expect(html).toContain('<dodo-unified-portal theme="auto"></dodo-unified-portal>');
     expect(html).not.toContain('<script>');
     noInlineCode(html);
 

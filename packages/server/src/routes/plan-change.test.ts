@@ -131,8 +131,8 @@ describe('upgrade mid-period (prorated_immediately)', () => {
     const tax = roundDiv((remaining - unused) * 2500, 10_000);
     expect(preview.immediate_charge).toEqual({
       line_items: [
-        { description: 'Unused time on Basic', amount: -unused, product_id: basic.product_id },
-        { description: 'Remaining time on Pro', amount: remaining, product_id: pro.product_id },
+        { description: 'Unused time on Basic', description_key: 'proration.unused', description_params: { item: 'Basic' }, amount: -unused, product_id: basic.product_id },
+        { description: 'Remaining time on Pro', description_key: 'proration.remaining', description_params: { item: 'Pro' }, amount: remaining, product_id: pro.product_id },
       ],
       subtotal: remaining - unused,
       tax,
@@ -202,6 +202,50 @@ describe('upgrade mid-period (prorated_immediately)', () => {
     expect(result.subscription).toMatchObject({ interval: 'year', current_period_start: at.toISOString() });
     expect(result.subscription.current_period_end).toBe(new Date(Date.UTC(at.getUTCFullYear() + 1, at.getUTCMonth(), at.getUTCDate(), at.getUTCHours())).toISOString());
     expect(result.payment!.amount).toBe(preview.immediate_charge.total);
+  });
+});
+
+describe('a German customer', () => {
+  it('reads the proration lines in German in the preview, the invoice and its PDF; the merchant API keeps English and the message id', async () => {
+    const { subscription, token } = await subscriber(basic, { locale: 'de-DE' });
+    await h.advanceTestClock(key, 10 * DAY);
+    const body = { product_id: pro.product_id };
+    const german = ['Nicht genutzte Zeit für Basic', 'Verbleibende Zeit für Pro'];
+    const preview = await json<ChangePlanPreview>(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, body), 200);
+    expect(preview.immediate_charge.line_items.map((line) => line.description)).toEqual(german);
+    const result = await json<ChangePlanResult>(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan`, body, { 'idempotency-key': 'de-1' }), 200);
+    expect(result.invoice!.line_items.map((line) => line.description)).toEqual(german);
+    const invoiceId = result.invoice!.invoice_id;
+
+    const stored = await json<Invoice>(await portal(token, 'GET', `/invoices/${invoiceId}`), 200);
+    expect(stored.line_items.map((line) => line.description)).toEqual(german);
+    const listed = await json<{ items: Invoice[] }>(await portal(token, 'GET', '/invoices'), 200);
+    expect(listed.items.find((invoice) => invoice.invoice_id === invoiceId)!.line_items.map((line) => line.description)).toEqual(german);
+    // The element names the language it shows (Accept-Language): a page in English gets English lines.
+    const english = await json<Invoice>(await portal(token, 'GET', `/invoices/${invoiceId}`, undefined, { 'accept-language': 'en-US,en;q=0.9' }), 200);
+    expect(english.line_items.map((line) => line.description)).toEqual(['Unused time on Basic', 'Remaining time on Pro']);
+    // A language the server has no words for keeps the customer's.
+    const japanese = await json<Invoice>(await portal(token, 'GET', `/invoices/${invoiceId}`, undefined, { 'accept-language': 'ja-JP' }), 200);
+    expect(japanese.line_items.map((line) => line.description)).toEqual(german);
+
+    const merchant = await json<Invoice>(await h.merchant(key, 'GET', `/v1/invoices/${invoiceId}`), 200);
+    expect(merchant.line_items.map((line) => [line.description, line.description_key, line.description_params])).toEqual([
+      ['Unused time on Basic', 'proration.unused', { item: 'Basic' }],
+      ['Remaining time on Pro', 'proration.remaining', { item: 'Pro' }],
+    ]);
+
+    const pdf = await portal(token, 'GET', `/invoices/${invoiceId}/pdf`);
+    expect(pdf.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'plan-change-pdf-de-'));
+    try {
+      writeFileSync(join(dir, 'invoice.pdf'), Buffer.from(await pdf.arrayBuffer()));
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'invoice.pdf'), '-'], { encoding: 'utf8' });
+      expect(text).toContain('Rechnung');
+      for (const line of german) expect(text).toContain(line);
+      expect(text).not.toContain('Unused time');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

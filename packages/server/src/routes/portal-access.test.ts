@@ -228,7 +228,7 @@ describe('invite and static login links', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       const html = await response.text();
-      expect(html).toContain(`<dodo-portal-login business-id="${h.business.id}" mode="${mode}"></dodo-portal-login>`);
+      expect(html).toContain(`<dodo-portal-login business-id="${h.business.id}" mode="${mode}" theme="auto"></dodo-portal-login>`);
       expect(html).toContain('<script src="/dodo-portal.js"');
       expect(html).toContain('Acme &lt;Cloud&gt; &amp; &quot;Co&quot;');
       expect(html).not.toContain('<Cloud>');

@@ -1,6 +1,8 @@
 import { CancelSubscriptionBody, ChangePlanBody, ListQuery } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
+import { localizeInvoice, localizeLines } from '../domain/line-descriptions.ts';
+import { readerLocale } from '../http/reader-locale.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { changePlan, planOptions, previewPlanChange } from '../services/plan-changes.ts';
 import {
@@ -53,11 +55,14 @@ export const portalSubscriptionRoutes = (app: AppContext) => {
     .post('/:subscription_id/change-plan/preview', async (c) => {
       const { ctx, scope, customerId, id } = await owned(c);
       const body = await jsonBody(c, ChangePlanBody);
-      return c.json(await previewPlanChange(ctx, scope, customerId, id, body));
+      const preview = await previewPlanChange(ctx, scope, customerId, id, body);
+      const locale = readerLocale(c);
+      return c.json({ ...preview, immediate_charge: { ...preview.immediate_charge, line_items: localizeLines(preview.immediate_charge.line_items, locale) } });
     })
     .post('/:subscription_id/change-plan', async (c) => {
       const { ctx, scope, customerId, id } = await owned(c);
       const body = await jsonBody(c, ChangePlanBody);
-      return c.json(await changePlan(ctx, scope, customerId, id, body));
+      const result = await changePlan(ctx, scope, customerId, id, body);
+      return c.json({ ...result, invoice: result.invoice && localizeInvoice(result.invoice, readerLocale(c)) });
     });
 };

@@ -1,6 +1,8 @@
 import { ListQuery, PayInvoiceBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
+import { localizeInvoice } from '../domain/line-descriptions.ts';
+import { readerLocale } from '../http/reader-locale.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
 import { payPortalInvoice } from '../services/invoice-payments.ts';
@@ -22,11 +24,13 @@ export const portalRoutes = (app: AppContext) =>
     .get('/invoices', async (c) => {
       const session = c.get('session');
       const query = queryParams(c, ListQuery.strict());
-      return c.json(await listInvoices(app, session.scope, { ...query, customerId: session.customer_id }));
+      const page = await listInvoices(app, session.scope, { ...query, customerId: session.customer_id });
+      const locale = readerLocale(c);
+      return c.json({ ...page, items: page.items.map((invoice) => localizeInvoice(invoice, locale)) });
     })
     .get('/invoices/:invoice_id', async (c) => {
       const session = c.get('session');
-      return c.json(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }));
+      return c.json(localizeInvoice(await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id }), readerLocale(c)));
     })
     .post('/invoices/:invoice_id/pay', async (c) => {
       const session = c.get('session');
@@ -43,7 +47,7 @@ export const portalRoutes = (app: AppContext) =>
       const pdf = await renderInvoicePdf({
         invoice,
         business: { name: session.business.name, brand: session.business.brand },
-        customer: session.customer,
+        customer: { ...session.customer, locale: readerLocale(c) },
       });
       return c.body(new Uint8Array(pdf), 200, {
         'content-type': 'application/pdf',

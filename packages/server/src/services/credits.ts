@@ -6,16 +6,17 @@
 import type { Kysely } from 'kysely';
 import type { PricedPurchase } from '../domain/catalog.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
+import { lineText } from '../domain/line-descriptions.ts';
 import { creditBalance, findCreditEntryByKey, spendCredit, type CreditEntry } from '../store/credits.ts';
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
 import type { ServiceContext } from './context.ts';
 
-export const CREDIT_LINE_DESCRIPTION = 'Credit applied';
+export const CREDIT_LINE_DESCRIPTION = lineText('credit.applied').description;
 
 /** The invoice line of spent credit (negative). */
 // Credit is spent after tax: its line carries no tax.
-export const creditLine = (amount: number) => ({ description: CREDIT_LINE_DESCRIPTION, quantity: 1, unit_amount: -amount, amount: -amount, tax_rate_bps: 0 });
+export const creditLine = (amount: number) => ({ ...lineText('credit.applied'), quantity: 1, unit_amount: -amount, amount: -amount, tax_rate_bps: 0 });
 
 /**
  * Spends up to `upTo` of the customer's credit in `currency`, at most once per `key`: a retry with

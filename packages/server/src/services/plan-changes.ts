@@ -220,7 +220,7 @@ function toPreview(change: PricedChange): ChangePlanPreview {
   const { quote } = change;
   return {
     immediate_charge: {
-      line_items: quote.line_items.map((line) => ({ description: line.description, amount: line.amount, product_id: line.product_id })),
+      line_items: quote.line_items.map((line) => ({ description: line.description, description_key: line.description_key, description_params: line.description_params, amount: line.amount, product_id: line.product_id })),
       subtotal: quote.subtotal,
       tax: quote.tax,
       credit_applied: quote.credit_applied,
@@ -247,7 +247,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function changeInvoice(change: PricedChange): PricedPurchase {
   const { quote, periods } = change;
   const period = { start: toTimestamp(change.at), end: toTimestamp(periods.period.end) };
-  const lines = quote.line_items.map((line) => ({ description: line.description, quantity: 1, unit_amount: line.amount, amount: line.amount, tax_rate_bps: line.tax_rate_bps, period }));
+  const lines = quote.line_items.map((line) => ({ description: line.description, description_key: line.description_key, description_params: line.description_params, quantity: 1, unit_amount: line.amount, amount: line.amount, tax_rate_bps: line.tax_rate_bps, period }));
   return {
     line_items: quote.credit_applied > 0 ? [...lines, creditLine(quote.credit_applied)] : lines,
     subtotal: quote.subtotal - quote.credit_applied,

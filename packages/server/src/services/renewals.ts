@@ -16,6 +16,7 @@
  * Times: a renewal happens at its period end, in the mode's time (the business's test clock in
  * test mode), and every record is dated then. The lease uses the real clock (`ctx.clock`).
  */
+import { lineText } from '../domain/line-descriptions.ts';
 import type { Mode } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -151,7 +152,7 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
       at: atText,
     });
     const priced = withCreditApplied(pricePurchase(items), creditSpent);
-    const description = `${plan.name}: renewal`;
+    const description = lineText('subscription.renewal', { product: plan.name }).description;
     // Everything settling needs, kept on the payment: if the processor's answer is lost, the
     // reconciler settles the charge later with exactly this (services/reconciliation.ts).
     const settlement: RenewalSettlement = {
@@ -290,7 +291,7 @@ export async function settleRenewalCharge(ctx: RenewalContext, scope: Scope, set
         portalUrl: staticLoginUrl(ctx.publicUrl, scope.businessId, scope.mode),
         total,
         paidAt: atText,
-        description: settlement.description,
+        description: lineText('subscription.renewal', { product: settlement.plan_name }),
         paymentId,
         invoiceNumber: invoice.number,
       }),

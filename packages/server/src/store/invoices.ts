@@ -74,12 +74,14 @@ export async function insertInvoiceInTransaction(
   await trx
     .insertInto('invoice_line_items')
     .values(
-      invoice.line_items.map(({ period, ...line }, position) => ({
+      invoice.line_items.map(({ period, description_key, description_params, ...line }, position) => ({
         invoice_id: invoice.id,
         position,
         ...line,
         period_start: period?.start ?? null,
         period_end: period?.end ?? null,
+        description_key: description_key ?? null,
+        description_params: description_params ? JSON.stringify(description_params) : null,
       })),
     )
     .execute();
@@ -113,7 +115,7 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
   if (rows.length === 0) return [];
   const lines = await db
     .selectFrom('invoice_line_items')
-    .select(['invoice_id', 'description', 'quantity', 'unit_amount', 'amount', 'tax_rate_bps', 'period_start', 'period_end'])
+    .select(['invoice_id', 'description', 'description_key', 'description_params', 'quantity', 'unit_amount', 'amount', 'tax_rate_bps', 'period_start', 'period_end'])
     .where(
       'invoice_id',
       'in',
@@ -127,6 +129,7 @@ async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTabl
     const list = byInvoice.get(invoice_id) ?? [];
     list.push({
       description: line.description,
+      ...(line.description_key !== null ? { description_key: line.description_key, description_params: parseJson<Record<string, string | null>>(line.description_params) ?? {} } : {}),
       quantity: Number(line.quantity),
       unit_amount: Number(line.unit_amount),
       amount: Number(line.amount),

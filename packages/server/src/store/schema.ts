@@ -87,6 +87,9 @@ export interface InvoiceLineItemsTable {
   /** 0002_billing: the service period of a subscription line. */
   period_start: string | null;
   period_end: string | null;
+  /** 0017_line_descriptions: a server-written line's message id and its parameters (JSON). */
+  description_key: string | null;
+  description_params: string | null;
 }
 
 export interface InvoiceCountersTable {

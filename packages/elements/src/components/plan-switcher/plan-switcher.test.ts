@@ -2,7 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { http, HttpResponse } from 'msw';
 import type { PaymentMethodRequestedEvent, PlanChangeRequestEvent, PlanChangedEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
-import { EXPIRED_SESSION_TOKEN, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
+import { EXPIRED_SESSION_TOKEN, paymentMethodsApi, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
 import { button, click, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 import { listen, mount, partTexts, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoPlanSwitcher } from './plan-switcher.ts';
@@ -199,6 +199,32 @@ describe('<dodo-plan-switcher>', function () {
       expect(first!.idempotencyKey).to.not.equal(second!.idempotencyKey);
     } finally {
       requested.stop();
+    }
+  });
+
+  it('after a decline, "Update payment method" brings the card picker into view and focus', async () => {
+    await import('../../define/dodo-payment-method-editor.ts');
+    useHandlers([...subscriptionScenarios.paymentFailed(), ...paymentMethodsApi()]);
+    // A sidebar-height window: the picker opens below the fold.
+    const spacer = document.createElement('div');
+    spacer.style.height = `${innerHeight}px`;
+    const switcher = await mountSwitcher();
+    switcher.before(spacer);
+    try {
+      await waitForText(switcher, 'Enterprise');
+      choose(switcher, 'prod_enterprise');
+      await waitForSelector(switcher, '[part="preview"]');
+      click(button(switcher, 'Confirm and pay $37.50'));
+      await waitForText(switcher, 'Payment failed');
+      scrollTo(0, 0);
+      click(button(switcher, 'Update payment method'));
+      const editor = await waitForSelector(switcher, 'dodo-payment-method-editor');
+      await waitUntil(() => editor.shadowRoot?.activeElement != null, 'focus did not move into the card picker', { timeout: 5_000 });
+      const focused = editor.shadowRoot!.activeElement!.getBoundingClientRect();
+      expect(focused.top).to.be.greaterThanOrEqual(0);
+      expect(focused.bottom).to.be.lessThanOrEqual(innerHeight);
+    } finally {
+      spacer.remove();
     }
   });
 

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
@@ -227,9 +227,25 @@ export class DodoPlanSwitcher extends PortalConsumer {
     }
   }
 
-  private requestCard(): void {
+  private async requestCard(): Promise<void> {
     emit<PaymentMethodRequestedDetail>(this, 'dodo-payment-method-requested', { subscriptionId: this.subscriptionId });
     this.editingCard = Boolean(customElements.get('dodo-payment-method-editor'));
+    if (!this.editingCard) return;
+    // The picker opens below the message, often below the fold: bring it into view and move focus
+    // to its first control once it has loaded (its skeleton has none).
+    await this.updateComplete;
+    const editor = this.renderRoot.querySelector<LitElement>('dodo-payment-method-editor');
+    if (!editor) return;
+    for (let frame = 0; frame < 300 && editor.isConnected; frame += 1) {
+      await editor.updateComplete;
+      const control = editor.shadowRoot?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled]), [part="error"][tabindex]');
+      if (control && !editor.shadowRoot!.querySelector('[aria-busy="true"]')) {
+        editor.scrollIntoView({ block: 'nearest' });
+        control.focus();
+        return;
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
   }
 
   private failureText(code: string): string {

@@ -37,6 +37,12 @@ export default css`
     border-inline-start: 4px solid var(--_dodo-color-success);
   }
 
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_dodo-space);
+  }
+
   .label {
     margin-block-start: var(--_dodo-space);
     font-weight: 600;

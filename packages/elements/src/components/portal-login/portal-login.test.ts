@@ -72,12 +72,52 @@ describe('<dodo-portal-login>', () => {
     expect(events[0]!.bubbles && events[0]!.composed).to.equal(true);
     await expect(login).to.be.accessible();
 
-    // "Use a different email" brings the form back, focused, with the address to edit.
+    // "Send the link again" waits; "Use a different email" brings the form back, focused, with the address to edit.
+    await sendKeys({ press: 'Tab' });
+    expect(shadow(login).activeElement?.textContent?.trim()).to.match(/^Send the link again in \d+ s$/);
     await sendKeys({ press: 'Tab' });
     expect(shadow(login).activeElement?.textContent?.trim()).to.equal('Use a different email');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => shadow(login).activeElement === input(login), 'focus did not return to the field');
     expect(input(login).value).to.equal('ada@example.com');
+  });
+
+  it('offers to send the link again only after a minute, counting down', async () => {
+    let sent = 0;
+    useHandlers([
+      http.post('*/portal/v1/login', () => {
+        sent += 1;
+        return HttpResponse.json({ accepted: true }, { status: 202 });
+      }),
+    ]);
+    // The element's one-second ticks, run by the test instead of the clock.
+    const realSetInterval = window.setInterval;
+    const ticks: (() => void)[] = [];
+    window.setInterval = ((tick: () => void) => (ticks.push(tick), ticks.length)) as unknown as typeof window.setInterval;
+    try {
+      const login = await mountLogin();
+      await typeEmail(login, 'ada@example.com');
+      await sendKeys({ press: 'Enter' });
+      await waitForText(login, 'Check your email');
+      const resend = () => shadow(login).querySelector<HTMLButtonElement>('[part="resend"]')!;
+      expect(resend().textContent!.trim()).to.equal('Send the link again in 60 s');
+      expect(resend().getAttribute('aria-disabled')).to.equal('true');
+      resend().click();
+      await login.updateComplete;
+      expect(sent).to.equal(1);
+      for (let second = 0; second < 60; second += 1) ticks.at(-1)!();
+      await login.updateComplete;
+      expect(resend().textContent!.trim()).to.equal('Send the link again');
+      expect(resend().getAttribute('aria-disabled')).to.equal('false');
+      resend().click();
+      await waitUntil(() => sent === 2, 'the link was not sent again');
+      await login.updateComplete;
+      expect(resend().textContent!.trim()).to.equal('Send the link again in 60 s');
+      expect(visibleText(login)).to.include('Check your email');
+      await expect(login).to.be.accessible();
+    } finally {
+      window.setInterval = realSetInterval;
+    }
   });
 
   it('explains an invalid address without calling the server', async () => {

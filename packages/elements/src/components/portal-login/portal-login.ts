@@ -5,10 +5,13 @@ import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo
 import { loginLinkRequestedEvent } from '../../events.ts';
 import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { fields } from '../../styles/states.ts';
-import { base, tokens } from '../../styles/tokens.ts';
+import { base, tokens, type Theme } from '../../styles/tokens.ts';
 import styles from './portal-login.styles.ts';
 
 type Phase = 'idle' | 'sending' | 'sent';
+
+/** How long after a link was sent before the same address can ask again. */
+const RESEND_COOLDOWN_SECONDS = 60;
 type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
 
 /**
@@ -31,6 +34,7 @@ type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
  * @csspart submit - The submit button.
  * @csspart error - The message under the field (invalid email, failure, too many attempts).
  * @csspart sent - The "check your email" confirmation.
+ * @csspart resend - "Send the link again" (waits a minute after each link).
  *
  * @cssproperty --dodo-color-primary - The submit button and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on the submit button.
@@ -56,6 +60,8 @@ export class DodoPortalLogin extends LitElement {
   @state() private problem: Problem | undefined;
   @state() private retryAfterSeconds = 0;
   @state() private email = '';
+  /** Seconds until "Send the link again" works: a second email within a minute is one too many. */
+  @state() private resendIn = 0;
 
   /** The portal server's origin; defaults to this page's origin (the hosted login page). */
   @property({ attribute: 'api-base' }) apiBase = '';
@@ -72,6 +78,13 @@ export class DodoPortalLogin extends LitElement {
   /** BCP 47 tag for the text; defaults to `<html lang>`, then the browser's language. */
   @property() locale = '';
 
+  /**
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
+   */
+  @property({ reflect: true }) theme: Theme | undefined;
+
   constructor() {
     super();
     updateWhenLocaleChanges(this);
@@ -80,6 +93,7 @@ export class DodoPortalLogin extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
+    clearInterval(this.cooldownTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -112,6 +126,7 @@ export class DodoPortalLogin extends LitElement {
       if (this.unified) await requestUnifiedLoginLink(options, { email, mode });
       else await requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
       this.phase = 'sent';
+      this.startCooldown();
       this.dispatchEvent(loginLinkRequestedEvent(email));
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
@@ -130,6 +145,35 @@ export class DodoPortalLogin extends LitElement {
       }
       await this.updateComplete;
       this.input?.focus();
+    }
+  }
+
+  private cooldownTimer: ReturnType<typeof setInterval> | undefined;
+
+  private startCooldown(seconds = RESEND_COOLDOWN_SECONDS): void {
+    clearInterval(this.cooldownTimer);
+    this.resendIn = seconds;
+    this.cooldownTimer = setInterval(() => {
+      this.resendIn = Math.max(0, this.resendIn - 1);
+      if (this.resendIn === 0) clearInterval(this.cooldownTimer);
+    }, 1_000);
+  }
+
+  /** The same address once more, after the cooldown; the confirmation stays and says it was sent. */
+  private async resend(): Promise<void> {
+    if (this.resendIn > 0 || this.phase !== 'sent') return;
+    this.startCooldown();
+    const controller = (this.controller = new AbortController());
+    try {
+      const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
+      const mode = this.mode === 'test' ? 'test' : 'live';
+      if (this.unified) await requestUnifiedLoginLink(options, { email: this.email, mode });
+      else await requestLoginLink(options, { business_id: this.businessId.trim(), email: this.email, mode });
+      this.dispatchEvent(loginLinkRequestedEvent(this.email));
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (error instanceof PortalApiError && error.status === 429) this.startCooldown(error.retryAfterSeconds ?? 60);
+      else this.resendIn = 0;
     }
   }
 
@@ -168,9 +212,14 @@ export class DodoPortalLogin extends LitElement {
             id: 'login.sent.body',
           })}
         </p>
-        <button type="button" class="button" @click=${this.startOver}>
-          ${msg('Use a different email', { id: 'login.sent.again' })}
-        </button>
+        <div class="actions">
+          <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.resend}>
+            ${this.resendIn > 0
+              ? msg(str`Send the link again in ${this.resendIn} s`, { id: 'login.sent.resend-wait' })
+              : msg('Send the link again', { id: 'login.sent.resend' })}
+          </button>
+          <button type="button" class="button" @click=${this.startOver}>${msg('Use a different email', { id: 'login.sent.again' })}</button>
+        </div>
       </div>
     `;
   }

@@ -32,6 +32,11 @@ export default css`
     font-weight: 600;
   }
 
+  .business .badge {
+    margin-inline-start: calc(var(--_dodo-space) / 2);
+    font-weight: 600;
+  }
+
   .title {
     margin: 0;
     font-size: 1.5em;

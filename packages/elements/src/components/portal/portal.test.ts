@@ -207,6 +207,24 @@ describe('<dodo-portal>', () => {
     });
   });
 
+  describe('test mode', () => {
+    const testMode = (portal: DodoPortal) => shadow(portal).querySelector('[part="test-mode"]');
+
+    it('says "Test mode" in the header of a test-mode session, and nothing in live mode', async () => {
+      useHandlers(withSections(portalApi({ invoices: [], session: { ...sessionInfo, mode: 'test' } })));
+      const { portal } = await mountPortal();
+      await waitUntil(() => testMode(portal) !== null, 'no test-mode badge');
+      expect(testMode(portal)!.textContent!.trim()).to.equal('Test mode');
+      expect(shadow(portal).querySelector('[part="header"]')!.contains(testMode(portal))).to.equal(true);
+      await expect(portal).to.be.accessible();
+
+      useHandlers(withSections(portalApi({ invoices: [], session: { ...sessionInfo, mode: 'live' } })));
+      const live = await mountPortal();
+      await waitForText(live.portal, sessionInfo.business.name);
+      expect(testMode(live.portal)).to.equal(null);
+    });
+  });
+
   describe('theming', () => {
     const withBrand = (primary_color: string | null) =>
       withSections(portalApi({ invoices: [], session: { ...sessionInfo, business: { ...sessionInfo.business, brand: { ...sessionInfo.business.brand, primary_color } } } }));

@@ -10,7 +10,7 @@ import { sessionExpiredEvent } from '../../events.ts';
 import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
-import { base, SURFACES, themes, tokens } from '../../styles/tokens.ts';
+import { base, SURFACES, tokens, type Theme } from '../../styles/tokens.ts';
 import { renderSessionExpired } from '../portal-consumer.ts';
 import { states } from '../../styles/states.ts';
 import styles from './portal.styles.ts';
@@ -95,6 +95,7 @@ const SECTIONS: readonly Section[] = [
  * @csspart base - The complete portal (hidden when children are slotted).
  * @csspart header - The portal header.
  * @csspart business - The business's display name (its brand's) in the header.
+ * @csspart test-mode - The "Test mode" badge beside it, for a test-mode session (no real charges).
  * @csspart title - The portal's heading.
  * @csspart return-link - The link back to the merchant's site (when the session has a return URL).
  * @csspart section - Each section of the complete portal (also `section-subscriptions`,
@@ -118,7 +119,7 @@ const SECTIONS: readonly Section[] = [
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortal extends LitElement {
-  static override styles = [themes, tokens, base, states, styles];
+  static override styles = [tokens, base, states, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   private generation = 0;
@@ -175,10 +176,11 @@ export class DodoPortal extends LitElement {
   @property() locale = '';
 
   /**
-   * `light` or `dark` forces that palette; without it the portal follows the visitor's
-   * `prefers-color-scheme`. Tokens set on the element by the page win over either.
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
    */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  @property({ reflect: true }) theme: Theme | undefined;
 
   /**
    * The token is a unified session (`dpu_…`): show the overview across businesses
@@ -218,8 +220,9 @@ export class DodoPortal extends LitElement {
       this.generation += 1;
       const apiBase = this.apiBase.trim();
       const sessionToken = this.sessionToken.trim();
-      // A unified token opens only the unified API: the unified portal makes its own calls.
-      this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken }) : undefined;
+      // A unified token opens only the unified API: the unified portal makes its own calls. Each
+      // request names our current language, so the server's own words (invoice lines) match it.
+      this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken, locale: () => this.resolvedLocale }) : undefined;
       this.session = this.sessionChannel('active', null);
     }
     if (changed.has('locale') || !this.hasUpdated) {
@@ -280,7 +283,14 @@ export class DodoPortal extends LitElement {
     return html`
       <header part="header" class="header">
         <div class="heading">
-          <p part="business" class="business">${info?.business.display_name ?? nothing}</p>
+          <p part="business" class="business">
+            ${info?.business.display_name ?? nothing}
+            ${info?.mode === 'test'
+              ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
+                  >${msg('Test mode', { id: 'portal.test-mode' })}</span
+                >`
+              : nothing}
+          </p>
           <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
         </div>
         ${returnUrl

@@ -10,7 +10,7 @@ import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/
 import { safeHttpUrl } from '../../safe-url.ts';
 import { cards } from '../../styles/cards.ts';
 import { states } from '../../styles/states.ts';
-import { base, tokens } from '../../styles/tokens.ts';
+import { base, tokens, type Theme } from '../../styles/tokens.ts';
 import { DodoPortal } from '../portal/portal.ts';
 import styles from './unified-portal.styles.ts';
 
@@ -100,6 +100,13 @@ export class DodoUnifiedPortal extends LitElement {
 
   /** The portal server's origin, e.g. `https://portal.example.com`. */
   @property({ attribute: 'api-base' }) apiBase = '';
+
+  /**
+   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
+   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
+   * takes that palette. Tokens set on the element by the page win over either.
+   */
+  @property({ reflect: true }) theme: Theme | undefined;
 
   /** The unified session token (`dpu_…`) from the unified sign-in link. */
   @property({ attribute: 'session-token' }) sessionToken = '';
