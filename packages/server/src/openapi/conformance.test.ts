@@ -146,4 +146,22 @@ describe('real answers match the document', () => {
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`));
     expect(seen).toEqual(expect.arrayContaining(['resumePortalSubscription 409', 'cancelPortalSubscription 200', 'updateProfile 200', 'updateProfile 400']));
   });
+
+  it('for unknown sign-in codes and bodies over the limit where no body is read', async () => {
+    const exchange = (path: string, code: string) =>
+      h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', `dpm_${'A'.repeat(43)}`));
+    await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', 'not-a-code'));
+    await conforms('exchangeUnifiedMagicLink', await exchange('/portal/v1/unified/magic-link/exchange', `dpx_${'A'.repeat(43)}`));
+
+    const key = h.business.keys.test;
+    const customer = await h.createCustomer(key);
+    const session = await h.createSession(key, customer.customer_id);
+    const oversized = 'x'.repeat(1024 * 1024 + 1);
+    await conforms(
+      'endPortalSession',
+      await h.app.request('/portal/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${session.session_token}`, 'content-type': 'text/plain' }, body: oversized }),
+    );
+    expect(seen).toEqual(expect.arrayContaining(['exchangeMagicLink 404', 'exchangeUnifiedMagicLink 404', 'endPortalSession 413']));
+  });
 });
