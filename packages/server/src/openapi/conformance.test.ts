@@ -51,6 +51,7 @@ describe('real answers match the document', () => {
     await conforms('createCustomer', await h.merchant(key, 'POST', '/v1/customers', { email: 'ada@example.com', name: 'Ada again' }));
     await conforms('listCustomers', await h.merchant(key, 'GET', '/v1/customers?limit=5'));
     await conforms('getCustomer', await h.merchant(key, 'GET', '/v1/customers/cus_nope'));
+    await conforms('getCustomer', await h.merchant(key, 'GET', '/v1/customers/cus_%00'));
     await conforms('getBusiness', await h.merchant(key, 'GET', '/v1/business'));
     const product = await conforms(
       'createProduct',
@@ -86,7 +87,7 @@ describe('real answers match the document', () => {
     await conforms('listLicenseKeys', await h.merchant(key, 'GET', '/v1/license-keys'));
     await conforms('listProducts', await h.merchant('sk_test_wrong', 'GET', '/v1/products'));
     expect(seen).toEqual(
-      expect.arrayContaining(['createCustomer 201', 'createCustomer 409', 'getCustomer 404', 'createSubscription 201', 'createSubscription 402', 'createRefund 201', 'createRefund 409', 'getTestClock 403', 'listProducts 401']),
+      expect.arrayContaining(['createCustomer 201', 'createCustomer 409', 'getCustomer 404', 'getCustomer 400', 'createSubscription 201', 'createSubscription 402', 'createRefund 201', 'createRefund 409', 'getTestClock 403', 'listProducts 401']),
     );
   });
 

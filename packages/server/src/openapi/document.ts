@@ -34,7 +34,8 @@ function commonErrors(op: Operation): Record<number, string[]> {
   };
   if (op.auth === 'secretKey' || op.auth === 'unifiedToken') add(401, 'unauthorized');
   if (op.auth === 'sessionToken') add(401, 'unauthorized', 'session_expired');
-  if (op.body || op.query) add(400, 'invalid_request');
+  // A path id is text too: a control character in it is refused (http/validate.ts pathIds).
+  if (op.body || op.query || op.path.includes('{')) add(400, 'invalid_request');
   // The body limit applies before routing: a body sent where none is read is still refused.
   if (op.method !== 'get') add(413, 'payload_too_large');
   if (op.body) add(415, 'unsupported_media_type');
