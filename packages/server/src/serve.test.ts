@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from './seed.ts';
 import { startServer, type RunningServer } from './serve.ts';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { cryptoRandom } from './domain/ports.ts';
 import { generateApiKey } from './domain/tokens.ts';
@@ -259,6 +260,32 @@ describe('storage failures answer 503 storage_unavailable (SQLite)', () => {
       expect(logger.entries.some((entry) => entry.message === 'unhandled error'), 'no 500 was logged').toBe(false);
     } finally {
       await running.close();
+    }
+  });
+
+  it('a full database: a write that needs space answers 503, and reads go on', async () => {
+    const store = await openStore({ file: join(storageDir, 'full.db') });
+    const running = await startServer({ port: 0, store, scheduler: false, logger: memoryLogger() });
+    try {
+      const { api_keys } = await seedDemo(store);
+      // SQLite's own size cap, set to the pages in use: the next page a write needs is refused
+      // with SQLITE_FULL, as on a full disk.
+      const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(store.db);
+      await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(store.db);
+      let answer: Response | undefined;
+      for (let i = 0; i < 200; i += 1) {
+        answer = await fetch(`${running.url}/v1/products`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api_keys.test}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `Filler ${i}`, description: 'x'.repeat(1900), billing_type: 'one_time', price: 100, currency: 'USD' }),
+        });
+        if (answer.status !== 201) break;
+      }
+      await expectUnavailable(answer!, 'write on a full database');
+      expect((await fetch(`${running.url}/v1/products?limit=1`, { headers: { authorization: `Bearer ${api_keys.test}` } })).status).toBe(200);
+    } finally {
+      await running.close();
+      await store.close();
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, text } from '@dodo-portal/wire/schemas';
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import type { z } from 'zod';
 import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 
@@ -77,7 +78,7 @@ export const pathIds: MiddlewareHandler = async (c, next) => {
 
 /** The `:name` a matched route has at segment `index` of the path, if any. */
 function paramNameAt(c: Context, index: number): string | undefined {
-  for (const route of c.req.matchedRoutes) {
+  for (const route of matchedRoutes(c)) {
     const segment = route.path.split('/')[index];
     if (segment?.startsWith(':')) return segment.slice(1).replace(/\{.*$/, '').replace(/\?$/, '');
   }

@@ -51,6 +51,7 @@ describe('real answers match the document', () => {
     await conforms('createCustomer', await h.merchant(key, 'POST', '/v1/customers', { email: 'ada@example.com', name: 'Ada again' }));
     await conforms('listCustomers', await h.merchant(key, 'GET', '/v1/customers?limit=5'));
     await conforms('getCustomer', await h.merchant(key, 'GET', '/v1/customers/cus_nope'));
+    await conforms('getCustomer', await h.merchant(key, 'GET', '/v1/customers/cus_%00'));
     await conforms('getBusiness', await h.merchant(key, 'GET', '/v1/business'));
     const product = await conforms(
       'createProduct',
@@ -86,7 +87,7 @@ describe('real answers match the document', () => {
     await conforms('listLicenseKeys', await h.merchant(key, 'GET', '/v1/license-keys'));
     await conforms('listProducts', await h.merchant('sk_test_wrong', 'GET', '/v1/products'));
     expect(seen).toEqual(
-      expect.arrayContaining(['createCustomer 201', 'createCustomer 409', 'getCustomer 404', 'createSubscription 201', 'createSubscription 402', 'createRefund 201', 'createRefund 409', 'getTestClock 403', 'listProducts 401']),
+      expect.arrayContaining(['createCustomer 201', 'createCustomer 409', 'getCustomer 404', 'getCustomer 400', 'createSubscription 201', 'createSubscription 402', 'createRefund 201', 'createRefund 409', 'getTestClock 403', 'listProducts 401']),
     );
   });
 
@@ -172,5 +173,23 @@ describe('real answers match the document', () => {
         'payPortalInvoice 400',
       ]),
     );
+  });
+
+  it('for unknown sign-in codes and bodies over the limit where no body is read', async () => {
+    const exchange = (path: string, code: string) =>
+      h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', `dpm_${'A'.repeat(43)}`));
+    await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', 'not-a-code'));
+    await conforms('exchangeUnifiedMagicLink', await exchange('/portal/v1/unified/magic-link/exchange', `dpx_${'A'.repeat(43)}`));
+
+    const key = h.business.keys.test;
+    const customer = await h.createCustomer(key);
+    const session = await h.createSession(key, customer.customer_id);
+    const oversized = 'x'.repeat(1024 * 1024 + 1);
+    await conforms(
+      'endPortalSession',
+      await h.app.request('/portal/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${session.session_token}`, 'content-type': 'text/plain' }, body: oversized }),
+    );
+    expect(seen).toEqual(expect.arrayContaining(['exchangeMagicLink 404', 'exchangeUnifiedMagicLink 404', 'endPortalSession 413']));
   });
 });

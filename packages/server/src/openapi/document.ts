@@ -34,11 +34,11 @@ function commonErrors(op: Operation): Record<number, string[]> {
   };
   if (op.auth === 'secretKey' || op.auth === 'unifiedToken') add(401, 'unauthorized');
   if (op.auth === 'sessionToken') add(401, 'unauthorized', 'session_expired');
-  if (op.body || op.query) add(400, 'invalid_request');
-  if (op.body) {
-    add(413, 'payload_too_large');
-    add(415, 'unsupported_media_type');
-  }
+  // A path id is text too: a control character in it is refused (http/validate.ts pathIds).
+  if (op.body || op.query || op.path.includes('{')) add(400, 'invalid_request');
+  // The body limit applies before routing: a body sent where none is read is still refused.
+  if (op.method !== 'get') add(413, 'payload_too_large');
+  if (op.body) add(415, 'unsupported_media_type');
   if (op.path.includes('{')) add(404, 'not_found');
   if (op.idempotent) {
     add(400, 'invalid_request');
@@ -229,10 +229,27 @@ function operationObject(op: Operation, requestRef: (name: string) => string): J
 const TAG_DESCRIPTIONS: Record<string, string> = {
   Customers: 'The merchant\'s customers, per business and mode.',
   'Customer portal access': 'Letting a customer into the portal: a session, a magic link or the invite.',
+  Invoices: 'A customer\'s invoices, issued by the merchant or by renewals, each with a PDF.',
+  Business: 'The business of the API key: its name, portal settings, allowed origins and brand.',
+  Products: 'What the business sells: one-time, subscription and usage-based products, add-ons and licensed products.',
+  'Product collections': 'Ordered tiers of products a subscriber may switch between.',
+  Subscriptions: 'A customer\'s recurring charges for a product and its add-ons.',
+  Payments: 'Charges of a customer\'s card, succeeded or failed.',
+  Refunds: 'Money given back on a payment, in full or in part.',
+  'Test clock': 'Test mode only: the business\'s own clock, moved forward to run renewals and expiries now.',
+  'Webhook endpoints': 'Where events are posted, and the record of every delivery.',
+  'Usage events': 'Metered usage of a usage-based subscription, billed on its renewal invoice.',
+  'License keys': 'The keys issued for licensed products, and their activations.',
   Licenses: 'The public license API your software calls with a license key (no merchant key).',
   Sandbox: 'The test-mode payment processor\'s client-side card tokenization (no secret).',
   'Portal: sign-in': 'How a customer\'s browser gets and ends a portal session.',
   'Portal: unified': 'One sign-in for every business where an email is a customer.',
+  'Portal: billing history': 'The customer\'s invoices (with PDFs) and payments.',
+  'Portal: subscriptions': 'The customer\'s subscriptions: plan changes, cancellation and what is due.',
+  'Portal: payment methods': 'The customer\'s saved cards.',
+  'Portal: profile': 'The customer\'s name and billing address, and what the portal shows of the account.',
+  'Portal: license keys': 'The customer\'s license keys and their activations.',
+  Webhooks: 'The events this server posts to your webhook endpoints, signed per Standard Webhooks.',
 };
 
 /** The whole OpenAPI 3.1 document. `serverUrl` is the public origin the API is served at. */
@@ -254,6 +271,8 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
         summary: event.summary,
         description:
           'Posted to every webhook endpoint that wants this event, signed per Standard Webhooks: `webhook-id` (the same on every retry), `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` under the endpoint\'s `whsec_…` secret. Any 2xx answer acknowledges it; anything else is retried with backoff.',
+        // What the receiver checks: the signature (OpenAPI has no HMAC scheme; this names the header).
+        security: [{ webhookSignature: [] }],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: `${REF}${event.payload}` } } } },
         responses: { '2XX': { description: 'Received.' } },
       },
@@ -266,6 +285,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     info: {
       title: 'dodo-portal API',
       version: '1',
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'The merchant API (`/v1`, secret key), the customer portal API (`/portal/v1`, session token), the public license API and the sandbox. JSON with snake_case fields; money in integer minor units beside an ISO 4217 currency; timestamps ISO 8601 UTC; every list `{items, next_cursor}` (pass `next_cursor` back as `cursor`). Every error is `{"error": {"code", "message", …}}` with a stable `code`. Text sent in a body, a query parameter or a path may not hold control characters (NUL, ESC, …; line breaks and tabs only in multi-line fields such as a product `description`): `400 invalid_request` naming the field.',
     },
@@ -279,6 +299,13 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'The business\'s secret API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).' },
         sessionToken: { type: 'http', scheme: 'bearer', description: 'A portal session token (`dps_…`) of one customer of one business in one mode.' },
         unifiedToken: { type: 'http', scheme: 'bearer', description: 'A unified-portal token (`dpu_…`) of one email in one mode.' },
+        webhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'Sent by this server on webhook deliveries, not by callers of the API: `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` under the endpoint\'s `whsec_…` secret (Standard Webhooks). Verify it before trusting a delivery.',
+        },
       },
     },
   };

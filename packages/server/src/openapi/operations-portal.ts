@@ -23,7 +23,8 @@ export const portalOperations: Operation[] = [
     summary: 'Exchange a magic-link code for a session', description: 'A code works once, within 24 hours. Used or expired codes answer 410 with `login_url`.',
     body: { name: 'ExchangeMagicLinkBody' },
     responses: { 201: { description: 'The session token.', schema: 'MagicLinkExchanged' } },
-    errors: { 410: ['magic_link_used', 'magic_link_expired'] },
+    // An unknown or malformed code.
+    errors: { 404: ['not_found'], 410: ['magic_link_used', 'magic_link_expired'] },
   },
   {
     method: 'get', path: '/portal/v1/session', operationId: 'getPortalSession', tag: 'Portal: sign-in', auth: 'sessionToken',
@@ -49,7 +50,8 @@ export const portalOperations: Operation[] = [
     summary: 'Exchange a unified magic-link code for a unified token',
     body: { name: 'ExchangeMagicLinkBody' },
     responses: { 201: { description: 'The unified token (`dpu_…`).', schema: 'MagicLinkExchanged' } },
-    errors: { 410: ['magic_link_used', 'magic_link_expired'] },
+    // An unknown or malformed code.
+    errors: { 404: ['not_found'], 410: ['magic_link_used', 'magic_link_expired'] },
   },
   {
     method: 'get', path: '/portal/v1/unified/businesses', operationId: 'listUnifiedBusinesses', tag: 'Portal: unified', auth: 'unifiedToken',
