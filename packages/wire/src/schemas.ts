@@ -470,6 +470,8 @@ export const BillingErrorCode = {
   invalidCard: 'invalid_card',
   /** A test-mode-only call (the test clock) made with a live key (403). */
   testModeOnly: 'test_mode_only',
+  /** A test-clock advance of more than two years (366-day years) in one call (400): advance in steps. */
+  testClockAdvanceTooFar: 'test_clock_advance_too_far',
   /** The refund would take the payment's refunds above its amount (409); nothing was refunded. */
   refundExceedsPayment: 'refund_exceeds_payment',
   /** The processor refused a refund (502); its amount was given back to the payment. */
@@ -795,9 +797,15 @@ export const RefundListQuery = ListQuery.extend({ payment_id: text().min(1).opti
 // Billing engine, part 2: the test clock.
 // ---------------------------------------------------------------------------------------------
 
-/** `POST /v1/test-clock/advance`: forward by `seconds`, or to the instant `to` (not in the past). */
+/** The longest test-clock advance one call may make: two 366-day years. */
+export const MAX_TEST_CLOCK_ADVANCE_SECONDS = 2 * 366 * 86_400;
+
+/**
+ * `POST /v1/test-clock/advance`: forward by `seconds`, or to the instant `to` (not in the past),
+ * at most MAX_TEST_CLOCK_ADVANCE_SECONDS ahead (further → 400 `test_clock_advance_too_far`).
+ */
 export const AdvanceTestClockBody = z.union([
-  z.object({ seconds: z.number().int().min(0).max(10 * 366 * 86_400) }).strict(),
+  z.object({ seconds: z.number().int().min(0).describe('At most 63244800 (two 366-day years); more → 400 `test_clock_advance_too_far`.') }).strict(),
   z.object({ to: z.string().datetime({ offset: true }) }).strict(),
 ]);
 export type AdvanceTestClockBody = z.infer<typeof AdvanceTestClockBody>;

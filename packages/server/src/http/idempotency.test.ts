@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorBody, Page, Payment, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.ts';
+import { createApp, createAppContext } from '../app.ts';
+import { recoverStaleIdempotencyKeys } from '../services/idempotency-recovery.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
 import { serviceContext } from '../services/context.ts';
@@ -20,13 +21,16 @@ describe.each(backends)('Idempotency-Key on %s, two app instances', (_dialect, o
   let apps: ReturnType<typeof createApp>[];
   let clock: TestClock;
   let keys: { test: string; live: string };
+  let businessId: string;
   let plan: Product;
 
   beforeAll(async () => {
     shared = await open();
     clock = new TestClock();
     apps = shared.stores.map((store) => createApp({ store, clock, publicUrl: 'https://portal.test', logger: memoryLogger(), cdnScriptPath: join(tmpdir(), 'no-bundle.js') }));
-    keys = (await createBusiness(serviceContext(shared.stores[0], { clock }), { name: 'Idem Co' })).apiKeys;
+    const created = await createBusiness(serviceContext(shared.stores[0], { clock }), { name: 'Idem Co' });
+    keys = created.apiKeys;
+    businessId = created.business.id;
     plan = (await (await call(0, 'POST', '/v1/products', { name: 'Plan', billing_type: 'subscription', price: 1000, currency: 'USD', interval: 'month' })).json()) as Product;
   });
   afterAll(async () => shared?.cleanup());
@@ -143,5 +147,47 @@ describe.each(backends)('Idempotency-Key on %s, two app instances', (_dialect, o
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     // The losers are refused: 400 if they saw the winner, 409 if they raced it to the constraint.
     expect(statuses.filter((status) => status !== 201).every((status) => status === 400 || status === 409)).toBe(true);
+  });
+
+  // A kill -9 between the commit and the key's answer leaves exactly this row: answer unwritten,
+  // lease running (the crash itself, mid-charge, is src/http/idempotency-crash.test.ts).
+  const dropAnswer = (key: string) =>
+    shared.stores[0].db.updateTable('idempotency_keys').set({ response_status: null, response_body: null }).where('key', '=', key).execute();
+  const LEASE_MS = 10 * 60_000;
+
+  it('answers a key whose request charged and committed but never answered with its payment, and never runs it again', async () => {
+    const customer = (await (await call(0, 'POST', '/v1/customers', { email: 'lost-answer@example.com', name: 'Lost' })).json()) as { customer_id: string };
+    const body = { customer_id: customer.customer_id, product_id: plan.product_id, card_token: await tokenize(SandboxCards.succeeds) };
+    const first = await call(0, 'POST', '/v1/subscriptions', body, { 'idempotency-key': 'lost-answer' });
+    expect(first.status).toBe(201);
+    await dropAnswer('lost-answer');
+
+    // Within the lease the first request may still be running.
+    expect(await errorCode(await call(1, 'POST', '/v1/subscriptions', body, { 'idempotency-key': 'lost-answer' }))).toBe('idempotency_key_in_progress');
+    clock.advance(LEASE_MS + 1000);
+    const retry = await call(1, 'POST', '/v1/subscriptions', body, { 'idempotency-key': 'lost-answer' });
+    const error = ((await retry.json()) as ErrorBody).error;
+    expect(retry.status).toBe(409);
+    expect(error.code).toBe('idempotent_request_interrupted');
+    const payments = await shared.stores[0].db.selectFrom('payments').select(['id', 'status', 'invoice_id']).where('customer_id', '=', customer.customer_id).execute();
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ id: error.payment_id, status: 'succeeded' });
+    expect(error.message).toContain(payments[0]!.invoice_id!);
+    expect(await shared.stores[0].db.selectFrom('subscriptions').select('id').where('customer_id', '=', customer.customer_id).execute()).toHaveLength(1);
+  });
+
+  it('forgets, in the scheduler pass, a dead key under which nothing was charged: the retry then runs', async () => {
+    const body = { email: 'swept@example.com', name: 'Swept' };
+    // A request that died before anything: its key row alone (as the insert left it).
+    await shared.stores[0].db
+      .insertInto('idempotency_keys')
+      .values({ business_id: businessId, mode: 'test', key: 'swept', request_hash: 'x', response_status: null, response_body: null, created_at: clock.now().toISOString(), locked_until: new Date(clock.now().getTime() + LEASE_MS).toISOString() })
+      .execute();
+    const ctx = createAppContext({ store: shared.stores[1], clock, publicUrl: 'https://portal.test', logger: memoryLogger() });
+    expect(await recoverStaleIdempotencyKeys(ctx)).toBe(0); // its lease still runs
+    clock.advance(LEASE_MS + 1000);
+    expect(await recoverStaleIdempotencyKeys(ctx)).toBe(1);
+    expect(await shared.stores[0].db.selectFrom('idempotency_keys').select('key').where('key', '=', 'swept').execute()).toEqual([]);
+    expect((await call(0, 'POST', '/v1/customers', body, { 'idempotency-key': 'swept' })).status).toBe(201);
   });
 });

@@ -224,10 +224,11 @@ export const merchantOperations: Operation[] = [
   {
     method: 'post', path: '/v1/test-clock/advance', operationId: 'advanceTestClock', tag: 'Test clock', auth: 'secretKey', idempotent: true,
     summary: 'Advance the test-mode clock',
-    description: 'By `seconds`, or to the instant `to` (not in the past). Runs every renewal, cancellation and webhook that fell due before answering. Test keys only.',
+    description:
+      'By `seconds`, or to the instant `to` (not in the past), at most two 366-day years (63244800 seconds) per call: further → 400 `test_clock_advance_too_far` (advance in steps). Runs every renewal, cancellation and webhook that fell due before answering, in batches that leave the server answering other requests meanwhile. Test keys only.',
     body: { name: 'AdvanceTestClockBody' },
     responses: { 200: { description: 'The clock after the advance, and what it ran.', schema: 'TestClock' } },
-    errors: { 403: ['test_mode_only'] },
+    errors: { 400: ['test_clock_advance_too_far'], 403: ['test_mode_only'] },
   },
   // Webhook endpoints
   {

@@ -48,6 +48,17 @@ export type Recovery = { kind: 'rerun' } | { kind: 'answer'; status: number; bod
 export async function recoverIdempotencyKey(ctx: RenewalContext, scope: Scope, key: string, seen: string | null, leaseUntil: string): Promise<Recovery> {
   const db = ctx.store.db;
   if (!(await takeOverIdempotencyKey(db, scope, key, seen, leaseUntil))) return { kind: 'busy' };
+  try {
+    return await recoverTakenKey(ctx, scope, key, leaseUntil);
+  } catch (error) {
+    // The processor could not be asked (down, not configured): let the next retry try again at once.
+    await lapseIdempotencyKey(db, scope, key, leaseUntil, toTimestamp(ctx.clock.now())).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function recoverTakenKey(ctx: RenewalContext, scope: Scope, key: string, leaseUntil: string): Promise<Recovery> {
+  const db = ctx.store.db;
   const paymentId = (await db.selectFrom('idempotency_keys').select('payment_id').where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('key', '=', key).executeTakeFirst())
     ?.payment_id;
   const payment = paymentId ? await settledPayment(ctx, scope, paymentId) : undefined;

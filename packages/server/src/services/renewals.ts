@@ -78,11 +78,17 @@ export async function runDueRenewals(ctx: RenewalContext, options: { scope?: Sco
       const outcome = await renewOne(ctx, row);
       if (outcome === 'skipped') skipped.add(`${row.id}:${row.period_index}`);
       else report[outcome] += 1;
+      // Let the event loop serve requests between renewals. better-sqlite3 answers synchronously,
+      // so a chain of awaits on it is all microtasks: without this, a test-clock advance over
+      // many periods held the loop until it finished (/healthz timed out for minutes).
+      await yieldToEventLoop();
     }
   }
 }
 
 type Outcome = keyof RenewalReport | 'skipped';
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outcome> {
   const scope: Scope = { businessId: due.business_id, mode: due.mode };

@@ -5,7 +5,7 @@
  * cancellations at period end) before it answers. Rate limits and idempotency keys stay on real
  * time: they protect the server, not the merchant's simulated calendar.
  */
-import { BillingErrorCode, type AdvanceTestClockBody, type TestClock } from '@dodo-portal/wire/schemas';
+import { BillingErrorCode, MAX_TEST_CLOCK_ADVANCE_SECONDS, type AdvanceTestClockBody, type TestClock } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
 import { toTimestamp, type Clock } from '../domain/ports.ts';
 import type { Scope } from '../store/scope.ts';
@@ -40,20 +40,33 @@ export async function getTestClock(ctx: ServiceContext, scope: Scope): Promise<T
   return { now: toTimestamp((await clockFor(ctx, scope)).now()), renewals: EMPTY };
 }
 
+const tooFar = (path: 'seconds' | 'to', current: Date) =>
+  new DomainError(
+    400,
+    BillingErrorCode.testClockAdvanceTooFar,
+    `One advance moves the test clock at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds (two 366-day years), to ${toTimestamp(new Date(current.getTime() + MAX_TEST_CLOCK_ADVANCE_SECONDS * 1000))} from ${toTimestamp(current)}: advance in steps.`,
+    { issues: [{ path, message: `must be at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds ahead of the test clock` }] },
+  );
+
 /**
  * Moves the scope's test clock forward and runs what fell due on the way, before answering.
- * `to` before the clock's time → 400. `ctx.clock` must be the real clock (leases, bookkeeping).
+ * `to` before the clock's time → 400; more than two years ahead → 400 `test_clock_advance_too_far`
+ * (one call's work stays bounded: every period of every subscription on the way is renewed).
+ * `ctx.clock` must be the real clock (leases, bookkeeping).
  */
 export async function advanceTestClock(ctx: RenewalContext, scope: Scope, body: AdvanceTestClockBody): Promise<TestClock> {
   if (scope.mode !== 'test') throw testOnly();
   const current = (await clockFor(ctx, scope)).now();
   let target: Date;
-  if ('seconds' in body) target = new Date(current.getTime() + body.seconds * 1000);
-  else {
+  if ('seconds' in body) {
+    if (body.seconds > MAX_TEST_CLOCK_ADVANCE_SECONDS) throw tooFar('seconds', current);
+    target = new Date(current.getTime() + body.seconds * 1000);
+  } else {
     target = new Date(body.to);
     if (target.getTime() < current.getTime()) {
       throw invalidRequest(`"to" is before the test clock's time ${toTimestamp(current)}: the clock only moves forward.`, [{ path: 'to', message: 'is in the past of the test clock' }]);
     }
+    if (target.getTime() - current.getTime() > MAX_TEST_CLOCK_ADVANCE_SECONDS * 1000) throw tooFar('to', current);
   }
   const now = await advanceTestClockRow(ctx.store.db, scope.businessId, toTimestamp(target), toTimestamp(ctx.clock.now()));
   // Charges and refunds whose answer was lost first (so a renewal they held can run), then renewals.
