@@ -72,7 +72,7 @@ const expectations = {
   'elements-payment-method-editor--remove-in-use': { text: ['Choose the card that pays each from now on.', 'Choose a card', 'Remove card and switch'] },
   'elements-payment-method-editor--declined': { text: ['The payment did not go through', 'Your bank declined the payment.', 'Add a new card'] },
   'elements-payment-method-editor--success': { text: ['Payment received. Your subscription is active again.', 'Download invoice (PDF)'] },
-  'elements-payment-method-editor--saved-cards': { text: ['Saved cards', 'ending in 4242', 'Add a new card'] },
+  'elements-payment-method-editor--saved-cards': { text: ['Saved cards', 'ending in 4242', 'Default', 'Make default', 'Add a new card'] },
   'elements-payment-method-editor--loading': { selector: '[part="base"][aria-busy="true"]' },
   'elements-payment-method-editor--error': { text: ['We could not load your payment methods.', 'Retry'] },
   'elements-key-vault--keys': { text: ['Acme Studio Pro · Subscription', 'Invoice INV-000042', '2 of 3 activations', 'Unlimited activations', 'Never expires', 'Disabled'] },
