@@ -163,6 +163,8 @@ export interface PortalClient {
   listPaymentMethods(signal?: AbortSignal): Promise<PortalPaymentMethodList>;
   /** Saves a card tokenized by the processor (see `createCardToken`); card numbers never reach the portal API. */
   addPaymentMethod(cardToken: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
+  /** Makes the card the customer's default; answers the card. */
+  setDefaultPaymentMethod(paymentMethodId: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
   /** With `replacements` (`subscription_id → payment_method_id`) for a card that pays live subscriptions. */
   deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal, replacements?: Record<string, string>): Promise<void>;
   subscriptionDues(subscriptionId: string, signal?: AbortSignal): Promise<Dues>;
@@ -253,6 +255,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     listPaymentMethods: (signal) => call(() => http.json<PortalPaymentMethodList>('payment-methods', { signal })),
     addPaymentMethod: (cardToken, signal) =>
       call(() => http.json<PortalPaymentMethod>('payment-methods', { method: 'POST', json: { card_token: cardToken }, signal })),
+    setDefaultPaymentMethod: (paymentMethodId, signal) =>
+      call(() => http.json<PortalPaymentMethod>(`payment-methods/${id(paymentMethodId)}/default`, { method: 'POST', signal })),
     deletePaymentMethod: (paymentMethodId, signal, replacements) =>
       call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal, ...(replacements ? { json: { replacements } } : {}) }))),
     subscriptionDues: (subscriptionId, signal) => call(() => http.json<Dues>(`subscriptions/${id(subscriptionId)}/dues`, { signal })),

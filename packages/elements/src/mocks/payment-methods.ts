@@ -206,6 +206,13 @@ export function paymentMethodsApi({
       methods = [...methods, method];
       return HttpResponse.json(method, { status: 201 });
     }),
+    http.post('*/portal/v1/payment-methods/:id/default', ({ params }) => {
+      const method = methods.find((m) => m.payment_method_id === params.id);
+      if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
+      // As the server lists them: the default first.
+      methods = methods.map((m) => ({ ...m, is_default: m === method })).sort((a, b) => Number(b.is_default) - Number(a.is_default));
+      return HttpResponse.json(methods[0]!);
+    }),
     http.delete('*/portal/v1/payment-methods/:id', async ({ params, request }) => {
       const method = methods.find((m) => m.payment_method_id === params.id);
       if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
@@ -222,7 +229,13 @@ export function paymentMethodsApi({
         const subscriptions = method.subscription_ids.map((id) => ({ id, product_name: subscription.product.name, status: subscription.status }));
         return HttpResponse.json(errorBody('payment_method_in_use', 'This card pays a subscription.', { details: { subscriptions } }), { status: 409 });
       }
-      methods = others.map((m) => ({ ...m, subscription_ids: [...m.subscription_ids, ...method.subscription_ids.filter((id) => replacements[id] === m.payment_method_id)] }));
+      // A removed default hands it on: to the card chosen for its first subscription, else the newest.
+      const heir = method.is_default ? (replacements[method.subscription_ids[0] ?? ''] ?? others.at(-1)?.payment_method_id) : undefined;
+      methods = others.map((m) => ({
+        ...m,
+        is_default: m.is_default || m.payment_method_id === heir,
+        subscription_ids: [...m.subscription_ids, ...method.subscription_ids.filter((id) => replacements[id] === m.payment_method_id)],
+      }));
       const to = methods.find((m) => m.payment_method_id === replacements[subscription.subscription_id]);
       if (to) subscription = { ...subscription, payment_method: { payment_method_id: to.payment_method_id, brand: to.brand, last4: to.last4 } };
       return new HttpResponse(null, { status: 204 });

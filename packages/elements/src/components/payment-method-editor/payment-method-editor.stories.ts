@@ -119,7 +119,7 @@ export const Success: Story = {
   },
 };
 
-/** Without `subscription-id`: the saved cards, to add or remove. */
+/** Without `subscription-id`: the saved cards, to add or remove, the default marked, the others with "Make default". */
 export const SavedCards: Story = {
   args: { subscriptionId: '' },
   parameters: { msw: { handlers: paymentMethodScenarios.saved() } },

@@ -175,6 +175,16 @@ export default css`
     gap: var(--_dodo-space);
   }
 
+  .badge {
+    margin-inline-end: auto;
+    padding: 0 0.5em;
+    border: 1px solid var(--_dodo-color-primary);
+    border-radius: 1em;
+    color: var(--_dodo-color-primary);
+    font-size: 0.75em;
+    font-weight: 600;
+  }
+
   .add {
     align-self: flex-start;
   }

@@ -624,7 +624,7 @@ describe('<dodo-payment-method-editor>', () => {
       const removal = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')[1]!;
       await waitUntil(() => removal.body);
       expect(JSON.parse(removal.body)).to.deep.equal({ replacements: { sub_pro: 'pm_mc_4444' } });
-      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Mastercard •••• ending in 4444 Expires 08/31 Remove card ending in 4444']);
+      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Mastercard •••• ending in 4444 Expires 08/31 Default Remove card ending in 4444']);
       expect($(editor, '[role="status"]')!.textContent!.trim()).to.equal('Card ending in 4242 removed.');
       expect(updated.map((event) => event.detail)).to.deep.equal([
         { change: 'removed', paymentMethodId: 'pm_visa_4242', subscriptionId: null },
@@ -637,6 +637,30 @@ describe('<dodo-payment-method-editor>', () => {
       click(button(editor, 'Remove card'));
       await waitForText(editor, 'This card pays for an active subscription.');
       expect($(editor, '.reassign')).to.equal(null);
+    });
+
+    it('marks the default card and makes another one the default', async () => {
+      useHandlers(paymentMethodScenarios.saved());
+      const { editor } = await mount({ subscriptionId: '' });
+      await waitForText(editor, 'Saved cards');
+      const items = () => [...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+      expect(items()).to.deep.equal([
+        'Visa •••• ending in 4242 Expires 03/30 Default Remove card ending in 4242',
+        'Mastercard •••• ending in 4444 Expires 08/31 Make default card ending in 4444 Remove card ending in 4444',
+      ]);
+      expect($(editor, '[part="badge"]')!.textContent!.trim()).to.equal('Default');
+      await expect(editor).to.be.accessible();
+
+      click(button(editor, 'Make default card ending in 4444'));
+      await waitUntil(() => items()[0]!.startsWith('Mastercard'), 'the new default was never listed first');
+      expect(items()).to.deep.equal([
+        'Mastercard •••• ending in 4444 Expires 08/31 Default Remove card ending in 4444',
+        'Visa •••• ending in 4242 Expires 03/30 Make default card ending in 4242 Remove card ending in 4242',
+      ]);
+      expect(callsTo('POST', '/portal/v1/payment-methods/pm_mc_4444/default')).to.have.length(1);
+      expect($(editor, '[role="status"]')!.textContent!.trim()).to.equal('Card ending in 4444 is now your default.');
+      expect(shadow(editor).activeElement?.textContent?.replace(/\s+/g, ' ').trim(), 'focus stays in the list').to.equal('Remove card ending in 4444');
+      await expect(editor).to.be.accessible();
     });
 
     it('says when there are none', async () => {

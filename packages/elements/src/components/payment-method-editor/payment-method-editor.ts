@@ -96,6 +96,7 @@ const newKey = (): string =>
  * @csspart notice - The on-hold explanation.
  * @csspart error - Declines, failures, the load error and the expired session.
  * @csspart success - The confirmation after the dues were paid.
+ * @csspart badge - "Default" beside the customer's default card.
  * @csspart reassign - Removing a card that pays subscriptions: the card that pays each from now on.
  *
  * @cssproperty --dodo-color-primary - Primary buttons, the selected card and the focus ring.
@@ -444,6 +445,24 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     }
   }
 
+  private async makeDefault(method: PortalPaymentMethod): Promise<void> {
+    const client = this.client;
+    if (!client || this.busy) return;
+    this.busy = true;
+    this.problem = undefined;
+    try {
+      await client.setDefaultPaymentMethod(method.payment_method_id);
+      // Read back: the default is listed first, and the badge moves with it.
+      this.methods = (await client.listPaymentMethods()).items;
+      this.notice = msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' });
+      void this.focusOn('.methods .button');
+    } catch (error) {
+      this.fail(error, { kind: 'failed' });
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private confirmReassign(event: SubmitEvent): void {
     event.preventDefault();
     const reassign = this.reassign;
@@ -663,6 +682,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
             ${this.methods.map(
               (method) => html`<li part="method" class="method row">
                 ${this.renderCard(method)}
+                ${method.is_default ? html`<span part="badge" class="badge">${msg('Default', { id: 'pm.default' })}</span>` : nothing}
                 ${this.removing === method.payment_method_id
                   ? html`<span class="actions">
                       <span>${msg('Remove this card?', { id: 'pm.remove.ask' })}</span>
@@ -674,7 +694,11 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
                         void this.focusOn('.add');
                       }}>${msg('Keep', { id: 'pm.remove.no' })}</button>
                     </span>`
-                  : html`<button
+                  : html`<span class="actions">${method.is_default
+                        ? nothing
+                        : html`<button type="button" class="button" @click=${() => this.makeDefault(method)}>
+                            ${msg('Make default', { id: 'pm.make-default' })}<span class="visually-hidden"> ${msg(str`card ending in ${method.last4}`, { id: 'pm.remove.what' })}</span>
+                          </button>`}<button
                       type="button"
                       class="button"
                       @click=${() => {
@@ -684,7 +708,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
                       }}
                     >
                       ${msg('Remove', { id: 'pm.remove' })}<span class="visually-hidden"> ${msg(str`card ending in ${method.last4}`, { id: 'pm.remove.what' })}</span>
-                    </button>`}
+                    </button></span>`}
               </li>`,
             )}
           </ul>`
