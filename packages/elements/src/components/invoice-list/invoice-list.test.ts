@@ -556,6 +556,24 @@ describe('<dodo-invoice-list>', () => {
       expect(paidEvents.map((event) => [event.detail.invoiceId, event.detail.invoice.invoice_id])).to.deep.equal([['inv_000002', 'inv_000004']]);
     });
 
+    it('says so while the cards load, and when they cannot be loaded', async () => {
+      useHandlers(invoicePayScenarios.cardsLoading());
+      let { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => text(dialogOf(list)).includes('Loading your cards…'));
+      expect([...dialogOf(list)!.querySelectorAll('button')].map((candidate) => text(candidate))).to.deep.equal(['Cancel']);
+      await expect(list).to.be.accessible();
+
+      useHandlers(invoicePayScenarios.cardsError());
+      ({ list } = await mountList());
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => text(dialogOf(list)).includes("We couldn't load your cards."));
+      expect([...dialogOf(list)!.querySelectorAll('button')].map((candidate) => text(candidate))).to.deep.equal(['Cancel']);
+      await expect(list).to.be.accessible();
+    });
+
     it('an invoice paid meanwhile (409 invoice_not_open) says so and shows the row as it is now', async () => {
       const invoices = makeInvoices(3);
       useHandlers([
