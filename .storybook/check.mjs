@@ -29,6 +29,8 @@ const expectations = {
   'elements-invoice-list--pay-declined': { text: ['The card was declined.'] },
   'elements-invoice-list--paying': { text: ['Paying…'] },
   'elements-invoice-list--pay-no-cards': { text: ['You have no saved card'] },
+  'elements-invoice-list--pay-loading-cards': { text: ['Loading your cards…'] },
+  'elements-invoice-list--pay-cards-error': { text: ["We couldn't load your cards."] },
   'elements-invoice-list--narrow': { text: ['INV-000002', 'Download PDF'], rows: 3 },
   'elements-invoice-list--narrow-pay-chooser': { text: ['Pay invoice INV-000002', 'Pay with'] },
   'elements-invoice-list--narrow-german': { text: ['Rechnungen', 'Bezahlen'], rows: 3 },

@@ -86,7 +86,7 @@ describe('localization', () => {
       await waitForText(portal, 'Abrechnung');
       await waitForRows(list);
       await waitForText(list, 'Bezahlt');
-      expect(columnHeaders(list)).to.deep.equal(['Nummer', 'Datum', 'Status', 'Betrag', 'Download']);
+      expect(columnHeaders(list)).to.deep.equal(['Nummer', 'Datum', 'Status', 'Betrag', 'Aktionen']);
       const [number, date, status, total] = rows(list)[0]!;
       const german = expected('de');
       expect(number).to.equal(sampleInvoice.number);

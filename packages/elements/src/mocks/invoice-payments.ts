@@ -83,4 +83,17 @@ export const invoicePayScenarios = {
   slowPay: (): HttpHandler[] => invoicePayApi({ payDelay: 'infinite' }),
   /** An open invoice and no saved card. */
   noCards: (): HttpHandler[] => invoicePayApi({ cards: [] }),
+  /** The saved cards never arrive ("Loading your cards…"). */
+  cardsLoading: (): HttpHandler[] => [
+    http.get('*/portal/v1/payment-methods', async () => {
+      await delay('infinite');
+      return HttpResponse.json({ items: [] });
+    }),
+    ...invoicePayApi(),
+  ],
+  /** The saved cards cannot be loaded (500). */
+  cardsError: (): HttpHandler[] => [
+    http.get('*/portal/v1/payment-methods', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
+    ...invoicePayApi(),
+  ],
 };

@@ -88,6 +88,12 @@ export const Paying: Story = { parameters: { msw: { handlers: invoicePayScenario
 /** No saved card: the dialog says to add one first. */
 export const PayNoCards: Story = { parameters: { msw: { handlers: invoicePayScenarios.noCards() } }, play: ({ canvasElement }) => pay(canvasElement) };
 
+/** Pay was clicked; the saved cards are still on their way. */
+export const PayLoadingCards: Story = { parameters: { msw: { handlers: invoicePayScenarios.cardsLoading() } }, play: ({ canvasElement }) => pay(canvasElement) };
+
+/** The saved cards could not be loaded: the dialog says so (Cancel, then Pay again, retries). */
+export const PayCardsError: Story = { parameters: { msw: { handlers: invoicePayScenarios.cardsError() } }, play: ({ canvasElement }) => pay(canvasElement) };
+
 /** A phone (375px): every invoice is a card of labelled fields; nothing scrolls sideways. */
 export const Narrow: Story = { args: { width: '375px' }, parameters: { msw: { handlers: invoicePayScenarios.payable() } } };
 

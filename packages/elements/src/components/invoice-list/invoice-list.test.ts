@@ -537,6 +537,43 @@ describe('<dodo-invoice-list>', () => {
       expect(shadow(list).activeElement).to.equal(pay);
     });
 
+    it("an on-hold subscription's dues invoice: the row shows the paid invoice that replaced it, and the voided one", async () => {
+      const invoices = makeInvoices(3);
+      const replacement = { ...invoices[1]!, invoice_id: 'inv_000004', number: 'INV-000004', status: 'paid' as const, paid_at: '2025-06-01T10:00:00.000Z' };
+      useHandlers([
+        http.post('*/portal/v1/invoices/:id/pay', () => HttpResponse.json({ invoice: replacement, payment: null, replaced_invoice_id: 'inv_000002' })),
+        ...invoicePayApi({ invoices }),
+      ]);
+      const { list } = await mountList();
+      await waitForRows(list);
+      const paidEvents: InvoicePaidEvent[] = [];
+      list.addEventListener('dodo-invoice-paid', (event) => paidEvents.push(event));
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => cardChoices(list).length === 2);
+      click([...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate).startsWith('Pay '))!);
+      await waitUntil(() => shadow(list).querySelector('[part="pay-success"]'));
+      expect(rows(list).map((cells) => [cells[0], cells[2]])).to.deep.equal([['INV-000003', 'Paid'], ['INV-000004', 'Paid'], ['INV-000002', 'Void'], ['INV-000001', 'Paid']]);
+      expect(paidEvents.map((event) => [event.detail.invoiceId, event.detail.invoice.invoice_id])).to.deep.equal([['inv_000002', 'inv_000004']]);
+    });
+
+    it('says so while the cards load, and when they cannot be loaded', async () => {
+      useHandlers(invoicePayScenarios.cardsLoading());
+      let { list } = await mountList();
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => text(dialogOf(list)).includes('Loading your cards…'));
+      expect([...dialogOf(list)!.querySelectorAll('button')].map((candidate) => text(candidate))).to.deep.equal(['Cancel']);
+      await expect(list).to.be.accessible();
+
+      useHandlers(invoicePayScenarios.cardsError());
+      ({ list } = await mountList());
+      await waitForRows(list);
+      click(button(list, 'Pay INV-000002'));
+      await waitUntil(() => text(dialogOf(list)).includes("We couldn't load your cards."));
+      expect([...dialogOf(list)!.querySelectorAll('button')].map((candidate) => text(candidate))).to.deep.equal(['Cancel']);
+      await expect(list).to.be.accessible();
+    });
+
     it('an invoice paid meanwhile (409 invoice_not_open) says so and shows the row as it is now', async () => {
       const invoices = makeInvoices(3);
       useHandlers([
