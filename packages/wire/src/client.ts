@@ -391,3 +391,5 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
   // Network failure, CORS refusal, timeout: no server answer to read.
   return new PortalApiError(0, 'network_error', error instanceof Error ? error.message : String(error));
 }
+
+export { postalCodeMatches } from './postal-codes.ts';

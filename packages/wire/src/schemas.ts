@@ -7,6 +7,7 @@
  * Conventions: snake_case fields, prefixed ids (`cus_…`), money as integer minor units beside an
  * ISO 4217 currency, timestamps as ISO 8601 UTC strings, every list `{items, next_cursor}`.
  */
+import { postalCodeMatches } from './postal-codes.ts';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -52,6 +53,10 @@ export const BillingAddress = z.object({
   state: text().max(100),
   zipcode: text().min(1).max(20),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SE"'),
+}).superRefine((address, context) => {
+  if (!postalCodeMatches(address.country, address.zipcode)) {
+    context.addIssue({ code: 'custom', path: ['zipcode'], message: `is not a postal code of ${address.country}` });
+  }
 });
 export type BillingAddress = z.infer<typeof BillingAddress>;
 

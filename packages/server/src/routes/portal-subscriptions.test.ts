@@ -183,6 +183,9 @@ describe('profile', () => {
     const cases: [unknown, string][] = [
       [{ billing_address: { ...address, country: 'se' } }, 'billing_address.country'],
       [{ billing_address: { ...address, city: '' } }, 'billing_address.city'],
+      // A postal code that does not fit the country's known format (a Swedish code for Germany).
+      [{ billing_address: { ...address, country: 'DE' } }, 'billing_address.zipcode'],
+      [{ billing_address: { ...address, country: 'US', zipcode: 'SW1A 1AA' } }, 'billing_address.zipcode'],
       [{ name: '' }, 'name'],
       [{ email: 'x@example.com' }, ''],
       [{}, ''],

@@ -95,13 +95,14 @@ describe('<dodo-profile>', function () {
       const country = field<HTMLSelectElement>(profile, 'country');
       country.value = 'NO';
       expect(country.selectedOptions[0]!.textContent).to.equal('Norway');
+      type(profile, 'zipcode', '0150');
       click(button(profile, 'Save'));
       await waitUntil(() => updated.events.length === 1, 'no dodo-profile-updated');
       expect(writes).to.deep.equal([
         {
           method: 'PATCH',
           path: 'profile',
-          body: { name: 'Ada King', billing_address: { street: 'Sveavägen 2', city: 'Stockholm', state: '', zipcode: '111 51', country: 'NO' } },
+          body: { name: 'Ada King', billing_address: { street: 'Sveavägen 2', city: 'Stockholm', state: '', zipcode: '0150', country: 'NO' } },
           idempotencyKey: null,
         },
       ]);
@@ -114,6 +115,23 @@ describe('<dodo-profile>', function () {
     } finally {
       updated.stop();
     }
+  });
+
+  it('refuses a postal code that does not fit the chosen country, before calling the server', async () => {
+    const writes: Recorded[] = [];
+    useHandlers([...recordWrites(writes), ...subscriptionApi()]);
+    const profile = await mountProfile();
+    await openForm(profile);
+    // A Swedish code, kept after switching the country to Germany (five digits, no space).
+    field<HTMLSelectElement>(profile, 'country').value = 'DE';
+    click(button(profile, 'Save'));
+    await waitUntil(() => fieldError(profile, 'zipcode') !== null, 'the zipcode was not flagged');
+    expect(fieldError(profile, 'zipcode')).to.equal('This is not a postal code of the country you chose: check it, or the country.');
+    expect(deepActiveElement() === field(profile, 'zipcode'), 'focus').to.equal(true);
+    expect(writes).to.deep.equal([]);
+    await expect(profile).to.be.accessible();
+    type(profile, 'zipcode', '10115');
+    await waitUntil(() => fieldError(profile, 'zipcode') === null, 'a Berlin code is still refused');
   });
 
   it('puts the server’s validation errors on the fields they name', async () => {

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
 import { Task, initialState } from '@lit/task';
-import { PortalApiError, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
+import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
@@ -124,6 +124,9 @@ export class DodoProfile extends PortalConsumer {
     if (ADDRESS_FIELDS.some((field) => values[field])) {
       for (const field of ['street', 'city', 'zipcode'] as const) if (!values[field]) errors[field] = required;
       if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.', { id: 'profile.error.country' });
+      else if (values.zipcode && !postalCodeMatches(values.country, values.zipcode)) {
+        errors.zipcode = msg("This is not a postal code of the country you chose: check it, or the country.", { id: 'profile.error.zipcode' });
+      }
     }
     return errors;
   }

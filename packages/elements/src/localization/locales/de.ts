@@ -307,6 +307,7 @@ export const templates = {
   'profile.country': 'Land',
   'profile.error.required': 'Füllen Sie dieses Feld aus.',
   'profile.error.country': 'Wählen Sie ein Land aus.',
+  'profile.error.zipcode': 'Das ist keine Postleitzahl des gewählten Landes: Prüfen Sie sie oder das Land.',
   'profile.saved': 'Ihre Angaben wurden gespeichert.',
   'profile.error.rejected': 'Prüfen Sie dieses Feld: Der Wert wurde nicht akzeptiert.',
   'profile.country.none': 'Land auswählen',

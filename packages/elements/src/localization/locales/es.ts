@@ -307,6 +307,7 @@ export const templates = {
   'profile.country': 'País',
   'profile.error.required': 'Rellena este campo.',
   'profile.error.country': 'Elige un país.',
+  'profile.error.zipcode': 'No es un código postal del país elegido: revísalo, o revisa el país.',
   'profile.saved': 'Tus datos se han guardado.',
   'profile.error.rejected': 'Revisa este campo: el valor no se aceptó.',
   'profile.country.none': 'Elige un país',

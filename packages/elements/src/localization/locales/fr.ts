@@ -308,6 +308,7 @@ export const templates = {
   'profile.country': 'Pays',
   'profile.error.required': 'Remplissez ce champ.',
   'profile.error.country': 'Choisissez un pays.',
+  'profile.error.zipcode': 'Ce n’est pas un code postal du pays choisi : vérifiez-le, ou le pays.',
   'profile.saved': 'Vos informations ont été enregistrées.',
   'profile.error.rejected': 'Vérifiez ce champ\u00a0: la valeur n’a pas été acceptée.',
   'profile.country.none': 'Choisissez un pays',

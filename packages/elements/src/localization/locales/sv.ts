@@ -283,6 +283,7 @@ export const templates = {
   'profile.saved': 'Dina uppgifter har sparats.',
   'profile.error.required': 'Fyll i det här fältet.',
   'profile.error.country': 'Välj ett land.',
+  'profile.error.zipcode': 'Det här är inget postnummer i landet du valde: kontrollera det, eller landet.',
   'profile.error.rejected': 'Kontrollera fältet: värdet godtogs inte.',
   'profile.error.save': 'Det gick inte att spara dina uppgifter. Försök igen.',
   // License key vault (issue 7).
