@@ -425,7 +425,8 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
         emit(this, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
       }
       void this.focusOn('.add');
-      if (replacements) this.methods = (await client.listPaymentMethods()).items;
+      // Read back where each subscription is charged now (a failed read leaves the removal done).
+      if (replacements) this.methods = (await client.listPaymentMethods().catch(() => undefined))?.items ?? this.methods;
     } catch (error) {
       const failure = apiError(error);
       const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
@@ -451,9 +452,9 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
     this.busy = true;
     this.problem = undefined;
     try {
-      await client.setDefaultPaymentMethod(method.payment_method_id);
-      // Read back: the default is listed first, and the badge moves with it.
-      this.methods = (await client.listPaymentMethods()).items;
+      const made = await client.setDefaultPaymentMethod(method.payment_method_id);
+      // As the server lists them: the default first, the others in their order, none default.
+      this.methods = [made, ...this.methods.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))];
       this.notice = msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' });
       void this.focusOn('.methods .button');
     } catch (error) {
