@@ -109,7 +109,7 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
   });
 
   it('a decline answers 402 payment_failed with the decline code and leaves the invoice open', async () => {
-    const { customer, invoice, session, card } = await customerWithOpenInvoice(SandboxCards.declines);
+    const { customer, invoice, session, card } = await customerWithOpenInvoice(SandboxCards.attachesThenDeclines);
     const declined = await errorOf(await pay(0, session, invoice.invoice_id, { payment_method_id: card.payment_method_id }), 402);
     expect(declined).toMatchObject({ code: 'payment_failed', decline_code: 'card_declined' });
     expect((await json<Invoice>(await send(1, session, 'GET', `/portal/v1/invoices/${invoice.invoice_id}`), 200)).status).toBe('open');
