@@ -3,29 +3,6 @@
 // from the address bar and history at once; a reload then keeps the session from sessionStorage.
 (() => {
   const STORAGE_KEY = 'dodo-portal:session-token';
-  const MESSAGES = {
-    en: {
-      noSessionTitle: 'This link has no session',
-      noSessionBody: 'Open the billing link from your email (or your account page) again.',
-    },
-    sv: {
-      noSessionTitle: 'Länken saknar session',
-      noSessionBody: 'Öppna faktureringslänken från ditt e-postmeddelande (eller din kontosida) igen.',
-    },
-    de: {
-      noSessionTitle: 'Dieser Link enthält keine Sitzung',
-      noSessionBody: 'Öffnen Sie den Abrechnungslink aus Ihrer E-Mail (oder Ihrer Kontoseite) erneut.',
-    },
-    fr: {
-      noSessionTitle: 'Ce lien ne contient pas de session',
-      noSessionBody: 'Rouvrez le lien de facturation depuis votre e-mail (ou la page de votre compte).',
-    },
-    es: {
-      noSessionTitle: 'Este enlace no tiene sesión',
-      noSessionBody: 'Vuelve a abrir el enlace de facturación desde tu correo electrónico (o desde la página de tu cuenta).',
-    },
-  };
-
   const readStorage = () => {
     try {
       return sessionStorage.getItem(STORAGE_KEY);
@@ -47,25 +24,18 @@
   if (fromFragment) writeStorage(fromFragment);
   const token = fromFragment || readStorage();
 
+  // The page speaks the visitor's language when the portal has it (it reads the closest `lang`).
   const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];
-  const messages = MESSAGES[language] || MESSAGES.en;
-  document.documentElement.lang = MESSAGES[language] ? language : 'en';
+  document.documentElement.lang = ['en', 'sv', 'de', 'fr', 'es'].includes(language) ? language : 'en';
 
   const start = () => {
     const portal = document.querySelector('dodo-portal');
-    if (token && portal) {
-      portal.setAttribute('api-base', location.origin);
-      portal.setAttribute('session-token', token);
-      return;
-    }
-    if (portal) portal.hidden = true;
-    const notice = document.getElementById('no-session');
-    if (!notice) return;
-    for (const node of notice.querySelectorAll('[data-text]')) {
-      const text = messages[node.getAttribute('data-text')];
-      if (text) node.textContent = text;
-    }
-    notice.hidden = false;
+    if (!portal) return;
+    // Hosted: an ended, bogus or missing session shows the portal's expired face, with the way to
+    // a new link by email (not a dead end, and not "go back to the site you came from").
+    portal.setAttribute('hosted', '');
+    portal.setAttribute('api-base', location.origin);
+    if (token) portal.setAttribute('session-token', token);
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
