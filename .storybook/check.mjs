@@ -36,6 +36,10 @@ const expectations = {
   'elements-invoice-list--narrow-german': { text: ['Rechnungen', 'Bezahlen'], rows: 3 },
   'elements-invoice-list--narrow-loading': { selector: 'table[aria-busy="true"]' },
   'elements-portal--complete': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Partially refunded'], rows: 10, rowsIn: 'dodo-invoice-list' },
+  'elements-portal--expired': { text: ['Your session has expired', 'Reload the page to continue.', 'Reload page'] },
+  'elements-portal--expired-merchant-text': { text: ['Log in to your account again to see your billing.', 'Your billing session ended.'] },
+  'elements-portal--expired-hosted': { text: ['Your session has expired', 'Get a new one by email.', 'Request a new link by email'] },
+  'elements-portal--hosted-without-token': { text: ['Your session has expired', 'Request a new link by email'] },
   'elements-portal--swedish': { text: ['Acme Fjällräven AB', 'Fakturering', 'INV-000023', 'Delvis återbetald'], rows: 10, rowsIn: 'dodo-invoice-list' },
   // Every section answered (`absent`: no section shows its load-error face).
   'guides-theming--default': { text: ['Acme Fjällräven AB', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions', 'Visa'], rows: 10, rowsIn: 'dodo-invoice-list', absent: ["We couldn't load"] },

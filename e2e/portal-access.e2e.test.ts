@@ -13,6 +13,8 @@ let portal: PortalServer & { dir: string };
 let browser: Browser;
 let businessId: string;
 let invoiceNumber: string;
+let testKey: string;
+let customerId: string;
 const email = 'sigrid@example.se';
 
 beforeAll(async () => {
@@ -23,9 +25,11 @@ beforeAll(async () => {
     api_keys: { test: string };
   };
   businessId = created.business_id;
+  testKey = created.api_keys.test;
   // The brand's name differs from the legal one: the customer reads the brand's everywhere.
   await api(portal.url, created.api_keys.test, 'PATCH', '/v1/business', { brand: { display_name: 'Fjord Verktyg' } });
   const customer = await api<{ customer_id: string }>(portal.url, created.api_keys.test, 'POST', '/v1/customers', { email, name: 'Sigrid Sund', locale: 'sv-SE' });
+  customerId = customer.customer_id;
   invoiceNumber = (
     await api<{ number: string }>(portal.url, created.api_keys.test, 'POST', '/v1/invoices', {
       customer_id: customer.customer_id,
@@ -95,5 +99,38 @@ describe('email sign-in from the static login page', () => {
     await page.getByText('If stranger@example.com belongs to an account, a sign-in link is on its way.').waitFor();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(smtp.received.length).toBe(before);
+  });
+});
+
+describe('the hosted portal when the session ends', () => {
+  it('offers "Email me a new link", which emails the session’s customer a sign-in link; a bogus or missing token shows the way to one', async () => {
+    const { session_token: token } = await api<{ session_token: string }>(portal.url, testKey, 'POST', `/v1/customers/${customerId}/customer-portal/session`);
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${portal.url}/portal#token=${token}`);
+    await page.getByRole('rowheader', { name: invoiceNumber }).waitFor();
+
+    // The session is revoked; the next request the customer makes answers 401.
+    await fetch(`${portal.url}/portal/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const before = smtp.received.length;
+    await page.getByRole('button', { name: new RegExp(`Download PDF.*${invoiceNumber}`) }).click();
+    await page.getByText('Your session has expired').waitFor();
+    expect(await page.getByText('site you came from').count()).toBe(0);
+    await page.getByRole('button', { name: 'Email me a new link' }).click();
+    await page.getByText(`We sent a new link to ${email}.`).waitFor();
+    const mails = await smtp.waitFor(before + 1, 10_000);
+    expect(mails.at(-1)!.to).toEqual([email]);
+    expect(mails.at(-1)!.text).toMatch(/\/magic#code=dpm_/);
+
+    // A bogus token, and none at all: the same face, with a link to get a new one.
+    const bogus = await context.newPage();
+    await bogus.goto(`${portal.url}/portal#token=pst_test_bogus`);
+    await bogus.getByText('Your session has expired').waitFor();
+    expect(await bogus.getByRole('link', { name: 'Request a new link by email' }).getAttribute('href')).toBe(`${portal.url}/login`);
+    const none = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await none.goto(`${portal.url}/portal`);
+    await none.getByText('Your session has expired').waitFor();
+    expect(await none.getByRole('link', { name: 'Request a new link by email' }).getAttribute('href')).toBe(`${portal.url}/login`);
+    await context.close();
   });
 });

@@ -1,9 +1,9 @@
 /**
  * What the portal elements share: the context they consume from
- * `<dodo-portal>`, the expired-session face, the load-error face, formatting of a price per
+ * `<dodo-portal>`, the session's end (reported to the portal, which shows it), the load-error face, formatting of a price per
  * billing interval, events, and saving an invoice PDF. One base class keeps the CDN script small.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -13,7 +13,6 @@ import { clientContext, localeContext, sessionContext, type SessionChannel } fro
 import { sessionExpiredEvent, type PortalChangedDetail } from '../events.ts';
 import { formatMoney } from '../format.ts';
 import { applyLocale, defaultLocale } from '../localization/localization.ts';
-import { safeHttpUrl } from '../safe-url.ts';
 import type { Theme } from '../styles/tokens.ts';
 import { CHANGES } from './refresh.ts';
 
@@ -65,9 +64,11 @@ export class PortalConsumer extends LitElement {
    */
   @property({ reflect: true }) theme: Theme | undefined;
 
-  /** Set by a 401 from any call; cleared when a new client (session token) arrives. */
+  /**
+   * Set by a 401 from any call, or when the portal says the session ended (another section's 401);
+   * cleared when a new client (session token) arrives.
+   */
   @state() protected expired = false;
-  @state() private expiredLoginUrl: string | undefined;
 
   @consume({ context: clientContext, subscribe: true })
   @state()
@@ -89,6 +90,7 @@ export class PortalConsumer extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('client') && this.expired) this.expired = false;
+    if (this.session?.status === 'expired') this.expired = true;
     if (!this.providedLocale && !this.hasUpdated) void applyLocale(this.locale);
   }
 
@@ -102,7 +104,6 @@ export class PortalConsumer extends LitElement {
     // A late 401 for a token the page has already replaced says nothing about the new session.
     if (error.source && error.source !== this.client) return;
     this.expired = true;
-    this.expiredLoginUrl = error.loginUrl;
     if (this.session) this.session.reportExpired(error.code, error.loginUrl);
     else this.dispatchEvent(sessionExpiredEvent(error.code));
   }
@@ -141,39 +142,8 @@ export class PortalConsumer extends LitElement {
     `;
   }
 
+  /** Nothing: the portal replaces every section with one expired face (and says what to do). */
   protected renderExpired(): TemplateResult {
-    return renderSessionExpired(this.session, this.expiredLoginUrl);
+    return html``;
   }
-}
-
-/**
- * The expired-session face: what happened, and the ways back — the merchant's return URL and the
- * business's login page, where a new link can be requested by email. Shared by every element and
- * by the complete portal, which shows it once instead of in each section.
- */
-export function renderSessionExpired(session: SessionChannel | undefined, fallbackLoginUrl?: string): TemplateResult {
-  const returnUrl = safeHttpUrl(session?.info?.return_url);
-  const loginUrl = safeHttpUrl(session?.loginUrl ?? session?.info?.login_url ?? fallbackLoginUrl);
-  const business = session?.info?.business.display_name;
-  return html`
-    <div part="error" class="message message--expired" role="alert">
-      <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
-      <p class="message__body">
-        ${msg(
-          'For your security, billing portal links expire. Go back to the site you came from and open the billing portal again to get a new link.',
-          { id: 'session-expired.body' },
-        )}
-      </p>
-      ${returnUrl
-        ? html`<a class="button button--primary" href=${returnUrl}>
-            ${business ? msg(str`Back to ${business}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}
-          </a>`
-        : nothing}
-      ${loginUrl
-        ? html`<a class="button ${returnUrl ? '' : 'button--primary'}" href=${loginUrl}>
-            ${msg('Request a new link by email', { id: 'session-expired.new-link' })}
-          </a>`
-        : nothing}
-    </div>
-  `;
 }

@@ -143,6 +143,20 @@ export function confirmationText(element: Element): string {
   return seen ? text(line) : '';
 }
 
+/** The visible text of the portal's one expired face, for `element` or the `<dodo-portal>` around it. */
+export function expiredText(element: Element): string {
+  const portal = element.localName === 'dodo-portal' ? element : element.closest('dodo-portal');
+  const face = portal && shadow(portal).querySelector<HTMLElement>('[part="expired"]');
+  return face?.checkVisibility() ? text(face) : '';
+}
+
+/** Wait for the portal's expired face to say `expected`; a section inside it must show nothing. */
+export async function waitForExpired(element: Element, expected = 'Your session has expired'): Promise<void> {
+  await waitUntil(() => expiredText(element).includes(expected), `the expired face never said "${expected}": ${expiredText(element)}`, { timeout: 5_000 });
+  const own = element.localName === 'dodo-portal' ? '' : text(shadow(element).querySelector('[part="base"]'));
+  if (own) throw new Error(`<${element.localName}> still says "${own}" beside the expired face`);
+}
+
 /** Click a button like a user: only if it is enabled. */
 export function click(control: HTMLButtonElement): void {
   if (isDisabled(control)) throw new Error(`Button "${text(control)}" is disabled`);

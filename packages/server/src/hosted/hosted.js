@@ -5,36 +5,26 @@
   const STORAGE_KEY = 'dodo-portal:session-token';
   const MESSAGES = {
     en: {
-      noSessionTitle: 'This link has no session',
-      noSessionBody: 'Open the billing link from your email (or your account page) again.',
       signOut: 'Sign out',
       signedOutTitle: 'You are signed out',
       signedOutBody: 'To see your billing again, open the link from your email.',
     },
     sv: {
-      noSessionTitle: 'Länken saknar session',
-      noSessionBody: 'Öppna faktureringslänken från ditt e-postmeddelande (eller din kontosida) igen.',
       signOut: 'Logga ut',
       signedOutTitle: 'Du är utloggad',
       signedOutBody: 'Öppna länken i ditt e-postmeddelande för att se din fakturering igen.',
     },
     de: {
-      noSessionTitle: 'Dieser Link enthält keine Sitzung',
-      noSessionBody: 'Öffnen Sie den Abrechnungslink aus Ihrer E-Mail (oder Ihrer Kontoseite) erneut.',
       signOut: 'Abmelden',
       signedOutTitle: 'Sie sind abgemeldet',
       signedOutBody: 'Um Ihre Abrechnung wieder zu sehen, öffnen Sie den Link aus Ihrer E-Mail.',
     },
     fr: {
-      noSessionTitle: 'Ce lien ne contient pas de session',
-      noSessionBody: 'Rouvrez le lien de facturation depuis votre e-mail (ou la page de votre compte).',
       signOut: 'Se déconnecter',
       signedOutTitle: 'Vous êtes déconnecté',
       signedOutBody: 'Pour revoir votre facturation, ouvrez le lien reçu par e-mail.',
     },
     es: {
-      noSessionTitle: 'Este enlace no tiene sesión',
-      noSessionBody: 'Vuelve a abrir el enlace de facturación desde tu correo electrónico (o desde la página de tu cuenta).',
       signOut: 'Cerrar sesión',
       signedOutTitle: 'Has cerrado sesión',
       signedOutBody: 'Para volver a ver tu facturación, abre el enlace de tu correo electrónico.',
@@ -62,6 +52,7 @@
   if (fromFragment) writeStorage(fromFragment);
   const token = fromFragment || readStorage();
 
+  // The page speaks the visitor's language when the portal has it (it reads the closest `lang`).
   const language = (navigator.languages?.[0] || navigator.language || 'en').toLowerCase().split('-')[0];
   let messages = MESSAGES[language] || MESSAGES.en;
   document.documentElement.lang = MESSAGES[language] ? language : 'en';
@@ -112,28 +103,25 @@
 
   const start = async () => {
     const portal = document.querySelector('dodo-portal');
-    if (token && portal) {
-      const locale = await sessionLocale;
-      if (locale) {
-        portal.setAttribute('locale', locale);
-        document.documentElement.lang = locale;
-        messages = MESSAGES[locale.toLowerCase().split('-')[0]] || messages;
-      }
-      portal.setAttribute('api-base', location.origin);
-      portal.setAttribute('session-token', token);
-      const actions = document.getElementById('session-actions');
-      if (actions) {
-        fill(actions);
-        actions.hidden = false;
-        actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
-      }
-      return;
+    if (!portal) return;
+    // Hosted: an ended, bogus or missing session shows the portal's expired face, with the way to
+    // a new link by email (not a dead end, and not "go back to the site you came from").
+    portal.setAttribute('hosted', '');
+    const locale = await sessionLocale;
+    if (locale) {
+      portal.setAttribute('locale', locale);
+      document.documentElement.lang = locale;
+      messages = MESSAGES[locale.toLowerCase().split('-')[0]] || messages;
     }
-    if (portal) portal.hidden = true;
-    const notice = document.getElementById('no-session');
-    if (!notice) return;
-    fill(notice);
-    notice.hidden = false;
+    portal.setAttribute('api-base', location.origin);
+    if (!token) return;
+    portal.setAttribute('session-token', token);
+    const actions = document.getElementById('session-actions');
+    if (actions) {
+      fill(actions);
+      actions.hidden = false;
+      actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
+    }
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start(), { once: true });
   else void start();

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness.ts';
@@ -61,6 +62,37 @@ describe('GET /portal (hosted page)', () => {
     expect(script).toContain('history.replaceState');
     expect(script).toContain("setAttribute('session-token'");
     expect(script).toContain("setAttribute('api-base'");
+  });
+});
+
+describe('hosted.js: a bogus, ended or missing session is never a dead end', () => {
+  /** Runs the served hosted.js against a stub page and returns the attributes it gave <dodo-portal>. */
+  async function run(hash: string): Promise<{ attributes: Record<string, string>; hidden: boolean }> {
+    const script = await (await built.app.request('/hosted.js')).text();
+    const attributes: Record<string, string> = {};
+    const portal = { hidden: false, setAttribute: (name: string, value: string) => (attributes[name] = value) };
+    const storage = new Map<string, string>();
+    const sandbox = {
+      location: { hash, origin: 'https://billing.example.com', pathname: '/portal', search: '' },
+      history: { state: null, replaceState: () => undefined },
+      sessionStorage: { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => storage.set(key, value) },
+      navigator: { languages: ['sv-SE'], language: 'sv-SE' },
+      URLSearchParams,
+      document: { readyState: 'interactive', documentElement: { lang: 'en' }, querySelector: () => portal, getElementById: () => null },
+    };
+    runInNewContext(script, sandbox);
+    expect(sandbox.document.documentElement.lang).toBe('sv');
+    return { attributes, hidden: portal.hidden };
+  }
+
+  it('hands the token to the portal, marked hosted (its expired face offers a new link by email)', async () => {
+    expect(await run('#token=pst_abc')).toEqual({ attributes: { hosted: '', 'api-base': 'https://billing.example.com', 'session-token': 'pst_abc' }, hidden: false });
+  });
+
+  it('without a token still shows the portal, whose hosted expired face links to getting a new link', async () => {
+    expect(await run('')).toEqual({ attributes: { hosted: '', 'api-base': 'https://billing.example.com' }, hidden: false });
+    const html = await (await built.app.request('/portal')).text();
+    expect(html).not.toContain('no-session');
   });
 });
 

@@ -5,7 +5,7 @@ import '../../define/dodo-key-vault.ts';
 import type { KeyCopiedEvent, KeyInstanceDeactivatedEvent, SessionExpiredEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, licenseKeyApi, licenseKeyScenarios } from '../../mocks/handlers.ts';
-import { apiRequests, button, confirmationText, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
+import { apiRequests, button, confirmationText, waitForExpired, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
 import type { DodoKeyVault } from './key-vault.ts';
 
 const STUDIO_KEY = 'H7KQ2-MX4PA-9TRZC-W3NDF-7KQ2M';
@@ -434,9 +434,9 @@ describe('<dodo-key-vault>', () => {
       document.addEventListener('dodo-session-expired', onExpired);
       try {
         const vault = await mountVault({ token: EXPIRED_SESSION_TOKEN });
-        await waitForText(vault, 'Your session has expired');
+        await waitForExpired(vault);
         expect(events).to.have.length(1);
-        await expect(vault).to.be.accessible();
+        await expect(vault.closest('dodo-portal')!).to.be.accessible();
       } finally {
         document.removeEventListener('dodo-session-expired', onExpired);
       }

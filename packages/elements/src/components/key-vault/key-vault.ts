@@ -534,7 +534,7 @@ export class DodoKeyVault extends PortalConsumer {
     return html`
       <div part="base" class="base" tabindex="-1">
         <p class="visually-hidden" role="status">${pending && !this.expired ? msg('Loading license keys…', { id: 'key-vault.loading' }) : nothing}</p>
-        ${this.confirmation.render()} ${content} ${this.renderDialog()}
+        ${this.confirmation.render()} ${content} ${this.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

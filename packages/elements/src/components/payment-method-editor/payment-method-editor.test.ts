@@ -6,7 +6,7 @@ import type { DodoPortal } from '../../components/portal/portal.ts';
 import type { PaymentFailedEvent, PaymentMethodUpdatedEvent, SubscriptionReactivatedEvent } from '../../events.ts';
 import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, sessionInfo } from '../../mocks/handlers.ts';
 import { TEST_CARDS, paymentMethodScenarios, paymentMethodsApi, subscriptionFixture, workingCard } from '../../mocks/payment-methods.ts';
-import { button, click, isDisabled, shadow, startMocks, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
+import { button, click, isDisabled, shadow, waitForExpired, startMocks, useHandlers, visibleText, waitForText, worker } from '../../test/harness.ts';
 import { brandOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
 import type { DodoPaymentMethodEditor } from './payment-method-editor.ts';
 
@@ -127,8 +127,8 @@ describe('<dodo-payment-method-editor>', () => {
     it('shows the expired session', async () => {
       useHandlers([http.all('*/portal/v1/*', () => HttpResponse.json({ error: { code: 'session_expired', message: 'x' } }, { status: 401 }))]);
       const { editor } = await mount({ token: EXPIRED_SESSION_TOKEN });
-      await waitForText(editor, 'Your session has expired');
-      await expect(editor).to.be.accessible();
+      await waitForExpired(editor);
+      await expect(editor.closest('dodo-portal')!).to.be.accessible();
     });
   });
 

@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import type { PaymentMethodRequestedEvent, PlanChangeRequestEvent, PlanChangedEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { EXPIRED_SESSION_TOKEN, paymentMethodsApi, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { button, click, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { button, click, shadow, startMocks, useHandlers, visibleText, waitForText, waitForExpired } from '../../test/harness.ts';
 import { listen, mount, partTexts, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoPlanSwitcher } from './plan-switcher.ts';
 
@@ -273,8 +273,8 @@ describe('<dodo-plan-switcher>', function () {
   it('explains an expired session', async () => {
     useHandlers(subscriptionApi());
     const switcher = await mountSwitcher({ token: EXPIRED_SESSION_TOKEN });
-    await waitForText(switcher, 'Your session has expired');
-    await expect(switcher).to.be.accessible();
+    await waitForExpired(switcher);
+    await expect(switcher.closest('dodo-portal')!).to.be.accessible();
   });
 
   it('speaks Swedish', async () => {

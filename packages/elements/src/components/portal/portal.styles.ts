@@ -12,7 +12,8 @@ export default css`
     color: var(--_dodo-color-text);
   }
 
-  .portal[hidden] {
+  .portal[hidden],
+  .message[hidden] {
     display: none;
   }
 

@@ -23,9 +23,14 @@ import {
 import '../../define/dodo-subscription-manager.ts';
 import '../../define/dodo-payment-method-editor.ts';
 import '../../define/dodo-profile.ts';
+import { http, HttpResponse } from 'msw';
+import type { DodoSubscriptionManager } from '../subscription-manager/subscription-manager.ts';
 import {
   apiRequests,
   button,
+  click,
+  expiredText,
+  waitForExpired,
   invoiceNumbers,
   mountList,
   requests,
@@ -151,14 +156,15 @@ describe('<dodo-portal>', () => {
       document.addEventListener('dodo-session-expired', record);
       try {
         const { portal } = await mountPortal({ token: EXPIRED_SESSION_TOKEN });
-        await waitForText(portal, 'Your session has expired');
+        await waitForExpired(portal);
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(events).to.have.length(1);
         expect(events[0]!.target).to.equal(portal);
         expect(shadow(portal).querySelectorAll('.message--expired'), 'one expired message').to.have.length(1);
         expect(shadow(portal).querySelectorAll('section'), 'no sections while the session is over').to.have.length(0);
-        const newLink = shadow(portal).querySelector<HTMLAnchorElement>(`a[href="${MOCK_LOGIN_URL}"]`);
-        expect(newLink?.textContent?.trim(), 'the expired face links to the business login page').to.equal('Request a new link by email');
+        // Embedded: reload the page (the merchant's page gets a new token), not "go back to the site".
+        expect(expiredText(portal)).to.include('Reload the page to continue.').and.not.include('site you came from');
+        expect(button(portal, 'Reload page')).to.exist;
         await expect(portal).to.be.accessible();
 
         // The merchant answers the event with a fresh token: the portal continues without a reload.
@@ -351,3 +357,100 @@ describe('<dodo-portal>', () => {
   });
 });
 
+describe('<dodo-portal>: one expired face for the whole portal', function () {
+  this.timeout(30_000);
+  before(startMocks);
+
+  const expire = () => HttpResponse.json({ error: { code: 'session_expired', message: 'x', login_url: MOCK_LOGIN_URL } }, { status: 401 });
+
+  it('a 401 in one section’s dialog replaces every slotted section (dialog included) with one face', async () => {
+    useHandlers([http.post('*/portal/v1/subscriptions/:id/cancel', expire), ...subscriptionApi()]);
+    const portal = await fixture<DodoPortal>(html`
+      <dodo-portal api-base=${MOCK_API_BASE} session-token=${MOCK_SESSION_TOKEN} locale="en">
+        <dodo-subscription-manager></dodo-subscription-manager>
+        <dodo-invoice-list></dodo-invoice-list>
+      </dodo-portal>
+    `);
+    const manager = portal.querySelector<DodoSubscriptionManager>('dodo-subscription-manager')!;
+    const list = portal.querySelector('dodo-invoice-list')!;
+    await waitForRows(list, 'INV-000023');
+    await waitForText(manager, 'Pro');
+    click(button(manager, 'Cancel subscription Pro'));
+    await waitUntil(() => shadow(manager).querySelector('dialog[open]'), 'no dialog');
+    click(button(manager, 'Cancel subscription'));
+    await waitForExpired(list);
+    await waitForExpired(manager);
+    expect(visibleText(manager), 'the subscriptions give way to the face').to.equal('');
+    expect(shadow(manager).querySelector('dialog'), 'the dialog closed').to.equal(null);
+    expect(visibleText(list)).to.not.include('Your session has expired');
+    await expect(portal).to.be.accessible();
+  });
+
+  it('says what the merchant sets: expired-message, or the expired slot', async () => {
+    useHandlers(scenarios.expired());
+    const portal = await fixture<DodoPortal>(html`
+      <dodo-portal api-base=${MOCK_API_BASE} session-token=${EXPIRED_SESSION_TOKEN} locale="en" expired-message="Log in again to see your billing.">
+        <dodo-invoice-list></dodo-invoice-list>
+      </dodo-portal>
+    `);
+    await waitForExpired(portal, 'Log in again to see your billing.');
+    expect(expiredText(portal)).to.not.include('Reload the page');
+
+    const slotted = await fixture<DodoPortal>(html`
+      <dodo-portal api-base=${MOCK_API_BASE} session-token=${EXPIRED_SESSION_TOKEN} locale="en">
+        <dodo-invoice-list></dodo-invoice-list>
+        <p slot="expired">Your billing session ended. <a href="/account/login">Log in</a></p>
+      </dodo-portal>
+    `);
+    await waitUntil(() => shadow(slotted).querySelector<HTMLElement>('[part="expired"]')!.checkVisibility(), 'no expired face');
+    const slot = shadow(slotted).querySelector<HTMLSlotElement>('slot[name="expired"]')!;
+    expect(slot.assignedElements().map((element) => element.textContent!.trim())).to.deep.equal(['Your billing session ended. Log in']);
+    expect(slotted.querySelector<HTMLElement>('[slot="expired"]')!.checkVisibility()).to.equal(true);
+    await expect(slotted).to.be.accessible();
+  });
+
+  it('hosted: offers to email a new link to the session’s customer (POST /portal/v1/login) once the session ended', async () => {
+    const logins: unknown[] = [];
+    let ended = false;
+    useHandlers([
+      http.get('*/portal/v1/invoices', () => (ended ? expire() : undefined)),
+      http.post('*/portal/v1/login', async ({ request }) => {
+        logins.push(await request.json());
+        return HttpResponse.json({ accepted: true }, { status: 202 });
+      }),
+      ...portalApi(),
+    ]);
+    const portal = await fixture<DodoPortal>(html`
+      <dodo-portal hosted api-base=${MOCK_API_BASE} session-token=${MOCK_SESSION_TOKEN} locale="en">
+        <dodo-invoice-list></dodo-invoice-list>
+      </dodo-portal>
+    `);
+    const list = portal.querySelector('dodo-invoice-list')!;
+    await waitForRows(list, 'INV-000023');
+    await waitUntil(() => apiRequests('session').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ended = true;
+    click(button(list, 'Next'));
+    await waitForExpired(list, 'Get a new one by email.');
+    expect(expiredText(portal)).to.not.include('Reload').and.not.include('site you came from');
+    click(button(portal, 'Email me a new link'));
+    await waitForExpired(portal, 'We sent a new link to ada@example.com.');
+    expect(logins).to.deep.equal([{ business_id: 'bus_acme', email: 'ada@example.com', mode: 'test' }]);
+    expect(shadow(portal).querySelector<HTMLAnchorElement>('[part="expired"] a')!.href).to.equal('https://shop.example.com/account');
+    await expect(portal).to.be.accessible();
+  });
+
+  it('hosted: a bogus token links to the business’s login page from the 401; a missing token to the sign-in page — never a dead end', async () => {
+    useHandlers(scenarios.expired());
+    const bogus = await fixture<DodoPortal>(html`<dodo-portal hosted api-base=${MOCK_API_BASE} session-token="pst_bogus" locale="en"></dodo-portal>`);
+    await waitForExpired(bogus, 'Request a new link by email');
+    expect(shadow(bogus).querySelector<HTMLAnchorElement>('[part="expired"] a')!.href).to.equal(MOCK_LOGIN_URL);
+    expect(shadow(bogus).querySelectorAll('section'), 'no sections').to.have.length(0);
+    bogus.remove(); // one portal (one banner) on the page for axe
+
+    const missing = await fixture<DodoPortal>(html`<dodo-portal hosted api-base=${MOCK_API_BASE} locale="en"></dodo-portal>`);
+    await waitForExpired(missing, 'Request a new link by email');
+    expect(shadow(missing).querySelector<HTMLAnchorElement>('[part="expired"] a')!.href).to.equal(`${MOCK_API_BASE}/login`);
+    await expect(missing).to.be.accessible();
+  });
+});

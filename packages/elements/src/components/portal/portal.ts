@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Task, initialState } from '@lit/task';
-import { PortalApiError, createPortalClient, type PortalClient } from '@dodo-portal/wire/client';
+import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient } from '@dodo-portal/wire/client';
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
 import { sessionExpiredEvent } from '../../events.ts';
@@ -11,7 +11,6 @@ import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
 import { base, SURFACES, tokens, type Theme } from '../../styles/tokens.ts';
-import { renderSessionExpired } from '../portal-consumer.ts';
 import { states } from '../../styles/states.ts';
 import styles from './portal.styles.ts';
 
@@ -86,11 +85,18 @@ const SECTIONS: readonly Section[] = [
  * Changing `session-token` (or `api-base`) rebuilds the client and every element reloads its
  * data: a merchant can hand over a fresh token without reloading the page.
  *
+ * When the session ends (any section's request answers 401) every section gives way to one
+ * "Your session has expired" face. Embedded on a merchant's page it says to reload the page
+ * (`expired-message` or the `expired` slot put it in the merchant's words); on the server's hosted
+ * page (`hosted`) it offers to email the customer a new link.
+ *
  * @event {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 for the
  *   current session token (fired once per token). Fetch a new token and set `session-token`.
  *
  * @slot - Portal elements (e.g. `<dodo-invoice-list>`) to compose your own layout. When the slot
  *   is empty the complete portal is rendered instead.
+ * @slot expired - Replaces the text and buttons of the expired-session face (e.g. your own
+ *   "Sign in again" link). Shown only once the session has ended.
  *
  * @csspart base - The complete portal (hidden when children are slotted).
  * @csspart header - The portal header.
@@ -102,6 +108,7 @@ const SECTIONS: readonly Section[] = [
  *   `section-payment-methods`, `section-invoices`, `section-transactions`, `section-license-keys`,
  *   `section-profile`).
  * @csspart section-title - A section's heading.
+ * @csspart expired - The one expired-session face that replaces every section.
  *
  * @cssproperty --dodo-color-primary - Primary buttons, links and the focus ring.
  * @cssproperty --dodo-color-on-primary - Text on primary buttons.
@@ -130,6 +137,9 @@ export class DodoPortal extends LitElement {
   /** Section tags whose later registration we already wait for. */
   private readonly awaitedTags = new Set<string>();
 
+  /** Focus was inside the portal when the session ended: move it to the expired face. */
+  private focusExpired = false;
+
   private readonly sessionInfo = new Task(this, {
     task: async ([client], { signal }) => {
       // Loaded in both layouts: the header uses it, and slotted elements read the mode (card
@@ -151,10 +161,12 @@ export class DodoPortal extends LitElement {
     args: () => [this.client] as const,
   });
 
-  @query('slot') private readonly slotElement!: HTMLSlotElement | null;
+  @query('slot:not([name])') private readonly slotElement!: HTMLSlotElement | null;
 
   /** Whether elements are slotted; `undefined` until known (the parser may still be adding them). */
   @state() private slotted: boolean | undefined;
+  /** "Email me a new link" on the hosted page. */
+  @state() private newLink: 'sending' | 'sent' | 'failed' | undefined;
 
   @provide({ context: clientContext }) private client?: PortalClient;
   @provide({ context: localeContext }) private resolvedLocale: string = 'en';
@@ -188,6 +200,18 @@ export class DodoPortal extends LitElement {
    * `define/dodo-unified-portal` do) instead of one business's portal.
    */
   @property({ type: Boolean, reflect: true }) unified = false;
+
+  /**
+   * The portal is the whole page (the server's hosted `/portal`): an ended session offers to email
+   * the customer a new link instead of asking them to reload, and a missing token shows that face.
+   */
+  @property({ type: Boolean }) hosted = false;
+
+  /**
+   * Embedded: what the expired face says under its title (default: reload the page to continue).
+   * For more than text, use the `expired` slot.
+   */
+  @property({ attribute: 'expired-message' }) expiredMessage = '';
 
   constructor() {
     super();
@@ -224,6 +248,7 @@ export class DodoPortal extends LitElement {
       // request names our current language, so the server's own words (invoice lines) match it.
       this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken, locale: () => this.resolvedLocale }) : undefined;
       this.session = this.sessionChannel('active', null);
+      this.newLink = undefined;
     }
     if (changed.has('locale') || !this.hasUpdated) {
       // Read on the first update after connecting (never at import), and on every change.
@@ -272,9 +297,62 @@ export class DodoPortal extends LitElement {
 
   private expire(generation: number, code: string, loginUrl?: string): void {
     if (generation !== this.generation || this.session.status === 'expired') return;
-    const info = this.session.info;
-    this.session = this.sessionChannel('expired', info, safeHttpUrl(loginUrl ?? info?.login_url) ?? null);
+    const old = this.session;
+    // Now, before any section re-renders (and drops what had focus).
+    this.focusExpired = this.matches(':focus-within');
+    this.session = this.sessionChannel('expired', old.info, safeHttpUrl(loginUrl ?? old.info?.login_url) ?? null);
+    // A section's 401 arrives through the channel: re-render the portal, with its one expired face.
+    this.requestUpdate('session', old);
     this.dispatchEvent(sessionExpiredEvent(code));
+  }
+
+  protected override updated(): void {
+    if (!this.focusExpired) return;
+    this.focusExpired = false;
+    // A turn later: the sections have closed their (modal) dialogs by then.
+    setTimeout(() => this.renderRoot.querySelector<HTMLElement>('[part="expired"]')?.focus());
+  }
+
+  private get expired(): boolean {
+    return this.session.status === 'expired' || (this.hosted && !this.client);
+  }
+
+  /** Hosted: POST /portal/v1/login for the session's customer; the email holds a new link. */
+  private async emailNewLink(): Promise<void> {
+    const info = this.session.info;
+    if (!info || this.newLink === 'sending') return;
+    this.newLink = 'sending';
+    try {
+      await requestLoginLink({ apiBase: this.apiBase.trim() }, { business_id: info.business.business_id, email: info.customer.email, mode: info.mode });
+      this.newLink = 'sent';
+    } catch {
+      this.newLink = 'failed';
+    }
+  }
+
+  /** What the expired face offers: reload (embedded), or a new link by email (hosted). */
+  private renderExpiredActions(): TemplateResult {
+    if (!this.hosted) {
+      return html`<p class="message__body">${this.expiredMessage || msg('Reload the page to continue.', { id: 'session-expired.reload' })}</p>
+        <button type="button" class="button button--primary" @click=${() => location.reload()}>${msg('Reload page', { id: 'session-expired.reload-button' })}</button>`;
+    }
+    const info = this.session.info;
+    const returnUrl = safeHttpUrl(info?.return_url);
+    // Without a session we know of no business: the sign-in page for every business finds the customer's.
+    const loginUrl = safeHttpUrl(this.session.loginUrl ?? info?.login_url) ?? `${this.apiBase.trim().replace(/\/+$/, '')}/login`;
+    const sent = this.newLink === 'sent';
+    return html`<p class="message__body">${msg('For your security, billing links expire. Get a new one by email.', { id: 'session-expired.hosted' })}</p>
+      ${info
+        ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
+        : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>`}
+      <p class="message__body" role="status">${sent
+          ? msg(str`We sent a new link to ${info!.customer.email}.`, { id: 'session-expired.sent' })
+          : this.newLink === 'failed'
+            ? msg('The email could not be sent. Please try again.', { id: 'session-expired.send-failed' })
+            : nothing}</p>
+      ${returnUrl
+        ? html`<a class="button" href=${returnUrl}>${info?.business.display_name ? msg(str`Back to ${info.business.display_name}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}</a>`
+        : nothing}`;
   }
 
   private renderHeader(): TemplateResult {
@@ -326,11 +404,15 @@ export class DodoPortal extends LitElement {
         : html``;
     }
     const full = this.rendersFullPortal;
-    // An ended session is said once, not in every section.
-    const body = () => (this.session.status === 'expired' ? renderSessionExpired(this.session) : this.renderSections());
+    // An ended session is said once for the whole portal. Slotted sections stay (hiding a modal
+    // dialog's host hangs Chromium) but show nothing once it ended: their content gives way to it.
+    const expired = this.expired;
     return html`
-      <div part="base" class="portal" ?hidden=${!full}>
-        ${full ? html`${this.renderHeader()}${body()}` : nothing}
+      <div part="base" class="portal" ?hidden=${!full && !expired}>
+        ${full ? this.renderHeader() : nothing} ${full && !expired ? this.renderSections() : nothing}
+        <div part="expired" class="message message--expired" role="alert" tabindex="-1" ?hidden=${!expired}>
+          <slot name="expired"><p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>${expired ? this.renderExpiredActions() : nothing}</slot>
+        </div>
       </div>
       <slot @slotchange=${this.updateSlotted}></slot>
     `;

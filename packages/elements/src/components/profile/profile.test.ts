@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import type { ProfileUpdatedEvent } from '../../events.ts';
 import { EXPIRED_SESSION_TOKEN, sampleProfile, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { button, click, confirmationText, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { button, click, confirmationText, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText, waitForExpired } from '../../test/harness.ts';
 import { deepActiveElement, listen, mount, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoProfile } from './profile.ts';
 
@@ -180,8 +180,8 @@ describe('<dodo-profile>', function () {
 
     useHandlers(subscriptionApi());
     profile = await mountProfile({ token: EXPIRED_SESSION_TOKEN });
-    await waitForText(profile, 'Your session has expired');
-    await expect(profile).to.be.accessible();
+    await waitForExpired(profile);
+    await expect(profile.closest('dodo-portal')!).to.be.accessible();
   });
 
   it('speaks Swedish, with country names in Swedish', async () => {

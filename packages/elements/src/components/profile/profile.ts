@@ -291,7 +291,7 @@ export class DodoProfile extends PortalConsumer {
         });
     return html`
       <div part="base" class="base">
-        <h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>
+        ${this.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
         ${this.confirmation.render()} ${content}
       </div>
     `;

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import type { PaymentMethodRequestedEvent, PlanChangedEvent, SubscriptionCancelledEvent, SubscriptionResumedEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
 import { EXPIRED_SESSION_TOKEN, paymentMethodsApi, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { apiRequests, button, click, confirmationText, shadow, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
+import { apiRequests, button, click, confirmationText, shadow, waitForExpired, startMocks, useHandlers, visibleText, waitForText } from '../../test/harness.ts';
 import type { DodoSubscriptionManager } from './subscription-manager.ts';
 import { deepActiveElement, listen, mount, partTexts, recordWrites, waitForSelector, type Recorded } from './subscriptions.harness.ts';
 
@@ -92,9 +92,9 @@ describe('<dodo-subscription-manager>', function () {
     const expired = listen('dodo-session-expired');
     try {
       const manager = await mountManager({ token: EXPIRED_SESSION_TOKEN });
-      await waitForText(manager, 'Your session has expired');
+      await waitForExpired(manager);
       expect(expired.events).to.have.length(1);
-      await expect(manager).to.be.accessible();
+      await expect(manager.closest('dodo-portal')!).to.be.accessible();
     } finally {
       expired.stop();
     }

@@ -166,7 +166,8 @@ export class DodoSubscriptionManager extends PortalConsumer {
     this.dialog = null;
     this.dialogElement?.close();
     await this.updateComplete;
-    this.restoreFocus(closed.subscription.subscription_id, closed.trigger);
+    // Once the session ended, the portal's expired face takes focus.
+    if (!this.expired) this.restoreFocus(closed.subscription.subscription_id, closed.trigger);
   }
 
   /** Focus `trigger` if it is still on the page, else its subscription's card, else the list. */
@@ -563,7 +564,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
         ${this.actionError && !this.dialog
           ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
           : nothing}
-        ${this.renderDialog()}
+        ${this.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

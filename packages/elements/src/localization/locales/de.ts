@@ -58,8 +58,6 @@ export const templates = {
   'transaction-list.error': 'Ihre Transaktionen konnten nicht geladen werden.',
   'transaction-list.loading': 'Transaktionen werden geladen…',
   'session-expired': 'Ihre Sitzung ist abgelaufen',
-  'session-expired.body':
-    'Aus Sicherheitsgründen sind Links zum Kundenportal nur begrenzt gültig. Kehren Sie zu der Website zurück, von der Sie gekommen sind, und öffnen Sie das Kundenportal erneut, um einen neuen Link zu erhalten.',
   'session-expired.return': 'Zurück',
   'session-expired.return-to': str`Zurück zu ${0}`,
   'session-expired.new-link': 'Neuen Link per E-Mail anfordern',
@@ -330,4 +328,10 @@ export const templates = {
   'subscriptions.reactivated': str`Sie haben ${0} bezahlt. ${1} ist wieder aktiv.`,
   'cancel.when.period-end.hint': str`Sie behalten den Zugriff bis zum ${0}.`,
   'cancel.when.immediately.hint': str`Sie verlieren den Zugriff sofort, und die ungenutzte Zeit bis zum ${0} wird nicht erstattet.`,
+  'session-expired.reload': 'Laden Sie die Seite neu, um fortzufahren.',
+  'session-expired.reload-button': 'Seite neu laden',
+  'session-expired.hosted': 'Aus Sicherheitsgründen laufen Abrechnungslinks ab. Fordern Sie per E-Mail einen neuen an.',
+  'session-expired.email': 'Neuen Link per E-Mail senden',
+  'session-expired.sent': str`Wir haben einen neuen Link an ${0} gesendet.`,
+  'session-expired.send-failed': 'Die E-Mail konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
 };

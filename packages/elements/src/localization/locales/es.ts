@@ -58,8 +58,6 @@ export const templates = {
   'transaction-list.error': 'No pudimos cargar tus transacciones.',
   'transaction-list.loading': 'Cargando transacciones…',
   'session-expired': 'Tu sesión ha caducado',
-  'session-expired.body':
-    'Por tu seguridad, los enlaces al portal de facturación caducan. Vuelve al sitio del que venías y abre de nuevo el portal de facturación para obtener un enlace nuevo.',
   'session-expired.return': 'Volver',
   'session-expired.return-to': str`Volver a ${0}`,
   'session-expired.new-link': 'Pedir un enlace nuevo por correo electrónico',
@@ -330,4 +328,10 @@ export const templates = {
   'subscriptions.reactivated': str`Has pagado ${0}. ${1} vuelve a estar activa.`,
   'cancel.when.period-end.hint': str`Mantienes el acceso hasta el ${0}.`,
   'cancel.when.immediately.hint': str`Pierdes el acceso ahora y el tiempo no usado hasta el ${0} no se reembolsa.`,
+  'session-expired.reload': 'Vuelve a cargar la página para continuar.',
+  'session-expired.reload-button': 'Volver a cargar la página',
+  'session-expired.hosted': 'Por tu seguridad, los enlaces de facturación caducan. Recibe uno nuevo por correo electrónico.',
+  'session-expired.email': 'Enviarme un enlace nuevo por correo',
+  'session-expired.sent': str`Hemos enviado un enlace nuevo a ${0}.`,
+  'session-expired.send-failed': 'No se pudo enviar el correo. Inténtalo de nuevo.',
 };

@@ -59,8 +59,6 @@ export const templates = {
   'transaction-list.error': 'Impossible de charger vos transactions.',
   'transaction-list.loading': 'Chargement des transactions…',
   'session-expired': 'Votre session a expiré',
-  'session-expired.body':
-    'Pour votre sécurité, les liens vers l’espace de facturation expirent. Retournez sur le site d’où vous venez et rouvrez l’espace de facturation pour obtenir un nouveau lien.',
   'session-expired.return': 'Retour',
   'session-expired.return-to': str`Retour à ${0}`,
   'session-expired.new-link': 'Demander un nouveau lien par e-mail',
@@ -331,4 +329,10 @@ export const templates = {
   'subscriptions.reactivated': str`Vous avez payé ${0}. ${1} est de nouveau actif.`,
   'cancel.when.period-end.hint': str`Vous gardez l’accès jusqu’au ${0}.`,
   'cancel.when.immediately.hint': str`Vous perdez l’accès dès maintenant, et le temps non utilisé jusqu’au ${0} n’est pas remboursé.`,
+  'session-expired.reload': 'Rechargez la page pour continuer.',
+  'session-expired.reload-button': 'Recharger la page',
+  'session-expired.hosted': 'Pour votre sécurité, les liens de facturation expirent. Recevez-en un nouveau par e-mail.',
+  'session-expired.email': 'M’envoyer un nouveau lien par e-mail',
+  'session-expired.sent': str`Nous avons envoyé un nouveau lien à ${0}.`,
+  'session-expired.send-failed': 'L’e-mail n’a pas pu être envoyé. Veuillez réessayer.',
 };

@@ -58,8 +58,6 @@ export const templates = {
   'transaction-list.error': 'Det gick inte att hämta dina transaktioner.',
   'transaction-list.loading': 'Hämtar transaktioner…',
   'session-expired': 'Din session har gått ut',
-  'session-expired.body':
-    'Av säkerhetsskäl gäller länkar till kundportalen bara en begränsad tid. Gå tillbaka till webbplatsen du kom från och öppna kundportalen igen för att få en ny länk.',
   'session-expired.return': 'Gå tillbaka',
   'session-expired.return-to': str`Tillbaka till ${0}`,
   'session-expired.new-link': 'Be om en ny länk via e-post',
@@ -330,4 +328,10 @@ export const templates = {
   'subscriptions.reactivated': str`Du betalade ${0}. ${1} är aktiv igen.`,
   'cancel.when.period-end.hint': str`Du har tillgång till ${0}.`,
   'cancel.when.immediately.hint': str`Du förlorar tillgången nu, och den oanvända tiden fram till ${0} återbetalas inte.`,
+  'session-expired.reload': 'Ladda om sidan för att fortsätta.',
+  'session-expired.reload-button': 'Ladda om sidan',
+  'session-expired.hosted': 'Av säkerhetsskäl slutar faktureringslänkar att gälla. Få en ny via e-post.',
+  'session-expired.email': 'Mejla mig en ny länk',
+  'session-expired.sent': str`Vi har skickat en ny länk till ${0}.`,
+  'session-expired.send-failed': 'Det gick inte att skicka mejlet. Försök igen.',
 };
