@@ -226,7 +226,7 @@ describe('<dodo-portal>', () => {
 
       useHandlers(withSections(portalApi({ invoices: [], session: { ...sessionInfo, mode: 'live' } })));
       const live = await mountPortal();
-      await waitForText(live.portal, sessionInfo.business.name);
+      await waitForText(live.portal, sessionInfo.business.display_name);
       expect(testMode(live.portal)).to.equal(null);
     });
   });

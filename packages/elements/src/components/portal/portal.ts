@@ -361,8 +361,8 @@ export class DodoPortal extends LitElement {
     return html`
       <header part="header" class="header">
         <div class="heading">
-          <p part="business" class="business">
-            ${info?.business.display_name ?? nothing}
+          <p class="business">
+            <span part="business">${info?.business.display_name ?? nothing}</span>
             ${info?.mode === 'test'
               ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
                   >${msg('Test mode', { id: 'portal.test-mode' })}</span
