@@ -7,6 +7,7 @@
  * Stores: `startServed()` runs on the one store `DATABASE_URL` selects; `servedBackends()` lists
  * `[name, start]` for a `describe.each` over every store this run can reach.
  */
+import { expect } from 'vitest';
 import { createSecretBox } from '../domain/secret-box.ts';
 import { startServer, type RunningServer, type StartServerOptions } from '../serve.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
@@ -82,6 +83,13 @@ export async function startServed(options: ServedOptions = {}): Promise<Served> 
 /** `[name, start]` per store this run can reach (SQLite always, PostgreSQL with `DATABASE_URL`), for `describe.each`. */
 export function servedBackends(): [string, (options?: Omit<ServedOptions, 'openStore'>) => Promise<Served>][] {
   return storeBackends().map(([name, openStore]) => [name, (options = {}) => startServed({ ...options, openStore })]);
+}
+
+/** Asserts the answer's status (its body as the message when it differs) and returns its JSON body. */
+export async function expectJson<T>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return JSON.parse(text) as T;
 }
 
 let tokenClient = 0;
