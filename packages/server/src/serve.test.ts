@@ -10,7 +10,8 @@ import pg from 'pg';
 import { cryptoRandom } from './domain/ports.ts';
 import { generateApiKey } from './domain/tokens.ts';
 import { openStore } from './store/index.ts';
-import { memoryLogger, tempPostgresStore, tempSqliteStore, type TempStore } from './testing/harness.ts';
+import { memoryLogger, storeBackends, type TempStore } from './testing/harness.ts';
+import { servedBackends, type Served } from './testing/served.ts';
 
 let dir: string;
 let server: RunningServer;
@@ -62,13 +63,8 @@ function requestFrom(localAddress: string, url: string, init: { method: string; 
   });
 }
 
-const storeBackends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
-if (process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL)) {
-  const databaseUrl = process.env.DATABASE_URL;
-  storeBackends.push(['postgres', () => tempPostgresStore(databaseUrl)]);
-}
-
-describe.each(storeBackends)('per-IP rate limits over TCP (%s)', (_name, openTemp) => {
+// Two servers over one store (one trusting a proxy), so not `servedBackends()`.
+describe.each(storeBackends())('per-IP rate limits over TCP (%s)', (_name, openTemp) => {
   let temp: TempStore;
   let running: RunningServer;
   let trusting: RunningServer;
@@ -123,32 +119,21 @@ describe.each(storeBackends)('per-IP rate limits over TCP (%s)', (_name, openTem
   });
 });
 
-describe.each(storeBackends)('control characters are refused over the real server (%s)', (_name, openTemp) => {
-  let temp: TempStore;
-  let running: RunningServer;
+describe.each(servedBackends())('control characters are refused over the real server (%s)', (_name, start) => {
+  let s: Served;
   let key: string;
   let sessionToken: string;
 
   beforeAll(async () => {
-    temp = await openTemp();
-    running = await startServer({ port: 0, store: temp.store, scheduler: false });
-    const seeded = await seedDemo(temp.store);
+    s = await start();
+    const seeded = await seedDemo(s.server.store);
     key = seeded.api_keys.test;
     const session = await call('POST', `/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, {});
     sessionToken = ((await session.json()) as { session_token: string }).session_token;
   });
-  afterAll(async () => {
-    await running?.close();
-    await temp?.cleanup();
-  });
+  afterAll(async () => s?.close());
 
-  function call(method: string, path: string, body?: unknown, token = key) {
-    return fetch(`${running.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  }
+  const call = (method: string, path: string, body?: unknown, token = key) => s.call(token, method, path, body);
 
   async function expectRefused(response: Response, field: string) {
     const body = (await response.json()) as { error: { code: string; message: string; issues?: { path: string; message: string }[] } };

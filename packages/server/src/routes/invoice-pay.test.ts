@@ -7,24 +7,15 @@ import { join } from 'node:path';
 import type { ErrorBody, Invoice, InvoicePage, Page, Payment, PayInvoiceResult, PortalPaymentMethod, PortalPaymentMethodList, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { startServer, type RunningServer } from '../serve.ts';
-import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
-import { createSecretBox } from '../domain/secret-box.ts';
-import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
+import { TestClock } from '../testing/harness.ts';
+import { expectJson as json, startServed, type Served } from '../testing/served.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
 
 describe.each(sharedDatabaseBackends())('paying an open invoice from the portal on %s, two servers over TCP', (_dialect, open) => {
   let shared: SharedDatabase;
   let smtp: TestSmtp;
-  let servers: [RunningServer, RunningServer];
+  let servers: [Served, Served];
   let key: string;
   let plan: Product;
 
@@ -32,12 +23,14 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     shared = await open();
     smtp = await startTestSmtp();
     const clock = new TestClock();
+    // Each instance over its side of the shared database (`shared.cleanup` closes both stores);
+    // the test works with the business of instance 0 on both.
     servers = (await Promise.all(
       shared.stores.map((store) =>
-        startServer({ port: 0, store, clock, secret: TEST_SERVER_SECRET, logger: memoryLogger(), mailer: smtp.mailer, scheduler: false, cdnScriptPath: join(tmpdir(), 'no-bundle.js') }),
+        startServed({ openStore: async () => ({ store, cleanup: async () => undefined }), clock, mailer: smtp.mailer, cdnScriptPath: join(tmpdir(), 'no-bundle.js'), businessInput: { name: 'Kaffebaren' } }),
       ),
-    )) as [RunningServer, RunningServer];
-    key = (await createBusiness(serviceContext(shared.stores[0], { clock, secrets: createSecretBox(TEST_SERVER_SECRET) }), { name: 'Kaffebaren' })).apiKeys.test;
+    )) as [Served, Served];
+    key = servers[0].business.keys.test;
     await json(await send(0, key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' }), 201);
     plan = await json<Product>(await send(0, key, 'POST', '/v1/products', { name: 'Bönor', billing_type: 'subscription', price: 1000, currency: 'EUR', interval: 'month' }), 201);
   });
@@ -47,14 +40,10 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     await shared?.cleanup();
   });
 
-  const send = (instance: number, bearer: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${servers[instance]!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const send = (instance: number, bearer: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    servers[instance]!.call(bearer, method, path, body, headers);
   const cardToken = async (number: string) =>
-    (await json<{ card_token: string }>(await send(0, '', 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
+    (await json<{ card_token: string }>(await send(0, null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
   const db = () => shared.stores[1].db;
   const charges = async () => Number((await db().selectFrom('sandbox_charges').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const paymentEvents = async (paymentId: string) =>

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../openapi/document.ts';
 import { ResponseSchemas, type ResponseName } from '../openapi/registry.ts';
 import { seedDemo } from '../seed.ts';
-import { startServer, type RunningServer } from '../serve.ts';
 import { listOutboxMail } from '../store/outbox.ts';
-import { tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
+import { eventually, servedBackends, type Served } from '../testing/served.ts';
 
 type Json = Record<string, any>;
 type Scheme = 'bearerAuth' | 'sessionToken' | 'unifiedToken';
@@ -41,31 +40,20 @@ describe('the OpenAPI document', () => {
   });
 });
 
-const storeBackends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
-const databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) storeBackends.push(['postgres', () => tempPostgresStore(databaseUrl)]);
-
-describe.each(storeBackends)('every list route answers {items, next_cursor} (%s)', (_name, openTemp) => {
-  let temp: TempStore;
-  let server: RunningServer;
+describe.each(servedBackends())('every list route answers {items, next_cursor} (%s)', (_name, start) => {
+  let s: Served;
   const tokens = {} as Record<Scheme, string>;
 
   const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const response = await s.call(token, method, path, body);
     const json = (await response.json()) as Json;
     return { status: response.status, json };
   };
-  const post = async (path: string, body: unknown) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    temp = await openTemp();
-    server = await startServer({ port: 0, store: temp.store, scheduler: false });
-    const seeded = await seedDemo(temp.store);
+    // The lists are walked with the seeded business's key; the served one stays out of them.
+    s = await start();
+    const seeded = await seedDemo(s.server.store);
     tokens.bearerAuth = seeded.api_keys.test;
     // A webhook endpoint, so its deliveries list has an id to be walked with.
     expect((await call('POST', '/v1/webhook-endpoints', tokens.bearerAuth, { url: 'https://hooks.example.com/dodo' })).status).toBe(201);
@@ -73,20 +61,18 @@ describe.each(storeBackends)('every list route answers {items, next_cursor} (%s)
     tokens.sessionToken = (session.json as PortalSession).session_token;
     // The unified portal signs in by email: in test mode the link lands in the outbox.
     const email = seeded.customers.find((customer) => customer.customer_id === seeded.demo_customer_id)!.email;
-    expect((await post('/portal/v1/unified/login', { email, mode: 'test' })).status).toBe(202);
-    let code: string | undefined;
-    for (let attempt = 0; attempt < 100 && !code; attempt += 1) {
-      const mail = (await listOutboxMail(temp.store.db, 20)).find((message) => message.to_address === email && /dpx_/.test(message.text_body));
-      code = mail ? /\/magic#code=(dpx_[A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1] : undefined;
-      if (!code) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(code, 'the unified sign-in email').toBeDefined();
-    tokens.unifiedToken = ((await (await post('/portal/v1/unified/magic-link/exchange', { code })).json()) as MagicLinkExchanged).session_token;
+    expect((await s.post('/portal/v1/unified/login', { email, mode: 'test' })).status).toBe(202);
+    const code = await eventually(
+      async () => {
+        const mail = (await listOutboxMail(s.server.store.db, 20)).find((message) => message.to_address === email && /dpx_/.test(message.text_body));
+        return mail ? /\/magic#code=(dpx_[A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1] : undefined;
+      },
+      2_000,
+      'the unified sign-in email',
+    );
+    tokens.unifiedToken = ((await (await s.post('/portal/v1/unified/magic-link/exchange', { code })).json()) as MagicLinkExchanged).session_token;
   });
-  afterAll(async () => {
-    await server?.close();
-    await temp?.cleanup();
-  });
+  afterAll(async () => s?.close());
 
   it('walks every list operation of the document', async () => {
     // Ids seen in earlier lists, per audience (a portal route needs the session customer's own ids).

@@ -6,19 +6,20 @@
 import type { ErrorBody, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, tcpBackends, type TcpServer } from '../testing/tcp.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
 
 const BURSTS = 20;
 const PARALLEL = 20;
 
-describe.each(tcpBackends())('concurrent identical plan changes over TCP (%s)', (_name, start) => {
-  let t: TcpServer;
+describe.each(servedBackends())('concurrent identical plan changes over TCP (%s)', (_name, start) => {
+  let t: Served;
   let key: string;
   let basic: Product;
   let pro: Product;
 
   beforeAll(async () => {
-    t = await start();
+    // trustProxy: each card token comes "from" its own address, under the per-IP token limit.
+    t = await start({ trustProxy: true });
     key = t.business.keys.test;
     await t.expect(200, key, 'PATCH', '/v1/business', { allow_subscription_updates: true });
     const product = (name: string, price: number) =>

@@ -6,17 +6,18 @@
 import type { PortalPaymentMethod } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, tcpBackends, type TcpServer } from '../testing/tcp.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
 
 const BURSTS = Number(process.env.BURSTS ?? 10);
 const PARALLEL = 20;
 
-describe.each(tcpBackends())('concurrent removal of one card over TCP (%s)', (_name, start) => {
-  let t: TcpServer;
+describe.each(servedBackends())('concurrent removal of one card over TCP (%s)', (_name, start) => {
+  let t: Served;
   let key: string;
 
   beforeAll(async () => {
-    t = await start();
+    // trustProxy: each card token comes "from" its own address, under the per-IP token limit.
+    t = await start({ trustProxy: true });
     key = t.business.keys.test;
   });
   afterAll(async () => t?.close());

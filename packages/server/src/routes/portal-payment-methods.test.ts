@@ -2,12 +2,9 @@ import type { Dues, ErrorBody, Page, Payment, PortalPaymentMethod, PortalPayment
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretBox } from '../domain/secret-box.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { startServer, type RunningServer } from '../serve.ts';
-import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
-import { createHarness, memoryLogger, tempPostgresStore, tempSqliteStore, TEST_SERVER_SECRET, type Harness, type TempStore } from '../testing/harness.ts';
+import { createHarness, type Harness } from '../testing/harness.ts';
+import { servedBackends, type Served } from '../testing/served.ts';
 
 let h: Harness;
 let key: string;
@@ -152,39 +149,22 @@ describe('portal payment methods', () => {
 });
 
 /** The real server over TCP on each store: SQLite, and PostgreSQL when DATABASE_URL names one. */
-const databaseUrl = process.env.DATABASE_URL;
-const stores: [string, () => Promise<TempStore>][] = [
-  ['sqlite', tempSqliteStore],
-  ...(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl) ? [['postgres', () => tempPostgresStore(databaseUrl)] as [string, () => Promise<TempStore>]] : []),
-];
-
-describe.each(stores)('saved cards over TCP (%s)', (_name, open) => {
-  let temp: TempStore;
-  let server: RunningServer;
+describe.each(servedBackends())('saved cards over TCP (%s)', (_name, start) => {
+  let s: Served;
   let secret: string;
   let pro: Product;
   let free: Product;
 
   beforeAll(async () => {
-    temp = await open();
-    server = await startServer({ port: 0, store: temp.store, scheduler: false, logger: memoryLogger(), secret: TEST_SERVER_SECRET, cdnScriptPath: join(tmpdir(), 'dodo-portal-no-such-bundle.js') });
-    const created = await createBusiness(serviceContext(temp.store, { secrets: createSecretBox(TEST_SERVER_SECRET) }), { name: 'Cards over TCP' });
-    secret = created.apiKeys.test;
+    s = await start({ businessInput: { name: 'Cards over TCP' }, cdnScriptPath: join(tmpdir(), 'dodo-portal-no-such-bundle.js') });
+    secret = s.business.keys.test;
     pro = await json<Product>(await send(secret, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 4900, currency: 'USD', interval: 'month' }), 201);
     free = await json<Product>(await send(secret, 'POST', '/v1/products', { name: 'Free', billing_type: 'subscription', price: 0, currency: 'USD', interval: 'month' }), 201);
     await json(await send(secret, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' }), 201);
   });
-  afterAll(async () => {
-    await server?.close();
-    await temp?.cleanup();
-  });
+  afterAll(async () => s?.close());
 
-  const send = (bearer: string | null, method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, {
-      method,
-      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const send = (bearer: string | null, method: string, path: string, body?: unknown) => s.call(bearer, method, path, body);
   const tcpToken = async (number: string) => (await json<{ card_token: string }>(await send(null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
   const cards = async (session: string) => (await json<PortalPaymentMethodList>(await send(session, 'GET', '/portal/v1/payment-methods'), 200)).items;
   const customerWithSession = async () => {
@@ -237,7 +217,7 @@ describe.each(stores)('saved cards over TCP (%s)', (_name, open) => {
 
   const subscriptionOf = async (id: string) => json<Subscription>(await send(secret, 'GET', `/v1/subscriptions/${id}`), 200);
   const updatedEvents = async () =>
-    (await temp.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'subscription.updated').execute()).map(
+    (await s.server.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'subscription.updated').execute()).map(
       (row) => (JSON.parse(row.payload) as { data: { subscription_id: string; payment_method: { payment_method_id: string } | null } }).data,
     );
 
@@ -277,7 +257,7 @@ describe.each(stores)('saved cards over TCP (%s)', (_name, open) => {
       expect((await errorOf(refused)).issues?.map((issue) => issue.path)).toEqual([path]);
     }
     expect((await send(session, 'DELETE', `/portal/v1/payment-methods/${visaId}`, { replacements: {}, extra: 1 })).status).toBe(400);
-    const asText = await fetch(`${server.url}/portal/v1/payment-methods/${visaId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session}`, 'content-type': 'text/plain' }, body: '{}' });
+    const asText = await fetch(`${s.url}/portal/v1/payment-methods/${visaId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session}`, 'content-type': 'text/plain' }, body: '{}' });
     expect(asText.status).toBe(415);
     expect(await cards(session)).toEqual(before);
     expect((await subscriptionOf(first.subscription_id)).payment_method?.payment_method_id).toBe(visaId);

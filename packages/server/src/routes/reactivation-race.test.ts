@@ -7,18 +7,19 @@
 import type { ErrorBody, PortalPaymentMethod, Product, Subscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, tcpBackends, type TcpServer } from '../testing/tcp.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
 
 const BURSTS = 5;
 const PARALLEL = 20;
 
-describe.each(tcpBackends())('concurrent dues payments over TCP (%s)', (_name, start) => {
-  let t: TcpServer;
+describe.each(servedBackends())('concurrent dues payments over TCP (%s)', (_name, start) => {
+  let t: Served;
   let key: string;
   let plan: Product;
 
   beforeAll(async () => {
-    t = await start();
+    // trustProxy: each card token comes "from" its own address, under the per-IP token limit.
+    t = await start({ trustProxy: true });
     key = t.business.keys.test;
     plan = await t.expect<Product>(201, key, 'POST', '/v1/products', { name: 'Monthly', price: 2_000, billing_type: 'subscription', currency: 'USD', interval: 'month', tax_rate_bps: 0 });
   });

@@ -7,7 +7,7 @@
 import type { Customer, ErrorBody, MagicLink, MagicLinkExchanged, PortalAccessRevoked, PortalSession } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutboxMail } from '../store/outbox.ts';
-import { eventually, startServed, type Served } from '../testing/served.ts';
+import { eventually, expectJson as json, startServed, type Served } from '../testing/served.ts';
 
 let s: Served;
 beforeAll(async () => {
@@ -15,11 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-};
 const codeOf = (link: string) => new URL(link).hash.replace(/^#code=/, '');
 const errorCode = async (response: Response) => ((await response.json()) as ErrorBody).error.code;
 

@@ -7,18 +7,19 @@
 import { MAX_TEST_CLOCK_ADVANCE_SECONDS, type ErrorBody, type Product, type TestClock } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, tcpBackends, type TcpServer } from '../testing/tcp.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
 
 const SUBSCRIPTIONS = 60;
 /** Generous: a healthz answered in well under this while renewals run is "not starved". */
 const HEALTHZ_BOUND_MS = 1_000;
 
-describe.each(tcpBackends())('test-clock advance over TCP (%s)', (name, start) => {
-  let t: TcpServer;
+describe.each(servedBackends())('test-clock advance over TCP (%s)', (name, start) => {
+  let t: Served;
   let key: string;
 
   beforeAll(async () => {
-    t = await start();
+    // trustProxy: each card token comes "from" its own address, under the per-IP token limit.
+    t = await start({ trustProxy: true });
     key = t.business.keys.test;
   });
   afterAll(async () => t?.close());

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createNodemailerMailer } from '../mail/mailer.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
-import { eventually, startServed, type Served } from '../testing/served.ts';
+import { eventually, expectJson as json, sandboxCardToken, startServed, type Served } from '../testing/served.ts';
 
 /**
  * An SMTP address that accepts connections and says nothing while `hanging`, and afterwards
@@ -73,11 +73,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-};
 const receipts = () => s.server.store.db.selectFrom('mail_queue').selectAll().where('subject', 'like', 'Your receipt%').execute();
 
 it('renews at once while the mail server hangs, retries the receipts with backoff, and delivers them once it answers', async () => {
@@ -86,8 +81,8 @@ it('renews at once while the mail server hangs, retries the receipts with backof
   const subscriptions: Subscription[] = [];
   for (let i = 0; i < N; i += 1) {
     const customer = await json<Customer>(await s.merchant(key, 'POST', '/v1/customers', { email: `renew${i}@example.com`, name: `Renew ${i}` }), 201);
-    const card = await json<{ card_token: string }>(await s.post('/sandbox/v1/tokens', { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2040, cvc: '123' }), 201);
-    subscriptions.push(await json<Subscription>(await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: card.card_token }), 201));
+    const cardToken = await sandboxCardToken(s, SandboxCards.succeeds);
+    subscriptions.push(await json<Subscription>(await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: cardToken }), 201));
   }
   // The purchase confirmations hit the hanging server too; only the receipts are followed below.
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Customer, Product, Subscription, WebhookEndpointCreated } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
-import { startServed, type Served } from '../testing/served.ts';
+import { expectJson as json, sandboxCardToken, startServed, type Served } from '../testing/served.ts';
 import { DEFAULT_SCHEDULER_INTERVAL_MS } from './scheduler.ts';
 
 let s: Served;
@@ -36,11 +36,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-};
 
 async function arrival(type: string, subscriptionId: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -57,9 +52,8 @@ it('posts the event of a change within seconds of its commit, long before the ne
   await json<WebhookEndpointCreated>(await s.merchant(key, 'POST', '/v1/webhook-endpoints', { url: receiverUrl, events: ['subscription.active', 'subscription.updated'] }), 201);
   const product = await json<Product>(await s.merchant(key, 'POST', '/v1/products', { name: 'Plan', billing_type: 'subscription', price: 900, currency: 'USD', interval: 'month' }), 201);
   const customer = await json<Customer>(await s.merchant(key, 'POST', '/v1/customers', { email: 'hook@example.com', name: 'Hook' }), 201);
-  const card = await json<{ card_token: string }>(await s.post('/sandbox/v1/tokens', { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2040, cvc: '123' }), 201);
   const subscription = await json<Subscription>(
-    await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: card.card_token }),
+    await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await sandboxCardToken(s, SandboxCards.succeeds) }),
     201,
   );
   await arrival('subscription.active', subscription.subscription_id, 5_000);

@@ -58,6 +58,20 @@ export async function tempPostgresStore(databaseUrl: string): Promise<TempStore>
   };
 }
 
+const postgresUrl = (url: string | undefined) => (url && /^postgres(ql)?:\/\//.test(url) ? url : undefined);
+
+/** `[name, open]` per store this run can reach: SQLite always, PostgreSQL when `DATABASE_URL` names one. */
+export function storeBackends(): [string, () => Promise<TempStore>][] {
+  const databaseUrl = postgresUrl(process.env.DATABASE_URL);
+  return [['sqlite', tempSqliteStore], ...(databaseUrl ? [['postgres', () => tempPostgresStore(databaseUrl)] as [string, () => Promise<TempStore>]] : [])];
+}
+
+/** The one store `DATABASE_URL` selects: PostgreSQL when it names one, else SQLite. */
+export async function tempStoreFromEnv(): Promise<TempStore> {
+  const databaseUrl = postgresUrl(process.env.DATABASE_URL);
+  return databaseUrl ? tempPostgresStore(databaseUrl) : tempSqliteStore();
+}
+
 /** Collects what the app logs, so a test can assert a 500 was logged with its request id. */
 export function memoryLogger(): Logger & { entries: { level: string; message: string; details?: Record<string, unknown> }[] } {
   const entries: { level: string; message: string; details?: Record<string, unknown> }[] = [];
