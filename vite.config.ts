@@ -18,6 +18,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
 import { compactMsgIds } from './packages/elements/scripts/compact-msg-ids.mjs';
+import { defineModulesHaveSideEffects } from './packages/elements/scripts/define-side-effects.mjs';
 import { manglePrivateMembers } from './packages/elements/scripts/mangle-private.mjs';
 import { minifyHtmlTemplates } from './packages/elements/scripts/minify-templates.mjs';
 import { targetLocales } from './packages/elements/src/localization/locales.ts';
@@ -95,21 +96,6 @@ function cdnLocales(catalogue: () => Plugin): Plugin {
           },
         });
       }
-    },
-  };
-}
-
-/**
- * The published `sideEffects` names only built files (`./dist/define/dodo-*.js`, `./dist/cdn/*.js`):
- * the sources are not in the package. So the build itself says which sources register tags —
- * otherwise the CDN entry's side-effect-only imports of the define modules are tree-shaken away.
- */
-function defineModulesHaveSideEffects(): Plugin {
-  const registers = (id: string) => id === src('cdn.ts') || (id.startsWith(src('define/dodo-')) && id.endsWith('.ts'));
-  return {
-    name: 'dodo:define-side-effects',
-    transform(code, id) {
-      return registers(id) ? { code, map: null, moduleSideEffects: true } : null;
     },
   };
 }
