@@ -38,8 +38,11 @@ describe('the hosted portal', () => {
     const after = await fetch(`${portal.url}/portal/v1/session`, { headers: { authorization: `Bearer ${session.session_token}` } });
     expect(after.status).toBe(401);
 
+    // The tab forgot the token: a reload shows the portal's expired face with the way to a new link.
     await page.reload();
-    await page.locator('#no-session').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByText('Your session has expired').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('link', { name: 'Request a new link by email' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
     await context.close();
   });
 });

@@ -110,14 +110,17 @@ describe('the hosted portal when the session ends', () => {
     await page.goto(`${portal.url}/portal#token=${token}`);
     await page.getByRole('rowheader', { name: invoiceNumber }).waitFor();
 
-    // The session is revoked; the next request the customer makes answers 401.
+    // The session is revoked; the next request the customer makes answers 401. The hosted page
+    // speaks the customer's language (Sigrid is sv-SE), whatever the browser's.
     await fetch(`${portal.url}/portal/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     const before = smtp.received.length;
-    await page.getByRole('button', { name: new RegExp(`Download PDF.*${invoiceNumber}`) }).click();
-    await page.getByText('Your session has expired').waitFor();
+    await page.getByRole('button', { name: new RegExp(`Ladda ned PDF.*${invoiceNumber}`) }).click();
+    await page.getByText('Din session har gått ut').waitFor();
     expect(await page.getByText('site you came from').count()).toBe(0);
-    await page.getByRole('button', { name: 'Email me a new link' }).click();
-    await page.getByText(`We sent a new link to ${email}.`).waitFor();
+    // Nothing is left to sign out of: the expired face is the only way on.
+    expect(await page.getByRole('button', { name: 'Logga ut' }).isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Mejla mig en ny länk' }).click();
+    await page.getByText(`Vi har skickat en ny länk till ${email}.`).waitFor();
     const mails = await smtp.waitFor(before + 1, 10_000);
     expect(mails.at(-1)!.to).toEqual([email]);
     expect(mails.at(-1)!.text).toMatch(/\/magic#code=dpm_/);
@@ -127,6 +130,7 @@ describe('the hosted portal when the session ends', () => {
     await bogus.goto(`${portal.url}/portal#token=pst_test_bogus`);
     await bogus.getByText('Your session has expired').waitFor();
     expect(await bogus.getByRole('link', { name: 'Request a new link by email' }).getAttribute('href')).toBe(`${portal.url}/login`);
+    expect(await bogus.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
     const none = await (await browser.newContext({ locale: 'en-US' })).newPage();
     await none.goto(`${portal.url}/portal`);
     await none.getByText('Your session has expired').waitFor();

@@ -89,17 +89,17 @@
   // The customer's language from their session, not the browser's: a German customer who opens
   // the link from a German email on an en-US laptop reads German. Without an answer (an expired
   // token, the network) the portal starts in the browser's language and shows what happened.
-  const customerLocale = async () => {
+  const sessionCheck = async () => {
     try {
       const response = await fetch('/portal/v1/session', { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
-      if (!response.ok) return null;
+      if (!response.ok) return { live: false, locale: null };
       const info = await response.json();
-      return typeof info?.customer?.locale === 'string' && info.customer.locale ? info.customer.locale : null;
+      return { live: true, locale: typeof info?.customer?.locale === 'string' && info.customer.locale ? info.customer.locale : null };
     } catch {
-      return null;
+      return { live: false, locale: null };
     }
   };
-  const sessionLocale = token ? customerLocale() : Promise.resolve(null);
+  const session = token ? sessionCheck() : Promise.resolve({ live: false, locale: null });
 
   const start = async () => {
     const portal = document.querySelector('dodo-portal');
@@ -107,7 +107,7 @@
     // Hosted: an ended, bogus or missing session shows the portal's expired face, with the way to
     // a new link by email (not a dead end, and not "go back to the site you came from").
     portal.setAttribute('hosted', '');
-    const locale = await sessionLocale;
+    const { live, locale } = await session;
     if (locale) {
       portal.setAttribute('locale', locale);
       document.documentElement.lang = locale;
@@ -116,11 +116,14 @@
     portal.setAttribute('api-base', location.origin);
     if (!token) return;
     portal.setAttribute('session-token', token);
+    // Sign out only where there is a session to end (not on a bogus or ended link's face).
     const actions = document.getElementById('session-actions');
-    if (actions) {
+    if (actions && live) {
       fill(actions);
       actions.hidden = false;
       actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
+      // Once the session ends, the portal's expired face is the way on: nothing left to sign out of.
+      portal.addEventListener('dodo-session-expired', () => (actions.hidden = true), { once: true });
     }
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start(), { once: true });
