@@ -17,7 +17,7 @@ const dist = join(packageDir, 'dist');
 const wireSrc = join(packageDir, '../wire/src');
 const outDir = join(dist, 'wire');
 
-const program = ts.createProgram([join(wireSrc, 'client.ts'), join(wireSrc, 'schemas.ts')], {
+const program = ts.createProgram([join(wireSrc, 'client.ts'), join(wireSrc, 'schemas.ts'), join(wireSrc, 'postal-codes.ts')], {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -37,8 +37,9 @@ if (diagnostics.length > 0) {
 }
 mkdirSync(outDir, { recursive: true });
 
-// client.ts and http.ts are plain TypeScript (types only from schemas): their declarations as tsc emits them.
-for (const name of ['client.ts', 'http.ts']) {
+// client.ts, http.ts and postal-codes.ts are plain TypeScript (types only from schemas): their
+// declarations as tsc emits them.
+for (const name of ['client.ts', 'http.ts', 'postal-codes.ts']) {
   const source = program.getSourceFile(join(wireSrc, name));
   program.emit(source, (file, text) => {
     if (file.endsWith(name.replace(/\.ts$/, '.d.ts'))) writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);

@@ -23,11 +23,11 @@ export type Handlers<Name extends DodoEventName> = {
 /** The events each element fires, by tag. */
 export const elementEvents = {
   'dodo-portal': ['dodo-session-expired'],
-  'dodo-invoice-list': ['dodo-invoice-download', 'dodo-invoice-paid', 'dodo-session-expired'],
+  'dodo-invoice-list': ['dodo-invoice-download', 'dodo-invoice-paid', 'dodo-portal-changed', 'dodo-session-expired'],
   'dodo-transaction-list': ['dodo-invoice-download', 'dodo-session-expired'],
   'dodo-subscription-manager': ['dodo-subscription-cancelled', 'dodo-subscription-resumed', 'dodo-payment-method-requested', 'dodo-portal-changed', 'dodo-session-expired'],
   'dodo-plan-switcher': ['dodo-plan-change-request', 'dodo-plan-changed', 'dodo-payment-method-requested', 'dodo-portal-changed', 'dodo-session-expired'],
-  'dodo-payment-method-editor': ['dodo-payment-method-updated', 'dodo-subscription-reactivated', 'dodo-payment-failed', 'dodo-session-expired'],
+  'dodo-payment-method-editor': ['dodo-payment-method-updated', 'dodo-subscription-reactivated', 'dodo-payment-failed', 'dodo-portal-changed', 'dodo-session-expired'],
   'dodo-profile': ['dodo-profile-updated', 'dodo-portal-changed', 'dodo-session-expired'],
   'dodo-key-vault': ['dodo-key-copied', 'dodo-key-instance-deactivated', 'dodo-portal-changed', 'dodo-session-expired'],
   'dodo-portal-login': ['dodo-login-link-requested'],

@@ -78,6 +78,8 @@ const newKey = (): string =>
  * @fires {CustomEvent<SubscriptionReactivatedDetail>} dodo-subscription-reactivated - The dues of an
  *   on-hold subscription were paid and it is active again.
  * @fires {CustomEvent<PaymentFailedDetail>} dodo-payment-failed - Paying the dues was declined.
+ * @fires {CustomEvent<PortalChangedDetail>} dodo-portal-changed - After each successful write: what
+ *   changed (`payment-methods`, `subscriptions`, …), so the other sections refetch it.
  * @fires {CustomEvent<SessionExpiredDetail>} dodo-session-expired - The server answered 401 (fired by
  *   `<dodo-portal>` when there is one).
  *
