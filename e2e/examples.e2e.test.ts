@@ -154,7 +154,10 @@ describe('examples/vite-npm: per-element imports from the packed package', () =>
       .flatMap((file) => (JSON.parse(readFileSync(join(assets, file), 'utf8')) as { sources: string[] }).sources);
 
     for (const tag of ['dodo-portal', 'dodo-invoice-list', 'dodo-subscription-manager']) expect(code).toContain(`"${tag}"`);
-    const components = (name: string) => modules.filter((source) => source.includes(`@dodo-portal/elements/dist/components/${name}/`));
+    // An element's code is its entry (`dist/components/<name>/`) or, when several entries share
+    // it, the chunk named after it (`dist/chunks/<name>-<hash>.js`).
+    const components = (name: string) =>
+      modules.filter((source) => source.includes(`@dodo-portal/elements/dist/components/${name}/`) || source.includes(`@dodo-portal/elements/dist/chunks/${name}-`));
     for (const used of ['portal', 'invoice-list', 'subscription-manager']) expect(components(used), used).not.toEqual([]);
     // <dodo-subscription-manager> opens <dodo-plan-switcher> for plan changes (its registered
     // dependency); everything else stays out. Its tag may appear as text in the portal's optional
