@@ -25,6 +25,7 @@ import type { Selectable } from 'kysely';
 import { toTimestamp } from '../domain/ports.ts';
 import {
   completeIdempotencyKey,
+  findIdempotencyPaymentId,
   findStaleIdempotencyKeys,
   lapseIdempotencyKey,
   releaseIdempotencyKey,
@@ -59,8 +60,7 @@ export async function recoverIdempotencyKey(ctx: RenewalContext, scope: Scope, k
 
 async function recoverTakenKey(ctx: RenewalContext, scope: Scope, key: string, leaseUntil: string): Promise<Recovery> {
   const db = ctx.store.db;
-  const paymentId = (await db.selectFrom('idempotency_keys').select('payment_id').where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('key', '=', key).executeTakeFirst())
-    ?.payment_id;
+  const paymentId = await findIdempotencyPaymentId(db, scope, key);
   const payment = paymentId ? await settledPayment(ctx, scope, paymentId) : undefined;
   if (!payment || payment.status === 'failed') {
     if (paymentId) await tieIdempotencyPayment(db, scope, key, null);

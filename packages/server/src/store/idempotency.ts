@@ -80,6 +80,18 @@ export async function tieIdempotencyPayment(db: Kysely<Database>, scope: Scope, 
     .execute();
 }
 
+/** The payment a keyed request noted before calling the processor, if any. */
+export async function findIdempotencyPaymentId(db: Kysely<Database>, scope: Scope, key: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select('payment_id')
+    .where('business_id', '=', scope.businessId)
+    .where('mode', '=', scope.mode)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.payment_id ?? null;
+}
+
 /** Gives a taken-over key's lease back at once (its recovery must wait): the next retry tries again. */
 export async function lapseIdempotencyKey(db: Kysely<Database>, scope: Scope, key: string, lockedUntil: string, at: string): Promise<void> {
   await db
