@@ -39,6 +39,21 @@ export interface CardUser {
   status: SubscriptionsTable['status'];
 }
 
+/**
+ * Locks the customer's row for the rest of the transaction (a no-op UPDATE: a row lock on
+ * PostgreSQL, the write lock on SQLite). Every change to a customer's cards takes it first, so they
+ * run one after the other, in one lock order.
+ */
+async function lockCustomer(trx: Transaction<Database>, scope: Scope, customerId: string): Promise<void> {
+  await trx
+    .updateTable('customers')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', customerId)
+    .where('business_id', '=', scope.businessId)
+    .where('mode', '=', scope.mode)
+    .execute();
+}
+
 export type RemoveOutcome =
   | { kind: 'not_found' }
   /** Live subscriptions charge the card and `replacements` does not name a card for each of them. */
@@ -74,13 +89,7 @@ export async function removePaymentMethod(
   onMoved: (trx: Transaction<Database>, moved: string[]) => Promise<void> = async () => undefined,
 ): Promise<RemoveOutcome> {
   return inTransaction(db, async (trx) => {
-    await trx
-      .updateTable('customers')
-      .set((eb) => ({ name: eb.ref('name') }))
-      .where('id', '=', customerId)
-      .where('business_id', '=', scope.businessId)
-      .where('mode', '=', scope.mode)
-      .execute();
+    await lockCustomer(trx, scope, customerId);
     const methods = await trx
       .selectFrom('payment_methods')
       .select(['id', 'is_default'])
@@ -140,13 +149,7 @@ export async function makeDefaultPaymentMethod(db: Kysely<Database>, scope: Scop
   return inTransaction(db, async (trx) => {
     const mine = (qb: ReturnType<typeof trx.updateTable<'payment_methods'>>) =>
       qb.where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('customer_id', '=', customerId);
-    await trx
-      .updateTable('customers')
-      .set((eb) => ({ name: eb.ref('name') }))
-      .where('id', '=', customerId)
-      .where('business_id', '=', scope.businessId)
-      .where('mode', '=', scope.mode)
-      .execute();
+    await lockCustomer(trx, scope, customerId);
     const target = await trx
       .selectFrom('payment_methods')
       .select('id')
