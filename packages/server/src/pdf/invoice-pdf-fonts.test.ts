@@ -12,6 +12,7 @@ import type { Invoice, Payment, Product } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
+import { expectJson } from '../testing/served.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 
 const A4_WIDTH = 595.28;
@@ -29,12 +30,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   await h.close();
 });
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const body = (await response.json()) as T;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  return body;
-}
 
 let files = 0;
 function save(pdf: Buffer | ArrayBuffer): string {
@@ -77,9 +72,9 @@ function expectInsideMargins(file: string): void {
 
 describe('invoice PDF fonts', () => {
   it('a ja-JP customer buying a Japanese product gets an embedded Japanese font, the text back, and dates inside the margin', async () => {
-    const product = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: '年間プロプラン', billing_type: 'one_time', price: 129_800, currency: 'JPY' }), 201);
+    const product = await expectJson<Product>(await h.merchant(key, 'POST', '/v1/products', { name: '年間プロプラン', billing_type: 'one_time', price: 129_800, currency: 'JPY' }), 201);
     const customer = await h.createCustomer(key, { name: '山田 太郎', locale: 'ja-JP' });
-    const card = await json<{ card_token: string }>(
+    const card = await expectJson<{ card_token: string }>(
       await h.app.request('/sandbox/v1/tokens', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -87,7 +82,7 @@ describe('invoice PDF fonts', () => {
       }),
       201,
     );
-    const payment = await json<Payment>(
+    const payment = await expectJson<Payment>(
       await h.merchant(key, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: product.product_id }], card_token: card.card_token }),
       201,
     );
