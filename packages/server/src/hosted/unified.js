@@ -48,67 +48,18 @@
   const messages = MESSAGES[language] || MESSAGES.en;
   document.documentElement.lang = MESSAGES[language] ? language : 'en';
 
-  const readStorage = () => {
-    try {
-      return sessionStorage.getItem(STORAGE_KEY);
-    } catch {
-      return null;
-    }
-  };
-  const writeStorage = (token) => {
-    try {
-      sessionStorage.setItem(STORAGE_KEY, token);
-    } catch {
-      // Storage refused: the session lasts for this page view only.
-    }
-  };
+  const session = tabSession(STORAGE_KEY);
 
-  const fill = (root) => {
-    for (const node of root.querySelectorAll('[data-text]')) {
-      const text = messages[node.getAttribute('data-text')];
-      if (text) node.textContent = text;
-    }
-  };
-
-  // Ends the unified session on the server and forgets it in this tab (offline: the tab forgets it).
-  const signOut = async (portal, token) => {
-    try {
-      await fetch('/portal/v1/unified/session', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
-    } catch {
-      // Unreachable server: the token is forgotten here all the same.
-    }
-    try {
-      sessionStorage.removeItem(STORAGE_KEY);
-    } catch {
-      // No storage: nothing was kept.
-    }
-    portal.remove();
-    document.getElementById('session-actions')?.remove();
-    const notice = document.getElementById('signed-out');
-    if (!notice) return;
-    fill(notice);
-    notice.hidden = false;
-    notice.focus();
-  };
-
-  // At once, before anything else can read or log the address.
-  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  if (fromFragment) writeStorage(fromFragment);
+  const fill = (root) => session.fill(root, messages);
 
   const start = () => {
     const portal = document.querySelector('dodo-unified-portal');
     if (!portal) return; // the login page
-    const token = fromFragment || readStorage();
+    const token = session.token;
     if (token) {
       portal.setAttribute('api-base', location.origin);
       portal.setAttribute('session-token', token);
-      const actions = document.getElementById('session-actions');
-      if (actions) {
-        fill(actions);
-        actions.hidden = false;
-        actions.querySelector('button')?.addEventListener('click', () => void signOut(portal, token), { once: true });
-      }
+      session.offerSignOut(portal, token, '/portal/v1/unified/session', messages);
       return;
     }
     portal.hidden = true;

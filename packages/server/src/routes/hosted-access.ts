@@ -85,7 +85,8 @@ export const hostedAccessRoutes = (app: AppContext) => {
   const magicPage = asset('magic.html');
   const magicScript = asset('magic.js');
   const unifiedPortalPage = asset('unified.html');
-  const unifiedScript = asset('unified.js');
+  // One script per page: what the hosted pages share (tab-session.js), then the page's own.
+  const unifiedScript = asset('tab-session.js') + asset('unified.js');
   const unifiedLogin = { live: unifiedLoginPage('live'), test: unifiedLoginPage('test') };
 
   const login = async (c: Context, mode: Mode) => {

@@ -57,7 +57,7 @@ describe('GET /portal (hosted page)', () => {
     const response = await built.app.request('/hosted.js');
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const script = await response.text();
-    expect(script).toContain("params.get('token')");
+    expect(script).toContain(".get('token')");
     expect(script).toContain('sessionStorage.setItem');
     expect(script).toContain('history.replaceState');
     expect(script).toContain("setAttribute('session-token'");

@@ -32,7 +32,8 @@ function serveText(c: Context, body: string, etag: string, headers: Record<strin
 
 export const hostedRoutes = (app: AppContext) => {
   const page = asset('portal.html');
-  const script = asset('hosted.js');
+  // One script per page: what the hosted pages share (tab-session.js), then the page's own.
+  const script = asset('tab-session.js') + asset('hosted.js');
   const style = asset('hosted.css');
   const pageTag = etagOf(page);
   const scriptTag = etagOf(script);
