@@ -427,6 +427,11 @@ export const UnifiedBusiness = z.object({
   /** Subscriptions with status `active`. */
   active_subscriptions: z.number().int(),
   latest_invoice: Invoice.nullable(),
+  /**
+   * When a portal opened from this row ends, on this business's clock (its test clock in test mode),
+   * the clock every date of this row is on. The same instant as the overview's `expires_at`, which is real time.
+   */
+  portal_expires_at: Timestamp,
 });
 export type UnifiedBusiness = z.infer<typeof UnifiedBusiness>;
 
