@@ -45,12 +45,11 @@ export class CardForm {
     this.errors = {};
     this.brand = 'unknown';
     this.owner.toggled(true);
-    this.host.requestUpdate();
     void this.feedback.focusOn('#number');
   }
 
   private cancel(): void {
-    this.hide();
+    this.open = false;
     this.owner.toggled(false);
     void this.feedback.focusOn('.add');
   }
@@ -98,12 +97,13 @@ export class CardForm {
     const value = this.input(field).value.trim();
     if (field === 'number') {
       if (!value) return msg('Enter the card number.', { id: 'pm.error.number-missing' });
-      return numberValid(digitsOf(value)) ? undefined : msg('This card number is not valid. Check it and try again.', { id: 'pm.error.number' });
+      // The same words as the processor's refusal of the same mistake.
+      return numberValid(digitsOf(value)) ? undefined : cardDeclineText('invalid_number');
     }
     if (field === 'exp') {
       const expiry = parseExpiry(value);
       if (!expiry) return msg('Enter the expiry date as MM / YY.', { id: 'pm.error.exp' });
-      return expiryPast(expiry, new Date()) ? msg('This card has expired.', { id: 'pm.error.expired' }) : undefined;
+      return expiryPast(expiry, new Date()) ? cardDeclineText('expired_card') : undefined;
     }
     if (field === 'cvc') {
       const length = cvcLength(this.brand);
@@ -129,7 +129,7 @@ export class CardForm {
     if (!this.fromPortal.testMode()) return undefined;
 
     const expiry = parseExpiry(this.input('exp').value)!;
-    this.feedback.set({ problem: undefined });
+    this.feedback.problem = undefined;
     try {
       const token = await createCardToken(
         { apiBase: client.apiBase },

@@ -9,7 +9,6 @@ import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { formatDate } from '../../format.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { PortalConsumer } from '../portal-consumer.ts';
@@ -86,8 +85,7 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   private readonly fromPortal: Portal = {
     client: () => this.client,
     testMode: () => this.session?.info?.mode === 'test',
-    money: (minor, currency) => this.money(minor, currency),
-    date: (iso) => formatDate(iso, this.locale),
+    locale: () => this.locale,
     sessionEnded: (error) => this.noteFailure(error),
   };
 

@@ -31,15 +31,10 @@ export class SavedCards {
     private readonly feedback: Feedback,
   ) {}
 
-  private set(change: { items?: PortalPaymentMethod[]; removing?: string | undefined; reassign?: Reassign | undefined }): void {
-    Object.assign(this, change);
-    this.host.requestUpdate();
-  }
-
-  /** A card the customer just saved joins the list. */
+  /** A card the customer just saved joins the list (rendered with the closing form). */
   add(method: PortalPaymentMethod): void {
-    this.set({ items: [...this.items.filter((m) => m.payment_method_id !== method.payment_method_id), method] });
-    this.feedback.set({ notice: msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' }) });
+    this.items = [...this.items.filter((m) => m.payment_method_id !== method.payment_method_id), method];
+    this.feedback.notice = msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' });
     emit(this.host, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
   }
 
@@ -52,30 +47,36 @@ export class SavedCards {
     const client = this.fromPortal.client();
     if (!client) return;
     await this.feedback.write(async () => {
-      this.feedback.set({ problem: undefined });
+      this.feedback.problem = undefined;
       try {
         await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
-        this.set({ removing: undefined, reassign: undefined, items: this.items.filter((m) => m !== method) });
-        this.feedback.set({ notice: msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' }) });
+        this.removing = this.reassign = undefined;
+        this.items = this.items.filter((m) => m !== method);
+        this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' });
         emit(this.host, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
         for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
           emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
         }
         void this.feedback.focusOn('.add');
         // Read back where each subscription is charged now (a failed read leaves the removal done).
-        if (replacements) this.set({ items: (await client.listPaymentMethods().catch(() => undefined))?.items ?? this.items });
+        if (replacements) this.items = (await client.listPaymentMethods().catch(() => undefined))?.items ?? this.items;
       } catch (error) {
         const failure = apiError(error);
         const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
-        this.set({ removing: undefined });
+        this.removing = undefined;
         if (subscriptions?.length && this.items.some((m) => m !== method)) {
           const kept = this.reassign?.method === method ? this.reassign.choice : {};
-          this.set({ reassign: { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false } });
+          this.reassign = { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false };
           void this.feedback.focusOn('.reassign select');
         } else {
-          this.set({ reassign: undefined });
+          this.reassign = undefined;
           // A choice that went stale (a card removed elsewhere): show what is true now.
-          if (failure?.status === 400) void client.listPaymentMethods().then(({ items }) => this.set({ items }), () => undefined);
+          if (failure?.status === 400) {
+            void client.listPaymentMethods().then(({ items }) => {
+              this.items = items;
+              this.host.requestUpdate();
+            }, () => undefined);
+          }
           this.feedback.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
         }
       }
@@ -86,12 +87,12 @@ export class SavedCards {
     const client = this.fromPortal.client();
     if (!client) return;
     await this.feedback.write(async () => {
-      this.feedback.set({ problem: undefined });
+      this.feedback.problem = undefined;
       try {
         const made = await client.setDefaultPaymentMethod(method.payment_method_id);
         // As the server lists them: the default first, the others in their order, none default.
-        this.set({ items: [made, ...this.items.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))] });
-        this.feedback.set({ notice: msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' }) });
+        this.items = [made, ...this.items.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))];
+        this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' });
         void this.feedback.focusOn('.methods .button');
       } catch (error) {
         this.feedback.fail(error, { kind: 'failed' });
@@ -104,7 +105,7 @@ export class SavedCards {
     const reassign = this.reassign;
     if (!reassign) return;
     if (reassign.subscriptions.some(({ id }) => !reassign.choice[id])) {
-      this.set({ reassign: { ...reassign, missing: true } });
+      this.reassign = { ...reassign, missing: true };
       return void this.feedback.focusOn('.reassign select[aria-invalid=true]');
     }
     void this.remove(reassign.method, reassign.choice);
@@ -112,7 +113,7 @@ export class SavedCards {
 
   /** "Keep" (the confirmation's or the replacement choice's): the card stays. */
   private keep(change: { removing: undefined } | { reassign: undefined }): void {
-    this.set(change);
+    Object.assign(this, change);
     void this.feedback.focusOn('.add');
   }
 
@@ -137,8 +138,8 @@ export class SavedCards {
             type="button"
             class="button"
             @click=${() => {
-              this.set({ removing: method.payment_method_id });
-              this.feedback.set({ problem: undefined });
+              this.removing = method.payment_method_id;
+              this.feedback.problem = undefined;
               void this.feedback.focusOn('.really');
             }}
           >
@@ -165,7 +166,8 @@ export class SavedCards {
             aria-describedby=${missing ? `reassign-${id}-error` : nothing}
             @change=${(event: Event) => {
               const value = (event.target as HTMLSelectElement).value;
-              this.set({ reassign: { ...reassign, choice: { ...reassign.choice, [id]: value } } });
+              this.reassign = { ...reassign, choice: { ...reassign.choice, [id]: value } };
+              this.host.requestUpdate();
             }}
           >
             <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card', { id: 'pm.choose' })}</option>

@@ -19,8 +19,8 @@ export interface Portal {
   client(): PortalClient | undefined;
   /** Test mode: the sandbox tokenizes new cards. In live mode no card number is taken here. */
   testMode(): boolean;
-  money(minor: number, currency: string): string;
-  date(iso: string): string;
+  /** The language money and dates are written in. */
+  locale(): string;
   /** A 401 ended the session (the element gives way to the portal's expired face). */
   sessionEnded(error: unknown): void;
 }
@@ -45,15 +45,11 @@ export class Feedback {
     private readonly refresh: () => void,
   ) {}
 
-  /** After a view changes, put keyboard focus where the customer continues. */
+  /** Renders what a part just changed, then puts keyboard focus where the customer continues. */
   async focusOn(selector: string): Promise<void> {
+    this.host.requestUpdate();
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus();
-  }
-
-  set(change: { problem?: Problem | undefined; notice?: string }): void {
-    Object.assign(this, change);
-    this.host.requestUpdate();
   }
 
   /** Runs one write unless another is in flight; `busy` (and the element) show it meanwhile. */
@@ -74,7 +70,7 @@ export class Feedback {
     const failure = apiError(error);
     if (failure?.isSessionExpired) return this.fromPortal.sessionEnded(error);
     if (isAbort(error)) return;
-    this.set({ problem: failure?.status === 0 ? { kind: 'network' } : problem });
+    this.problem = failure?.status === 0 ? { kind: 'network' } : problem;
     void this.focusOn('.problem');
   }
 

@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { Dues, PortalClient, PortalSubscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
+import { formatDate, formatMoney } from '../../format.ts';
 import { emit, saveInvoicePdf } from '../portal-consumer.ts';
 import type { CardForm } from './card-form.ts';
 import { renderCard } from './card-view.ts';
@@ -37,12 +38,11 @@ export class SubscriptionCard {
     private readonly cardForm: CardForm,
   ) {}
 
-  /** What was read: the subscription (none when managing saved cards) and, on hold, its dues. */
+  /** What the loader read (its completion renders it): the subscription, if any, and on hold its dues. */
   load(subscription: PortalSubscription | undefined, dues: Dues | undefined): void {
     this.subscription = subscription;
     this.dues = dues;
     this.selected = subscription?.payment_method?.payment_method_id;
-    this.host.requestUpdate();
   }
 
   /** The form opened (it is the choice: no saved card looks chosen beside it) or was cancelled. */
@@ -55,14 +55,15 @@ export class SubscriptionCard {
 
   private edit(): void {
     this.view = 'edit';
-    this.feedback.set({ problem: undefined, notice: '' });
+    this.feedback.problem = undefined;
+    this.feedback.notice = '';
     void this.feedback.focusOn('input[type=radio]:checked, input[type=radio], .add');
   }
 
   private cancel(): void {
     this.view = 'show';
-    this.cardForm.hide();
-    this.feedback.set({ problem: undefined });
+    this.cardForm.open = false;
+    this.feedback.problem = undefined;
     this.selected = this.subscription?.payment_method?.payment_method_id;
     void this.feedback.focusOn('.edit');
   }
@@ -76,7 +77,7 @@ export class SubscriptionCard {
     if (!withForm && !this.selected) return;
     await this.feedback.write(async () => {
       this.confirming = true;
-      this.feedback.set({ problem: undefined });
+      this.feedback.problem = undefined;
       try {
         const added = withForm ? await this.cardForm.save() : undefined;
         if (withForm && !added) return;
@@ -108,11 +109,10 @@ export class SubscriptionCard {
           amount: result.payment.amount,
           currency: result.payment.currency,
         });
-        this.host.requestUpdate();
         void this.feedback.focusOn('.success');
       } else {
         this.view = 'show';
-        this.feedback.set({ notice: msg('Your payment method was updated.', { id: 'pm.updated' }) });
+        this.feedback.notice = msg('Your payment method was updated.', { id: 'pm.updated' });
         void this.feedback.focusOn('.edit');
       }
     } catch (error) {
@@ -171,7 +171,7 @@ export class SubscriptionCard {
 
   private renderEdit(subscription: PortalSubscription): TemplateResult {
     const dues = this.dues;
-    const charge = subscription.status === 'on_hold' && dues && dues.amount > 0;
+    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && formatMoney(dues.amount, dues.currency, this.fromPortal.locale());
     const busy = this.feedback.busy;
     return html`${this.feedback.render()}
       <fieldset part="methods" class="methods">
@@ -192,8 +192,8 @@ export class SubscriptionCard {
         )}
       </fieldset>
       ${this.cardForm.render(busy && !this.confirming, 'input[type=radio]:checked')}
-      ${charge
-        ? html`<p part="dues" class="dues">${msg(str`You will be charged ${this.fromPortal.money(dues.amount, dues.currency)} now.`, { id: 'pm.dues' })}</p>`
+      ${due
+        ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`, { id: 'pm.dues' })}</p>`
         : nothing}
       <div part="actions" class="actions">
         <button
@@ -204,8 +204,8 @@ export class SubscriptionCard {
         >
           ${this.confirming
             ? msg('Processing…', { id: 'pm.processing' })
-            : charge
-              ? msg(str`Pay ${this.fromPortal.money(dues.amount, dues.currency)}`, { id: 'pm.pay' })
+            : due
+              ? msg(str`Pay ${due}`, { id: 'pm.pay' })
               : msg('Confirm changes', { id: 'pm.confirm' })}
         </button>
         <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel', { id: 'pm.cancel' })}</button>
@@ -214,11 +214,12 @@ export class SubscriptionCard {
 
   private renderDone(): TemplateResult {
     const { payment, invoice, subscription } = this.result!;
+    const locale = this.fromPortal.locale();
     return html`<div part="success" class="message message--success success" tabindex="-1">
       <p class="message__title">${msg('Payment received. Your subscription is active again.', { id: 'pm.done' })}</p>
-      <p>${msg(str`You paid ${this.fromPortal.money(payment!.amount, payment!.currency)}.`, { id: 'pm.done.paid' })}</p>
+      <p>${msg(str`You paid ${formatMoney(payment!.amount, payment!.currency, locale)}.`, { id: 'pm.done.paid' })}</p>
       ${subscription.next_billing_date
-        ? html`<p>${msg(str`Next billing date: ${this.fromPortal.date(subscription.next_billing_date)}`, { id: 'pm.done.next' })}</p>`
+        ? html`<p>${msg(str`Next billing date: ${formatDate(subscription.next_billing_date, locale)}`, { id: 'pm.done.next' })}</p>`
         : nothing}
       <p class="download-error" role="alert">${this.downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-list.download.error' }) : nothing}</p>
       <div part="actions" class="actions">
