@@ -3,7 +3,9 @@
  * when other sections write, and shows either the subscription's card or the saved cards. The
  * work is in its parts, each with one job: `card-form.ts` (the new-card form), `saved-cards.ts`
  * (the list, default, remove), `subscription-card.ts` (the subscription's card and the dues),
- * `feedback.ts` (busy, problem, notice, focus), `card-view.ts` (how a card reads).
+ * `shared.ts` (what the parts get from the portal; one write at a time, its problem, the notice,
+ * focus), `card-view.ts` (how a card reads). The parts render into this element's shadow root
+ * and fire its events; they are plain classes, not tags.
  */
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
