@@ -13,7 +13,7 @@ import { cryptoRandom, systemClock, type Clock, type Random } from './domain/por
 import { createSecretBox, generateServerSecret } from './domain/secret-box.ts';
 import { merchantAuth, portalAuth } from './http/auth.ts';
 import { portalCors, preflight } from './http/cors.ts';
-import type { AppContext, BaseEnv, Logger } from './http/env.ts';
+import type { BaseEnv } from './http/env.ts';
 import { pathIds } from './http/validate.ts';
 import { createErrorHandler, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
 import { requestContext } from './http/security.ts';
@@ -59,6 +59,7 @@ import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
 import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
 import type { Store } from './store/index.ts';
 import { IDEMPOTENCY_LEASE_MS } from './services/idempotency-recovery.ts';
+import type { AppContext, Logger } from './runtime.ts';
 
 export interface AppDeps {
   store: Store;

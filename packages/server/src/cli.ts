@@ -242,7 +242,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.help) return (io.stdout(BUSINESS_HELP), 0);
         if (!values.name) throw new UsageError('--name is required');
         const name = values.name;
-        const [{ createBusiness }, { serviceContext }] = await Promise.all([import('./services/businesses.ts'), import('./services/context.ts')]);
+        const [{ createBusiness }, { serviceContext }] = await Promise.all([import('./services/businesses.ts'), import('./runtime.ts')]);
         const created = await withStore(io, values.db, (store) =>
           createBusiness(serviceContext(store), {
             name,
@@ -300,7 +300,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         const customerId = values.customer;
         const [{ createInvite }, { serviceContext }, { findCustomerContactById }] = await Promise.all([
           import('./services/portal-access.ts'),
-          import('./services/context.ts'),
+          import('./runtime.ts'),
           import('./store/portal-access.ts'),
         ]);
         const publicUrl = (io.env.PUBLIC_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');

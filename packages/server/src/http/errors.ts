@@ -6,7 +6,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.ts';
 import { PaymentDeclinedError } from '../payments/processor.ts';
 import { isStorageFailure, StorageUnavailableError } from '../store/index.ts';
-import type { BaseEnv, Logger } from './env.ts';
+import type { BaseEnv } from './env.ts';
+import type { Logger } from '../runtime.ts';
 
 export function errorJson(c: Context, status: ContentfulStatusCode, error: ErrorBody['error'], headers: Record<string, string> = {}): Response {
   const body: ErrorBody = { error };

@@ -26,7 +26,8 @@ import { runUnderIdempotencyKey } from '../services/keyed-request.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency.ts';
 import type { Context, Env } from 'hono';
 import type { Scope } from '../store/scope.ts';
-import type { AppContext, MerchantEnv, PortalEnv } from './env.ts';
+import type { MerchantEnv, PortalEnv } from './env.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** How long a key and its answer are kept (the retention the API promises). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;

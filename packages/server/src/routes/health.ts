@@ -1,8 +1,9 @@
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import { errorJson } from '../http/errors.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { StorageUnavailableError } from '../store/index.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/healthz`: 200 when the process is up and the store can take a write now (SQLite: the file is

@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import { ErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
 import { IdPrefix, isId } from '../domain/ids.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { errorJson } from '../http/errors.ts';
 import { hostedPageHeaders } from '../http/security.ts';
 import { escapeHtml } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
+import type { AppContext } from '../runtime.ts';
 
 const asset = (name: string) => readFileSync(new URL(`../hosted/${name}`, import.meta.url), 'utf8');
 

@@ -8,9 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { errorJson } from '../http/errors.ts';
 import { hostedPageHeaders } from '../http/security.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `sv.js`, `pt-BR.js`: a locale file name, never a path. */
 const LOCALE_FILE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.js$/;

@@ -17,9 +17,9 @@ import { PaymentDeclinedError, type CardToken, type Charge, type PaymentProcesso
 import { claimCardToken, findPaymentMethod, findPaymentMethodByToken, type PaymentMethodRecord } from '../store/payment-methods.ts';
 import { insertProcessingPayment, notePaymentCharge, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
-import { realNow, type ServiceContext } from './context.ts';
 import { notePaymentForKey } from './keyed-request.ts';
 import { emitPaymentEvent } from './webhooks.ts';
+import { type ServiceContext, realNow } from '../runtime.ts';
 
 export interface BillingContext extends ServiceContext {
   paymentProcessor: PaymentProcessor;

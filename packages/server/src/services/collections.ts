@@ -6,8 +6,8 @@ import { findCollection, insertCollection, listCollections as listCollectionRows
 import { isUniqueViolation } from '../store/index.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 /**
  * A collection is a ladder of tiers a customer can move between: recurring plans only

@@ -7,8 +7,8 @@ import { findBusiness } from '../store/businesses.ts';
 import { findCustomer, insertCustomer, listCustomers as listCustomerRows, updateCustomer } from '../store/customers.ts';
 import { isUniqueViolation } from '../store/index.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function createCustomer(ctx: ServiceContext, scope: Scope, body: CreateCustomerBody): Promise<Customer> {
   let locale: string | undefined;

@@ -30,9 +30,9 @@ import { findPayment, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscriptionRow, updateSubscription } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type CardSource, type ChargeAttempt } from './charging.ts';
-import { realNow } from './context.ts';
 import { getPortalSubscription, notifyCustomer, requireOwnSubscription, type PortalContext } from './portal-subscriptions.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 export type DuesContext = BillingContext & PortalContext;
 

@@ -23,12 +23,12 @@ import { findPayment, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type CardSource, type ChargeAttempt } from './charging.ts';
-import { realNow } from './context.ts';
 import { DUES_LEASE_MS, payInvoiceDues, type DuesContext } from './dues.ts';
 import { getInvoice } from './invoices.ts';
 import { addPortalPaymentMethod } from './portal-payment-methods.ts';
 import { notifyCustomer } from './portal-subscriptions.ts';
 import { emitPaymentEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 const notOpen = (invoiceId: string, status: string) =>
   new DomainError(409, PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);

@@ -52,10 +52,10 @@ import {
 } from '../store/license-keys.ts';
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
 import { emitEvent, type Outbox } from './webhooks.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -41,7 +41,6 @@ import type { Scope } from '../store/scope.ts';
 import { findSubscription, findSubscriptionRow } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { creditLine, spendUpTo } from './credits.ts';
-import { realNow } from './context.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
@@ -54,6 +53,7 @@ import {
   type PortalContext,
 } from './portal-subscriptions.ts';
 import { emitEvent, emitPaymentEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 export interface PlanChangeContext extends PortalContext, BillingContext {}
 

@@ -21,7 +21,6 @@ import { toTimestamp } from '../domain/ports.ts';
 import { generateMagicCode, generateSessionToken, hashSecret, isMagicCodeShape } from '../domain/tokens.ts';
 import { portalLinkEmail, signInLinkEmail } from '../mail/templates.ts';
 import type { MailMessage, Mailer } from '../mail/mailer.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { findBusiness, type BusinessRecord } from '../store/businesses.ts';
 import {
   consumeMagicLink,
@@ -32,12 +31,12 @@ import {
   type CustomerContact,
 } from '../store/portal-access.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
 import { createPortalSession } from './sessions.ts';
 import { revokeCustomerPortalAccess } from '../store/sessions.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
+import type { MailQueue, ServiceContext } from '../runtime.ts';
 
 /** A magic link (and the session it opens) lasts 24 hours. */
 export const MAGIC_LINK_TTL_MS = 24 * 60 * 60 * 1000;

@@ -16,10 +16,8 @@ import {
 } from '@dodo-portal/wire/schemas';
 import { addonFitsPlan } from '../domain/catalog.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { subscriptionCancelledEmail, subscriptionReactivatedEmail, type NotificationInput } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -30,10 +28,10 @@ import { cancelNow, findAddonProducts } from '../store/plan-changes.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription, listSubscriptions as listSubscriptionRows, updateSubscription } from '../store/subscriptions.ts';
-import { realNow, type ServiceContext } from './context.ts';
 import { staticLoginUrl } from './links.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitSubscriptionEvent } from './webhooks.ts';
+import { type Logger, type MailQueue, type ServiceContext, realNow } from '../runtime.ts';
 
 /** What the portal's subscription services need besides the store and the clock. */
 export interface PortalContext extends ServiceContext {

@@ -42,7 +42,7 @@ import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { failPayment, processorFor, type BillingContext } from './charging.ts';
 import { completeRefund, createRefund, sendRefund } from './refunds.ts';
 import { LEASE_MS, settleRenewalCharge, type RenewalContext, type RenewalSettlement } from './renewals.ts';
-import { clockFor } from './test-clock.ts';
+import { clockFor } from './scope-clock.ts';
 import { emitPaymentEvent } from './webhooks.ts';
 
 /** How long an attempt may stay unanswered before it is reconciled (real time). */

@@ -20,9 +20,9 @@ import { toTimestamp } from '../domain/ports.ts';
 import { failRefund, findPaymentRow, findRefund, listRefunds as listRefundRows, reserveRefund, settleRefund } from '../store/refunds.ts';
 import type { Scope } from '../store/scope.ts';
 import { processorFor, type BillingContext } from './charging.ts';
-import { realNow } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 const REFUNDABLE = new Set(['succeeded', 'partially_refunded']);
 

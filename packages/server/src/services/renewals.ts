@@ -23,7 +23,6 @@ import { DomainError } from '../domain/errors.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { paymentFailedEmail, paymentSucceededEmail } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -36,13 +35,13 @@ import type { Scope } from '../store/scope.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { createMagicLink } from './portal-access.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { spendCreditOnce, withCreditApplied } from './credits.ts';
 import { linkSpentCredit } from '../store/credits.ts';
 import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { hasProcessingCharge } from '../store/reconciliation.ts';
+import type { Logger, MailQueue } from '../runtime.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;

@@ -12,10 +12,10 @@
  */
 import { createDrain } from './drain.ts';
 import { recoverStaleIdempotencyKeys } from './idempotency-recovery.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
+import type { MailQueue } from '../runtime.ts';
 
 export interface Scheduler {
   /** One pass now (also what each tick does). */

@@ -7,29 +7,13 @@
  */
 import { BillingErrorCode, MAX_TEST_CLOCK_ADVANCE_SECONDS, type AdvanceTestClockBody, type TestClock } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
-import { toTimestamp, type Clock } from '../domain/ports.ts';
+import { toTimestamp } from '../domain/ports.ts';
 import type { Scope } from '../store/scope.ts';
-import { advanceTestClockRow, ensureTestClock } from '../store/test-clocks.ts';
-import type { ServiceContext } from './context.ts';
+import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { reconcile } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
-
-const frozen = (at: string): Clock => {
-  const time = new Date(at).getTime();
-  return { now: () => new Date(time) };
-};
-
-/** The clock of a scope: one primary-key read in test mode, none in live mode. */
-export async function clockFor(ctx: ServiceContext, scope: Scope): Promise<Clock> {
-  if (scope.mode === 'live') return ctx.clock;
-  return frozen(await ensureTestClock(ctx.store.db, scope.businessId, toTimestamp(ctx.clock.now())));
-}
-
-/** `ctx` with the scope's clock: what every request of that scope runs on. */
-export async function withScopeClock<C extends ServiceContext>(ctx: C, scope: Scope): Promise<C> {
-  if (scope.mode === 'live') return ctx;
-  return { ...ctx, clock: await clockFor(ctx, scope), realClock: ctx.realClock ?? ctx.clock };
-}
+import { clockFor } from './scope-clock.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 const testOnly = () => new DomainError(403, BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
 

@@ -24,10 +24,10 @@ import { consumeUnifiedLink, findMemberships, findUnifiedLinkByHash, findUnified
 import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import type { MailQueue } from './mail-queue.ts';
 import type { LinkContext } from './portal-access.ts';
 import { hostedPortalLink } from './sessions.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
+import type { MailQueue } from '../runtime.ts';
 
 /** A unified sign-in link works once, for 24 hours; the session it opens lasts 24 hours. */
 export const UNIFIED_LINK_TTL_MS = 24 * 60 * 60 * 1000;

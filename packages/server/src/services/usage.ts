@@ -11,7 +11,7 @@ import { findProduct } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { insertUsageEvent } from '../store/usage.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function recordUsageEvent(ctx: ServiceContext, scope: Scope, body: CreateUsageEventBody): Promise<{ event: UsageEvent; created: boolean }> {
   const subscription = isId(IdPrefix.subscription, body.subscription_id) ? await findSubscriptionRow(ctx.store.db, scope, body.subscription_id) : undefined;
