@@ -15,7 +15,7 @@ import { merchantAuth, portalAuth } from './http/auth.ts';
 import { portalCors, preflight } from './http/cors.ts';
 import type { BaseEnv } from './http/env.ts';
 import { pathIds } from './http/validate.ts';
-import { createErrorHandler, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
+import { createErrorHandler, errorAnswer, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
 import { requestContext } from './http/security.ts';
 import { disabledMailer, type Mailer } from './mail/mailer.ts';
 import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
@@ -138,6 +138,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     mailQueue: undefined as unknown as AppContext['mailQueue'],
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
+    errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
   context.mailQueue = createMailQueue({
@@ -168,7 +169,7 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) => errorJson(c, 413, { code: ErrorCode.payloadTooLarge, message: `The request body is larger than ${maxBodyBytes} bytes.` }),
+      onError: (c) => errorJson(c, { code: ErrorCode.payloadTooLarge, message: `The request body is larger than ${maxBodyBytes} bytes.` }),
     }),
   );
 

@@ -7,6 +7,7 @@
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
 import type { Kysely, Transaction } from 'kysely';
+import type { WireError } from './domain/errors.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
 import { createSecretBox, generateServerSecret, type SecretBox } from './domain/secret-box.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
@@ -65,6 +66,12 @@ export interface MailQueue {
   stop(): void;
 }
 
+/** An HTTP answer as an Idempotency-Key keeps it, to replay. */
+export interface StoredAnswer {
+  status: number;
+  body: string;
+}
+
 /** Everything a request handler may use, resolved once per app. */
 export interface AppContext extends ServiceContext {
   /** The SMTP mailer, or the refusing `disabledMailer` when SMTP_URL is not set. */
@@ -87,4 +94,10 @@ export interface AppContext extends ServiceContext {
   trustProxy: boolean;
   /** How long an unanswered Idempotency-Key holds before a retry may recover it (real time). */
   idempotencyLeaseMs: number;
+  /**
+   * An error as a stored HTTP answer (`errorAnswer` of http/errors.ts, which alone knows each
+   * code's status): for answers written off any request, such as the scheduler's for an
+   * interrupted Idempotency-Key.
+   */
+  errorAnswer: (error: WireError) => StoredAnswer;
 }

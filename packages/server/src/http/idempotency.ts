@@ -66,7 +66,7 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     const lockedUntil = toTimestamp(new Date(now.getTime() + app.idempotencyLeaseMs));
     const replay = (response: { status: number; body: string }) =>
       new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
-    const inProgress = () => new DomainError(409, BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+    const inProgress = () => new DomainError(BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
 
     let claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now), lockedUntil);
     if (claim.kind === 'existing' && claim.response && claim.createdAt < toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))) {
@@ -77,7 +77,7 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     }
     if (claim.kind === 'existing') {
       if (claim.requestHash !== requestHash) {
-        throw new DomainError(409, BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
+        throw new DomainError(BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
       }
       if (claim.response) return replay(claim.response);
       const lease = claim.lockedUntil ?? toTimestamp(new Date(Date.parse(claim.createdAt) + app.idempotencyLeaseMs));

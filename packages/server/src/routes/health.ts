@@ -18,7 +18,7 @@ export const healthRoutes = (app: AppContext) =>
       if (!(error instanceof StorageUnavailableError)) throw error;
       const cause = error.cause instanceof Error ? error.cause.message : undefined;
       app.logger.error('health check failed', { store: app.store.location, error: error.message, ...(cause ? { cause } : {}) });
-      return errorJson(c, 503, { code: ErrorCode.storageUnavailable, message: error.message });
+      return errorJson(c, { code: ErrorCode.storageUnavailable, message: error.message });
     }
     return c.json({ ok: true }, 200, { 'cache-control': 'no-store' });
   });

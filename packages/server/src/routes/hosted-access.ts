@@ -93,7 +93,7 @@ export const hostedAccessRoutes = (app: AppContext) => {
   const login = async (c: Context, mode: Mode) => {
     const businessId = c.req.param('business_id') ?? '';
     const business = isId(IdPrefix.business, businessId) ? await findBusiness(app.store.db, businessId) : undefined;
-    if (!business) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No business ${businessId}.` }, hostedPageHeaders);
+    if (!business) return errorJson(c, { code: ErrorCode.notFound, message: `No business ${businessId}.` }, hostedPageHeaders);
     return c.body(loginPage({ id: business.id, displayName: business.brand.display_name, locale: business.default_locale }, mode), 200, htmlHeaders);
   };
 

@@ -64,7 +64,7 @@ export const hostedRoutes = (app: AppContext) => {
     .get('/dodo-portal.js', async (c) => {
       const bundle = app.cdnScriptPath ? await cdnBundle(app.cdnScriptPath) : undefined;
       if (!bundle) {
-        return errorJson(c, 503, {
+        return errorJson(c, {
           code: ErrorCode.cdnNotBuilt,
           message: 'The elements bundle is not built yet: run `pnpm build` at the repository root, then reload.',
         });
@@ -88,7 +88,7 @@ export const hostedRoutes = (app: AppContext) => {
         app.cdnScriptPath && LOCALE_FILE.test(file)
           ? await readFile(join(dirname(app.cdnScriptPath), 'dodo-portal/locales', file)).catch(() => undefined)
           : undefined;
-      if (!body) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
+      if (!body) return errorJson(c, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
       const etag = etagOf(body);
       const headers = {
         etag,
@@ -103,7 +103,7 @@ export const hostedRoutes = (app: AppContext) => {
     .get('/dodo-portal.js.map', async (c) => {
       // The bundle names its source map; serve it when the build wrote one.
       const map = app.cdnScriptPath ? await readFile(`${app.cdnScriptPath}.map`).catch(() => undefined) : undefined;
-      if (!map) return errorJson(c, 404, { code: ErrorCode.notFound, message: 'No source map was built.' });
+      if (!map) return errorJson(c, { code: ErrorCode.notFound, message: 'No source map was built.' });
       return c.body(new Uint8Array(map), 200, {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'public, max-age=300, must-revalidate',

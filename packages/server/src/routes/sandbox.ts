@@ -38,7 +38,7 @@ export const sandboxRoutes = (app: AppContext) =>
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
         const path = FIELD_OF_DECLINE[error.declineCode] ?? 'number';
-        throw new DomainError(400, BillingErrorCode.invalidCard, error.message, { declineCode: error.declineCode, issues: [{ path, message: error.message }] });
+        throw new DomainError(BillingErrorCode.invalidCard, error.message, { declineCode: error.declineCode, issues: [{ path, message: error.message }] });
       }
       throw error;
     }

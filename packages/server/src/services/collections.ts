@@ -41,7 +41,7 @@ async function checkTiers(ctx: ServiceContext, scope: Scope, productIds: readonl
   if (issues.length > 0) throw invalidRequest(`Invalid product_ids: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
 }
 
-const alreadyInCollection = () => new DomainError(409, ErrorCode.conflict, 'A product was added to another collection at the same time; reload and try again.');
+const alreadyInCollection = () => new DomainError(ErrorCode.conflict, 'A product was added to another collection at the same time; reload and try again.');
 
 export async function createCollection(ctx: ServiceContext, scope: Scope, body: CreateProductCollectionBody): Promise<ProductCollection> {
   await checkTiers(ctx, scope, body.product_ids);

@@ -32,7 +32,7 @@ export async function createCustomer(ctx: ServiceContext, scope: Scope, body: Cr
     return await insertCustomer(ctx.store.db, scope, customer);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+      throw new DomainError(ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
     }
     throw error;
   }
@@ -72,7 +72,7 @@ export async function patchCustomer(ctx: ServiceContext, scope: Scope, customerI
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+      throw new DomainError(ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
     }
     throw error;
   }

@@ -31,8 +31,8 @@ import { emitPaymentEvent } from './webhooks.ts';
 import { realNow } from '../runtime.ts';
 
 const notOpen = (invoiceId: string, status: string) =>
-  new DomainError(409, PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
-const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A payment for this invoice is already in progress. Wait a moment and reload.');
+  new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
+const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A payment for this invoice is already in progress. Wait a moment and reload.');
 
 export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerId: string, invoiceId: string, body: PayInvoiceBody): Promise<PayInvoiceResult> {
   // Someone else's invoice is 404 before anything else is looked at.

@@ -216,7 +216,7 @@ async function presentedKey(ctx: ServiceContext, presented: string): Promise<{ r
 }
 
 const inactive = (status: LicenseKeyStatus) =>
-  new DomainError(422, PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
+  new DomainError(PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
 
 export async function activateLicense(ctx: ServiceContext, body: ActivateLicenseBody): Promise<LicenseActivated> {
   const { record, now } = await presentedKey(ctx, body.license_key);
@@ -235,7 +235,6 @@ export async function activateLicense(ctx: ServiceContext, body: ActivateLicense
     const currentStatus = current ? licenseKeyStatus(current, now) : 'disabled';
     if (currentStatus !== 'active') throw inactive(currentStatus);
     throw new DomainError(
-      422,
       PortalErrorCode.activationLimitReached,
       `This license key is already activated on ${current?.instances_count ?? record.instances_count} of ${current?.activations_limit ?? record.activations_limit} allowed instances: deactivate one first.`,
     );
@@ -324,7 +323,7 @@ export async function listPortalInstances(ctx: ServiceContext, customer: Custome
 export async function deactivatePortalInstance(ctx: ServiceContext, customer: CustomerRef, id: string, instanceId: string): Promise<void> {
   const record = await requireKey(ctx, customer.scope, id, { customerId: customer.customerId });
   if (!(await canDeactivate(ctx, customer.scope))) {
-    throw new DomainError(403, PortalErrorCode.keyDeactivationDisabled, 'This business does not let customers deactivate license key instances: ask them to.');
+    throw new DomainError(PortalErrorCode.keyDeactivationDisabled, 'This business does not let customers deactivate license key instances: ask them to.');
   }
   const released = isId(IdPrefix.licenseKeyInstance, instanceId) && (await releaseSeat(ctx.store.db, record.id, instanceId));
   if (!released) throw notFound(`No instance ${instanceId} of license key ${id}.`);

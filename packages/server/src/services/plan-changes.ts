@@ -64,13 +64,13 @@ const WAIT_MS = 15_000;
 const POLL_MS = 20;
 
 const updatesDisabled = () =>
-  new DomainError(403, PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
+  new DomainError(PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
 const notInCollection = (productId: string) =>
-  new DomainError(422, PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
+  new DomainError(PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
     issues: [{ path: 'product_id', message: 'not a tier of the subscription’s collection' }],
   });
 const notRecurring = (productId: string, why: string) =>
-  new DomainError(422, PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
+  new DomainError(PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
 
 /** The tiers of the subscription's collection, lowest first, and the add-ons it may carry. */
 export async function planOptions(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PlanOptions> {
@@ -170,7 +170,7 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
   const quantity = body.quantity ?? subscription.quantity;
   const wanted = addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity }));
   if (newPlan.product_id === oldPlan.product_id && quantity === subscription.quantity && sameAddons(wanted, subscription.addons)) {
-    throw new DomainError(409, PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
+    throw new DomainError(PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
   }
 
   const sameInterval = newPlan.interval === subscription.interval && (newPlan.interval_count ?? 1) === subscription.interval_count;
@@ -269,7 +269,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
     leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
     if (await claimPlanChange(ctx.store.db, scope, change.subscription.subscription_id, change.version, toTimestamp(now), leaseUntil, change.subscription.current_period_end)) break;
     // Another change or a renewal holds it, or it just moved on: wait, then price it again as it is then.
-    if (now.getTime() > giveUpAt) throw new DomainError(409, PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
+    if (now.getTime() > giveUpAt) throw new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
     await sleep(POLL_MS);
   }
 
@@ -291,7 +291,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
     }
     if (quote.total > 0) {
       const paymentMethodId = (await findSubscriptionRow(ctx.store.db, scope, id))?.payment_method_id;
-      if (!paymentMethodId) throw new DomainError(402, ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
+      if (!paymentMethodId) throw new DomainError(ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
       const source = await resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
       charging = true;
       attempt = await attemptCharge(ctx, scope, {
@@ -303,7 +303,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
       });
     }
   } catch (error) {
-    const declined = error instanceof DomainError && error.status === 402;
+    const declined = error instanceof DomainError && error.code === ErrorCode.paymentFailed;
     if (!charging || declined) {
       // Nothing was taken from the card: undo the credit spend and let go of the subscription.
       await ctx.store.db.transaction().execute(async (trx) => {

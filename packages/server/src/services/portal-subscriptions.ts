@@ -128,10 +128,10 @@ export async function listPortalSubscriptions(ctx: ServiceContext, scope: Scope,
 }
 
 const ended = (subscription: Subscription) =>
-  new DomainError(409, PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
+  new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
 const onHold = (subscription: Subscription) =>
-  new DomainError(409, PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
-const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
+  new DomainError(PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
+const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
 
 /** Refuses anything but an active subscription with the code the portal shows. */
 export function requireActive(subscription: Subscription): void {
@@ -146,7 +146,7 @@ export function requireActive(subscription: Subscription): void {
 export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope, customerId: string, subscriptionId: string, body: CancelSubscriptionBody): Promise<PortalSubscription> {
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   const settings = await findBusinessSettings(ctx.store.db, scope.businessId);
-  if (!settings?.allow_cancellation) throw new DomainError(403, PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
+  if (!settings?.allow_cancellation) throw new DomainError(PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
   requireActive(subscription);
   const at = toTimestamp(ctx.clock.now());
   const reason = body.reason ?? null;
@@ -188,7 +188,7 @@ export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope,
 export async function resumePortalSubscription(ctx: PortalContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PortalSubscription> {
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   requireActive(subscription);
-  const notScheduled = () => new DomainError(409, PortalErrorCode.notScheduledToCancel, `Subscription ${subscriptionId} is not scheduled to cancel: there is nothing to resume.`);
+  const notScheduled = () => new DomainError(PortalErrorCode.notScheduledToCancel, `Subscription ${subscriptionId} is not scheduled to cancel: there is nothing to resume.`);
   if (!subscription.cancel_at_period_end) throw notScheduled();
   const changed = await ctx.store.db.transaction().execute(async (trx) => {
     const done = await updateSubscription(trx, scope, subscription.subscription_id, ['active'], {

@@ -29,7 +29,7 @@
  * Idempotent: every settling step is conditional on the record still being unsettled, and the
  * processor's idempotency keys make a repeated refund a no-op.
  */
-import type { Mode } from '@dodo-portal/wire/schemas';
+import { BillingErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { DomainError } from '../domain/errors.ts';
 import { toTimestamp, type Clock } from '../domain/ports.ts';
 import type { ChargeLookup } from '../payments/processor.ts';
@@ -190,7 +190,7 @@ async function reconcileRefund(ctx: RenewalContext, refund: StaleRefund): Promis
       await sendRefund(billing, scope, { id: refund.id, payment_id: refund.payment_id, amount: Number(refund.amount) }, payment.processor_charge_id);
     } catch (error) {
       // Refused: the refund is `failed` and its amount given back, as the request would answer 502.
-      if (!(error instanceof DomainError && error.status === 502)) throw error;
+      if (!(error instanceof DomainError && error.code === BillingErrorCode.refundFailed)) throw error;
     }
     return true;
   } finally {

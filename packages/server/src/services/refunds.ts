@@ -26,7 +26,7 @@ import { realNow } from '../runtime.ts';
 
 const REFUNDABLE = new Set(['succeeded', 'partially_refunded']);
 
-export const refundExceedsPayment = (message: string) => new DomainError(409, BillingErrorCode.refundExceedsPayment, message);
+export const refundExceedsPayment = (message: string) => new DomainError(BillingErrorCode.refundExceedsPayment, message);
 
 export async function createRefund(ctx: BillingContext, scope: Scope, body: CreateRefundBody): Promise<Refund> {
   const payment = isId(IdPrefix.payment, body.payment_id) ? await findPaymentRow(ctx.store.db, scope, body.payment_id) : undefined;
@@ -35,7 +35,7 @@ export async function createRefund(ctx: BillingContext, scope: Scope, body: Crea
     const message = `a ${payment.status} payment cannot be refunded (only succeeded or partially_refunded ones)`;
     throw invalidRequest(`payment_id ${message}.`, [{ path: 'payment_id', message }]);
   }
-  processorFor(ctx, scope); // live mode without a processor: 503 before anything is reserved
+  processorFor(ctx, scope); // live mode without a processor: processor_not_configured before anything is reserved
   const remaining = Number(payment.amount) - Number(payment.amount_refunded);
   const amount = body.amount ?? remaining;
   if (amount > remaining) throw refundExceedsPayment(`Only ${remaining} of the payment's ${Number(payment.amount)} is left to refund; ${amount} was asked.`);
@@ -71,7 +71,7 @@ export async function sendRefund(ctx: BillingContext, scope: Scope, refund: { id
     processorRefundId = (await processor.refund(chargeId, refund.amount, refund.id)).refund_id;
   } catch (error) {
     await failRefund(ctx.store.db, refund, toTimestamp(ctx.clock.now()));
-    throw new DomainError(502, BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DomainError(BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
   }
   await completeRefund(ctx, scope, refund.id, processorRefundId, ctx.clock.now());
 }

@@ -15,7 +15,7 @@ import { runDueRenewals, type RenewalContext, type RenewalReport } from './renew
 import { clockFor } from './scope-clock.ts';
 import type { ServiceContext } from '../runtime.ts';
 
-const testOnly = () => new DomainError(403, BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
+const testOnly = () => new DomainError(BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
 
 const EMPTY: RenewalReport = { renewed: 0, on_hold: 0, cancelled: 0 };
 
@@ -26,7 +26,6 @@ export async function getTestClock(ctx: ServiceContext, scope: Scope): Promise<T
 
 const tooFar = (path: 'seconds' | 'to', current: Date) =>
   new DomainError(
-    400,
     BillingErrorCode.testClockAdvanceTooFar,
     `One advance moves the test clock at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds (two 366-day years), to ${toTimestamp(new Date(current.getTime() + MAX_TEST_CLOCK_ADVANCE_SECONDS * 1000))} from ${toTimestamp(current)}: advance in steps.`,
     { issues: [{ path, message: `must be at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds ahead of the test clock` }] },

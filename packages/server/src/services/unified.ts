@@ -90,8 +90,8 @@ export async function exchangeUnifiedLink(ctx: LinkContext, code: string): Promi
   const link = await findUnifiedLinkByHash(ctx.store.db, codeHash);
   if (!link) throw unknown();
   const loginUrl = unifiedLoginUrl(ctx.publicUrl, link.mode);
-  if (link.used_at !== null) throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
-  throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
+  if (link.used_at !== null) throw new DomainError(ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
+  throw new DomainError(ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
 }
 
 /** The live unified session of a bearer token; a business-scoped `dps_…` token is simply unknown here. */
