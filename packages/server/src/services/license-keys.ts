@@ -31,6 +31,7 @@ import type { Kysely } from 'kysely';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { generateLicenseKey, licenseKeySuffix, maskLicenseKey, normalizeLicenseKey } from '../domain/license-key-format.ts';
+import { licenseKeyStatus } from '../domain/license-key-status.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import type { SecretBox } from '../domain/secret-box.ts';
 import { findBusinessSettings } from '../store/business-settings.ts';
@@ -120,14 +121,6 @@ export async function emitLicenseKeysCreated(trx: Outbox, ctx: ServiceContext, s
   for (const record of await findLicenseKeysByIds(trx, scope, ids)) {
     await emitEvent(trx, ctx, scope, 'license_key.created', toLicenseKey(record, now), new Date(record.created_at));
   }
-}
-
-/** The status a key has now: the merchant's `disabled`, the subscription's end, then expiry. */
-export function licenseKeyStatus(record: LicenseKeyRecord, now: Date): LicenseKeyStatus {
-  if (record.status === 'disabled') return 'disabled';
-  if (record.subscription_status === 'cancelled' || record.subscription_status === 'expired') return 'disabled';
-  if (record.expires_at !== null && record.expires_at <= toTimestamp(now)) return 'expired';
-  return 'active';
 }
 
 function toLicenseKey(record: LicenseKeyRecord, now: Date, key?: string): LicenseKey {

@@ -26,6 +26,7 @@ import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
+import { planLadder } from '../domain/plans.ts';
 import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
 import { planChangedEmail } from '../mail/templates.ts';
 import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
@@ -45,7 +46,6 @@ import { insertPricedInvoice } from './invoices.ts';
 import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
   getPortalSubscription,
-  isPlanOption,
   notifyCustomer,
   requireActive,
   requireOwnSubscription,
@@ -78,18 +78,12 @@ export async function planOptions(ctx: PlanChangeContext, scope: Scope, customer
   const plan = (await findProducts(ctx.store.db, scope, [subscription.product_id])).get(subscription.product_id);
   if (!plan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
   const ladder = plan.collection_id ? ((await findCollection(ctx.store.db, scope, plan.collection_id))?.products ?? []) : [plan];
-  const tierOf = new Map(ladder.map((product, index) => [product.product_id, index]));
-  const currentTier = tierOf.get(plan.product_id) ?? 0;
+  const { tier, options } = planLadder(ladder, plan, subscription.currency);
   return {
     subscription_id: subscription.subscription_id,
     collection_id: plan.collection_id,
-    current: { ...toPortalProduct(plan), tier: currentTier },
-    items: ladder
-      .filter((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency))
-      .map((product) => {
-        const tier = tierOf.get(product.product_id)!;
-        return { ...toPortalProduct(product), tier, direction: tier > currentTier ? ('upgrade' as const) : ('downgrade' as const) };
-      }),
+    current: { ...toPortalProduct(plan), tier },
+    items: options.map((option) => ({ ...toPortalProduct(option.product), tier: option.tier, direction: option.direction })),
     next_cursor: null,
     addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => addonFitsPlan(addon, plan)).map(toPortalProduct),
   };

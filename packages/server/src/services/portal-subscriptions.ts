@@ -14,10 +14,11 @@ import {
   type Subscription,
   type SubscriptionAction,
 } from '@dodo-portal/wire/schemas';
-import { addonFitsPlan } from '../domain/catalog.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
+import { hasPlanChange } from '../domain/plans.ts';
 import { toTimestamp } from '../domain/ports.ts';
+import { subscriptionActions } from '../domain/subscription-actions.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { subscriptionCancelledEmail, subscriptionReactivatedEmail, type NotificationInput } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -54,27 +55,16 @@ export const toPortalProduct = (product: Product): PortalProduct => ({
   tax_rate_bps: product.tax_rate_bps,
 });
 
-/** A plan other tiers of the collection could replace: same currency, recurring, not an add-on. */
-export const isPlanOption = (product: Product, currency: string): boolean =>
-  product.billing_type !== 'one_time' && !product.is_addon && product.currency === currency;
-
+/** Reads what `subscriptionActions` decides on: the business's settings, and the tiers and add-ons only when they matter. */
 async function actionsFor(ctx: ServiceContext, scope: Scope, subscription: Subscription, plan: Product, settings: BusinessSettingsRecord | undefined, addonProducts: () => Promise<Product[]>): Promise<SubscriptionAction[]> {
-  const actions: SubscriptionAction[] = [];
-  const active = subscription.status === 'active';
-  if (active && settings?.allow_cancellation && !subscription.cancel_at_period_end) actions.push('cancel');
-  if (active && subscription.cancel_at_period_end) actions.push('resume');
-  if (active && settings?.allow_subscription_updates) {
-    let movable = false;
-    if (plan.collection_id) {
-      const collection = await findCollection(ctx.store.db, scope, plan.collection_id);
-      movable = !!collection?.products.some((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency));
-    }
-    if (!movable) movable = (await addonProducts()).some((addon) => addonFitsPlan(addon, plan));
-    if (movable) actions.push('change_plan');
+  const allowCancellation = !!settings?.allow_cancellation;
+  const allowSubscriptionUpdates = !!settings?.allow_subscription_updates;
+  let changeable = false;
+  if (subscription.status === 'active' && allowSubscriptionUpdates) {
+    const ladder = plan.collection_id ? ((await findCollection(ctx.store.db, scope, plan.collection_id))?.products ?? []) : [];
+    changeable = hasPlanChange(plan, ladder, await addonProducts(), subscription.currency);
   }
-  if (active || subscription.status === 'on_hold') actions.push('update_payment_method');
-  if (subscription.status === 'on_hold') actions.push('pay_dues');
-  return actions;
+  return subscriptionActions(subscription, { allowCancellation, allowSubscriptionUpdates, hasPlanChange: changeable });
 }
 
 /** Subscriptions as the portal shows them (products, recurring amount, actions). */
