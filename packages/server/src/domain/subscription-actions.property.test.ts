@@ -1,7 +1,8 @@
 /** Properties of what a customer may do with a subscription, for every state and setting. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { subscriptionActions } from './subscription-actions.ts';
+import { DomainError } from './errors.ts';
+import { requireActive, subscriptionActions } from './subscription-actions.ts';
 
 const state = fc.record({ status: fc.constantFrom('active', 'on_hold', 'cancelled', 'expired'), cancel_at_period_end: fc.boolean() });
 const settings = fc.record({ allowCancellation: fc.boolean(), allowSubscriptionUpdates: fc.boolean(), hasPlanChange: fc.boolean() });
@@ -30,6 +31,23 @@ describe('subscriptionActions', () => {
         const actions = subscriptionActions(subscription, s);
         expect(actions.includes('cancel') && actions.includes('resume')).toBe(false);
         if (subscription.status === 'cancelled' || subscription.status === 'expired') expect(actions).toEqual([]);
+      }),
+    );
+  });
+
+  it('lets only an active subscription change, and the refusal agrees with the actions offered', () => {
+    fc.assert(
+      fc.property(state, settings, (subscription, s) => {
+        let code: string | undefined;
+        try {
+          requireActive({ subscription_id: 'sub_1', ...subscription });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          code = error.code;
+        }
+        expect(code).toBe({ active: undefined, on_hold: 'subscription_on_hold', cancelled: 'subscription_ended', expired: 'subscription_ended' }[subscription.status]);
+        // A refused subscription offers none of the changes requireActive guards.
+        if (code) expect(subscriptionActions(subscription, s).filter((a) => a === 'cancel' || a === 'resume' || a === 'change_plan')).toEqual([]);
       }),
     );
   });

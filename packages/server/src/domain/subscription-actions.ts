@@ -1,5 +1,6 @@
 /** What a customer may do with a subscription now: a function of its state and the business's settings. */
-import type { Subscription, SubscriptionAction } from '@dodo-portal/wire/schemas';
+import { PortalErrorCode, type Subscription, type SubscriptionAction } from '@dodo-portal/wire/schemas';
+import { DomainError } from './errors.ts';
 
 export interface ActionSettings {
   allowCancellation: boolean;
@@ -25,4 +26,10 @@ export function subscriptionActions(subscription: Pick<Subscription, 'status' | 
   if (active || subscription.status === 'on_hold') actions.push('update_payment_method');
   if (subscription.status === 'on_hold') actions.push('pay_dues');
   return actions;
+}
+
+/** Refuses anything but an active subscription, with the code the portal shows: on hold first needs its dues paid; ended can no longer change. */
+export function requireActive(subscription: Pick<Subscription, 'subscription_id' | 'status'>): void {
+  if (subscription.status === 'on_hold') throw new DomainError(PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
+  if (subscription.status !== 'active') throw new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
 }

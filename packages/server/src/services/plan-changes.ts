@@ -27,6 +27,7 @@ import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { planLadder } from '../domain/plans.ts';
+import { requireActive } from '../domain/subscription-actions.ts';
 import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
 import { planChangedEmail } from '../mail/templates.ts';
 import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
@@ -47,7 +48,6 @@ import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
   getPortalSubscription,
   notifyCustomer,
-  requireActive,
   requireOwnSubscription,
   toPortalProduct,
   type PortalContext,

@@ -18,7 +18,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
 import { hasPlanChange } from '../domain/plans.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import { subscriptionActions } from '../domain/subscription-actions.ts';
+import { requireActive, subscriptionActions } from '../domain/subscription-actions.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { subscriptionCancelledEmail, subscriptionReactivatedEmail, type NotificationInput } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -117,17 +117,7 @@ export async function listPortalSubscriptions(ctx: ServiceContext, scope: Scope,
   return { items: await toPortalSubscriptions(ctx, scope, page.items), next_cursor: page.next_cursor };
 }
 
-const ended = (subscription: Subscription) =>
-  new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
-const onHold = (subscription: Subscription) =>
-  new DomainError(PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
 const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
-
-/** Refuses anything but an active subscription with the code the portal shows. */
-export function requireActive(subscription: Subscription): void {
-  if (subscription.status === 'on_hold') throw onHold(subscription);
-  if (subscription.status !== 'active') throw ended(subscription);
-}
 
 /**
  * `POST /portal/v1/subscriptions/{id}/cancel`: at the period end (the default: it keeps running
