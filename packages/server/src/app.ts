@@ -41,7 +41,7 @@ import { hostedRoutes } from './routes/hosted.ts';
 import { hostedAccessRoutes } from './routes/hosted-access.ts';
 import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.ts';
 import { UNIFIED_PORTAL_PATHS, unifiedRoutes } from './routes/unified.ts';
-import { createMemoryRateLimiter, type RateLimiter } from './http/rate-limit.ts';
+import { createMemoryRateLimiter } from './http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 import { createMailQueue, type MailQueueOptions } from './services/mail-queue.ts';
 import { loginLinkMessage } from './services/portal-access.ts';
@@ -59,7 +59,7 @@ import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
 import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
 import type { Store } from './store/index.ts';
 import { IDEMPOTENCY_LEASE_MS } from './services/idempotency-recovery.ts';
-import type { AppContext, Logger } from './runtime.ts';
+import type { AppContext, Logger, RateLimiter } from './runtime.ts';
 
 export interface AppDeps {
   store: Store;

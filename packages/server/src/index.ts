@@ -21,7 +21,8 @@ export {
   type LinkContext,
 } from './services/portal-access.ts';
 export { staticLoginUrl, magicLinkUrl, unifiedLoginUrl } from './services/links.ts';
-export { createMemoryRateLimiter, RateRules, type RateLimiter, type RateRule, type RateDecision } from './http/rate-limit.ts';
+export { createMemoryRateLimiter, RateRules } from './http/rate-limit.ts';
+export type { RateDecision, RateLimiter, RateRule } from './runtime.ts';
 export { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 export {
   portalLinkEmail,

@@ -1,8 +1,7 @@
 /**
  * The runtime types every layer shares: the logger, the contexts a use case or a request runs in,
  * and the ports they carry. It sits under everything: it imports only domain code and the types
- * of leaf modules (the store handle, the mailer, the processor, background tasks, the rate
- * limiter), none of which imports the app back, so no import circle can pass through it and
+ * of leaf modules (the store handle, the mailer, the processor, background tasks), none of which imports the app back, so no import circle can pass through it and
  * nothing below `http/` needs to import from `http/` to get a logger or a context.
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
@@ -10,7 +9,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { WireError } from './domain/errors.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
 import { createSecretBox, generateServerSecret, type SecretBox } from './domain/secret-box.ts';
-import type { RateLimiter } from './http/rate-limit.ts';
 import type { MailMessage, Mailer } from './mail/mailer.ts';
 import type { PaymentProcessor } from './payments/processor.ts';
 import type { BackgroundTasks } from './services/background.ts';
@@ -49,6 +47,21 @@ export const serviceContext = (store: Store, world: Partial<Omit<ServiceContext,
   // Without the server secret: a throwaway one, so keys sealed here open only in this process.
   secrets: world.secrets ?? createSecretBox(generateServerSecret(cryptoRandom)),
 });
+
+/** A rate limit's port (http/rate-limit.ts has the in-process one; a shared store can implement it). */
+export interface RateRule {
+  /** Names the counter, e.g. `login:ip`. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** Counts one attempt for `key` under `rule`, unless the rule's limit is already reached. */
+  hit(rule: RateRule, key: string): RateDecision;
+}
 
 /** A login request as typed, resolved by the mail queue's drain (services/mail-queue.ts). */
 export type LoginJob = { kind: 'login'; mode: Mode; request: { business_id: string; email: string } } | { kind: 'unified_login'; mode: Mode; request: { email: string } };

@@ -5,8 +5,7 @@ import { clientIp } from '../http/client-ip.ts';
 import type { BaseEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { PaymentDeclinedError } from '../payments/processor.ts';
-import type { RateRule } from '../http/rate-limit.ts';
-import type { AppContext } from '../runtime.ts';
+import type { AppContext, RateRule } from '../runtime.ts';
 
 /** Tokenization needs no secret, so it is limited per client IP (card-testing bots). */
 export const SANDBOX_TOKENS_PER_IP: RateRule = { name: 'sandbox-tokens:ip', limit: 60, windowMs: 15 * 60_000 };
