@@ -6,9 +6,9 @@ import { createBackgroundTasks, type BackgroundTasks } from '../services/backgro
 import { listOutboxMail } from '../store/outbox.ts';
 import { createApp } from '../app.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { PUBLIC_URL, TestClock, createHarness, tempPostgresStore, tempSqliteStore, type Harness, type TempStore } from '../testing/harness.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { serviceContext } from '../runtime.ts';
 
 let smtp: TestSmtp;
 let background: BackgroundTasks;

@@ -24,10 +24,10 @@ import { consumeUnifiedLink, findMemberships, findUnifiedLinkByHash, findUnified
 import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import type { MailQueue } from './mail-queue.ts';
 import type { LinkContext } from './portal-access.ts';
 import { hostedPortalLink } from './sessions.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
+import type { MailQueue } from '../runtime.ts';
 
 /** A unified sign-in link works once, for 24 hours; the session it opens lasts 24 hours. */
 export const UNIFIED_LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -90,8 +90,8 @@ export async function exchangeUnifiedLink(ctx: LinkContext, code: string): Promi
   const link = await findUnifiedLinkByHash(ctx.store.db, codeHash);
   if (!link) throw unknown();
   const loginUrl = unifiedLoginUrl(ctx.publicUrl, link.mode);
-  if (link.used_at !== null) throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
-  throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
+  if (link.used_at !== null) throw new DomainError(ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
+  throw new DomainError(ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
 }
 
 /** The live unified session of a bearer token; a business-scoped `dps_…` token is simply unknown here. */
