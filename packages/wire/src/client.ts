@@ -1,8 +1,8 @@
 /**
  * The typed portal API client used by the elements. It imports only *types* from the schemas, so
- * zod stays on the server; HTTP is plain `fetch` (./http.ts).
+ * zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
  */
-import { HttpError, createHttp } from './http.ts';
+import ky, { isHTTPError, type Options } from 'ky';
 import type {
   CancelSubscriptionBody,
   CardTokenCreated,
@@ -186,16 +186,88 @@ export interface PortalClient {
 /** The portal API's base URL for a server origin (trailing slashes tolerated). */
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface Call {
+  json?: unknown;
+  searchParams?: URLSearchParams;
+  /** Makes a POST safe to retry: the server answers a repeat with the first result. */
+  idempotencyKey?: string;
+  signal?: AbortSignal | undefined;
+}
+
+const TIMEOUT_MS = 30_000;
+/** Retried on answers that say "not processed, try again"; a 500 is a bug that a retry would repeat. */
+const RETRY_STATUSES = [408, 429, 502, 503, 504];
+/** A `Retry-After` longer than this is not waited out: the caller sees it (`retryAfterSeconds`). */
+const RETRY_AFTER_CAP_MS = 3_000;
+const IDEMPOTENT_METHODS = ['get', 'head', 'put', 'delete'];
+
+/** `Retry-After` in milliseconds (seconds or an HTTP date); 0 when absent. */
+function retryAfterMs(response: Response): number {
+  const header = response.headers.get('retry-after');
+  if (!header) return 0;
+  const seconds = Number(header);
+  return Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
+}
+
 /**
- * One authenticated fetch helper per client, and every failure mapped to a `PortalApiError`:
+ * One retry of an idempotent request (GET/HEAD/PUT/DELETE, or a POST with an `Idempotency-Key`)
+ * on a transient status, after `Retry-After` when it is short. A network failure is retried for
+ * reads only: a write cut off by the network may have happened, and the element says so and
+ * offers a retry with the same key.
+ */
+function retryFor(method: Method, idempotencyKey: string | undefined): Options['retry'] {
+  const name = method.toLowerCase();
+  if (!IDEMPOTENT_METHODS.includes(name) && idempotencyKey === undefined) return 0;
+  return {
+    limit: 1,
+    methods: [name],
+    statusCodes: RETRY_STATUSES,
+    afterStatusCodes: RETRY_STATUSES,
+    shouldRetry: ({ error }) => {
+      if (!isHTTPError(error)) return name === 'get' || name === 'head' ? undefined : false;
+      return retryAfterMs(error.response) > RETRY_AFTER_CAP_MS ? false : undefined;
+    },
+  };
+}
+
+interface HttpOptions {
+  /** Prepended to every path; ends with `/`. */
+  prefixUrl: string;
+  /** Read per request (a language that changes live, a token). */
+  headers?: () => Record<string, string>;
+  fetch?: typeof fetch | undefined;
+  /** Off for the sign-in requests: one attempt, one timeout. */
+  retry?: boolean;
+}
+
+/**
+ * The one place a client method becomes an HTTP request: method, path under the prefix, body,
+ * and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
+ */
+function createHttp(options: HttpOptions) {
+  const api = ky.create({ prefixUrl: options.prefixUrl, timeout: TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return (method: Method, path: string, call: Call = {}) =>
+    api(path, {
+      method,
+      headers: { ...options.headers?.(), ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }) },
+      retry: options.retry === false ? 0 : retryFor(method, call.idempotencyKey),
+      ...(call.json === undefined ? {} : { json: call.json }),
+      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+}
+
+/**
+ * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
  * the same retry, timeout and error rules for the business portal and the unified portal.
  */
 function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
-  const http = createHttp({
+  const send = createHttp({
     prefixUrl,
     headers: () => ({ authorization: `Bearer ${options.sessionToken}`, ...(options.locale ? { 'accept-language': options.locale() } : {}) }),
-    retryStatuses: [408, 429, 502, 503, 504],
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   const owner: { client?: object } = {};
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -207,75 +279,58 @@ function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
       throw failure;
     }
   };
-  return { http, call, owner };
+  const json = <T>(method: Method, path: string, request?: Call) => call(() => send(method, path, request).json<T>());
+  const done = (method: Method, path: string, request?: Call) => call(async () => void (await send(method, path, request)));
+  const blob = (path: string, request?: Call) => call(() => send('GET', path, request).blob());
+  return { json, done, blob, owner };
 }
 
 export function createPortalClient(options: PortalClientOptions): PortalClient {
-  const { http, call, owner } = authorizedHttp(options, portalApiUrl(options.apiBase));
+  const { json, done, blob, owner } = authorizedHttp(options, portalApiUrl(options.apiBase));
 
   const client: PortalClient = {
     apiBase: options.apiBase,
-    session: (signal) => call(() => http.json<PortalSessionInfo>('session', { signal })),
-    listInvoices: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<InvoicePage>('invoices', { searchParams: pageParams(limit, cursor), signal })),
-    getInvoice: (invoiceId, signal) =>
-      call(() => http.json<Invoice>(`invoices/${id(invoiceId)}`, { signal })),
-    invoicePdf: (invoiceId, signal) =>
-      call(async () => (await http.send(`invoices/${id(invoiceId)}/pdf`, { signal })).blob()),
+    session: (signal) => json<PortalSessionInfo>('GET', 'session', { signal }),
+    listInvoices: ({ limit, cursor, signal } = {}) => json<InvoicePage>('GET', 'invoices', { searchParams: pageParams(limit, cursor), signal }),
+    getInvoice: (invoiceId, signal) => json<Invoice>('GET', `invoices/${id(invoiceId)}`, { signal }),
+    invoicePdf: (invoiceId, signal) => blob(`invoices/${id(invoiceId)}/pdf`, { signal }),
     payInvoice: (invoiceId, body, { idempotencyKey, signal }) =>
-      call(() => http.json<PayInvoiceResult>(`invoices/${id(invoiceId)}/pay`, { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey }, signal })),
-    listPayments: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<PaymentPage>('payments', { searchParams: pageParams(limit, cursor), signal })),
-    getPayment: (paymentId, signal) => call(() => http.json<Payment>(`payments/${id(paymentId)}`, { signal })),
+      json<PayInvoiceResult>('POST', `invoices/${id(invoiceId)}/pay`, { json: body, idempotencyKey, signal }),
+    listPayments: ({ limit, cursor, signal } = {}) => json<PaymentPage>('GET', 'payments', { searchParams: pageParams(limit, cursor), signal }),
+    getPayment: (paymentId, signal) => json<Payment>('GET', `payments/${id(paymentId)}`, { signal }),
 
     listSubscriptions: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<PortalSubscriptionPage>('subscriptions', { searchParams: pageParams(limit, cursor), signal })),
-    getSubscription: (subscriptionId, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}`, { signal })),
+      json<PortalSubscriptionPage>('GET', 'subscriptions', { searchParams: pageParams(limit, cursor), signal }),
+    getSubscription: (subscriptionId, signal) => json<PortalSubscription>('GET', `subscriptions/${id(subscriptionId)}`, { signal }),
     cancelSubscription: (subscriptionId, body, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/cancel`, { method: 'POST', json: body, signal })),
-    resumeSubscription: (subscriptionId, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/resume`, { method: 'POST', signal })),
-    planOptions: (subscriptionId, signal) =>
-      call(() => http.json<PlanOptions>(`subscriptions/${id(subscriptionId)}/plan-options`, { signal })),
+      json<PortalSubscription>('POST', `subscriptions/${id(subscriptionId)}/cancel`, { json: body, signal }),
+    resumeSubscription: (subscriptionId, signal) => json<PortalSubscription>('POST', `subscriptions/${id(subscriptionId)}/resume`, { signal }),
+    planOptions: (subscriptionId, signal) => json<PlanOptions>('GET', `subscriptions/${id(subscriptionId)}/plan-options`, { signal }),
     previewPlanChange: (subscriptionId, body, signal) =>
-      call(() => http.json<ChangePlanPreview>(`subscriptions/${id(subscriptionId)}/change-plan/preview`, { method: 'POST', json: body, signal })),
+      json<ChangePlanPreview>('POST', `subscriptions/${id(subscriptionId)}/change-plan/preview`, { json: body, signal }),
     changePlan: (subscriptionId, body, { idempotencyKey, signal }) =>
-      call(() =>
-        http.json<ChangePlanResult>(`subscriptions/${id(subscriptionId)}/change-plan`, {
-          method: 'POST',
-          json: body,
-          headers: { 'idempotency-key': idempotencyKey },
-          signal,
-        }),
-      ),
-    getProfile: (signal) => call(() => http.json<Profile>('profile', { signal })),
-    updateProfile: (body, signal) => call(() => http.json<Profile>('profile', { method: 'PATCH', json: body, signal })),
+      json<ChangePlanResult>('POST', `subscriptions/${id(subscriptionId)}/change-plan`, { json: body, idempotencyKey, signal }),
+    getProfile: (signal) => json<Profile>('GET', 'profile', { signal }),
+    updateProfile: (body, signal) => json<Profile>('PATCH', 'profile', { json: body, signal }),
 
-    listPaymentMethods: (signal) => call(() => http.json<PortalPaymentMethodList>('payment-methods', { signal })),
-    addPaymentMethod: (cardToken, signal) =>
-      call(() => http.json<PortalPaymentMethod>('payment-methods', { method: 'POST', json: { card_token: cardToken }, signal })),
-    setDefaultPaymentMethod: (paymentMethodId, signal) =>
-      call(() => http.json<PortalPaymentMethod>(`payment-methods/${id(paymentMethodId)}/default`, { method: 'POST', signal })),
+    listPaymentMethods: (signal) => json<PortalPaymentMethodList>('GET', 'payment-methods', { signal }),
+    addPaymentMethod: (cardToken, signal) => json<PortalPaymentMethod>('POST', 'payment-methods', { json: { card_token: cardToken }, signal }),
+    setDefaultPaymentMethod: (paymentMethodId, signal) => json<PortalPaymentMethod>('POST', `payment-methods/${id(paymentMethodId)}/default`, { signal }),
     deletePaymentMethod: (paymentMethodId, signal, replacements) =>
-      call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal, ...(replacements ? { json: { replacements } } : {}) }))),
-    subscriptionDues: (subscriptionId, signal) => call(() => http.json<Dues>(`subscriptions/${id(subscriptionId)}/dues`, { signal })),
+      done('DELETE', `payment-methods/${id(paymentMethodId)}`, { signal, ...(replacements ? { json: { replacements } } : {}) }),
+    subscriptionDues: (subscriptionId, signal) => json<Dues>('GET', `subscriptions/${id(subscriptionId)}/dues`, { signal }),
     setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
-      call(() =>
-        http.json<SubscriptionPaymentMethodResult>(`subscriptions/${id(subscriptionId)}/payment-method`, {
-          method: 'POST',
-          json: { payment_method_id: paymentMethodId },
-          headers: { 'idempotency-key': idempotencyKey },
-          signal,
-        }),
-      ),
+      json<SubscriptionPaymentMethodResult>('POST', `subscriptions/${id(subscriptionId)}/payment-method`, {
+        json: { payment_method_id: paymentMethodId },
+        idempotencyKey,
+        signal,
+      }),
 
-    listLicenseKeys: (signal) => call(() => http.json<PortalLicenseKeyList>('license-keys', { signal })),
-    revealLicenseKey: (licenseKeyId, signal) => call(() => http.json<PortalLicenseKey>(`license-keys/${id(licenseKeyId)}`, { signal })),
-    listLicenseKeyInstances: (licenseKeyId, signal) =>
-      call(() => http.json<LicenseKeyInstanceList>(`license-keys/${id(licenseKeyId)}/instances`, { signal })),
+    listLicenseKeys: (signal) => json<PortalLicenseKeyList>('GET', 'license-keys', { signal }),
+    revealLicenseKey: (licenseKeyId, signal) => json<PortalLicenseKey>('GET', `license-keys/${id(licenseKeyId)}`, { signal }),
+    listLicenseKeyInstances: (licenseKeyId, signal) => json<LicenseKeyInstanceList>('GET', `license-keys/${id(licenseKeyId)}/instances`, { signal }),
     deactivateLicenseKeyInstance: (licenseKeyId, instanceId, signal) =>
-      call(async () => void (await http.send(`license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { method: 'DELETE', signal }))),
+      done('DELETE', `license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { signal }),
   };
   owner.client = client;
   return client;
@@ -300,8 +355,8 @@ export async function createCardToken(
   body: CreateCardTokenBody,
 ): Promise<CardTokenCreated> {
   try {
-    const http = createHttp({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    return await http.json<CardTokenCreated>('sandbox/v1/tokens', { method: 'POST', json: body, signal: options.signal });
+    const send = createHttp({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, fetch: options.fetch });
+    return await send('POST', 'sandbox/v1/tokens', { json: body, signal: options.signal }).json<CardTokenCreated>();
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -319,13 +374,12 @@ export interface UnifiedClient {
 }
 
 export function createUnifiedClient(options: PortalClientOptions): UnifiedClient {
-  const { http, call } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
+  const { json, done } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
   return {
     apiBase: options.apiBase,
-    businesses: (signal) => call(() => http.json<UnifiedBusinessList>('businesses', { signal })),
-    openBusiness: (businessId, signal) =>
-      call(() => http.json<PortalSession>(`businesses/${id(businessId)}/session`, { method: 'POST', signal })),
-    signOut: (signal) => call(async () => void (await http.send('session', { method: 'DELETE', signal }))),
+    businesses: (signal) => json<UnifiedBusinessList>('GET', 'businesses', { signal }),
+    openBusiness: (businessId, signal) => json<PortalSession>('POST', `businesses/${id(businessId)}/session`, { signal }),
+    signOut: (signal) => done('DELETE', 'session', { signal }),
   };
 }
 
@@ -339,7 +393,7 @@ export async function requestLoginLink(
   body: LoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options).send('login', { method: 'POST', json: body, signal: options.signal });
+    await unauthenticated(options)('POST', 'login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -354,7 +408,7 @@ export async function requestUnifiedLoginLink(
   body: UnifiedLoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options).send('unified/login', { method: 'POST', json: body, signal: options.signal });
+    await unauthenticated(options)('POST', 'unified/login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -362,10 +416,10 @@ export async function requestUnifiedLoginLink(
 
 /** The portal API without a token (sign-in requests): no retries, one timeout. */
 const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) =>
-  createHttp({ prefixUrl: portalApiUrl(options.apiBase), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  createHttp({ prefixUrl: portalApiUrl(options.apiBase), fetch: options.fetch, retry: false });
 
 async function toPortalApiError(error: unknown): Promise<unknown> {
-  if (error instanceof HttpError) {
+  if (isHTTPError(error)) {
     let body: Partial<ErrorBody> | undefined;
     try {
       body = (await error.response.json()) as Partial<ErrorBody>;
@@ -379,7 +433,7 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
     return new PortalApiError(
       status,
       body?.error?.code ?? (status === 401 ? 'session_expired' : 'http_error'),
-      body?.error?.message ?? error.message,
+      body?.error?.message ?? `Request failed with status ${status}`,
       body?.error?.decline_code,
       body?.error?.login_url,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
