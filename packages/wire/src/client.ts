@@ -186,15 +186,62 @@ export interface PortalClient {
 /** The portal API's base URL for a server origin (trailing slashes tolerated). */
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/**
+ * Every call the client makes, as `METHOD /path` (the OpenAPI path, `{name}` for a path
+ * parameter) → what the answer is read as. The one place where the client's paths and types
+ * meet: route contracts can later supply this table instead of it being written here.
+ */
+export interface PortalRoutes {
+  'GET /portal/v1/session': PortalSessionInfo;
+  'GET /portal/v1/invoices': InvoicePage;
+  'GET /portal/v1/invoices/{invoice_id}': Invoice;
+  'GET /portal/v1/invoices/{invoice_id}/pdf': Blob;
+  'POST /portal/v1/invoices/{invoice_id}/pay': PayInvoiceResult;
+  'GET /portal/v1/payments': PaymentPage;
+  'GET /portal/v1/payments/{payment_id}': Payment;
+  'GET /portal/v1/subscriptions': PortalSubscriptionPage;
+  'GET /portal/v1/subscriptions/{subscription_id}': PortalSubscription;
+  'POST /portal/v1/subscriptions/{subscription_id}/cancel': PortalSubscription;
+  'POST /portal/v1/subscriptions/{subscription_id}/resume': PortalSubscription;
+  'GET /portal/v1/subscriptions/{subscription_id}/plan-options': PlanOptions;
+  'POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview': ChangePlanPreview;
+  'POST /portal/v1/subscriptions/{subscription_id}/change-plan': ChangePlanResult;
+  'GET /portal/v1/subscriptions/{subscription_id}/dues': Dues;
+  'POST /portal/v1/subscriptions/{subscription_id}/payment-method': SubscriptionPaymentMethodResult;
+  'GET /portal/v1/profile': Profile;
+  'PATCH /portal/v1/profile': Profile;
+  'GET /portal/v1/payment-methods': PortalPaymentMethodList;
+  'POST /portal/v1/payment-methods': PortalPaymentMethod;
+  'POST /portal/v1/payment-methods/{payment_method_id}/default': PortalPaymentMethod;
+  'DELETE /portal/v1/payment-methods/{payment_method_id}': void;
+  'GET /portal/v1/license-keys': PortalLicenseKeyList;
+  'GET /portal/v1/license-keys/{license_key_id}': PortalLicenseKey;
+  'GET /portal/v1/license-keys/{license_key_id}/instances': LicenseKeyInstanceList;
+  'DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}': void;
+  'POST /portal/v1/login': void;
+  'POST /portal/v1/unified/login': void;
+  'GET /portal/v1/unified/businesses': UnifiedBusinessList;
+  'POST /portal/v1/unified/businesses/{business_id}/session': PortalSession;
+  'DELETE /portal/v1/unified/session': void;
+  'POST /sandbox/v1/tokens': CardTokenCreated;
+}
 
-interface Call {
+type Route = keyof PortalRoutes;
+type Method = Route extends `${infer M} ${string}` ? M : never;
+/** `{invoice_id}` in a route's path → `{ invoice_id: string }`. */
+type PathParams<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? { [K in Name]: string } & PathParams<Rest> : unknown;
+type RouteParams<R extends Route> = R extends `${string} ${infer Path}` ? PathParams<Path> : never;
+
+/** The path parameters the route names (encoded here): required exactly when it names some. */
+type ParamsOption<R extends Route> = keyof RouteParams<R> extends never ? { params?: undefined } : { params: RouteParams<R> };
+
+type Call<R extends Route = Route> = ParamsOption<R> & {
   json?: unknown;
   searchParams?: URLSearchParams;
   /** Makes a POST safe to retry: the server answers a repeat with the first result. */
   idempotencyKey?: string;
   signal?: AbortSignal | undefined;
-}
+};
 
 const TIMEOUT_MS = 30_000;
 /** Retried on answers that say "not processed, try again"; a 500 is a bug that a retry would repeat. */
@@ -233,8 +280,8 @@ function retryFor(method: Method, idempotencyKey: string | undefined): Options['
 }
 
 interface HttpOptions {
-  /** Prepended to every path; ends with `/`. */
-  prefixUrl: string;
+  /** The server origin the routes' paths are under (trailing slashes tolerated). */
+  apiBase: string;
   /** Read per request (a language that changes live, a token). */
   headers?: () => Record<string, string>;
   fetch?: typeof fetch | undefined;
@@ -243,13 +290,17 @@ interface HttpOptions {
 }
 
 /**
- * The one place a client method becomes an HTTP request: method, path under the prefix, body,
- * and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
+ * The one place a route of PortalRoutes becomes an HTTP request: method, path with its parameters,
+ * body, and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
  */
 function createHttp(options: HttpOptions) {
-  const api = ky.create({ prefixUrl: options.prefixUrl, timeout: TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  return (method: Method, path: string, call: Call = {}) =>
-    api(path, {
+  const api = ky.create({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, timeout: TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return <R extends Route>(route: R, call: Call<R>) => {
+    const [method, template] = route.split(' ') as [Method, string];
+    const params: Record<string, string> = call.params ?? {};
+    // Relative to the server origin (ky wants no leading slash under a prefix).
+    const path = template.slice(1).replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+    return api(path, {
       method,
       headers: { ...options.headers?.(), ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }) },
       retry: options.retry === false ? 0 : retryFor(method, call.idempotencyKey),
@@ -257,15 +308,16 @@ function createHttp(options: HttpOptions) {
       ...(call.searchParams ? { searchParams: call.searchParams } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
+  };
 }
 
 /**
  * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
  * the same retry, timeout and error rules for the business portal and the unified portal.
  */
-function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
+function authorizedHttp(options: PortalClientOptions) {
   const send = createHttp({
-    prefixUrl,
+    apiBase: options.apiBase,
     headers: () => ({ authorization: `Bearer ${options.sessionToken}`, ...(options.locale ? { 'accept-language': options.locale() } : {}) }),
     fetch: options.fetch,
   });
@@ -279,64 +331,65 @@ function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
       throw failure;
     }
   };
-  const json = <T>(method: Method, path: string, request?: Call) => call(() => send(method, path, request).json<T>());
-  const done = (method: Method, path: string, request?: Call) => call(async () => void (await send(method, path, request)));
-  const blob = (path: string, request?: Call) => call(() => send('GET', path, request).blob());
+  // How the answer is read follows the route's type: JSON, nothing (204), or a file.
+  type Answering<T> = { [R in Route]: PortalRoutes[R] extends T ? R : never }[Route];
+  const json = <R extends Route>(route: R, request: Call<R>) => call(() => send(route, request).json<PortalRoutes[R]>());
+  const done = <R extends Answering<void>>(route: R, request: Call<R>) => call(async () => void (await send(route, request)));
+  const blob = <R extends Answering<Blob>>(route: R, request: Call<R>) => call(() => send(route, request).blob());
   return { json, done, blob, owner };
 }
 
 export function createPortalClient(options: PortalClientOptions): PortalClient {
-  const { json, done, blob, owner } = authorizedHttp(options, portalApiUrl(options.apiBase));
+  const { json, done, blob, owner } = authorizedHttp(options);
 
   const client: PortalClient = {
     apiBase: options.apiBase,
-    session: (signal) => json<PortalSessionInfo>('GET', 'session', { signal }),
-    listInvoices: ({ limit, cursor, signal } = {}) => json<InvoicePage>('GET', 'invoices', { searchParams: pageParams(limit, cursor), signal }),
-    getInvoice: (invoiceId, signal) => json<Invoice>('GET', `invoices/${id(invoiceId)}`, { signal }),
-    invoicePdf: (invoiceId, signal) => blob(`invoices/${id(invoiceId)}/pdf`, { signal }),
-    payInvoice: (invoiceId, body, { idempotencyKey, signal }) =>
-      json<PayInvoiceResult>('POST', `invoices/${id(invoiceId)}/pay`, { json: body, idempotencyKey, signal }),
-    listPayments: ({ limit, cursor, signal } = {}) => json<PaymentPage>('GET', 'payments', { searchParams: pageParams(limit, cursor), signal }),
-    getPayment: (paymentId, signal) => json<Payment>('GET', `payments/${id(paymentId)}`, { signal }),
+    session: (signal) => json('GET /portal/v1/session', { signal }),
+    listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { searchParams: pageParams(limit, cursor), signal }),
+    getInvoice: (invoice_id, signal) => json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal }),
+    invoicePdf: (invoice_id, signal) => blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal }),
+    payInvoice: (invoice_id, body, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
+    listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { searchParams: pageParams(limit, cursor), signal }),
+    getPayment: (payment_id, signal) => json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal }),
 
-    listSubscriptions: ({ limit, cursor, signal } = {}) =>
-      json<PortalSubscriptionPage>('GET', 'subscriptions', { searchParams: pageParams(limit, cursor), signal }),
-    getSubscription: (subscriptionId, signal) => json<PortalSubscription>('GET', `subscriptions/${id(subscriptionId)}`, { signal }),
-    cancelSubscription: (subscriptionId, body, signal) =>
-      json<PortalSubscription>('POST', `subscriptions/${id(subscriptionId)}/cancel`, { json: body, signal }),
-    resumeSubscription: (subscriptionId, signal) => json<PortalSubscription>('POST', `subscriptions/${id(subscriptionId)}/resume`, { signal }),
-    planOptions: (subscriptionId, signal) => json<PlanOptions>('GET', `subscriptions/${id(subscriptionId)}/plan-options`, { signal }),
-    previewPlanChange: (subscriptionId, body, signal) =>
-      json<ChangePlanPreview>('POST', `subscriptions/${id(subscriptionId)}/change-plan/preview`, { json: body, signal }),
-    changePlan: (subscriptionId, body, { idempotencyKey, signal }) =>
-      json<ChangePlanResult>('POST', `subscriptions/${id(subscriptionId)}/change-plan`, { json: body, idempotencyKey, signal }),
-    getProfile: (signal) => json<Profile>('GET', 'profile', { signal }),
-    updateProfile: (body, signal) => json<Profile>('PATCH', 'profile', { json: body, signal }),
+    listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { searchParams: pageParams(limit, cursor), signal }),
+    getSubscription: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal }),
+    cancelSubscription: (subscription_id, body, signal) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
+    resumeSubscription: (subscription_id, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/resume', { params: { subscription_id }, signal }),
+    planOptions: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/plan-options', { params: { subscription_id }, signal }),
+    previewPlanChange: (subscription_id, body, signal) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal }),
+    changePlan: (subscription_id, body, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan', { params: { subscription_id }, json: body, idempotencyKey, signal }),
+    getProfile: (signal) => json('GET /portal/v1/profile', { signal }),
+    updateProfile: (body, signal) => json('PATCH /portal/v1/profile', { json: body, signal }),
 
-    listPaymentMethods: (signal) => json<PortalPaymentMethodList>('GET', 'payment-methods', { signal }),
-    addPaymentMethod: (cardToken, signal) => json<PortalPaymentMethod>('POST', 'payment-methods', { json: { card_token: cardToken }, signal }),
-    setDefaultPaymentMethod: (paymentMethodId, signal) => json<PortalPaymentMethod>('POST', `payment-methods/${id(paymentMethodId)}/default`, { signal }),
-    deletePaymentMethod: (paymentMethodId, signal, replacements) =>
-      done('DELETE', `payment-methods/${id(paymentMethodId)}`, { signal, ...(replacements ? { json: { replacements } } : {}) }),
-    subscriptionDues: (subscriptionId, signal) => json<Dues>('GET', `subscriptions/${id(subscriptionId)}/dues`, { signal }),
-    setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
-      json<SubscriptionPaymentMethodResult>('POST', `subscriptions/${id(subscriptionId)}/payment-method`, {
+    listPaymentMethods: (signal) => json('GET /portal/v1/payment-methods', { signal }),
+    addPaymentMethod: (cardToken, signal) => json('POST /portal/v1/payment-methods', { json: { card_token: cardToken }, signal }),
+    setDefaultPaymentMethod: (payment_method_id, signal) =>
+      json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal }),
+    deletePaymentMethod: (payment_method_id, signal, replacements) =>
+      done('DELETE /portal/v1/payment-methods/{payment_method_id}', { params: { payment_method_id }, signal, ...(replacements ? { json: { replacements } } : {}) }),
+    subscriptionDues: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/dues', { params: { subscription_id }, signal }),
+    setSubscriptionPaymentMethod: (subscription_id, paymentMethodId, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/payment-method', {
+        params: { subscription_id },
         json: { payment_method_id: paymentMethodId },
         idempotencyKey,
         signal,
       }),
 
-    listLicenseKeys: (signal) => json<PortalLicenseKeyList>('GET', 'license-keys', { signal }),
-    revealLicenseKey: (licenseKeyId, signal) => json<PortalLicenseKey>('GET', `license-keys/${id(licenseKeyId)}`, { signal }),
-    listLicenseKeyInstances: (licenseKeyId, signal) => json<LicenseKeyInstanceList>('GET', `license-keys/${id(licenseKeyId)}/instances`, { signal }),
-    deactivateLicenseKeyInstance: (licenseKeyId, instanceId, signal) =>
-      done('DELETE', `license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { signal }),
+    listLicenseKeys: (signal) => json('GET /portal/v1/license-keys', { signal }),
+    revealLicenseKey: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}', { params: { license_key_id }, signal }),
+    listLicenseKeyInstances: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}/instances', { params: { license_key_id }, signal }),
+    deactivateLicenseKeyInstance: (license_key_id, instance_id, signal) =>
+      done('DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}', { params: { license_key_id, instance_id }, signal }),
   };
   owner.client = client;
   return client;
 }
-
-const id = encodeURIComponent;
 
 function pageParams(limit: number | undefined, cursor: string | null | undefined): URLSearchParams {
   const searchParams = new URLSearchParams();
@@ -355,8 +408,8 @@ export async function createCardToken(
   body: CreateCardTokenBody,
 ): Promise<CardTokenCreated> {
   try {
-    const send = createHttp({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, fetch: options.fetch });
-    return await send('POST', 'sandbox/v1/tokens', { json: body, signal: options.signal }).json<CardTokenCreated>();
+    const send = createHttp({ apiBase: options.apiBase, fetch: options.fetch });
+    return await send('POST /sandbox/v1/tokens', { json: body, signal: options.signal }).json<PortalRoutes['POST /sandbox/v1/tokens']>();
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -374,12 +427,12 @@ export interface UnifiedClient {
 }
 
 export function createUnifiedClient(options: PortalClientOptions): UnifiedClient {
-  const { json, done } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
+  const { json, done } = authorizedHttp(options);
   return {
     apiBase: options.apiBase,
-    businesses: (signal) => json<UnifiedBusinessList>('GET', 'businesses', { signal }),
-    openBusiness: (businessId, signal) => json<PortalSession>('POST', `businesses/${id(businessId)}/session`, { signal }),
-    signOut: (signal) => done('DELETE', 'session', { signal }),
+    businesses: (signal) => json('GET /portal/v1/unified/businesses', { signal }),
+    openBusiness: (business_id, signal) => json('POST /portal/v1/unified/businesses/{business_id}/session', { params: { business_id }, signal }),
+    signOut: (signal) => done('DELETE /portal/v1/unified/session', { signal }),
   };
 }
 
@@ -393,7 +446,7 @@ export async function requestLoginLink(
   body: LoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options)('POST', 'login', { json: body, signal: options.signal });
+    await unauthenticated(options)('POST /portal/v1/login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -408,7 +461,7 @@ export async function requestUnifiedLoginLink(
   body: UnifiedLoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options)('POST', 'unified/login', { json: body, signal: options.signal });
+    await unauthenticated(options)('POST /portal/v1/unified/login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -416,7 +469,7 @@ export async function requestUnifiedLoginLink(
 
 /** The portal API without a token (sign-in requests): no retries, one timeout. */
 const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) =>
-  createHttp({ prefixUrl: portalApiUrl(options.apiBase), fetch: options.fetch, retry: false });
+  createHttp({ apiBase: options.apiBase, fetch: options.fetch, retry: false });
 
 async function toPortalApiError(error: unknown): Promise<unknown> {
   if (isHTTPError(error)) {
