@@ -1,5 +1,5 @@
 /**
- * Formatting at the edge. Money is the wire's (`@dodo-portal/wire/values`, shared with the
+ * Formatting at the edge. Money is the wire's (packages/wire/src/values.ts, shared with the
  * server's emails and PDFs): integer minor units turned into an exact decimal string for
  * `Intl.NumberFormat`, with the currency's own minor digits.
  */
