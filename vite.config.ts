@@ -173,9 +173,9 @@ export default defineConfig(({ mode }) => {
               output: {
                 entryFileNames: '[name].js',
                 chunkFileNames: 'chunks/[name]-[hash].js',
-                // The API client (wire) in one shared chunk.
+                // The API client (wire, and ky under it) in one shared chunk.
                 manualChunks(id) {
-                  if (id.includes('/packages/wire/')) return 'client';
+                  if (id.includes('/packages/wire/') || /\/node_modules\/ky\//.test(id)) return 'client';
                   return undefined;
                 },
               },

@@ -53,6 +53,8 @@ const steps: { name: string; command: string[]; cwd?: string; counts?: () => Cou
   // Every locale carries every msg() id, no stale keys, matching placeholders (packages/elements/scripts/locales-check.ts).
   { name: 'locales', command: ['tsx', 'packages/elements/scripts/locales-check.ts'] },
   vitest('server', [], join(repoRoot, 'packages/server')),
+  // The portal client's retry, timeout and error rules against a loopback HTTP server.
+  vitest('wire', [], join(repoRoot, 'packages/wire')),
   // The served /openapi.json against Redocly's recommended rules (packages/server/scripts/openapi-lint.ts): 0 errors.
   { name: 'openapi lint', command: ['tsx', 'packages/server/scripts/openapi-lint.ts'] },
   // The files the element catalogue (packages/elements/src/catalogue.json) writes are current.

@@ -1,9 +1,9 @@
 // Makes the published types self-contained. `@dodo-portal/wire` is private and never published:
 // vite already bundles its client into the ESM build, and this step does the same for the types.
-// It writes `dist/wire/{client,http,schemas}.d.ts` — the client's own declarations, and every
+// It writes `dist/wire/{client,values,postal-codes,schemas}.d.ts` — the plain modules' own declarations, and every
 // wire type expanded by the compiler into a plain structural type (the schemas' `z.infer<…>`
 // aliases would otherwise need zod's types) — then points every emitted `.d.ts` that imports
-// `@dodo-portal/wire/client` or `/schemas` at those files. The wire stays the one source of truth:
+// `@dodo-portal/wire/client`, `/values` or `/schemas` at those files. The wire stays the one source of truth:
 // nothing here is written by hand.
 //
 // Usage: node scripts/wire-types.mjs   (after `tsc -p tsconfig.build.json`; part of `build`)
@@ -17,7 +17,7 @@ const dist = join(packageDir, 'dist');
 const wireSrc = join(packageDir, '../wire/src');
 const outDir = join(dist, 'wire');
 
-const program = ts.createProgram([join(wireSrc, 'client.ts'), join(wireSrc, 'schemas.ts'), join(wireSrc, 'postal-codes.ts')], {
+const program = ts.createProgram([join(wireSrc, 'client.ts'), join(wireSrc, 'schemas.ts'), join(wireSrc, 'values.ts'), join(wireSrc, 'postal-codes.ts')], {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -37,9 +37,9 @@ if (diagnostics.length > 0) {
 }
 mkdirSync(outDir, { recursive: true });
 
-// client.ts, http.ts and postal-codes.ts are plain TypeScript (types only from schemas): their
+// client.ts, values.ts and postal-codes.ts are plain TypeScript (types only from schemas): their
 // declarations as tsc emits them.
-for (const name of ['client.ts', 'http.ts', 'postal-codes.ts']) {
+for (const name of ['client.ts', 'values.ts', 'postal-codes.ts']) {
   const source = program.getSourceFile(join(wireSrc, name));
   program.emit(source, (file, text) => {
     if (file.endsWith(name.replace(/\.ts$/, '.d.ts'))) writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);
@@ -61,6 +61,12 @@ for (const statement of schemas.statements) {
     lines.push(statement.getText(schemas));
   }
 }
+// What schemas.ts re-exports from the zod-free modules (the error codes from ./values.ts).
+for (const statement of schemas.statements) {
+  if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    lines.push(statement.getText(schemas).replace(/\.ts(['"];?)$/, '.js$1'));
+  }
+}
 const schemasDts = `${lines.join('\n')}\n`;
 if (/\bz\.|zod/.test(schemasDts.split('\n').slice(1).join('\n'))) {
   console.error('wire types: an expanded type still names zod');
@@ -77,7 +83,7 @@ const walk = (dir) => {
     if (statSync(path).isDirectory()) walk(path);
     else if (name.endsWith('.d.ts')) {
       const text = readFileSync(path, 'utf8');
-      const next = text.replace(/(['"])@dodo-portal\/wire\/(client|schemas)\1/g, (_, quote, module) => {
+      const next = text.replace(/(['"])@dodo-portal\/wire\/(client|values|schemas)\1/g, (_, quote, module) => {
         let target = relative(dirname(path), join(outDir, `${module}.js`)).split(sep).join('/');
         if (!target.startsWith('.')) target = `./${target}`;
         return `${quote}${target}${quote}`;

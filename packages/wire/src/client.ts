@@ -1,8 +1,8 @@
 /**
  * The typed portal API client used by the elements. It imports only *types* from the schemas, so
- * zod stays on the server; HTTP is plain `fetch` (./http.ts).
+ * zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
  */
-import { HttpError, createHttp } from './http.ts';
+import ky, { isHTTPError, type Options } from 'ky';
 import type {
   CancelSubscriptionBody,
   CardTokenCreated,
@@ -187,15 +187,139 @@ export interface PortalClient {
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
 /**
- * One authenticated fetch helper per client, and every failure mapped to a `PortalApiError`:
+ * Every call the client makes, as `METHOD /path` (the OpenAPI path, `{name}` for a path
+ * parameter) → what the answer is read as. The one place where the client's paths and types
+ * meet: route contracts can later supply this table instead of it being written here.
+ */
+export interface PortalRoutes {
+  'GET /portal/v1/session': PortalSessionInfo;
+  'GET /portal/v1/invoices': InvoicePage;
+  'GET /portal/v1/invoices/{invoice_id}': Invoice;
+  'GET /portal/v1/invoices/{invoice_id}/pdf': Blob;
+  'POST /portal/v1/invoices/{invoice_id}/pay': PayInvoiceResult;
+  'GET /portal/v1/payments': PaymentPage;
+  'GET /portal/v1/payments/{payment_id}': Payment;
+  'GET /portal/v1/subscriptions': PortalSubscriptionPage;
+  'GET /portal/v1/subscriptions/{subscription_id}': PortalSubscription;
+  'POST /portal/v1/subscriptions/{subscription_id}/cancel': PortalSubscription;
+  'POST /portal/v1/subscriptions/{subscription_id}/resume': PortalSubscription;
+  'GET /portal/v1/subscriptions/{subscription_id}/plan-options': PlanOptions;
+  'POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview': ChangePlanPreview;
+  'POST /portal/v1/subscriptions/{subscription_id}/change-plan': ChangePlanResult;
+  'GET /portal/v1/subscriptions/{subscription_id}/dues': Dues;
+  'POST /portal/v1/subscriptions/{subscription_id}/payment-method': SubscriptionPaymentMethodResult;
+  'GET /portal/v1/profile': Profile;
+  'PATCH /portal/v1/profile': Profile;
+  'GET /portal/v1/payment-methods': PortalPaymentMethodList;
+  'POST /portal/v1/payment-methods': PortalPaymentMethod;
+  'POST /portal/v1/payment-methods/{payment_method_id}/default': PortalPaymentMethod;
+  'DELETE /portal/v1/payment-methods/{payment_method_id}': void;
+  'GET /portal/v1/license-keys': PortalLicenseKeyList;
+  'GET /portal/v1/license-keys/{license_key_id}': PortalLicenseKey;
+  'GET /portal/v1/license-keys/{license_key_id}/instances': LicenseKeyInstanceList;
+  'DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}': void;
+  'POST /portal/v1/login': void;
+  'POST /portal/v1/unified/login': void;
+  'GET /portal/v1/unified/businesses': UnifiedBusinessList;
+  'POST /portal/v1/unified/businesses/{business_id}/session': PortalSession;
+  'DELETE /portal/v1/unified/session': void;
+  'POST /sandbox/v1/tokens': CardTokenCreated;
+}
+
+type Route = keyof PortalRoutes;
+type Method = Route extends `${infer M} ${string}` ? M : never;
+/** `{invoice_id}` in a route's path → `{ invoice_id: string }`. */
+type PathParams<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? { [K in Name]: string } & PathParams<Rest> : unknown;
+type RouteParams<R extends Route> = R extends `${string} ${infer Path}` ? PathParams<Path> : never;
+
+/** The path parameters the route names (encoded here): required exactly when it names some. */
+type ParamsOption<R extends Route> = keyof RouteParams<R> extends never ? { params?: undefined } : { params: RouteParams<R> };
+
+type Call<R extends Route = Route> = ParamsOption<R> & {
+  json?: unknown;
+  searchParams?: URLSearchParams;
+  /** Makes a POST safe to retry: the server answers a repeat with the first result. */
+  idempotencyKey?: string;
+  signal?: AbortSignal | undefined;
+};
+
+const TIMEOUT_MS = 30_000;
+/** Retried on answers that say "not processed, try again"; a 500 is a bug that a retry would repeat. */
+const RETRY_STATUSES = [408, 429, 502, 503, 504];
+/** A `Retry-After` longer than this is not waited out: the caller sees it (`retryAfterSeconds`). */
+const RETRY_AFTER_CAP_MS = 3_000;
+const IDEMPOTENT_METHODS = ['get', 'head', 'put', 'delete'];
+
+/** `Retry-After` in milliseconds (seconds or an HTTP date); 0 when absent. */
+function retryAfterMs(response: Response): number {
+  const header = response.headers.get('retry-after');
+  if (!header) return 0;
+  const seconds = Number(header);
+  return Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
+}
+
+/**
+ * One retry of an idempotent request (GET/HEAD/PUT/DELETE, or a POST with an `Idempotency-Key`)
+ * on a transient status, after `Retry-After` when it is short. A network failure is retried for
+ * reads only: a write cut off by the network may have happened, and the element says so and
+ * offers a retry with the same key.
+ */
+function retryFor(method: Method, idempotencyKey: string | undefined): Options['retry'] {
+  const name = method.toLowerCase();
+  if (!IDEMPOTENT_METHODS.includes(name) && idempotencyKey === undefined) return 0;
+  return {
+    limit: 1,
+    methods: [name],
+    statusCodes: RETRY_STATUSES,
+    afterStatusCodes: RETRY_STATUSES,
+    shouldRetry: ({ error }) => {
+      if (!isHTTPError(error)) return name === 'get' || name === 'head' ? undefined : false;
+      return retryAfterMs(error.response) > RETRY_AFTER_CAP_MS ? false : undefined;
+    },
+  };
+}
+
+interface HttpOptions {
+  /** The server origin the routes' paths are under (trailing slashes tolerated). */
+  apiBase: string;
+  /** Read per request (a language that changes live, a token). */
+  headers?: () => Record<string, string>;
+  fetch?: typeof fetch | undefined;
+  /** Off for the sign-in requests: one attempt, one timeout. */
+  retry?: boolean;
+}
+
+/**
+ * The one place a route of PortalRoutes becomes an HTTP request: method, path with its parameters,
+ * body, and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
+ */
+function createHttp(options: HttpOptions) {
+  const api = ky.create({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, timeout: TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return <R extends Route>(route: R, call: Call<R>) => {
+    const [method, template] = route.split(' ') as [Method, string];
+    const params: Record<string, string> = call.params ?? {};
+    // Relative to the server origin (ky wants no leading slash under a prefix).
+    const path = template.slice(1).replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+    return api(path, {
+      method,
+      headers: { ...options.headers?.(), ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }) },
+      retry: options.retry === false ? 0 : retryFor(method, call.idempotencyKey),
+      ...(call.json === undefined ? {} : { json: call.json }),
+      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+  };
+}
+
+/**
+ * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
  * the same retry, timeout and error rules for the business portal and the unified portal.
  */
-function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
-  const http = createHttp({
-    prefixUrl,
+function authorizedHttp(options: PortalClientOptions) {
+  const send = createHttp({
+    apiBase: options.apiBase,
     headers: () => ({ authorization: `Bearer ${options.sessionToken}`, ...(options.locale ? { 'accept-language': options.locale() } : {}) }),
-    retryStatuses: [408, 429, 502, 503, 504],
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   const owner: { client?: object } = {};
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -207,81 +331,65 @@ function authorizedHttp(options: PortalClientOptions, prefixUrl: string) {
       throw failure;
     }
   };
-  return { http, call, owner };
+  // How the answer is read follows the route's type: JSON, nothing (204), or a file.
+  type Answering<T> = { [R in Route]: PortalRoutes[R] extends T ? R : never }[Route];
+  const json = <R extends Route>(route: R, request: Call<R>) => call(() => send(route, request).json<PortalRoutes[R]>());
+  const done = <R extends Answering<void>>(route: R, request: Call<R>) => call(async () => void (await send(route, request)));
+  const blob = <R extends Answering<Blob>>(route: R, request: Call<R>) => call(() => send(route, request).blob());
+  return { json, done, blob, owner };
 }
 
 export function createPortalClient(options: PortalClientOptions): PortalClient {
-  const { http, call, owner } = authorizedHttp(options, portalApiUrl(options.apiBase));
+  const { json, done, blob, owner } = authorizedHttp(options);
 
   const client: PortalClient = {
     apiBase: options.apiBase,
-    session: (signal) => call(() => http.json<PortalSessionInfo>('session', { signal })),
-    listInvoices: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<InvoicePage>('invoices', { searchParams: pageParams(limit, cursor), signal })),
-    getInvoice: (invoiceId, signal) =>
-      call(() => http.json<Invoice>(`invoices/${id(invoiceId)}`, { signal })),
-    invoicePdf: (invoiceId, signal) =>
-      call(async () => (await http.send(`invoices/${id(invoiceId)}/pdf`, { signal })).blob()),
-    payInvoice: (invoiceId, body, { idempotencyKey, signal }) =>
-      call(() => http.json<PayInvoiceResult>(`invoices/${id(invoiceId)}/pay`, { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey }, signal })),
-    listPayments: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<PaymentPage>('payments', { searchParams: pageParams(limit, cursor), signal })),
-    getPayment: (paymentId, signal) => call(() => http.json<Payment>(`payments/${id(paymentId)}`, { signal })),
+    session: (signal) => json('GET /portal/v1/session', { signal }),
+    listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { searchParams: pageParams(limit, cursor), signal }),
+    getInvoice: (invoice_id, signal) => json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal }),
+    invoicePdf: (invoice_id, signal) => blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal }),
+    payInvoice: (invoice_id, body, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
+    listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { searchParams: pageParams(limit, cursor), signal }),
+    getPayment: (payment_id, signal) => json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal }),
 
-    listSubscriptions: ({ limit, cursor, signal } = {}) =>
-      call(() => http.json<PortalSubscriptionPage>('subscriptions', { searchParams: pageParams(limit, cursor), signal })),
-    getSubscription: (subscriptionId, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}`, { signal })),
-    cancelSubscription: (subscriptionId, body, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/cancel`, { method: 'POST', json: body, signal })),
-    resumeSubscription: (subscriptionId, signal) =>
-      call(() => http.json<PortalSubscription>(`subscriptions/${id(subscriptionId)}/resume`, { method: 'POST', signal })),
-    planOptions: (subscriptionId, signal) =>
-      call(() => http.json<PlanOptions>(`subscriptions/${id(subscriptionId)}/plan-options`, { signal })),
-    previewPlanChange: (subscriptionId, body, signal) =>
-      call(() => http.json<ChangePlanPreview>(`subscriptions/${id(subscriptionId)}/change-plan/preview`, { method: 'POST', json: body, signal })),
-    changePlan: (subscriptionId, body, { idempotencyKey, signal }) =>
-      call(() =>
-        http.json<ChangePlanResult>(`subscriptions/${id(subscriptionId)}/change-plan`, {
-          method: 'POST',
-          json: body,
-          headers: { 'idempotency-key': idempotencyKey },
-          signal,
-        }),
-      ),
-    getProfile: (signal) => call(() => http.json<Profile>('profile', { signal })),
-    updateProfile: (body, signal) => call(() => http.json<Profile>('profile', { method: 'PATCH', json: body, signal })),
+    listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { searchParams: pageParams(limit, cursor), signal }),
+    getSubscription: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal }),
+    cancelSubscription: (subscription_id, body, signal) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
+    resumeSubscription: (subscription_id, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/resume', { params: { subscription_id }, signal }),
+    planOptions: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/plan-options', { params: { subscription_id }, signal }),
+    previewPlanChange: (subscription_id, body, signal) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal }),
+    changePlan: (subscription_id, body, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan', { params: { subscription_id }, json: body, idempotencyKey, signal }),
+    getProfile: (signal) => json('GET /portal/v1/profile', { signal }),
+    updateProfile: (body, signal) => json('PATCH /portal/v1/profile', { json: body, signal }),
 
-    listPaymentMethods: (signal) => call(() => http.json<PortalPaymentMethodList>('payment-methods', { signal })),
-    addPaymentMethod: (cardToken, signal) =>
-      call(() => http.json<PortalPaymentMethod>('payment-methods', { method: 'POST', json: { card_token: cardToken }, signal })),
-    setDefaultPaymentMethod: (paymentMethodId, signal) =>
-      call(() => http.json<PortalPaymentMethod>(`payment-methods/${id(paymentMethodId)}/default`, { method: 'POST', signal })),
-    deletePaymentMethod: (paymentMethodId, signal, replacements) =>
-      call(async () => void (await http.send(`payment-methods/${id(paymentMethodId)}`, { method: 'DELETE', signal, ...(replacements ? { json: { replacements } } : {}) }))),
-    subscriptionDues: (subscriptionId, signal) => call(() => http.json<Dues>(`subscriptions/${id(subscriptionId)}/dues`, { signal })),
-    setSubscriptionPaymentMethod: (subscriptionId, paymentMethodId, { idempotencyKey, signal }) =>
-      call(() =>
-        http.json<SubscriptionPaymentMethodResult>(`subscriptions/${id(subscriptionId)}/payment-method`, {
-          method: 'POST',
-          json: { payment_method_id: paymentMethodId },
-          headers: { 'idempotency-key': idempotencyKey },
-          signal,
-        }),
-      ),
+    listPaymentMethods: (signal) => json('GET /portal/v1/payment-methods', { signal }),
+    addPaymentMethod: (cardToken, signal) => json('POST /portal/v1/payment-methods', { json: { card_token: cardToken }, signal }),
+    setDefaultPaymentMethod: (payment_method_id, signal) =>
+      json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal }),
+    deletePaymentMethod: (payment_method_id, signal, replacements) =>
+      done('DELETE /portal/v1/payment-methods/{payment_method_id}', { params: { payment_method_id }, signal, ...(replacements ? { json: { replacements } } : {}) }),
+    subscriptionDues: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/dues', { params: { subscription_id }, signal }),
+    setSubscriptionPaymentMethod: (subscription_id, paymentMethodId, { idempotencyKey, signal }) =>
+      json('POST /portal/v1/subscriptions/{subscription_id}/payment-method', {
+        params: { subscription_id },
+        json: { payment_method_id: paymentMethodId },
+        idempotencyKey,
+        signal,
+      }),
 
-    listLicenseKeys: (signal) => call(() => http.json<PortalLicenseKeyList>('license-keys', { signal })),
-    revealLicenseKey: (licenseKeyId, signal) => call(() => http.json<PortalLicenseKey>(`license-keys/${id(licenseKeyId)}`, { signal })),
-    listLicenseKeyInstances: (licenseKeyId, signal) =>
-      call(() => http.json<LicenseKeyInstanceList>(`license-keys/${id(licenseKeyId)}/instances`, { signal })),
-    deactivateLicenseKeyInstance: (licenseKeyId, instanceId, signal) =>
-      call(async () => void (await http.send(`license-keys/${id(licenseKeyId)}/instances/${id(instanceId)}`, { method: 'DELETE', signal }))),
+    listLicenseKeys: (signal) => json('GET /portal/v1/license-keys', { signal }),
+    revealLicenseKey: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}', { params: { license_key_id }, signal }),
+    listLicenseKeyInstances: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}/instances', { params: { license_key_id }, signal }),
+    deactivateLicenseKeyInstance: (license_key_id, instance_id, signal) =>
+      done('DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}', { params: { license_key_id, instance_id }, signal }),
   };
   owner.client = client;
   return client;
 }
-
-const id = encodeURIComponent;
 
 function pageParams(limit: number | undefined, cursor: string | null | undefined): URLSearchParams {
   const searchParams = new URLSearchParams();
@@ -300,8 +408,8 @@ export async function createCardToken(
   body: CreateCardTokenBody,
 ): Promise<CardTokenCreated> {
   try {
-    const http = createHttp({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    return await http.json<CardTokenCreated>('sandbox/v1/tokens', { method: 'POST', json: body, signal: options.signal });
+    const send = createHttp({ apiBase: options.apiBase, fetch: options.fetch });
+    return await send('POST /sandbox/v1/tokens', { json: body, signal: options.signal }).json<PortalRoutes['POST /sandbox/v1/tokens']>();
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -319,13 +427,12 @@ export interface UnifiedClient {
 }
 
 export function createUnifiedClient(options: PortalClientOptions): UnifiedClient {
-  const { http, call } = authorizedHttp(options, `${portalApiUrl(options.apiBase)}unified/`);
+  const { json, done } = authorizedHttp(options);
   return {
     apiBase: options.apiBase,
-    businesses: (signal) => call(() => http.json<UnifiedBusinessList>('businesses', { signal })),
-    openBusiness: (businessId, signal) =>
-      call(() => http.json<PortalSession>(`businesses/${id(businessId)}/session`, { method: 'POST', signal })),
-    signOut: (signal) => call(async () => void (await http.send('session', { method: 'DELETE', signal }))),
+    businesses: (signal) => json('GET /portal/v1/unified/businesses', { signal }),
+    openBusiness: (business_id, signal) => json('POST /portal/v1/unified/businesses/{business_id}/session', { params: { business_id }, signal }),
+    signOut: (signal) => done('DELETE /portal/v1/unified/session', { signal }),
   };
 }
 
@@ -339,7 +446,7 @@ export async function requestLoginLink(
   body: LoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options).send('login', { method: 'POST', json: body, signal: options.signal });
+    await unauthenticated(options)('POST /portal/v1/login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -354,7 +461,7 @@ export async function requestUnifiedLoginLink(
   body: UnifiedLoginBody,
 ): Promise<void> {
   try {
-    await unauthenticated(options).send('unified/login', { method: 'POST', json: body, signal: options.signal });
+    await unauthenticated(options)('POST /portal/v1/unified/login', { json: body, signal: options.signal });
   } catch (error) {
     throw await toPortalApiError(error);
   }
@@ -362,10 +469,10 @@ export async function requestUnifiedLoginLink(
 
 /** The portal API without a token (sign-in requests): no retries, one timeout. */
 const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) =>
-  createHttp({ prefixUrl: portalApiUrl(options.apiBase), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  createHttp({ apiBase: options.apiBase, fetch: options.fetch, retry: false });
 
 async function toPortalApiError(error: unknown): Promise<unknown> {
-  if (error instanceof HttpError) {
+  if (isHTTPError(error)) {
     let body: Partial<ErrorBody> | undefined;
     try {
       body = (await error.response.json()) as Partial<ErrorBody>;
@@ -379,7 +486,7 @@ async function toPortalApiError(error: unknown): Promise<unknown> {
     return new PortalApiError(
       status,
       body?.error?.code ?? (status === 401 ? 'session_expired' : 'http_error'),
-      body?.error?.message ?? error.message,
+      body?.error?.message ?? `Request failed with status ${status}`,
       body?.error?.decline_code,
       body?.error?.login_url,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,

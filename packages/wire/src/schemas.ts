@@ -8,13 +8,31 @@
  * ISO 4217 currency, timestamps as ISO 8601 UTC strings, every list `{items, next_cursor}`.
  */
 import { postalCodeMatches } from './postal-codes.ts';
+import {
+  BILLING_INTERVALS,
+  BILLING_TYPES,
+  CANCEL_WHEN,
+  CANCELLATION_REASONS,
+  CARD_BRANDS,
+  INVOICE_STATUSES,
+  LICENSE_KEY_STATUSES,
+  MODES,
+  PAYMENT_STATUSES,
+  PLAN_CHANGE_DIRECTIONS,
+  PRORATION_BILLING_MODES,
+  REFUND_STATUSES,
+  STORED_LICENSE_KEY_STATUSES,
+  SUBSCRIPTION_ACTIONS,
+  SUBSCRIPTION_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+} from './values.ts';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Shared building blocks
 // ---------------------------------------------------------------------------------------------
 
-export const Mode = z.enum(['test', 'live']);
+export const Mode = z.enum(MODES);
 export type Mode = z.infer<typeof Mode>;
 
 // C0 controls (NUL, line breaks, ESC, …), DEL and the C1 controls. PostgreSQL cannot store NUL in
@@ -88,40 +106,9 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 export type ErrorDetails = NonNullable<ErrorBody['error']['details']>;
 
-/**
- * Stable error codes. Renaming one breaks merchants: add, never rename. The HTTP status of each
- * code (of these and of BillingErrorCode and PortalErrorCode) is in one table on the server,
- * `STATUS_OF_CODE` in packages/server/src/http/errors.ts, and in the API reference.
- */
-export const ErrorCode = {
-  invalidRequest: 'invalid_request',
-  unauthorized: 'unauthorized',
-  sessionExpired: 'session_expired',
-  notFound: 'not_found',
-  methodNotAllowed: 'method_not_allowed',
-  conflict: 'conflict',
-  /** `POST /v1/customers` with an email already used by a customer of the business in that mode. */
-  customerExists: 'customer_exists',
-  /** A card payment was refused; `decline_code` says why. */
-  paymentFailed: 'payment_failed',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  rateLimited: 'rate_limited',
-  internal: 'internal_error',
-  /** `GET /dodo-portal.js` before the elements package was built (`pnpm build`). */
-  cdnNotBuilt: 'cdn_not_built',
-  /** `send_email: true` (or a login link) while the server has no SMTP configured (`SMTP_URL`). */
-  emailNotConfigured: 'email_not_configured',
-  /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later. */
-  storageUnavailable: 'storage_unavailable',
-  /** The SMTP server refused or could not be reached; nothing was sent. */
-  emailFailed: 'email_failed',
-  /** A magic-link code that was already exchanged for a session. */
-  magicLinkUsed: 'magic_link_used',
-  /** A magic-link code past its 24 h. */
-  magicLinkExpired: 'magic_link_expired',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** The error codes live in ./values.ts (zod-free, so the browser may read them); re-exported for every server import. */
+export { BillingErrorCode, ErrorCode, PortalErrorCode } from './values.ts';
+
 
 /** `?limit=&cursor=` of every list. */
 export const ListQuery = z.object({
@@ -180,7 +167,7 @@ export const CustomerListQuery = ListQuery.extend({ email: z.email().optional() 
 // Invoices
 // ---------------------------------------------------------------------------------------------
 
-export const InvoiceStatus = z.enum(['open', 'paid', 'void']);
+export const InvoiceStatus = z.enum(INVOICE_STATUSES);
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
 /**
@@ -467,34 +454,10 @@ export type MagicLinkExchanged = z.infer<typeof MagicLinkExchanged>;
 // payments, the sandbox processor's tokens. Error codes it adds are in BillingErrorCode.
 // ---------------------------------------------------------------------------------------------
 
-/** Error codes of the billing engine (stable; add, never rename). */
-export const BillingErrorCode = {
-  /** The same `Idempotency-Key` was sent with a different request. */
-  idempotencyKeyReused: 'idempotency_key_reused',
-  /** A request with this `Idempotency-Key` is still running; retry after it finished. */
-  idempotencyKeyInProgress: 'idempotency_key_in_progress',
-  /**
-   * The first request with this `Idempotency-Key` died after it charged (for good): it is
-   * not run again; `payment_id` names the payment and the message what became of it.
-   */
-  idempotentRequestInterrupted: 'idempotent_request_interrupted',
-  /** Live mode has no real payment processor configured: nothing was charged. */
-  processorNotConfigured: 'processor_not_configured',
-  /** The card details were refused at tokenization (`decline_code` says which field). */
-  invalidCard: 'invalid_card',
-  /** A test-mode-only call (the test clock) made with a live key. */
-  testModeOnly: 'test_mode_only',
-  /** A test-clock advance of more than two years (366-day years) in one call: advance in steps. */
-  testClockAdvanceTooFar: 'test_clock_advance_too_far',
-  /** The refund would take the payment's refunds above its amount; nothing was refunded. */
-  refundExceedsPayment: 'refund_exceeds_payment',
-  /** The processor refused a refund; its amount was given back to the payment. */
-  refundFailed: 'refund_failed',
-} as const;
 
-export const BillingType = z.enum(['one_time', 'subscription', 'usage_based']);
+export const BillingType = z.enum(BILLING_TYPES);
 export type BillingType = z.infer<typeof BillingType>;
-export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
+export const BillingInterval = z.enum(BILLING_INTERVALS);
 export type BillingInterval = z.infer<typeof BillingInterval>;
 
 const ProductName = text().trim().min(1).max(200);
@@ -587,7 +550,7 @@ export const ProductCollection = z.object({
 export type ProductCollection = z.infer<typeof ProductCollection>;
 export const ProductCollectionPage = page(ProductCollection);
 
-export const ProrationBillingMode = z.enum(['prorated_immediately', 'full_immediately', 'difference_immediately', 'do_not_bill']);
+export const ProrationBillingMode = z.enum(PRORATION_BILLING_MODES);
 export type ProrationBillingMode = z.infer<typeof ProrationBillingMode>;
 
 export const BusinessSettings = z.object({
@@ -656,7 +619,7 @@ export const UpdateCustomerBody = z
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateCustomerBody = z.infer<typeof UpdateCustomerBody>;
 
-export const CardBrand = z.enum(['visa', 'mastercard', 'amex', 'unknown']);
+export const CardBrand = z.enum(CARD_BRANDS);
 export type CardBrand = z.infer<typeof CardBrand>;
 
 export const AttachPaymentMethodBody = z.object({ card_token: text().min(1).max(200) });
@@ -720,7 +683,7 @@ export const UpdateSubscriptionBody = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give a payment method and/or cancel_at_period_end');
 export type UpdateSubscriptionBody = z.infer<typeof UpdateSubscriptionBody>;
 
-export const SubscriptionStatus = z.enum(['active', 'on_hold', 'cancelled', 'expired']);
+export const SubscriptionStatus = z.enum(SUBSCRIPTION_STATUSES);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
 
 export const Subscription = z.object({
@@ -755,11 +718,11 @@ export const CreatePaymentBody = z
   .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
 export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
 
-export const PaymentStatus = z.enum(['processing', 'succeeded', 'failed', 'refunded', 'partially_refunded']);
+export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
 /** `pending` only while the processor is being called; a `failed` refund gave its amount back. */
-export const RefundStatus = z.enum(['pending', 'succeeded', 'failed']);
+export const RefundStatus = z.enum(REFUND_STATUSES);
 export type RefundStatus = z.infer<typeof RefundStatus>;
 
 export const Refund = z.object({
@@ -837,18 +800,7 @@ export type TestClock = z.infer<typeof TestClock>;
 // ---------------------------------------------------------------------------------------------
 
 /** Event types: frozen names (renaming one breaks merchants silently). */
-export const WebhookEventType = z.enum([
-  'payment.succeeded',
-  'payment.failed',
-  'subscription.active',
-  'subscription.renewed',
-  'subscription.on_hold',
-  'subscription.cancelled',
-  'subscription.updated',
-  'subscription.plan_changed',
-  'refund.succeeded',
-  'license_key.created',
-]);
+export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 export const CreateWebhookEndpointBody = z.object({
@@ -885,7 +837,7 @@ export const WebhookDelivery = z.object({
   delivery_id: z.string(),
   webhook_endpoint_id: z.string(),
   event_type: WebhookEventType,
-  status: z.enum(['pending', 'succeeded', 'failed']),
+  status: z.enum(REFUND_STATUSES),
   /** Real time of the next try while pending. */
   next_attempt_at: Timestamp.nullable(),
   payload: z.object({ type: WebhookEventType, timestamp: Timestamp, business_id: z.string(), data: z.record(z.string(), z.unknown()) }),
@@ -926,44 +878,9 @@ export type UsageEvent = z.infer<typeof UsageEvent>;
 // a session token. The element-facing contract: the elements read these types through client.ts.
 // ---------------------------------------------------------------------------------------------
 
-/** Error codes of the customer portal's self-service actions (stable; add, never rename). */
-export const PortalErrorCode = {
-  /** The business does not let customers cancel. */
-  cancellationDisabled: 'cancellation_disabled',
-  /** The business does not let customers change plans or add-ons. */
-  subscriptionUpdatesDisabled: 'subscription_updates_disabled',
-  /** The change asks for exactly the current plan, quantity and add-ons. */
-  noChange: 'no_change',
-  /** The product is not a tier of the subscription's collection. */
-  productNotInCollection: 'product_not_in_collection',
-  /** The product cannot be a plan: not `subscription`/`usage_based`, or an add-on. */
-  productNotRecurring: 'product_not_recurring',
-  /** The subscription is on hold: its dues must be paid first. */
-  subscriptionOnHold: 'subscription_on_hold',
-  /** The subscription is cancelled or expired: it can no longer change. */
-  subscriptionEnded: 'subscription_ended',
-  /** Nothing is scheduled to be undone (on resume without a scheduled cancellation). */
-  notScheduledToCancel: 'not_scheduled_to_cancel',
-  /**
-   * The payment method pays `active`/`on_hold` subscriptions and the removal did not say which card
-   * pays each from now on (`details.subscriptions`).
-   */
-  paymentMethodInUse: 'payment_method_in_use',
-  /** A dues charge for this subscription is already in flight (retry shortly). */
-  chargeInProgress: 'charge_in_progress',
-  /** The invoice is `paid` or `void`: there is nothing to pay (on pay). */
-  invoiceNotOpen: 'invoice_not_open',
-  /** The business does not let customers free license seats. */
-  keyDeactivationDisabled: 'key_deactivation_disabled',
-  /** `POST /v1/licenses/activate` beyond the key's activations limit. */
-  activationLimitReached: 'activation_limit_reached',
-  /** The license key is disabled or expired (on activate). */
-  licenseKeyInactive: 'license_key_inactive',
-} as const;
-export type PortalErrorCode = (typeof PortalErrorCode)[keyof typeof PortalErrorCode];
 
 /** What a customer may do with a subscription right now (the elements show only these). */
-export const SubscriptionAction = z.enum(['cancel', 'resume', 'change_plan', 'update_payment_method', 'pay_dues']);
+export const SubscriptionAction = z.enum(SUBSCRIPTION_ACTIONS);
 export type SubscriptionAction = z.infer<typeof SubscriptionAction>;
 
 /** A product as the portal shows it (a plan, an add-on or a plan option). */
@@ -996,22 +913,13 @@ export type PortalSubscription = z.infer<typeof PortalSubscription>;
 export const PortalSubscriptionPage = page(PortalSubscription);
 export type PortalSubscriptionPage = Page<PortalSubscription>;
 
-export const CancellationReason = z.enum([
-  'too_expensive',
-  'missing_features',
-  'switched_service',
-  'unused',
-  'customer_service',
-  'low_quality',
-  'too_complex',
-  'other',
-]);
+export const CancellationReason = z.enum(CANCELLATION_REASONS);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
 /** `POST /portal/v1/subscriptions/{id}/cancel`. */
 export const CancelSubscriptionBody = z
   .object({
-    when: z.enum(['period_end', 'immediately']).default('period_end'),
+    when: z.enum(CANCEL_WHEN).default('period_end'),
     reason: CancellationReason.optional(),
     comment: multilineText().trim().max(2000).optional(),
   })
@@ -1020,7 +928,7 @@ export type CancelSubscriptionBody = z.infer<typeof CancelSubscriptionBody>;
 
 /** One entry of `GET /portal/v1/subscriptions/{id}/plan-options`: another tier of the collection. */
 export const PlanOption = PortalProduct.extend({
-  direction: z.enum(['upgrade', 'downgrade']),
+  direction: z.enum(PLAN_CHANGE_DIRECTIONS),
   /** Its place on the ladder, 0 = lowest tier. */
   tier: z.number().int(),
 });
@@ -1164,7 +1072,7 @@ export const PayInvoiceResult = z.object({
 });
 export type PayInvoiceResult = z.infer<typeof PayInvoiceResult>;
 
-export const LicenseKeyStatus = z.enum(['active', 'expired', 'disabled']);
+export const LicenseKeyStatus = z.enum(LICENSE_KEY_STATUSES);
 export type LicenseKeyStatus = z.infer<typeof LicenseKeyStatus>;
 
 /** A license key (merchant API). `key` only where revealed: the merchant API's single-key reads. */
@@ -1193,7 +1101,7 @@ export const LicenseKeyListQuery = ListQuery.extend({ customer_id: text().min(1)
 /** `PATCH /v1/license-keys/{id}`. */
 export const UpdateLicenseKeyBody = z
   .object({
-    status: z.enum(['active', 'disabled']).optional(),
+    status: z.enum(STORED_LICENSE_KEY_STATUSES).optional(),
     activations_limit: z.number().int().min(1).max(1_000_000).nullable().optional(),
     expires_at: z.string().datetime({ offset: true }).nullable().optional(),
   })

@@ -17,6 +17,7 @@ import type {
   PortalSubscription,
   SubscriptionPaymentMethodResult,
 } from '@dodo-portal/wire/schemas';
+import { cardBrandOf, luhnValid } from '@dodo-portal/wire/values';
 // handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
 import { portalApi } from './handlers.ts';
 
@@ -183,12 +184,12 @@ export function paymentMethodsApi({
       const number = body.number.replace(/\D/g, '');
       const refuse = (decline_code: string, message: string) =>
         HttpResponse.json(errorBody('invalid_card', message, { decline_code }), { status: 400 });
-      if (!/^\d{12,19}$/.test(number) || !luhn(number)) return refuse('invalid_number', 'The card number is not valid.');
+      if (!luhnValid(number)) return refuse('invalid_number', 'The card number is not valid.');
       if (body.exp_month < 1 || body.exp_month > 12) return refuse('invalid_expiry_month', 'The expiry month is not valid.');
       const now = new Date();
       if (body.exp_year * 12 + body.exp_month < now.getUTCFullYear() * 12 + now.getUTCMonth() + 1) return refuse('expired_card', 'The card has expired.');
       if (!/^\d{3,4}$/.test(body.cvc)) return refuse('invalid_cvc', 'The CVC is not valid.');
-      const brand: CardBrand = number.startsWith('4') ? 'visa' : /^5[1-5]/.test(number) ? 'mastercard' : /^3[47]/.test(number) ? 'amex' : 'unknown';
+      const brand = cardBrandOf(number);
       const token = `tok_test_${tokens.size + 1}`;
       const created: CardTokenCreated = { card_token: token, brand, last4: number.slice(-4), exp_month: body.exp_month, exp_year: body.exp_year };
       tokens.set(token, { ...created, refused: REFUSED_WHEN_SAVED[number], decline: DECLINED_WHEN_CHARGED[number] });
@@ -253,16 +254,6 @@ export function paymentMethodsApi({
     }),
     ...portalApi({ invoices }),
   ];
-}
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
 }
 
 /** The states of `<dodo-payment-method-editor>`. */

@@ -2,7 +2,11 @@
  * Money math. Amounts are integers in the currency's minor unit; every computation runs on
  * BigInt and is checked back into the safe-integer range, so no float ever touches an amount.
  */
+import { currencyMinorDigits, minorUnitsToDecimal } from '@dodo-portal/wire/values';
 import { invalidRequest } from './errors.ts';
+
+// Formatting for people is the wire's, shared with the elements (one rule for currency digits).
+export { currencyMinorDigits, formatMoney } from '@dodo-portal/wire/values';
 
 /** `numerator / denominator` rounded half away from zero (denominator > 0). */
 export function divideRoundHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint {
@@ -76,36 +80,10 @@ function toSafeNumber(value: bigint, path: string): number {
   return Number(value);
 }
 
-const digitsCache = new Map<string, number>();
-
-/** How many minor-unit digits a currency has (USD 2, JPY 0, KWD 3), as ICU knows it. */
-export function currencyMinorDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    digitsCache.set(currency, digits);
-  }
-  return digits;
-}
-
 /** An integer minor-unit amount as an exact decimal string in major units ("-12.05"). */
 export function minorToDecimalString(amount: number, currency: string): string {
   assertSafe(amount, 'amount');
-  const digits = currencyMinorDigits(currency);
-  const negative = amount < 0;
-  const text = String(Math.abs(amount));
-  if (digits === 0) return `${negative ? '-' : ''}${text}`;
-  const padded = text.padStart(digits + 1, '0');
-  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
-
-/**
- * Formats an amount for people, in their locale, with the currency's own minor digits. The
- * decimal string keeps it exact: Intl formats strings as decimals, not as floats.
- */
-export function formatMoney(amount: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  return format.format(minorToDecimalString(amount, currency) as unknown as number);
+  return minorUnitsToDecimal(amount, currencyMinorDigits(currency));
 }
 
 /** A locale tag in canonical form, or undefined when ICU rejects it. */

@@ -2,6 +2,8 @@
  * Card payments behind one interface, so the billing engine never knows which processor runs.
  * Card numbers reach `tokenize` only; everything after works with the opaque token.
  */
+import type { CardBrand } from '@dodo-portal/wire/values';
+
 export interface CardDetails {
   number: string;
   exp_month: number;
@@ -11,7 +13,7 @@ export interface CardDetails {
 
 export interface CardToken {
   token: string;
-  brand: 'visa' | 'mastercard' | 'amex' | 'unknown';
+  brand: CardBrand;
   last4: string;
   exp_month: number;
   exp_year: number;

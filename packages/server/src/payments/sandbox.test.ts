@@ -3,7 +3,8 @@ import { cryptoRandom } from '../domain/ports.ts';
 import { sqlSandboxLedger } from '../store/sandbox-ledger.ts';
 import { TestClock, tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
 import { PaymentDeclinedError } from './processor.ts';
-import { SandboxCards, createSandboxProcessor, luhnValid, memorySandboxLedger, type SandboxLedger } from './sandbox.ts';
+import { luhnValid } from '@dodo-portal/wire/values';
+import { SandboxCards, createSandboxProcessor, memorySandboxLedger, type SandboxLedger } from './sandbox.ts';
 
 const card = (number: string, overrides: Partial<{ exp_month: number; exp_year: number; cvc: string }> = {}) => ({ number, exp_month: 12, exp_year: 2030, cvc: '123', ...overrides });
 const declineCode = async (promise: Promise<unknown>) => {

@@ -7,6 +7,7 @@
  * share one database. The ledger never holds a card number or CVC: only the test card's
  * behaviour, brand, last four digits and expiry.
  */
+import { cardBrandOf, luhnValid } from '@dodo-portal/wire/values';
 import { base32 } from '../domain/ids.ts';
 import type { Clock, Random } from '../domain/ports.ts';
 import {
@@ -55,22 +56,6 @@ const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   processing_error: 'The card could not be charged because of a processing error. Try again.',
 };
 
-export function luhnValid(number: string): boolean {
-  if (!/^\d{12,19}$/.test(number)) return false;
-  let sum = 0;
-  for (let i = 0; i < number.length; i += 1) {
-    let digit = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-const brandOf = (number: string): CardToken['brand'] =>
-  number.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(number) ? 'mastercard' : /^3[47]/.test(number) ? 'amex' : 'unknown';
 
 export interface SandboxCard extends CardToken {
   behaviour: SandboxBehaviour;
@@ -161,7 +146,7 @@ export function createSandboxProcessor(world: { clock: Clock; random: Random; le
       if (details.exp_year < year || (details.exp_year === year && details.exp_month < month)) {
         throw new PaymentDeclinedError('expired_card', 'The card has expired.');
       }
-      const brand = brandOf(number);
+      const brand = cardBrandOf(number);
       const cvcDigits = brand === 'amex' ? 4 : 3;
       if (!new RegExp(`^\\d{${cvcDigits}}$`).test(details.cvc)) throw new PaymentDeclinedError('invalid_cvc', 'The security code is not valid.');
       const behaviour = BEHAVIOUR_BY_NUMBER[number];

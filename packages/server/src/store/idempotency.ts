@@ -5,6 +5,7 @@
  * a key left unanswered past it (its process died) is taken over by one retry, with a
  * conditional UPDATE on the lease it saw, so two retries never both recover it.
  */
+import type { Mode } from '@dodo-portal/wire/values';
 import { sql, type Kysely } from 'kysely';
 import { isUniqueViolation } from './index.ts';
 import type { Database } from './schema.ts';
@@ -107,7 +108,7 @@ export async function lapseIdempotencyKey(db: Kysely<Database>, scope: Scope, ke
 
 export interface StaleIdempotencyKey {
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   key: string;
   locked_until: string | null;
   payment_id: string | null;

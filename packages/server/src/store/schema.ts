@@ -3,6 +3,16 @@
  * in minor units (bigint on PostgreSQL, parsed back to JS numbers), text ISO-8601 UTC timestamps
  * with milliseconds (they sort as text), JSON as text.
  */
+import type {
+  BillingInterval,
+  BillingType,
+  InvoiceStatus,
+  Mode,
+  PaymentStatus,
+  RefundStatus,
+  StoredLicenseKeyStatus,
+  SubscriptionStatus,
+} from '@dodo-portal/wire/values';
 import type { Generated } from 'kysely';
 
 export interface BusinessesTable {
@@ -32,7 +42,7 @@ export interface BusinessAllowedOriginsTable {
 export interface ApiKeysTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   key_hash: string;
   prefix: string;
   created_at: string;
@@ -42,7 +52,7 @@ export interface ApiKeysTable {
 export interface CustomersTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   email: string;
   /** Lower-cased email: uniqueness and lookups ignore case. */
   email_normalized: string;
@@ -56,10 +66,10 @@ export interface CustomersTable {
 export interface InvoicesTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   number: string;
-  status: 'open' | 'paid' | 'void';
+  status: InvoiceStatus;
   currency: string;
   subtotal: number;
   tax: number;
@@ -94,7 +104,7 @@ export interface InvoiceLineItemsTable {
 
 export interface InvoiceCountersTable {
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   next_number: number;
 }
 
@@ -102,7 +112,7 @@ export interface PortalSessionsTable {
   id: string;
   token_hash: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   return_url: string | null;
   created_at: string;
@@ -117,7 +127,7 @@ export interface PortalMagicLinksTable {
   id: string;
   code_hash: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   return_url: string | null;
   created_at: string;
@@ -133,7 +143,7 @@ export interface PortalMagicLinksTable {
  */
 export interface MailQueueTable {
   id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   kind: 'message' | 'login' | 'unified_login';
   request: string | null;
   to_address: string | null;
@@ -155,7 +165,7 @@ export interface PortalUnifiedLinksTable {
   id: string;
   code_hash: string;
   email_normalized: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   created_at: string;
   expires_at: string;
   used_at: string | null;
@@ -166,7 +176,7 @@ export interface PortalUnifiedSessionsTable {
   id: string;
   token_hash: string;
   email_normalized: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
@@ -177,13 +187,13 @@ export interface PortalUnifiedSessionsTable {
 export interface ProductsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   name: string;
   description: string | null;
-  billing_type: 'one_time' | 'subscription' | 'usage_based';
+  billing_type: BillingType;
   price: number;
   currency: string;
-  interval: 'day' | 'week' | 'month' | 'year' | null;
+  interval: BillingInterval | null;
   interval_count: number | null;
   tax_rate_bps: number;
   usage_meter: string | null;
@@ -197,7 +207,7 @@ export interface ProductsTable {
 export interface ProductCollectionsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   name: string;
   created_at: string;
   updated_at: string;
@@ -241,14 +251,14 @@ export interface SandboxRefundsTable {
 export interface CardTokenClaimsTable {
   token: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   claimed_at: string;
 }
 
 export interface PaymentMethodsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   processor_token: string;
   brand: string;
@@ -262,13 +272,13 @@ export interface PaymentMethodsTable {
 export interface SubscriptionsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   product_id: string;
   quantity: number;
-  status: 'active' | 'on_hold' | 'cancelled' | 'expired';
+  status: SubscriptionStatus;
   currency: string;
-  interval: 'day' | 'week' | 'month' | 'year';
+  interval: BillingInterval;
   interval_count: number;
   /** The first period's start: every period boundary is computed from it (month-end aware). */
   billing_anchor: string;
@@ -301,7 +311,7 @@ export interface TestClocksTable {
 export interface WebhookEndpointsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   url: string;
   events: string | null;
   /** 0011: sealed (`v1.…`, secret-box, bound to `webhook-secret:{id}`); `whsec_…` in clear only on rows from before, until sealed. */
@@ -314,10 +324,10 @@ export interface WebhookDeliveriesTable {
   id: string;
   endpoint_id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   event_type: string;
   payload: string;
-  status: 'pending' | 'succeeded' | 'failed';
+  status: RefundStatus;
   attempt_count: number;
   next_attempt_at: string | null;
   claimed_until: string | null;
@@ -338,7 +348,7 @@ export interface WebhookAttemptsTable {
 export interface UsageEventsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   event_id: string;
   subscription_id: string;
   meter: string;
@@ -356,14 +366,14 @@ export interface SubscriptionAddonsTable {
 export interface PaymentsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   invoice_id: string | null;
   subscription_id: string | null;
   amount: number;
   amount_refunded: Generated<number>;
   currency: string;
-  status: 'processing' | 'succeeded' | 'failed' | 'refunded' | 'partially_refunded';
+  status: PaymentStatus;
   decline_code: string | null;
   failure_message: string | null;
   card_brand: string | null;
@@ -383,13 +393,13 @@ export interface PaymentsTable {
 export interface RefundsTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   payment_id: string;
   invoice_id: string | null;
   amount: number;
   currency: string;
   reason: string | null;
-  status: 'pending' | 'succeeded' | 'failed';
+  status: RefundStatus;
   processor_refund_id: string | null;
   created_at: string;
   updated_at: string;
@@ -401,7 +411,7 @@ export interface RefundsTable {
 
 export interface IdempotencyKeysTable {
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   key: string;
   request_hash: string;
   /** Null while the first request runs. */
@@ -419,7 +429,7 @@ export interface CustomerCreditBalancesTable {
   customer_id: string;
   currency: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   amount: number;
   updated_at: string;
 }
@@ -428,7 +438,7 @@ export interface CustomerCreditBalancesTable {
 export interface CustomerCreditEntriesTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   currency: string;
   amount: number;
@@ -443,7 +453,7 @@ export interface CustomerCreditEntriesTable {
 export interface LicenseKeysTable {
   id: string;
   business_id: string;
-  mode: 'test' | 'live';
+  mode: Mode;
   customer_id: string;
   product_id: string;
   subscription_id: string | null;
@@ -453,7 +463,7 @@ export interface LicenseKeysTable {
   key_ciphertext: string;
   key_suffix: string;
   /** What the merchant set; `expired` and a subscription's end are judged at read time. */
-  status: 'active' | 'disabled';
+  status: StoredLicenseKeyStatus;
   activations_limit: number | null;
   instances_count: Generated<number>;
   expires_at: string | null;

@@ -4,16 +4,17 @@
  * spare the customer a round trip and say what is wrong next to the field.
  */
 import { msg } from '@lit/localize';
-import type { CardBrand } from '@dodo-portal/wire/schemas';
+import { cardBrandOf, luhnValid, type CardBrand } from '@dodo-portal/wire/values';
+
+// Brand detection and Luhn are the wire's (the sandbox processor checks with the same rules).
+export { luhnValid };
+export const brandOf = cardBrandOf;
 
 /** The brand as shown beside a card's last four digits (here and in the transaction list). */
 export const brandName = (brand: CardBrand): string =>
   brand === 'visa' ? 'Visa' : brand === 'mastercard' ? 'Mastercard' : brand === 'amex' ? 'American Express' : msg('Card', { id: 'pm.brand.unknown' });
 
 export const digitsOf = (value: string): string => value.replace(/\D/g, '');
-
-export const brandOf = (digits: string): CardBrand =>
-  digits.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'unknown';
 
 const maxDigits = (brand: CardBrand): number => (brand === 'amex' ? 15 : brand === 'unknown' ? 19 : 16);
 
@@ -28,17 +29,6 @@ export function groupNumber(value: string): string {
 }
 
 export const cvcLength = (brand: CardBrand): number => (brand === 'amex' ? 4 : 3);
-
-export function luhnValid(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 /** A complete, checksum-valid number of a length its brand issues. */
 export function numberValid(digits: string): boolean {

@@ -3,6 +3,7 @@ import { query, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { CancellationReason, Dues, PortalSubscription, SubscriptionStatus } from '@dodo-portal/wire/client';
+import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type {
   PaymentMethodRequestedDetail,
   PaymentMethodUpdatedEvent,
@@ -22,17 +23,6 @@ import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
 const MAX_PAGES = 10;
-
-const REASONS: readonly CancellationReason[] = [
-  'too_expensive',
-  'missing_features',
-  'switched_service',
-  'unused',
-  'customer_service',
-  'low_quality',
-  'too_complex',
-  'other',
-];
 
 interface Loaded {
   items: PortalSubscription[];

@@ -1,0 +1,153 @@
+/**
+ * The portal client's HTTP rules against a real HTTP server on loopback (no fetch mock): which
+ * requests are retried, after how long, and how a failure reaches the elements.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PortalApiError, createPortalClient, requestLoginLink } from './client.ts';
+
+interface Seen {
+  method: string;
+  url: string;
+  at: number;
+  authorization: string | undefined;
+  idempotencyKey: string | undefined;
+  body: string;
+}
+
+type Answer = (request: Seen, response: ServerResponse) => void;
+
+let server: Server;
+let apiBase: string;
+let seen: Seen[] = [];
+/** Answers in order; the last one repeats. */
+let answers: Answer[] = [];
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => (_, response) => {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+};
+const error = (status: number, code: string, headers?: Record<string, string>) => json(status, { error: { code, message: `${code} (test)` } }, headers);
+
+beforeAll(async () => {
+  server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const entry: Seen = {
+        method: request.method!,
+        url: request.url!,
+        at: Date.now(),
+        authorization: request.headers.authorization,
+        idempotencyKey: request.headers['idempotency-key'] as string | undefined,
+        body,
+      };
+      seen.push(entry);
+      const answer = answers[Math.min(seen.length - 1, answers.length - 1)]!;
+      answer(entry, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+beforeEach(() => {
+  seen = [];
+  answers = [];
+});
+
+const client = () => createPortalClient({ apiBase, sessionToken: 'dps_test' });
+const failure = async (promise: Promise<unknown>): Promise<PortalApiError> => {
+  try {
+    await promise;
+  } catch (caught) {
+    expect(caught).toBeInstanceOf(PortalApiError);
+    return caught as PortalApiError;
+  }
+  throw new Error('expected the call to fail');
+};
+
+describe('retries', () => {
+  it('retries a GET answered 503 after the Retry-After it names, and resolves with the second answer', async () => {
+    answers = [error(503, 'storage_unavailable', { 'retry-after': '1' }), json(200, { items: [], next_cursor: null })];
+    const page = await client().listInvoices({ limit: 5 });
+    expect(page).toEqual({ items: [], next_cursor: null });
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /portal/v1/invoices?limit=5', 'GET /portal/v1/invoices?limit=5']);
+    // One second asked for; ky's own first delay would have been 0.3 s.
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(seen[1]!.authorization).toBe('Bearer dps_test');
+  });
+
+  it('does not retry a POST without an idempotency key: a 503 reaches the caller after one request', async () => {
+    answers = [error(503, 'storage_unavailable'), json(200, {})];
+    const failed = await failure(client().cancelSubscription('sub_1', { when: 'period_end' }));
+    expect([failed.status, failed.code]).toEqual([503, 'storage_unavailable']);
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body)).toEqual({ when: 'period_end' });
+  });
+
+  it('retries a POST that carries an Idempotency-Key, with the same key', async () => {
+    answers = [error(503, 'storage_unavailable', { 'retry-after': '0' }), json(200, { invoice: { invoice_id: 'inv_1' }, payment: null, replaced_invoice_id: null })];
+    const result = await client().payInvoice('inv_1', { payment_method_id: 'pm_1' }, { idempotencyKey: 'key-1' });
+    expect(result.invoice.invoice_id).toBe('inv_1');
+    expect(seen.map((request) => request.idempotencyKey)).toEqual(['key-1', 'key-1']);
+    expect(seen.map((request) => request.body)).toEqual([seen[0]!.body, seen[0]!.body]);
+  });
+
+  it('does not wait out a long Retry-After: the 429 reaches the caller with retryAfterSeconds', async () => {
+    answers = [error(429, 'rate_limited', { 'retry-after': '600' }), json(200, {})];
+    const failed = await failure(client().getProfile());
+    expect([failed.status, failed.code, failed.retryAfterSeconds]).toEqual([429, 'rate_limited', 600]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('does not retry a 500 (a server bug a retry would repeat) and keeps the server message', async () => {
+    answers = [error(500, 'internal_error'), json(200, {})];
+    const failed = await failure(client().listPayments());
+    expect([failed.status, failed.code, failed.message]).toEqual([500, 'internal_error', 'internal_error (test)']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('never retries the sign-in request', async () => {
+    answers = [error(503, 'email_not_configured', { 'retry-after': '0' }), json(202, { accepted: true })];
+    const failed = await failure(requestLoginLink({ apiBase }, { email: 'a@example.com', business_id: 'biz_1', mode: 'live' }));
+    expect(failed.code).toBe('email_not_configured');
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('failures', () => {
+  it('turns a 401 into an expired session with the login page and the failing client as source', async () => {
+    answers = [json(401, { error: { code: 'session_expired', message: 'Expired.', login_url: 'https://shop.example/login' } })];
+    const portal = client();
+    const failed = await failure(portal.session());
+    expect([failed.isSessionExpired, failed.code, failed.loginUrl]).toEqual([true, 'session_expired', 'https://shop.example/login']);
+    expect(failed.source).toBe(portal);
+  });
+
+  it('answers a body without the error shape with a code from the status', async () => {
+    answers = [(_, response) => (response.writeHead(401, { 'content-type': 'text/plain' }), response.end('nope'))];
+    const failed = await failure(client().getProfile());
+    expect([failed.status, failed.code]).toEqual([401, 'session_expired']);
+  });
+
+  it('rejects with the abort, not a PortalApiError, when the caller aborts', async () => {
+    answers = [(_, response) => setTimeout(() => json(200, {})(_, response), 2_000)];
+    const controller = new AbortController();
+    const pending = client().getProfile(controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('turns a refused connection into network_error (status 0)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const failed = await failure(createPortalClient({ apiBase: `http://127.0.0.1:${port}`, sessionToken: 'dps_test' }).getProfile());
+    expect([failed.status, failed.code]).toEqual([0, 'network_error']);
+  });
+});
