@@ -48,6 +48,10 @@ function minifyTemplates(): Plugin {
     filter: ownSource,
     failOnError: true,
     options: {
+      // A run of whitespace becomes one space, never none: a template is a fragment, so the
+      // minifier cannot know that `<span class="visually-hidden"> ${name}</span>` follows text
+      // in the button that renders it (the space keeps "Cancel subscription Basic" two words).
+      minifyOptions: { conservativeCollapse: true },
       // A bare declaration list (the dark palette in styles/tokens.ts, interpolated into two
       // rules) is no stylesheet to clean-css, which would warn and leave it as written anyway.
       shouldMinifyCSS: (template) => template.tag === 'css' && template.parts.some((part) => part.text.includes('{')),
