@@ -1,5 +1,5 @@
 /**
- * Builds `@dodo-portal/elements` (run from packages/elements: `pnpm --filter @dodo-portal/elements build`).
+ * Builds `@dodo-portal/elements` (`pnpm --filter @dodo-portal/elements build`, run from this folder).
  *
  * - default mode: the ESM library — one file per class entry (`src/components/<name>/<name>.ts`)
  *   and per define entry (`src/define/dodo-*.ts`), found on disk so a new element cannot be left
@@ -9,44 +9,61 @@
  *   `<script src>`. It contains no eval and injects no inline script or style (CSP-safe: Lit uses
  *   constructable stylesheets). It carries English only: each other locale is a small ES module,
  *   `dist/cdn/dodo-portal/locales/<locale>.js`, imported beside the script on first use.
+ *   One script, not a loader that imports a chunk per `dodo-*` tag on the page (Shoelace's
+ *   autoloader), by the numbers of issue 15 (both minified by esbuild): every element as chunks
+ *   is 60,345 B gzip in 24 files (cross-chunk names stay unminified, each file gzips alone)
+ *   against 44,588 B in one; a page with `<dodo-portal>` + `<dodo-invoice-list>` would load
+ *   26,482 B in 9 files, at least three requests deep. Pages that want fewer bytes use the npm
+ *   entries (21,367 B for those two).
  *
- * Both builds strip the whitespace of Lit `css` and `html`/`svg` templates (esbuild minifies only
- * the JavaScript around them). Transforms: packages/elements/scripts/*.mjs, tested by
- * `node --test packages/elements/scripts/build-plugins.test.mjs`.
+ * Both builds minify the text of Lit `html`/`svg`/`css` templates (esbuild and terser minify only
+ * the JavaScript around them) with rollup-plugin-minify-template-literals (minify-literals:
+ * html-minifier-terser and clean-css). `scripts/size.mjs` holds both outputs to `size-budget.json`.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import minifyTemplateLiterals from 'rollup-plugin-minify-template-literals';
 import { build, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
-import { compactMsgIds } from './packages/elements/scripts/compact-msg-ids.mjs';
-import { defineModulesHaveSideEffects } from './packages/elements/scripts/define-side-effects.mjs';
-import { manglePrivateMembers } from './packages/elements/scripts/mangle-private.mjs';
-import { minifyHtmlTemplates } from './packages/elements/scripts/minify-templates.mjs';
-import { targetLocales } from './packages/elements/src/localization/locales.ts';
+import { targetLocales } from './src/localization/locales.ts';
 
-const elements = fileURLToPath(new URL('./packages/elements/', import.meta.url));
+const elements = fileURLToPath(new URL('./', import.meta.url));
 const src = (path: string) => `${elements}src/${path}`;
 
+/** Our own modules: the ones whose templates are minified. */
+const ownSource = (id: string) => id.startsWith(`${elements}src/`) && id.endsWith('.ts');
+
 /**
- * Lit's `css` templates reach the bundle verbatim (esbuild minifies JS, not CSS in strings):
- * strip comments and collapse whitespace in static `css\`…\`` literals of our own sources.
+ * The published `sideEffects` names only built files (`./dist/define/dodo-*.js`, `./dist/cdn/*.js`):
+ * the sources are not in the package. So every build that bundles the sources (this one and
+ * Storybook's, `.storybook/vite.config.ts`) says itself which source modules register tags —
+ * otherwise their side-effect-only imports are tree-shaken away and no element is ever defined.
  */
-function minifyCssLiterals(): Plugin {
-  const cssLiteral = /\bcss`([^`$\\]*)`/g;
-  const minify = (text: string) =>
-    text
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([{}:;,>])\s*/g, '$1')
-      .replace(/;}/g, '}')
-      .trim();
+export function defineModulesHaveSideEffects(): Plugin {
+  const registers = (id: string) => id === src('cdn.ts') || (id.startsWith(src('define/dodo-')) && id.endsWith('.ts'));
   return {
-    name: 'dodo:minify-css-literals',
-    enforce: 'pre',
+    name: 'dodo:define-side-effects',
     transform(code, id) {
-      if (!id.startsWith(`${elements}src/`) || !id.endsWith('.ts') || !code.includes('css`')) return null;
-      return { code: code.replace(cssLiteral, (_, body: string) => `css\`${minify(body)}\``), map: null };
+      return registers(id) ? { code, map: null, moduleSideEffects: true } : null;
     },
   };
+}
+
+/** Lit `html`/`svg`/`css` template text, minified before esbuild strips the types. */
+function minifyTemplates(): Plugin {
+  const plugin = minifyTemplateLiterals({
+    filter: ownSource,
+    failOnError: true,
+    options: {
+      // A run of whitespace becomes one space, never none: a template is a fragment, so the
+      // minifier cannot know that `<span class="visually-hidden"> ${name}</span>` follows text
+      // in the button that renders it (the space keeps "Cancel subscription Basic" two words).
+      minifyOptions: { conservativeCollapse: true },
+      // A bare declaration list (the dark palette in styles/tokens.ts, interpolated into two
+      // rules) is no stylesheet to clean-css, which would warn and leave it as written anyway.
+      shouldMinifyCSS: (template) => template.tag === 'css' && template.parts.some((part) => part.text.includes('{')),
+    },
+  }) as Plugin;
+  return { ...plugin, enforce: 'pre' };
 }
 
 /**
@@ -54,7 +71,7 @@ function minifyCssLiterals(): Plugin {
  * script. So the catalogue loader is swapped for `loaders.cdn.ts` (a runtime `import()` of a file
  * beside the script), and each catalogue is built as a standalone, minified ES module.
  */
-function cdnLocales(catalogue: () => Plugin): Plugin {
+function cdnLocales(): Plugin {
   const loaders = src('localization/loaders.ts');
   return {
     name: 'dodo:cdn-locales',
@@ -73,7 +90,6 @@ function cdnLocales(catalogue: () => Plugin): Plugin {
           // A catalogue needs only the `str` tag, not the whole runtime (whose module has side effects).
           resolve: { alias: [{ find: /^@lit\/localize$/, replacement: '@lit/localize/internal/str-tag.js' }] },
           plugins: [
-            catalogue(),
             {
               // Vite leaves ES library output unminified (for the consumer's bundler); these are final.
               name: 'dodo:minify-locale',
@@ -100,22 +116,15 @@ function cdnLocales(catalogue: () => Plugin): Plugin {
   };
 }
 
-/** Our own modules: the ones the template, message-id and private-name transforms rewrite. */
-const ownSource = (id: string) => id.startsWith(`${elements}src/`) && id.endsWith('.ts');
-
 export default defineConfig(({ mode }) => {
   const cdn = mode === 'cdn';
-  const msgIds = compactMsgIds({ catalogues: targetLocales.map((locale) => src(`localization/locales/${locale}.ts`)), include: ownSource });
   return {
     root: elements,
     publicDir: false,
     plugins: [
       defineModulesHaveSideEffects(),
-      minifyCssLiterals(),
-      minifyHtmlTemplates({ include: ownSource }),
-      // CDN only (the ESM build keeps readable ids and names): short msg() ids in the script and its
-      // catalogues, short names for `private` members (scripts/compact-msg-ids.mjs, mangle-private.mjs).
-      ...(cdn ? [...manglePrivateMembers({ include: ownSource }), msgIds.script, cdnLocales(msgIds.catalogue)] : []),
+      minifyTemplates(),
+      ...(cdn ? [cdnLocales()] : []),
     ],
     logLevel: 'warn',
     build: {
@@ -126,7 +135,9 @@ export default defineConfig(({ mode }) => {
         ? {
             outDir: `${elements}dist/cdn`,
             emptyOutDir: true,
-            minify: 'esbuild' as const,
+            // terser, not esbuild, for the one file merchants download whole: 492 B less gzip.
+            minify: 'terser' as const,
+            terserOptions: { ecma: 2020, compress: { passes: 2 }, format: { comments: false } },
             lib: {
               entry: src('cdn.ts'),
               formats: ['iife' as const],
