@@ -11,7 +11,7 @@ import { cryptoRandom, systemClock } from '../domain/ports.ts';
 import type { PaymentProcessor } from '../payments/processor.ts';
 import { SandboxCards, createSandboxProcessor } from '../payments/sandbox.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { PUBLIC_PORTAL_PATHS } from './portal-access.ts';
+import { portalRoutes } from '@dodo-portal/wire/routes';
 
 /** Everything one customer owns, by the path-parameter name a route would use for it. */
 type Owned = Record<string, string>;
@@ -27,6 +27,11 @@ interface Party {
  * the "covers every route" test until its fixture is added (to `ownedBy` below).
  */
 const PARAMS = ['customer_id', 'invoice_id', 'payment_id', 'subscription_id', 'payment_method_id', 'license_key_id', 'instance_id'] as const;
+
+/** The portal routes that take no session (signing in), as the router spells their paths. */
+const PUBLIC_PORTAL_PATHS = Object.values(portalRoutes)
+  .filter((route) => route.auth === 'none')
+  .map((route) => route.path.replace(/\{(\w+)\}/g, ':$1'));
 
 /** Routes on `/portal/v1` that take a unified (cross-business) token are matrixed with it, not here. */
 const SEPARATELY_AUTHENTICATED = /^\/portal\/v1\/unified(\/|$)/;

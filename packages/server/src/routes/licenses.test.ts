@@ -13,7 +13,7 @@ import { createBusiness } from '../services/businesses.ts';
 import { serviceContext } from '../services/context.ts';
 import { createHarness, memoryLogger, TEST_SERVER_SECRET, TestClock, type Harness } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
-import { LicenseRateRules } from './licenses.ts';
+import { LicenseRateRules } from './public/licenses.ts';
 
 type App = ReturnType<typeof createApp>;
 
