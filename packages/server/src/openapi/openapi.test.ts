@@ -1,5 +1,7 @@
-import { WebhookEventType } from '@dodo-portal/wire/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portalRoutes, type RouteBody, type RouteParams, type RoutePath, type RouteQuery, type RouteResponse } from '@dodo-portal/wire/routes';
+import { WebhookEventType, type CancelSubscriptionBody, type PortalSubscription } from '@dodo-portal/wire/schemas';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import { createHarness, PUBLIC_URL, type Harness } from '../testing/harness.ts';
 import { buildOpenApiDocument, operations } from './document.ts';
 
@@ -198,5 +200,19 @@ describe('the document and the app', () => {
     const response = await h.app.request('/openapi.json', { method: 'POST' });
     expect(response.status).toBe(405);
     expect(((await response.json()) as Json).error.code).toBe('method_not_allowed');
+  });
+});
+
+describe('route contracts for a client', () => {
+  it('give the path, parameters, query, body and answer of a route as types', () => {
+    type Cancel = typeof portalRoutes.cancelPortalSubscription;
+    const path: RoutePath<Cancel> = portalRoutes.cancelPortalSubscription.path;
+    expect(path).toBe('/portal/v1/subscriptions/{subscription_id}/cancel');
+    expectTypeOf<RoutePath<Cancel>>().toEqualTypeOf<'/portal/v1/subscriptions/{subscription_id}/cancel'>();
+    expectTypeOf<RouteParams<Cancel>>().toEqualTypeOf<{ subscription_id: string }>();
+    expectTypeOf<RouteBody<Cancel>>().toEqualTypeOf<z.input<typeof CancelSubscriptionBody>>();
+    expectTypeOf<RouteResponse<Cancel>>().toEqualTypeOf<PortalSubscription>();
+    expectTypeOf<RouteQuery<typeof portalRoutes.listPortalInvoices>>().toHaveProperty('cursor');
+    expectTypeOf<RouteResponse<typeof portalRoutes.endPortalSession>>().toEqualTypeOf<undefined>();
   });
 });

@@ -7,19 +7,21 @@ import { RateRules, type RateRule } from '../../http/rate-limit.ts';
 import { emailNotConfigured, exchangeMagicLink, requestLoginLink } from '../../services/portal-access.ts';
 import { bodyOf, contractRoutes } from '../contract-routes.ts';
 
-const ACCEPTED: LoginAccepted = { accepted: true };
+/** The one answer to a sign-in request, whether or not the email is known. */
+export const ACCEPTED: LoginAccepted = { accepted: true };
+
+/** Counts one sign-in attempt against `rule` for `key`; over the limit: 429 with Retry-After. */
+export const limitAttempts = (app: AppContext) => (rule: RateRule, key: string) => {
+  const decision = app.rateLimiter.hit(rule, key);
+  if (!decision.allowed) throw rateLimited(`Too many attempts. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
+};
 
 /**
  * `/portal/v1/login` and `/portal/v1/magic-link/exchange`: the two calls a browser makes without
  * a session. Both are rate limited (http/rate-limit.ts).
  */
 export const signInRoutes = (app: AppContext) => {
-  const limit = (rule: RateRule, key: string) => {
-    const decision = app.rateLimiter.hit(rule, key);
-    if (!decision.allowed) {
-      throw rateLimited(`Too many attempts. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
-    }
-  };
+  const limit = limitAttempts(app);
 
   return contractRoutes<PortalEnv>('/portal/v1')
     .on(P.portalLogin, async (c) => {

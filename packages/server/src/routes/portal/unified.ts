@@ -1,16 +1,13 @@
 import { portalRoutes as P } from '@dodo-portal/wire/routes';
-import type { LoginAccepted } from '@dodo-portal/wire/schemas';
-import { rateLimited } from '../../domain/errors.ts';
 import { unifiedAuth, type UnifiedEnv } from '../../http/auth.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import type { AppContext } from '../../http/env.ts';
 import { notFoundHandler } from '../../http/errors.ts';
-import { RateRules, type RateRule } from '../../http/rate-limit.ts';
+import { RateRules } from '../../http/rate-limit.ts';
 import { emailNotConfigured } from '../../services/portal-access.ts';
 import { endUnifiedSession, exchangeUnifiedLink, listUnifiedBusinesses, openBusinessSession, requestUnifiedLoginLink } from '../../services/unified.ts';
 import { bodyOf, contractRoutes } from '../contract-routes.ts';
-
-const ACCEPTED: LoginAccepted = { accepted: true };
+import { ACCEPTED, limitAttempts } from './sign-in.ts';
 
 /**
  * `/portal/v1/unified`: sign in once by email (per mode), list every business where that email is
@@ -19,10 +16,7 @@ const ACCEPTED: LoginAccepted = { accepted: true };
  * takes the unified token (the routes' own middleware).
  */
 export const unifiedRoutes = (app: AppContext) => {
-  const limit = (rule: RateRule, key: string) => {
-    const decision = app.rateLimiter.hit(rule, key);
-    if (!decision.allowed) throw rateLimited(`Too many attempts. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
-  };
+  const limit = limitAttempts(app);
 
   const auth = unifiedAuth(app);
   return (
