@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorBody, Invoice, Page, Payment, PortalSession, Product, Refund } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.ts';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
-import { createHarness, memoryLogger, TestClock, type Harness } from '../testing/harness.ts';
-import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
+import { createApp } from '../../app.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { createBusiness } from '../../services/businesses.ts';
+import { serviceContext } from '../../services/context.ts';
+import { createHarness, memoryLogger, TestClock, type Harness } from '../../testing/harness.ts';
+import { sharedDatabaseBackends, type SharedDatabase } from '../../testing/shared-db.ts';
 
 type App = ReturnType<typeof createApp>;
 

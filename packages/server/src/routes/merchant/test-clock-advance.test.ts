@@ -6,8 +6,8 @@
  */
 import { MAX_TEST_CLOCK_ADVANCE_SECONDS, type ErrorBody, type Product, type TestClock } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../../testing/served.ts';
 
 const SUBSCRIPTIONS = 60;
 /** Generous: a healthz answered in well under this while renewals run is "not starved". */

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorBody, LicenseActivated, LicenseKey, LicenseKeyInstanceList, LicenseValidation, Page, Product } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.ts';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
-import { createHarness, memoryLogger, TEST_SERVER_SECRET, TestClock, type Harness } from '../testing/harness.ts';
-import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
-import { LicenseRateRules } from './public/licenses.ts';
+import { createApp } from '../../app.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { createBusiness } from '../../services/businesses.ts';
+import { serviceContext } from '../../services/context.ts';
+import { createHarness, memoryLogger, TEST_SERVER_SECRET, TestClock, type Harness } from '../../testing/harness.ts';
+import { sharedDatabaseBackends, type SharedDatabase } from '../../testing/shared-db.ts';
+import { LicenseRateRules } from './licenses.ts';
 
 type App = ReturnType<typeof createApp>;
 

@@ -7,10 +7,10 @@
  */
 import type { ErrorBody, LicenseActivated, LicenseKey, Page, Payment, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom, systemClock } from '../domain/ports.ts';
-import type { PaymentProcessor } from '../payments/processor.ts';
-import { SandboxCards, createSandboxProcessor } from '../payments/sandbox.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { cryptoRandom, systemClock } from '../../domain/ports.ts';
+import type { PaymentProcessor } from '../../payments/processor.ts';
+import { SandboxCards, createSandboxProcessor } from '../../payments/sandbox.ts';
+import { createHarness, type Harness } from '../../testing/harness.ts';
 import { portalRoutes } from '@dodo-portal/wire/routes';
 
 /** Everything one customer owns, by the path-parameter name a route would use for it. */

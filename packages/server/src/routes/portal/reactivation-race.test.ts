@@ -6,8 +6,8 @@
  */
 import type { ErrorBody, PortalPaymentMethod, Product, Subscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../../testing/served.ts';
 
 const BURSTS = 5;
 const PARALLEL = 20;

@@ -5,8 +5,8 @@
  */
 import type { ErrorBody, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../../testing/served.ts';
 
 const BURSTS = 20;
 const PARALLEL = 20;

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ErrorBody, MagicLinkExchanged, PortalSession, PortalSessionInfo, Product, Subscription, UnifiedBusinessList } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { createBackgroundTasks, type BackgroundTasks } from '../services/background.ts';
-import { listOutboxMail } from '../store/outbox.ts';
-import { createApp } from '../app.ts';
-import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
-import { PUBLIC_URL, TestClock, createHarness, tempPostgresStore, tempSqliteStore, type Harness, type TempStore } from '../testing/harness.ts';
-import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { createBackgroundTasks, type BackgroundTasks } from '../../services/background.ts';
+import { listOutboxMail } from '../../store/outbox.ts';
+import { createApp } from '../../app.ts';
+import { createBusiness } from '../../services/businesses.ts';
+import { serviceContext } from '../../services/context.ts';
+import { PUBLIC_URL, TestClock, createHarness, tempPostgresStore, tempSqliteStore, type Harness, type TempStore } from '../../testing/harness.ts';
+import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 
 let smtp: TestSmtp;
 let background: BackgroundTasks;

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorBody, InvoicePage, Page, Product, Subscription, WebhookDelivery, WebhookEndpoint, WebhookEndpointCreated } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAppContext } from '../app.ts';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { deliverDueWebhooks, emitEvent } from '../services/webhooks.ts';
-import { createHarness, PUBLIC_URL, TEST_SERVER_SECRET, type Harness } from '../testing/harness.ts';
+import { createAppContext } from '../../app.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { deliverDueWebhooks, emitEvent } from '../../services/webhooks.ts';
+import { createHarness, PUBLIC_URL, TEST_SERVER_SECRET, type Harness } from '../../testing/harness.ts';
 
 interface Received {
   headers: Record<string, string>;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorBody, Invoice, InvoicePage, PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatMoney } from '../domain/money.ts';
-import { PUBLIC_URL, createHarness, type Harness } from '../testing/harness.ts';
+import { formatMoney } from '../../domain/money.ts';
+import { PUBLIC_URL, createHarness, type Harness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { BusinessSettings, ErrorBody, Page, Product, ProductCollection } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC_URL, createHarness, type Harness } from '../testing/harness.ts';
+import { PUBLIC_URL, createHarness, type Harness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -2,9 +2,9 @@ import type { Dues, ErrorBody, Page, Payment, PortalPaymentMethod, PortalPayment
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
-import { servedBackends, type Served } from '../testing/served.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { createHarness, type Harness } from '../../testing/harness.ts';
+import { servedBackends, type Served } from '../../testing/served.ts';
 
 let h: Harness;
 let key: string;

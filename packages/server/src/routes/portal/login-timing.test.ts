@@ -8,8 +8,8 @@
  */
 import type { Customer, PortalSession } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
-import { eventually, startServed, type Served } from '../testing/served.ts';
+import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
+import { eventually, startServed, type Served } from '../../testing/served.ts';
 
 const PAIRS = 300;
 const WARM_UP = 20;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorBody, Invoice, InvoicePage, Page, Payment, PayInvoiceResult, PortalPaymentMethod, PortalPaymentMethodList, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { TestClock } from '../testing/harness.ts';
-import { expectJson as json, startServed, type Served } from '../testing/served.ts';
-import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
-import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { TestClock } from '../../testing/harness.ts';
+import { expectJson as json, startServed, type Served } from '../../testing/served.ts';
+import { sharedDatabaseBackends, type SharedDatabase } from '../../testing/shared-db.ts';
+import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 
 describe.each(sharedDatabaseBackends())('paying an open invoice from the portal on %s, two servers over TCP', (_dialect, open) => {
   let shared: SharedDatabase;

@@ -5,8 +5,8 @@
  */
 import type { ErrorBody, PortalSubscription, PortalSubscriptionPage, Product, Profile, Subscription } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { createHarness, type Harness } from '../../testing/harness.ts';
 
 let h: Harness;
 let key: string;

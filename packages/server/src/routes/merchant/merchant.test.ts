@@ -1,7 +1,7 @@
 import type { Customer, ErrorBody, Invoice, InvoicePage, Page } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeApiKey } from '../services/api-keys.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { revokeApiKey } from '../../services/api-keys.ts';
+import { createHarness, type Harness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

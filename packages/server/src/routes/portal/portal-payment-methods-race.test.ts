@@ -5,8 +5,8 @@
  */
 import type { PortalPaymentMethod } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCards } from '../payments/sandbox.ts';
-import { sandboxCardToken, servedBackends, type Served } from '../testing/served.ts';
+import { SandboxCards } from '../../payments/sandbox.ts';
+import { sandboxCardToken, servedBackends, type Served } from '../../testing/served.ts';
 
 const BURSTS = Number(process.env.BURSTS ?? 10);
 const PARALLEL = 20;
