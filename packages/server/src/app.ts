@@ -1,18 +1,17 @@
 /**
- * The HTTP application: `createApp(deps)` wires middleware and one sub-app per resource. Every
+ * The HTTP application: `createApp(deps)` wires middleware and one route group per audience
+ * (routes/merchant, routes/portal, routes/public), each mounting its own authentication. Every
  * dependency on the outside world comes in through `deps`, so tests build an app with a frozen
  * clock and a temp database and call `app.request()`.
  */
 import { ErrorCode } from '@dodo-portal/wire/schemas';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { except } from 'hono/combine';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { defaultCdnScriptPath } from './cdn-path.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
 import { createSecretBox, generateServerSecret } from './domain/secret-box.ts';
-import { merchantAuth, portalAuth } from './http/auth.ts';
-import { portalCors, preflight } from './http/cors.ts';
+import { preflight } from './http/cors.ts';
 import type { BaseEnv } from './http/env.ts';
 import { pathIds } from './http/validate.ts';
 import { createErrorHandler, errorAnswer, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
@@ -22,41 +21,15 @@ import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 import type { PaymentProcessor } from './payments/processor.ts';
 import { createSandboxProcessor } from './payments/sandbox.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
-import { idempotency, portalIdempotency } from './http/idempotency.ts';
 import { sandboxCors } from './http/sandbox-cors.ts';
-import { businessRoutes } from './routes/business.ts';
-import { productRoutes } from './routes/products.ts';
-import { productCollectionRoutes } from './routes/product-collections.ts';
-import { subscriptionRoutes } from './routes/subscriptions.ts';
-import { paymentRoutes } from './routes/payments.ts';
-import { refundRoutes } from './routes/refunds.ts';
-import { portalPaymentRoutes } from './routes/portal-payments.ts';
-import { portalPaymentMethodRoutes } from './routes/portal-payment-methods.ts';
-import { portalDuesRoutes } from './routes/portal-dues.ts';
-import { sandboxRoutes } from './routes/sandbox.ts';
-import { customerRoutes } from './routes/customers.ts';
-import { healthRoutes } from './routes/health.ts';
-import { openApiRoutes } from './routes/openapi.ts';
-import { hostedRoutes } from './routes/hosted.ts';
-import { hostedAccessRoutes } from './routes/hosted-access.ts';
-import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.ts';
-import { UNIFIED_PORTAL_PATHS, unifiedRoutes } from './routes/unified.ts';
 import { createMemoryRateLimiter } from './http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 import { createMailQueue, type MailQueueOptions } from './services/mail-queue.ts';
 import { loginLinkMessage } from './services/portal-access.ts';
 import { unifiedLoginMessage } from './services/unified.ts';
-import { invoiceRoutes } from './routes/invoices.ts';
-import { portalSessionRoutes } from './routes/portal-sessions.ts';
-import { portalRoutes } from './routes/portal.ts';
-import { portalSubscriptionRoutes } from './routes/portal-subscriptions.ts';
-import { portalProfileRoutes } from './routes/portal-profile.ts';
-import { testClockRoutes } from './routes/test-clock.ts';
-import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
-import { usageEventRoutes } from './routes/usage-events.ts';
-import { licenseKeyRoutes } from './routes/license-keys.ts';
-import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
-import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
+import { merchantApi } from './routes/merchant/index.ts';
+import { portalApi } from './routes/portal/index.ts';
+import { publicApi } from './routes/public/index.ts';
 import type { Store } from './store/index.ts';
 import { IDEMPOTENCY_LEASE_MS } from './services/idempotency-recovery.ts';
 import type { AppContext, Logger, RateLimiter } from './runtime.ts';
@@ -109,11 +82,6 @@ export const consoleLogger: Logger = {
   info: (message, details) => console.log(JSON.stringify({ level: 'info', message, ...details })),
 };
 
-const noStore: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
-};
-
 /** The context every handler (and the scheduler) runs on, built from the injected world. */
 export function createAppContext(deps: AppDeps): AppContext {
   const clock = deps.clock ?? systemClock;
@@ -153,10 +121,10 @@ export function createAppContext(deps: AppDeps): AppContext {
 }
 
 /** The app; pass `context` to share one with the renewal scheduler (serve.ts). */
-export function createApp(deps: AppDeps, context: AppContext = createAppContext(deps)): Hono<BaseEnv> {
+export function createApp(deps: AppDeps, context: AppContext = createAppContext(deps)): OpenAPIHono<BaseEnv> {
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
 
-  const app = new Hono<BaseEnv>();
+  const app = new OpenAPIHono<BaseEnv>();
   app.onError(createErrorHandler(context.logger));
   app.notFound(notFoundHandler);
 
@@ -173,43 +141,11 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
     }),
   );
 
-  // The public license API is called with a license key, not a merchant key.
-  app.use('/v1/*', noStore, except(PUBLIC_LICENSE_PATHS, merchantAuth(context)));
-  app.use('/v1/*', except(PUBLIC_LICENSE_PATHS, idempotency(context)));
-  // Asking for a sign-in link and exchanging one need no session; the unified portal has its own tokens.
-  app.use('/portal/v1/*', portalCors(context), noStore, except([...PUBLIC_PORTAL_PATHS, UNIFIED_PORTAL_PATHS], portalAuth(context)));
-  // Charging portal writes (plan changes, dues, paying an invoice) honour Idempotency-Key, per customer.
-  app.use('/portal/v1/subscriptions/*', portalIdempotency(context));
-  app.use('/portal/v1/invoices/*', portalIdempotency(context));
-
-  app.route('/v1/customers', customerRoutes(context));
-  app.route('/v1/customers', portalSessionRoutes(context));
-  app.route('/v1/invoices', invoiceRoutes(context));
-  app.route('/v1/business', businessRoutes(context));
-  app.route('/v1/products', productRoutes(context));
-  app.route('/v1/product-collections', productCollectionRoutes(context));
-  app.route('/v1/subscriptions', subscriptionRoutes(context));
-  app.route('/v1/payments', paymentRoutes(context));
-  app.route('/v1/refunds', refundRoutes());
-  app.route('/v1/test-clock', testClockRoutes(context));
-  app.route('/v1/webhook-endpoints', webhookEndpointRoutes());
-  app.route('/v1/usage-events', usageEventRoutes());
-  app.route('/v1/license-keys', licenseKeyRoutes());
-  app.route('/v1/licenses', licenseRoutes(context));
-  app.route('/portal/v1/payments', portalPaymentRoutes(context));
-  app.route('/sandbox/v1', sandboxRoutes(context));
-  app.route('/portal/v1', portalAccessRoutes(context));
-  app.route('/portal/v1/unified', unifiedRoutes(context));
-  app.route('/portal/v1/subscriptions', portalSubscriptionRoutes(context));
-  app.route('/portal/v1/subscriptions', portalDuesRoutes(context));
-  app.route('/portal/v1/payment-methods', portalPaymentMethodRoutes(context));
-  app.route('/portal/v1/profile', portalProfileRoutes(context));
-  app.route('/portal/v1', portalRoutes(context));
-  app.route('/portal/v1/license-keys', portalLicenseKeyRoutes(context));
-  app.route('/healthz', healthRoutes(context));
-  app.route('/openapi.json', openApiRoutes(context));
-  app.route('/', hostedRoutes(context));
-  app.route('/', hostedAccessRoutes(context));
+  // One group per audience, each with its own credential. The public group comes first: the
+  // license API lives under `/v1` but answers before the merchant API's key check.
+  app.route('/', publicApi(context));
+  app.route('/v1', merchantApi(context));
+  app.route('/portal/v1', portalApi(context));
 
   return app;
 }

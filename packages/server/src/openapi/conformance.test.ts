@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { buildOpenApiDocument, operations } from './document.ts';
+import { buildOpenApiDocument, operations, responseName } from './document.ts';
 import { ResponseSchemas } from './registry.ts';
 
 type Json = Record<string, any>;
@@ -34,9 +34,10 @@ async function conforms(operationId: string, response: Response): Promise<Json> 
     expect(ResponseSchemas.ErrorBody.safeParse(body).success).toBe(true);
     return body;
   }
-  const name = op.responses[response.status]!.schema;
-  if (name) {
-    const parsed = ResponseSchemas[name].safeParse(body);
+  const schema = op.responses[response.status]!.schema;
+  if (schema) {
+    const name = responseName(schema);
+    const parsed = schema.safeParse(body);
     expect(parsed.success, `${operationId} ${response.status} is not a ${name}: ${parsed.error?.message}`).toBe(true);
   } else {
     expect(text).toBe('');

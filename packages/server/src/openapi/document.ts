@@ -5,15 +5,27 @@
  * writes them (`io: 'output'`). A shared block that differs between the two gets an `…Input` twin.
  */
 import { z } from 'zod';
-import { merchantOperations } from './operations-merchant.ts';
-import { portalOperations, publicOperations } from './operations-portal.ts';
-import { PathParams, RequestSchemas, ResponseSchemas, type Auth, type Operation } from './registry.ts';
+import type { Auth, RouteContract } from '@dodo-portal/wire/routes';
+import { operations, PathParams, RequestSchemas, ResponseSchemas } from './registry.ts';
 import { CommonFieldDocs, DocsInheritedFrom, FieldDocs } from './field-docs.ts';
 import { WebhookEvents } from './webhook-payloads.ts';
 
 type Json = Record<string, unknown>;
 
-export const operations: Operation[] = [...merchantOperations, ...publicOperations, ...portalOperations];
+export { operations };
+
+/** The component name of a schema object: contracts refer to the named objects themselves. */
+function namer(named: Record<string, z.ZodType>): (schema: z.ZodType) => string {
+  const names = new Map<z.ZodType, string>();
+  for (const [name, schema] of Object.entries(named)) if (!names.has(schema)) names.set(schema, name);
+  return (schema) => {
+    const name = names.get(schema);
+    if (!name) throw new Error('A route uses a schema that has no component name (wire/src/routes/components.ts).');
+    return name;
+  };
+}
+export const responseName = namer(ResponseSchemas);
+const requestName = namer(RequestSchemas);
 
 const REF = '#/components/schemas/';
 /** Placeholder prefix of the input pass, resolved once we know which blocks differ. */
@@ -27,7 +39,7 @@ const SECURITY: Record<Auth, Json[]> = {
 };
 
 /** The error codes every operation of a kind can return, beside its own. */
-function commonErrors(op: Operation): Record<number, string[]> {
+function commonErrors(op: RouteContract): Record<number, string[]> {
   const errors: Record<number, string[]> = {};
   const add = (status: number, ...codes: string[]) => {
     errors[status] = [...new Set([...(errors[status] ?? []), ...codes])];
@@ -191,14 +203,14 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Unavailable',
 };
 
-function operationObject(op: Operation, requestRef: (name: string) => string): Json {
+function operationObject(op: RouteContract, requestRef: (name: string) => string): Json {
   const parameters = [...pathParameters(op.path), ...(op.query ? queryParameters(op.query) : []), ...(op.idempotent ? [IDEMPOTENCY_KEY] : [])];
   const responses: Json = {};
   for (const [status, response] of Object.entries(op.responses)) {
     responses[status] = {
       description: response.description,
       ...(response.schema
-        ? { content: { 'application/json': { schema: { $ref: `${REF}${response.schema}` } } } }
+        ? { content: { 'application/json': { schema: { $ref: `${REF}${responseName(response.schema)}` } } } }
         : response.contentType
           ? { content: { [response.contentType]: { schema: { type: 'string', contentMediaType: response.contentType } } } }
           : {}),
@@ -220,7 +232,7 @@ function operationObject(op: Operation, requestRef: (name: string) => string): J
     security: SECURITY[op.auth],
     ...(parameters.length ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: !op.body.optional, content: { 'application/json': { schema: { $ref: requestRef(op.body.name) } } } } }
+      ? { requestBody: { required: !op.body.optional, content: { 'application/json': { schema: { $ref: requestRef(requestName(op.body.schema)) } } } } }
       : {}),
     responses,
   };

@@ -1,7 +1,9 @@
-import { WebhookEventType } from '@dodo-portal/wire/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portalRoutes, type RouteBody, type RouteParams, type RoutePath, type RouteQuery, type RouteResponse } from '@dodo-portal/wire/routes';
+import { WebhookEventType, type CancelSubscriptionBody, type PortalSubscription } from '@dodo-portal/wire/schemas';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import { createHarness, PUBLIC_URL, type Harness } from '../testing/harness.ts';
-import { buildOpenApiDocument } from './document.ts';
+import { buildOpenApiDocument, operations } from './document.ts';
 
 type Json = Record<string, any>;
 
@@ -129,7 +131,42 @@ describe('the OpenAPI document', () => {
 /** `/v1/customers/:customer_id` → `/v1/customers/{customer_id}`; no trailing slash. */
 const normalize = (path: string) => path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1');
 
+/**
+ * One line per operation: method, path, operationId, parameters, request body and every response
+ * status with its schema. The committed snapshot is the document as the hand-kept registry wrote
+ * it before the routes declared themselves; an operation may only change here on purpose.
+ */
+function operationLines(doc: Json): string {
+  const schemaOf = (content: Json | undefined) =>
+    Object.entries<Json>(content ?? {})
+      .map(([type, media]) => `${type}:${String(media.schema?.$ref ?? media.schema?.type ?? '').replace('#/components/schemas/', '')}`)
+      .join(',');
+  return operationsOf(doc)
+    .map(({ path, method, op }) => {
+      const parameters = ((op.parameters ?? []) as Json[]).map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`).join(',');
+      const body = op.requestBody ? `${schemaOf(op.requestBody.content)}${op.requestBody.required ? '!' : ''}` : '-';
+      const responses = Object.entries<Json>(op.responses)
+        .map(([status, response]) => `${status}${response.content ? `=${schemaOf(response.content)}` : ''}${response['x-error-codes'] ? `[${response['x-error-codes'].join(',')}]` : ''}`)
+        .join(' ');
+      return `${method.toUpperCase()} ${path} ${op.operationId} (${parameters}) body=${body} ${responses}`;
+    })
+    .sort()
+    .join('\n');
+}
+
 describe('the document and the app', () => {
+  it('keeps every path, operation, parameter, body, status and schema it documented', async () => {
+    await expect(operationLines(buildOpenApiDocument()) + '\n').toMatchFileSnapshot('./operations.snapshot.txt');
+  });
+
+  it('serves each route contract through app.openapi at its path, and no route besides', () => {
+    const registered = h.app.openAPIRegistry.definitions
+      .flatMap((definition) => (definition.type === 'route' ? [definition.route] : []))
+      .map((route) => `${route.method} ${normalize(route.path)} ${route.operationId}`)
+      .sort();
+    expect(registered).toEqual(operations.map((op) => `${op.method} ${op.path} ${op.operationId}`).sort());
+  });
+
   it('document every API route the app serves, and only those', () => {
     const doc: Json = buildOpenApiDocument();
     const served = new Set(
@@ -163,5 +200,19 @@ describe('the document and the app', () => {
     const response = await h.app.request('/openapi.json', { method: 'POST' });
     expect(response.status).toBe(405);
     expect(((await response.json()) as Json).error.code).toBe('method_not_allowed');
+  });
+});
+
+describe('route contracts for a client', () => {
+  it('give the path, parameters, query, body and answer of a route as types', () => {
+    type Cancel = typeof portalRoutes.cancelPortalSubscription;
+    const path: RoutePath<Cancel> = portalRoutes.cancelPortalSubscription.path;
+    expect(path).toBe('/portal/v1/subscriptions/{subscription_id}/cancel');
+    expectTypeOf<RoutePath<Cancel>>().toEqualTypeOf<'/portal/v1/subscriptions/{subscription_id}/cancel'>();
+    expectTypeOf<RouteParams<Cancel>>().toEqualTypeOf<{ subscription_id: string }>();
+    expectTypeOf<RouteBody<Cancel>>().toEqualTypeOf<z.input<typeof CancelSubscriptionBody>>();
+    expectTypeOf<RouteResponse<Cancel>>().toEqualTypeOf<PortalSubscription>();
+    expectTypeOf<RouteQuery<typeof portalRoutes.listPortalInvoices>>().toHaveProperty('cursor');
+    expectTypeOf<RouteResponse<typeof portalRoutes.endPortalSession>>().toEqualTypeOf<undefined>();
   });
 });
