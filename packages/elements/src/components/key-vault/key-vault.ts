@@ -8,9 +8,9 @@ import { formatDate } from '../../format.ts';
 import { cards } from '../../styles/cards.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { ConfirmationController } from '../confirmation.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
 import styles from './key-vault.styles.ts';
 
 /** How long "Copied" stays on screen (and in the live region). */

@@ -6,9 +6,9 @@ import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, t
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { ConfirmationController } from '../confirmation.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { PortalConsumer, emit } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
 import { countries } from './countries.ts';
 import styles from './profile.styles.ts';
 

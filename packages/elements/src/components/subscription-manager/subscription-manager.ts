@@ -15,9 +15,9 @@ import { cards } from '../../styles/cards.ts';
 import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
-import { ConfirmationController } from '../confirmation.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
 import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */

@@ -11,7 +11,7 @@ import { declineText } from '../decline.ts';
 import { brandName } from '../payment-method-editor/card.ts';
 import { type PageQuery, PagedList } from '../paged-list.ts';
 import { emit, saveInvoicePdf } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
 import styles from './transaction-list.styles.ts';
 
 /**
