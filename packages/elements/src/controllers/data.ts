@@ -7,12 +7,17 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
+
+export { initialState };
 import type { PortalClient } from '@dodo-portal/wire/client';
 import type { SessionController } from './session.ts';
 
 export interface DataOptions<T> {
-  /** Fetch the data; `args` are the primitives from `args()`. Not called without a client. */
-  load: (client: PortalClient, args: readonly unknown[], signal: AbortSignal) => Promise<T>;
+  /**
+   * Fetch the data; `args` are the primitives from `args()`. Not called without a client;
+   * `initialState` when there is nothing to load yet (e.g. no selection).
+   */
+  load: (client: PortalClient, args: readonly unknown[], signal: AbortSignal) => Promise<T | typeof initialState>;
   /** Further inputs (primitives: the Task compares them shallowly). */
   args?: () => readonly unknown[];
 }

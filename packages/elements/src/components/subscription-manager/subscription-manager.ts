@@ -312,7 +312,7 @@ export class DodoSubscriptionManager extends ThemedElement {
                   <dd>${this.format.date(subscription.next_billing_date)}</dd>`
               : nothing}
           ${subscription.quantity > 1
-            ? html`<dt>${msg('Quantity', { id: 'subscriptions.quantity' })}</dt>
+            ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
                 <dd>${subscription.quantity}</dd>`
             : nothing}
           ${subscription.addon_items.length > 0
@@ -351,7 +351,7 @@ export class DodoSubscriptionManager extends ThemedElement {
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
               @click=${(event: Event) => this.requestPaymentMethod(subscription, event)}
             >
-              ${msg('Update payment method', { id: 'subscriptions.update-payment-method' })}${name}
+              ${msg('Update payment method', { id: 'update-payment-method' })}${name}
             </button>`
           : nothing}
         ${has('change_plan')
