@@ -16,6 +16,7 @@ const RESEND_COOLDOWN_SECONDS = 60;
 type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
 
 /**
+ * @tagname dodo-portal-login
  * @summary Sign in to the billing portal by email: the customer enters their address and is
  * emailed a one-time sign-in link. The static login page (`/login/{business_id}`) shows it; with
  * `unified`, the unified login page (`/login`, `/test/login`) does: one link for every business

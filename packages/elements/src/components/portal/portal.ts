@@ -70,6 +70,7 @@ const SECTIONS: readonly Section[] = [
 ];
 
 /**
+ * @tagname dodo-portal
  * @summary The root of the customer billing portal: provides the API client, the locale and the
  * session state to the elements inside it. Without children it renders the whole portal.
  *

@@ -28,6 +28,7 @@ interface OpenedBusiness {
 }
 
 /**
+ * @tagname dodo-unified-portal
  * @summary The unified billing portal: one sign-in shows every business where the customer's email
  * is a customer (active subscriptions, latest invoice), and opens any of their portals in place
  * without another login. The hosted overview page (`/portal/unified`) shows it.
