@@ -6,7 +6,6 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { PortalClient } from '@dodo-portal/wire/client';
-import type { BillingInterval } from '@dodo-portal/wire/schemas';
 import type { SessionChannel } from '../context.ts';
 import { loadErrorFace } from '../controllers/data.ts';
 import { Formatter } from '../controllers/format.ts';
@@ -18,41 +17,37 @@ export { emit } from '../controllers/refresh.ts';
 export { errorCode, isAbort } from '../controllers/session.ts';
 
 export class PortalConsumer extends ThemedElement {
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
 
   /** Mirrors of the session's, as reactive state: a subclass's `willUpdate` sees `changed.has('client')`. */
   @state() protected client?: PortalClient;
   @state() protected session?: SessionChannel;
 
   protected override willUpdate(_changed: PropertyValues): void {
-    this.client = this.portal.client;
-    this.session = this.portal.session;
+    this.client = this.portalSession.client;
+    this.session = this.portalSession.session;
   }
 
   protected get expired(): boolean {
-    return this.portal.expired;
+    return this.portalSession.expired;
   }
 
   /** `false`: start over (another subscription), forgetting a 401 this element saw. */
   protected set expired(value: boolean) {
-    if (!value) this.portal.forgetFailure();
+    if (!value) this.portalSession.forgetFailure();
   }
 
   protected get locale(): string {
-    return this.portal.locale;
+    return this.portalSession.locale;
   }
 
   protected noteFailure(error: unknown): void {
-    this.portal.noteFailure(error);
+    this.portalSession.noteFailure(error);
   }
 
   protected money(minor: number, currency: string): string {
-    return this.format.money(minor, currency);
-  }
-
-  protected pricePer(minor: number, currency: string, interval: BillingInterval | null, count: number | null): string {
-    return this.format.pricePer(minor, currency, interval, count);
+    return this.formatter.money(minor, currency);
   }
 
   protected renderLoadError(title: string, retry: () => void): TemplateResult {

@@ -46,12 +46,19 @@ export function loadErrorFace(title: string, retry: () => void): TemplateResult 
   </div>`;
 }
 
+/** The loading face of a list of cards (the key vault, the subscriptions): two placeholder cards. */
+export function cardsSkeleton(part?: string): TemplateResult {
+  return html`<ul part=${part ?? nothing} class="list" aria-busy="true">${[0, 1].map(
+    () => html`<li class="card" aria-hidden="true"><span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span></li>`,
+  )}</ul>`;
+}
+
 export class DataController<T> {
   readonly task: Task<readonly unknown[], T>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
-    private readonly session: SessionController,
+    private readonly portalSession: SessionController,
     { load, args = () => [] }: DataOptions<T>,
   ) {
     this.task = new Task(host, {
@@ -60,11 +67,11 @@ export class DataController<T> {
         try {
           return await load(client as PortalClient, rest, signal);
         } catch (error) {
-          session.noteFailure(error);
+          portalSession.noteFailure(error);
           throw error;
         }
       },
-      args: () => [session.client, ...args()],
+      args: () => [portalSession.client, ...args()],
     });
   }
 
@@ -93,7 +100,7 @@ export class DataController<T> {
 
   /** The face of the current state. */
   render(faces: DataFaces<T>): TemplateResult | typeof nothing {
-    if (this.session.expired) return nothing;
+    if (this.portalSession.expired) return nothing;
     const complete = (value: T) => (faces.empty && faces.isEmpty?.(value) ? faces.empty() : faces.complete(value));
     return this.task.render({
       initial: faces.initial ?? faces.loading,
@@ -105,6 +112,6 @@ export class DataController<T> {
 
   /** The visually hidden line that announces loading (present before it has words, so it is spoken). */
   renderStatus(text: string): TemplateResult {
-    return html`<p class="visually-hidden" role="status">${this.pending && !this.session.expired ? text : nothing}</p>`;
+    return html`<p class="visually-hidden" role="status">${this.pending && !this.portalSession.expired ? text : nothing}</p>`;
   }
 }

@@ -14,42 +14,42 @@ export interface DialogOptions<T> {
 }
 
 export class DialogController<T> implements ReactiveController {
-  private current: T | null = null;
-  private trigger: HTMLElement | null = null;
+  private openValue: T | null = null;
+  private opener: HTMLElement | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
-    private readonly session: SessionController,
-    private readonly options: DialogOptions<T> = {},
+    private readonly portalSession: SessionController,
+    private readonly dialogOptions: DialogOptions<T> = {},
   ) {
     host.addController(this);
   }
 
   /** What the open dialog is about, or `null` when closed. */
   get value(): T | null {
-    return this.current;
+    return this.openValue;
   }
 
   /** Changes what the open dialog shows (nothing when closed). */
   set value(value: T | null) {
-    if (this.current === null) return;
-    this.current = value;
+    if (this.openValue === null) return;
+    this.openValue = value;
     this.host.requestUpdate();
   }
 
-  private get element(): HTMLDialogElement | null {
+  private get dialogElement(): HTMLDialogElement | null {
     return this.host.renderRoot.querySelector('dialog');
   }
 
   hostUpdated(): void {
-    const element = this.element;
-    if (this.current !== null && element && !element.open) element.showModal();
+    const element = this.dialogElement;
+    if (this.openValue !== null && element && !element.open) element.showModal();
   }
 
   /** `trigger`: the button that opened it (an event's `currentTarget`), where focus returns. */
   open(value: T, trigger: EventTarget | null): void {
-    this.current = value;
-    this.trigger = trigger instanceof HTMLElement ? trigger : null;
+    this.openValue = value;
+    this.opener = trigger instanceof HTMLElement ? trigger : null;
     this.host.requestUpdate();
   }
 
@@ -58,17 +58,17 @@ export class DialogController<T> implements ReactiveController {
    * was replaced and Lit may reuse the button for another), so focus goes to the fallback.
    */
   readonly close = async (toFallback: unknown = false): Promise<void> => {
-    const closed = this.current;
+    const closed = this.openValue;
     if (closed === null) return;
-    const trigger = toFallback === true ? null : this.trigger;
+    const trigger = toFallback === true ? null : this.opener;
     // State first: a render before the native `close` event must not reopen it.
-    this.current = null;
-    this.trigger = null;
-    this.element?.close();
+    this.openValue = null;
+    this.opener = null;
+    this.dialogElement?.close();
     this.host.requestUpdate();
     await this.host.updateComplete;
     // Once the session ended, the portal's expired face takes focus.
-    if (this.session.expired) return;
-    (trigger?.isConnected ? trigger : this.options.fallback?.(closed))?.focus();
+    if (this.portalSession.expired) return;
+    (trigger?.isConnected ? trigger : this.dialogOptions.fallback?.(closed))?.focus();
   };
 }

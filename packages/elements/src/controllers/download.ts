@@ -4,7 +4,7 @@
  * (its button says so); a failure shows one error line, except when the session ended (the expired
  * face says what to do).
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import type { InvoiceDownloadDetail } from '../events.ts';
 import { emit } from './refresh.ts';
@@ -32,49 +32,40 @@ export function saveInvoicePdf(root: ParentNode, pdf: Blob, number: string): voi
   }
 }
 
-export class DownloadController implements ReactiveController {
+/** Needs no lifecycle hook: it re-renders the host as downloads start and end. */
+export class DownloadController {
   /** Invoice ids whose PDF is being fetched. */
-  private readonly downloading = new Set<string>();
-  private failed = false;
+  private readonly inFlight = new Set<string>();
+  private downloadFailed = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
-    private readonly session: SessionController,
-  ) {
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    this.failed = false;
-  }
-
-  isDownloading(invoiceId: string): boolean {
-    return this.downloading.has(invoiceId);
-  }
+    private readonly portalSession: SessionController,
+  ) {}
 
   /** Download one invoice's PDF; without its `number` (a payment knows only the id), it is looked up first. */
   async download(invoiceId: string, number?: string): Promise<void> {
-    const client = this.session.client;
-    if (!client || this.downloading.has(invoiceId)) return;
-    this.failed = false;
-    this.downloading.add(invoiceId);
+    const client = this.portalSession.client;
+    if (!client || this.inFlight.has(invoiceId)) return;
+    this.downloadFailed = false;
+    this.inFlight.add(invoiceId);
     this.host.requestUpdate();
     try {
       number ??= (await client.getInvoice(invoiceId)).number;
       if (!emit<InvoiceDownloadDetail>(this.host, 'dodo-invoice-download', { invoiceId, number }, true)) return;
       saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoiceId), number);
     } catch (error) {
-      this.session.noteFailure(error);
-      if (!this.session.expired && !isAbort(error)) this.failed = true;
+      this.portalSession.noteFailure(error);
+      if (!this.portalSession.expired && !isAbort(error)) this.downloadFailed = true;
     } finally {
-      this.downloading.delete(invoiceId);
+      this.inFlight.delete(invoiceId);
       this.host.requestUpdate();
     }
   }
 
   /** A row's button: "Download PDF", or "Downloading…" while its PDF is on the way. */
   renderButton(invoiceId: string, hiddenLabel: string, number?: string): TemplateResult {
-    const downloading = this.downloading.has(invoiceId);
+    const downloading = this.inFlight.has(invoiceId);
     return html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId, number)}>${downloading
       ? msg('Downloading…', { id: 'invoice-download.pending' })
       : msg('Download PDF', { id: 'invoice-download' })}<span class="visually-hidden"> ${hiddenLabel}</span></button>`;
@@ -82,6 +73,6 @@ export class DownloadController implements ReactiveController {
 
   /** The alert line under the list; present before it has words, so the failure is spoken. */
   renderError(): TemplateResult {
-    return html`<p class="download-error" role="alert">${this.failed ? msg('The download failed. Please try again.', { id: 'invoice-download.error' }) : nothing}</p>`;
+    return html`<p class="download-error" role="alert">${this.downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-download.error' }) : nothing}</p>`;
   }
 }

@@ -12,18 +12,18 @@ import { formatDate, formatMoney } from '../format.ts';
 
 export class Formatter {
   /** `locale`: read on every call, so a live locale switch formats in the new one. */
-  constructor(private readonly locale: () => string) {}
+  constructor(private readonly localeOf: () => string) {}
 
   money(minor: number, currency: string): string {
-    return formatMoney(minor, currency, this.locale());
+    return formatMoney(minor, currency, this.localeOf());
   }
 
   date(timestamp: string): string {
-    return formatDate(timestamp, this.locale());
+    return formatDate(timestamp, this.localeOf());
   }
 
   count(value: number): string {
-    return new Intl.NumberFormat(this.locale()).format(value);
+    return new Intl.NumberFormat(this.localeOf()).format(value);
   }
 
   /** "$20.00 per month", "$50.00 every 3 months" — the unit through `Intl` in the locale. */
@@ -42,7 +42,7 @@ export class Formatter {
           return msg(str`${price} per year`, { id: 'price.per-year' });
       }
     }
-    const period = new Intl.NumberFormat(this.locale(), { style: 'unit', unit: interval, unitDisplay: 'long' }).format(count ?? 1);
+    const period = new Intl.NumberFormat(this.localeOf(), { style: 'unit', unit: interval, unitDisplay: 'long' }).format(count ?? 1);
     return msg(str`${price} every ${period}`, { id: 'price.every' });
   }
 }

@@ -14,14 +14,14 @@ export class LocaleController implements ReactiveController {
 
   constructor(
     host: ReactiveControllerHost,
-    private readonly attribute: () => string,
+    private readonly localeAttribute: () => string,
   ) {
     host.addController(this);
     updateWhenLocaleChanges(host);
   }
 
   hostUpdate(): void {
-    const requested = this.attribute();
+    const requested = this.localeAttribute();
     if (requested === this.requested) return;
     this.requested = requested;
     this.locale = canonicalLocale(requested) ?? defaultLocale();

@@ -42,35 +42,35 @@ export class PagedListController<P extends Page> implements ReactiveController {
   readonly data: DataController<P>;
   /** Cursors of the pages before the current one; `null` is the first page. */
   private previousCursors: (string | null)[] = [];
-  private cursor: string | null = null;
-  private lastPage: P | undefined;
-  private lastLimit: number | undefined;
+  private pageCursor: string | null = null;
+  private shownPage: P | undefined;
+  private shownLimit: number | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode; pageSize: number },
-    private readonly session: SessionController,
+    private readonly portalSession: SessionController,
     fetchPage: (client: PortalClient, query: PageQuery) => Promise<P>,
   ) {
     // Added before the data's Task, so a new page size resets the cursor before the Task reads it.
     host.addController(this);
-    this.data = new DataController<P>(host, session, {
+    this.data = new DataController<P>(host, portalSession, {
       load: async (client, [cursor, limit], signal) => {
         const page = await fetchPage(client, { limit: limit as number, cursor: cursor as string | null, signal });
-        this.lastPage = page;
+        this.shownPage = page;
         return page;
       },
-      args: () => [this.cursor, this.limit],
+      args: () => [this.pageCursor, this.limit],
     });
   }
 
   hostUpdate(): void {
     const limit = this.limit;
-    if (this.lastLimit !== undefined && limit !== this.lastLimit) {
-      this.cursor = null;
+    if (this.shownLimit !== undefined && limit !== this.shownLimit) {
+      this.pageCursor = null;
       this.previousCursors = [];
-      this.lastPage = undefined;
+      this.shownPage = undefined;
     }
-    this.lastLimit = limit;
+    this.shownLimit = limit;
   }
 
   get limit(): number {
@@ -78,17 +78,17 @@ export class PagedListController<P extends Page> implements ReactiveController {
     return Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   }
 
-  private readonly next = (): void => {
-    const next = this.lastPage?.next_cursor;
+  private readonly goToNext = (): void => {
+    const next = this.shownPage?.next_cursor;
     if (this.data.pending || !next) return;
-    this.previousCursors = [...this.previousCursors, this.cursor];
-    this.cursor = next;
+    this.previousCursors = [...this.previousCursors, this.pageCursor];
+    this.pageCursor = next;
     this.host.requestUpdate();
   };
 
-  private readonly previous = (): void => {
+  private readonly goToPrevious = (): void => {
     if (this.data.pending || this.previousCursors.length === 0) return;
-    this.cursor = this.previousCursors.at(-1) ?? null;
+    this.pageCursor = this.previousCursors.at(-1) ?? null;
     this.previousCursors = this.previousCursors.slice(0, -1);
     this.host.requestUpdate();
   };
@@ -96,18 +96,18 @@ export class PagedListController<P extends Page> implements ReactiveController {
   // Templates are kept compact: the CDN script carries their whitespace.
   private renderPagination(label: string): TemplateResult | typeof nothing {
     const hasPrevious = this.previousCursors.length > 0;
-    const hasNext = Boolean(this.lastPage?.next_cursor);
+    const hasNext = Boolean(this.shownPage?.next_cursor);
     if (!hasPrevious && !hasNext) return nothing;
     const pending = this.data.pending;
     return html`<nav part="pagination" class="pagination" aria-label=${label}>
-      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.previous}>${msg('Previous', { id: 'pagination.previous' })}</button>
+      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.goToPrevious}>${msg('Previous', { id: 'pagination.previous' })}</button>
       <span class="page-number">${msg(str`Page ${this.previousCursors.length + 1}`, { id: 'pagination.page' })}</span>
-      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.next}>${msg('Next', { id: 'pagination.next' })}</button>
+      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.goToNext}>${msg('Next', { id: 'pagination.next' })}</button>
     </nav>`;
   }
 
   render(faces: PagedFaces<P>): TemplateResult {
-    const expired = this.session.expired;
+    const expired = this.portalSession.expired;
     const content = this.data.render({
       loading: () => faces.table(),
       complete: (page) => faces.table(page),

@@ -21,10 +21,10 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 export class SessionController implements ReactiveController {
   /** A 401 seen for the current client; forgotten when a new client (session token) arrives. */
-  private failed = false;
+  private sawExpiry = false;
   /** The client the 401 was seen for (the consumer has already stored the new one when it calls back). */
   private failedClient: PortalClient | undefined;
-  private started = false;
+  private localeApplied = false;
 
   private readonly clientConsumer: ContextConsumer<typeof clientContext, Host>;
   private readonly localeConsumer: ContextConsumer<typeof localeContext, Host>;
@@ -37,7 +37,7 @@ export class SessionController implements ReactiveController {
       context: clientContext,
       subscribe: true,
       callback: (client) => {
-        if (client !== this.failedClient) this.failed = false;
+        if (client !== this.failedClient) this.sawExpiry = false;
       },
     });
     this.localeConsumer = new ContextConsumer(host, { context: localeContext, subscribe: true });
@@ -46,8 +46,8 @@ export class SessionController implements ReactiveController {
 
   // Before the first render: alone on a page, the element picks its language itself.
   hostUpdate(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.localeApplied) return;
+    this.localeApplied = true;
     if (!this.localeConsumer.value) void applyLocale(this.locale);
   }
 
@@ -66,12 +66,12 @@ export class SessionController implements ReactiveController {
 
   /** Set by a 401 from any call, or when the portal says the session ended (another section's 401). */
   get expired(): boolean {
-    return this.failed || this.session?.status === 'expired';
+    return this.sawExpiry || this.session?.status === 'expired';
   }
 
   /** Start over (the element now shows another subscription): forget a 401 it saw itself. */
   forgetFailure(): void {
-    this.failed = false;
+    this.sawExpiry = false;
   }
 
   /**
@@ -81,7 +81,7 @@ export class SessionController implements ReactiveController {
   noteFailure(error: unknown): void {
     if (!(error instanceof PortalApiError) || !error.isSessionExpired) return;
     if (error.source && error.source !== this.client) return;
-    this.failed = true;
+    this.sawExpiry = true;
     this.failedClient = this.client;
     this.host.requestUpdate();
     if (this.session) this.session.reportExpired(error.code, error.loginUrl);

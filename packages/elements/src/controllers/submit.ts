@@ -17,19 +17,19 @@ export const isRetryable = (error: unknown): boolean =>
 
 /** Needs no lifecycle hook: it only re-renders the host when `busy` changes. */
 export class SubmitController {
-  private key: string | null = null;
-  private running = false;
+  private intentKey: string | null = null;
+  private submitting = false;
 
   constructor(private readonly host: ReactiveControllerHost) {}
 
   /** A request is in flight. */
   get busy(): boolean {
-    return this.running;
+    return this.submitting;
   }
 
   /** The intent changed (another card, another plan, a new dialog): the next send gets a new key. */
   reset(): void {
-    this.key = null;
+    this.intentKey = null;
   }
 
   /**
@@ -37,19 +37,19 @@ export class SubmitController {
    * Rethrows the request's error, keeping the key only when a retry must reuse it.
    */
   async run<R>(request: (idempotencyKey: string) => Promise<R>): Promise<R | undefined> {
-    if (this.running) return undefined;
-    this.key ??= newIdempotencyKey();
-    this.running = true;
+    if (this.submitting) return undefined;
+    this.intentKey ??= newIdempotencyKey();
+    this.submitting = true;
     this.host.requestUpdate();
     try {
-      const result = await request(this.key);
-      this.key = null;
+      const result = await request(this.intentKey);
+      this.intentKey = null;
       return result;
     } catch (error) {
-      if (!isRetryable(error)) this.key = null;
+      if (!isRetryable(error)) this.intentKey = null;
       throw error;
     } finally {
-      this.running = false;
+      this.submitting = false;
       this.host.requestUpdate();
     }
   }

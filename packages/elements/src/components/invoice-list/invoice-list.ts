@@ -77,19 +77,19 @@ interface Paying {
 export class DodoInvoiceList extends ThemedElement {
   static override styles = [tokens, base, states, dialog, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
-  private readonly list = new PagedListController<InvoicePage>(this, this.portal, (client, query) => client.listInvoices(query));
-  private readonly downloads = new DownloadController(this, this.portal);
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly pagedList = new PagedListController<InvoicePage>(this, this.portalSession, (client, query) => client.listInvoices(query));
+  private readonly downloads = new DownloadController(this, this.portalSession);
   /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
-  private readonly payDialog = new DialogController<Paying>(this, this.portal, {
+  private readonly payDialog = new DialogController<Paying>(this, this.portalSession, {
     fallback: ({ invoice }) => this.renderRoot.querySelector<HTMLElement>(`[data-invoice-id="${CSS.escape(invoice.invoice_id)}"] button`),
   });
   /** One key per confirmed payment, kept for its retries (the server charges a key once). */
-  private readonly payment = new SubmitController(this);
+  private readonly paySubmit = new SubmitController(this);
 
   /** A plan change or a paid due adds an invoice: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['invoices'], () => this.list.data.run());
+  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
@@ -101,43 +101,43 @@ export class DodoInvoiceList extends ThemedElement {
   }
 
   private async openPay(invoice: Invoice, event: Event): Promise<void> {
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!client) return;
-    this.payment.reset();
+    this.paySubmit.reset();
     this.payDialog.open({ invoice }, event.currentTarget);
     try {
       const cards = (await client.listPaymentMethods()).items;
       // The default card comes first.
       this.patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.patch(invoice, { cards: null });
     }
   }
 
   private choose(invoice: Invoice, chosen: string): void {
-    this.payment.reset();
+    this.paySubmit.reset();
     this.patch(invoice, { chosen, error: undefined });
   }
 
   private async pay(): Promise<void> {
     const paying = this.payDialog.value;
-    const client = this.portal.client;
-    if (!paying?.chosen || !client || this.payment.busy) return;
+    const client = this.portalSession.client;
+    if (!paying?.chosen || !client || this.paySubmit.busy) return;
     const { invoice, chosen } = paying;
     this.patch(invoice, { error: undefined });
     try {
-      const result = await this.payment.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
+      const result = await this.paySubmit.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
       if (!result) return;
       const card = paying.cards?.find((item) => item.payment_method_id === chosen);
-      const amount = this.format.money(result.payment?.amount ?? invoice.total, invoice.currency);
+      const amount = this.formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
       const cardName = card ? `${brandName(card.brand)} •••• ${card.last4}` : '';
       this.patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
       this.replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="pay-success"]')?.focus());
       emit<InvoicePaidDetail>(this, 'dodo-invoice-paid', { invoiceId: invoice.invoice_id, invoice: result.invoice, payment: result.payment });
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       const code = errorCode(error);
       this.patch(invoice, { error: this.payError(code, error) });
       if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.replaceRow(invoice.invoice_id, [now]), () => undefined);
@@ -146,7 +146,7 @@ export class DodoInvoiceList extends ThemedElement {
 
   /** The row of `invoiceId` as the server has it now (a paid dues invoice also shows the voided one it replaced). */
   private replaceRow(invoiceId: string, now: Invoice[]): void {
-    const items = this.list.data.value?.items;
+    const items = this.pagedList.data.value?.items;
     const index = items?.findIndex((item) => item.invoice_id === invoiceId) ?? -1;
     if (index >= 0) items!.splice(index, 1, ...now);
     this.requestUpdate();
@@ -168,16 +168,16 @@ export class DodoInvoiceList extends ThemedElement {
   }
 
   private closePay(): void {
-    if (!this.payment.busy) void this.payDialog.close();
+    if (!this.paySubmit.busy) void this.payDialog.close();
   }
 
   // Templates are kept compact: the CDN script carries their whitespace.
   private renderPay(): TemplateResult | typeof nothing {
     const paying = this.payDialog.value;
-    if (!paying || this.portal.expired) return nothing;
+    if (!paying || this.portalSession.expired) return nothing;
     const { invoice, cards } = paying;
-    const busy = this.payment.busy;
-    const amount = this.format.money(invoice.total, invoice.currency);
+    const busy = this.paySubmit.busy;
+    const amount = this.formatter.money(invoice.total, invoice.currency);
     return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
       <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
       ${paying.paid
@@ -219,7 +219,7 @@ export class DodoInvoiceList extends ThemedElement {
       <tbody>${page
         ? page.items.map((invoice) => this.renderRow(invoice, labels))
         : Array.from(
-            { length: this.list.limit },
+            { length: this.pagedList.limit },
             () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
@@ -228,9 +228,9 @@ export class DodoInvoiceList extends ThemedElement {
   private renderRow(invoice: Invoice, [number, date, status, total]: readonly string[]): TemplateResult {
     return html`<tr part="row" data-invoice-id=${invoice.invoice_id}>
       <th scope="row" class="number" data-label=${number}>${invoice.number}</th>
-      <td data-label=${date}><time datetime=${invoice.issued_at}>${this.format.date(invoice.issued_at)}</time></td>
+      <td data-label=${date}><time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time></td>
       <td data-label=${status}><span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
-      <td class="amount" data-label=${total}>${this.format.money(invoice.total, invoice.currency)}</td>
+      <td class="amount" data-label=${total}>${this.formatter.money(invoice.total, invoice.currency)}</td>
       <td part="actions" class="actions">${invoice.status === 'open'
           ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
           : nothing}${this.downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
@@ -240,7 +240,7 @@ export class DodoInvoiceList extends ThemedElement {
   /** Under the status: "Refunded" when all of the total was given back, else how much was. */
   private renderRefund({ amount_refunded: refunded = 0, total, currency }: Invoice): TemplateResult | typeof nothing {
     if (refunded <= 0) return nothing;
-    const amount = this.format.money(refunded, currency);
+    const amount = this.formatter.money(refunded, currency);
     // Not `payment-status.refunded`: languages inflect it for an invoice (fr "Remboursée").
     return html`<span part="status-detail" class="refund">${refunded >= total
       ? msg('Refunded', { id: 'invoice-list.refunded' })
@@ -259,7 +259,7 @@ export class DodoInvoiceList extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    return html`${this.list.render({
+    return html`${this.pagedList.render({
       table: (page) => this.renderTable(page),
       empty: () => this.renderEmpty(),
       error: msg("We couldn't load your invoices.", { id: 'invoice-list.error' }),

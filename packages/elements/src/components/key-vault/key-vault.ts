@@ -4,7 +4,7 @@ import { msg, str } from '@lit/localize';
 import type { LicenseKeyInstance, PortalClient, PortalLicenseKey } from '@dodo-portal/wire/client';
 import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
-import { DataController } from '../../controllers/data.ts';
+import { DataController, cardsSkeleton } from '../../controllers/data.ts';
 import { DialogController } from '../../controllers/dialog.ts';
 import { Formatter, keyStatusLabel } from '../../controllers/format.ts';
 import { RefreshController, emit } from '../../controllers/refresh.ts';
@@ -101,20 +101,20 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
 export class DodoKeyVault extends ThemedElement {
   static override styles = [tokens, base, states, cards, dialog, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
-  private readonly keys = new DataController<PortalLicenseKey[]>(this, this.portal, {
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly licenseKeys = new DataController<PortalLicenseKey[]>(this, this.portalSession, {
     load: async (client, _args, signal) => (await client.listLicenseKeys(signal)).items,
   });
 
   /** A cancelled subscription can disable its keys. */
-  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.keys.run());
+  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.licenseKeys.run());
 
   /** "… was deactivated", once the dialog has closed. */
   private readonly confirmation = new ConfirmationController(this);
 
   /** The "Deactivate …?" dialog; on close focus returns to its button, or the key's activations toggle. */
-  private readonly confirmDialog = new DialogController<Confirm>(this, this.portal, {
+  private readonly confirmDialog = new DialogController<Confirm>(this, this.portalSession, {
     fallback: ({ key }) => {
       const card = this.renderRoot.querySelector<HTMLElement>(`[data-key-id="${CSS.escape(key.license_key_id)}"]`);
       return card?.querySelector<HTMLElement>('[aria-controls]') ?? card;
@@ -146,7 +146,7 @@ export class DodoKeyVault extends ThemedElement {
 
   protected override willUpdate(): void {
     // A new session (token) is a new customer, perhaps: nothing revealed survives it.
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (client !== this.keysClient && this.keysClient !== undefined) {
       this.revealed = new Map();
       this.expanded = new Set();
@@ -160,7 +160,7 @@ export class DodoKeyVault extends ThemedElement {
     const id = key.license_key_id;
     const known = this.revealed.get(id);
     if (known) return known;
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!client || this.fetching.has(id)) return null;
     this.keyError = null;
     this.fetching = new Set(this.fetching).add(id);
@@ -170,7 +170,7 @@ export class DodoKeyVault extends ThemedElement {
       this.revealed = new Map(this.revealed).set(id, full);
       return full;
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       if (!isAbort(error)) this.keyError = id;
       return null;
     } finally {
@@ -216,7 +216,7 @@ export class DodoKeyVault extends ThemedElement {
 
   private async loadInstances(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!client) return;
     const previous = this.instances.get(id)?.items ?? [];
     this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
@@ -224,7 +224,7 @@ export class DodoKeyVault extends ThemedElement {
       const { items } = await client.listLicenseKeyInstances(id);
       this.instances = new Map(this.instances).set(id, { state: 'ready', items });
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
     }
   }
@@ -248,7 +248,7 @@ export class DodoKeyVault extends ThemedElement {
 
   private async deactivate(): Promise<void> {
     const confirm = this.confirmDialog.value;
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!confirm || !client || this.busy) return;
     const { key, instance } = confirm;
     this.busy = true;
@@ -256,7 +256,7 @@ export class DodoKeyVault extends ThemedElement {
     try {
       await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       const code = errorCode(error);
       // Already gone (another tab, the software itself): the list is simply out of date.
       if (code !== 'not_found') {
@@ -280,7 +280,7 @@ export class DodoKeyVault extends ThemedElement {
 
   private expiry(key: PortalLicenseKey): string {
     if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
-    const date = this.format.date(key.expires_at);
+    const date = this.formatter.date(key.expires_at);
     return Date.parse(key.expires_at) <= Date.now()
       ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' })
       : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
@@ -362,7 +362,7 @@ export class DodoKeyVault extends ThemedElement {
           (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
             <span class="instance__name">${instance.name}</span>
             <span class="muted">
-              ${msg(str`Activated ${this.format.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
+              ${msg(str`Activated ${this.formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
             </span>
             ${key.can_deactivate_instances
               ? html`<button type="button" class="button" @click=${(event: Event) => this.askToDeactivate(key, instance, event)}>
@@ -445,18 +445,6 @@ export class DodoKeyVault extends ThemedElement {
     })}`;
   }
 
-  private renderSkeleton(): TemplateResult {
-    return html`
-      <ul class="list" aria-busy="true">
-        ${[0, 1].map(
-          () => html`<li class="card" aria-hidden="true">
-            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
-          </li>`,
-        )}
-      </ul>
-    `;
-  }
-
   private renderDialog(): TemplateResult | typeof nothing {
     const confirm = this.confirmDialog.value;
     if (!confirm) return nothing;
@@ -482,16 +470,16 @@ export class DodoKeyVault extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const content = this.keys.render({
-      loading: () => this.renderSkeleton(),
+    const content = this.licenseKeys.render({
+      loading: () => cardsSkeleton(),
       stale: true,
       complete: (keys) => this.renderLoaded(keys),
       error: msg("We couldn't load your license keys.", { id: 'key-vault.error' }),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.keys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
-        ${this.confirmation.render()} ${content} ${this.portal.expired ? nothing : this.renderDialog()}
+        ${this.licenseKeys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
+        ${this.confirmation.render()} ${content} ${this.portalSession.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

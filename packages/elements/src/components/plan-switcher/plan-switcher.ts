@@ -87,10 +87,10 @@ const parseAddons = (key: string): ChangePlanBody['addons'] & {} =>
 export class DodoPlanSwitcher extends ThemedElement {
   static override styles = [tokens, base, states, fields, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
 
-  private readonly data = new DataController<Loaded>(this, this.portal, {
+  private readonly planData = new DataController<Loaded>(this, this.portalSession, {
     load: async (client, [id], signal) => {
       if (!id) return initialState;
       const subscription = await client.getSubscription(id as string, signal);
@@ -104,7 +104,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     args: () => [this.subscriptionId],
   });
 
-  private readonly preview = new DataController<ChangePlanPreview>(this, this.portal, {
+  private readonly priceQuote = new DataController<ChangePlanPreview>(this, this.portalSession, {
     load: (client, [id, productId, quantity, addons], signal) =>
       !this.options || !this.changed
         ? Promise.resolve(initialState)
@@ -113,7 +113,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   });
 
   /** One key per confirmed change, reused only to retry that same change. */
-  private readonly submit = new SubmitController(this);
+  private readonly changeSubmit = new SubmitController(this);
 
   @state() private productId = '';
   @state() private quantity = 1;
@@ -127,7 +127,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
   private get loaded(): Loaded | undefined {
-    return this.data.status === TaskStatus.COMPLETE ? this.data.value : undefined;
+    return this.planData.status === TaskStatus.COMPLETE ? this.planData.value : undefined;
   }
 
   private get options(): PlanOptions | null | undefined {
@@ -146,7 +146,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     this.result = null;
     this.failure = null;
     this.editingCard = false;
-    this.submit.reset();
+    this.changeSubmit.reset();
   }
 
   private select(productId: string): void {
@@ -175,9 +175,9 @@ export class DodoPlanSwitcher extends ThemedElement {
   }
 
   private async confirm(): Promise<void> {
-    const client = this.portal.client;
-    const preview = this.preview.value;
-    if (!client || !preview || this.submit.busy || this.preview.status !== TaskStatus.COMPLETE) return;
+    const client = this.portalSession.client;
+    const preview = this.priceQuote.value;
+    if (!client || !preview || this.changeSubmit.busy || this.priceQuote.status !== TaskStatus.COMPLETE) return;
     const addons = parseAddons(this.addons);
     const detail: PlanChangeRequestDetail = {
       subscriptionId: this.subscriptionId,
@@ -189,7 +189,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     if (!emit(this, 'dodo-plan-change-request', detail, true)) return;
     this.failure = null;
     try {
-      const result = await this.submit.run((idempotencyKey) =>
+      const result = await this.changeSubmit.run((idempotencyKey) =>
         client.changePlan(this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
       );
       if (!result) return;
@@ -204,7 +204,7 @@ export class DodoPlanSwitcher extends ThemedElement {
         creditToBalance: result.credit_to_balance,
       });
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.failure = { code: errorCode(error), ...(error instanceof PortalApiError && error.declineCode ? { declineCode: error.declineCode } : {}) };
     }
   }
@@ -258,7 +258,7 @@ export class DodoPlanSwitcher extends ThemedElement {
           <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.select(product.product_id)} />
           <span class="plan__name">${product.name}</span>
           <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
-          <span class="plan__price">${this.format.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
+          <span class="plan__price">${this.formatter.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
         </label>
       </li>
     `;
@@ -293,7 +293,7 @@ export class DodoPlanSwitcher extends ThemedElement {
             <div class="field">
               <label for="addon-${addon.product_id}">
                 ${addon.name}
-                <span class="muted">${this.format.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+                <span class="muted">${this.formatter.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
               </label>
               <input
                 id="addon-${addon.product_id}"
@@ -318,12 +318,12 @@ export class DodoPlanSwitcher extends ThemedElement {
     if (!this.changed) {
       return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.', { id: 'plan-switcher.hint' })}</p>`;
     }
-    return this.preview.task.render({
+    return this.priceQuote.task.render({
       pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…', { id: 'plan-switcher.calculating' })}</p>`,
       error: (error) =>
         html`<div part="error" class="message message--error" role="alert">
           <p class="message__title">${this.failureText(errorCode(error))}</p>
-          <button type="button" class="button" @click=${() => void this.preview.run()}>${msg('Retry', { id: 'retry' })}</button>
+          <button type="button" class="button" @click=${() => void this.priceQuote.run()}>${msg('Retry', { id: 'retry' })}</button>
         </div>`,
       complete: (preview) => this.renderQuote(preview),
     }) as TemplateResult;
@@ -331,7 +331,7 @@ export class DodoPlanSwitcher extends ThemedElement {
 
   private renderQuote(preview: ChangePlanPreview): TemplateResult {
     const charge = preview.immediate_charge;
-    const money = (minor: number) => this.format.money(minor, charge.currency);
+    const money = (minor: number) => this.formatter.money(minor, charge.currency);
     const line = (label: string, amount: string, total = false) =>
       html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
     return html`
@@ -355,10 +355,10 @@ export class DodoPlanSwitcher extends ThemedElement {
               })}
             </p>`
           : nothing}
-        <p>${msg(str`Next billing date: ${this.format.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
+        <p>${msg(str`Next billing date: ${this.formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
         ${this.failure ? this.renderFailure() : nothing}
-        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.submit.busy ? 'true' : 'false'} @click=${this.confirm}>
-          ${this.submit.busy
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.changeSubmit.busy ? 'true' : 'false'} @click=${this.confirm}>
+          ${this.changeSubmit.busy
             ? msg('Changing plan…', { id: 'plan-switcher.pending' })
             : this.failure
               ? msg('Try again', { id: 'plan-switcher.retry' })
@@ -402,17 +402,17 @@ export class DodoPlanSwitcher extends ThemedElement {
       <div part="success" class="message message--success" role="status" tabindex="-1">
         <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
         ${charged > 0
-          ? html`<p>${msg(str`Charged now: ${this.format.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
+          ? html`<p>${msg(str`Charged now: ${this.formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
           : nothing}
         ${result.credit_to_balance > 0
           ? html`<p>
-              ${msg(str`Added to your credit balance: ${this.format.money(result.credit_to_balance, subscription.currency)}`, {
+              ${msg(str`Added to your credit balance: ${this.formatter.money(result.credit_to_balance, subscription.currency)}`, {
                 id: 'plan-switcher.success.credit',
               })}
             </p>`
           : nothing}
         ${subscription.next_billing_date
-          ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
+          ? html`<p>${msg(str`Next billing date: ${this.formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
           : nothing}
       </div>
     `;
@@ -437,7 +437,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const content = this.data.render({
+    const content = this.planData.render({
       initial: () => html`<span class="skeleton"></span>`,
       loading: () => html`<div aria-busy="true">
         <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>

@@ -57,9 +57,9 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
 export class DodoProfile extends ThemedElement {
   static override styles = [tokens, base, states, fields, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
-  private readonly profile = new DataController<Profile>(this, this.portal, {
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly profileData = new DataController<Profile>(this, this.portalSession, {
     load: (client, _args, signal) => {
       this.saved = undefined;
       return client.getProfile(signal);
@@ -67,7 +67,7 @@ export class DodoProfile extends ThemedElement {
   });
 
   /** A plan change can move money to the credit balance shown here. */
-  private readonly refresher = new RefreshController(this, ['profile'], () => this.profile.run());
+  private readonly refresher = new RefreshController(this, ['profile'], () => this.profileData.run());
 
   /** "Your details have been saved." */
   private readonly confirmation = new ConfirmationController(this);
@@ -136,7 +136,7 @@ export class DodoProfile extends ThemedElement {
 
   private async save(event: SubmitEvent, profile: Profile): Promise<void> {
     event.preventDefault();
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!client || this.busy) return;
     const values = this.read(event.target as HTMLFormElement);
     this.errors = this.validate(values);
@@ -157,7 +157,7 @@ export class DodoProfile extends ThemedElement {
       await this.edit(false);
       this.confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.errors = this.serverErrors(error);
       this.saveFailed = Object.keys(this.errors).length === 0;
       await this.focusFirstError();
@@ -191,7 +191,7 @@ export class DodoProfile extends ThemedElement {
       field === 'country'
         ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
             <option value="" ?selected=${!value}>${msg('Choose a country', { id: 'profile.country.none' })}</option>
-            ${countries(this.portal.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
+            ${countries(this.portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
         : html`<input
             id=${field}
@@ -238,7 +238,7 @@ export class DodoProfile extends ThemedElement {
   private renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     const none = msg('Not given', { id: 'profile.none' });
-    const country = address ? (countries(this.portal.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
+    const country = address ? (countries(this.portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.label('name')}</dt>
@@ -259,7 +259,7 @@ export class DodoProfile extends ThemedElement {
       ${profile.credit_balances.length > 0
         ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
-            ${profile.credit_balances.map((balance) => html`<dd>${this.format.money(balance.amount, balance.currency)}</dd>`)}
+            ${profile.credit_balances.map((balance) => html`<dd>${this.formatter.money(balance.amount, balance.currency)}</dd>`)}
           </dl>`
         : nothing}
       <div part="actions" class="actions">
@@ -269,11 +269,11 @@ export class DodoProfile extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const content = this.profile.render({
+    const content = this.profileData.render({
       initial: () => html`<span class="skeleton"></span>`,
       loading: () =>
-        this.profile.value
-          ? this.renderView(this.profile.value)
+        this.profileData.value
+          ? this.renderView(this.profileData.value)
           : html`<div aria-busy="true">
               <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
               <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
@@ -286,7 +286,7 @@ export class DodoProfile extends ThemedElement {
     });
     return html`
       <div part="base" class="base">
-        ${this.portal.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
+        ${this.portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
         ${this.confirmation.render()} ${content}
       </div>
     `;

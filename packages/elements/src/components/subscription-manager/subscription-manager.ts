@@ -10,7 +10,7 @@ import type {
   SubscriptionReactivatedEvent,
 } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
-import { DataController } from '../../controllers/data.ts';
+import { DataController, cardsSkeleton } from '../../controllers/data.ts';
 import { DialogController } from '../../controllers/dialog.ts';
 import { Formatter, subscriptionStatusLabel } from '../../controllers/format.ts';
 import { RefreshController, emit } from '../../controllers/refresh.ts';
@@ -103,9 +103,9 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   static override styles = [tokens, base, states, cards, dialog, fields, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
-  private readonly subscriptions = new DataController<Loaded>(this, this.portal, {
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly subscriptionList = new DataController<Loaded>(this, this.portalSession, {
     load: async (client, _args, signal) => {
       const items: PortalSubscription[] = [];
       let cursor: string | null = null;
@@ -130,13 +130,13 @@ export class DodoSubscriptionManager extends ThemedElement {
   });
 
   /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
-  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptions.run());
+  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptionList.run());
 
   /** "Pro will end on …", "You're now on …": shown once a flow has ended and its dialog closed. */
   private readonly confirmation = new ConfirmationController(this);
 
   /** Cancel, change plan, update card; on close focus returns to its button, or its subscription's card. */
-  private readonly dialog = new DialogController<DialogState>(this, this.portal, {
+  private readonly actionDialog = new DialogController<DialogState>(this, this.portalSession, {
     fallback: ({ subscription }) => this.focusTarget(subscription.subscription_id, null),
   });
 
@@ -147,7 +147,7 @@ export class DodoSubscriptionManager extends ThemedElement {
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;
     this.confirmation.show('');
-    this.dialog.open({ kind, subscription }, event.currentTarget);
+    this.actionDialog.open({ kind, subscription }, event.currentTarget);
   }
 
   /** `trigger` if it is still on the page, else its subscription's card, else the list. */
@@ -165,20 +165,20 @@ export class DodoSubscriptionManager extends ThemedElement {
   /** A dialog's flow ended: close it and say what happened where the customer returns. */
   private finish(text: string): void {
     this.confirmation.show(text);
-    void this.dialog.close();
+    void this.actionDialog.close();
   }
 
   private planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
     const name = subscription.product.name;
     this.finish(
       invoice && invoice.total > 0
-        ? msg(str`You're now on ${name}. Charged now: ${this.format.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
+        ? msg(str`You're now on ${name}. Charged now: ${this.formatter.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
         : msg(str`You're now on ${name}.`, { id: 'subscriptions.plan-changed' }),
     );
   }
 
   private nameOf(id: string | null): string {
-    return this.subscriptions.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
+    return this.subscriptionList.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
   }
 
   private cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
@@ -188,13 +188,13 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   private reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
     const name = this.nameOf(subscriptionId);
-    this.finish(msg(str`Paid ${this.format.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
+    this.finish(msg(str`Paid ${this.formatter.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
   }
 
   private async cancel(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const subscription = this.dialog.value?.subscription;
-    const client = this.portal.client;
+    const subscription = this.actionDialog.value?.subscription;
+    const client = this.portalSession.client;
     if (!subscription || !client || this.busy) return;
     const form = new FormData(event.target as HTMLFormElement);
     const reason = form.get('reason') as CancellationReason | '';
@@ -210,10 +210,10 @@ export class DodoSubscriptionManager extends ThemedElement {
       this.announce(cancelled);
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
       // Close once the list shows the result, so focus returns to a button that still exists.
-      await this.subscriptions.run();
-      await this.dialog.close();
+      await this.subscriptionList.run();
+      await this.actionDialog.close();
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
@@ -222,7 +222,7 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   private async resume(subscription: PortalSubscription, event: Event): Promise<void> {
     const trigger = event.currentTarget as HTMLElement;
-    const client = this.portal.client;
+    const client = this.portalSession.client;
     if (!client || this.busy) return;
     this.busy = true;
     this.actionError = null;
@@ -230,11 +230,11 @@ export class DodoSubscriptionManager extends ThemedElement {
       const resumed = await client.resumeSubscription(subscription.subscription_id);
       this.confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
-      await this.subscriptions.run();
+      await this.subscriptionList.run();
       await this.updateComplete;
       this.focusTarget(subscription.subscription_id, trigger)?.focus();
     } catch (error) {
-      this.portal.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
@@ -245,7 +245,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     const name = cancelled.product.name;
     this.confirmation.show(
       cancelled.status === 'active'
-        ? msg(str`${name} will end on ${this.format.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
+        ? msg(str`${name} will end on ${this.formatter.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
         : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' }),
     );
   }
@@ -296,20 +296,20 @@ export class DodoSubscriptionManager extends ThemedElement {
           <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
           ${scheduled
             ? html`<span part="status" class="badge badge--on_hold">
-                ${msg(str`Cancels on ${this.format.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
+                ${msg(str`Cancels on ${this.formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
               </span>`
             : nothing}
         </div>
         <p class="card__price">
-          ${this.format.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+          ${this.formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
           ${ended
             ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
-                <dd>${this.format.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
+                <dd>${this.formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
             : subscription.next_billing_date && !scheduled
               ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
-                  <dd>${this.format.date(subscription.next_billing_date)}</dd>`
+                  <dd>${this.formatter.date(subscription.next_billing_date)}</dd>`
               : nothing}
           ${subscription.quantity > 1
             ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
@@ -327,7 +327,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         ${status === 'on_hold'
           ? html`<p part="dues" class="message message--expired">
               ${dues
-                ? msg(str`The last payment failed: ${this.format.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
+                ? msg(str`The last payment failed: ${this.formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
                     id: 'subscriptions.dues',
                   })
                 : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })}
@@ -407,20 +407,8 @@ export class DodoSubscriptionManager extends ThemedElement {
     `;
   }
 
-  private renderSkeleton(): TemplateResult {
-    return html`
-      <ul part="list" class="list" aria-busy="true">
-        ${[0, 1].map(
-          () => html`<li class="card" aria-hidden="true">
-            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
-          </li>`,
-        )}
-      </ul>
-    `;
-  }
-
   private renderCancelForm(subscription: PortalSubscription): TemplateResult {
-    const end = this.format.date(subscription.current_period_end);
+    const end = this.formatter.date(subscription.current_period_end);
     return html`
       <form class="form" @submit=${this.cancel}>
         <fieldset>
@@ -451,7 +439,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         </div>
         <p class="field__error" role="alert">${this.actionError ? this.actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
-          <button type="button" class="button" @click=${() => this.dialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
+          <button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
             ${this.busy ? msg('Cancelling…', { id: 'cancel.pending' }) : msg('Cancel subscription', { id: 'subscriptions.cancel' })}
           </button>
@@ -461,7 +449,7 @@ export class DodoSubscriptionManager extends ThemedElement {
   }
 
   private renderDialog(): TemplateResult | typeof nothing {
-    const open = this.dialog.value;
+    const open = this.actionDialog.value;
     if (!open) return nothing;
     const { kind, subscription } = open;
     const id = subscription.subscription_id;
@@ -473,12 +461,12 @@ export class DodoSubscriptionManager extends ThemedElement {
           ? msg(str`Change plan: ${name}`, { id: 'subscriptions.change-plan.title' })
           : msg(str`Payment method: ${name}`, { id: 'subscriptions.payment-method.title' });
     return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.dialog.close}>
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.actionDialog.close}>
         <div class="dialog__header">
           <h2 id="dialog-title" class="dialog__title">${title}</h2>
           ${kind === 'cancel'
             ? nothing
-            : html`<button type="button" class="button" @click=${() => this.dialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
+            : html`<button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
         </div>
         ${kind === 'cancel'
           ? this.renderCancelForm(subscription)
@@ -494,20 +482,20 @@ export class DodoSubscriptionManager extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const content = this.subscriptions.render({
-      loading: () => this.renderSkeleton(),
+    const content = this.subscriptionList.render({
+      loading: () => cardsSkeleton('list'),
       stale: true,
       complete: (loaded) => this.renderLoaded(loaded),
       error: msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.subscriptions.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
+        ${this.subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
         ${this.confirmation.render()} ${content}
-        ${this.actionError && !this.dialog.value
+        ${this.actionError && !this.actionDialog.value
           ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
           : nothing}
-        ${this.portal.expired ? nothing : this.renderDialog()}
+        ${this.portalSession.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

@@ -58,14 +58,14 @@ export class DodoTransactionList extends ThemedElement {
   // The invoice list's table, so both read as one billing view.
   static override styles = [tokens, base, states, table, styles];
 
-  private readonly portal = new SessionController(this);
-  private readonly format = new Formatter(() => this.portal.locale);
-  private readonly list = new PagedListController<PaymentPage>(this, this.portal, (client, query) => client.listPayments(query));
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly pagedList = new PagedListController<PaymentPage>(this, this.portalSession, (client, query) => client.listPayments(query));
   /** A payment knows its invoice's id, not its number: the download looks the number up (for the event and the file name). */
-  private readonly downloads = new DownloadController(this, this.portal);
+  private readonly downloads = new DownloadController(this, this.portalSession);
 
   /** A charge elsewhere in the portal (plan change, dues) adds a row: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['payments'], () => this.list.data.run());
+  private readonly refresher = new RefreshController(this, ['payments'], () => this.pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
@@ -73,7 +73,7 @@ export class DodoTransactionList extends ThemedElement {
   private statusDetail(payment: Payment): string | undefined {
     if (payment.status === 'failed') return declineText(payment.decline_code);
     if (payment.status === 'partially_refunded') {
-      const refunded = this.format.money(payment.amount_refunded, payment.currency);
+      const refunded = this.formatter.money(payment.amount_refunded, payment.currency);
       return msg(str`${refunded} refunded`, { id: 'refunded-amount' });
     }
     return undefined;
@@ -100,14 +100,14 @@ export class DodoTransactionList extends ThemedElement {
       <tbody>${page
         ? page.items.map((payment) => this.renderRow(payment, labels))
         : Array.from(
-            { length: this.list.limit },
+            { length: this.pagedList.limit },
             () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
   }
 
   private renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
-    const date = this.format.date(payment.created_at);
+    const date = this.formatter.date(payment.created_at);
     const detail = this.statusDetail(payment);
     const invoiceId = payment.invoice_id;
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
@@ -116,7 +116,7 @@ export class DodoTransactionList extends ThemedElement {
       <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${detail
           ? html`<span part="status-detail" class="detail">${detail}</span>`
           : nothing}</td>
-      <td class="amount" data-label=${amount}>${this.format.money(payment.amount, payment.currency)}</td>
+      <td class="amount" data-label=${amount}>${this.formatter.money(payment.amount, payment.currency)}</td>
       <td part="actions" class="actions">${invoiceId ? this.downloads.renderButton(invoiceId, date) : nothing}</td>
     </tr>`;
   }
@@ -129,7 +129,7 @@ export class DodoTransactionList extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    return this.list.render({
+    return this.pagedList.render({
       table: (page) => this.renderTable(page),
       empty: () => this.renderEmpty(),
       error: msg("We couldn't load your transactions.", { id: 'transaction-list.error' }),

@@ -74,7 +74,7 @@ export class DodoUnifiedPortal extends ThemedElement {
   static override styles = [tokens, base, states, cards, styles];
 
   private readonly language = new LocaleController(this, () => this.locale);
-  private readonly format = new Formatter(() => this.language.locale);
+  private readonly formatter = new Formatter(() => this.language.locale);
   private openController: AbortController | undefined;
 
   private readonly overview = new Task(this, {
@@ -218,7 +218,7 @@ export class DodoUnifiedPortal extends ThemedElement {
         <dl class="facts">
           <div class="fact">
             <dt>${msg('Active subscriptions', { id: 'unified.active-subscriptions' })}</dt>
-            <dd class="count">${this.format.count(business.active_subscriptions)}</dd>
+            <dd class="count">${this.formatter.count(business.active_subscriptions)}</dd>
           </div>
           <div class="fact">
             <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
@@ -226,8 +226,8 @@ export class DodoUnifiedPortal extends ThemedElement {
               ${invoice
                 ? html`<span class="invoice">
                     <span class="invoice__number">${invoice.number}</span>
-                    <time datetime=${invoice.issued_at}>${this.format.date(invoice.issued_at)}</time>
-                    <span class="amount">${this.format.money(invoice.total, invoice.currency)}</span>
+                    <time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time>
+                    <span class="amount">${this.formatter.money(invoice.total, invoice.currency)}</span>
                     <span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span>
                   </span>`
                 : msg('None yet', { id: 'unified.no-invoice' })}
