@@ -153,6 +153,8 @@ export default defineConfig(({ mode }) => {
             lib: {
               entry: {
                 index: src('index.ts'),
+                // The catalogue's data (portal sections, element events): its own file, which the React wrappers import.
+                catalogue: src('catalogue.ts'),
                 ...Object.fromEntries(
                   readdirSync(src('components'))
                     .filter((name) => existsSync(src(`components/${name}/${name}.ts`)))

@@ -7,6 +7,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium.mjs';
 
+const catalogue = JSON.parse(readFileSync(new URL('../packages/elements/src/catalogue.json', import.meta.url), 'utf8'));
+
 const root = resolve(process.argv[2] ?? 'storybook-static');
 if (!existsSync(join(root, 'index.json'))) {
   console.error(`storybook check: ${root}/index.json not found — run \`pnpm build-storybook\` first`);
@@ -153,6 +155,10 @@ const failures = [];
 try {
   for (const id of Object.keys(expectations)) {
     if (!storyIds.includes(id)) failures.push(`${id}: story missing from the build`);
+  }
+  // Every element of the catalogue has stories (a designer previews every element).
+  for (const { name } of catalogue.elements) {
+    if (!storyIds.some((id) => id.startsWith(`elements-${name}--`))) failures.push(`<dodo-${name}>: no story (elements-${name}--…) in the build`);
   }
   for (const id of storyIds) {
     const expected = expectations[id];

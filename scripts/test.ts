@@ -48,12 +48,18 @@ const vitest = (name: string, args: string[], cwd = repoRoot) => {
 const pn = pnpm();
 const steps: { name: string; command: string[]; cwd?: string; counts?: () => Counts | undefined }[] = [
   { name: 'typecheck', command: ['sh', '-c', 'tsc -p tsconfig.json && tsc -p packages/server && tsc -p packages/elements'] },
+  // No import circles in the server and the wire (a circle makes load order decide what is defined).
+  { name: 'import circles', command: ['madge', '--circular', '--extensions', 'ts', 'packages/server/src', 'packages/wire/src'] },
   // Every locale carries every msg() id, no stale keys, matching placeholders (packages/elements/scripts/locales-check.ts).
   { name: 'locales', command: ['tsx', 'packages/elements/scripts/locales-check.ts'] },
   vitest('server', [], join(repoRoot, 'packages/server')),
   // The served /openapi.json against Redocly's recommended rules (packages/server/scripts/openapi-lint.ts): 0 errors.
   { name: 'openapi lint', command: ['tsx', 'packages/server/scripts/openapi-lint.ts'] },
+  // The files the element catalogue (packages/elements/src/catalogue.json) writes are current.
+  { name: 'catalogue', command: ['node', 'packages/elements/scripts/catalogue.mjs', '--check'] },
   { name: 'elements build', command: [...pn, '--filter', '@dodo-portal/elements', 'run', 'build'] },
+  // A throwaway element added by its folder + one catalogue line is registered by the CDN script and its define entry, with a React wrapper.
+  { name: 'catalogue: add an element', command: ['node', '--test', 'packages/elements/scripts/catalogue.test.mjs'] },
   // The template/CSS minifiers, message-id compaction and private-name mangling the builds use.
   { name: 'build plugins', command: ['node', '--test', 'packages/elements/scripts/build-plugins.test.mjs'] },
   { name: 'CDN size budget', command: ['node', 'packages/elements/scripts/size.mjs'] },

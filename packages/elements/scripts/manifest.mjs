@@ -7,25 +7,14 @@
 //                                 event props), over the shared dist/jsx-props.d.ts
 // Usage: node scripts/manifest.mjs [--check]   (--check: fail when an element lacks a summary or
 // documents an event/part without a description).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { analyzeElements, packageDir } from './analyze.mjs';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
-execFileSync(process.execPath, [join(packageDir, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet'], {
-  cwd: packageDir,
-  stdio: 'inherit',
-});
-const manifest = JSON.parse(readFileSync(join(packageDir, 'custom-elements.json'), 'utf8'));
-
 /** Every element with a tag, with its module path (for the type import in jsx.d.ts). */
-const elements = manifest.modules.flatMap((module) =>
-  (module.declarations ?? []).filter((declaration) => declaration.customElement && declaration.tagName).map((declaration) => ({ ...declaration, path: module.path })),
-);
-elements.sort((a, b) => a.tagName.localeCompare(b.tagName));
+const { manifest, elements } = analyzeElements();
 
 const text = (value) => (value ?? '').replace(/\s+/g, ' ').trim();
 const describe = (element) => text(element.summary || element.description);

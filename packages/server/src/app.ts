@@ -13,9 +13,9 @@ import { cryptoRandom, systemClock, type Clock, type Random } from './domain/por
 import { createSecretBox, generateServerSecret } from './domain/secret-box.ts';
 import { merchantAuth, portalAuth } from './http/auth.ts';
 import { portalCors, preflight } from './http/cors.ts';
-import type { AppContext, BaseEnv, Logger } from './http/env.ts';
+import type { BaseEnv } from './http/env.ts';
 import { pathIds } from './http/validate.ts';
-import { createErrorHandler, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
+import { createErrorHandler, errorAnswer, errorJson, methodNotAllowedResponse, notFoundHandler } from './http/errors.ts';
 import { requestContext } from './http/security.ts';
 import { disabledMailer, type Mailer } from './mail/mailer.ts';
 import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
@@ -41,7 +41,7 @@ import { hostedRoutes } from './routes/hosted.ts';
 import { hostedAccessRoutes } from './routes/hosted-access.ts';
 import { PUBLIC_PORTAL_PATHS, portalAccessRoutes } from './routes/portal-access.ts';
 import { UNIFIED_PORTAL_PATHS, unifiedRoutes } from './routes/unified.ts';
-import { createMemoryRateLimiter, type RateLimiter } from './http/rate-limit.ts';
+import { createMemoryRateLimiter } from './http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 import { createMailQueue, type MailQueueOptions } from './services/mail-queue.ts';
 import { loginLinkMessage } from './services/portal-access.ts';
@@ -59,6 +59,7 @@ import { PUBLIC_LICENSE_PATHS, licenseRoutes } from './routes/licenses.ts';
 import { portalLicenseKeyRoutes } from './routes/portal-license-keys.ts';
 import type { Store } from './store/index.ts';
 import { IDEMPOTENCY_LEASE_MS } from './services/idempotency-recovery.ts';
+import type { AppContext, Logger, RateLimiter } from './runtime.ts';
 
 export interface AppDeps {
   store: Store;
@@ -137,6 +138,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     mailQueue: undefined as unknown as AppContext['mailQueue'],
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
+    errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
   context.mailQueue = createMailQueue({
@@ -167,7 +169,7 @@ export function createApp(deps: AppDeps, context: AppContext = createAppContext(
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) => errorJson(c, 413, { code: ErrorCode.payloadTooLarge, message: `The request body is larger than ${maxBodyBytes} bytes.` }),
+      onError: (c) => errorJson(c, { code: ErrorCode.payloadTooLarge, message: `The request body is larger than ${maxBodyBytes} bytes.` }),
     }),
   );
 

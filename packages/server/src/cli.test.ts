@@ -170,7 +170,7 @@ describe('dodo-portal CLI', { timeout: 60_000 }, () => {
     const store = await openStore({ file: db });
     try {
       const { createBusiness } = await import('./services/businesses.ts');
-      const { serviceContext } = await import('./services/context.ts');
+      const { serviceContext } = await import('./runtime.ts');
       const { createBackgroundTasks } = await import('./services/background.ts');
       const created = await createBusiness(serviceContext(store), { name: 'Outbox Co', allowedOrigins: [] });
       const background = createBackgroundTasks((_, error) => {

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BusinessCreated, InvitePrinted, OutboxMail } from '@dodo-portal/wire/schemas';
-import { DomainError } from './domain/errors.ts';
+import { DomainError, notFound } from './domain/errors.ts';
 import type { Store } from './store/index.ts';
 
 // The database drivers, pdfkit and the app load lazily: `--help` and flag errors answer at once.
@@ -242,7 +242,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.help) return (io.stdout(BUSINESS_HELP), 0);
         if (!values.name) throw new UsageError('--name is required');
         const name = values.name;
-        const [{ createBusiness }, { serviceContext }] = await Promise.all([import('./services/businesses.ts'), import('./services/context.ts')]);
+        const [{ createBusiness }, { serviceContext }] = await Promise.all([import('./services/businesses.ts'), import('./runtime.ts')]);
         const created = await withStore(io, values.db, (store) =>
           createBusiness(serviceContext(store), {
             name,
@@ -300,13 +300,13 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         const customerId = values.customer;
         const [{ createInvite }, { serviceContext }, { findCustomerContactById }] = await Promise.all([
           import('./services/portal-access.ts'),
-          import('./services/context.ts'),
+          import('./runtime.ts'),
           import('./store/portal-access.ts'),
         ]);
         const publicUrl = (io.env.PUBLIC_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
         const printed: InvitePrinted = await withStore(io, values.db, async (store) => {
           const customer = await findCustomerContactById(store.db, customerId);
-          if (!customer) throw new DomainError(404, 'not_found', `No customer ${customerId} in this database.`);
+          if (!customer) throw notFound(`No customer ${customerId} in this database.`);
           const invite = await createInvite({ ...serviceContext(store), publicUrl }, customer);
           return { ...invite, customer_id: customer.customer_id, business_id: customer.business_id, mode: customer.mode };
         });

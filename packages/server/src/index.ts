@@ -4,7 +4,7 @@ export { startServer, type RunningServer, type StartServerOptions } from './serv
 export { openStore, migrate, storeOptionsFromEnv, dropPgSchema, DEFAULT_DB_FILE, type Store, type StoreOptions } from './store/index.ts';
 export { seedDemo, DEMO_ALLOWED_ORIGINS, type SeedDemoOptions } from './seed.ts';
 export { runCli, type CliIo } from './cli.ts';
-export { serviceContext, type ServiceContext } from './services/context.ts';
+export { serviceContext, type ServiceContext } from './runtime.ts';
 export { createBusiness, type CreateBusinessInput, type CreatedBusiness } from './services/businesses.ts';
 export { createCustomer, getCustomer, listCustomers } from './services/customers.ts';
 export { issueInvoice, getInvoice, listInvoices, type IssueInvoiceOptions } from './services/invoices.ts';
@@ -21,7 +21,8 @@ export {
   type LinkContext,
 } from './services/portal-access.ts';
 export { staticLoginUrl, magicLinkUrl, unifiedLoginUrl } from './services/links.ts';
-export { createMemoryRateLimiter, RateRules, type RateLimiter, type RateRule, type RateDecision } from './http/rate-limit.ts';
+export { createMemoryRateLimiter, RateRules } from './http/rate-limit.ts';
+export type { RateDecision, RateLimiter, RateRule } from './runtime.ts';
 export { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 export {
   portalLinkEmail,

@@ -7,7 +7,6 @@ import type { CreateCustomerBody, CreateInvoiceBody, DemoSeeded } from '@dodo-po
 import { cryptoRandom, systemClock, type Clock, type Random } from './domain/ports.ts';
 import { createSecretBox } from './domain/secret-box.ts';
 import { createBusiness } from './services/businesses.ts';
-import { serviceContext } from './services/context.ts';
 import { createCustomer } from './services/customers.ts';
 import { issueInvoice } from './services/invoices.ts';
 import { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
@@ -17,7 +16,6 @@ import { createProduct } from './services/products.ts';
 import { createPurchase } from './services/purchases.ts';
 import { activateLicense, getLicenseKey, listLicenseKeys } from './services/license-keys.ts';
 import { cancelSubscriptionsAtPeriodEnd, createSubscription, getSubscription, patchSubscription } from './services/subscriptions.ts';
-import type { Logger } from './http/env.ts';
 import { disabledMailer } from './mail/mailer.ts';
 import { createOutboxMailer, mailRouter } from './mail/outbox.ts';
 import type { RenewalContext } from './services/renewals.ts';
@@ -28,6 +26,7 @@ import type { Store } from './store/index.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
 import { updateBusinessSettings } from './store/business-settings.ts';
 import type { Scope } from './store/scope.ts';
+import { type Logger, serviceContext } from './runtime.ts';
 
 export const DEMO_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const;
 

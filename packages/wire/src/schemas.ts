@@ -88,7 +88,11 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 export type ErrorDetails = NonNullable<ErrorBody['error']['details']>;
 
-/** Stable error codes. Renaming one breaks merchants: add, never rename. */
+/**
+ * Stable error codes. Renaming one breaks merchants: add, never rename. The HTTP status of each
+ * code (of these and of BillingErrorCode and PortalErrorCode) is in one table on the server,
+ * `STATUS_OF_CODE` in packages/server/src/http/errors.ts, and in the API reference.
+ */
 export const ErrorCode = {
   invalidRequest: 'invalid_request',
   unauthorized: 'unauthorized',
@@ -108,13 +112,13 @@ export const ErrorCode = {
   cdnNotBuilt: 'cdn_not_built',
   /** `send_email: true` (or a login link) while the server has no SMTP configured (`SMTP_URL`). */
   emailNotConfigured: 'email_not_configured',
-  /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later (503). */
+  /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later. */
   storageUnavailable: 'storage_unavailable',
   /** The SMTP server refused or could not be reached; nothing was sent. */
   emailFailed: 'email_failed',
-  /** A magic-link code that was already exchanged for a session (410). */
+  /** A magic-link code that was already exchanged for a session. */
   magicLinkUsed: 'magic_link_used',
-  /** A magic-link code past its 24 h (410). */
+  /** A magic-link code past its 24 h. */
   magicLinkExpired: 'magic_link_expired',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -427,6 +431,11 @@ export const UnifiedBusiness = z.object({
   /** Subscriptions with status `active`. */
   active_subscriptions: z.number().int(),
   latest_invoice: Invoice.nullable(),
+  /**
+   * When a portal opened from this row ends, on this business's clock (its test clock in test mode),
+   * the clock every date of this row is on. The same instant as the overview's `expires_at`, which is real time.
+   */
+  portal_expires_at: Timestamp,
 });
 export type UnifiedBusiness = z.infer<typeof UnifiedBusiness>;
 
@@ -465,7 +474,7 @@ export const BillingErrorCode = {
   /** A request with this `Idempotency-Key` is still running; retry after it finished. */
   idempotencyKeyInProgress: 'idempotency_key_in_progress',
   /**
-   * The first request with this `Idempotency-Key` died after it charged (409, for good): it is
+   * The first request with this `Idempotency-Key` died after it charged (for good): it is
    * not run again; `payment_id` names the payment and the message what became of it.
    */
   idempotentRequestInterrupted: 'idempotent_request_interrupted',
@@ -473,13 +482,13 @@ export const BillingErrorCode = {
   processorNotConfigured: 'processor_not_configured',
   /** The card details were refused at tokenization (`decline_code` says which field). */
   invalidCard: 'invalid_card',
-  /** A test-mode-only call (the test clock) made with a live key (403). */
+  /** A test-mode-only call (the test clock) made with a live key. */
   testModeOnly: 'test_mode_only',
-  /** A test-clock advance of more than two years (366-day years) in one call (400): advance in steps. */
+  /** A test-clock advance of more than two years (366-day years) in one call: advance in steps. */
   testClockAdvanceTooFar: 'test_clock_advance_too_far',
-  /** The refund would take the payment's refunds above its amount (409); nothing was refunded. */
+  /** The refund would take the payment's refunds above its amount; nothing was refunded. */
   refundExceedsPayment: 'refund_exceeds_payment',
-  /** The processor refused a refund (502); its amount was given back to the payment. */
+  /** The processor refused a refund; its amount was given back to the payment. */
   refundFailed: 'refund_failed',
 } as const;
 
@@ -919,36 +928,36 @@ export type UsageEvent = z.infer<typeof UsageEvent>;
 
 /** Error codes of the customer portal's self-service actions (stable; add, never rename). */
 export const PortalErrorCode = {
-  /** The business does not let customers cancel (403). */
+  /** The business does not let customers cancel. */
   cancellationDisabled: 'cancellation_disabled',
-  /** The business does not let customers change plans or add-ons (403). */
+  /** The business does not let customers change plans or add-ons. */
   subscriptionUpdatesDisabled: 'subscription_updates_disabled',
-  /** The change asks for exactly the current plan, quantity and add-ons (409). */
+  /** The change asks for exactly the current plan, quantity and add-ons. */
   noChange: 'no_change',
-  /** The product is not a tier of the subscription's collection (422). */
+  /** The product is not a tier of the subscription's collection. */
   productNotInCollection: 'product_not_in_collection',
-  /** The product cannot be a plan: not `subscription`/`usage_based`, or an add-on (422). */
+  /** The product cannot be a plan: not `subscription`/`usage_based`, or an add-on. */
   productNotRecurring: 'product_not_recurring',
-  /** The subscription is on hold: its dues must be paid first (409). */
+  /** The subscription is on hold: its dues must be paid first. */
   subscriptionOnHold: 'subscription_on_hold',
-  /** The subscription is cancelled or expired: it can no longer change (409). */
+  /** The subscription is cancelled or expired: it can no longer change. */
   subscriptionEnded: 'subscription_ended',
-  /** Nothing is scheduled to be undone (409 on resume without a scheduled cancellation). */
+  /** Nothing is scheduled to be undone (on resume without a scheduled cancellation). */
   notScheduledToCancel: 'not_scheduled_to_cancel',
   /**
    * The payment method pays `active`/`on_hold` subscriptions and the removal did not say which card
-   * pays each from now on (409, `details.subscriptions`).
+   * pays each from now on (`details.subscriptions`).
    */
   paymentMethodInUse: 'payment_method_in_use',
-  /** A dues charge for this subscription is already in flight (409; retry shortly). */
+  /** A dues charge for this subscription is already in flight (retry shortly). */
   chargeInProgress: 'charge_in_progress',
-  /** The invoice is `paid` or `void`: there is nothing to pay (409 on pay). */
+  /** The invoice is `paid` or `void`: there is nothing to pay (on pay). */
   invoiceNotOpen: 'invoice_not_open',
-  /** The business does not let customers free license seats (403). */
+  /** The business does not let customers free license seats. */
   keyDeactivationDisabled: 'key_deactivation_disabled',
-  /** `POST /v1/licenses/activate` beyond the key's activations limit (422). */
+  /** `POST /v1/licenses/activate` beyond the key's activations limit. */
   activationLimitReached: 'activation_limit_reached',
-  /** The license key is disabled or expired (422 on activate). */
+  /** The license key is disabled or expired (on activate). */
   licenseKeyInactive: 'license_key_inactive',
 } as const;
 export type PortalErrorCode = (typeof PortalErrorCode)[keyof typeof PortalErrorCode];

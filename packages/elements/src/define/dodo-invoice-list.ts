@@ -1,7 +1,4 @@
-/**
- * Side effect: registers `<dodo-invoice-list>`, after its context provider `<dodo-portal>`, so the
- * list never asks for context before anyone can answer (lit#2763).
- */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-invoice-list>, after its context provider <dodo-portal>.
 import { DodoInvoiceList } from '../components/invoice-list/invoice-list.ts';
 import { DodoPortal } from '../components/portal/portal.ts';
 import { defineElement } from './define.ts';

@@ -1,4 +1,4 @@
-/** Side effect: registers `<dodo-key-vault>`, after its context provider `<dodo-portal>` (lit#2763). */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-key-vault>, after its context provider <dodo-portal>.
 import { DodoKeyVault } from '../components/key-vault/key-vault.ts';
 import { DodoPortal } from '../components/portal/portal.ts';
 import { defineElement } from './define.ts';

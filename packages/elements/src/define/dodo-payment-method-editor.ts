@@ -1,7 +1,4 @@
-/**
- * Side effect: registers `<dodo-payment-method-editor>`, after its context provider `<dodo-portal>`,
- * so the editor never asks for context before anyone can answer (lit#2763).
- */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-payment-method-editor>, after its context provider <dodo-portal>.
 import { DodoPaymentMethodEditor } from '../components/payment-method-editor/payment-method-editor.ts';
 import { DodoPortal } from '../components/portal/portal.ts';
 import { defineElement } from './define.ts';

@@ -1,4 +1,4 @@
-/** Side effect: registers `<dodo-portal-login>` (it needs no `<dodo-portal>` around it). */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-portal-login>.
 import { DodoPortalLogin } from '../components/portal-login/portal-login.ts';
 import { defineElement } from './define.ts';
 

@@ -1,7 +1,4 @@
-/**
- * Side effect: registers `<dodo-portal>` alone. Its full layout shows a section for each portal
- * element the page has registered (import their `define/*` entries too, or compose them as children).
- */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-portal> alone; its complete layout shows a section for each section element the page registers.
 import { DodoPortal } from '../components/portal/portal.ts';
 import { defineElement } from './define.ts';
 

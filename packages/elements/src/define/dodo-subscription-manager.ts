@@ -1,7 +1,4 @@
-/**
- * Side effect: registers `<dodo-subscription-manager>` (and the `<dodo-plan-switcher>` it opens),
- * after its context provider `<dodo-portal>` (lit#2763).
- */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-subscription-manager>, after its context provider <dodo-portal>.
 import { DodoPortal } from '../components/portal/portal.ts';
 import { DodoSubscriptionManager } from '../components/subscription-manager/subscription-manager.ts';
 import { defineElement } from './define.ts';

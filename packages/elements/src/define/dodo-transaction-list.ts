@@ -1,4 +1,4 @@
-/** Side effect: registers `<dodo-transaction-list>`, after its context provider `<dodo-portal>` (lit#2763). */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-transaction-list>, after its context provider <dodo-portal>.
 import { DodoPortal } from '../components/portal/portal.ts';
 import { DodoTransactionList } from '../components/transaction-list/transaction-list.ts';
 import { defineElement } from './define.ts';

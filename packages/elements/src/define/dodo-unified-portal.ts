@@ -1,17 +1,19 @@
-/**
- * Side effect: registers `<dodo-unified-portal>`, the `<dodo-portal>` it renders for an opened
- * business, and every section that portal shows (subscriptions, payment methods, invoices,
- * transactions, license keys, profile): the unified portal is the complete experience.
- * `<dodo-portal>` comes first, so it provides context before its consumers ask (lit#2763).
- */
-import './dodo-portal.ts';
-import './dodo-subscription-manager.ts';
-import './dodo-payment-method-editor.ts';
-import './dodo-invoice-list.ts';
-import './dodo-transaction-list.ts';
-import './dodo-key-vault.ts';
-import './dodo-profile.ts';
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. Registers <dodo-unified-portal>, after <dodo-portal>, and every element of the complete portal's sections.
+import { DodoInvoiceList } from '../components/invoice-list/invoice-list.ts';
+import { DodoKeyVault } from '../components/key-vault/key-vault.ts';
+import { DodoPaymentMethodEditor } from '../components/payment-method-editor/payment-method-editor.ts';
+import { DodoPortal } from '../components/portal/portal.ts';
+import { DodoProfile } from '../components/profile/profile.ts';
+import { DodoSubscriptionManager } from '../components/subscription-manager/subscription-manager.ts';
+import { DodoTransactionList } from '../components/transaction-list/transaction-list.ts';
 import { DodoUnifiedPortal } from '../components/unified-portal/unified-portal.ts';
 import { defineElement } from './define.ts';
 
+defineElement('dodo-portal', DodoPortal);
+defineElement('dodo-subscription-manager', DodoSubscriptionManager);
+defineElement('dodo-payment-method-editor', DodoPaymentMethodEditor);
+defineElement('dodo-invoice-list', DodoInvoiceList);
+defineElement('dodo-transaction-list', DodoTransactionList);
+defineElement('dodo-key-vault', DodoKeyVault);
+defineElement('dodo-profile', DodoProfile);
 defineElement('dodo-unified-portal', DodoUnifiedPortal);

@@ -200,6 +200,7 @@ export const unifiedBusinesses: UnifiedBusiness[] = [
     customer_id: 'cus_ada',
     active_subscriptions: 2,
     latest_invoice: { ...sampleInvoice, currency: 'SEK', total: 49_900, status: 'open', paid_at: null },
+    portal_expires_at: '2030-01-01T00:00:00.000Z',
   },
   {
     business_id: 'biz_nordic',
@@ -208,6 +209,7 @@ export const unifiedBusinesses: UnifiedBusiness[] = [
     customer_id: 'cus_nordic_ada',
     active_subscriptions: 0,
     latest_invoice: null,
+    portal_expires_at: '2030-01-01T00:00:00.000Z',
   },
 ];
 

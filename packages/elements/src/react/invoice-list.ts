@@ -1,4 +1,4 @@
-/** `<DodoInvoiceList>`: React wrapper of `<dodo-invoice-list>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoInvoiceList>: React wrapper of <dodo-invoice-list> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoInvoiceList as ElementClass } from '../components/invoice-list/invoice-list.ts';

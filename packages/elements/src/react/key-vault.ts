@@ -1,4 +1,4 @@
-/** `<DodoKeyVault>`: React wrapper of `<dodo-key-vault>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoKeyVault>: React wrapper of <dodo-key-vault> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoKeyVault as ElementClass } from '../components/key-vault/key-vault.ts';

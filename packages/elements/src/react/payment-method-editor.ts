@@ -1,4 +1,4 @@
-/** `<DodoPaymentMethodEditor>`: React wrapper of `<dodo-payment-method-editor>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoPaymentMethodEditor>: React wrapper of <dodo-payment-method-editor> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoPaymentMethodEditor as ElementClass } from '../components/payment-method-editor/payment-method-editor.ts';

@@ -1,4 +1,4 @@
-/** `<DodoPlanSwitcher>`: React wrapper of `<dodo-plan-switcher>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoPlanSwitcher>: React wrapper of <dodo-plan-switcher> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoPlanSwitcher as ElementClass } from '../components/plan-switcher/plan-switcher.ts';

@@ -1,4 +1,4 @@
-/** `<DodoPortalLogin>`: React wrapper of `<dodo-portal-login>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoPortalLogin>: React wrapper of <dodo-portal-login> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoPortalLogin as ElementClass } from '../components/portal-login/portal-login.ts';

@@ -1,4 +1,4 @@
-/** `<DodoPortal>`: React wrapper of `<dodo-portal>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoPortal>: React wrapper of <dodo-portal> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoPortal as ElementClass } from '../components/portal/portal.ts';

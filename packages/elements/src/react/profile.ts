@@ -1,4 +1,4 @@
-/** `<DodoProfile>`: React wrapper of `<dodo-profile>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoProfile>: React wrapper of <dodo-profile> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoProfile as ElementClass } from '../components/profile/profile.ts';

@@ -1,4 +1,4 @@
-/** `<DodoUnifiedPortal>`: React wrapper of `<dodo-unified-portal>` with typed props and `onDodo…` event props. Registers the tag. */
+// Generated from src/catalogue.json by scripts/catalogue.mjs: do not edit. <DodoUnifiedPortal>: React wrapper of <dodo-unified-portal> with typed props and onDodo… event props. Registers the tag.
 import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { DodoUnifiedPortal as ElementClass } from '../components/unified-portal/unified-portal.ts';

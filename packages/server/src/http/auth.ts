@@ -3,8 +3,9 @@ import type { MiddlewareHandler } from 'hono';
 import { unauthorized } from '../domain/errors.ts';
 import { authenticateApiKey } from '../services/api-keys.ts';
 import { findSessionByToken, liveSession } from '../services/sessions.ts';
-import { withScopeClock } from '../services/test-clock.ts';
-import type { AppContext, MerchantEnv, PortalEnv } from './env.ts';
+import { withScopeClock } from '../services/scope-clock.ts';
+import type { MerchantEnv, PortalEnv } from './env.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** The token of `Authorization: Bearer <token>`, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -5,7 +5,8 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { isOriginAllowedByAnyBusiness, isOriginAllowedForBusiness } from '../store/businesses.ts';
-import type { AppContext, BaseEnv, PortalEnv } from './env.ts';
+import type { BaseEnv, PortalEnv } from './env.ts';
+import type { AppContext } from '../runtime.ts';
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE';
 const ALLOW_HEADERS = 'authorization, content-type, idempotency-key';

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../domain/secret-box.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { TEST_SERVER_SECRET } from '../testing/harness.ts';
+import { serviceContext } from '../runtime.ts';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../testing/crash-server.ts');
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -10,9 +10,9 @@ import { createApp, createAppContext } from '../app.ts';
 import { recoverStaleIdempotencyKeys } from '../services/idempotency-recovery.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { TestClock, memoryLogger } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
+import { serviceContext } from '../runtime.ts';
 
 const backends = sharedDatabaseBackends();
 

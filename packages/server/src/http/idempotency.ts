@@ -26,7 +26,8 @@ import { runUnderIdempotencyKey } from '../services/keyed-request.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency.ts';
 import type { Context, Env } from 'hono';
 import type { Scope } from '../store/scope.ts';
-import type { AppContext, MerchantEnv, PortalEnv } from './env.ts';
+import type { MerchantEnv, PortalEnv } from './env.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** How long a key and its answer are kept (the retention the API promises). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -65,7 +66,7 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     const lockedUntil = toTimestamp(new Date(now.getTime() + app.idempotencyLeaseMs));
     const replay = (response: { status: number; body: string }) =>
       new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
-    const inProgress = () => new DomainError(409, BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+    const inProgress = () => new DomainError(BillingErrorCode.idempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed. Retry shortly.');
 
     let claim = await claimIdempotencyKey(app.store.db, scope, key, requestHash, toTimestamp(now), lockedUntil);
     if (claim.kind === 'existing' && claim.response && claim.createdAt < toTimestamp(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))) {
@@ -76,7 +77,7 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     }
     if (claim.kind === 'existing') {
       if (claim.requestHash !== requestHash) {
-        throw new DomainError(409, BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
+        throw new DomainError(BillingErrorCode.idempotencyKeyReused, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
       }
       if (claim.response) return replay(claim.response);
       const lease = claim.lockedUntil ?? toTimestamp(new Date(Date.parse(claim.createdAt) + app.idempotencyLeaseMs));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestClock } from '../testing/harness.ts';
-import { createMemoryRateLimiter, type RateRule } from './rate-limit.ts';
+import { createMemoryRateLimiter } from './rate-limit.ts';
+import type { RateRule } from '../runtime.ts';
 
 const rule: RateRule = { name: 'test', limit: 3, windowMs: 60_000 };
 

@@ -10,20 +10,7 @@
  * Over the limit → 429 `rate_limited` with `Retry-After` (seconds).
  */
 import type { Clock } from '../domain/ports.ts';
-
-export interface RateRule {
-  /** Names the counter, e.g. `login:ip`. */
-  name: string;
-  limit: number;
-  windowMs: number;
-}
-
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
-export interface RateLimiter {
-  /** Counts one attempt for `key` under `rule`, unless the rule's limit is already reached. */
-  hit(rule: RateRule, key: string): RateDecision;
-}
+import type { RateLimiter, RateRule } from '../runtime.ts';
 
 const WINDOW_15_MIN = 15 * 60_000;
 

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { IdPrefix, newId } from '../domain/ids.ts';
-import type { AppContext, BaseEnv } from './env.ts';
+import type { BaseEnv } from './env.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** A request id on every response (and in every logged error), plus headers every answer gets. */
 export function requestContext(app: AppContext): MiddlewareHandler<BaseEnv> {

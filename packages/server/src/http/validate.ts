@@ -33,7 +33,7 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, optio
   }
   const contentType = c.req.header('content-type') ?? '';
   if (!JSON_CONTENT_TYPE.test(contentType)) {
-    throw new DomainError(415, ErrorCode.unsupportedMediaType, 'Send the body as JSON with "Content-Type: application/json".');
+    throw new DomainError(ErrorCode.unsupportedMediaType, 'Send the body as JSON with "Content-Type: application/json".');
   }
   let value: unknown;
   try {

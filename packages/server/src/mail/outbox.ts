@@ -10,10 +10,9 @@
 import type { Mode } from '@dodo-portal/wire/schemas';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
-import type { ServiceContext } from '../services/context.ts';
 import { insertQueuedMail, pruneOutboxMail } from '../store/outbox.ts';
 import type { MailMessage, Mailer } from './mailer.ts';
+import type { Logger, ServiceContext } from '../runtime.ts';
 
 /** How long the outbox keeps a message (sign-in links in it expire after 24 hours). */
 export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

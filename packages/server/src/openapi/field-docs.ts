@@ -32,6 +32,7 @@ export const FieldDocs: Record<string, string> = {
   "PortalInvite.static_link": "`{PUBLIC_URL}/login/{business_id}` (live) or `{PUBLIC_URL}/test/login/{business_id}` (test). Never expires.",
   "PortalInvite.dynamic_link": "A fresh one-time magic link.",
   "UnifiedBusiness.active_subscriptions": "Subscriptions with status `active`.",
+  "UnifiedBusiness.portal_expires_at": "When a portal opened from this row ends, on this business's clock (its test clock in test mode), the clock every date of this row is on. The same instant as the overview's `expires_at`, which is real time.",
   "ProductUsage.meter": "The meter usage events name, e.g. `api_calls`.",
   "ProductUsage.unit_price": "Price of one unit of usage, in minor units.",
   "LicenseKeySettings.activations_limit": "How many activations a key allows; null is unlimited.",

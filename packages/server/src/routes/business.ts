@@ -1,8 +1,9 @@
 import { UpdateBusinessBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { getBusinessSettings, patchBusinessSettings } from '../services/business-settings.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/business`: the calling key's business settings. */
 export const businessRoutes = (app: AppContext) =>

@@ -1,9 +1,10 @@
 import { AttachPaymentMethodBody, CreateCustomerBody, CustomerListQuery, UpdateCustomerBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { createCustomer, getCustomer, listCustomers, patchCustomer } from '../services/customers.ts';
 import { attachPaymentMethod } from '../services/payment-methods.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/customers`: the merchant's customers, per business and mode. */
 export const customerRoutes = (app: AppContext) =>

@@ -1,8 +1,9 @@
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import { errorJson } from '../http/errors.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { StorageUnavailableError } from '../store/index.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/healthz`: 200 when the process is up and the store can take a write now (SQLite: the file is
@@ -17,7 +18,7 @@ export const healthRoutes = (app: AppContext) =>
       if (!(error instanceof StorageUnavailableError)) throw error;
       const cause = error.cause instanceof Error ? error.cause.message : undefined;
       app.logger.error('health check failed', { store: app.store.location, error: error.message, ...(cause ? { cause } : {}) });
-      return errorJson(c, 503, { code: ErrorCode.storageUnavailable, message: error.message });
+      return errorJson(c, { code: ErrorCode.storageUnavailable, message: error.message });
     }
     return c.json({ ok: true }, 200, { 'cache-control': 'no-store' });
   });

@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import { ErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
 import { IdPrefix, isId } from '../domain/ids.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { errorJson } from '../http/errors.ts';
 import { hostedPageHeaders } from '../http/security.ts';
 import { escapeHtml } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
+import type { AppContext } from '../runtime.ts';
 
 const asset = (name: string) => readFileSync(new URL(`../hosted/${name}`, import.meta.url), 'utf8');
 
@@ -92,7 +93,7 @@ export const hostedAccessRoutes = (app: AppContext) => {
   const login = async (c: Context, mode: Mode) => {
     const businessId = c.req.param('business_id') ?? '';
     const business = isId(IdPrefix.business, businessId) ? await findBusiness(app.store.db, businessId) : undefined;
-    if (!business) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No business ${businessId}.` }, hostedPageHeaders);
+    if (!business) return errorJson(c, { code: ErrorCode.notFound, message: `No business ${businessId}.` }, hostedPageHeaders);
     return c.body(loginPage({ id: business.id, displayName: business.brand.display_name, locale: business.default_locale }, mode), 200, htmlHeaders);
   };
 

@@ -8,9 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { errorJson } from '../http/errors.ts';
 import { hostedPageHeaders } from '../http/security.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `sv.js`, `pt-BR.js`: a locale file name, never a path. */
 const LOCALE_FILE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.js$/;
@@ -63,7 +64,7 @@ export const hostedRoutes = (app: AppContext) => {
     .get('/dodo-portal.js', async (c) => {
       const bundle = app.cdnScriptPath ? await cdnBundle(app.cdnScriptPath) : undefined;
       if (!bundle) {
-        return errorJson(c, 503, {
+        return errorJson(c, {
           code: ErrorCode.cdnNotBuilt,
           message: 'The elements bundle is not built yet: run `pnpm build` at the repository root, then reload.',
         });
@@ -87,7 +88,7 @@ export const hostedRoutes = (app: AppContext) => {
         app.cdnScriptPath && LOCALE_FILE.test(file)
           ? await readFile(join(dirname(app.cdnScriptPath), 'dodo-portal/locales', file)).catch(() => undefined)
           : undefined;
-      if (!body) return errorJson(c, 404, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
+      if (!body) return errorJson(c, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
       const etag = etagOf(body);
       const headers = {
         etag,
@@ -102,7 +103,7 @@ export const hostedRoutes = (app: AppContext) => {
     .get('/dodo-portal.js.map', async (c) => {
       // The bundle names its source map; serve it when the build wrote one.
       const map = app.cdnScriptPath ? await readFile(`${app.cdnScriptPath}.map`).catch(() => undefined) : undefined;
-      if (!map) return errorJson(c, 404, { code: ErrorCode.notFound, message: 'No source map was built.' });
+      if (!map) return errorJson(c, { code: ErrorCode.notFound, message: 'No source map was built.' });
       return c.body(new Uint8Array(map), 200, {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'public, max-age=300, must-revalidate',

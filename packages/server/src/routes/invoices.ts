@@ -1,8 +1,9 @@
 import { CreateInvoiceBody, InvoiceListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { getInvoice, issueInvoice, listInvoices } from '../services/invoices.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/invoices`: one-off invoices issued by the merchant. */
 export const invoiceRoutes = (app: AppContext) =>

@@ -2,10 +2,10 @@ import { ActivateLicenseBody, DeactivateLicenseBody, ValidateLicenseBody } from 
 import { Hono, type Context } from 'hono';
 import { rateLimited } from '../domain/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
-import type { RateRule } from '../http/rate-limit.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { activateLicense, deactivateLicense, licenseKeyHash, validateLicense } from '../services/license-keys.ts';
+import type { AppContext, RateRule } from '../runtime.ts';
 
 /** The public license API's paths: no merchant key, no merchant idempotency (see app.ts). */
 export const PUBLIC_LICENSE_PATHS = '/v1/licenses/*';

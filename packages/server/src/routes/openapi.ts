@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { buildOpenApiDocument } from '../openapi/document.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `GET /openapi.json`: the API description, public and cacheable (it changes only with a deploy). */
 export const openApiRoutes = (app: AppContext) => {

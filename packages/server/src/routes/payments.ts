@@ -1,8 +1,9 @@
 import { CreatePaymentBody, PaymentListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { createPurchase, getPayment, listPayments } from '../services/purchases.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/payments`: one-time purchases and every charge attempt (failed ones included). */
 export const paymentRoutes = (app: AppContext) =>

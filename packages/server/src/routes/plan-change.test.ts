@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { createCustomer } from '../services/customers.ts';
 import { createProduct } from '../services/products.ts';
 import { addCredit, creditBalance, spendCredit } from '../store/credits.ts';
@@ -20,6 +19,7 @@ import { claimPlanChange, settlePlanChange } from '../store/plan-changes.ts';
 import { insertSubscription } from '../store/subscriptions.ts';
 import { createHarness, TestClock, type Harness } from '../testing/harness.ts';
 import { sharedDatabaseBackends } from '../testing/shared-db.ts';
+import { serviceContext } from '../runtime.ts';
 
 const DAY = 86_400_000;
 let h: Harness;

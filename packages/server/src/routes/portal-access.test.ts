@@ -5,10 +5,10 @@ import { createApp } from '../app.ts';
 import { createMemoryRateLimiter } from '../http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from '../services/background.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { createCustomer } from '../services/customers.ts';
 import { PUBLIC_URL, TestClock, createHarness, tempPostgresStore, tempSqliteStore, type Harness, type TempStore } from '../testing/harness.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { serviceContext } from '../runtime.ts';
 
 let smtp: TestSmtp;
 let h: Harness;

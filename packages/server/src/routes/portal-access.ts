@@ -2,10 +2,11 @@ import { ExchangeMagicLinkBody, LoginBody, type LoginAccepted } from '@dodo-port
 import { Hono } from 'hono';
 import { rateLimited } from '../domain/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { AppContext, PortalEnv } from '../http/env.ts';
-import { RateRules, type RateRule } from '../http/rate-limit.ts';
+import type { PortalEnv } from '../http/env.ts';
+import { RateRules } from '../http/rate-limit.ts';
 import { jsonBody } from '../http/validate.ts';
 import { emailNotConfigured, exchangeMagicLink, requestLoginLink } from '../services/portal-access.ts';
+import type { AppContext, RateRule } from '../runtime.ts';
 
 /** The portal API paths that need no session token (see app.ts). */
 export const PUBLIC_PORTAL_PATHS = ['/portal/v1/login', '/portal/v1/magic-link/exchange'];

@@ -1,10 +1,11 @@
 import { SetSubscriptionPaymentMethodBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { getDues, setSubscriptionPaymentMethod } from '../services/dues.ts';
 import { requireOwnSubscription } from '../services/portal-subscriptions.ts';
-import { withScopeClock } from '../services/test-clock.ts';
+import { withScopeClock } from '../services/scope-clock.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/portal/v1/subscriptions/{id}/dues` and `…/payment-method`: on-hold recovery and switching the

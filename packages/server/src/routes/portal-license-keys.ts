@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { deactivatePortalInstance, listPortalInstances, listPortalLicenseKeys, revealPortalLicenseKey, type CustomerRef } from '../services/license-keys.ts';
 import type { AuthenticatedSession } from '../services/sessions.ts';
+import type { AppContext } from '../runtime.ts';
 
 const customerOf = (session: AuthenticatedSession): CustomerRef => ({ scope: session.scope, customerId: session.customer_id });
 

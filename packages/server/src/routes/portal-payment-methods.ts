@@ -1,9 +1,10 @@
 import { AttachPaymentMethodBody, DeletePaymentMethodBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { addPortalPaymentMethod, deletePortalPaymentMethod, listPortalPaymentMethods, setDefaultPortalPaymentMethod } from '../services/portal-payment-methods.ts';
-import { withScopeClock } from '../services/test-clock.ts';
+import { withScopeClock } from '../services/scope-clock.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/portal/v1/payment-methods`: the session customer's saved cards. Cards arrive as processor

@@ -1,8 +1,9 @@
 import { UpdateProfileBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { getProfile, updateProfile } from '../services/profile.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/portal/v1/profile`: the session customer's name, contact details, billing address and credit. */
 export const portalProfileRoutes = (app: AppContext) =>

@@ -1,8 +1,9 @@
 import { CreateMagicLinkBody, CreatePortalSessionBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { createMagicLink, inviteForCustomer, openPortalSession, revokePortalAccess } from '../services/portal-access.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/v1/customers/{customer_id}/customer-portal/…`: the merchant lets a customer in — a session

@@ -1,6 +1,6 @@
 import { CancelSubscriptionBody, ChangePlanBody, ListQuery } from '@dodo-portal/wire/schemas';
 import { Hono, type Context } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { localizeInvoice, localizeLines } from '../domain/line-descriptions.ts';
 import { readerLocale } from '../http/reader-locale.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
@@ -12,7 +12,8 @@ import {
   requireOwnSubscription,
   resumePortalSubscription,
 } from '../services/portal-subscriptions.ts';
-import { withScopeClock } from '../services/test-clock.ts';
+import { withScopeClock } from '../services/scope-clock.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/portal/v1/subscriptions`: the session customer's subscriptions, their cancellation and plan

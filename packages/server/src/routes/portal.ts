@@ -1,6 +1,6 @@
 import { ListQuery, PayInvoiceBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, PortalEnv } from '../http/env.ts';
+import type { PortalEnv } from '../http/env.ts';
 import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { readerLocale } from '../http/reader-locale.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
@@ -8,7 +8,8 @@ import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
 import { payPortalInvoice } from '../services/invoice-payments.ts';
 import { getInvoice, listInvoices } from '../services/invoices.ts';
 import { endSession, sessionInfo } from '../services/sessions.ts';
-import { withScopeClock } from '../services/test-clock.ts';
+import { withScopeClock } from '../services/scope-clock.ts';
+import type { AppContext } from '../runtime.ts';
 
 /**
  * `/portal/v1`: what a customer's browser may do with a session token. Everything is scoped to

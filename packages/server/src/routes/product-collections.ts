@@ -1,8 +1,9 @@
 import { CreateProductCollectionBody, ListQuery, UpdateProductCollectionBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { createCollection, getCollection, listCollections, patchCollection } from '../services/collections.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/product-collections`: ordered tiers (lowest first) a subscription can move between. */
 export const productCollectionRoutes = (app: AppContext) =>

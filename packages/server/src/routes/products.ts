@@ -1,8 +1,9 @@
 import { CreateProductBody, ProductListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { createProduct, getProduct, listProducts } from '../services/products.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/products`: what the business sells. */
 export const productRoutes = (app: AppContext) =>

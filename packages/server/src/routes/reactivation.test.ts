@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { createHarness, memoryLogger, TestClock, type Harness } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { serviceContext } from '../runtime.ts';
 
 let h: Harness;
 let smtp: TestSmtp;

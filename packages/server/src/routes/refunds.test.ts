@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { createHarness, memoryLogger, TestClock, type Harness } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
+import { serviceContext } from '../runtime.ts';
 
 type App = ReturnType<typeof createApp>;
 

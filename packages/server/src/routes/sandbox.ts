@@ -2,10 +2,10 @@ import { BillingErrorCode, CreateCardTokenBody, type CardTokenCreated } from '@d
 import { Hono } from 'hono';
 import { DomainError, rateLimited } from '../domain/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { AppContext, BaseEnv } from '../http/env.ts';
+import type { BaseEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { PaymentDeclinedError } from '../payments/processor.ts';
-import type { RateRule } from '../http/rate-limit.ts';
+import type { AppContext, RateRule } from '../runtime.ts';
 
 /** Tokenization needs no secret, so it is limited per client IP (card-testing bots). */
 export const SANDBOX_TOKENS_PER_IP: RateRule = { name: 'sandbox-tokens:ip', limit: 60, windowMs: 15 * 60_000 };
@@ -37,7 +37,7 @@ export const sandboxRoutes = (app: AppContext) =>
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
         const path = FIELD_OF_DECLINE[error.declineCode] ?? 'number';
-        throw new DomainError(400, BillingErrorCode.invalidCard, error.message, { declineCode: error.declineCode, issues: [{ path, message: error.message }] });
+        throw new DomainError(BillingErrorCode.invalidCard, error.message, { declineCode: error.declineCode, issues: [{ path, message: error.message }] });
       }
       throw error;
     }

@@ -1,8 +1,9 @@
 import { CreateSubscriptionBody, SubscriptionListQuery, UpdateSubscriptionBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import { createSubscription, getSubscription, listSubscriptions, patchSubscription } from '../services/subscriptions.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/subscriptions`: recurring plans, charged up front for each period. */
 export const subscriptionRoutes = (app: AppContext) =>

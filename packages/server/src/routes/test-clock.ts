@@ -1,9 +1,10 @@
 import { AdvanceTestClockBody } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
-import type { AppContext, MerchantEnv } from '../http/env.ts';
+import type { MerchantEnv } from '../http/env.ts';
 import { jsonBody } from '../http/validate.ts';
 import { advanceTestClock, getTestClock } from '../services/test-clock.ts';
 import { deliverDueWebhooks } from '../services/webhooks.ts';
+import type { AppContext } from '../runtime.ts';
 
 /** `/v1/test-clock`: the business's frozen test-mode time (test keys only; 403 with a live key). */
 export const testClockRoutes = (app: AppContext) =>

@@ -6,9 +6,9 @@ import { createBackgroundTasks, type BackgroundTasks } from '../services/backgro
 import { listOutboxMail } from '../store/outbox.ts';
 import { createApp } from '../app.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { PUBLIC_URL, TestClock, createHarness, tempPostgresStore, tempSqliteStore, type Harness, type TempStore } from '../testing/harness.ts';
 import { startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
+import { serviceContext } from '../runtime.ts';
 
 let smtp: TestSmtp;
 let background: BackgroundTasks;
@@ -145,9 +145,19 @@ describe('the unified session', () => {
   it('gives a test-mode business session what is left of the unified one, on that business’s test clock', async () => {
     const { session_token, expires_at } = await signIn();
     const testNow = await h.advanceTestClock(other.keys.test, 10 * 86_400_000);
+    // The overview says when each business's portal would end, on that business's clock: the end its link then gets.
+    const overview = await json<UnifiedBusinessList>(await h.portal(session_token, 'GET', '/portal/v1/unified/businesses'), 200);
+    const row = overview.items.find((item) => item.business_id === other.id)!;
     const opened = await json<PortalSession>(await h.portal(session_token, 'POST', `/portal/v1/unified/businesses/${other.id}/session`), 201);
     expect(opened.expires_at).toBe(new Date(Date.parse(testNow) + (Date.parse(expires_at) - h.clock.now().getTime())).toISOString());
+    expect(row.portal_expires_at).toBe(opened.expires_at);
+    expect(overview.expires_at).toBe(expires_at);
     expect((await h.portal(opened.session_token, 'GET', '/portal/v1/session')).status).toBe(200);
+
+    // In live mode every clock is real time: the row's end is the overview's.
+    const live = await signIn(EMAIL, 'live', '198.51.100.21');
+    const liveList = await json<UnifiedBusinessList>(await h.portal(live.session_token, 'GET', '/portal/v1/unified/businesses'), 200);
+    expect(liveList.items.map((item) => item.portal_expires_at)).toEqual([live.expires_at]);
   });
 
   it('keeps unified and business-scoped tokens apart', async () => {

@@ -3,12 +3,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { rateLimited } from '../domain/errors.ts';
 import { bearerToken } from '../http/auth.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { AppContext, BaseVariables } from '../http/env.ts';
-import { RateRules, type RateRule } from '../http/rate-limit.ts';
+import type { BaseVariables } from '../http/env.ts';
+import { RateRules } from '../http/rate-limit.ts';
 import { jsonBody } from '../http/validate.ts';
 import { emailNotConfigured } from '../services/portal-access.ts';
 import { authenticateUnified, endUnifiedSession, exchangeUnifiedLink, listUnifiedBusinesses, openBusinessSession, requestUnifiedLoginLink } from '../services/unified.ts';
 import type { UnifiedSessionRecord } from '../store/unified.ts';
+import type { AppContext, RateRule } from '../runtime.ts';
 
 /** Every unified path; app.ts keeps the business-session auth off them (they authenticate here). */
 export const UNIFIED_PORTAL_PATHS = '/portal/v1/unified/*';

@@ -5,7 +5,7 @@ import { toTimestamp } from '../domain/ports.ts';
 import type { Mode } from '@dodo-portal/wire/schemas';
 import { findApiKeyByHash, insertApiKey, revokeApiKey as revokeKeyRow } from '../store/api-keys.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 /** The business and mode a secret key grants, or `unauthorized`. Looks the key up by its hash. */
 export async function authenticateApiKey(ctx: ServiceContext, secret: string): Promise<Scope & { keyId: string }> {

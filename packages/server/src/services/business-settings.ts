@@ -4,8 +4,8 @@ import { canonicalLocale } from '../domain/money.ts';
 import { normalizeOrigin } from '../domain/origins.ts';
 import { findBusinessSettings, updateBusinessSettings, type BusinessSettingsChange, type BusinessSettingsRecord } from '../store/business-settings.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { staticLoginUrl } from './links.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 const toSettings = (record: BusinessSettingsRecord, publicUrl: string): BusinessSettings => ({
   business_id: record.id,

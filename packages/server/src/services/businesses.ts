@@ -8,7 +8,7 @@ import { generateApiKey } from '../domain/tokens.ts';
 import { insertApiKey } from '../store/api-keys.ts';
 import { insertBusiness, type BusinessRecord } from '../store/businesses.ts';
 import { ensureTestClock } from '../store/test-clocks.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export interface CreateBusinessInput {
   name: string;

@@ -17,9 +17,9 @@ import { PaymentDeclinedError, type CardToken, type Charge, type PaymentProcesso
 import { claimCardToken, findPaymentMethod, findPaymentMethodByToken, type PaymentMethodRecord } from '../store/payment-methods.ts';
 import { insertProcessingPayment, notePaymentCharge, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
-import { realNow, type ServiceContext } from './context.ts';
 import { notePaymentForKey } from './keyed-request.ts';
 import { emitPaymentEvent } from './webhooks.ts';
+import { type ServiceContext, realNow } from '../runtime.ts';
 
 export interface BillingContext extends ServiceContext {
   paymentProcessor: PaymentProcessor;
@@ -31,7 +31,6 @@ export function processorFor(ctx: BillingContext, scope: Scope): PaymentProcesso
   if (scope.mode === 'test') return ctx.paymentProcessor;
   if (!ctx.livePaymentProcessor) {
     throw new DomainError(
-      503,
       BillingErrorCode.processorNotConfigured,
       'Live mode has no payment processor configured, so nothing can be charged or saved. Use a test key with the sandbox processor.',
     );
@@ -94,7 +93,7 @@ export class PaymentFailedError extends DomainError {
     message: string,
     declineCode: string,
   ) {
-    super(402, ErrorCode.paymentFailed, message, { declineCode });
+    super(ErrorCode.paymentFailed, message, { declineCode });
   }
 }
 

@@ -6,8 +6,8 @@ import { findCollection, insertCollection, listCollections as listCollectionRows
 import { isUniqueViolation } from '../store/index.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 /**
  * A collection is a ladder of tiers a customer can move between: recurring plans only
@@ -41,7 +41,7 @@ async function checkTiers(ctx: ServiceContext, scope: Scope, productIds: readonl
   if (issues.length > 0) throw invalidRequest(`Invalid product_ids: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
 }
 
-const alreadyInCollection = () => new DomainError(409, ErrorCode.conflict, 'A product was added to another collection at the same time; reload and try again.');
+const alreadyInCollection = () => new DomainError(ErrorCode.conflict, 'A product was added to another collection at the same time; reload and try again.');
 
 export async function createCollection(ctx: ServiceContext, scope: Scope, body: CreateProductCollectionBody): Promise<ProductCollection> {
   await checkTiers(ctx, scope, body.product_ids);

@@ -10,7 +10,7 @@ import { lineText } from '../domain/line-descriptions.ts';
 import { creditBalance, findCreditEntryByKey, spendCredit, type CreditEntry } from '../store/credits.ts';
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export const CREDIT_LINE_DESCRIPTION = lineText('credit.applied').description;
 

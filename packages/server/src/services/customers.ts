@@ -7,8 +7,8 @@ import { findBusiness } from '../store/businesses.ts';
 import { findCustomer, insertCustomer, listCustomers as listCustomerRows, updateCustomer } from '../store/customers.ts';
 import { isUniqueViolation } from '../store/index.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function createCustomer(ctx: ServiceContext, scope: Scope, body: CreateCustomerBody): Promise<Customer> {
   let locale: string | undefined;
@@ -32,7 +32,7 @@ export async function createCustomer(ctx: ServiceContext, scope: Scope, body: Cr
     return await insertCustomer(ctx.store.db, scope, customer);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+      throw new DomainError(ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
     }
     throw error;
   }
@@ -72,7 +72,7 @@ export async function patchCustomer(ctx: ServiceContext, scope: Scope, customerI
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new DomainError(409, ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
+      throw new DomainError(ErrorCode.customerExists, `A customer with email ${body.email} already exists in ${scope.mode} mode.`);
     }
     throw error;
   }

@@ -30,18 +30,18 @@ import { findPayment, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscriptionRow, updateSubscription } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type CardSource, type ChargeAttempt } from './charging.ts';
-import { realNow } from './context.ts';
 import { getPortalSubscription, notifyCustomer, requireOwnSubscription, type PortalContext } from './portal-subscriptions.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 export type DuesContext = BillingContext & PortalContext;
 
 /** How long a dues claim holds before another request may take over (real time), as for renewals. */
 export const DUES_LEASE_MS = 5 * 60_000;
 
-const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A payment for this subscription is already in progress. Wait a moment and reload.');
+const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A payment for this subscription is already in progress. Wait a moment and reload.');
 const ended = (subscription: Subscription) =>
-  new DomainError(409, PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
+  new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
 
 /** `GET /portal/v1/subscriptions/{id}/dues`: the open invoices of an on-hold subscription; 0 otherwise. */
 export async function getDues(ctx: DuesContext, scope: Scope, customerId: string, subscriptionId: string): Promise<Dues> {
@@ -98,7 +98,7 @@ async function switchCard(
   return { subscription: await getPortalSubscription(ctx, scope, customerId, subscription.subscription_id), payment: null, invoice: null };
 }
 
-const invoiceNotOpen = (invoiceId: string) => new DomainError(409, PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is no longer open: there is nothing to pay.`);
+const invoiceNotOpen = (invoiceId: string) => new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is no longer open: there is nothing to pay.`);
 
 /**
  * `POST /portal/v1/invoices/{id}/pay` for the open invoice of an on-hold subscription: the dues
@@ -134,7 +134,7 @@ async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subsc
     if (payingInvoiceId && open.length > 1) {
       // Rare (more than one declined renewal): the dues are more than this invoice, so paying it alone
       // would charge another figure than the one shown. The subscription's dues flow pays them all.
-      throw new DomainError(409, PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
+      throw new DomainError(PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
     }
     const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
     const portal = await getPortalSubscription(ctx, scope, customerId, id);

@@ -20,8 +20,9 @@
  * flight at the processor is no more likely to be reconciled early through its key than by the
  * sweep.
  */
-import { BillingErrorCode, type ErrorBody } from '@dodo-portal/wire/schemas';
+import { BillingErrorCode } from '@dodo-portal/wire/schemas';
 import type { Selectable } from 'kysely';
+import type { WireError } from '../domain/errors.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import {
   completeIdempotencyKey,
@@ -37,16 +38,20 @@ import type { PaymentsTable } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
 import { reconcilePaymentNow, RECONCILE_GRACE_MS } from './reconciliation.ts';
 import type { RenewalContext } from './renewals.ts';
+import type { AppContext, StoredAnswer } from '../runtime.ts';
 
 export const IDEMPOTENCY_LEASE_MS = RECONCILE_GRACE_MS;
 
-export type Recovery = { kind: 'rerun' } | { kind: 'answer'; status: number; body: string } | { kind: 'busy' };
+export type Recovery = { kind: 'rerun' } | ({ kind: 'answer' } & StoredAnswer) | { kind: 'busy' };
+
+/** What recovery runs on: renewals' context, and how an error becomes a stored HTTP answer. */
+export type RecoveryContext = RenewalContext & Pick<AppContext, 'errorAnswer'>;
 
 /**
  * A retry found its key unanswered past the lease it read (`seen`): take it over and say what to
  * do. 'busy' when another retry took it first, or its payment is being reconciled right now.
  */
-export async function recoverIdempotencyKey(ctx: RenewalContext, scope: Scope, key: string, seen: string | null, leaseUntil: string): Promise<Recovery> {
+export async function recoverIdempotencyKey(ctx: RecoveryContext, scope: Scope, key: string, seen: string | null, leaseUntil: string): Promise<Recovery> {
   const db = ctx.store.db;
   if (!(await takeOverIdempotencyKey(db, scope, key, seen, leaseUntil))) return { kind: 'busy' };
   try {
@@ -58,7 +63,7 @@ export async function recoverIdempotencyKey(ctx: RenewalContext, scope: Scope, k
   }
 }
 
-async function recoverTakenKey(ctx: RenewalContext, scope: Scope, key: string, leaseUntil: string): Promise<Recovery> {
+async function recoverTakenKey(ctx: RecoveryContext, scope: Scope, key: string, leaseUntil: string): Promise<Recovery> {
   const db = ctx.store.db;
   const paymentId = await findIdempotencyPaymentId(db, scope, key);
   const payment = paymentId ? await settledPayment(ctx, scope, paymentId) : undefined;
@@ -70,7 +75,7 @@ async function recoverTakenKey(ctx: RenewalContext, scope: Scope, key: string, l
     await lapseIdempotencyKey(db, scope, key, leaseUntil, toTimestamp(ctx.clock.now()));
     return { kind: 'busy' };
   }
-  const answer = interruptedAnswer(payment);
+  const answer = ctx.errorAnswer(interruptedError(payment));
   await completeIdempotencyKey(db, scope, key, answer);
   return { kind: 'answer', ...answer };
 }
@@ -79,7 +84,7 @@ async function recoverTakenKey(ctx: RenewalContext, scope: Scope, key: string, l
  * The scheduler's pass over keys left unanswered past their lease (no retry came): forgets those
  * under which nothing was charged, answers those whose payment settled. Returns how many it closed.
  */
-export async function recoverStaleIdempotencyKeys(ctx: RenewalContext, leaseMs: number = IDEMPOTENCY_LEASE_MS): Promise<number> {
+export async function recoverStaleIdempotencyKeys(ctx: RecoveryContext, leaseMs: number = IDEMPOTENCY_LEASE_MS): Promise<number> {
   const now = ctx.clock.now();
   const stale = await findStaleIdempotencyKeys(ctx.store.db, { realNow: toTimestamp(now), legacyCutoff: toTimestamp(new Date(now.getTime() - leaseMs)), limit: 100 });
   let closed = 0;
@@ -97,14 +102,14 @@ export async function recoverStaleIdempotencyKeys(ctx: RenewalContext, leaseMs: 
 }
 
 /** The payment noted on a dead request's key, reconciled first if it is still `processing`. */
-async function settledPayment(ctx: RenewalContext, scope: Scope, paymentId: string): Promise<Selectable<PaymentsTable> | undefined> {
+async function settledPayment(ctx: RecoveryContext, scope: Scope, paymentId: string): Promise<Selectable<PaymentsTable> | undefined> {
   const payment = await findPaymentRow(ctx.store.db, scope, paymentId);
   if (payment?.status !== 'processing') return payment;
   await reconcilePaymentNow(ctx, payment);
   return findPaymentRow(ctx.store.db, scope, paymentId);
 }
 
-function interruptedAnswer(payment: Selectable<PaymentsTable>): { status: number; body: string } {
+function interruptedError(payment: Selectable<PaymentsTable>): WireError {
   const charged = `payment ${payment.id} of ${payment.amount} ${payment.currency} (minor units)`;
   const message =
     payment.status === 'succeeded' && payment.invoice_id
@@ -112,6 +117,5 @@ function interruptedAnswer(payment: Selectable<PaymentsTable>): { status: number
       : payment.status === 'refunded'
         ? `The first request with this Idempotency-Key stopped before it finished, after the card was charged: ${charged} was refunded in full and nothing else changed. Send the request again with a new Idempotency-Key.`
         : `The first request with this Idempotency-Key stopped before it answered; ${charged} is ${payment.status}. It was not run again: look the payment up instead of retrying.`;
-  const body: ErrorBody = { error: { code: BillingErrorCode.idempotentRequestInterrupted, message, payment_id: payment.id } };
-  return { status: 409, body: JSON.stringify(body) };
+  return { code: BillingErrorCode.idempotentRequestInterrupted, message, payment_id: payment.id };
 }

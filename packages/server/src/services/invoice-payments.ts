@@ -23,16 +23,16 @@ import { findPayment, settlePayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type CardSource, type ChargeAttempt } from './charging.ts';
-import { realNow } from './context.ts';
 import { DUES_LEASE_MS, payInvoiceDues, type DuesContext } from './dues.ts';
 import { getInvoice } from './invoices.ts';
 import { addPortalPaymentMethod } from './portal-payment-methods.ts';
 import { notifyCustomer } from './portal-subscriptions.ts';
 import { emitPaymentEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 const notOpen = (invoiceId: string, status: string) =>
-  new DomainError(409, PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
-const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A payment for this invoice is already in progress. Wait a moment and reload.');
+  new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
+const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A payment for this invoice is already in progress. Wait a moment and reload.');
 
 export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerId: string, invoiceId: string, body: PayInvoiceBody): Promise<PayInvoiceResult> {
   // Someone else's invoice is 404 before anything else is looked at.

@@ -10,8 +10,8 @@ import { findCustomer } from '../store/customers.ts';
 import { findInvoice, insertInvoiceInTransaction, insertInvoiceWithNextNumber, listInvoices as listInvoiceRows } from '../store/invoices.ts';
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export interface PricedInvoice {
   id: string;

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { tieIdempotencyPayment } from '../store/idempotency.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export interface KeyedRequest {
   scope: Scope;

@@ -31,6 +31,7 @@ import type { Kysely } from 'kysely';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { generateLicenseKey, licenseKeySuffix, maskLicenseKey, normalizeLicenseKey } from '../domain/license-key-format.ts';
+import { licenseKeyStatus } from '../domain/license-key-status.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import type { SecretBox } from '../domain/secret-box.ts';
 import { findBusinessSettings } from '../store/business-settings.ts';
@@ -52,10 +53,10 @@ import {
 } from '../store/license-keys.ts';
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
 import { emitEvent, type Outbox } from './webhooks.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -120,14 +121,6 @@ export async function emitLicenseKeysCreated(trx: Outbox, ctx: ServiceContext, s
   for (const record of await findLicenseKeysByIds(trx, scope, ids)) {
     await emitEvent(trx, ctx, scope, 'license_key.created', toLicenseKey(record, now), new Date(record.created_at));
   }
-}
-
-/** The status a key has now: the merchant's `disabled`, the subscription's end, then expiry. */
-export function licenseKeyStatus(record: LicenseKeyRecord, now: Date): LicenseKeyStatus {
-  if (record.status === 'disabled') return 'disabled';
-  if (record.subscription_status === 'cancelled' || record.subscription_status === 'expired') return 'disabled';
-  if (record.expires_at !== null && record.expires_at <= toTimestamp(now)) return 'expired';
-  return 'active';
 }
 
 function toLicenseKey(record: LicenseKeyRecord, now: Date, key?: string): LicenseKey {
@@ -216,7 +209,7 @@ async function presentedKey(ctx: ServiceContext, presented: string): Promise<{ r
 }
 
 const inactive = (status: LicenseKeyStatus) =>
-  new DomainError(422, PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
+  new DomainError(PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
 
 export async function activateLicense(ctx: ServiceContext, body: ActivateLicenseBody): Promise<LicenseActivated> {
   const { record, now } = await presentedKey(ctx, body.license_key);
@@ -235,7 +228,6 @@ export async function activateLicense(ctx: ServiceContext, body: ActivateLicense
     const currentStatus = current ? licenseKeyStatus(current, now) : 'disabled';
     if (currentStatus !== 'active') throw inactive(currentStatus);
     throw new DomainError(
-      422,
       PortalErrorCode.activationLimitReached,
       `This license key is already activated on ${current?.instances_count ?? record.instances_count} of ${current?.activations_limit ?? record.activations_limit} allowed instances: deactivate one first.`,
     );
@@ -324,7 +316,7 @@ export async function listPortalInstances(ctx: ServiceContext, customer: Custome
 export async function deactivatePortalInstance(ctx: ServiceContext, customer: CustomerRef, id: string, instanceId: string): Promise<void> {
   const record = await requireKey(ctx, customer.scope, id, { customerId: customer.customerId });
   if (!(await canDeactivate(ctx, customer.scope))) {
-    throw new DomainError(403, PortalErrorCode.keyDeactivationDisabled, 'This business does not let customers deactivate license key instances: ask them to.');
+    throw new DomainError(PortalErrorCode.keyDeactivationDisabled, 'This business does not let customers deactivate license key instances: ask them to.');
   }
   const released = isId(IdPrefix.licenseKeyInstance, instanceId) && (await releaseSeat(ctx.store.db, record.id, instanceId));
   if (!released) throw notFound(`No instance ${instanceId} of license key ${id}.`);

@@ -25,13 +25,12 @@ import type { Mode } from '@dodo-portal/wire/schemas';
 import type { Kysely, Transaction } from 'kysely';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
 import type { MailMessage, Mailer } from '../mail/mailer.ts';
 import { logOutboxMail, OUTBOX_RETENTION_MS } from '../mail/outbox.ts';
 import { notifyAfterCommit, type Database } from '../store/index.ts';
 import { claimDueMail, deleteQueuedMail, insertQueuedMail, nextMailDue, pruneOutboxMail, recordMailAttempt, resolveMailJob, type QueuedMail } from '../store/outbox.ts';
 import type { BackgroundTasks } from './background.ts';
-import type { ServiceContext } from './context.ts';
+import type { LoginJob, Logger, MailQueue, ServiceContext } from '../runtime.ts';
 
 /** Delay before attempt n+1 after n failed ones; after the last, the message is `failed`. */
 export const MAIL_RETRY_SCHEDULE_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000];
@@ -45,20 +44,6 @@ export interface MailQueueOptions {
   retryScheduleMs?: readonly number[];
   /** How long a login job waits before the drain takes it (uniform in [min, max], ms). */
   loginDelayMs?: { min: number; max: number };
-}
-
-export type LoginJob = { kind: 'login'; mode: Mode; request: { business_id: string; email: string } } | { kind: 'unified_login'; mode: Mode; request: { email: string } };
-
-export interface MailQueue {
-  /** Queues a message; in a transaction it is sent after the commit (never if it rolls back). */
-  enqueue(db: Kysely<Database> | Transaction<Database>, mode: Mode, message: MailMessage): Promise<void>;
-  /** Queues a login request; the drain resolves it later (see above). Same cost for every email. */
-  enqueueLogin(job: LoginJob): Promise<void>;
-  /** Drain soon (after this turn of the event loop). */
-  kick(): void;
-  /** One pass now; how many rows it handled. */
-  drain(): Promise<number>;
-  stop(): void;
 }
 
 export interface MailQueueDeps {

@@ -26,6 +26,8 @@ import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
+import { planLadder } from '../domain/plans.ts';
+import { requireActive } from '../domain/subscription-actions.ts';
 import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
 import { planChangedEmail } from '../mail/templates.ts';
 import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
@@ -41,19 +43,17 @@ import type { Scope } from '../store/scope.ts';
 import { findSubscription, findSubscriptionRow } from '../store/subscriptions.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { creditLine, spendUpTo } from './credits.ts';
-import { realNow } from './context.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
 import {
   getPortalSubscription,
-  isPlanOption,
   notifyCustomer,
-  requireActive,
   requireOwnSubscription,
   toPortalProduct,
   type PortalContext,
 } from './portal-subscriptions.ts';
 import { emitEvent, emitPaymentEvent } from './webhooks.ts';
+import { realNow } from '../runtime.ts';
 
 export interface PlanChangeContext extends PortalContext, BillingContext {}
 
@@ -64,13 +64,13 @@ const WAIT_MS = 15_000;
 const POLL_MS = 20;
 
 const updatesDisabled = () =>
-  new DomainError(403, PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
+  new DomainError(PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
 const notInCollection = (productId: string) =>
-  new DomainError(422, PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
+  new DomainError(PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
     issues: [{ path: 'product_id', message: 'not a tier of the subscription’s collection' }],
   });
 const notRecurring = (productId: string, why: string) =>
-  new DomainError(422, PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
+  new DomainError(PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
 
 /** The tiers of the subscription's collection, lowest first, and the add-ons it may carry. */
 export async function planOptions(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PlanOptions> {
@@ -78,18 +78,12 @@ export async function planOptions(ctx: PlanChangeContext, scope: Scope, customer
   const plan = (await findProducts(ctx.store.db, scope, [subscription.product_id])).get(subscription.product_id);
   if (!plan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
   const ladder = plan.collection_id ? ((await findCollection(ctx.store.db, scope, plan.collection_id))?.products ?? []) : [plan];
-  const tierOf = new Map(ladder.map((product, index) => [product.product_id, index]));
-  const currentTier = tierOf.get(plan.product_id) ?? 0;
+  const { tier, options } = planLadder(ladder, plan, subscription.currency);
   return {
     subscription_id: subscription.subscription_id,
     collection_id: plan.collection_id,
-    current: { ...toPortalProduct(plan), tier: currentTier },
-    items: ladder
-      .filter((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency))
-      .map((product) => {
-        const tier = tierOf.get(product.product_id)!;
-        return { ...toPortalProduct(product), tier, direction: tier > currentTier ? ('upgrade' as const) : ('downgrade' as const) };
-      }),
+    current: { ...toPortalProduct(plan), tier },
+    items: options.map((option) => ({ ...toPortalProduct(option.product), tier: option.tier, direction: option.direction })),
     next_cursor: null,
     addons: (await findAddonProducts(ctx.store.db, scope)).filter((addon) => addonFitsPlan(addon, plan)).map(toPortalProduct),
   };
@@ -170,7 +164,7 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
   const quantity = body.quantity ?? subscription.quantity;
   const wanted = addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity }));
   if (newPlan.product_id === oldPlan.product_id && quantity === subscription.quantity && sameAddons(wanted, subscription.addons)) {
-    throw new DomainError(409, PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
+    throw new DomainError(PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
   }
 
   const sameInterval = newPlan.interval === subscription.interval && (newPlan.interval_count ?? 1) === subscription.interval_count;
@@ -269,7 +263,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
     leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
     if (await claimPlanChange(ctx.store.db, scope, change.subscription.subscription_id, change.version, toTimestamp(now), leaseUntil, change.subscription.current_period_end)) break;
     // Another change or a renewal holds it, or it just moved on: wait, then price it again as it is then.
-    if (now.getTime() > giveUpAt) throw new DomainError(409, PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
+    if (now.getTime() > giveUpAt) throw new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
     await sleep(POLL_MS);
   }
 
@@ -291,7 +285,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
     }
     if (quote.total > 0) {
       const paymentMethodId = (await findSubscriptionRow(ctx.store.db, scope, id))?.payment_method_id;
-      if (!paymentMethodId) throw new DomainError(402, ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
+      if (!paymentMethodId) throw new DomainError(ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
       const source = await resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
       charging = true;
       attempt = await attemptCharge(ctx, scope, {
@@ -303,7 +297,7 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
       });
     }
   } catch (error) {
-    const declined = error instanceof DomainError && error.status === 402;
+    const declined = error instanceof DomainError && error.code === ErrorCode.paymentFailed;
     if (!charging || declined) {
       // Nothing was taken from the card: undo the credit spend and let go of the subscription.
       await ctx.store.db.transaction().execute(async (trx) => {

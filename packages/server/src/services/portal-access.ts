@@ -21,7 +21,6 @@ import { toTimestamp } from '../domain/ports.ts';
 import { generateMagicCode, generateSessionToken, hashSecret, isMagicCodeShape } from '../domain/tokens.ts';
 import { portalLinkEmail, signInLinkEmail } from '../mail/templates.ts';
 import type { MailMessage, Mailer } from '../mail/mailer.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { findBusiness, type BusinessRecord } from '../store/businesses.ts';
 import {
   consumeMagicLink,
@@ -32,12 +31,12 @@ import {
   type CustomerContact,
 } from '../store/portal-access.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
 import { createPortalSession } from './sessions.ts';
 import { revokeCustomerPortalAccess } from '../store/sessions.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
+import type { MailQueue, ServiceContext } from '../runtime.ts';
 
 /** A magic link (and the session it opens) lasts 24 hours. */
 export const MAGIC_LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -54,7 +53,7 @@ export interface AccessContext extends LinkContext {
 }
 
 const emailNotConfigured = () =>
-  new DomainError(503, ErrorCode.emailNotConfigured, 'Email is not configured on this server (set SMTP_URL); nothing was sent.');
+  new DomainError(ErrorCode.emailNotConfigured, 'Email is not configured on this server (set SMTP_URL); nothing was sent.');
 
 /** `POST …/customer-portal/session`; with `send_email` the link is also emailed, or nothing is created. */
 export async function openPortalSession(ctx: AccessContext, scope: Scope, customerId: string, body: CreatePortalSessionBody): Promise<PortalSession> {
@@ -71,7 +70,7 @@ export async function openPortalSession(ctx: AccessContext, scope: Scope, custom
   } catch (error) {
     // Never hand out a link we claimed to email but did not: end the session, report the failure.
     await revokePortalSessionByTokenHash(ctx.store.db, hashSecret(session.session_token), toTimestamp(ctx.clock.now()));
-    throw new DomainError(502, ErrorCode.emailFailed, `The email to ${customer.email} could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DomainError(ErrorCode.emailFailed, `The email to ${customer.email} could not be sent: ${error instanceof Error ? error.message : String(error)}`);
   }
   return session;
 }
@@ -168,12 +167,12 @@ export async function exchangeMagicLink(base: LinkContext, code: string): Promis
   if (!link) throw unknown();
   const loginUrl = staticLoginUrl(ctx.publicUrl, link.business_id, link.mode);
   if (link.revoked_at) {
-    throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link was withdrawn. Ask for a new one by email.', { loginUrl });
+    throw new DomainError(ErrorCode.magicLinkExpired, 'This sign-in link was withdrawn. Ask for a new one by email.', { loginUrl });
   }
   if (link.used_at !== null) {
-    throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
+    throw new DomainError(ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
   }
-  throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
+  throw new DomainError(ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
 }
 
 /**

@@ -64,7 +64,6 @@ export async function deletePortalPaymentMethod(
     const count = outcome.subscriptions.length;
     const pays = count === 1 ? 'a subscription' : `${count} subscriptions`;
     throw new DomainError(
-      409,
       PortalErrorCode.paymentMethodInUse,
       outcome.otherCards === 0
         ? `This card pays ${pays} and is your only card. Add another card first, then remove this one.`

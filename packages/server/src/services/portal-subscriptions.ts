@@ -14,12 +14,11 @@ import {
   type Subscription,
   type SubscriptionAction,
 } from '@dodo-portal/wire/schemas';
-import { addonFitsPlan } from '../domain/catalog.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { IdPrefix, isId } from '../domain/ids.ts';
+import { hasPlanChange } from '../domain/plans.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
+import { requireActive, subscriptionActions } from '../domain/subscription-actions.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { subscriptionCancelledEmail, subscriptionReactivatedEmail, type NotificationInput } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -30,10 +29,10 @@ import { cancelNow, findAddonProducts } from '../store/plan-changes.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription, listSubscriptions as listSubscriptionRows, updateSubscription } from '../store/subscriptions.ts';
-import { realNow, type ServiceContext } from './context.ts';
 import { staticLoginUrl } from './links.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitSubscriptionEvent } from './webhooks.ts';
+import { type Logger, type MailQueue, type ServiceContext, realNow } from '../runtime.ts';
 
 /** What the portal's subscription services need besides the store and the clock. */
 export interface PortalContext extends ServiceContext {
@@ -56,27 +55,16 @@ export const toPortalProduct = (product: Product): PortalProduct => ({
   tax_rate_bps: product.tax_rate_bps,
 });
 
-/** A plan other tiers of the collection could replace: same currency, recurring, not an add-on. */
-export const isPlanOption = (product: Product, currency: string): boolean =>
-  product.billing_type !== 'one_time' && !product.is_addon && product.currency === currency;
-
+/** Reads what `subscriptionActions` decides on: the business's settings, and the tiers and add-ons only when they matter. */
 async function actionsFor(ctx: ServiceContext, scope: Scope, subscription: Subscription, plan: Product, settings: BusinessSettingsRecord | undefined, addonProducts: () => Promise<Product[]>): Promise<SubscriptionAction[]> {
-  const actions: SubscriptionAction[] = [];
-  const active = subscription.status === 'active';
-  if (active && settings?.allow_cancellation && !subscription.cancel_at_period_end) actions.push('cancel');
-  if (active && subscription.cancel_at_period_end) actions.push('resume');
-  if (active && settings?.allow_subscription_updates) {
-    let movable = false;
-    if (plan.collection_id) {
-      const collection = await findCollection(ctx.store.db, scope, plan.collection_id);
-      movable = !!collection?.products.some((product) => product.product_id !== plan.product_id && isPlanOption(product, subscription.currency));
-    }
-    if (!movable) movable = (await addonProducts()).some((addon) => addonFitsPlan(addon, plan));
-    if (movable) actions.push('change_plan');
+  const allowCancellation = !!settings?.allow_cancellation;
+  const allowSubscriptionUpdates = !!settings?.allow_subscription_updates;
+  let changeable = false;
+  if (subscription.status === 'active' && allowSubscriptionUpdates) {
+    const ladder = plan.collection_id ? ((await findCollection(ctx.store.db, scope, plan.collection_id))?.products ?? []) : [];
+    changeable = hasPlanChange(plan, ladder, await addonProducts(), subscription.currency);
   }
-  if (active || subscription.status === 'on_hold') actions.push('update_payment_method');
-  if (subscription.status === 'on_hold') actions.push('pay_dues');
-  return actions;
+  return subscriptionActions(subscription, { allowCancellation, allowSubscriptionUpdates, hasPlanChange: changeable });
 }
 
 /** Subscriptions as the portal shows them (products, recurring amount, actions). */
@@ -129,17 +117,7 @@ export async function listPortalSubscriptions(ctx: ServiceContext, scope: Scope,
   return { items: await toPortalSubscriptions(ctx, scope, page.items), next_cursor: page.next_cursor };
 }
 
-const ended = (subscription: Subscription) =>
-  new DomainError(409, PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
-const onHold = (subscription: Subscription) =>
-  new DomainError(409, PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
-const inProgress = () => new DomainError(409, PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
-
-/** Refuses anything but an active subscription with the code the portal shows. */
-export function requireActive(subscription: Subscription): void {
-  if (subscription.status === 'on_hold') throw onHold(subscription);
-  if (subscription.status !== 'active') throw ended(subscription);
-}
+const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
 
 /**
  * `POST /portal/v1/subscriptions/{id}/cancel`: at the period end (the default: it keeps running
@@ -148,7 +126,7 @@ export function requireActive(subscription: Subscription): void {
 export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope, customerId: string, subscriptionId: string, body: CancelSubscriptionBody): Promise<PortalSubscription> {
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   const settings = await findBusinessSettings(ctx.store.db, scope.businessId);
-  if (!settings?.allow_cancellation) throw new DomainError(403, PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
+  if (!settings?.allow_cancellation) throw new DomainError(PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
   requireActive(subscription);
   const at = toTimestamp(ctx.clock.now());
   const reason = body.reason ?? null;
@@ -190,7 +168,7 @@ export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope,
 export async function resumePortalSubscription(ctx: PortalContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PortalSubscription> {
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   requireActive(subscription);
-  const notScheduled = () => new DomainError(409, PortalErrorCode.notScheduledToCancel, `Subscription ${subscriptionId} is not scheduled to cancel: there is nothing to resume.`);
+  const notScheduled = () => new DomainError(PortalErrorCode.notScheduledToCancel, `Subscription ${subscriptionId} is not scheduled to cancel: there is nothing to resume.`);
   if (!subscription.cancel_at_period_end) throw notScheduled();
   const changed = await ctx.store.db.transaction().execute(async (trx) => {
     const done = await updateSubscription(trx, scope, subscription.subscription_id, ['active'], {

@@ -5,8 +5,8 @@ import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findProduct, insertProduct, listProducts as listProductRows } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function createProduct(ctx: ServiceContext, scope: Scope, body: CreateProductBody): Promise<Product> {
   const terms = productTerms(body);

@@ -8,7 +8,7 @@ import { notFound } from '../domain/errors.ts';
 import { creditBalances } from '../store/credits.ts';
 import { findCustomer, updateCustomer } from '../store/customers.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function getProfile(ctx: ServiceContext, scope: Scope, customerId: string): Promise<Profile> {
   const customer = await findCustomer(ctx.store.db, scope, customerId);

@@ -19,9 +19,9 @@ import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { createBusiness } from './businesses.ts';
-import { serviceContext } from './context.ts';
 import { reconcile, RECONCILE_GRACE_MS } from './reconciliation.ts';
 import { runDueRenewals } from './renewals.ts';
+import { serviceContext } from '../runtime.ts';
 
 let shared: SharedDatabase | undefined;
 afterEach(async () => {

@@ -29,7 +29,7 @@
  * Idempotent: every settling step is conditional on the record still being unsettled, and the
  * processor's idempotency keys make a repeated refund a no-op.
  */
-import type { Mode } from '@dodo-portal/wire/schemas';
+import { BillingErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { DomainError } from '../domain/errors.ts';
 import { toTimestamp, type Clock } from '../domain/ports.ts';
 import type { ChargeLookup } from '../payments/processor.ts';
@@ -42,7 +42,7 @@ import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { failPayment, processorFor, type BillingContext } from './charging.ts';
 import { completeRefund, createRefund, sendRefund } from './refunds.ts';
 import { LEASE_MS, settleRenewalCharge, type RenewalContext, type RenewalSettlement } from './renewals.ts';
-import { clockFor } from './test-clock.ts';
+import { clockFor } from './scope-clock.ts';
 import { emitPaymentEvent } from './webhooks.ts';
 
 /** How long an attempt may stay unanswered before it is reconciled (real time). */
@@ -190,7 +190,7 @@ async function reconcileRefund(ctx: RenewalContext, refund: StaleRefund): Promis
       await sendRefund(billing, scope, { id: refund.id, payment_id: refund.payment_id, amount: Number(refund.amount) }, payment.processor_charge_id);
     } catch (error) {
       // Refused: the refund is `failed` and its amount given back, as the request would answer 502.
-      if (!(error instanceof DomainError && error.status === 502)) throw error;
+      if (!(error instanceof DomainError && error.code === BillingErrorCode.refundFailed)) throw error;
     }
     return true;
   } finally {

@@ -14,31 +14,23 @@
  *    asks the processor for it and finishes it.
  */
 import { BillingErrorCode, type CreateRefundBody, type Page, type Refund } from '@dodo-portal/wire/schemas';
-import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
+import { assertRefundable, refundAmount, refundExceedsPayment } from '../domain/refunds.ts';
 import { failRefund, findPaymentRow, findRefund, listRefunds as listRefundRows, reserveRefund, settleRefund } from '../store/refunds.ts';
 import type { Scope } from '../store/scope.ts';
 import { processorFor, type BillingContext } from './charging.ts';
-import { realNow } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { emitEvent } from './webhooks.ts';
-
-const REFUNDABLE = new Set(['succeeded', 'partially_refunded']);
-
-export const refundExceedsPayment = (message: string) => new DomainError(409, BillingErrorCode.refundExceedsPayment, message);
+import { realNow } from '../runtime.ts';
 
 export async function createRefund(ctx: BillingContext, scope: Scope, body: CreateRefundBody): Promise<Refund> {
   const payment = isId(IdPrefix.payment, body.payment_id) ? await findPaymentRow(ctx.store.db, scope, body.payment_id) : undefined;
   if (!payment) throw notFound(`No payment ${body.payment_id} in ${scope.mode} mode.`);
-  if (!REFUNDABLE.has(payment.status) || payment.processor_charge_id === null) {
-    const message = `a ${payment.status} payment cannot be refunded (only succeeded or partially_refunded ones)`;
-    throw invalidRequest(`payment_id ${message}.`, [{ path: 'payment_id', message }]);
-  }
-  processorFor(ctx, scope); // live mode without a processor: 503 before anything is reserved
-  const remaining = Number(payment.amount) - Number(payment.amount_refunded);
-  const amount = body.amount ?? remaining;
-  if (amount > remaining) throw refundExceedsPayment(`Only ${remaining} of the payment's ${Number(payment.amount)} is left to refund; ${amount} was asked.`);
+  assertRefundable(payment);
+  processorFor(ctx, scope); // live mode without a processor: processor_not_configured before anything is reserved
+  const amount = refundAmount({ amount: Number(payment.amount), amount_refunded: Number(payment.amount_refunded) }, body.amount);
 
   const createdAt = toTimestamp(ctx.clock.now());
   const refund = {
@@ -71,7 +63,7 @@ export async function sendRefund(ctx: BillingContext, scope: Scope, refund: { id
     processorRefundId = (await processor.refund(chargeId, refund.amount, refund.id)).refund_id;
   } catch (error) {
     await failRefund(ctx.store.db, refund, toTimestamp(ctx.clock.now()));
-    throw new DomainError(502, BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DomainError(BillingErrorCode.refundFailed, `The processor refused the refund: ${error instanceof Error ? error.message : String(error)}`);
   }
   await completeRefund(ctx, scope, refund.id, processorRefundId, ctx.clock.now());
 }

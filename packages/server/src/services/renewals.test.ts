@@ -10,8 +10,8 @@ import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { createBusiness } from './businesses.ts';
-import { serviceContext } from './context.ts';
 import { runDueRenewals } from './renewals.ts';
+import { serviceContext } from '../runtime.ts';
 
 let shared: SharedDatabase | undefined;
 afterEach(async () => {

@@ -17,13 +17,12 @@
  * test mode), and every record is dated then. The lease uses the real clock (`ctx.clock`).
  */
 import { lineText } from '../domain/line-descriptions.ts';
-import type { Mode } from '@dodo-portal/wire/schemas';
+import { ErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError } from '../domain/errors.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import type { Logger } from '../http/env.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { paymentFailedEmail, paymentSucceededEmail } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
@@ -36,13 +35,13 @@ import type { Scope } from '../store/scope.ts';
 import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
 import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
-import type { MailQueue } from './mail-queue.ts';
 import { createMagicLink } from './portal-access.ts';
 import { insertPricedInvoice } from './invoices.ts';
 import { spendCreditOnce, withCreditApplied } from './credits.ts';
 import { linkSpentCredit } from '../store/credits.ts';
 import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { hasProcessingCharge } from '../store/reconciliation.ts';
+import type { Logger, MailQueue } from '../runtime.ts';
 
 export interface RenewalContext extends BillingContext {
   mailerFor: (mode: Mode) => Mailer;
@@ -180,12 +179,12 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
     let failedPaymentId: string | undefined;
     if (priced.total > 0) {
       try {
-        if (!row.payment_method_id) throw new DomainError(402, 'payment_failed', 'The subscription has no payment method.', { declineCode: 'no_payment_method' });
+        if (!row.payment_method_id) throw new DomainError(ErrorCode.paymentFailed, 'The subscription has no payment method.', { declineCode: 'no_payment_method' });
         const source = await resolveCardSource(billing, scope, row.customer_id, { payment_method_id: row.payment_method_id });
         charging = true;
         attempt = await attemptCharge(billing, scope, { customerId: row.customer_id, amount: priced.total, currency: priced.currency, source, description, subscriptionId: row.id, settlement });
       } catch (error) {
-        if (!(error instanceof DomainError && error.status === 402)) throw error;
+        if (!(error instanceof DomainError && error.code === ErrorCode.paymentFailed)) throw error;
         decline = error;
         if (error instanceof PaymentFailedError) failedPaymentId = error.paymentId;
       }

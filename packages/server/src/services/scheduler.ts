@@ -11,11 +11,11 @@
  * retries, for deliveries queued by another process, and for a kick lost to a crash.
  */
 import { createDrain } from './drain.ts';
-import { recoverStaleIdempotencyKeys } from './idempotency-recovery.ts';
-import type { MailQueue } from './mail-queue.ts';
+import { recoverStaleIdempotencyKeys, type RecoveryContext } from './idempotency-recovery.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
+import type { MailQueue } from '../runtime.ts';
 
 export interface Scheduler {
   /** One pass now (also what each tick does). */
@@ -27,7 +27,7 @@ export interface Scheduler {
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 30_000;
 
 export function startScheduler(
-  ctx: RenewalContext & DeliveryContext & { mailQueue: MailQueue; idempotencyLeaseMs?: number },
+  ctx: RecoveryContext & DeliveryContext & { mailQueue: MailQueue; idempotencyLeaseMs?: number },
   options: { intervalMs?: number } = {},
 ): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;

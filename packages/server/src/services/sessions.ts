@@ -6,9 +6,9 @@ import { generateSessionToken, hashSecret, isSessionTokenShape } from '../domain
 import { findBusiness } from '../store/businesses.ts';
 import { findPortalSessionByTokenHash, insertPortalSession, revokePortalSession, type PortalSessionContext } from '../store/sessions.ts';
 import type { Scope } from '../store/scope.ts';
-import type { ServiceContext } from './context.ts';
 import { getCustomer } from './customers.ts';
 import { staticLoginUrl } from './links.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 /** The hosted portal link: the token rides in the fragment, which browsers never send to a server. */
 export const hostedPortalLink = (publicUrl: string, token: string): string => `${publicUrl.replace(/\/+$/, '')}/portal#token=${token}`;

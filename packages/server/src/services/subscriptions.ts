@@ -171,7 +171,7 @@ const LIVE_STATUSES: SubscriptionStatus[] = ['active', 'on_hold'];
 export async function patchSubscription(ctx: BillingContext, scope: Scope, subscriptionId: string, body: UpdateSubscriptionBody): Promise<Subscription> {
   const row = isId(IdPrefix.subscription, subscriptionId) ? await findSubscriptionRow(ctx.store.db, scope, subscriptionId) : undefined;
   if (!row) throw notFound(`No subscription ${subscriptionId} in ${scope.mode} mode.`);
-  const ended = () => new DomainError(409, ErrorCode.conflict, `Subscription ${subscriptionId} is ${row.status}: it can no longer change.`);
+  const ended = () => new DomainError(ErrorCode.conflict, `Subscription ${subscriptionId} is ${row.status}: it can no longer change.`);
   if (!LIVE_STATUSES.includes(row.status)) throw ended();
   let paymentMethodId: string | undefined;
   if (body.card_token !== undefined || body.payment_method_id !== undefined) {

@@ -7,31 +7,15 @@
  */
 import { BillingErrorCode, MAX_TEST_CLOCK_ADVANCE_SECONDS, type AdvanceTestClockBody, type TestClock } from '@dodo-portal/wire/schemas';
 import { DomainError, invalidRequest } from '../domain/errors.ts';
-import { toTimestamp, type Clock } from '../domain/ports.ts';
+import { toTimestamp } from '../domain/ports.ts';
 import type { Scope } from '../store/scope.ts';
-import { advanceTestClockRow, ensureTestClock } from '../store/test-clocks.ts';
-import type { ServiceContext } from './context.ts';
+import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { reconcile } from './reconciliation.ts';
 import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
+import { clockFor } from './scope-clock.ts';
+import type { ServiceContext } from '../runtime.ts';
 
-const frozen = (at: string): Clock => {
-  const time = new Date(at).getTime();
-  return { now: () => new Date(time) };
-};
-
-/** The clock of a scope: one primary-key read in test mode, none in live mode. */
-export async function clockFor(ctx: ServiceContext, scope: Scope): Promise<Clock> {
-  if (scope.mode === 'live') return ctx.clock;
-  return frozen(await ensureTestClock(ctx.store.db, scope.businessId, toTimestamp(ctx.clock.now())));
-}
-
-/** `ctx` with the scope's clock: what every request of that scope runs on. */
-export async function withScopeClock<C extends ServiceContext>(ctx: C, scope: Scope): Promise<C> {
-  if (scope.mode === 'live') return ctx;
-  return { ...ctx, clock: await clockFor(ctx, scope), realClock: ctx.realClock ?? ctx.clock };
-}
-
-const testOnly = () => new DomainError(403, BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
+const testOnly = () => new DomainError(BillingErrorCode.testModeOnly, 'The test clock exists in test mode only: use a sk_test_ key.');
 
 const EMPTY: RenewalReport = { renewed: 0, on_hold: 0, cancelled: 0 };
 
@@ -42,7 +26,6 @@ export async function getTestClock(ctx: ServiceContext, scope: Scope): Promise<T
 
 const tooFar = (path: 'seconds' | 'to', current: Date) =>
   new DomainError(
-    400,
     BillingErrorCode.testClockAdvanceTooFar,
     `One advance moves the test clock at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds (two 366-day years), to ${toTimestamp(new Date(current.getTime() + MAX_TEST_CLOCK_ADVANCE_SECONDS * 1000))} from ${toTimestamp(current)}: advance in steps.`,
     { issues: [{ path, message: `must be at most ${MAX_TEST_CLOCK_ADVANCE_SECONDS} seconds ahead of the test clock` }] },

@@ -24,10 +24,10 @@ import { consumeUnifiedLink, findMemberships, findUnifiedLinkByHash, findUnified
 import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import type { MailQueue } from './mail-queue.ts';
 import type { LinkContext } from './portal-access.ts';
 import { hostedPortalLink } from './sessions.ts';
-import { withScopeClock } from './test-clock.ts';
+import { withScopeClock } from './scope-clock.ts';
+import type { MailQueue } from '../runtime.ts';
 
 /** A unified sign-in link works once, for 24 hours; the session it opens lasts 24 hours. */
 export const UNIFIED_LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -90,8 +90,8 @@ export async function exchangeUnifiedLink(ctx: LinkContext, code: string): Promi
   const link = await findUnifiedLinkByHash(ctx.store.db, codeHash);
   if (!link) throw unknown();
   const loginUrl = unifiedLoginUrl(ctx.publicUrl, link.mode);
-  if (link.used_at !== null) throw new DomainError(410, ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
-  throw new DomainError(410, ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
+  if (link.used_at !== null) throw new DomainError(ErrorCode.magicLinkUsed, 'This sign-in link was already used. Ask for a new one by email.', { loginUrl });
+  throw new DomainError(ErrorCode.magicLinkExpired, 'This sign-in link has expired. Ask for a new one by email.', { loginUrl });
 }
 
 /** The live unified session of a bearer token; a business-scoped `dps_…` token is simply unknown here. */
@@ -113,18 +113,33 @@ export async function endUnifiedSession(ctx: LinkContext, session: UnifiedSessio
 export async function listUnifiedBusinesses(ctx: LinkContext, session: UnifiedSessionRecord): Promise<UnifiedBusinessList> {
   const memberships = await findMemberships(ctx.store.db, session.email_normalized, session.mode);
   const items = await Promise.all(
-    memberships.map(async (membership) => ({
-      business_id: membership.business_id,
-      name: membership.business_name,
-      brand: { display_name: membership.brand_display_name, primary_color: membership.brand_primary_color, logo_url: membership.brand_logo_url },
-      customer_id: membership.customer_id,
-      active_subscriptions: membership.active_subscriptions,
-      latest_invoice: membership.latest_invoice_id
-        ? await getInvoice(ctx, { businessId: membership.business_id, mode: session.mode }, membership.latest_invoice_id, { customerId: membership.customer_id })
-        : null,
-    })),
+    memberships.map(async (membership) => {
+      const scope = { businessId: membership.business_id, mode: session.mode };
+      return {
+        business_id: membership.business_id,
+        name: membership.business_name,
+        brand: { display_name: membership.brand_display_name, primary_color: membership.brand_primary_color, logo_url: membership.brand_logo_url },
+        customer_id: membership.customer_id,
+        active_subscriptions: membership.active_subscriptions,
+        latest_invoice: membership.latest_invoice_id ? await getInvoice(ctx, scope, membership.latest_invoice_id, { customerId: membership.customer_id }) : null,
+        portal_expires_at: (await businessSessionTimes(ctx, session, scope)).expiresAt,
+      };
+    }),
   );
   return { email: session.email_normalized, mode: session.mode, expires_at: session.expires_at, items, next_cursor: null };
+}
+
+/**
+ * A business session opened from a unified one: its start and end on the business's clock. The
+ * unified session runs on real time (it spans businesses, each test-mode business with its own test
+ * clock); a business session runs on its business's clock and gets what is left of the unified
+ * session, counted there. The overview shows the same end, so every date a row shows is on one clock.
+ */
+async function businessSessionTimes(ctx: LinkContext, session: UnifiedSessionRecord, scope: { businessId: string; mode: Mode }): Promise<{ now: string; expiresAt: string }> {
+  if (scope.mode === 'live') return { now: toTimestamp(ctx.clock.now()), expiresAt: session.expires_at };
+  const businessNow = (await withScopeClock(ctx, scope)).clock.now().getTime();
+  const left = Date.parse(session.expires_at) - ctx.clock.now().getTime();
+  return { now: toTimestamp(new Date(businessNow)), expiresAt: toTimestamp(new Date(businessNow + left)) };
 }
 
 /**
@@ -140,11 +155,7 @@ export async function openBusinessSession(ctx: LinkContext, session: UnifiedSess
   if (!customer) throw missing();
   const business = await findBusiness(ctx.store.db, businessId);
   if (!business) throw missing();
-  // The unified session runs on real time; a test-mode business session on that business's test
-  // clock. It gets what is left of the unified session, counted on its own clock.
-  const clocked = await withScopeClock(ctx, { businessId, mode });
-  const now = toTimestamp(clocked.clock.now());
-  const expiresAt = mode === 'live' ? session.expires_at : toTimestamp(new Date(clocked.clock.now().getTime() + (Date.parse(session.expires_at) - ctx.clock.now().getTime())));
+  const { now, expiresAt } = await businessSessionTimes(ctx, session, { businessId, mode });
   const { token, hash } = generateSessionToken(ctx.random);
   await insertPortalSession(ctx.store.db, {
     id: newId(IdPrefix.portalSession, ctx.random),

@@ -11,7 +11,7 @@ import { findProduct } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscriptionRow } from '../store/subscriptions.ts';
 import { insertUsageEvent } from '../store/usage.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext } from '../runtime.ts';
 
 export async function recordUsageEvent(ctx: ServiceContext, scope: Scope, body: CreateUsageEventBody): Promise<{ event: UsageEvent; created: boolean }> {
   const subscription = isId(IdPrefix.subscription, body.subscription_id) ? await findSubscriptionRow(ctx.store.db, scope, body.subscription_id) : undefined;
@@ -21,7 +21,7 @@ export async function recordUsageEvent(ctx: ServiceContext, scope: Scope, body: 
   if (product.usage.meter !== body.meter) throw invalidRequest(`The subscription's meter is ${product.usage.meter}.`, [{ path: 'meter', message: `must be ${product.usage.meter}` }]);
   // Only a subscription that still bills takes usage.
   if (subscription.status !== 'active' && subscription.status !== 'on_hold') {
-    throw new DomainError(409, ErrorCode.conflict, `Subscription ${subscription.id} is ${subscription.status}: it takes no more usage.`);
+    throw new DomainError(ErrorCode.conflict, `Subscription ${subscription.id} is ${subscription.status}: it takes no more usage.`);
   }
   const now = toTimestamp(ctx.clock.now());
   const result = await insertUsageEvent(ctx.store.db, scope, {
@@ -34,6 +34,6 @@ export async function recordUsageEvent(ctx: ServiceContext, scope: Scope, body: 
     created_at: now,
   });
   const same = result.event.subscription_id === body.subscription_id && result.event.meter === body.meter && result.event.quantity === body.quantity;
-  if (!result.created && !same) throw new DomainError(409, ErrorCode.conflict, `event_id ${body.event_id} was already recorded with other values.`);
+  if (!result.created && !same) throw new DomainError(ErrorCode.conflict, `event_id ${body.event_id} was already recorded with other values.`);
   return result;
 }

@@ -15,8 +15,8 @@ import { SandboxCards } from '../payments/sandbox.ts';
 import type { Store } from '../store/index.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock, tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
 import { createBusiness } from './businesses.ts';
-import { serviceContext } from './context.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets } from './webhooks.ts';
+import { serviceContext } from '../runtime.ts';
 
 const backends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
 const databaseUrl = process.env.DATABASE_URL;

@@ -33,7 +33,6 @@ import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp, type Clock } from '../domain/ports.ts';
 import { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from '../domain/webhook-signature.ts';
 import type { SecretBox } from '../domain/secret-box.ts';
-import type { Logger } from '../http/env.ts';
 import { notifyAfterCommit, type Database } from '../store/index.ts';
 import { findPayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
@@ -55,8 +54,8 @@ import {
   type WebhookEndpointRow,
 } from '../store/webhooks.ts';
 import type { Transaction } from 'kysely';
-import { realNow, type ServiceContext } from './context.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import { type Logger, type ServiceContext, realNow } from '../runtime.ts';
 
 /** Delay before attempt n+1 after n failed attempts (Standard Webhooks' suggested schedule). */
 export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];

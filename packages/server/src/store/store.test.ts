@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { createBusiness } from '../services/businesses.ts';
-import { serviceContext, type ServiceContext } from '../services/context.ts';
 import { createCustomer } from '../services/customers.ts';
 import { issueInvoice } from '../services/invoices.ts';
 import { TestClock, tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
@@ -13,6 +12,7 @@ import { insertInvoiceWithNextNumber, listInvoices } from './invoices.ts';
 import type { Scope } from './scope.ts';
 import { hashSecret } from '../domain/tokens.ts';
 import * as lineTaxRates from './migrations/0015_line_tax_rates.ts';
+import { type ServiceContext, serviceContext } from '../runtime.ts';
 
 const backends: [string, () => Promise<TempStore>][] = [['sqlite', tempSqliteStore]];
 const databaseUrl = process.env.DATABASE_URL;

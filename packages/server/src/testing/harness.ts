@@ -9,12 +9,11 @@ import type { CreateInvoiceBody, Customer, Invoice, PortalSession } from '@dodo-
 import { createApp, type AppDeps } from '../app.ts';
 import type { Clock } from '../domain/ports.ts';
 import { createSecretBox } from '../domain/secret-box.ts';
-import type { Logger } from '../http/env.ts';
 import { createBackgroundTasks } from '../services/background.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
 import { listOutboxMail, type OutboxRecord } from '../store/outbox.ts';
-import { serviceContext, type ServiceContext } from '../services/context.ts';
 import { dropPgSchema, openStore, type Store } from '../store/index.ts';
+import { type Logger, type ServiceContext, serviceContext } from '../runtime.ts';
 
 export class TestClock implements Clock {
   constructor(private current: Date = new Date('2025-03-01T12:00:00.000Z')) {}

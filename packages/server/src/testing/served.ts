@@ -11,8 +11,8 @@ import { expect } from 'vitest';
 import { createSecretBox } from '../domain/secret-box.ts';
 import { startServer, type RunningServer, type StartServerOptions } from '../serve.ts';
 import { createBusiness, type CreateBusinessInput } from '../services/businesses.ts';
-import { serviceContext } from '../services/context.ts';
 import { memoryLogger, storeBackends, tempStoreFromEnv, TEST_SERVER_SECRET, type TempStore } from './harness.ts';
+import { serviceContext } from '../runtime.ts';
 
 export interface Served {
   server: RunningServer;

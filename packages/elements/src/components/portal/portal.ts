@@ -9,65 +9,14 @@ import { clientContext, localeContext, sessionContext, type SessionChannel, type
 import { sessionExpiredEvent } from '../../events.ts';
 import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
+import { portalSections } from '../../catalogue.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
 import { base, SURFACES, tokens } from '../../styles/tokens.ts';
 import { states } from '../../styles/states.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './portal.styles.ts';
 
-interface Section {
-  tag: string;
-  /** Also the `part` (`section-<key>`) and the heading's id. */
-  key: string;
-  heading: () => string;
-  content: () => TemplateResult;
-}
-
 const UNIFIED_TAG = 'dodo-unified-portal';
-
-/**
- * The complete portal's sections, in the order they are shown. Each is rendered only when its
- * element is registered on the page: the portal imports none of them, so a page bundles only the
- * elements it defines (the CDN script defines all).
- */
-const SECTIONS: readonly Section[] = [
-  {
-    tag: 'dodo-subscription-manager',
-    key: 'subscriptions',
-    heading: () => msg('Subscriptions', { id: 'portal.section.subscriptions' }),
-    content: () => html`<dodo-subscription-manager></dodo-subscription-manager>`,
-  },
-  {
-    tag: 'dodo-payment-method-editor',
-    key: 'payment-methods',
-    heading: () => msg('Payment methods', { id: 'portal.section.payment-methods' }),
-    content: () => html`<dodo-payment-method-editor></dodo-payment-method-editor>`,
-  },
-  {
-    tag: 'dodo-invoice-list',
-    key: 'invoices',
-    heading: () => msg('Invoices', { id: 'portal.section.invoices' }),
-    content: () => html`<dodo-invoice-list></dodo-invoice-list>`,
-  },
-  {
-    tag: 'dodo-transaction-list',
-    key: 'transactions',
-    heading: () => msg('Payment history', { id: 'portal.section.transactions' }),
-    content: () => html`<dodo-transaction-list></dodo-transaction-list>`,
-  },
-  {
-    tag: 'dodo-key-vault',
-    key: 'license-keys',
-    heading: () => msg('License keys', { id: 'portal.section.license-keys' }),
-    content: () => html`<dodo-key-vault></dodo-key-vault>`,
-  },
-  {
-    tag: 'dodo-profile',
-    key: 'profile',
-    heading: () => msg('Account', { id: 'portal.section.profile' }),
-    content: () => html`<dodo-profile></dodo-profile>`,
-  },
-];
 
 /**
  * @tagname dodo-portal
@@ -216,7 +165,7 @@ export class DodoPortal extends ThemedElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // A section appears once its element is registered, e.g. by a define entry loaded later.
-    for (const tag of [...SECTIONS.map((section) => section.tag), UNIFIED_TAG]) {
+    for (const tag of [...portalSections.map((section) => section.tag), UNIFIED_TAG]) {
       if (customElements.get(tag) || this.awaitedTags.has(tag)) continue;
       this.awaitedTags.add(tag);
       void customElements.whenDefined(tag).then(() => this.requestUpdate());
@@ -380,7 +329,7 @@ export class DodoPortal extends ThemedElement {
   private renderSections(): (TemplateResult | typeof nothing)[] {
     // One slot per section, always at its own index: a section registered later is inserted
     // without re-creating (and reloading) the ones after it.
-    return SECTIONS.map(({ tag, key, heading, content }) =>
+    return portalSections.map(({ tag, key, heading, content }) =>
       customElements.get(tag)
         ? html`
             <section part="section section-${key}" class="section" aria-labelledby="section-${key}">

@@ -1,0 +1,46 @@
+/**
+ * How a card reads wherever the editor shows one (the current card, the choices, the saved list,
+ * the new-card form's brand mark), and the processor's refusals of a card in words.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { CardBrand } from '@dodo-portal/wire/client';
+import { declineText } from '../decline.ts';
+import { brandName } from './card.ts';
+
+export const renderBrand = (brand: CardBrand): TemplateResult => html`<span part="brand" class="brand brand--${brand}">${brandName(brand)}</span>`;
+
+export function renderCard(method: { brand: CardBrand; last4: string; exp_month?: number; exp_year?: number }): TemplateResult {
+  const expiry = `${String(method.exp_month).padStart(2, '0')}/${String(method.exp_year).slice(-2)}`;
+  return html`<span part="card" class="card"
+    >${renderBrand(method.brand)}
+    <span><span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${method.last4}</span>
+    ${method.exp_year
+      ? html`<span class="muted">${msg(str`Expires ${expiry}`, { id: 'pm.expires' })}</span>`
+      : nothing}</span
+  >`;
+}
+
+/**
+ * A decline on this card, in words. The codes a customer can fix in the form get the form's own
+ * words; funds and processing errors read as everywhere else (`declineText`).
+ */
+export function cardDeclineText(code: string | undefined): string {
+  switch (code) {
+    case 'expired_card':
+      return msg('This card has expired.', { id: 'pm.error.expired' });
+    case 'incorrect_cvc':
+    case 'invalid_cvc':
+      return msg('The security code (CVC) is incorrect.', { id: 'pm.decline.cvc' });
+    case 'invalid_number':
+    case 'incorrect_number':
+      return msg('This card number is not valid. Check it and try again.', { id: 'pm.error.number' });
+    case 'insufficient_funds':
+    case 'processing_error':
+      return declineText(code);
+    case 'card_declined':
+      return msg('Your bank declined the payment.', { id: 'pm.decline.declined' });
+    default:
+      return msg('The card was not accepted.', { id: 'pm.decline.generic' });
+  }
+}

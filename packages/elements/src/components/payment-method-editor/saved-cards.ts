@@ -1,0 +1,205 @@
+/**
+ * The customer's saved cards: the list with the default's badge, Make default, and Remove — with
+ * a confirmation, and for a card that pays subscriptions, the choice of the card that pays each
+ * from now on.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { PortalPaymentMethod } from '@dodo-portal/wire/client';
+import { emit } from '../portal-consumer.ts';
+import { brandName } from './card.ts';
+import { renderCard } from './card-view.ts';
+import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
+
+/** Removing a card that pays subscriptions: the customer picks the card that pays each from now on. */
+interface Reassign {
+  method: PortalPaymentMethod;
+  subscriptions: { id: string; product_name: string }[];
+  choice: Record<string, string>;
+  missing: boolean;
+}
+
+export class SavedCards {
+  items: PortalPaymentMethod[] = [];
+  /** The card whose Remove awaits "Remove card" or "Keep". */
+  private removing: string | undefined;
+  private reassign: Reassign | undefined;
+
+  constructor(
+    private readonly host: EditorHost,
+    private readonly fromPortal: Portal,
+    private readonly feedback: Feedback,
+  ) {}
+
+  /** A card the customer just saved joins the list (rendered with the closing form). */
+  add(method: PortalPaymentMethod): void {
+    this.items = [...this.items.filter((m) => m.payment_method_id !== method.payment_method_id), method];
+    this.feedback.notice = msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' });
+    emit(this.host, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
+  }
+
+  /**
+   * Removes a card. One that pays subscriptions is removed only with the customer's choice of card
+   * for each (`replacements`): the server's 409 lists them, the customer chooses, and the list is
+   * read again afterwards so it shows where each subscription is now charged.
+   */
+  private async remove(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
+    const client = this.fromPortal.client();
+    if (!client) return;
+    await this.feedback.write(async () => {
+      this.feedback.problem = undefined;
+      try {
+        await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
+        this.removing = this.reassign = undefined;
+        this.items = this.items.filter((m) => m !== method);
+        this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' });
+        emit(this.host, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
+        for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
+          emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
+        }
+        void this.feedback.focusOn('.add');
+        // Read back where each subscription is charged now (a failed read leaves the removal done).
+        if (replacements) this.items = (await client.listPaymentMethods().catch(() => undefined))?.items ?? this.items;
+      } catch (error) {
+        const failure = apiError(error);
+        const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
+        this.removing = undefined;
+        if (subscriptions?.length && this.items.some((m) => m !== method)) {
+          const kept = this.reassign?.method === method ? this.reassign.choice : {};
+          this.reassign = { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false };
+          void this.feedback.focusOn('.reassign select');
+        } else {
+          this.reassign = undefined;
+          // A choice that went stale (a card removed elsewhere): show what is true now.
+          if (failure?.status === 400) {
+            void client.listPaymentMethods().then(({ items }) => {
+              this.items = items;
+              this.host.requestUpdate();
+            }, () => undefined);
+          }
+          this.feedback.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+        }
+      }
+    });
+  }
+
+  private async makeDefault(method: PortalPaymentMethod): Promise<void> {
+    const client = this.fromPortal.client();
+    if (!client) return;
+    await this.feedback.write(async () => {
+      this.feedback.problem = undefined;
+      try {
+        const made = await client.setDefaultPaymentMethod(method.payment_method_id);
+        // As the server lists them: the default first, the others in their order, none default.
+        this.items = [made, ...this.items.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))];
+        this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' });
+        void this.feedback.focusOn('.methods .button');
+      } catch (error) {
+        this.feedback.fail(error, { kind: 'failed' });
+      }
+    });
+  }
+
+  private confirmReassign(event: SubmitEvent): void {
+    event.preventDefault();
+    const reassign = this.reassign;
+    if (!reassign) return;
+    if (reassign.subscriptions.some(({ id }) => !reassign.choice[id])) {
+      this.reassign = { ...reassign, missing: true };
+      return void this.feedback.focusOn('.reassign select[aria-invalid=true]');
+    }
+    void this.remove(reassign.method, reassign.choice);
+  }
+
+  /** "Keep" (the confirmation's or the replacement choice's): the card stays. */
+  private keep(change: { removing: undefined } | { reassign: undefined }): void {
+    Object.assign(this, change);
+    void this.feedback.focusOn('.add');
+  }
+
+  private renderMethod(method: PortalPaymentMethod): TemplateResult {
+    const card = msg(str`card ending in ${method.last4}`, { id: 'pm.remove.what' });
+    return html`<li part="method" class="method row">
+      ${renderCard(method)}
+      ${method.is_default ? html`<span part="badge" class="badge">${msg('Default', { id: 'pm.default' })}</span>` : nothing}
+      ${this.removing === method.payment_method_id
+        ? html`<span class="actions">
+            <span>${msg('Remove this card?', { id: 'pm.remove.ask' })}</span>
+            <button type="button" class="button button--primary really" @click=${() => this.remove(method)}>
+              ${msg('Remove card', { id: 'pm.remove.yes' })}
+            </button>
+            <button type="button" class="button" @click=${() => this.keep({ removing: undefined })}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+          </span>`
+        : html`<span class="actions">${method.is_default
+              ? nothing
+              : html`<button type="button" class="button" @click=${() => this.makeDefault(method)}>
+                  ${msg('Make default', { id: 'pm.make-default' })}<span class="visually-hidden"> ${card}</span>
+                </button>`}<button
+            type="button"
+            class="button"
+            @click=${() => {
+              this.removing = method.payment_method_id;
+              this.feedback.problem = undefined;
+              void this.feedback.focusOn('.really');
+            }}
+          >
+            ${msg('Remove', { id: 'pm.remove' })}<span class="visually-hidden"> ${card}</span>
+          </button></span>`}
+    </li>`;
+  }
+
+  private renderReassign(): TemplateResult | typeof nothing {
+    const reassign = this.reassign;
+    if (!reassign) return nothing;
+    const others = this.items.filter((m) => m !== reassign.method);
+    return html`<form part="reassign" class="reassign card-form" novalidate @submit=${(event: SubmitEvent) => this.confirmReassign(event)}>
+      <p class="message__title">
+        ${msg(str`The card ending in ${reassign.method.last4} pays for subscriptions. Choose the card that pays each from now on.`, { id: 'pm.reassign.title' })}
+      </p>
+      ${reassign.subscriptions.map(({ id, product_name }) => {
+        const missing = reassign.missing && !reassign.choice[id];
+        return html`<div part="field" class="field">
+          <label for="reassign-${id}">${product_name}</label>
+          <select
+            id="reassign-${id}"
+            aria-invalid=${missing ? 'true' : 'false'}
+            aria-describedby=${missing ? `reassign-${id}-error` : nothing}
+            @change=${(event: Event) => {
+              const value = (event.target as HTMLSelectElement).value;
+              this.reassign = { ...reassign, choice: { ...reassign.choice, [id]: value } };
+              this.host.requestUpdate();
+            }}
+          >
+            <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card', { id: 'pm.choose' })}</option>
+            ${others.map(
+              (m) =>
+                html`<option value=${m.payment_method_id} ?selected=${reassign.choice[id] === m.payment_method_id}>
+                  ${msg(str`${brandName(m.brand)} ending in ${m.last4}`, { id: 'pm.option' })}
+                </option>`,
+            )}
+          </select>
+          <p part="field-error" class="field-error" id="reassign-${id}-error">
+            ${missing ? msg('Choose the card that pays this subscription.', { id: 'pm.reassign.missing' }) : nothing}
+          </p>
+        </div>`;
+      })}
+      <div part="actions" class="actions">
+        <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy ? 'true' : 'false'}>
+          ${msg('Remove card and switch', { id: 'pm.reassign.confirm' })}
+        </button>
+        <button type="button" class="button" @click=${() => this.keep({ reassign: undefined })}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+      </div>
+    </form>`;
+  }
+
+  /** The list (or that there is none) and, while one is asked for, the replacement choice. */
+  render(): TemplateResult {
+    return html`<p class="label">${msg('Saved cards', { id: 'pm.saved' })}</p>
+      ${this.items.length
+        ? html`<ul part="methods" class="methods">
+            ${this.items.map((method) => this.renderMethod(method))}
+          </ul>`
+        : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`}
+      ${this.renderReassign()}`;
+  }
+}

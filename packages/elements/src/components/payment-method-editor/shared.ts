@@ -1,0 +1,102 @@
+/**
+ * What the editor's parts share: the element they render into, what they need from the portal
+ * (passed in, never read off the element, so the parts do not care whether it comes from a base
+ * class or a controller), and the feedback every write gives — one write at a time, the problem
+ * it ran into, the polite notice when it worked, and where focus goes next.
+ */
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { msg } from '@lit/localize';
+import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
+import { isAbort } from '../portal-consumer.ts';
+import { cardDeclineText } from './card-view.ts';
+
+/** The element a part renders into and fires its events on. */
+export type EditorHost = ReactiveControllerHost & HTMLElement & { readonly renderRoot: ParentNode };
+
+/** What a part needs from `<dodo-portal>`, read when it is needed (the session can change). */
+export interface Portal {
+  /** The session's API client; undefined until the portal provides one. */
+  client(): PortalClient | undefined;
+  /** Test mode: the sandbox tokenizes new cards. In live mode no card number is taken here. */
+  testMode(): boolean;
+  /** The language money and dates are written in. */
+  locale(): string;
+  /** A 401 ended the session (the element gives way to the portal's expired face). */
+  sessionEnded(error: unknown): void;
+}
+
+export type Problem =
+  | { kind: 'declined'; code: string | undefined }
+  | { kind: 'busy' | 'network' | 'failed' | 'in-use' };
+
+export const apiError = (error: unknown): PortalApiError | undefined => (error instanceof PortalApiError ? error : undefined);
+
+export class Feedback {
+  /** A write is in flight: every other write waits for it (a second click does nothing). */
+  busy = false;
+  problem: Problem | undefined;
+  /** Announced politely (card added, method updated). */
+  notice = '';
+
+  constructor(
+    private readonly host: EditorHost,
+    private readonly fromPortal: Portal,
+    /** The problem's Refresh: read everything again. */
+    private readonly refresh: () => void,
+  ) {}
+
+  /** Renders what a part just changed, then puts keyboard focus where the customer continues. */
+  async focusOn(selector: string): Promise<void> {
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  /** Runs one write unless another is in flight; `busy` (and the element) show it meanwhile. */
+  async write(work: () => Promise<unknown>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.host.requestUpdate();
+    try {
+      await work();
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Any failed call: an expired session takes over the element; anything else becomes `problem`. */
+  fail(error: unknown, problem: Problem): void {
+    const failure = apiError(error);
+    if (failure?.isSessionExpired) return this.fromPortal.sessionEnded(error);
+    if (isAbort(error)) return;
+    this.problem = failure?.status === 0 ? { kind: 'network' } : problem;
+    void this.focusOn('.problem');
+  }
+
+  render(): TemplateResult | typeof nothing {
+    const problem = this.problem;
+    if (!problem) return nothing;
+    let title = msg('Something went wrong. Please try again.', { id: 'pm.problem.failed' });
+    let body: string | typeof nothing = nothing;
+    let action: TemplateResult | typeof nothing = nothing;
+    if (problem.kind === 'declined') {
+      title = msg('The payment did not go through', { id: 'pm.problem.declined' });
+      body = `${cardDeclineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.', { id: 'pm.problem.declined.body' })}`;
+    } else if (problem.kind === 'busy') {
+      title = msg('A payment is already being processed.', { id: 'pm.problem.busy' });
+      body = msg('Refresh in a moment to see its result.', { id: 'pm.problem.busy.body' });
+      action = html`<button type="button" class="button" @click=${this.refresh}>${msg('Refresh', { id: 'pm.refresh' })}</button>`;
+    } else if (problem.kind === 'network') {
+      title = msg('We could not reach the server.', { id: 'pm.problem.network' });
+      body = msg('Check your connection and try again. You will not be charged twice.', { id: 'pm.problem.network.body' });
+    } else if (problem.kind === 'in-use') {
+      title = msg('This card pays for an active subscription.', { id: 'pm.problem.in-use' });
+      body = msg('Add another card and switch the subscription to it before removing this one.', { id: 'pm.problem.in-use.body' });
+    }
+    return html`<div part="error" class="message message--error problem" role="alert" tabindex="-1">
+      <p class="message__title">${title}</p>
+      ${body === nothing ? nothing : html`<p class="message__body">${body}</p>`} ${action}
+    </div>`;
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The card a subscription is charged to, and the way back from `on_hold`: the current card with
+ * Edit, the choice among the saved cards or the new-card form, the dues and their Pay, and the
+ * confirmation with the dues invoice. Composes the saved cards (the choices) and the form.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { Dues, PortalClient, PortalSubscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
+import { formatDate, formatMoney } from '../../format.ts';
+import { emit, saveInvoicePdf } from '../portal-consumer.ts';
+import type { CardForm } from './card-form.ts';
+import { renderCard } from './card-view.ts';
+import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
+import type { SavedCards } from './saved-cards.ts';
+
+/** Fresh per confirm. `randomUUID` needs a secure context; fall back to 128 random bits. */
+const newKey = (): string =>
+  crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+export class SubscriptionCard {
+  subscription: PortalSubscription | undefined;
+  view: 'show' | 'edit' | 'done' = 'show';
+  /** The checked saved card (none while the new-card form is the choice). */
+  selected: string | undefined;
+  private dues: Dues | undefined;
+  /** The write in flight is Confirm (rather than Save card). */
+  private confirming = false;
+  /** The confirm in flight or last cut off by the network: retrying the same card reuses its key. */
+  private attempt: { method: string; key: string } | undefined;
+  private result: SubscriptionPaymentMethodResult | undefined;
+  private downloadFailed = false;
+
+  constructor(
+    private readonly host: EditorHost,
+    private readonly fromPortal: Portal,
+    private readonly feedback: Feedback,
+    private readonly savedCards: SavedCards,
+    private readonly cardForm: CardForm,
+  ) {}
+
+  /** What the loader read (its completion renders it): the subscription, if any, and on hold its dues. */
+  load(subscription: PortalSubscription | undefined, dues: Dues | undefined): void {
+    this.subscription = subscription;
+    this.dues = dues;
+    this.selected = subscription?.payment_method?.payment_method_id;
+  }
+
+  /** The form opened (it is the choice: no saved card looks chosen beside it) or was cancelled. */
+  formToggled(open: boolean): void {
+    if (!this.subscription) return;
+    if (open) {
+      if (this.fromPortal.testMode()) this.selected = undefined;
+    } else this.selected ??= this.subscription.payment_method?.payment_method_id;
+  }
+
+  private edit(): void {
+    this.view = 'edit';
+    this.feedback.problem = undefined;
+    this.feedback.notice = '';
+    void this.feedback.focusOn('input[type=radio]:checked, input[type=radio], .add');
+  }
+
+  private cancel(): void {
+    this.view = 'show';
+    this.cardForm.open = false;
+    this.feedback.problem = undefined;
+    this.selected = this.subscription?.payment_method?.payment_method_id;
+    void this.feedback.focusOn('.edit');
+  }
+
+  /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
+  private async confirm(): Promise<void> {
+    const client = this.fromPortal.client();
+    const subscription = this.subscription;
+    if (!client || !subscription) return;
+    const withForm = this.cardForm.open && this.fromPortal.testMode();
+    if (!withForm && !this.selected) return;
+    await this.feedback.write(async () => {
+      this.confirming = true;
+      this.feedback.problem = undefined;
+      try {
+        const added = withForm ? await this.cardForm.save() : undefined;
+        if (withForm && !added) return;
+        const selected = added?.payment_method_id ?? this.selected!;
+        const onHold = subscription.status === 'on_hold';
+        if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
+        if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
+        await this.charge(client, subscription, selected, this.attempt.key);
+      } finally {
+        this.confirming = false;
+      }
+    });
+  }
+
+  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string, key: string): Promise<void> {
+    try {
+      const result = await client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey: key });
+      this.attempt = undefined;
+      this.subscription = result.subscription;
+      this.dues = undefined;
+      emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId: selected, subscriptionId: subscription.subscription_id });
+      if (result.payment) {
+        this.result = result;
+        this.view = 'done';
+        emit(this.host, 'dodo-subscription-reactivated', {
+          subscriptionId: subscription.subscription_id,
+          paymentId: result.payment.payment_id,
+          invoiceId: result.invoice?.invoice_id ?? null,
+          amount: result.payment.amount,
+          currency: result.payment.currency,
+        });
+        void this.feedback.focusOn('.success');
+      } else {
+        this.view = 'show';
+        this.feedback.notice = msg('Your payment method was updated.', { id: 'pm.updated' });
+        void this.feedback.focusOn('.edit');
+      }
+    } catch (error) {
+      const failure = apiError(error);
+      // Only a request that may never have arrived is retried with the same key.
+      if (failure?.status !== 0) this.attempt = undefined;
+      if (failure?.code === 'payment_failed') {
+        emit(this.host, 'dodo-payment-failed', {
+          subscriptionId: subscription.subscription_id,
+          paymentMethodId: selected,
+          declineCode: failure.declineCode ?? null,
+        });
+      }
+      this.feedback.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
+    }
+  }
+
+  private async download(): Promise<void> {
+    const client = this.fromPortal.client();
+    const invoice = this.result?.invoice;
+    if (!client || !invoice) return;
+    this.downloadFailed = false;
+    this.host.requestUpdate();
+    try {
+      saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoice.invoice_id), invoice.number);
+    } catch (error) {
+      if (apiError(error)?.isSessionExpired) this.fromPortal.sessionEnded(error);
+      else {
+        this.downloadFailed = true;
+        this.host.requestUpdate();
+      }
+    }
+  }
+
+  private renderCurrent(subscription: PortalSubscription): TemplateResult {
+    const current = subscription.payment_method;
+    const saved = this.savedCards.items.find((m) => m.payment_method_id === current?.payment_method_id);
+    return html`<div part="current" class="current">
+      ${subscription.status === 'on_hold'
+        ? html`<div part="notice" class="message message--expired">
+            <p class="message__title">${msg('Your subscription is on hold', { id: 'pm.on-hold' })}</p>
+            <p class="message__body">
+              ${msg('The last payment failed. Update your card to pay what is due and reactivate it.', { id: 'pm.on-hold.body' })}
+            </p>
+          </div>`
+        : nothing}
+      <p class="label">${msg('Payment method', { id: 'pm.title' })}</p>
+      <div class="row">
+        ${current ? renderCard(saved ?? current) : html`<span class="muted">${msg('No card on file', { id: 'pm.none' })}</span>`}
+        ${subscription.actions.includes('update_payment_method')
+          ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit', { id: 'pm.edit' })}</button>`
+          : nothing}
+      </div>
+    </div>`;
+  }
+
+  private renderEdit(subscription: PortalSubscription): TemplateResult {
+    const dues = this.dues;
+    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && formatMoney(dues.amount, dues.currency, this.fromPortal.locale());
+    const busy = this.feedback.busy;
+    return html`${this.feedback.render()}
+      <fieldset part="methods" class="methods">
+        <legend class="label">${msg('Choose a card', { id: 'pm.choose' })}</legend>
+        ${this.savedCards.items.map(
+          (method) => html`<label part="method" class="method">
+            <input
+              type="radio"
+              name="method"
+              .checked=${this.selected === method.payment_method_id}
+              @change=${() => {
+                // Choosing a saved card puts the form away: one choice on screen.
+                this.selected = method.payment_method_id;
+                this.cardForm.hide();
+              }}
+            />${renderCard(method)}
+          </label>`,
+        )}
+      </fieldset>
+      ${this.cardForm.render(busy && !this.confirming, 'input[type=radio]:checked')}
+      ${due
+        ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`, { id: 'pm.dues' })}</p>`
+        : nothing}
+      <div part="actions" class="actions">
+        <button
+          type="button"
+          class="button button--primary confirm"
+          aria-disabled=${busy || !(this.selected || this.cardForm.open) ? 'true' : 'false'}
+          @click=${() => this.confirm()}
+        >
+          ${this.confirming
+            ? msg('Processing…', { id: 'pm.processing' })
+            : due
+              ? msg(str`Pay ${due}`, { id: 'pm.pay' })
+              : msg('Confirm changes', { id: 'pm.confirm' })}
+        </button>
+        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel', { id: 'pm.cancel' })}</button>
+      </div>`;
+  }
+
+  private renderDone(): TemplateResult {
+    const { payment, invoice, subscription } = this.result!;
+    const locale = this.fromPortal.locale();
+    return html`<div part="success" class="message message--success success" tabindex="-1">
+      <p class="message__title">${msg('Payment received. Your subscription is active again.', { id: 'pm.done' })}</p>
+      <p>${msg(str`You paid ${formatMoney(payment!.amount, payment!.currency, locale)}.`, { id: 'pm.done.paid' })}</p>
+      ${subscription.next_billing_date
+        ? html`<p>${msg(str`Next billing date: ${formatDate(subscription.next_billing_date, locale)}`, { id: 'pm.done.next' })}</p>`
+        : nothing}
+      <p class="download-error" role="alert">${this.downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-list.download.error' }) : nothing}</p>
+      <div part="actions" class="actions">
+        ${invoice
+          ? html`<button type="button" class="button button--primary" @click=${() => this.download()}>
+              ${msg('Download invoice (PDF)', { id: 'pm.done.invoice' })}
+            </button>`
+          : nothing}
+        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Done', { id: 'pm.done.close' })}</button>
+      </div>
+    </div>`;
+  }
+
+  render(subscription: PortalSubscription): TemplateResult {
+    return this.view === 'done' ? this.renderDone() : this.view === 'edit' ? this.renderEdit(subscription) : this.renderCurrent(subscription);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The clock a scope runs on: live mode on the injected real clock, test mode on the business's
+ * own test clock (frozen between advances, see services/test-clock.ts). A primitive of its own so
+ * that every service can put a context on its scope's time without importing what advancing the
+ * clock runs (reconciliation, renewals), which imports those services back.
+ */
+import { toTimestamp, type Clock } from '../domain/ports.ts';
+import type { ServiceContext } from '../runtime.ts';
+import type { Scope } from '../store/scope.ts';
+import { ensureTestClock } from '../store/test-clocks.ts';
+
+const frozen = (at: string): Clock => {
+  const time = new Date(at).getTime();
+  return { now: () => new Date(time) };
+};
+
+/** The clock of a scope: one primary-key read in test mode, none in live mode. */
+export async function clockFor(ctx: ServiceContext, scope: Scope): Promise<Clock> {
+  if (scope.mode === 'live') return ctx.clock;
+  return frozen(await ensureTestClock(ctx.store.db, scope.businessId, toTimestamp(ctx.clock.now())));
+}
+
+/** `ctx` with the scope's clock: what every request of that scope runs on. */
+export async function withScopeClock<C extends ServiceContext>(ctx: C, scope: Scope): Promise<C> {
+  if (scope.mode === 'live') return ctx;
+  return { ...ctx, clock: await clockFor(ctx, scope), realClock: ctx.realClock ?? ctx.clock };
+}
