@@ -1,30 +1,28 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { query, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import { PortalApiError, type Invoice, type InvoicePage, type PortalClient, type PortalPaymentMethod } from '@dodo-portal/wire/client';
-import type { InvoiceStatus } from '@dodo-portal/wire/schemas';
-import type { InvoiceDownloadDetail, InvoicePaidDetail } from '../../events.ts';
-import { formatDate } from '../../format.ts';
+import { PortalApiError, type Invoice, type InvoicePage, type PortalPaymentMethod } from '@dodo-portal/wire/client';
+import type { InvoicePaidDetail } from '../../events.ts';
+import { DialogController } from '../../controllers/dialog.ts';
+import { DownloadController } from '../../controllers/download.ts';
+import { Formatter, cardLabel, invoiceStatusLabel } from '../../controllers/format.ts';
+import { PagedListController } from '../../controllers/paged-list.ts';
+import { RefreshController, emit } from '../../controllers/refresh.ts';
+import { SessionController, errorCode } from '../../controllers/session.ts';
+import { SubmitController } from '../../controllers/submit.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { declineText } from '../decline.ts';
 import { brandName } from '../payment-method-editor/card.ts';
-import { type PageQuery, PagedList } from '../paged-list.ts';
-import { emit, errorCode, saveInvoicePdf } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './invoice-list.styles.ts';
 
 /** The pay dialog of one open invoice. */
 interface Paying {
   invoice: Invoice;
-  /** The Pay button that opened it: focus goes back there. */
-  trigger: HTMLElement;
   /** The customer's saved cards; `undefined` while loading, `null` when they could not be loaded. */
   cards?: PortalPaymentMethod[] | null;
   chosen?: string;
-  /** The confirm in flight or to retry; dropped once the server has answered it. */
-  key?: string | undefined;
-  busy?: boolean;
   /** What was charged, once paid. */
   paid?: string;
   error?: string | undefined;
@@ -76,81 +74,79 @@ interface Paying {
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoInvoiceList extends PagedList<InvoicePage> {
+export class DodoInvoiceList extends ThemedElement {
   static override styles = [tokens, base, states, dialog, styles];
 
-  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
-  @state() private paying: Paying | null = null;
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly pagedList = new PagedListController<InvoicePage>(this, this.portalSession, (client, query) => client.listInvoices(query));
+  private readonly downloads = new DownloadController(this, this.portalSession);
+  /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
+  private readonly payDialog = new DialogController<Paying>(this, this.portalSession, {
+    fallback: ({ invoice }) => this.renderRoot.querySelector<HTMLElement>(`[data-invoice-id="${CSS.escape(invoice.invoice_id)}"] button`),
+  });
+  /** One key per confirmed payment, kept for its retries (the server charges a key once). */
+  private readonly paySubmit = new SubmitController(this);
 
   /** A plan change or a paid due adds an invoice: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pages.run());
+  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pagedList.data.run());
 
-  protected fetchPage(client: PortalClient, query: PageQuery): Promise<InvoicePage> {
-    return client.listInvoices(query);
-  }
-
-  private download(invoice: Invoice): Promise<void> {
-    return this.trackDownload(invoice.invoice_id, async (client) => {
-      if (!emit<InvoiceDownloadDetail>(this, 'dodo-invoice-download', { invoiceId: invoice.invoice_id, number: invoice.number }, true)) return;
-      saveInvoicePdf(this.renderRoot, await client.invoicePdf(invoice.invoice_id), invoice.number);
-    });
-  }
-
-  protected override updated(): void {
-    const element = this.dialogElement;
-    if (this.paying && element && !element.open) element.showModal();
-  }
+  /** Rows per page (1–100). */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
 
   /** Updates the dialog, if it is still the one of `invoice`. */
   private patch(invoice: Invoice, change: Partial<Paying>): void {
-    if (this.paying?.invoice === invoice) this.paying = { ...this.paying, ...change };
+    const paying = this.payDialog.value;
+    if (paying?.invoice === invoice) this.payDialog.value = { ...paying, ...change };
   }
 
   private async openPay(invoice: Invoice, event: Event): Promise<void> {
-    const client = this.client;
+    const client = this.portalSession.client;
     if (!client) return;
-    this.paying = { invoice, trigger: event.currentTarget as HTMLElement };
+    this.paySubmit.reset();
+    this.payDialog.open({ invoice }, event.currentTarget);
     try {
       const cards = (await client.listPaymentMethods()).items;
       // The default card comes first.
       this.patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.patch(invoice, { cards: null });
     }
   }
 
+  private choose(invoice: Invoice, chosen: string): void {
+    this.paySubmit.reset();
+    this.patch(invoice, { chosen, error: undefined });
+  }
+
   private async pay(): Promise<void> {
-    const paying = this.paying;
-    const client = this.client;
-    if (!paying?.chosen || !client || paying.busy) return;
+    const paying = this.payDialog.value;
+    const client = this.portalSession.client;
+    if (!paying?.chosen || !client || this.paySubmit.busy) return;
     const { invoice, chosen } = paying;
-    // One key per confirmed payment, kept for its retries (the server charges a key once).
-    // randomUUID needs a secure context, which the portal's session token needs anyway.
-    const key = paying.key ?? crypto.randomUUID();
-    this.patch(invoice, { busy: true, key, error: undefined });
+    this.patch(invoice, { error: undefined });
     try {
-      const result = await client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey: key });
+      const result = await this.paySubmit.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
+      if (!result) return;
       const card = paying.cards?.find((item) => item.payment_method_id === chosen);
-      const amount = this.money(result.payment?.amount ?? invoice.total, invoice.currency);
+      const amount = this.formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
       const cardName = card ? `${brandName(card.brand)} •••• ${card.last4}` : '';
-      this.patch(invoice, { busy: false, key: undefined, paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
+      this.patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
       this.replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="pay-success"]')?.focus());
       emit<InvoicePaidDetail>(this, 'dodo-invoice-paid', { invoiceId: invoice.invoice_id, invoice: result.invoice, payment: result.payment });
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       const code = errorCode(error);
-      // Same key again only when the server may not have answered this one yet.
-      const retry = !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || code === 'idempotency_key_in_progress';
-      this.patch(invoice, { busy: false, key: retry ? key : undefined, error: this.payError(code, error) });
+      this.patch(invoice, { error: this.payError(code, error) });
       if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.replaceRow(invoice.invoice_id, [now]), () => undefined);
     }
   }
 
   /** The row of `invoiceId` as the server has it now (a paid dues invoice also shows the voided one it replaced). */
   private replaceRow(invoiceId: string, now: Invoice[]): void {
-    const items = this.pages.value?.items;
+    const items = this.pagedList.data.value?.items;
     const index = items?.findIndex((item) => item.invoice_id === invoiceId) ?? -1;
     if (index >= 0) items!.splice(index, 1, ...now);
     this.requestUpdate();
@@ -172,25 +168,17 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
   }
 
   private closePay(): void {
-    if (!this.paying?.busy) this.dialogElement?.close();
-  }
-
-  /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
-  private async onPayClosed(): Promise<void> {
-    const closed = this.paying;
-    this.paying = null;
-    await this.updateComplete;
-    const row = closed && this.renderRoot.querySelector(`[data-invoice-id="${CSS.escape(closed.invoice.invoice_id)}"]`);
-    (closed?.trigger.isConnected ? closed.trigger : row?.querySelector('button'))?.focus();
+    if (!this.paySubmit.busy) void this.payDialog.close();
   }
 
   // Templates are kept compact: the CDN script carries their whitespace.
   private renderPay(): TemplateResult | typeof nothing {
-    const paying = this.paying;
-    if (!paying || this.expired) return nothing;
-    const { invoice, cards, busy = false } = paying;
-    const amount = this.money(invoice.total, invoice.currency);
-    return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.onPayClosed} @cancel=${(event: Event) => busy && event.preventDefault()}>
+    const paying = this.payDialog.value;
+    if (!paying || this.portalSession.expired) return nothing;
+    const { invoice, cards } = paying;
+    const busy = this.paySubmit.busy;
+    const amount = this.formatter.money(invoice.total, invoice.currency);
+    return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
       <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
       ${paying.paid
         ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
@@ -202,7 +190,7 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
               ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
               : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
                   (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
-                    @change=${() => this.patch(invoice, { chosen: card.payment_method_id, key: undefined, error: undefined })}> ${brandName(card.brand)} <span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${card.last4}</label>`,
+                    @change=${() => this.choose(invoice, card.payment_method_id)}> ${cardLabel(card)}</label>`,
                 )}</fieldset>`}
       <p class="pay-error" role="alert">${paying.error ?? nothing}</p>
       <div class="pay-actions">
@@ -216,23 +204,12 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
     </dialog>`;
   }
 
-  private statusLabel(status: InvoiceStatus): string {
-    switch (status) {
-      case 'paid':
-        return msg('Paid', { id: 'invoice-status.paid' });
-      case 'open':
-        return msg('Open', { id: 'invoice-status.open' });
-      case 'void':
-        return msg('Void', { id: 'invoice-status.void' });
-    }
-  }
-
   private renderTable(page?: InvoicePage): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
     const labels = [
       msg('Number', { id: 'invoice-list.column.number' }),
-      msg('Date', { id: 'invoice-list.column.date' }),
-      msg('Status', { id: 'invoice-list.column.status' }),
+      msg('Date', { id: 'column.date' }),
+      msg('Status', { id: 'column.status' }),
       msg('Total', { id: 'invoice-list.column.total' }),
     ] as const;
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
@@ -242,35 +219,32 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
       <tbody>${page
         ? page.items.map((invoice) => this.renderRow(invoice, labels))
         : Array.from(
-            { length: this.limit },
+            { length: this.pagedList.limit },
             () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
   }
 
   private renderRow(invoice: Invoice, [number, date, status, total]: readonly string[]): TemplateResult {
-    const downloading = this.downloading.has(invoice.invoice_id);
     return html`<tr part="row" data-invoice-id=${invoice.invoice_id}>
       <th scope="row" class="number" data-label=${number}>${invoice.number}</th>
-      <td data-label=${date}><time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.locale)}</time></td>
-      <td data-label=${status}><span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
-      <td class="amount" data-label=${total}>${this.money(invoice.total, invoice.currency)}</td>
+      <td data-label=${date}><time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time></td>
+      <td data-label=${status}><span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
+      <td class="amount" data-label=${total}>${this.formatter.money(invoice.total, invoice.currency)}</td>
       <td part="actions" class="actions">${invoice.status === 'open'
           ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
-          : nothing}<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoice)}>${downloading
-            ? msg('Downloading…', { id: 'invoice-list.download.pending' })
-            : msg('Download PDF', { id: 'invoice-list.download' })}<span class="visually-hidden"> ${invoice.number}</span></button></td>
+          : nothing}${this.downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
     </tr>`;
   }
 
   /** Under the status: "Refunded" when all of the total was given back, else how much was. */
   private renderRefund({ amount_refunded: refunded = 0, total, currency }: Invoice): TemplateResult | typeof nothing {
     if (refunded <= 0) return nothing;
-    const amount = this.money(refunded, currency);
+    const amount = this.formatter.money(refunded, currency);
     // Not `payment-status.refunded`: languages inflect it for an invoice (fr "Remboursée").
     return html`<span part="status-detail" class="refund">${refunded >= total
       ? msg('Refunded', { id: 'invoice-list.refunded' })
-      : msg(str`${amount} refunded`, { id: 'transaction-list.refunded-amount' })}</span>`;
+      : msg(str`${amount} refunded`, { id: 'refunded-amount' })}</span>`;
   }
 
   private renderEmpty(): TemplateResult {
@@ -285,12 +259,13 @@ export class DodoInvoiceList extends PagedList<InvoicePage> {
   }
 
   override render(): TemplateResult {
-    return html`${this.renderPaged({
+    return html`${this.pagedList.render({
       table: (page) => this.renderTable(page),
       empty: () => this.renderEmpty(),
       error: msg("We couldn't load your invoices.", { id: 'invoice-list.error' }),
       loading: msg('Loading invoices…', { id: 'invoice-list.loading' }),
       pages: msg('Invoice pages', { id: 'invoice-list.pagination' }),
+      footer: this.downloads.renderError(),
     })}${this.renderPay()}`;
   }
 }

@@ -1,16 +1,18 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { query, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import type { LicenseKeyInstance, LicenseKeyStatus, PortalLicenseKey } from '@dodo-portal/wire/client';
+import type { LicenseKeyInstance, PortalClient, PortalLicenseKey } from '@dodo-portal/wire/client';
 import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
-import { formatDate } from '../../format.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
+import { DataController, cardsSkeleton } from '../../controllers/data.ts';
+import { DialogController } from '../../controllers/dialog.ts';
+import { Formatter, keyStatusLabel } from '../../controllers/format.ts';
+import { RefreshController, emit } from '../../controllers/refresh.ts';
+import { SessionController, errorCode, isAbort } from '../../controllers/session.ts';
 import { cards } from '../../styles/cards.ts';
 import { dialog, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { ConfirmationController } from '../confirmation.ts';
-import { PortalConsumer, emit, errorCode, isAbort } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './key-vault.styles.ts';
 
 /** How long "Copied" stays on screen (and in the live region). */
@@ -31,9 +33,6 @@ interface Instances {
 interface Confirm {
   key: PortalLicenseKey;
   instance: LicenseKeyInstance;
-  trigger: HTMLElement | null;
-  /** The device was deactivated: its button is gone (Lit may reuse it for the next device). */
-  done?: boolean;
 }
 
 const purchaseOf = (key: PortalLicenseKey): string =>
@@ -99,31 +98,32 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoKeyVault extends PortalConsumer {
+export class DodoKeyVault extends ThemedElement {
   static override styles = [tokens, base, states, cards, dialog, styles];
 
-  private readonly keys = new Task(this, {
-    task: async ([client], { signal }) => {
-      if (!client) return initialState;
-      try {
-        return (await client.listLicenseKeys(signal)).items;
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
-      }
-    },
-    args: () => [this.client] as const,
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly licenseKeys = new DataController<PortalLicenseKey[]>(this, this.portalSession, {
+    load: async (client, _args, signal) => (await client.listLicenseKeys(signal)).items,
   });
 
   /** A cancelled subscription can disable its keys. */
-  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.keys.run());
+  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.licenseKeys.run());
 
   /** "… was deactivated", once the dialog has closed. */
   private readonly confirmation = new ConfirmationController(this);
 
-  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The "Deactivate …?" dialog; on close focus returns to its button, or the key's activations toggle. */
+  private readonly confirmDialog = new DialogController<Confirm>(this, this.portalSession, {
+    fallback: ({ key }) => {
+      const card = this.renderRoot.querySelector<HTMLElement>(`[data-key-id="${CSS.escape(key.license_key_id)}"]`);
+      return card?.querySelector<HTMLElement>('[aria-controls]') ?? card;
+    },
+  });
 
-  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The client the revealed keys belong to. */
+  private keysClient: PortalClient | undefined;
 
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
   @state() private revealed: ReadonlyMap<string, string> = new Map();
@@ -135,7 +135,6 @@ export class DodoKeyVault extends PortalConsumer {
   @state() private copied: { id: string; ok: boolean } | null = null;
   /** A key whose reveal or copy failed. */
   @state() private keyError: string | null = null;
-  @state() private confirm: Confirm | null = null;
   @state() private busy = false;
   @state() private confirmError: string | null = null;
 
@@ -145,24 +144,15 @@ export class DodoKeyVault extends PortalConsumer {
     this.copied = null;
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override willUpdate(): void {
     // A new session (token) is a new customer, perhaps: nothing revealed survives it.
-    if (changed.has('client') && changed.get('client') !== undefined) {
+    const client = this.portalSession.client;
+    if (client !== this.keysClient && this.keysClient !== undefined) {
       this.revealed = new Map();
       this.expanded = new Set();
       this.instances = new Map();
     }
-  }
-
-  protected override updated(): void {
-    const element = this.dialogElement;
-    if (this.confirm && element && !element.open) element.showModal();
-  }
-
-  private retry(): void {
-    this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
-    void this.keys.run();
+    this.keysClient = client;
   }
 
   /** The full key: revealed already, or fetched now. `null` when it could not be had. */
@@ -170,7 +160,7 @@ export class DodoKeyVault extends PortalConsumer {
     const id = key.license_key_id;
     const known = this.revealed.get(id);
     if (known) return known;
-    const client = this.client;
+    const client = this.portalSession.client;
     if (!client || this.fetching.has(id)) return null;
     this.keyError = null;
     this.fetching = new Set(this.fetching).add(id);
@@ -180,7 +170,7 @@ export class DodoKeyVault extends PortalConsumer {
       this.revealed = new Map(this.revealed).set(id, full);
       return full;
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       if (!isAbort(error)) this.keyError = id;
       return null;
     } finally {
@@ -226,7 +216,7 @@ export class DodoKeyVault extends PortalConsumer {
 
   private async loadInstances(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
-    const client = this.client;
+    const client = this.portalSession.client;
     if (!client) return;
     const previous = this.instances.get(id)?.items ?? [];
     this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
@@ -234,7 +224,7 @@ export class DodoKeyVault extends PortalConsumer {
       const { items } = await client.listLicenseKeyInstances(id);
       this.instances = new Map(this.instances).set(id, { state: 'ready', items });
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
     }
   }
@@ -253,27 +243,12 @@ export class DodoKeyVault extends PortalConsumer {
   private askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
     this.confirmError = null;
     this.confirmation.show('');
-    this.confirm = { key, instance, trigger: event.currentTarget as HTMLElement };
-  }
-
-  private closeDialog(): void {
-    this.dialogElement?.close();
-  }
-
-  /** The dialog closed (Cancel, Escape or done): focus returns to its button, or the key's list. */
-  private async onDialogClosed(): Promise<void> {
-    const closed = this.confirm;
-    this.confirm = null;
-    await this.updateComplete;
-    if (!closed) return;
-    const card = this.renderRoot.querySelector<HTMLElement>(`[data-key-id="${CSS.escape(closed.key.license_key_id)}"]`);
-    const fallback = card?.querySelector<HTMLElement>('[aria-controls]') ?? card;
-    (closed.trigger?.isConnected && !closed.done ? closed.trigger : fallback)?.focus();
+    this.confirmDialog.open({ key, instance }, event.currentTarget);
   }
 
   private async deactivate(): Promise<void> {
-    const confirm = this.confirm;
-    const client = this.client;
+    const confirm = this.confirmDialog.value;
+    const client = this.portalSession.client;
     if (!confirm || !client || this.busy) return;
     const { key, instance } = confirm;
     this.busy = true;
@@ -281,7 +256,7 @@ export class DodoKeyVault extends PortalConsumer {
     try {
       await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       const code = errorCode(error);
       // Already gone (another tab, the software itself): the list is simply out of date.
       if (code !== 'not_found') {
@@ -295,32 +270,17 @@ export class DodoKeyVault extends PortalConsumer {
     const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
     this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
     this.confirmation.show(msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' }));
-    confirm.done = true; // not a re-render: that would reopen the closing dialog
-    this.closeDialog();
+    // Its button is gone (Lit may reuse it for the next device): focus goes to the fallback.
+    void this.confirmDialog.close(true);
     emit<KeyInstanceDeactivatedDetail>(this, 'dodo-key-instance-deactivated', {
       licenseKeyId: key.license_key_id,
       instanceId: instance.license_key_instance_id,
     });
   }
 
-  private date(timestamp: string): string {
-    return formatDate(timestamp, this.locale);
-  }
-
-  private statusLabel(status: LicenseKeyStatus): string {
-    switch (status) {
-      case 'active':
-        return msg('Active', { id: 'key-status.active' });
-      case 'expired':
-        return msg('Expired', { id: 'key-status.expired' });
-      case 'disabled':
-        return msg('Disabled', { id: 'key-status.disabled' });
-    }
-  }
-
   private expiry(key: PortalLicenseKey): string {
     if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
-    const date = this.date(key.expires_at);
+    const date = this.formatter.date(key.expires_at);
     return Date.parse(key.expires_at) <= Date.now()
       ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' })
       : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
@@ -390,7 +350,7 @@ export class DodoKeyVault extends PortalConsumer {
     if (opened.state === 'error') {
       body = html`<p class="key-error" role="alert">
         ${msg("We couldn't load the activations.", { id: 'key-vault.instances.error' })}
-        <button type="button" class="button" @click=${() => this.loadInstances(key)}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+        <button type="button" class="button" @click=${() => this.loadInstances(key)}>${msg('Retry', { id: 'retry' })}</button>
       </p>`;
     } else if (opened.state === 'loading' && opened.items.length === 0) {
       body = html`<p class="muted" aria-busy="true">${msg('Loading activations…', { id: 'key-vault.instances.loading' })}</p>`;
@@ -402,7 +362,7 @@ export class DodoKeyVault extends PortalConsumer {
           (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
             <span class="instance__name">${instance.name}</span>
             <span class="muted">
-              ${msg(str`Activated ${this.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
+              ${msg(str`Activated ${this.formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
             </span>
             ${key.can_deactivate_instances
               ? html`<button type="button" class="button" @click=${(event: Event) => this.askToDeactivate(key, instance, event)}>
@@ -436,7 +396,7 @@ export class DodoKeyVault extends PortalConsumer {
       <li part="key" class="card" data-key-id=${id}>
         <div class="card__header">
           <h4 class="card__name">${key.product.name}</h4>
-          <span part="status" class="badge badge--${key.status}">${this.statusLabel(key.status)}</span>
+          <span part="status" class="badge badge--${key.status}">${keyStatusLabel(key.status)}</span>
           <span part="status" class="badge badge--expiry">${this.expiry(key)}</span>
         </div>
         ${this.renderKeyValue(key)}
@@ -485,24 +445,12 @@ export class DodoKeyVault extends PortalConsumer {
     })}`;
   }
 
-  private renderSkeleton(): TemplateResult {
-    return html`
-      <ul class="list" aria-busy="true">
-        ${[0, 1].map(
-          () => html`<li class="card" aria-hidden="true">
-            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
-          </li>`,
-        )}
-      </ul>
-    `;
-  }
-
   private renderDialog(): TemplateResult | typeof nothing {
-    const confirm = this.confirm;
+    const confirm = this.confirmDialog.value;
     if (!confirm) return nothing;
     const { key, instance } = confirm;
     return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.onDialogClosed}>
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.confirmDialog.close}>
         <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`, { id: 'key-vault.confirm.title' })}</h2>
         <p id="dialog-body">
           ${msg(
@@ -512,7 +460,7 @@ export class DodoKeyVault extends PortalConsumer {
         </p>
         <p class="key-error" role="alert">${this.confirmError ? this.confirmErrorText(this.confirmError) : nothing}</p>
         <div class="actions actions--end">
-          <button type="button" class="button" autofocus @click=${this.closeDialog}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
+          <button type="button" class="button" autofocus @click=${() => this.confirmDialog.close()}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
           <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.deactivate}>
             ${this.busy ? msg('Deactivating…', { id: 'key-vault.deactivating' }) : msg('Deactivate', { id: 'key-vault.deactivate' })}
           </button>
@@ -522,19 +470,16 @@ export class DodoKeyVault extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const pending = this.keys.status === TaskStatus.PENDING || this.keys.status === TaskStatus.INITIAL;
-    const content = this.expired
-      ? this.renderExpired()
-      : this.keys.render({
-          initial: () => this.renderSkeleton(),
-          pending: () => (this.keys.value ? this.renderLoaded(this.keys.value) : this.renderSkeleton()),
-          complete: (keys) => this.renderLoaded(keys),
-          error: () => this.renderLoadError(msg("We couldn't load your license keys.", { id: 'key-vault.error' }), this.retry),
-        });
+    const content = this.licenseKeys.render({
+      loading: () => cardsSkeleton(),
+      stale: true,
+      complete: (keys) => this.renderLoaded(keys),
+      error: msg("We couldn't load your license keys.", { id: 'key-vault.error' }),
+    });
     return html`
       <div part="base" class="base" tabindex="-1">
-        <p class="visually-hidden" role="status">${pending && !this.expired ? msg('Loading license keys…', { id: 'key-vault.loading' }) : nothing}</p>
-        ${this.confirmation.render()} ${content} ${this.expired ? nothing : this.renderDialog()}
+        ${this.licenseKeys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
+        ${this.confirmation.render()} ${content} ${this.portalSession.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

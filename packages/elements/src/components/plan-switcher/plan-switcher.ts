@@ -1,14 +1,18 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
+import { TaskStatus } from '@lit/task';
 import { PortalApiError, type ChangePlanBody, type ChangePlanPreview, type ChangePlanResult, type PlanOptions, type PortalProduct, type PortalSubscription } from '@dodo-portal/wire/client';
 import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChangedDetail } from '../../events.ts';
-import { formatDate } from '../../format.ts';
+import { DataController, initialState } from '../../controllers/data.ts';
+import { Formatter } from '../../controllers/format.ts';
+import { emit } from '../../controllers/refresh.ts';
+import { SessionController, errorCode } from '../../controllers/session.ts';
+import { SubmitController } from '../../controllers/submit.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { declineText } from '../decline.ts';
-import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './plan-switcher.styles.ts';
 
 const MAX_QUANTITY = 10_000;
@@ -24,10 +28,6 @@ interface Failure {
   declineCode?: string;
 }
 
-/** An idempotency key: one per confirm, reused only to retry that same confirm. */
-const newKey = (): string =>
-  crypto.randomUUID?.() ?? [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-
 /** The add-ons as a canonical string (`id:qty,…`, sorted, zeros dropped), so the preview Task sees a primitive. */
 const addonsKey = (addons: Iterable<readonly [string, number]>): string =>
   [...addons]
@@ -38,10 +38,6 @@ const addonsKey = (addons: Iterable<readonly [string, number]>): string =>
 
 const parseAddons = (key: string): ChangePlanBody['addons'] & {} =>
   key ? key.split(',').map((pair) => ({ product_id: pair.slice(0, pair.lastIndexOf(':')), quantity: Number(pair.slice(pair.lastIndexOf(':') + 1)) })) : [];
-
-/** Try again with the same key: the server never answered, or answered that it is still working. */
-const isRetryable = (error: unknown): boolean =>
-  !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || error.code === 'idempotency_key_in_progress';
 
 /**
  * @tagname dodo-plan-switcher
@@ -88,57 +84,50 @@ const isRetryable = (error: unknown): boolean =>
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoPlanSwitcher extends PortalConsumer {
+export class DodoPlanSwitcher extends ThemedElement {
   static override styles = [tokens, base, states, fields, styles];
 
-  private readonly data = new Task(this, {
-    task: async ([client, id], { signal }) => {
-      if (!client || !id) return initialState;
-      try {
-        const subscription = await client.getSubscription(id, signal);
-        const options = subscription.actions.includes('change_plan') ? await client.planOptions(id, signal) : null;
-        this.productId = subscription.product_id;
-        this.quantity = subscription.quantity;
-        this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
-        this.reset();
-        return { subscription, options } satisfies Loaded;
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
-      }
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+
+  private readonly planData = new DataController<Loaded>(this, this.portalSession, {
+    load: async (client, [id], signal) => {
+      if (!id) return initialState;
+      const subscription = await client.getSubscription(id as string, signal);
+      const options = subscription.actions.includes('change_plan') ? await client.planOptions(id as string, signal) : null;
+      this.productId = subscription.product_id;
+      this.quantity = subscription.quantity;
+      this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
+      this.reset();
+      return { subscription, options };
     },
-    args: () => [this.client, this.subscriptionId] as const,
+    args: () => [this.subscriptionId],
   });
 
-  private readonly preview = new Task(this, {
-    task: async ([client, id, productId, quantity, addons], { signal }) => {
-      if (!client || !this.options || !this.changed) return initialState;
-      try {
-        return await client.previewPlanChange(id, { product_id: productId, quantity, addons: parseAddons(addons) }, signal);
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
-      }
-    },
-    args: () => [this.client, this.subscriptionId, this.productId, this.quantity, this.addons] as const,
+  private readonly priceQuote = new DataController<ChangePlanPreview>(this, this.portalSession, {
+    load: (client, [id, productId, quantity, addons], signal) =>
+      !this.options || !this.changed
+        ? Promise.resolve(initialState)
+        : client.previewPlanChange(id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
+    args: () => [this.subscriptionId, this.productId, this.quantity, this.addons],
   });
+
+  /** One key per confirmed change, reused only to retry that same change. */
+  private readonly changeSubmit = new SubmitController(this);
 
   @state() private productId = '';
   @state() private quantity = 1;
   /** `addonsKey()` of the chosen add-on quantities. */
   @state() private addons = '';
-  @state() private busy = false;
   @state() private result: ChangePlanResult | null = null;
   @state() private failure: Failure | null = null;
   @state() private editingCard = false;
-  /** The key of the confirm in flight or to retry; cleared once the server has answered it. */
-  private idempotencyKey: string | null = null;
 
   /** The subscription to change. */
   @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
   private get loaded(): Loaded | undefined {
-    return this.data.status === TaskStatus.COMPLETE ? this.data.value : undefined;
+    return this.planData.status === TaskStatus.COMPLETE ? this.planData.value : undefined;
   }
 
   private get options(): PlanOptions | null | undefined {
@@ -157,7 +146,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
     this.result = null;
     this.failure = null;
     this.editingCard = false;
-    this.idempotencyKey = null;
+    this.changeSubmit.reset();
   }
 
   private select(productId: string): void {
@@ -186,9 +175,9 @@ export class DodoPlanSwitcher extends PortalConsumer {
   }
 
   private async confirm(): Promise<void> {
-    const client = this.client;
-    const preview = this.preview.value;
-    if (!client || !preview || this.busy || this.preview.status !== TaskStatus.COMPLETE) return;
+    const client = this.portalSession.client;
+    const preview = this.priceQuote.value;
+    if (!client || !preview || this.changeSubmit.busy || this.priceQuote.status !== TaskStatus.COMPLETE) return;
     const addons = parseAddons(this.addons);
     const detail: PlanChangeRequestDetail = {
       subscriptionId: this.subscriptionId,
@@ -198,16 +187,12 @@ export class DodoPlanSwitcher extends PortalConsumer {
       preview,
     };
     if (!emit(this, 'dodo-plan-change-request', detail, true)) return;
-    this.idempotencyKey ??= newKey();
-    this.busy = true;
     this.failure = null;
     try {
-      const result = await client.changePlan(
-        this.subscriptionId,
-        { product_id: this.productId, quantity: this.quantity, addons },
-        { idempotencyKey: this.idempotencyKey },
+      const result = await this.changeSubmit.run((idempotencyKey) =>
+        client.changePlan(this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
       );
-      this.idempotencyKey = null;
+      if (!result) return;
       // The confirm button gives way to the result: keep keyboard focus on what replaced it.
       const hadFocus = this.matches(':focus-within');
       this.result = result;
@@ -219,11 +204,8 @@ export class DodoPlanSwitcher extends PortalConsumer {
         creditToBalance: result.credit_to_balance,
       });
     } catch (error) {
-      this.noteFailure(error);
-      if (!isRetryable(error)) this.idempotencyKey = null;
+      this.portalSession.noteFailure(error);
       this.failure = { code: errorCode(error), ...(error instanceof PortalApiError && error.declineCode ? { declineCode: error.declineCode } : {}) };
-    } finally {
-      this.busy = false;
     }
   }
 
@@ -276,7 +258,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
           <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.select(product.product_id)} />
           <span class="plan__name">${product.name}</span>
           <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
-          <span class="plan__price">${this.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
+          <span class="plan__price">${this.formatter.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
         </label>
       </li>
     `;
@@ -303,7 +285,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
       </fieldset>
       <div part="addons" class="counts">
         <div class="field">
-          <label for="quantity">${msg('Quantity', { id: 'subscriptions.quantity' })}</label>
+          <label for="quantity">${msg('Quantity', { id: 'quantity' })}</label>
           <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.setQuantity} />
         </div>
         ${options.addons.map(
@@ -311,7 +293,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
             <div class="field">
               <label for="addon-${addon.product_id}">
                 ${addon.name}
-                <span class="muted">${this.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+                <span class="muted">${this.formatter.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
               </label>
               <input
                 id="addon-${addon.product_id}"
@@ -336,12 +318,12 @@ export class DodoPlanSwitcher extends PortalConsumer {
     if (!this.changed) {
       return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.', { id: 'plan-switcher.hint' })}</p>`;
     }
-    return this.preview.render({
+    return this.priceQuote.task.render({
       pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…', { id: 'plan-switcher.calculating' })}</p>`,
       error: (error) =>
         html`<div part="error" class="message message--error" role="alert">
           <p class="message__title">${this.failureText(errorCode(error))}</p>
-          <button type="button" class="button" @click=${() => void this.preview.run()}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
+          <button type="button" class="button" @click=${() => void this.priceQuote.run()}>${msg('Retry', { id: 'retry' })}</button>
         </div>`,
       complete: (preview) => this.renderQuote(preview),
     }) as TemplateResult;
@@ -349,7 +331,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
 
   private renderQuote(preview: ChangePlanPreview): TemplateResult {
     const charge = preview.immediate_charge;
-    const money = (minor: number) => this.money(minor, charge.currency);
+    const money = (minor: number) => this.formatter.money(minor, charge.currency);
     const line = (label: string, amount: string, total = false) =>
       html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
     return html`
@@ -373,10 +355,10 @@ export class DodoPlanSwitcher extends PortalConsumer {
               })}
             </p>`
           : nothing}
-        <p>${msg(str`Next billing date: ${formatDate(preview.next_billing_date, this.locale)}`, { id: 'plan-switcher.next-billing' })}</p>
+        <p>${msg(str`Next billing date: ${this.formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
         ${this.failure ? this.renderFailure() : nothing}
-        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.confirm}>
-          ${this.busy
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.changeSubmit.busy ? 'true' : 'false'} @click=${this.confirm}>
+          ${this.changeSubmit.busy
             ? msg('Changing plan…', { id: 'plan-switcher.pending' })
             : this.failure
               ? msg('Try again', { id: 'plan-switcher.retry' })
@@ -400,7 +382,7 @@ export class DodoPlanSwitcher extends PortalConsumer {
         </p>
         ${declined
           ? html`<button type="button" class="button" @click=${this.requestCard}>
-              ${msg('Update payment method', { id: 'subscriptions.update-payment-method' })}
+              ${msg('Update payment method', { id: 'update-payment-method' })}
             </button>`
           : nothing}
       </div>
@@ -420,17 +402,17 @@ export class DodoPlanSwitcher extends PortalConsumer {
       <div part="success" class="message message--success" role="status" tabindex="-1">
         <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
         ${charged > 0
-          ? html`<p>${msg(str`Charged now: ${this.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
+          ? html`<p>${msg(str`Charged now: ${this.formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
           : nothing}
         ${result.credit_to_balance > 0
           ? html`<p>
-              ${msg(str`Added to your credit balance: ${this.money(result.credit_to_balance, subscription.currency)}`, {
+              ${msg(str`Added to your credit balance: ${this.formatter.money(result.credit_to_balance, subscription.currency)}`, {
                 id: 'plan-switcher.success.credit',
               })}
             </p>`
           : nothing}
         ${subscription.next_billing_date
-          ? html`<p>${msg(str`Next billing date: ${formatDate(subscription.next_billing_date, this.locale)}`, { id: 'plan-switcher.next-billing' })}</p>`
+          ? html`<p>${msg(str`Next billing date: ${this.formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
           : nothing}
       </div>
     `;
@@ -455,17 +437,15 @@ export class DodoPlanSwitcher extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const content = this.expired
-      ? this.renderExpired()
-      : this.data.render({
-          initial: () => html`<span class="skeleton"></span>`,
-          pending: () => html`<div aria-busy="true">
-            <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>
-            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
-          </div>`,
-          complete: (loaded) => this.renderLoaded(loaded),
-          error: () => this.renderLoadError(msg("We couldn't load the plans.", { id: 'plan-switcher.error' }), () => void this.data.run()),
-        });
+    const content = this.planData.render({
+      initial: () => html`<span class="skeleton"></span>`,
+      loading: () => html`<div aria-busy="true">
+        <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>
+        <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
+      </div>`,
+      complete: (loaded) => this.renderLoaded(loaded),
+      error: msg("We couldn't load the plans.", { id: 'plan-switcher.error' }),
+    });
     return html`<div part="base" class="base">${content}</div>`;
   }
 }

@@ -1,11 +1,12 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo-portal/wire/client';
+import { LocaleController } from '../../controllers/locale.ts';
 import { loginLinkRequestedEvent } from '../../events.ts';
-import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { fields } from '../../styles/states.ts';
-import { base, tokens, type Theme } from '../../styles/tokens.ts';
+import { base, tokens } from '../../styles/tokens.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './portal-login.styles.ts';
 
 type Phase = 'idle' | 'sending' | 'sent';
@@ -15,6 +16,7 @@ const RESEND_COOLDOWN_SECONDS = 60;
 type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
 
 /**
+ * @tagname dodo-portal-login
  * @summary Sign in to the billing portal by email: the customer enters their address and is
  * emailed a one-time sign-in link. The static login page (`/login/{business_id}`) shows it; with
  * `unified`, the unified login page (`/login`, `/test/login`) does: one link for every business
@@ -49,8 +51,10 @@ type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoPortalLogin extends LitElement {
+export class DodoPortalLogin extends ThemedElement {
   static override styles = [tokens, base, fields, styles];
+
+  private readonly language = new LocaleController(this, () => this.locale);
 
   private controller: AbortController | undefined;
 
@@ -78,26 +82,20 @@ export class DodoPortalLogin extends LitElement {
   /** BCP 47 tag for the text; defaults to `<html lang>`, then the browser's language. */
   @property() locale = '';
 
-  /**
-   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
-   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
-   * takes that palette. Tokens set on the element by the page win over either.
-   */
-  @property({ reflect: true }) theme: Theme | undefined;
-
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
     clearInterval(this.cooldownTimer);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('locale') || !this.hasUpdated) void applyLocale(canonicalLocale(this.locale) ?? defaultLocale());
+  /** Email a sign-in link to `email` (any earlier request still in flight is abandoned). */
+  private request(email: string): { controller: AbortController; sent: Promise<void> } {
+    this.controller?.abort();
+    const controller = (this.controller = new AbortController());
+    const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
+    const mode = this.mode === 'test' ? 'test' : 'live';
+    const sent = this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
+    return { controller, sent: sent.then(() => undefined) };
   }
 
   private async submit(event: SubmitEvent): Promise<void> {
@@ -118,13 +116,9 @@ export class DodoPortalLogin extends LitElement {
     }
     this.problem = undefined;
     this.phase = 'sending';
-    this.controller?.abort();
-    const controller = (this.controller = new AbortController());
+    const { controller, sent } = this.request(email);
     try {
-      const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
-      const mode = this.mode === 'test' ? 'test' : 'live';
-      if (this.unified) await requestUnifiedLoginLink(options, { email, mode });
-      else await requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
+      await sent;
       this.phase = 'sent';
       this.startCooldown();
       this.dispatchEvent(loginLinkRequestedEvent(email));
@@ -163,12 +157,9 @@ export class DodoPortalLogin extends LitElement {
   private async resend(): Promise<void> {
     if (this.resendIn > 0 || this.phase !== 'sent') return;
     this.startCooldown();
-    const controller = (this.controller = new AbortController());
+    const { controller, sent } = this.request(this.email);
     try {
-      const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
-      const mode = this.mode === 'test' ? 'test' : 'live';
-      if (this.unified) await requestUnifiedLoginLink(options, { email: this.email, mode });
-      else await requestLoginLink(options, { business_id: this.businessId.trim(), email: this.email, mode });
+      await sent;
       this.dispatchEvent(loginLinkRequestedEvent(this.email));
     } catch (error) {
       if (controller.signal.aborted) return;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -11,13 +11,15 @@ import { applyLocale, resolveLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { portalSections } from '../../catalogue.ts';
 import { brandPrimary } from '../../styles/contrast.ts';
-import { base, SURFACES, tokens, type Theme } from '../../styles/tokens.ts';
+import { base, SURFACES, tokens } from '../../styles/tokens.ts';
 import { states } from '../../styles/states.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './portal.styles.ts';
 
 const UNIFIED_TAG = 'dodo-unified-portal';
 
 /**
+ * @tagname dodo-portal
  * @summary The root of the customer billing portal: provides the API client, the locale and the
  * session state to the elements inside it. Without children it renders the whole portal.
  *
@@ -74,7 +76,7 @@ const UNIFIED_TAG = 'dodo-unified-portal';
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoPortal extends LitElement {
+export class DodoPortal extends ThemedElement {
   static override styles = [tokens, base, states, styles];
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
@@ -135,13 +137,6 @@ export class DodoPortal extends LitElement {
    * its own `lang` attribute to the language it renders in, unless the page set one on it.
    */
   @property() locale = '';
-
-  /**
-   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
-   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
-   * takes that palette. Tokens set on the element by the page win over either.
-   */
-  @property({ reflect: true }) theme: Theme | undefined;
 
   /**
    * The token is a unified session (`dpu_…`): show the overview across businesses

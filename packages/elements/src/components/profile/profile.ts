@@ -1,14 +1,16 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
-import { Task, initialState } from '@lit/task';
 import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { ConfirmationController } from '../confirmation.ts';
-import { PortalConsumer, emit } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
+import { DataController } from '../../controllers/data.ts';
+import { Formatter } from '../../controllers/format.ts';
+import { RefreshController, emit } from '../../controllers/refresh.ts';
+import { SessionController } from '../../controllers/session.ts';
+import { ThemedElement } from '../themed-element.ts';
 import { countries } from './countries.ts';
 import styles from './profile.styles.ts';
 
@@ -52,25 +54,20 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoProfile extends PortalConsumer {
+export class DodoProfile extends ThemedElement {
   static override styles = [tokens, base, states, fields, styles];
 
-  private readonly profile = new Task(this, {
-    task: async ([client], { signal }) => {
-      if (!client) return initialState;
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly profileData = new DataController<Profile>(this, this.portalSession, {
+    load: (client, _args, signal) => {
       this.saved = undefined;
-      try {
-        return await client.getProfile(signal);
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
-      }
+      return client.getProfile(signal);
     },
-    args: () => [this.client] as const,
   });
 
   /** A plan change can move money to the credit balance shown here. */
-  private readonly refresher = new RefreshController(this, ['profile'], () => this.profile.run());
+  private readonly refresher = new RefreshController(this, ['profile'], () => this.profileData.run());
 
   /** "Your details have been saved." */
   private readonly confirmation = new ConfirmationController(this);
@@ -139,7 +136,7 @@ export class DodoProfile extends PortalConsumer {
 
   private async save(event: SubmitEvent, profile: Profile): Promise<void> {
     event.preventDefault();
-    const client = this.client;
+    const client = this.portalSession.client;
     if (!client || this.busy) return;
     const values = this.read(event.target as HTMLFormElement);
     this.errors = this.validate(values);
@@ -160,7 +157,7 @@ export class DodoProfile extends PortalConsumer {
       await this.edit(false);
       this.confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.errors = this.serverErrors(error);
       this.saveFailed = Object.keys(this.errors).length === 0;
       await this.focusFirstError();
@@ -194,7 +191,7 @@ export class DodoProfile extends PortalConsumer {
       field === 'country'
         ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
             <option value="" ?selected=${!value}>${msg('Choose a country', { id: 'profile.country.none' })}</option>
-            ${countries(this.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
+            ${countries(this.portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
         : html`<input
             id=${field}
@@ -241,7 +238,7 @@ export class DodoProfile extends PortalConsumer {
   private renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     const none = msg('Not given', { id: 'profile.none' });
-    const country = address ? (countries(this.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
+    const country = address ? (countries(this.portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.label('name')}</dt>
@@ -262,7 +259,7 @@ export class DodoProfile extends PortalConsumer {
       ${profile.credit_balances.length > 0
         ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
-            ${profile.credit_balances.map((balance) => html`<dd>${this.money(balance.amount, balance.currency)}</dd>`)}
+            ${profile.credit_balances.map((balance) => html`<dd>${this.formatter.money(balance.amount, balance.currency)}</dd>`)}
           </dl>`
         : nothing}
       <div part="actions" class="actions">
@@ -272,26 +269,24 @@ export class DodoProfile extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const content = this.expired
-      ? this.renderExpired()
-      : this.profile.render({
-          initial: () => html`<span class="skeleton"></span>`,
-          pending: () =>
-            this.profile.value
-              ? this.renderView(this.profile.value)
-              : html`<div aria-busy="true">
-                  <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
-                  <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
-                </div>`,
-          complete: (loaded) => {
-            const profile = this.saved ?? loaded;
-            return this.editing ? this.renderForm(profile) : this.renderView(profile);
-          },
-          error: () => this.renderLoadError(msg("We couldn't load your details.", { id: 'profile.error' }), () => void this.profile.run()),
-        });
+    const content = this.profileData.render({
+      initial: () => html`<span class="skeleton"></span>`,
+      loading: () =>
+        this.profileData.value
+          ? this.renderView(this.profileData.value)
+          : html`<div aria-busy="true">
+              <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
+              <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
+            </div>`,
+      complete: (loaded) => {
+        const profile = this.saved ?? loaded;
+        return this.editing ? this.renderForm(profile) : this.renderView(profile);
+      },
+      error: msg("We couldn't load your details.", { id: 'profile.error' }),
+    });
     return html`
       <div part="base" class="base">
-        ${this.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
+        ${this.portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
         ${this.confirmation.render()} ${content}
       </div>
     `;

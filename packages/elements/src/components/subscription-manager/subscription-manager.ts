@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { query, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import type { CancellationReason, Dues, PortalSubscription, SubscriptionStatus } from '@dodo-portal/wire/client';
+import type { CancellationReason, Dues, PortalSubscription } from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type {
   PaymentMethodRequestedDetail,
@@ -11,14 +10,18 @@ import type {
   SubscriptionChangedDetail,
   SubscriptionReactivatedEvent,
 } from '../../events.ts';
-import { formatDate } from '../../format.ts';
+import { ConfirmationController } from '../../controllers/confirmation.ts';
+import { DataController, cardsSkeleton } from '../../controllers/data.ts';
+import { DialogController } from '../../controllers/dialog.ts';
+import { Formatter, subscriptionStatusLabel } from '../../controllers/format.ts';
+import { RefreshController, emit } from '../../controllers/refresh.ts';
+import { SessionController, errorCode } from '../../controllers/session.ts';
 import { cards } from '../../styles/cards.ts';
 import { dialog, fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
+import { brandName } from '../payment-method-editor/card.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
-import { ConfirmationController } from '../confirmation.ts';
-import { PortalConsumer, emit, errorCode } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './subscription-manager.styles.ts';
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
@@ -30,7 +33,7 @@ interface Loaded {
   dues: Map<string, Dues>;
 }
 
-type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSubscription; trigger: HTMLElement | null };
+type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSubscription };
 
 /**
  * @tagname dodo-subscription-manager
@@ -82,7 +85,7 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoSubscriptionManager extends PortalConsumer {
+export class DodoSubscriptionManager extends ThemedElement {
   /** Elements this one renders; the define entry registers them after this one. */
   static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
     'dodo-plan-switcher': DodoPlanSwitcher,
@@ -90,80 +93,57 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   static override styles = [tokens, base, states, cards, dialog, fields, styles];
 
-  private readonly subscriptions = new Task(this, {
-    task: async ([client], { signal }) => {
-      if (!client) return initialState;
-      try {
-        const items: PortalSubscription[] = [];
-        let cursor: string | null = null;
-        for (let page = 0; page < MAX_PAGES; page += 1) {
-          const result = await client.listSubscriptions({ limit: 100, cursor, signal });
-          items.push(...result.items);
-          cursor = result.next_cursor;
-          if (!cursor) break;
-        }
-        const dues = new Map<string, Dues>();
-        await Promise.all(
-          items
-            .filter((item) => item.status === 'on_hold')
-            .map(async (item) => {
-              // Without its amount the subscription still shows, with the way out.
-              const owed = await client.subscriptionDues(item.subscription_id, signal).catch(() => null);
-              if (owed) dues.set(item.subscription_id, owed);
-            }),
-        );
-        return { items, dues } satisfies Loaded;
-      } catch (error) {
-        this.noteFailure(error);
-        throw error;
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly subscriptionList = new DataController<Loaded>(this, this.portalSession, {
+    load: async (client, _args, signal) => {
+      const items: PortalSubscription[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < MAX_PAGES; page += 1) {
+        const result = await client.listSubscriptions({ limit: 100, cursor, signal });
+        items.push(...result.items);
+        cursor = result.next_cursor;
+        if (!cursor) break;
       }
+      const dues = new Map<string, Dues>();
+      await Promise.all(
+        items
+          .filter((item) => item.status === 'on_hold')
+          .map(async (item) => {
+            // Without its amount the subscription still shows, with the way out.
+            const owed = await client.subscriptionDues(item.subscription_id, signal).catch(() => null);
+            if (owed) dues.set(item.subscription_id, owed);
+          }),
+      );
+      return { items, dues };
     },
-    args: () => [this.client] as const,
   });
 
   /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
-  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptions.run());
+  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptionList.run());
 
   /** "Pro will end on …", "You're now on …": shown once a flow has ended and its dialog closed. */
   private readonly confirmation = new ConfirmationController(this);
 
-  @query('dialog') private readonly dialogElement!: HTMLDialogElement | null;
+  /** Cancel, change plan, update card; on close focus returns to its button, or its subscription's card. */
+  private readonly actionDialog = new DialogController<DialogState>(this, this.portalSession, {
+    fallback: ({ subscription }) => this.focusTarget(subscription.subscription_id, null),
+  });
 
-  @state() private dialog: DialogState | null = null;
   @state() private busy = false;
   /** The error code of the last failed cancel/resume, shown in words. */
   @state() private actionError: string | null = null;
 
-  protected override updated(): void {
-    const element = this.dialogElement;
-    if (this.dialog && element && !element.open) element.showModal();
-  }
-
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;
     this.confirmation.show('');
-    this.dialog = { kind, subscription, trigger: event.currentTarget as HTMLElement };
+    this.actionDialog.open({ kind, subscription }, event.currentTarget);
   }
 
-  /**
-   * Close the dialog (its buttons, Escape, or done) and return focus to what opened it, or to its
-   * subscription's card when that button is gone.
-   */
-  private async closeDialog(): Promise<void> {
-    const closed = this.dialog;
-    if (!closed) return;
-    // State first: a render before the native `close` event must not reopen it.
-    this.dialog = null;
-    this.dialogElement?.close();
-    await this.updateComplete;
-    // Once the session ended, the portal's expired face takes focus.
-    if (!this.expired) this.restoreFocus(closed.subscription.subscription_id, closed.trigger);
-  }
-
-  /** Focus `trigger` if it is still on the page, else its subscription's card, else the list. */
-  private restoreFocus(subscriptionId: string, trigger: HTMLElement | null): void {
+  /** `trigger` if it is still on the page, else its subscription's card, else the list. */
+  private focusTarget(subscriptionId: string, trigger: HTMLElement | null): HTMLElement | null {
     const card = this.renderRoot.querySelector<HTMLElement>(`[data-subscription-id="${CSS.escape(subscriptionId)}"]`);
-    (trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base')))?.focus();
+    return trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base'));
   }
 
   private requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
@@ -172,27 +152,23 @@ export class DodoSubscriptionManager extends PortalConsumer {
     if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
   }
 
-  private refresh(): void {
-    void this.subscriptions.run();
-  }
-
   /** A dialog's flow ended: close it and say what happened where the customer returns. */
   private finish(text: string): void {
     this.confirmation.show(text);
-    void this.closeDialog();
+    void this.actionDialog.close();
   }
 
   private planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
     const name = subscription.product.name;
     this.finish(
       invoice && invoice.total > 0
-        ? msg(str`You're now on ${name}. Charged now: ${this.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
+        ? msg(str`You're now on ${name}. Charged now: ${this.formatter.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
         : msg(str`You're now on ${name}.`, { id: 'subscriptions.plan-changed' }),
     );
   }
 
   private nameOf(id: string | null): string {
-    return this.subscriptions.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
+    return this.subscriptionList.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
   }
 
   private cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
@@ -202,13 +178,13 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   private reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
     const name = this.nameOf(subscriptionId);
-    this.finish(msg(str`Paid ${this.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
+    this.finish(msg(str`Paid ${this.formatter.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
   }
 
   private async cancel(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const subscription = this.dialog?.subscription;
-    const client = this.client;
+    const subscription = this.actionDialog.value?.subscription;
+    const client = this.portalSession.client;
     if (!subscription || !client || this.busy) return;
     const form = new FormData(event.target as HTMLFormElement);
     const reason = form.get('reason') as CancellationReason | '';
@@ -224,10 +200,10 @@ export class DodoSubscriptionManager extends PortalConsumer {
       this.announce(cancelled);
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
       // Close once the list shows the result, so focus returns to a button that still exists.
-      await this.subscriptions.run();
-      await this.closeDialog();
+      await this.subscriptionList.run();
+      await this.actionDialog.close();
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
@@ -236,7 +212,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
 
   private async resume(subscription: PortalSubscription, event: Event): Promise<void> {
     const trigger = event.currentTarget as HTMLElement;
-    const client = this.client;
+    const client = this.portalSession.client;
     if (!client || this.busy) return;
     this.busy = true;
     this.actionError = null;
@@ -244,11 +220,11 @@ export class DodoSubscriptionManager extends PortalConsumer {
       const resumed = await client.resumeSubscription(subscription.subscription_id);
       this.confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
-      await this.subscriptions.run();
+      await this.subscriptionList.run();
       await this.updateComplete;
-      this.restoreFocus(subscription.subscription_id, trigger);
+      this.focusTarget(subscription.subscription_id, trigger)?.focus();
     } catch (error) {
-      this.noteFailure(error);
+      this.portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
@@ -259,26 +235,9 @@ export class DodoSubscriptionManager extends PortalConsumer {
     const name = cancelled.product.name;
     this.confirmation.show(
       cancelled.status === 'active'
-        ? msg(str`${name} will end on ${this.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
+        ? msg(str`${name} will end on ${this.formatter.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
         : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' }),
     );
-  }
-
-  private date(timestamp: string): string {
-    return formatDate(timestamp, this.locale);
-  }
-
-  private statusLabel(status: SubscriptionStatus): string {
-    switch (status) {
-      case 'active':
-        return msg('Active', { id: 'subscription-status.active' });
-      case 'on_hold':
-        return msg('On hold', { id: 'subscription-status.on-hold' });
-      case 'cancelled':
-        return msg('Cancelled', { id: 'subscription-status.cancelled' });
-      case 'expired':
-        return msg('Expired', { id: 'subscription-status.expired' });
-    }
   }
 
   private reasonLabel(reason: CancellationReason): string {
@@ -324,26 +283,26 @@ export class DodoSubscriptionManager extends PortalConsumer {
       <li part="subscription" class="card" data-subscription-id=${subscription.subscription_id} tabindex="-1">
         <div class="card__header">
           <h3 class="card__name">${product.name}</h3>
-          <span part="status" class="badge badge--${status}">${this.statusLabel(status)}</span>
+          <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
           ${scheduled
             ? html`<span part="status" class="badge badge--on_hold">
-                ${msg(str`Cancels on ${this.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
+                ${msg(str`Cancels on ${this.formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
               </span>`
             : nothing}
         </div>
         <p class="card__price">
-          ${this.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+          ${this.formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
           ${ended
             ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
-                <dd>${this.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
+                <dd>${this.formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
             : subscription.next_billing_date && !scheduled
               ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
-                  <dd>${this.date(subscription.next_billing_date)}</dd>`
+                  <dd>${this.formatter.date(subscription.next_billing_date)}</dd>`
               : nothing}
           ${subscription.quantity > 1
-            ? html`<dt>${msg('Quantity', { id: 'subscriptions.quantity' })}</dt>
+            ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
                 <dd>${subscription.quantity}</dd>`
             : nothing}
           ${subscription.addon_items.length > 0
@@ -352,13 +311,13 @@ export class DodoSubscriptionManager extends PortalConsumer {
             : nothing}
           ${card && !ended
             ? html`<dt>${msg('Payment method', { id: 'subscriptions.payment-method' })}</dt>
-                <dd>${this.cardLabel(card.brand)} •••• ${card.last4}</dd>`
+                <dd>${brandName(card.brand)} •••• ${card.last4}</dd>`
             : nothing}
         </dl>
         ${status === 'on_hold'
           ? html`<p part="dues" class="message message--expired">
               ${dues
-                ? msg(str`The last payment failed: ${this.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
+                ? msg(str`The last payment failed: ${this.formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
                     id: 'subscriptions.dues',
                   })
                 : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })}
@@ -367,19 +326,6 @@ export class DodoSubscriptionManager extends PortalConsumer {
         ${this.renderActions(subscription, actions)}
       </li>
     `;
-  }
-
-  private cardLabel(brand: string): string {
-    switch (brand) {
-      case 'visa':
-        return 'Visa';
-      case 'mastercard':
-        return 'Mastercard';
-      case 'amex':
-        return 'American Express';
-      default:
-        return msg('Card', { id: 'subscriptions.card' });
-    }
   }
 
   private renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
@@ -395,7 +341,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
               @click=${(event: Event) => this.requestPaymentMethod(subscription, event)}
             >
-              ${msg('Update payment method', { id: 'subscriptions.update-payment-method' })}${name}
+              ${msg('Update payment method', { id: 'update-payment-method' })}${name}
             </button>`
           : nothing}
         ${has('change_plan')
@@ -451,20 +397,8 @@ export class DodoSubscriptionManager extends PortalConsumer {
     `;
   }
 
-  private renderSkeleton(): TemplateResult {
-    return html`
-      <ul part="list" class="list" aria-busy="true">
-        ${[0, 1].map(
-          () => html`<li class="card" aria-hidden="true">
-            <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--button"></span>
-          </li>`,
-        )}
-      </ul>
-    `;
-  }
-
   private renderCancelForm(subscription: PortalSubscription): TemplateResult {
-    const end = this.date(subscription.current_period_end);
+    const end = this.formatter.date(subscription.current_period_end);
     return html`
       <form class="form" @submit=${this.cancel}>
         <fieldset>
@@ -495,7 +429,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
         </div>
         <p class="field__error" role="alert">${this.actionError ? this.actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
-          <button type="button" class="button" @click=${this.closeDialog}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
+          <button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
             ${this.busy ? msg('Cancelling…', { id: 'cancel.pending' }) : msg('Cancel subscription', { id: 'subscriptions.cancel' })}
           </button>
@@ -505,7 +439,7 @@ export class DodoSubscriptionManager extends PortalConsumer {
   }
 
   private renderDialog(): TemplateResult | typeof nothing {
-    const open = this.dialog;
+    const open = this.actionDialog.value;
     if (!open) return nothing;
     const { kind, subscription } = open;
     const id = subscription.subscription_id;
@@ -517,12 +451,12 @@ export class DodoSubscriptionManager extends PortalConsumer {
           ? msg(str`Change plan: ${name}`, { id: 'subscriptions.change-plan.title' })
           : msg(str`Payment method: ${name}`, { id: 'subscriptions.payment-method.title' });
     return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.closeDialog}>
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.actionDialog.close}>
         <div class="dialog__header">
           <h2 id="dialog-title" class="dialog__title">${title}</h2>
           ${kind === 'cancel'
             ? nothing
-            : html`<button type="button" class="button" @click=${this.closeDialog}>${msg('Close', { id: 'dialog.close' })}</button>`}
+            : html`<button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
         </div>
         ${kind === 'cancel'
           ? this.renderCancelForm(subscription)
@@ -538,23 +472,20 @@ export class DodoSubscriptionManager extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const pending = this.subscriptions.status === TaskStatus.PENDING || this.subscriptions.status === TaskStatus.INITIAL;
-    const content = this.expired
-      ? this.renderExpired()
-      : this.subscriptions.render({
-          initial: () => this.renderSkeleton(),
-          pending: () => (this.subscriptions.value ? this.renderLoaded(this.subscriptions.value) : this.renderSkeleton()),
-          complete: (loaded) => this.renderLoaded(loaded),
-          error: () => this.renderLoadError(msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }), this.refresh),
-        });
+    const content = this.subscriptionList.render({
+      loading: () => cardsSkeleton('list'),
+      stale: true,
+      complete: (loaded) => this.renderLoaded(loaded),
+      error: msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }),
+    });
     return html`
       <div part="base" class="base" tabindex="-1">
-        <p class="visually-hidden" role="status">${pending && !this.expired ? msg('Loading subscriptions…', { id: 'subscriptions.loading' }) : nothing}</p>
+        ${this.subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
         ${this.confirmation.render()} ${content}
-        ${this.actionError && !this.dialog
+        ${this.actionError && !this.actionDialog.value
           ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
           : nothing}
-        ${this.expired ? nothing : this.renderDialog()}
+        ${this.portalSession.expired ? nothing : this.renderDialog()}
       </div>
     `;
   }

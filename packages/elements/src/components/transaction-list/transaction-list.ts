@@ -1,17 +1,17 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import type { CardBrand, Payment, PaymentPage, PortalClient } from '@dodo-portal/wire/client';
-import type { PaymentStatus } from '@dodo-portal/wire/schemas';
-import type { InvoiceDownloadDetail } from '../../events.ts';
-import { formatDate } from '../../format.ts';
+import type { CardBrand, Payment, PaymentPage } from '@dodo-portal/wire/client';
+import { DownloadController } from '../../controllers/download.ts';
+import { Formatter, cardLabel, paymentStatusLabel } from '../../controllers/format.ts';
+import { PagedListController } from '../../controllers/paged-list.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
+import { SessionController } from '../../controllers/session.ts';
 import { states } from '../../styles/states.ts';
 import { table } from '../../styles/table.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { declineText } from '../decline.ts';
-import { brandName } from '../payment-method-editor/card.ts';
-import { type PageQuery, PagedList } from '../paged-list.ts';
-import { emit, saveInvoicePdf } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './transaction-list.styles.ts';
 
 /**
@@ -54,66 +54,43 @@ import styles from './transaction-list.styles.ts';
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoTransactionList extends PagedList<PaymentPage> {
+export class DodoTransactionList extends ThemedElement {
   // The invoice list's table, so both read as one billing view.
   static override styles = [tokens, base, states, table, styles];
 
+  private readonly portalSession = new SessionController(this);
+  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  private readonly pagedList = new PagedListController<PaymentPage>(this, this.portalSession, (client, query) => client.listPayments(query));
+  /** A payment knows its invoice's id, not its number: the download looks the number up (for the event and the file name). */
+  private readonly downloads = new DownloadController(this, this.portalSession);
+
   /** A charge elsewhere in the portal (plan change, dues) adds a row: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['payments'], () => this.pages.run());
+  private readonly refresher = new RefreshController(this, ['payments'], () => this.pagedList.data.run());
 
-  protected fetchPage(client: PortalClient, query: PageQuery): Promise<PaymentPage> {
-    return client.listPayments(query);
-  }
-
-  /**
-   * A payment knows its invoice's id, not its number: look the number up (for the event and the
-   * file name), let the page veto, then hand the PDF to the browser's download manager.
-   */
-  private download(invoiceId: string): Promise<void> {
-    return this.trackDownload(invoiceId, async (client) => {
-      const { number } = await client.getInvoice(invoiceId);
-      if (!emit<InvoiceDownloadDetail>(this, 'dodo-invoice-download', { invoiceId, number }, true)) return;
-      saveInvoicePdf(this.renderRoot, await client.invoicePdf(invoiceId), number);
-    });
-  }
-
-  private statusLabel(status: PaymentStatus): string {
-    switch (status) {
-      case 'succeeded':
-        return msg('Succeeded', { id: 'payment-status.succeeded' });
-      case 'failed':
-        return msg('Failed', { id: 'payment-status.failed' });
-      case 'refunded':
-        return msg('Refunded', { id: 'payment-status.refunded' });
-      case 'partially_refunded':
-        return msg('Partially refunded', { id: 'payment-status.partially-refunded' });
-      case 'processing':
-        return msg('Processing', { id: 'payment-status.processing' });
-    }
-  }
+  /** Rows per page (1–100). */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
 
   private statusDetail(payment: Payment): string | undefined {
     if (payment.status === 'failed') return declineText(payment.decline_code);
     if (payment.status === 'partially_refunded') {
-      const refunded = this.money(payment.amount_refunded, payment.currency);
-      return msg(str`${refunded} refunded`, { id: 'transaction-list.refunded-amount' });
+      const refunded = this.formatter.money(payment.amount_refunded, payment.currency);
+      return msg(str`${refunded} refunded`, { id: 'refunded-amount' });
     }
     return undefined;
   }
 
   private renderCard(card: { brand: CardBrand; last4: string } | null): TemplateResult {
     if (!card) return html`<span class="muted">—</span>`;
-    return html`<span part="card" class="card">${brandName(card.brand)} <span aria-hidden="true">•••• </span
-      ><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${card.last4}</span>`;
+    return html`<span part="card" class="card">${cardLabel(card)}</span>`;
   }
 
   // Templates are kept compact: the CDN script carries their whitespace.
   private renderTable(page: PaymentPage | undefined): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
     const labels = [
-      msg('Date', { id: 'invoice-list.column.date' }),
+      msg('Date', { id: 'column.date' }),
       msg('Card', { id: 'transaction-list.column.card' }),
-      msg('Status', { id: 'invoice-list.column.status' }),
+      msg('Status', { id: 'column.status' }),
       msg('Amount', { id: 'transaction-list.column.amount' }),
     ] as const;
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
@@ -123,29 +100,24 @@ export class DodoTransactionList extends PagedList<PaymentPage> {
       <tbody>${page
         ? page.items.map((payment) => this.renderRow(payment, labels))
         : Array.from(
-            { length: this.limit },
+            { length: this.pagedList.limit },
             () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
   }
 
   private renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
-    const date = formatDate(payment.created_at, this.locale);
+    const date = this.formatter.date(payment.created_at);
     const detail = this.statusDetail(payment);
     const invoiceId = payment.invoice_id;
-    const downloading = invoiceId !== null && this.downloading.has(invoiceId);
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
       <th scope="row" data-label=${dateLabel}><time datetime=${payment.created_at}>${date}</time></th>
       <td data-label=${card}>${this.renderCard(payment.card)}</td>
-      <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${this.statusLabel(payment.status)}</span> ${detail
+      <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${detail
           ? html`<span part="status-detail" class="detail">${detail}</span>`
           : nothing}</td>
-      <td class="amount" data-label=${amount}>${this.money(payment.amount, payment.currency)}</td>
-      <td part="actions" class="actions">${invoiceId
-          ? html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId)}>${downloading
-                ? msg('Downloading…', { id: 'invoice-list.download.pending' })
-                : msg('Download PDF', { id: 'invoice-list.download' })}<span class="visually-hidden"> ${date}</span></button>`
-          : nothing}</td>
+      <td class="amount" data-label=${amount}>${this.formatter.money(payment.amount, payment.currency)}</td>
+      <td part="actions" class="actions">${invoiceId ? this.downloads.renderButton(invoiceId, date) : nothing}</td>
     </tr>`;
   }
 
@@ -157,12 +129,13 @@ export class DodoTransactionList extends PagedList<PaymentPage> {
   }
 
   override render(): TemplateResult {
-    return this.renderPaged({
+    return this.pagedList.render({
       table: (page) => this.renderTable(page),
       empty: () => this.renderEmpty(),
       error: msg("We couldn't load your transactions.", { id: 'transaction-list.error' }),
       loading: msg('Loading transactions…', { id: 'transaction-list.loading' }),
       pages: msg('Transaction pages', { id: 'transaction-list.pagination' }),
+      footer: this.downloads.renderError(),
     });
   }
 }

@@ -1,24 +1,24 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { PortalApiError, createUnifiedClient, type UnifiedBusiness, type UnifiedBusinessList, type UnifiedClient } from '@dodo-portal/wire/client';
-import type { InvoiceStatus } from '@dodo-portal/wire/schemas';
+import { loadErrorFace } from '../../controllers/data.ts';
+import { Formatter, invoiceStatusLabel } from '../../controllers/format.ts';
+import { LocaleController } from '../../controllers/locale.ts';
+import { isAbort } from '../../controllers/session.ts';
 import { sessionExpiredEvent } from '../../events.ts';
-import { formatDate, formatMoney } from '../../format.ts';
-import { applyLocale, canonicalLocale, defaultLocale } from '../../localization/localization.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { cards } from '../../styles/cards.ts';
 import { states } from '../../styles/states.ts';
-import { base, tokens, type Theme } from '../../styles/tokens.ts';
+import { base, tokens } from '../../styles/tokens.ts';
 import { DodoPortal } from '../portal/portal.ts';
+import { ThemedElement } from '../themed-element.ts';
 import styles from './unified-portal.styles.ts';
 
 const SKELETON_CARDS = 2;
 
 const isSessionExpired = (error: unknown): error is PortalApiError => error instanceof PortalApiError && error.isSessionExpired;
-
-const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 
 interface OpenedBusiness {
   businessId: string;
@@ -28,6 +28,7 @@ interface OpenedBusiness {
 }
 
 /**
+ * @tagname dodo-unified-portal
  * @summary The unified billing portal: one sign-in shows every business where the customer's email
  * is a customer (active subscriptions, latest invoice), and opens any of their portals in place
  * without another login. The hosted overview page (`/portal/unified`) shows it.
@@ -64,7 +65,7 @@ interface OpenedBusiness {
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoUnifiedPortal extends LitElement {
+export class DodoUnifiedPortal extends ThemedElement {
   /** Elements this one renders; the define entry registers them after this one. */
   static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
     'dodo-portal': DodoPortal,
@@ -72,6 +73,8 @@ export class DodoUnifiedPortal extends LitElement {
 
   static override styles = [tokens, base, states, cards, styles];
 
+  private readonly language = new LocaleController(this, () => this.locale);
+  private readonly formatter = new Formatter(() => this.language.locale);
   private openController: AbortController | undefined;
 
   private readonly overview = new Task(this, {
@@ -96,28 +99,15 @@ export class DodoUnifiedPortal extends LitElement {
   @state() private opening: string | undefined;
   /** The business whose portal could not be opened (the message shows on its card). */
   @state() private openFailed: string | undefined;
-  @state() private resolvedLocale = 'en';
 
   /** The portal server's origin, e.g. `https://portal.example.com`. */
   @property({ attribute: 'api-base' }) apiBase = '';
-
-  /**
-   * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
-   * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
-   * takes that palette. Tokens set on the element by the page win over either.
-   */
-  @property({ reflect: true }) theme: Theme | undefined;
 
   /** The unified session token (`dpu_…`) from the unified sign-in link. */
   @property({ attribute: 'session-token' }) sessionToken = '';
 
   /** BCP 47 tag for text, dates and money; defaults to `<html lang>`, then the browser's language. */
   @property() locale = '';
-
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -134,10 +124,6 @@ export class DodoUnifiedPortal extends LitElement {
       this.opened = undefined;
       this.opening = undefined;
       this.openFailed = undefined;
-    }
-    if (changed.has('locale') || !this.hasUpdated) {
-      this.resolvedLocale = canonicalLocale(this.locale) ?? defaultLocale();
-      void applyLocale(this.resolvedLocale);
     }
   }
 
@@ -195,17 +181,6 @@ export class DodoUnifiedPortal extends LitElement {
     return safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
   }
 
-  private statusLabel(status: InvoiceStatus): string {
-    switch (status) {
-      case 'paid':
-        return msg('Paid', { id: 'invoice-status.paid' });
-      case 'open':
-        return msg('Open', { id: 'invoice-status.open' });
-      case 'void':
-        return msg('Void', { id: 'invoice-status.void' });
-    }
-  }
-
   private renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
     return html`
       <header class="header">
@@ -243,7 +218,7 @@ export class DodoUnifiedPortal extends LitElement {
         <dl class="facts">
           <div class="fact">
             <dt>${msg('Active subscriptions', { id: 'unified.active-subscriptions' })}</dt>
-            <dd class="count">${new Intl.NumberFormat(this.resolvedLocale).format(business.active_subscriptions)}</dd>
+            <dd class="count">${this.formatter.count(business.active_subscriptions)}</dd>
           </div>
           <div class="fact">
             <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
@@ -251,9 +226,9 @@ export class DodoUnifiedPortal extends LitElement {
               ${invoice
                 ? html`<span class="invoice">
                     <span class="invoice__number">${invoice.number}</span>
-                    <time datetime=${invoice.issued_at}>${formatDate(invoice.issued_at, this.resolvedLocale)}</time>
-                    <span class="amount">${formatMoney(invoice.total, invoice.currency, this.resolvedLocale)}</span>
-                    <span class="badge badge--${invoice.status}">${this.statusLabel(invoice.status)}</span>
+                    <time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time>
+                    <span class="amount">${this.formatter.money(invoice.total, invoice.currency)}</span>
+                    <span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span>
                   </span>`
                 : msg('None yet', { id: 'unified.no-invoice' })}
             </dd>
@@ -301,16 +276,6 @@ export class DodoUnifiedPortal extends LitElement {
     `;
   }
 
-  private renderError(): TemplateResult {
-    return html`
-      <div part="error" class="message message--error" role="alert">
-        <p class="message__title">${msg("We couldn't load your billing.", { id: 'unified.error' })}</p>
-        <p class="message__body">${msg('Check your connection and try again.', { id: 'invoice-list.error.body' })}</p>
-        <button type="button" class="button button--primary" @click=${this.retry}>${msg('Retry', { id: 'invoice-list.retry' })}</button>
-      </div>
-    `;
-  }
-
   private renderExpired(): TemplateResult {
     const loginUrl = this.expired?.loginUrl;
     return html`
@@ -332,7 +297,7 @@ export class DodoUnifiedPortal extends LitElement {
       initial: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
       pending: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
       complete: (list) => html`${this.renderHeading(list)}${this.renderList(list)}`,
-      error: (error) => html`${this.renderHeading(undefined)}${isSessionExpired(error) ? this.renderExpired() : this.renderError()}`,
+      error: (error) => html`${this.renderHeading(undefined)}${isSessionExpired(error) ? this.renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.retry)}`,
     }) as TemplateResult;
   }
 
@@ -343,7 +308,7 @@ export class DodoUnifiedPortal extends LitElement {
           <span aria-hidden="true">←</span> ${msg('All businesses', { id: 'unified.back' })}
         </button>
       </div>
-      <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.resolvedLocale}></dodo-portal>
+      <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.language.locale}></dodo-portal>
     `;
   }
 

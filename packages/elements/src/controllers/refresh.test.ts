@@ -5,9 +5,9 @@ import '../define/dodo-transaction-list.ts';
 import type { PortalChangedEvent } from '../events.ts';
 import { MOCK_API_BASE, MOCK_SESSION_TOKEN, paymentsApi, samplePaymentInvoices, samplePayments, subscriptionApi } from '../mocks/handlers.ts';
 import { apiRequests, button, click, invoiceNumbers, shadow, startMocks, text, useHandlers, waitForRows, waitForText } from '../test/harness.ts';
-import type { DodoInvoiceList } from './invoice-list/invoice-list.ts';
-import type { DodoTransactionList } from './transaction-list/transaction-list.ts';
-import { listen } from './subscription-manager/subscriptions.harness.ts';
+import type { DodoInvoiceList } from '../components/invoice-list/invoice-list.ts';
+import type { DodoTransactionList } from '../components/transaction-list/transaction-list.ts';
+import { listen } from '../components/subscription-manager/subscriptions.harness.ts';
 
 /** One server: a charged plan change adds its invoice and payment to the lists it serves. */
 function billingApi() {

@@ -1,0 +1,102 @@
+/**
+ * Formatting in the element's locale, once for every element: money (integer minor units), dates,
+ * a price per billing interval, counts, a saved card, and the status of each kind of record in
+ * words. Status labels stay per kind: languages inflect "Active" or "Refunded" for a key, a
+ * subscription or an invoice differently (fr "Actif" / "Active" / "Remboursée").
+ */
+import { html, type TemplateResult } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { BillingInterval, CardBrand, InvoiceStatus, LicenseKeyStatus, PaymentStatus, SubscriptionStatus } from '@dodo-portal/wire/schemas';
+import { brandName } from '../components/payment-method-editor/card.ts';
+import { formatDate, formatMoney } from '../format.ts';
+
+export class Formatter {
+  /** `locale`: read on every call, so a live locale switch formats in the new one. */
+  constructor(private readonly localeOf: () => string) {}
+
+  money(minor: number, currency: string): string {
+    return formatMoney(minor, currency, this.localeOf());
+  }
+
+  date(timestamp: string): string {
+    return formatDate(timestamp, this.localeOf());
+  }
+
+  count(value: number): string {
+    return new Intl.NumberFormat(this.localeOf()).format(value);
+  }
+
+  /** "$20.00 per month", "$50.00 every 3 months" — the unit through `Intl` in the locale. */
+  pricePer(minor: number, currency: string, interval: BillingInterval | null, count: number | null): string {
+    const price = this.money(minor, currency);
+    if (!interval) return price;
+    if ((count ?? 1) === 1) {
+      switch (interval) {
+        case 'day':
+          return msg(str`${price} per day`, { id: 'price.per-day' });
+        case 'week':
+          return msg(str`${price} per week`, { id: 'price.per-week' });
+        case 'month':
+          return msg(str`${price} per month`, { id: 'price.per-month' });
+        case 'year':
+          return msg(str`${price} per year`, { id: 'price.per-year' });
+      }
+    }
+    const period = new Intl.NumberFormat(this.localeOf(), { style: 'unit', unit: interval, unitDisplay: 'long' }).format(count ?? 1);
+    return msg(str`${price} every ${period}`, { id: 'price.every' });
+  }
+}
+
+/** "Visa •••• 4242", read by screen readers as "Visa ending in 4242". */
+export const cardLabel = (card: { brand: CardBrand; last4: string }): TemplateResult =>
+  html`${brandName(card.brand)} <span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'card.ending-in' })} </span>${card.last4}`;
+
+export const invoiceStatusLabel = (status: InvoiceStatus): string => {
+  switch (status) {
+    case 'paid':
+      return msg('Paid', { id: 'invoice-status.paid' });
+    case 'open':
+      return msg('Open', { id: 'invoice-status.open' });
+    case 'void':
+      return msg('Void', { id: 'invoice-status.void' });
+  }
+};
+
+export const paymentStatusLabel = (status: PaymentStatus): string => {
+  switch (status) {
+    case 'succeeded':
+      return msg('Succeeded', { id: 'payment-status.succeeded' });
+    case 'failed':
+      return msg('Failed', { id: 'payment-status.failed' });
+    case 'refunded':
+      return msg('Refunded', { id: 'payment-status.refunded' });
+    case 'partially_refunded':
+      return msg('Partially refunded', { id: 'payment-status.partially-refunded' });
+    case 'processing':
+      return msg('Processing', { id: 'payment-status.processing' });
+  }
+};
+
+export const subscriptionStatusLabel = (status: SubscriptionStatus): string => {
+  switch (status) {
+    case 'active':
+      return msg('Active', { id: 'subscription-status.active' });
+    case 'on_hold':
+      return msg('On hold', { id: 'subscription-status.on-hold' });
+    case 'cancelled':
+      return msg('Cancelled', { id: 'subscription-status.cancelled' });
+    case 'expired':
+      return msg('Expired', { id: 'subscription-status.expired' });
+  }
+};
+
+export const keyStatusLabel = (status: LicenseKeyStatus): string => {
+  switch (status) {
+    case 'active':
+      return msg('Active', { id: 'key-status.active' });
+    case 'expired':
+      return msg('Expired', { id: 'key-status.expired' });
+    case 'disabled':
+      return msg('Disabled', { id: 'key-status.disabled' });
+  }
+};
