@@ -2,7 +2,7 @@ import { CreatePaymentBody, PaymentListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, MerchantEnv } from '../http/env.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
-import { createPurchase, getPayment, listPayments } from '../services/purchases.ts';
+import { createPurchase, getPayment, listPayments } from '../services/payments.ts';
 
 /** `/v1/payments`: one-time purchases and every charge attempt (failed ones included). */
 export const paymentRoutes = (app: AppContext) =>

@@ -2,7 +2,7 @@ import { ListQuery } from '@dodo-portal/wire/schemas';
 import { Hono } from 'hono';
 import type { AppContext, PortalEnv } from '../http/env.ts';
 import { queryParams } from '../http/validate.ts';
-import { getPayment, listPayments } from '../services/purchases.ts';
+import { getPayment, listPayments } from '../services/payments.ts';
 
 /** `/portal/v1/payments`: the session customer's transactions, failed ones included; anyone else's are not_found. */
 export const portalPaymentRoutes = (app: AppContext) =>

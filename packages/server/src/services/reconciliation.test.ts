@@ -115,8 +115,8 @@ describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => 
     expect(invoice.line_items[0]!.period.start).toBe(subscription.current_period_end);
     const renewed = await w.call<Subscription>('GET', `/v1/subscriptions/${subscription.subscription_id}`);
     expect(renewed).toMatchObject({ status: 'active', current_period_start: subscription.current_period_end });
-    const row = await w.db.selectFrom('subscriptions').select(['period_index', 'renewal_claimed_until']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
-    expect([Number(row.period_index), row.renewal_claimed_until]).toEqual([1, null]);
+    const row = await w.db.selectFrom('subscriptions').select(['period_index', 'billing_locked_until']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
+    expect([Number(row.period_index), row.billing_locked_until]).toEqual([1, null]);
     expect((await w.events('payment.succeeded')).filter((data) => data.payment_id === lost.id)).toHaveLength(1);
     expect(await w.events('subscription.renewed')).toHaveLength(1);
     // The receipt goes through the mail queue (test mode, no SMTP: the outbox), after the renewal.

@@ -1,7 +1,7 @@
 /**
- * One-time purchases (`POST /v1/payments`): the items are priced into one invoice, the card is
- * charged, and only a successful charge writes the paid invoice (with the payment, in one
- * transaction). A fresh card token is charged but not saved: saving a card is a separate,
+ * Payments (`/v1/payments`). A one-time purchase: the items are priced into one invoice and handed
+ * to the settlement pipeline (services/settlement.ts): only a successful charge writes the paid
+ * invoice, with the payment and the license keys, in one transaction. A fresh card token is charged but not saved: saving a card is a separate,
  * explicit step (`POST /v1/customers/{id}/payment-methods`).
  */
 import type { CreatePaymentBody, Page, Payment } from '@dodo-portal/wire/schemas';
@@ -9,15 +9,13 @@ import { pricePurchase } from '../domain/catalog.ts';
 import { invalidRequest, notFound, type Issue } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import { findPayment, listPayments as listPaymentRows, settlePayment } from '../store/payments.ts';
+import { findPayment, listPayments as listPaymentRows } from '../store/payments.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
-import { attemptCharge, resolveCardSource, type BillingContext } from './charging.ts';
-import { emitPaymentEvent } from './webhooks.ts';
+import { resolveCardSource, type BillingContext } from './charging.ts';
 import { positionFromCursor, toPage } from './paging.ts';
 import { requireCustomer } from './subscriptions.ts';
-import { insertPricedInvoice } from './invoices.ts';
-import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
+import { runCharge } from './settlement.ts';
 
 export async function createPurchase(ctx: BillingContext, scope: Scope, body: CreatePaymentBody): Promise<Payment> {
   const customer = await requireCustomer(ctx, scope, body.customer_id);
@@ -37,41 +35,22 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
   const priced = pricePurchase(body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity })));
   if (priced.total <= 0) throw invalidRequest('The items add up to nothing to charge.', [{ path: 'items', message: 'the total must be above 0' }]);
   const source = await resolveCardSource(ctx, scope, customer.customer_id, body);
-  const attempt = await attemptCharge(ctx, scope, {
-    customerId: customer.customer_id,
-    amount: priced.total,
-    currency: priced.currency,
-    source,
-    description: priced.line_items.map((line) => line.description).join(', '),
+  const lines = body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity }));
+  const at = toTimestamp(ctx.clock.now());
+  const { paymentId } = await runCharge(ctx, {
+    kind: 'purchase',
+    scope,
+    charge: { customerId: customer.customer_id, amount: priced.total, currency: priced.currency, description: priced.line_items.map((line) => line.description).join(', '), card: source },
+    settle: {
+      what: `purchase by ${customer.customer_id}`,
+      at,
+      invoice: { id: newId(IdPrefix.invoice, ctx.random), customerId: customer.customer_id, billingAddress: customer.billing_address, priced, at, paid: true, subscriptionId: null },
+      // Licensed products: their keys exist exactly when the paid invoice does.
+      licenseKeys: { customerId: customer.customer_id, lines, subscriptionId: null },
+      events: ['payment.succeeded', 'license_key.created'],
+    },
   });
-  const issuedAt = toTimestamp(ctx.clock.now());
-  const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await insertPricedInvoice(trx, scope, {
-      id: invoiceId,
-      customerId: customer.customer_id,
-      billingAddress: customer.billing_address,
-      priced,
-      at: issuedAt,
-      paid: true,
-      subscriptionId: null,
-    });
-    const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, updated_at: issuedAt });
-    if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-    // Licensed products: their keys exist exactly when the paid invoice does.
-    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
-      customerId: customer.customer_id,
-      lines: body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity })),
-      subscriptionId: null,
-      invoiceId,
-      paymentId: attempt.paymentId,
-      at: new Date(issuedAt),
-    });
-    // Their events are queued with them (transactional outbox).
-    await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
-    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
-  });
-  return getPayment(ctx, scope, attempt.paymentId);
+  return getPayment(ctx, scope, paymentId!);
 }
 
 export async function getPayment(ctx: BillingContext, scope: Scope, paymentId: string, filter: { customerId?: string } = {}): Promise<Payment> {
