@@ -23,10 +23,11 @@ import {
   type Subscription,
 } from '@dodo-portal/wire/schemas';
 import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
-import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { checkPlanChange, quotedInstant } from '../domain/plan-change.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
-import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
+import { periodsAfterChange, quoteChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
 import { planChangedEmail } from '../mail/templates.ts';
 import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
 import { findCollection } from '../store/collections.ts';
@@ -63,12 +64,6 @@ const POLL_MS = 20;
 
 const updatesDisabled = () =>
   new DomainError(403, PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
-const notInCollection = (productId: string) =>
-  new DomainError(422, PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
-    issues: [{ path: 'product_id', message: 'not a tier of the subscription’s collection' }],
-  });
-const notRecurring = (productId: string, why: string) =>
-  new DomainError(422, PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
 
 /** The tiers of the subscription's collection, lowest first, and the add-ons it may carry. */
 export async function planOptions(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PlanOptions> {
@@ -107,15 +102,6 @@ interface PricedChange {
   at: Date;
 }
 
-const sameAddons = (a: readonly { product_id: string; quantity: number }[], b: readonly { product_id: string; quantity: number }[]): boolean => {
-  const key = (list: readonly { product_id: string; quantity: number }[]) =>
-    [...list]
-      .sort((x, y) => x.product_id.localeCompare(y.product_id))
-      .map((addon) => `${addon.product_id}:${addon.quantity}`)
-      .join(',');
-  return key(a) === key(b);
-};
-
 /** Checks the request against the subscription as it is now, in the order the portal documents, and prices it. */
 async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<PricedChange> {
   // The version is read BEFORE the state it prices, in separate statements (READ COMMITTED on
@@ -135,51 +121,12 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
   const products = await findProducts(ctx.store.db, scope, ids.filter((id) => isId(IdPrefix.product, id)));
   const oldPlan = products.get(subscription.product_id);
   if (!oldPlan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
-  const newPlan = products.get(body.product_id);
-  if (!newPlan) throw notInCollection(body.product_id);
-  if (newPlan.product_id !== oldPlan.product_id) {
-    if (newPlan.billing_type === 'one_time') throw notRecurring(newPlan.product_id, 'it is a one_time product, not a subscription or usage_based one');
-    if (newPlan.is_addon) throw notRecurring(newPlan.product_id, 'it is an add-on: pass it in addons');
-    if (!oldPlan.collection_id || newPlan.collection_id !== oldPlan.collection_id) throw notInCollection(newPlan.product_id);
-    if (newPlan.currency !== subscription.currency) {
-      throw invalidRequest(`Product ${newPlan.product_id} is priced in ${newPlan.currency}; this subscription is billed in ${subscription.currency}.`, [
-        { path: 'product_id', message: `is priced in ${newPlan.currency}, the subscription in ${subscription.currency}` },
-      ]);
-    }
-  }
-
-  const issues: Issue[] = [];
-  const seen = new Set<string>();
-  const addons: { product: Product; quantity: number }[] = [];
-  wantedAddons.forEach((addon, index) => {
-    const path = body.addons ? `addons.${index}.product_id` : 'addons';
-    const product = products.get(addon.product_id);
-    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
-    seen.add(addon.product_id);
-    if (!product || !product.is_addon) return issues.push({ path, message: `${addon.product_id} is not an add-on product` });
-    if (!addonFitsPlan(product, newPlan)) {
-      return issues.push({ path, message: `${product.name} must be billed like ${newPlan.name}: every ${newPlan.interval_count ?? 1} ${newPlan.interval}, in ${newPlan.currency}` });
-    }
-    addons.push({ product, quantity: addon.quantity });
-    return undefined;
-  });
-  if (issues.length > 0) throw invalidRequest(`Invalid add-ons: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
-
-  const quantity = body.quantity ?? subscription.quantity;
-  const wanted = addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity }));
-  if (newPlan.product_id === oldPlan.product_id && quantity === subscription.quantity && sameAddons(wanted, subscription.addons)) {
-    throw new DomainError(409, PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
-  }
-
+  const { newPlan, quantity, addons, lines } = checkPlanChange(
+    { plan: oldPlan, quantity: subscription.quantity, currency: subscription.currency, addons: subscription.addons },
+    { product_id: body.product_id, quantity: body.quantity, addons: body.addons },
+    products,
+  );
   const sameInterval = newPlan.interval === subscription.interval && (newPlan.interval_count ?? 1) === subscription.interval_count;
-  const side = (product: Product, qty: number) => ({ productId: product.product_id, name: product.name, unitPrice: product.price, quantity: qty, taxRateBps: product.tax_rate_bps });
-  const lines: LineChange[] = [{ key: 'plan', old: side(oldPlan, subscription.quantity), new: side(newPlan, quantity) }];
-  for (const id of new Set([...subscription.addons.map((addon) => addon.product_id), ...wanted.map((addon) => addon.product_id)])) {
-    const before = subscription.addons.find((addon) => addon.product_id === id);
-    const after = addons.find((addon) => addon.product.product_id === id);
-    const beforeProduct = products.get(id);
-    lines.push({ key: id, old: before && beforeProduct ? side(beforeProduct, before.quantity) : null, new: after ? side(after.product, after.quantity) : null });
-  }
   const period = { start: new Date(subscription.current_period_start), end: new Date(subscription.current_period_end) };
   const at = body.prorated_at === undefined ? ctx.clock.now() : quotedInstant(body.prorated_at, ctx.clock.now(), period.start);
   const quote = quoteChange({
@@ -199,19 +146,6 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
     intervalCount: newPlan.interval_count ?? 1,
   });
   return { subscription, version: version.plan_version, settings, oldPlan, newPlan, quantity, addons, quote, periods, at };
-}
-
-/** How far back a preview's `prorated_at` may price a change. */
-const QUOTE_WINDOW_MS = 60 * 60_000;
-
-/** A preview's instant sent back with the change: recent, not in the future, inside the current period. */
-function quotedInstant(value: string, now: Date, periodStart: Date): Date {
-  const at = new Date(value);
-  const refuse = (message: string) => invalidRequest(`prorated_at ${message}.`, [{ path: 'prorated_at', message }]);
-  if (at.getTime() > now.getTime()) throw refuse('is in the future');
-  if (now.getTime() - at.getTime() > QUOTE_WINDOW_MS) throw refuse('is more than an hour old: preview the change again');
-  if (at.getTime() < periodStart.getTime()) throw refuse('is before the current period: preview the change again');
-  return at;
 }
 
 function toPreview(change: PricedChange): ChangePlanPreview {
