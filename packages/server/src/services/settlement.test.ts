@@ -14,13 +14,11 @@
 import type { Invoice, Payment, Product, Subscription } from '@dodo-portal/wire/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createAppContext } from '../app.ts';
-import { cryptoRandom, toTimestamp } from '../domain/ports.ts';
-import type { PaymentProcessor } from '../payments/processor.ts';
-import { createSandboxProcessor, SandboxCards } from '../payments/sandbox.ts';
-import type { Store } from '../store/index.ts';
-import { sqlSandboxLedger } from '../store/sandbox-ledger.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { SandboxCards } from '../payments/sandbox.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
+import { stallingSandbox } from '../testing/stalling-sandbox.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { createBusiness } from './businesses.ts';
 import { serviceContext } from './context.ts';
@@ -33,22 +31,6 @@ afterEach(async () => {
   await shared?.cleanup();
   shared = undefined;
 });
-
-const never = <T>() => new Promise<T>(() => undefined);
-
-/** The real sandbox on the shared ledger; with `stall`, it charges and then never answers. */
-function stallingSandbox(store: Store, clock: TestClock): PaymentProcessor & { stall: boolean } {
-  const real = createSandboxProcessor({ clock, random: cryptoRandom, ledger: sqlSandboxLedger(store.db) });
-  const processor = {
-    ...real,
-    stall: false,
-    async charge(request: Parameters<PaymentProcessor['charge']>[0]) {
-      const charge = await real.charge(request);
-      return processor.stall ? never<typeof charge>() : charge;
-    },
-  };
-  return processor;
-}
 
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -258,10 +240,10 @@ describe.each(sharedDatabaseBackends())('the settlement pipeline (%s)', (_name, 
       const charge = await kind.prepare(w, SandboxCards.succeeds);
       const before = await w.count('sandbox_charges');
       const earlier = await w.paymentIds();
-      w.sandbox.stall = true;
-      void charge();
+      w.sandbox.stall = 'after';
+      void charge(); // never answers: the process is as good as dead at that point
       await expect.poll(() => w.count('sandbox_charges'), { timeout: 5000 }).toBe(before + 1);
-      w.sandbox.stall = false;
+      w.sandbox.stall = 'none';
       const lost = (await w.newPayments(earlier))[0]!;
       expect(lost.status).toBe('processing');
 
