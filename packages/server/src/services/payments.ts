@@ -6,7 +6,8 @@
  */
 import type { CreatePaymentBody, Page, Payment } from '@dodo-portal/wire/schemas';
 import { pricePurchase } from '../domain/catalog.ts';
-import { invalidRequest, notFound, type Issue } from '../domain/errors.ts';
+import { checkPurchaseItems } from '../domain/checkout.ts';
+import { invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findPayment, listPayments as listPaymentRows } from '../store/payments.ts';
@@ -24,18 +25,10 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
     scope,
     body.items.map((item) => item.product_id).filter((id) => isId(IdPrefix.product, id)),
   );
-  const issues: Issue[] = [];
-  body.items.forEach((item, index) => {
-    const product = products.get(item.product_id);
-    const path = `items.${index}.product_id`;
-    if (!product) issues.push({ path, message: `no product ${item.product_id} in ${scope.mode} mode` });
-    else if (product.billing_type !== 'one_time') issues.push({ path, message: `is a ${product.billing_type} product: start it with POST /v1/subscriptions` });
-  });
-  if (issues.length > 0) throw invalidRequest(`Invalid items: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
-  const priced = pricePurchase(body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity })));
+  const lines = checkPurchaseItems(body.items, products, scope.mode);
+  const priced = pricePurchase(lines);
   if (priced.total <= 0) throw invalidRequest('The items add up to nothing to charge.', [{ path: 'items', message: 'the total must be above 0' }]);
   const source = await resolveCardSource(ctx, scope, customer.customer_id, body);
-  const lines = body.items.map((item) => ({ product: products.get(item.product_id)!, quantity: item.quantity }));
   const at = toTimestamp(ctx.clock.now());
   const { paymentId } = await runCharge(ctx, {
     kind: 'purchase',

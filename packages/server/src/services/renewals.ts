@@ -33,7 +33,7 @@ import { sumUsage } from '../store/usage.ts';
 import { findAddons, findDueSubscriptions, type DueSubscription } from '../store/renewals.ts';
 import type { Scope } from '../store/scope.ts';
 import { failPayment, resolveCardSource, type BillingContext } from './charging.ts';
-import { releaseLock, runCharge, settleCharge, settleLock, takeBillingLock, type ChargePlan, type ChargeRecovery, type HeldLock, type Settlement } from './settlement.ts';
+import { pinnedTo, releaseLock, runCharge, settleCharge, settleLock, takeBillingLock, type ChargePlan, type ChargeRecovery, type HeldLock, type Settlement } from './settlement.ts';
 import { emitSubscriptionEvent } from './webhooks.ts';
 import { staticLoginUrl } from './links.ts';
 import type { MailQueue } from './mail-queue.ts';
@@ -101,7 +101,7 @@ async function renewOne(ctx: RenewalContext, due: DueSubscription): Promise<Outc
   const at = new Date(row.current_period_end);
   const atText = row.current_period_end;
   // Records are dated at the renewal instant, in the subscription's mode's time.
-  const billing: RenewalContext = { ...ctx, clock: { now: () => new Date(at.getTime()) }, realClock: ctx.realClock ?? ctx.clock };
+  const billing = pinnedTo(ctx, at);
   const periodIndex = Number(row.period_index);
 
   if (Number(row.cancel_at_period_end) === 1) {
@@ -299,7 +299,7 @@ export const recoverRenewalCharge: ChargeRecovery<RenewalContext> = async (ctx, 
     return 'orphan';
   }
   const at = new Date(s.at);
-  const billing = { ...ctx, clock: { now: () => new Date(at.getTime()) }, realClock: ctx.realClock ?? ctx.clock };
+  const billing = pinnedTo(ctx, at);
   try {
     if (lookup.status === 'succeeded') {
       await settleCharge(ctx, scope, await renewalSettlement(ctx, scope, s, lock, { kind: 'paid' }), { kind: 'paid', paymentId: payment.id, chargeId: lookup.charge.charge_id });

@@ -122,8 +122,8 @@ export interface ChargePlan {
     card: CardSource | (() => Promise<CardSource>);
     /** Tied to the payment at once (renewals). */
     subscriptionId?: string;
-    /** What settling needs if the answer is lost, kept on the payment (renewals; `recoverLostCharge`). */
-    recovery?: { kind: ChargeKind };
+    /** What settling needs if the answer is lost, kept on the payment with the plan's kind (renewals; `recoverLostCharge`). */
+    recovery?: object;
   };
   /** The billing lock held for this charge: given back whenever nothing was taken. */
   lock?: HeldLock;
@@ -154,7 +154,7 @@ export async function runCharge(ctx: BillingContext, plan: ChargePlan): Promise<
         source,
         description: charge.description,
         ...(charge.subscriptionId !== undefined ? { subscriptionId: charge.subscriptionId } : {}),
-        ...(charge.recovery ? { settlement: charge.recovery } : {}),
+        ...(charge.recovery ? { settlement: { ...charge.recovery, kind: plan.kind } } : {}),
       });
     }
   } catch (error) {
@@ -237,11 +237,16 @@ async function licenseKeysFor(ctx: BillingContext, trx: Transaction<Database>, s
   return issueLicenseKeys(ctx, trx, scope, { customerId: keys.customerId, lines, subscriptionId: keys.subscriptionId, invoiceId: settled.invoiceId, paymentId: settled.paymentId, at });
 }
 
+/** `ctx` whose clock stands at `at` (records are dated then); leases and retries keep the real clock. */
+export function pinnedTo<C extends BillingContext>(ctx: C, at: Date): C {
+  const clock: Clock = { now: () => new Date(at.getTime()) };
+  return { ...ctx, clock, realClock: ctx.realClock ?? ctx.clock };
+}
+
 /** `ctx` on the mode's time (the business's test clock in test mode), pinned to one instant. */
 export async function modeContext<C extends BillingContext>(ctx: C, scope: Scope): Promise<{ billing: C; at: Date }> {
   const at = (await clockFor(ctx, scope)).now();
-  const clock: Clock = { now: () => new Date(at.getTime()) };
-  return { billing: { ...ctx, clock, realClock: ctx.realClock ?? ctx.clock }, at };
+  return { billing: pinnedTo(ctx, at), at };
 }
 
 const scopeOf = (row: { business_id: string; mode: Mode }): Scope => ({ businessId: row.business_id, mode: row.mode });

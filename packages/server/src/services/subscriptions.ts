@@ -14,7 +14,8 @@ import {
   type UpdateSubscriptionBody,
 } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
-import { DomainError, invalidRequest, notFound, type Issue } from '../domain/errors.ts';
+import { checkPlanAndAddons } from '../domain/checkout.ts';
+import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
@@ -35,40 +36,10 @@ export async function requireCustomer(ctx: BillingContext, scope: Scope, custome
   return customer;
 }
 
-/**
- * The plan and its add-ons, checked: the plan is a recurring product that is not an add-on;
- * each add-on is an add-on billed on the plan's own interval and in its currency (one invoice
- * per period; each line taxed at its own product's rate), listed once.
- */
+/** The plan and add-ons the body names, looked up in the scope and checked (domain/checkout.ts). */
 async function planAndAddons(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<{ plan: Product; addons: { product: Product; quantity: number }[] }> {
   const ids = [body.product_id, ...body.addons.map((addon) => addon.product_id)].filter((id) => isId(IdPrefix.product, id));
-  const products = await findProducts(ctx.store.db, scope, ids);
-  const issues: Issue[] = [];
-  const plan = products.get(body.product_id);
-  if (!plan) issues.push({ path: 'product_id', message: `no product ${body.product_id} in ${scope.mode} mode` });
-  else if (plan.billing_type === 'one_time') issues.push({ path: 'product_id', message: 'is a one_time product: sell it with POST /v1/payments' });
-  else if (plan.is_addon) issues.push({ path: 'product_id', message: 'is an add-on: pass it in addons with a plan' });
-  const seen = new Set<string>();
-  const addons: { product: Product; quantity: number }[] = [];
-  body.addons.forEach((addon, index) => {
-    const path = `addons.${index}.product_id`;
-    const product = products.get(addon.product_id);
-    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
-    seen.add(addon.product_id);
-    if (!product) return issues.push({ path, message: `no product ${addon.product_id} in ${scope.mode} mode` });
-    if (!product.is_addon) return issues.push({ path, message: 'is not an add-on product' });
-    if (plan && (product.interval !== plan.interval || product.interval_count !== plan.interval_count)) {
-      return issues.push({ path, message: `is billed every ${product.interval_count} ${product.interval}, the plan every ${plan.interval_count} ${plan.interval}` });
-    }
-    if (plan && product.currency !== plan.currency) {
-      // One invoice per period, in one currency; the tax rate is each line's own.
-      return issues.push({ path, message: `must share the plan's currency (${plan.currency})` });
-    }
-    addons.push({ product, quantity: addon.quantity });
-    return undefined;
-  });
-  if (issues.length > 0 || !plan) throw invalidRequest(`Invalid subscription: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
-  return { plan, addons };
+  return checkPlanAndAddons(body, await findProducts(ctx.store.db, scope, ids), scope.mode);
 }
 
 export async function createSubscription(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<Subscription> {
