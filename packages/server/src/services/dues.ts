@@ -146,29 +146,6 @@ async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: 
   const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
   const productName = (await getPortalSubscription(ctx, scope, customerId, id)).product.name;
 
-  // A fresh period from the payment on (docs/billing.md, "Reactivation").
-  const paidAt = ctx.clock.now();
-  const at = toTimestamp(paidAt);
-  const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
-  const newPeriod = { start: at, end: toTimestamp(period.end) };
-  const customer = await findCustomer(db, scope, customerId);
-  const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
-  const invoice: NewInvoice = {
-    id: newId(IdPrefix.invoice, ctx.random),
-    customer_id: customerId,
-    status: 'paid',
-    currency: row.currency,
-    subtotal: open.reduce((sum, invoice) => sum + invoice.subtotal, 0),
-    tax: open.reduce((sum, invoice) => sum + invoice.tax, 0),
-    total: amount,
-    tax_rate_bps: open[0]?.tax_rate_bps ?? 0,
-    issued_at: at,
-    paid_at: at,
-    subscription_id: id,
-    billing_address: customer?.billing_address ?? null,
-    created_at: at,
-    line_items: lines,
-  };
   return {
     kind: 'dues',
     scope,
@@ -176,43 +153,68 @@ async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: 
     charge: { customerId, amount, currency: row.currency, description: `${productName}: dues`, card: source },
     // The attempt stays on record, tied to the subscription and the invoice it tried to pay.
     declined: { link: { invoice_id: open[0]?.id ?? null, subscription_id: id } },
-    settle: {
-      what: `subscription ${id}: the dues`,
-      at,
-      hold: async (trx) => {
-        const moved = await settleLock(trx, lock, { status: 'on_hold' }, {
-          status: 'active',
-          payment_method_id: source.paymentMethodId,
-          billing_anchor: at,
-          period_index: 0,
-          current_period_start: newPeriod.start,
-          current_period_end: newPeriod.end,
-          updated_at: at,
-        });
-        if (moved) await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
-        return moved;
-      },
-      // Nothing owed (a zero dues invoice): reactivated without a charge or a new invoice.
-      invoice: amount > 0 ? { row: invoice } : undefined,
-      payment: { subscription_id: id, payment_method_id: source.paymentMethodId },
-      events: ['payment.succeeded', { subscription: 'subscription.active', id }],
-      notify: async ({ paymentId, invoice: issued }) => {
-        const result = await getPortalSubscription(ctx, scope, customerId, id);
-        if (paymentId && issued) {
+    settle: async () => {
+      // A fresh period from the payment on (docs/billing.md, "Reactivation").
+      const paidAt = ctx.clock.now();
+      const at = toTimestamp(paidAt);
+      const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
+      const newPeriod = { start: at, end: toTimestamp(period.end) };
+      const customer = await findCustomer(db, scope, customerId);
+      const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
+      const invoice: NewInvoice = {
+        id: newId(IdPrefix.invoice, ctx.random),
+        customer_id: customerId,
+        status: 'paid',
+        currency: row.currency,
+        subtotal: open.reduce((sum, invoice) => sum + invoice.subtotal, 0),
+        tax: open.reduce((sum, invoice) => sum + invoice.tax, 0),
+        total: amount,
+        tax_rate_bps: open[0]?.tax_rate_bps ?? 0,
+        issued_at: at,
+        paid_at: at,
+        subscription_id: id,
+        billing_address: customer?.billing_address ?? null,
+        created_at: at,
+        line_items: lines,
+      };
+      return {
+        what: `subscription ${id}: the dues`,
+        at,
+        hold: async (trx) => {
+          const moved = await settleLock(trx, lock, { status: 'on_hold' }, {
+            status: 'active',
+            payment_method_id: source.paymentMethodId,
+            billing_anchor: at,
+            period_index: 0,
+            current_period_start: newPeriod.start,
+            current_period_end: newPeriod.end,
+            updated_at: at,
+          });
+          if (moved) await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
+          return moved;
+        },
+        // Nothing owed (a zero dues invoice): reactivated without a charge or a new invoice.
+        invoice: amount > 0 ? { row: invoice } : undefined,
+        payment: { subscription_id: id, payment_method_id: source.paymentMethodId },
+        events: ['payment.succeeded', { subscription: 'subscription.active', id }],
+        notify: async ({ paymentId, invoice: issued }) => {
+          const result = await getPortalSubscription(ctx, scope, customerId, id);
+          if (paymentId && issued) {
+            await notifyCustomer(ctx, scope, customerId, (input) =>
+              paymentSucceededEmail({ ...input, total: { amount, currency: row.currency }, paidAt: at, description: productName, paymentId, invoiceNumber: issued.number }),
+            );
+          }
           await notifyCustomer(ctx, scope, customerId, (input) =>
-            paymentSucceededEmail({ ...input, total: { amount, currency: row.currency }, paidAt: at, description: productName, paymentId, invoiceNumber: issued.number }),
+            subscriptionReactivatedEmail({
+              ...input,
+              productName,
+              price: { amount: result.recurring_amount, currency: result.currency },
+              recurrence: { interval: result.interval, interval_count: result.interval_count },
+              nextBillingAt: result.next_billing_date,
+            }),
           );
-        }
-        await notifyCustomer(ctx, scope, customerId, (input) =>
-          subscriptionReactivatedEmail({
-            ...input,
-            productName,
-            price: { amount: result.recurring_amount, currency: result.currency },
-            recurrence: { interval: result.interval, interval_count: result.interval_count },
-            nextBillingAt: result.next_billing_date,
-          }),
-        );
-      },
+        },
+      };
     },
   };
 }

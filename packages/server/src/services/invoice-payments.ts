@@ -53,7 +53,6 @@ export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerI
     if (now.status !== 'open') throw notOpen(now.invoice_id, now.status);
     throw inProgress();
   }
-  const at = toTimestamp(ctx.clock.now());
   const outcome = await runCharge(ctx, {
     kind: 'invoice',
     scope,
@@ -68,20 +67,24 @@ export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerI
     },
     // The failed attempt stays on record against the invoice it tried to pay.
     declined: { link: { invoice_id: invoice.invoice_id, subscription_id: invoice.subscription_id } },
-    settle: {
-      what: `invoice ${invoice.invoice_id}`,
-      at,
-      hold: (trx) => settleLock(trx, lock, { status: 'open' }, { status: 'paid', paid_at: at }),
-      paysInvoiceId: invoice.invoice_id,
-      payment: { payment_method_id: source.paymentMethodId },
-      events: ['payment.succeeded'],
-      notify: async ({ paymentId }) => {
-        if (!paymentId) return;
-        const description = invoice.line_items.map((line) => line.description).join(', ');
-        await notifyCustomer(ctx, scope, customerId, (input) =>
-          paymentSucceededEmail({ ...input, total: { amount: invoice.total, currency: invoice.currency }, paidAt: at, description, paymentId, invoiceNumber: invoice.number }),
-        );
-      },
+    // Dated when the charge went through.
+    settle: async () => {
+      const at = toTimestamp(ctx.clock.now());
+      return {
+        what: `invoice ${invoice.invoice_id}`,
+        at,
+        hold: (trx) => settleLock(trx, lock, { status: 'open' }, { status: 'paid', paid_at: at }),
+        paysInvoiceId: invoice.invoice_id,
+        payment: { payment_method_id: source.paymentMethodId },
+        events: ['payment.succeeded'],
+        notify: async ({ paymentId }) => {
+          if (!paymentId) return;
+          const description = invoice.line_items.map((line) => line.description).join(', ');
+          await notifyCustomer(ctx, scope, customerId, (input) =>
+            paymentSucceededEmail({ ...input, total: { amount: invoice.total, currency: invoice.currency }, paidAt: at, description, paymentId, invoiceNumber: invoice.number }),
+          );
+        },
+      };
     },
   });
   const paid = await getInvoice(ctx, scope, invoice.invoice_id, { customerId });

@@ -29,18 +29,21 @@ export async function createPurchase(ctx: BillingContext, scope: Scope, body: Cr
   const priced = pricePurchase(lines);
   if (priced.total <= 0) throw invalidRequest('The items add up to nothing to charge.', [{ path: 'items', message: 'the total must be above 0' }]);
   const source = await resolveCardSource(ctx, scope, customer.customer_id, body);
-  const at = toTimestamp(ctx.clock.now());
   const { paymentId } = await runCharge(ctx, {
     kind: 'purchase',
     scope,
     charge: { customerId: customer.customer_id, amount: priced.total, currency: priced.currency, description: priced.line_items.map((line) => line.description).join(', '), card: source },
-    settle: {
-      what: `purchase by ${customer.customer_id}`,
-      at,
-      invoice: { id: newId(IdPrefix.invoice, ctx.random), customerId: customer.customer_id, billingAddress: customer.billing_address, priced, at, paid: true, subscriptionId: null },
-      // Licensed products: their keys exist exactly when the paid invoice does.
-      licenseKeys: { customerId: customer.customer_id, lines, subscriptionId: null },
-      events: ['payment.succeeded', 'license_key.created'],
+    // Dated when the charge went through.
+    settle: async () => {
+      const at = toTimestamp(ctx.clock.now());
+      return {
+        what: `purchase by ${customer.customer_id}`,
+        at,
+        invoice: { id: newId(IdPrefix.invoice, ctx.random), customerId: customer.customer_id, billingAddress: customer.billing_address, priced, at, paid: true, subscriptionId: null },
+        // Licensed products: their keys exist exactly when the paid invoice does.
+        licenseKeys: { customerId: customer.customer_id, lines, subscriptionId: null },
+        events: ['payment.succeeded', 'license_key.created'],
+      };
     },
   });
   return getPayment(ctx, scope, paymentId!);

@@ -166,20 +166,30 @@ export async function runCharge(ctx: BillingContext, plan: ChargePlan): Promise<
       const settlement = await plan.declined.settle({ message: error.message });
       return { kind: 'declined', message: error.message, ...(await settleCharge(ctx, scope, settlement, { kind: 'declined', paymentId })) };
     }
-    const link = declined && paymentId ? plan.declined?.link : undefined;
-    if (plan.undo || link || plan.lock) {
-      const at = toTimestamp(ctx.clock.now());
-      await ctx.store.db.transaction().execute(async (trx) => {
-        await plan.undo?.(trx);
-        if (link) await linkPayment(trx, paymentId!, { ...link, updated_at: at });
-        if (plan.lock) await releaseLock(trx, plan.lock);
-      });
-    }
+    await nothingTaken(ctx, plan, declined && paymentId ? { paymentId, link: plan.declined?.link } : undefined);
     throw error;
   }
   const paid = { paymentId: attempt?.paymentId ?? null };
-  const settlement = typeof plan.settle === 'function' ? await plan.settle(paid) : plan.settle;
-  return { kind: 'paid', ...(await settleCharge(ctx, scope, settlement, { kind: 'paid', ...paid, ...(attempt ? { chargeId: attempt.charge.charge_id } : {}) })) };
+  try {
+    const settlement = typeof plan.settle === 'function' ? await plan.settle(paid) : plan.settle;
+    return { kind: 'paid', ...(await settleCharge(ctx, scope, settlement, { kind: 'paid', ...paid, ...(attempt ? { chargeId: attempt.charge.charge_id } : {}) })) };
+  } catch (error) {
+    // With nothing charged the lock goes back; after a charge it lapses and the payment is reconciled.
+    if (!attempt) await nothingTaken(ctx, plan).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Step 2: undo what the plan did before the card, tie a declined payment to what it tried to pay, give the lock back. */
+async function nothingTaken(ctx: BillingContext, plan: ChargePlan, declined?: { paymentId: string; link: NonNullable<ChargePlan['declined']>['link'] }): Promise<void> {
+  const link = declined?.link;
+  if (!plan.undo && !link && !plan.lock) return;
+  const at = toTimestamp(ctx.clock.now());
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await plan.undo?.(trx);
+    if (link) await linkPayment(trx, declined.paymentId, { ...link, updated_at: at });
+    if (plan.lock) await releaseLock(trx, plan.lock);
+  });
 }
 
 export type Outcome = { kind: 'paid'; paymentId: string | null; chargeId?: string } | { kind: 'declined'; paymentId: string | null };
