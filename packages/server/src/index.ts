@@ -61,7 +61,7 @@ export { getBusinessSettings, patchBusinessSettings } from './services/business-
 export { attachPaymentMethod } from './services/payment-methods.ts';
 export { patchCustomer } from './services/customers.ts';
 export { createSubscription, getSubscription, patchSubscription, listSubscriptions, cancelSubscriptionsAtPeriodEnd } from './services/subscriptions.ts';
-export { createPurchase, getPayment, listPayments } from './services/purchases.ts';
+export { createPurchase, getPayment, listPayments } from './services/payments.ts';
 export { processorFor, type BillingContext } from './services/charging.ts';
 export { periodAt, addIntervals, addMonths, type Interval, type Period } from './domain/periods.ts';
 export { PaymentDeclinedError, type PaymentProcessor, type CardDetails, type CardToken, type Charge, type Refund } from './payments/processor.ts';

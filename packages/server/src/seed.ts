@@ -13,7 +13,7 @@ import { createSandboxProcessor, SandboxCards } from './payments/sandbox.ts';
 import type { BillingContext } from './services/charging.ts';
 import { createCollection } from './services/collections.ts';
 import { createProduct } from './services/products.ts';
-import { createPurchase } from './services/purchases.ts';
+import { createPurchase } from './services/payments.ts';
 import { activateLicense, getLicenseKey, listLicenseKeys } from './services/license-keys.ts';
 import { cancelSubscriptionsAtPeriodEnd, createSubscription, getSubscription, patchSubscription } from './services/subscriptions.ts';
 import { disabledMailer } from './mail/mailer.ts';

@@ -3,7 +3,7 @@
  * the subscription back (`/portal/v1/subscriptions/{id}/dues` and `…/payment-method`).
  *
  * The dues are the subscription's `open` invoices (the declined renewal's). Paying them:
- * 1. takes the subscription's lease (store/dues.ts) — a second payer gets 409 `charge_in_progress`,
+ * 1. takes the subscription's billing lock — a second payer gets 409 `charge_in_progress`,
  *    or, once the first succeeded, finds the subscription active and only switches the card;
  * 2. charges the dues total once with the chosen card (the payment is recorded before the
  *    processor is called, with its id as the processor's idempotency key);
@@ -14,30 +14,27 @@
  *    card with a fresh period starting at the payment (docs/billing.md, "Reactivation"); then
  *    `payment.succeeded` and `subscription.active` webhooks, a receipt and a reactivation email.
  *
- * Dates are the mode's time (the business's test clock in test mode); the lease is real time.
+ * Steps 2–4 are the settlement pipeline's (services/settlement.ts), described by `duesPlan`.
+ * Dates are the mode's time (the business's test clock in test mode); the lock is real time.
  */
 import { PortalErrorCode, type Dues, type InvoiceLineItem, type Payment, type SubscriptionPaymentMethodResult, type Subscription } from '@dodo-portal/wire/schemas';
 import { DomainError } from '../domain/errors.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
-import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { paymentSucceededEmail, subscriptionReactivatedEmail } from '../mail/templates.ts';
 import { findCustomer } from '../store/customers.ts';
-import { claimDues, findOpenInvoices, linkDuesPayment, releaseDues, settleDues, voidOpenInvoices } from '../store/dues.ts';
-import { findInvoice, insertInvoiceInTransaction } from '../store/invoices.ts';
-import { findPayment, settlePayment } from '../store/payments.ts';
+import { findOpenInvoices, voidOpenInvoices } from '../store/dues.ts';
+import { findInvoice, type NewInvoice } from '../store/invoices.ts';
+import { findPayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscriptionRow, updateSubscription } from '../store/subscriptions.ts';
-import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type CardSource, type ChargeAttempt } from './charging.ts';
+import { resolveCardSource, type BillingContext, type CardSource } from './charging.ts';
 import { getPortalSubscription, notifyCustomer, requireOwnSubscription, type PortalContext } from './portal-subscriptions.ts';
-import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
-import { realNow } from '../runtime.ts';
+import { releaseLock, runCharge, settleLock, takeBillingLock, type ChargePlan, type HeldLock } from './settlement.ts';
+import { emitSubscriptionEvent } from './webhooks.ts';
 
 export type DuesContext = BillingContext & PortalContext;
-
-/** How long a dues claim holds before another request may take over (real time), as for renewals. */
-export const DUES_LEASE_MS = 5 * 60_000;
 
 const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A payment for this subscription is already in progress. Wait a moment and reload.');
 const ended = (subscription: Subscription) =>
@@ -112,9 +109,8 @@ export function payInvoiceDues(ctx: DuesContext, scope: Scope, customerId: strin
 async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, payingInvoiceId?: string): Promise<SubscriptionPaymentMethodResult> {
   const db = ctx.store.db;
   const id = subscription.subscription_id;
-  const claimedAt = realNow(ctx);
-  const leaseUntil = toTimestamp(new Date(claimedAt.getTime() + DUES_LEASE_MS));
-  if (!(await claimDues(db, scope, id, toTimestamp(claimedAt), leaseUntil))) {
+  const lock = await takeBillingLock(ctx, 'subscriptions', id, { business_id: scope.businessId, mode: scope.mode, status: 'on_hold' });
+  if (!lock) {
     const now = await requireOwnSubscription(ctx, scope, customerId, id);
     if (now.status === 'active' && payingInvoiceId) throw invoiceNotOpen(payingInvoiceId);
     // Another request paid the dues first: this one only asks for the card.
@@ -122,120 +118,105 @@ async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subsc
     if (now.status === 'on_hold') throw inProgress();
     throw ended(now);
   }
-
-  // Set once the processor was called: from then on the claim is handed back only on a decline.
-  let charging = false;
+  let plan: ChargePlan;
   try {
-    // Read under the claim: nobody else settles these while it is held.
-    const row = await findSubscriptionRow(db, scope, id);
-    if (!row || row.status !== 'on_hold') throw new Error(`subscription ${id} left on_hold while claimed`);
-    const open = await findOpenInvoices(db, scope, id);
-    if (payingInvoiceId && !open.some((invoice) => invoice.id === payingInvoiceId)) throw invoiceNotOpen(payingInvoiceId);
-    if (payingInvoiceId && open.length > 1) {
-      // Rare (more than one declined renewal): the dues are more than this invoice, so paying it alone
-      // would charge another figure than the one shown. The subscription's dues flow pays them all.
-      throw new DomainError(PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
-    }
-    const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
-    const portal = await getPortalSubscription(ctx, scope, customerId, id);
-    const productName = portal.product.name;
-
-    let attempt: ChargeAttempt | undefined;
-    if (amount > 0) {
-      charging = true;
-      try {
-        attempt = await attemptCharge(ctx, scope, { customerId, amount, currency: row.currency, source, description: `${productName}: dues` });
-      } catch (error) {
-        if (error instanceof PaymentFailedError) {
-          // The attempt stays on record, tied to the subscription and the invoice it tried to pay.
-          await linkDuesPayment(db, error.paymentId, { invoice_id: open[0]?.id ?? null, subscription_id: id, updated_at: toTimestamp(ctx.clock.now()) });
-          await releaseDues(db, id, leaseUntil);
-        }
-        throw error;
-      }
-    }
-
-    // A fresh period from the payment on (docs/billing.md, "Reactivation").
-    const paidAt = ctx.clock.now();
-    const at = toTimestamp(paidAt);
-    const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
-    const newPeriod = { start: at, end: toTimestamp(period.end) };
-    const customer = await findCustomer(db, scope, customerId);
-    const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
-    const invoiceId = newId(IdPrefix.invoice, ctx.random);
-
-    const invoice = await db.transaction().execute(async (trx) => {
-      const moved = await settleDues(trx, id, leaseUntil, {
-        payment_method_id: source.paymentMethodId,
-        billing_anchor: at,
-        period_index: 0,
-        current_period_start: newPeriod.start,
-        current_period_end: newPeriod.end,
-        updated_at: at,
-      });
-      if (!moved) throw new Error(`subscription ${id}: the dues claim was lost before settling`);
-      await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
-      if (!attempt) {
-        await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', id);
-        return null;
-      }
-      const issued = await insertInvoiceInTransaction(
-        trx,
-        scope,
-        {
-          id: invoiceId,
-          customer_id: customerId,
-          status: 'paid',
-          currency: row.currency,
-          subtotal: open.reduce((sum, invoice) => sum + invoice.subtotal, 0),
-          tax: open.reduce((sum, invoice) => sum + invoice.tax, 0),
-          total: amount,
-          tax_rate_bps: open[0]!.tax_rate_bps,
-          issued_at: at,
-          paid_at: at,
-          subscription_id: id,
-          billing_address: customer?.billing_address ?? null,
-          created_at: at,
-          line_items: lines,
-        },
-        formatInvoiceNumber,
-      );
-      const settled = await settlePayment(trx, attempt.paymentId, {
-        status: 'succeeded',
-        invoice_id: invoiceId,
-        subscription_id: id,
-        payment_method_id: source.paymentMethodId,
-        updated_at: at,
-      });
-      if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-      await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
-      await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', id);
-      return issued;
-    });
-
-    const payment: Payment | null = attempt ? ((await findPayment(db, scope, attempt.paymentId)) ?? null) : null;
-    const result = await getPortalSubscription(ctx, scope, customerId, id);
-    if (attempt && invoice) {
-      await notifyCustomer(ctx, scope, customerId, (input) =>
-        paymentSucceededEmail({ ...input, total: { amount, currency: row.currency }, paidAt: at, description: productName, paymentId: attempt.paymentId, invoiceNumber: invoice.number }),
-      );
-    }
-    await notifyCustomer(ctx, scope, customerId, (input) =>
-      subscriptionReactivatedEmail({
-        ...input,
-        productName,
-        price: { amount: result.recurring_amount, currency: result.currency },
-        recurrence: { interval: result.interval, interval_count: result.interval_count },
-        nextBillingAt: result.next_billing_date,
-      }),
-    );
-    return { subscription: result, payment, invoice };
+    plan = await duesPlan(ctx, scope, customerId, id, source, lock, payingInvoiceId);
   } catch (error) {
-    // Nothing charged: give the claim back. After a charge whose outcome is unknown the lease
-    // lapses instead, and the `processing` payment is there to reconcile.
-    if (!charging) await releaseDues(db, id, leaseUntil).catch(() => undefined);
+    // Nothing charged: give the lock back.
+    await releaseLock(db, lock).catch(() => undefined);
     throw error;
   }
+  const outcome = await runCharge(ctx, plan);
+  const payment: Payment | null = outcome.paymentId ? ((await findPayment(db, scope, outcome.paymentId)) ?? null) : null;
+  return { subscription: await getPortalSubscription(ctx, scope, customerId, id), payment, invoice: outcome.invoice };
+}
+
+/** The dues charge, described: read under the lock (nobody else settles these while it is held). */
+async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: string, source: CardSource, lock: HeldLock<'subscriptions'>, payingInvoiceId?: string): Promise<ChargePlan> {
+  const db = ctx.store.db;
+  const row = await findSubscriptionRow(db, scope, id);
+  if (!row || row.status !== 'on_hold') throw new Error(`subscription ${id} left on_hold while claimed`);
+  const open = await findOpenInvoices(db, scope, id);
+  if (payingInvoiceId && !open.some((invoice) => invoice.id === payingInvoiceId)) throw invoiceNotOpen(payingInvoiceId);
+  if (payingInvoiceId && open.length > 1) {
+    // Rare (more than one declined renewal): the dues are more than this invoice, so paying it alone
+    // would charge another figure than the one shown. The subscription's dues flow pays them all.
+    throw new DomainError(PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
+  }
+  const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
+  const productName = (await getPortalSubscription(ctx, scope, customerId, id)).product.name;
+
+  return {
+    kind: 'dues',
+    scope,
+    lock,
+    charge: { customerId, amount, currency: row.currency, description: `${productName}: dues`, card: source },
+    // The attempt stays on record, tied to the subscription and the invoice it tried to pay.
+    declined: { link: { invoice_id: open[0]?.id ?? null, subscription_id: id } },
+    settle: async () => {
+      // A fresh period from the payment on (docs/billing.md, "Reactivation").
+      const paidAt = ctx.clock.now();
+      const at = toTimestamp(paidAt);
+      const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
+      const newPeriod = { start: at, end: toTimestamp(period.end) };
+      const customer = await findCustomer(db, scope, customerId);
+      const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
+      const invoice: NewInvoice = {
+        id: newId(IdPrefix.invoice, ctx.random),
+        customer_id: customerId,
+        status: 'paid',
+        currency: row.currency,
+        subtotal: open.reduce((sum, invoice) => sum + invoice.subtotal, 0),
+        tax: open.reduce((sum, invoice) => sum + invoice.tax, 0),
+        total: amount,
+        tax_rate_bps: open[0]?.tax_rate_bps ?? 0,
+        issued_at: at,
+        paid_at: at,
+        subscription_id: id,
+        billing_address: customer?.billing_address ?? null,
+        created_at: at,
+        line_items: lines,
+      };
+      return {
+        what: `subscription ${id}: the dues`,
+        at,
+        hold: async (trx) => {
+          const moved = await settleLock(trx, lock, { status: 'on_hold' }, {
+            status: 'active',
+            payment_method_id: source.paymentMethodId,
+            billing_anchor: at,
+            period_index: 0,
+            current_period_start: newPeriod.start,
+            current_period_end: newPeriod.end,
+            updated_at: at,
+          });
+          if (moved) await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
+          return moved;
+        },
+        // Nothing owed (a zero dues invoice): reactivated without a charge or a new invoice.
+        invoice: amount > 0 ? { row: invoice } : undefined,
+        payment: { subscription_id: id, payment_method_id: source.paymentMethodId },
+        events: ['payment.succeeded', { subscription: 'subscription.active', id }],
+        notify: async ({ paymentId, invoice: issued }) => {
+          const result = await getPortalSubscription(ctx, scope, customerId, id);
+          if (paymentId && issued) {
+            await notifyCustomer(ctx, scope, customerId, (input) =>
+              paymentSucceededEmail({ ...input, total: { amount, currency: row.currency }, paidAt: at, description: productName, paymentId, invoiceNumber: issued.number }),
+            );
+          }
+          await notifyCustomer(ctx, scope, customerId, (input) =>
+            subscriptionReactivatedEmail({
+              ...input,
+              productName,
+              price: { amount: result.recurring_amount, currency: result.currency },
+              recurrence: { interval: result.interval, interval_count: result.interval_count },
+              nextBillingAt: result.next_billing_date,
+            }),
+          );
+        },
+      };
+    },
+  };
 }
 
 /**

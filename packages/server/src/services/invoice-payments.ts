@@ -6,29 +6,27 @@
  * - the open invoice of an on-hold subscription goes through the dues flow (services/dues.ts),
  *   which takes the subscription's lease, voids the invoice for a paid dues invoice and
  *   reactivates the subscription — once;
- * - any other open invoice takes its own lease (store/invoice-payments.ts) before the processor is
- *   called; a second payer gets 409 `charge_in_progress`, or `invoice_not_open` once it is paid.
+ * - any other open invoice takes its own billing lock (store/billing-lock.ts) before the processor
+ *   is called, and the charge runs through the settlement pipeline (services/settlement.ts); a second payer gets 409 `charge_in_progress`, or `invoice_not_open` once it is paid.
  *   Success writes, in one transaction, the invoice `paid`, the payment `succeeded` and
  *   `payment.succeeded`; then a receipt email. A decline keeps the invoice open, records the failed
  *   payment against it and answers 402 `payment_failed` with the decline code.
  *
- * Dates are the mode's time (the test clock in test mode); the lease is real time.
+ * Dates are the mode's time (the test clock in test mode); the lock is real time.
  */
 import { PortalErrorCode, type PayInvoiceBody, type PayInvoiceResult } from '@dodo-portal/wire/schemas';
 import { DomainError } from '../domain/errors.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { paymentSucceededEmail } from '../mail/templates.ts';
-import { claimInvoicePayment, linkInvoicePayment, markInvoicePaid, releaseInvoicePayment } from '../store/invoice-payments.ts';
-import { findPayment, settlePayment } from '../store/payments.ts';
+import { findPayment } from '../store/payments.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription } from '../store/subscriptions.ts';
-import { attemptCharge, PaymentFailedError, resolveCardSource, type CardSource, type ChargeAttempt } from './charging.ts';
-import { DUES_LEASE_MS, payInvoiceDues, type DuesContext } from './dues.ts';
+import { resolveCardSource, type CardSource } from './charging.ts';
+import { payInvoiceDues, type DuesContext } from './dues.ts';
 import { getInvoice } from './invoices.ts';
 import { addPortalPaymentMethod } from './portal-payment-methods.ts';
 import { notifyCustomer } from './portal-subscriptions.ts';
-import { emitPaymentEvent } from './webhooks.ts';
-import { realNow } from '../runtime.ts';
+import { runCharge, settleLock, takeBillingLock } from './settlement.ts';
 
 const notOpen = (invoiceId: string, status: string) =>
   new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
@@ -49,61 +47,49 @@ export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerI
   }
 
   const db = ctx.store.db;
-  const claimedAt = realNow(ctx);
-  const leaseUntil = toTimestamp(new Date(claimedAt.getTime() + DUES_LEASE_MS));
-  if (!(await claimInvoicePayment(db, scope, invoice.invoice_id, toTimestamp(claimedAt), leaseUntil))) {
+  const lock = await takeBillingLock(ctx, 'invoices', invoice.invoice_id, { business_id: scope.businessId, mode: scope.mode, status: 'open' });
+  if (!lock) {
     const now = await getInvoice(ctx, scope, invoice.invoice_id, { customerId });
     if (now.status !== 'open') throw notOpen(now.invoice_id, now.status);
     throw inProgress();
   }
-
-  // Set once the processor was called: from then on the lease is handed back only on a decline.
-  let charging = false;
-  try {
-    let attempt: ChargeAttempt | undefined;
-    if (invoice.total > 0) {
-      charging = true;
-      try {
-        attempt = await attemptCharge(ctx, scope, {
-          customerId,
-          amount: invoice.total,
-          currency: invoice.currency,
-          source,
-          description: `Invoice ${invoice.number}`,
-          ...(invoice.subscription_id ? { subscriptionId: invoice.subscription_id } : {}),
-        });
-      } catch (error) {
-        if (error instanceof PaymentFailedError) {
-          // The failed attempt stays on record against the invoice it tried to pay.
-          await linkInvoicePayment(db, error.paymentId, { invoice_id: invoice.invoice_id, subscription_id: invoice.subscription_id, updated_at: toTimestamp(ctx.clock.now()) });
-          await releaseInvoicePayment(db, invoice.invoice_id, leaseUntil);
-        }
-        throw error;
-      }
-    }
-    const at = toTimestamp(ctx.clock.now());
-    await db.transaction().execute(async (trx) => {
-      if (!(await markInvoicePaid(trx, invoice.invoice_id, leaseUntil, at))) throw new Error(`invoice ${invoice.invoice_id}: the pay claim was lost before settling`);
-      if (!attempt) return;
-      const settled = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoice.invoice_id, payment_method_id: source.paymentMethodId, updated_at: at });
-      if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-      await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
-    });
-    const paid = await getInvoice(ctx, scope, invoice.invoice_id, { customerId });
-    const payment = attempt ? ((await findPayment(db, scope, attempt.paymentId)) ?? null) : null;
-    if (attempt) {
-      const description = invoice.line_items.map((line) => line.description).join(', ');
-      await notifyCustomer(ctx, scope, customerId, (input) =>
-        paymentSucceededEmail({ ...input, total: { amount: invoice.total, currency: invoice.currency }, paidAt: at, description, paymentId: attempt.paymentId, invoiceNumber: invoice.number }),
-      );
-    }
-    return { invoice: paid, payment, replaced_invoice_id: null };
-  } catch (error) {
-    // Nothing charged: give the lease back. After a charge whose outcome is unknown the lease lapses
-    // instead, and the `processing` payment is there to reconcile.
-    if (!charging) await releaseInvoicePayment(db, invoice.invoice_id, leaseUntil).catch(() => undefined);
-    throw error;
-  }
+  const outcome = await runCharge(ctx, {
+    kind: 'invoice',
+    scope,
+    lock,
+    charge: {
+      customerId,
+      amount: invoice.total,
+      currency: invoice.currency,
+      description: `Invoice ${invoice.number}`,
+      card: source,
+      ...(invoice.subscription_id ? { subscriptionId: invoice.subscription_id } : {}),
+    },
+    // The failed attempt stays on record against the invoice it tried to pay.
+    declined: { link: { invoice_id: invoice.invoice_id, subscription_id: invoice.subscription_id } },
+    // Dated when the charge went through.
+    settle: async () => {
+      const at = toTimestamp(ctx.clock.now());
+      return {
+        what: `invoice ${invoice.invoice_id}`,
+        at,
+        hold: (trx) => settleLock(trx, lock, { status: 'open' }, { status: 'paid', paid_at: at }),
+        paysInvoiceId: invoice.invoice_id,
+        payment: { payment_method_id: source.paymentMethodId },
+        events: ['payment.succeeded'],
+        notify: async ({ paymentId }) => {
+          if (!paymentId) return;
+          const description = invoice.line_items.map((line) => line.description).join(', ');
+          await notifyCustomer(ctx, scope, customerId, (input) =>
+            paymentSucceededEmail({ ...input, total: { amount: invoice.total, currency: invoice.currency }, paidAt: at, description, paymentId, invoiceNumber: invoice.number }),
+          );
+        },
+      };
+    },
+  });
+  const paid = await getInvoice(ctx, scope, invoice.invoice_id, { customerId });
+  const payment = outcome.paymentId ? ((await findPayment(db, scope, outcome.paymentId)) ?? null) : null;
+  return { invoice: paid, payment, replaced_invoice_id: null };
 }
 
 /** The chosen card: a saved one of the customer's, or a token saved first as the portal saves cards. */

@@ -23,28 +23,29 @@ import {
   type Subscription,
 } from '@dodo-portal/wire/schemas';
 import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
-import { DomainError, invalidRequest, type Issue } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { checkPlanChange, quotedInstant } from '../domain/plan-change.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { planLadder } from '../domain/plans.ts';
 import { requireActive } from '../domain/subscription-actions.ts';
-import { periodsAfterChange, quoteChange, type LineChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
+import { periodsAfterChange, quoteChange, type PeriodsAfterChange, type ProrationQuote } from '../domain/proration.ts';
 import { planChangedEmail } from '../mail/templates.ts';
 import { findBusinessSettings, type BusinessSettingsRecord } from '../store/business-settings.ts';
 import { findCollection } from '../store/collections.ts';
-import { addCredit, creditBalance, linkSpentCredit } from '../store/credits.ts';
+import { addCredit, creditBalance } from '../store/credits.ts';
 import { findCustomer } from '../store/customers.ts';
-import { listCustomerLicenseKeys, updateLicenseKey } from '../store/license-keys.ts';
+import { sql, type Transaction } from 'kysely';
 import { findInvoice } from '../store/invoices.ts';
-import { findPayment, settlePayment } from '../store/payments.ts';
-import { claimPlanChange, findAddonProducts, linkFailedPayment, releasePlanChange, settlePlanChange, subscriptionVersion } from '../store/plan-changes.ts';
+import { findPayment } from '../store/payments.ts';
+import type { Database } from '../store/schema.ts';
+import { findAddonProducts, replaceAddons, subscriptionVersion } from '../store/plan-changes.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { findSubscription, findSubscriptionRow } from '../store/subscriptions.ts';
-import { attemptCharge, PaymentFailedError, resolveCardSource, type BillingContext, type ChargeAttempt } from './charging.ts';
+import { resolveCardSource, type BillingContext } from './charging.ts';
 import { creditLine, spendUpTo } from './credits.ts';
-import { insertPricedInvoice } from './invoices.ts';
-import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
+import { realNow } from '../runtime.ts';
 import {
   getPortalSubscription,
   notifyCustomer,
@@ -52,25 +53,17 @@ import {
   toPortalProduct,
   type PortalContext,
 } from './portal-subscriptions.ts';
-import { emitEvent, emitPaymentEvent } from './webhooks.ts';
-import { realNow } from '../runtime.ts';
+import { releaseLock, runCharge, settleLock, takeBillingLock, type HeldLock } from './settlement.ts';
+import { emitEvent } from './webhooks.ts';
 
 export interface PlanChangeContext extends PortalContext, BillingContext {}
 
-/** How long a claim holds (real time) before a crashed change lets go. */
-const LEASE_MS = 5 * 60_000;
 /** How long a change waits for a concurrent one (or a renewal) on the same subscription. */
 const WAIT_MS = 15_000;
 const POLL_MS = 20;
 
 const updatesDisabled = () =>
   new DomainError(PortalErrorCode.subscriptionUpdatesDisabled, 'This business does not let customers change plans in the portal. Contact them to change your plan.');
-const notInCollection = (productId: string) =>
-  new DomainError(PortalErrorCode.productNotInCollection, `Product ${productId} is not a tier of this subscription's product collection.`, {
-    issues: [{ path: 'product_id', message: 'not a tier of the subscription’s collection' }],
-  });
-const notRecurring = (productId: string, why: string) =>
-  new DomainError(PortalErrorCode.productNotRecurring, `Product ${productId} cannot be a plan: ${why}.`, { issues: [{ path: 'product_id', message: why }] });
 
 /** The tiers of the subscription's collection, lowest first, and the add-ons it may carry. */
 export async function planOptions(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string): Promise<PlanOptions> {
@@ -103,15 +96,6 @@ interface PricedChange {
   at: Date;
 }
 
-const sameAddons = (a: readonly { product_id: string; quantity: number }[], b: readonly { product_id: string; quantity: number }[]): boolean => {
-  const key = (list: readonly { product_id: string; quantity: number }[]) =>
-    [...list]
-      .sort((x, y) => x.product_id.localeCompare(y.product_id))
-      .map((addon) => `${addon.product_id}:${addon.quantity}`)
-      .join(',');
-  return key(a) === key(b);
-};
-
 /** Checks the request against the subscription as it is now, in the order the portal documents, and prices it. */
 async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<PricedChange> {
   // The version is read BEFORE the state it prices, in separate statements (READ COMMITTED on
@@ -131,51 +115,12 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
   const products = await findProducts(ctx.store.db, scope, ids.filter((id) => isId(IdPrefix.product, id)));
   const oldPlan = products.get(subscription.product_id);
   if (!oldPlan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
-  const newPlan = products.get(body.product_id);
-  if (!newPlan) throw notInCollection(body.product_id);
-  if (newPlan.product_id !== oldPlan.product_id) {
-    if (newPlan.billing_type === 'one_time') throw notRecurring(newPlan.product_id, 'it is a one_time product, not a subscription or usage_based one');
-    if (newPlan.is_addon) throw notRecurring(newPlan.product_id, 'it is an add-on: pass it in addons');
-    if (!oldPlan.collection_id || newPlan.collection_id !== oldPlan.collection_id) throw notInCollection(newPlan.product_id);
-    if (newPlan.currency !== subscription.currency) {
-      throw invalidRequest(`Product ${newPlan.product_id} is priced in ${newPlan.currency}; this subscription is billed in ${subscription.currency}.`, [
-        { path: 'product_id', message: `is priced in ${newPlan.currency}, the subscription in ${subscription.currency}` },
-      ]);
-    }
-  }
-
-  const issues: Issue[] = [];
-  const seen = new Set<string>();
-  const addons: { product: Product; quantity: number }[] = [];
-  wantedAddons.forEach((addon, index) => {
-    const path = body.addons ? `addons.${index}.product_id` : 'addons';
-    const product = products.get(addon.product_id);
-    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
-    seen.add(addon.product_id);
-    if (!product || !product.is_addon) return issues.push({ path, message: `${addon.product_id} is not an add-on product` });
-    if (!addonFitsPlan(product, newPlan)) {
-      return issues.push({ path, message: `${product.name} must be billed like ${newPlan.name}: every ${newPlan.interval_count ?? 1} ${newPlan.interval}, in ${newPlan.currency}` });
-    }
-    addons.push({ product, quantity: addon.quantity });
-    return undefined;
-  });
-  if (issues.length > 0) throw invalidRequest(`Invalid add-ons: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
-
-  const quantity = body.quantity ?? subscription.quantity;
-  const wanted = addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity }));
-  if (newPlan.product_id === oldPlan.product_id && quantity === subscription.quantity && sameAddons(wanted, subscription.addons)) {
-    throw new DomainError(PortalErrorCode.noChange, 'The subscription already has exactly this plan, quantity and add-ons.');
-  }
-
+  const { newPlan, quantity, addons, lines } = checkPlanChange(
+    { plan: oldPlan, quantity: subscription.quantity, currency: subscription.currency, addons: subscription.addons },
+    { product_id: body.product_id, quantity: body.quantity, addons: body.addons },
+    products,
+  );
   const sameInterval = newPlan.interval === subscription.interval && (newPlan.interval_count ?? 1) === subscription.interval_count;
-  const side = (product: Product, qty: number) => ({ productId: product.product_id, name: product.name, unitPrice: product.price, quantity: qty, taxRateBps: product.tax_rate_bps });
-  const lines: LineChange[] = [{ key: 'plan', old: side(oldPlan, subscription.quantity), new: side(newPlan, quantity) }];
-  for (const id of new Set([...subscription.addons.map((addon) => addon.product_id), ...wanted.map((addon) => addon.product_id)])) {
-    const before = subscription.addons.find((addon) => addon.product_id === id);
-    const after = addons.find((addon) => addon.product.product_id === id);
-    const beforeProduct = products.get(id);
-    lines.push({ key: id, old: before && beforeProduct ? side(beforeProduct, before.quantity) : null, new: after ? side(after.product, after.quantity) : null });
-  }
   const period = { start: new Date(subscription.current_period_start), end: new Date(subscription.current_period_end) };
   const at = body.prorated_at === undefined ? ctx.clock.now() : quotedInstant(body.prorated_at, ctx.clock.now(), period.start);
   const quote = quoteChange({
@@ -195,19 +140,6 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
     intervalCount: newPlan.interval_count ?? 1,
   });
   return { subscription, version: version.plan_version, settings, oldPlan, newPlan, quantity, addons, quote, periods, at };
-}
-
-/** How far back a preview's `prorated_at` may price a change. */
-const QUOTE_WINDOW_MS = 60 * 60_000;
-
-/** A preview's instant sent back with the change: recent, not in the future, inside the current period. */
-function quotedInstant(value: string, now: Date, periodStart: Date): Date {
-  const at = new Date(value);
-  const refuse = (message: string) => invalidRequest(`prorated_at ${message}.`, [{ path: 'prorated_at', message }]);
-  if (at.getTime() > now.getTime()) throw refuse('is in the future');
-  if (now.getTime() - at.getTime() > QUOTE_WINDOW_MS) throw refuse('is more than an hour old: preview the change again');
-  if (at.getTime() < periodStart.getTime()) throw refuse('is before the current period: preview the change again');
-  return at;
 }
 
 function toPreview(change: PricedChange): ChangePlanPreview {
@@ -256,25 +188,36 @@ function changeInvoice(change: PricedChange): PricedPurchase {
 export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerId: string, subscriptionId: string, body: ChangePlanBody): Promise<ChangePlanResult> {
   const giveUpAt = realNow(ctx).getTime() + WAIT_MS;
   let change: PricedChange;
-  let leaseUntil: string;
+  let lock: HeldLock<'subscriptions'> | undefined;
   for (;;) {
     change = await priceChange(ctx, scope, customerId, subscriptionId, body);
     const now = realNow(ctx);
-    leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
-    if (await claimPlanChange(ctx.store.db, scope, change.subscription.subscription_id, change.version, toTimestamp(now), leaseUntil, change.subscription.current_period_end)) break;
+    lock = await takeBillingLock(ctx, 'subscriptions', change.subscription.subscription_id, {
+      business_id: scope.businessId,
+      mode: scope.mode,
+      status: 'active',
+      plan_version: change.version,
+      current_period_end: change.subscription.current_period_end,
+    });
+    if (lock) break;
     // Another change or a renewal holds it, or it just moved on: wait, then price it again as it is then.
     if (now.getTime() > giveUpAt) throw new DomainError(PortalErrorCode.chargeInProgress, 'A charge for this subscription is in progress. Retry shortly.');
     await sleep(POLL_MS);
   }
+  const held = lock;
 
   const id = change.subscription.subscription_id;
   // Records are dated now; the proration itself is priced at the change's instant (`prorated_at`).
   const issuedAt = toTimestamp(ctx.clock.now());
-  const { quote } = change;
+  const { quote, periods } = change;
   const currency = change.subscription.currency;
-  let attempt: ChargeAttempt | undefined;
   let creditSpent = 0;
-  let charging = false;
+  // Nothing was taken from the card: the credit spent for this change goes back.
+  const returnCredit = async (trx: Transaction<Database>) => {
+    if (creditSpent > 0) {
+      await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: creditSpent, reason: 'plan_change_returned', subscriptionId: id, invoiceId: null, at: issuedAt });
+    }
+  };
   try {
     if (quote.credit_applied > 0) {
       creditSpent = await ctx.store.db.transaction().execute((trx) =>
@@ -283,127 +226,102 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
       // The balance shrank since pricing (another charge spent it): price again rather than charge more than shown.
       if (creditSpent !== quote.credit_applied) throw new CreditMovedError();
     }
-    if (quote.total > 0) {
-      const paymentMethodId = (await findSubscriptionRow(ctx.store.db, scope, id))?.payment_method_id;
-      if (!paymentMethodId) throw new DomainError(ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
-      const source = await resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
-      charging = true;
-      attempt = await attemptCharge(ctx, scope, {
-        customerId,
-        amount: quote.total,
-        currency,
-        source,
-        description: change.newPlan.product_id === change.oldPlan.product_id ? `${change.newPlan.name}: plan change` : `${change.oldPlan.name} → ${change.newPlan.name}`,
-      });
-    }
   } catch (error) {
-    const declined = error instanceof DomainError && error.code === ErrorCode.paymentFailed;
-    if (!charging || declined) {
-      // Nothing was taken from the card: undo the credit spend and let go of the subscription.
-      await ctx.store.db.transaction().execute(async (trx) => {
-        if (creditSpent > 0) {
-          await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: creditSpent, reason: 'plan_change_returned', subscriptionId: id, invoiceId: null, at: issuedAt });
-        }
-        if (error instanceof PaymentFailedError) await linkFailedPayment(trx, error.paymentId, id, issuedAt);
-        await releasePlanChange(trx, id, leaseUntil);
-      });
-      if (error instanceof CreditMovedError) return changePlan(ctx, scope, customerId, subscriptionId, body);
-    }
-    // Otherwise the processor's answer is unknown: the payment stays `processing` and the lease lapses.
+    await ctx.store.db.transaction().execute(async (trx) => {
+      await returnCredit(trx);
+      await releaseLock(trx, held);
+    });
+    if (error instanceof CreditMovedError) return changePlan(ctx, scope, customerId, subscriptionId, body);
     throw error;
   }
 
   const invoiceId = quote.subtotal > 0 ? newId(IdPrefix.invoice, ctx.random) : null;
   const customer = await findCustomer(ctx.store.db, scope, customerId);
-  const { periods } = change;
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const settled = await settlePlanChange(
-      trx,
-      id,
-      leaseUntil,
-      {
-        product_id: change.newPlan.product_id,
-        quantity: change.quantity,
-        interval: change.newPlan.interval!,
-        interval_count: change.newPlan.interval_count ?? 1,
-        billing_anchor: toTimestamp(periods.anchor),
-        period_index: periods.periodIndex,
-        current_period_start: toTimestamp(periods.period.start),
-        current_period_end: toTimestamp(periods.period.end),
-        updated_at: issuedAt,
-      },
-      change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
-    );
-    if (!settled) throw new Error(`subscription ${id}: the plan-change claim was lost before settling`);
-    if (invoiceId) {
-      await insertPricedInvoice(trx, scope, {
-        id: invoiceId,
-        customerId,
-        billingAddress: customer?.billing_address ?? null,
-        priced: changeInvoice(change),
-        at: issuedAt,
-        paid: true,
-        subscriptionId: id,
-      });
-      if (creditSpent > 0) await linkSpentCredit(trx, id, 'plan_change_spent', invoiceId);
-    }
-    if (attempt) {
-      const ok = await settlePayment(trx, attempt.paymentId, { status: 'succeeded', invoice_id: invoiceId, subscription_id: id, updated_at: issuedAt });
-      if (!ok) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-    }
-    if (quote.credit_to_balance > 0) {
-      await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: quote.credit_to_balance, reason: 'plan_change_credit', subscriptionId: id, invoiceId: null, at: issuedAt });
-    }
-    // Keys follow the plan. A licensed plan or add-on switched to gets its key with the change, as
-    // with a new subscription (a product that still has an active key keeps it); the keys of
-    // products the subscription no longer has are disabled, so a short upgrade leaves no key behind.
-    const lines = [{ product: change.newPlan, quantity: change.quantity }, ...change.addons];
-    const holds = new Set(lines.map((line) => line.product.product_id));
-    const ownKeys = (await listCustomerLicenseKeys(trx, scope, customerId)).filter((key) => key.subscription_id === id && key.status === 'active');
-    for (const key of ownKeys.filter((key) => !holds.has(key.product_id))) {
-      await updateLicenseKey(trx, scope, key.id, { status: 'disabled', updated_at: issuedAt });
-    }
-    const keyed = new Set(ownKeys.map((key) => key.product_id));
-    const licensed = lines.filter((line) => line.product.license_key);
-    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
+  // Keys follow the plan (`replace`): a licensed plan or add-on switched to gets its key with the
+  // change, as with a new subscription (a product that still has an active key keeps it); the keys
+  // of products the subscription no longer has are disabled, so a short upgrade leaves no key behind.
+  const lines = [{ product: change.newPlan, quantity: change.quantity }, ...change.addons];
+  const outcome = await runCharge(ctx, {
+    kind: 'plan_change',
+    scope,
+    lock: held,
+    charge: {
       customerId,
-      lines: licensed.filter((line) => !keyed.has(line.product.product_id)),
-      subscriptionId: id,
-      invoiceId,
-      paymentId: attempt?.paymentId ?? null,
-      at: ctx.clock.now(),
-    });
-    // The events commit with the change (transactional outbox).
-    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
-    if (attempt) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
-    const changed = await findSubscription(trx, scope, id);
-    if (changed) {
-      await emitEvent(trx, ctx, scope, 'subscription.plan_changed', {
-        ...changed,
-        previous: { product_id: change.oldPlan.product_id, quantity: change.subscription.quantity, addons: change.subscription.addons },
-        invoice_id: invoiceId,
-        payment_id: attempt?.paymentId ?? null,
-        credit_to_balance: quote.credit_to_balance,
-      });
-    }
+      amount: quote.total,
+      currency,
+      description: change.newPlan.product_id === change.oldPlan.product_id ? `${change.newPlan.name}: plan change` : `${change.oldPlan.name} → ${change.newPlan.name}`,
+      card: async () => {
+        const paymentMethodId = (await findSubscriptionRow(ctx.store.db, scope, id))?.payment_method_id;
+        if (!paymentMethodId) throw new DomainError(ErrorCode.paymentFailed, 'The subscription has no payment method: add a card first.', { declineCode: 'no_payment_method' });
+        return resolveCardSource(ctx, scope, customerId, { payment_method_id: paymentMethodId });
+      },
+    },
+    undo: returnCredit,
+    declined: { link: { subscription_id: id } },
+    settle: {
+      what: `subscription ${id}: the plan change`,
+      at: issuedAt,
+      hold: async (trx) => {
+        const moved = await settleLock(trx, held, { status: 'active' }, {
+          product_id: change.newPlan.product_id,
+          quantity: change.quantity,
+          interval: change.newPlan.interval!,
+          interval_count: change.newPlan.interval_count ?? 1,
+          billing_anchor: toTimestamp(periods.anchor),
+          period_index: periods.periodIndex,
+          current_period_start: toTimestamp(periods.period.start),
+          current_period_end: toTimestamp(periods.period.end),
+          plan_version: sql<number>`plan_version + 1`,
+          updated_at: issuedAt,
+        });
+        if (moved) await replaceAddons(trx, id, change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })));
+        return moved;
+      },
+      invoice: invoiceId ? { id: invoiceId, customerId, billingAddress: customer?.billing_address ?? null, priced: changeInvoice(change), at: issuedAt, paid: true, subscriptionId: id } : undefined,
+      creditSpent: creditSpent > 0 ? { subscriptionId: id, reason: 'plan_change_spent' } : undefined,
+      payment: { subscription_id: id },
+      also: async (trx) => {
+        if (quote.credit_to_balance > 0) {
+          await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: quote.credit_to_balance, reason: 'plan_change_credit', subscriptionId: id, invoiceId: null, at: issuedAt });
+        }
+      },
+      licenseKeys: { customerId, lines, subscriptionId: id, replace: true },
+      events: [
+        'license_key.created',
+        'payment.succeeded',
+        async (trx, settled) => {
+          const changed = await findSubscription(trx, scope, id);
+          if (!changed) return;
+          await emitEvent(trx, ctx, scope, 'subscription.plan_changed', {
+            ...changed,
+            previous: { product_id: change.oldPlan.product_id, quantity: change.subscription.quantity, addons: change.subscription.addons },
+            invoice_id: settled.invoiceId,
+            payment_id: settled.paymentId,
+            credit_to_balance: quote.credit_to_balance,
+          });
+        },
+      ],
+      notify: async () => {
+        const subscription = await getPortalSubscription(ctx, scope, customerId, id);
+        await notifyCustomer(ctx, scope, customerId, (input) =>
+          planChangedEmail({
+            ...input,
+            fromPlan: change.oldPlan.name,
+            toPlan: change.newPlan.name,
+            price: { amount: subscription.recurring_amount, currency },
+            recurrence: { interval: subscription.interval, interval_count: subscription.interval_count },
+            effectiveAt: issuedAt,
+            chargedNow: quote.total > 0 ? { amount: quote.total, currency } : null,
+          }),
+        );
+      },
+    },
   });
 
-  const subscription = await getPortalSubscription(ctx, scope, customerId, id);
-  await notifyCustomer(ctx, scope, customerId, (input) =>
-    planChangedEmail({
-      ...input,
-      fromPlan: change.oldPlan.name,
-      toPlan: change.newPlan.name,
-      price: { amount: subscription.recurring_amount, currency },
-      recurrence: { interval: subscription.interval, interval_count: subscription.interval_count },
-      effectiveAt: issuedAt,
-      chargedNow: quote.total > 0 ? { amount: quote.total, currency } : null,
-    }),
-  );
   return {
-    subscription,
-    invoice: invoiceId ? ((await findInvoice(ctx.store.db, scope, invoiceId)) ?? null) : null,
-    payment: attempt ? ((await findPayment(ctx.store.db, scope, attempt.paymentId)) ?? null) : null,
+    subscription: await getPortalSubscription(ctx, scope, customerId, id),
+    invoice: outcome.invoiceId ? ((await findInvoice(ctx.store.db, scope, outcome.invoiceId)) ?? null) : null,
+    payment: outcome.paymentId ? ((await findPayment(ctx.store.db, scope, outcome.paymentId)) ?? null) : null,
     credit_to_balance: quote.credit_to_balance,
   };
 }

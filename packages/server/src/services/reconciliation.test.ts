@@ -10,13 +10,11 @@
 import type { Payment, Product, Refund, Subscription } from '@dodo-portal/wire/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createAppContext } from '../app.ts';
-import { cryptoRandom, toTimestamp } from '../domain/ports.ts';
-import type { PaymentProcessor } from '../payments/processor.ts';
-import { createSandboxProcessor, SandboxCards } from '../payments/sandbox.ts';
-import type { Store } from '../store/index.ts';
-import { sqlSandboxLedger } from '../store/sandbox-ledger.ts';
+import { toTimestamp } from '../domain/ports.ts';
+import { SandboxCards } from '../payments/sandbox.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
+import { stallingSandbox } from '../testing/stalling-sandbox.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { createBusiness } from './businesses.ts';
 import { reconcile, RECONCILE_GRACE_MS } from './reconciliation.ts';
@@ -28,27 +26,6 @@ afterEach(async () => {
   await shared?.cleanup();
   shared = undefined;
 });
-
-const never = <T>() => new Promise<T>(() => undefined);
-
-/** The real sandbox on the shared ledger; when `stall` is set, it does the work and then never answers. */
-function stallingSandbox(store: Store, clock: TestClock): PaymentProcessor & { stall: 'none' | 'after' | 'before' } {
-  const real = createSandboxProcessor({ clock, random: cryptoRandom, ledger: sqlSandboxLedger(store.db) });
-  const processor = {
-    ...real,
-    stall: 'none' as 'none' | 'after' | 'before',
-    async charge(request: Parameters<PaymentProcessor['charge']>[0]) {
-      if (processor.stall === 'before') throw new Error('connect ECONNRESET (the request never reached the processor)');
-      const charge = await real.charge(request);
-      return processor.stall === 'after' ? never<typeof charge>() : charge;
-    },
-    async refund(...args: Parameters<PaymentProcessor['refund']>) {
-      const refund = await real.refund(...args);
-      return processor.stall === 'after' ? never<typeof refund>() : refund;
-    },
-  };
-  return processor;
-}
 
 describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => {
   async function world() {
@@ -115,8 +92,8 @@ describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => 
     expect(invoice.line_items[0]!.period.start).toBe(subscription.current_period_end);
     const renewed = await w.call<Subscription>('GET', `/v1/subscriptions/${subscription.subscription_id}`);
     expect(renewed).toMatchObject({ status: 'active', current_period_start: subscription.current_period_end });
-    const row = await w.db.selectFrom('subscriptions').select(['period_index', 'renewal_claimed_until']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
-    expect([Number(row.period_index), row.renewal_claimed_until]).toEqual([1, null]);
+    const row = await w.db.selectFrom('subscriptions').select(['period_index', 'billing_locked_until']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
+    expect([Number(row.period_index), row.billing_locked_until]).toEqual([1, null]);
     expect((await w.events('payment.succeeded')).filter((data) => data.payment_id === lost.id)).toHaveLength(1);
     expect(await w.events('subscription.renewed')).toHaveLength(1);
     // The receipt goes through the mail queue (test mode, no SMTP: the outbox), after the renewal.

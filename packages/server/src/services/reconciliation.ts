@@ -13,11 +13,11 @@
  * - **Renewal charges** (they carry their `settlement`): succeeded → the period is renewed, the
  *   invoice `paid`, `payment.succeeded` + `subscription.renewed`, the receipt email; declined →
  *   the payment `failed`, the subscription `on_hold` with its dues invoice and the on-hold email
- *   (services/renewals.ts `settleRenewalCharge`, under the renewal lease, which it takes like a
+ *   (services/renewals.ts `recoverRenewalCharge` through services/settlement.ts, under the billing lock, taken like a
  *   renewal does). Never reached the processor → the payment `failed` (`charge_not_found`) and the
  *   renewal runner charges the period afresh. While such a payment is `processing` the runner
  *   does not charge that subscription again.
- * - **Other charges** (a first subscription charge, a purchase, dues, a plan change): the request
+ * - **Other charges** (a first subscription charge, a purchase, dues, a plan change, an invoice): the request
  *   that made them has already failed, so there is no order to complete. Succeeded → the payment
  *   is settled `succeeded` and refunded in full at once (`payment.succeeded`, `refund.succeeded`):
  *   the customer is never charged for nothing. Declined or never reached → `failed`
@@ -31,23 +31,18 @@
  */
 import { BillingErrorCode, type Mode } from '@dodo-portal/wire/schemas';
 import { DomainError } from '../domain/errors.ts';
-import { toTimestamp, type Clock } from '../domain/ports.ts';
-import type { ChargeLookup } from '../payments/processor.ts';
-import { settlePayment } from '../store/payments.ts';
+import { toTimestamp } from '../domain/ports.ts';
 import { findPaymentRow } from '../store/refunds.ts';
-import { claimPayment, claimRefund, findStalePayments, findStaleRefunds, releasePayment, releaseRefund, type StalePayment, type StaleRefund } from '../store/reconciliation.ts';
-import { claimRenewal, releaseRenewal } from '../store/renewals.ts';
+import { claimRefund, findStalePayments, findStaleRefunds, releaseRefund, type StalePayment, type StaleRefund } from '../store/reconciliation.ts';
 import type { Scope } from '../store/scope.ts';
-import { findSubscriptionRow } from '../store/subscriptions.ts';
-import { failPayment, processorFor, type BillingContext } from './charging.ts';
-import { completeRefund, createRefund, sendRefund } from './refunds.ts';
-import { LEASE_MS, settleRenewalCharge, type RenewalContext, type RenewalSettlement } from './renewals.ts';
-import { clockFor } from './scope-clock.ts';
-import { emitPaymentEvent } from './webhooks.ts';
+import { processorFor } from './charging.ts';
+import { completeRefund, sendRefund } from './refunds.ts';
+import { recoverRenewalCharge, type RenewalContext } from './renewals.ts';
+import { modeContext, recoverLostCharge } from './settlement.ts';
 
 /** How long an attempt may stay unanswered before it is reconciled (real time). */
 export const RECONCILE_GRACE_MS = 10 * 60_000;
-/** How long a reconciler holds a record (real time). */
+/** How long a reconciler holds a refund (real time). */
 const CLAIM_MS = 5 * 60_000;
 const BATCH = 100;
 
@@ -57,8 +52,6 @@ export interface ReconcileReport {
   /** Refunds moved out of `pending`. */
   refunds: number;
 }
-
-const NOT_FOUND = { declineCode: 'charge_not_found', message: 'The processor has no record of this charge: it never went through, and nothing was taken.' };
 
 /**
  * Reconciles every stale payment and refund (of one scope, or everywhere). `ctx.clock` is the real
@@ -87,13 +80,6 @@ async function guarded(ctx: RenewalContext, ids: Record<string, string>, run: ()
   }
 }
 
-/** `ctx` on the mode's time (the business's test clock in test mode), pinned to one instant. */
-async function modeContext(ctx: RenewalContext, scope: Scope): Promise<{ billing: BillingContext & RenewalContext; at: Date }> {
-  const at = (await clockFor(ctx, scope)).now();
-  const clock: Clock = { now: () => new Date(at.getTime()) };
-  return { billing: { ...ctx, clock, realClock: ctx.realClock ?? ctx.clock }, at };
-}
-
 const scopeOf = (row: { business_id: string; mode: Mode }): Scope => ({ businessId: row.business_id, mode: row.mode });
 
 /**
@@ -105,72 +91,8 @@ export async function reconcilePaymentNow(ctx: RenewalContext, payment: StalePay
   return reconcilePayment(ctx, payment);
 }
 
-async function reconcilePayment(ctx: RenewalContext, payment: StalePayment): Promise<boolean> {
-  const scope = scopeOf(payment);
-  const now = ctx.clock.now();
-  const leaseUntil = toTimestamp(new Date(now.getTime() + CLAIM_MS));
-  if (!(await claimPayment(ctx.store.db, payment.id, toTimestamp(now), leaseUntil))) return false;
-  try {
-    const lookup = await processorFor(ctx, scope).retrieveCharge({ idempotencyKey: payment.id, chargeId: payment.processor_charge_id });
-    const settlement = payment.settlement ? (JSON.parse(payment.settlement) as RenewalSettlement) : undefined;
-    if (settlement?.kind === 'renewal' && lookup.status !== 'not_found') {
-      const outcome = await settleRenewal(ctx, scope, payment, settlement, lookup);
-      if (outcome !== 'orphan') return outcome;
-    }
-    const { billing, at } = await modeContext(ctx, scope);
-    if (lookup.status !== 'succeeded') return await failPayment(billing, scope, payment.id, lookup.status === 'declined' ? lookup : NOT_FOUND, at);
-    // Money moved for an order that never completed: record it, then give it all back.
-    const settled = await ctx.store.db.transaction().execute(async (trx) => {
-      const done = await settlePayment(trx, payment.id, { status: 'succeeded', processor_charge_id: lookup.charge.charge_id, updated_at: toTimestamp(at) });
-      if (done) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', payment.id, at);
-      return done;
-    });
-    if (!settled) return false;
-    await createRefund(billing, scope, { payment_id: payment.id, reason: 'Reconciliation: the order this charge paid for did not complete, so the charge is refunded in full.' });
-    return true;
-  } finally {
-    await releasePayment(ctx.store.db, payment.id, leaseUntil);
-  }
-}
-
-/**
- * A renewal charge with an answer: settled under the renewal lease, as the runner would have.
- * 'orphan' when the subscription has moved on (cancelled, changed plan): nothing left to renew.
- */
-async function settleRenewal(
-  ctx: RenewalContext,
-  scope: Scope,
-  payment: StalePayment,
-  settlement: RenewalSettlement,
-  lookup: Exclude<ChargeLookup, { status: 'not_found' }>,
-): Promise<boolean | 'orphan'> {
-  const now = ctx.clock.now();
-  const leaseUntil = toTimestamp(new Date(now.getTime() + LEASE_MS));
-  if (!(await claimRenewal(ctx.store.db, settlement.subscription_id, settlement.period_index, toTimestamp(now), leaseUntil))) {
-    const row = await findSubscriptionRow(ctx.store.db, scope, settlement.subscription_id);
-    // Still at that period: someone holds its lease right now; try again on a later pass.
-    if (row && row.status === 'active' && Number(row.period_index) === settlement.period_index) return false;
-    return 'orphan';
-  }
-  const at = new Date(settlement.at);
-  const billing = { ...ctx, clock: { now: () => new Date(at.getTime()) }, realClock: ctx.realClock ?? ctx.clock };
-  try {
-    if (lookup.status === 'succeeded') {
-      // The runner's own context, as renewOne passes it (records are dated at `settlement.at`).
-      await settleRenewalCharge(ctx, scope, settlement, leaseUntil, { kind: 'paid', payment: { id: payment.id, chargeId: lookup.charge.charge_id } });
-      return true;
-    }
-    if (!(await failPayment(billing, scope, payment.id, lookup, at))) {
-      await releaseRenewal(ctx.store.db, settlement.subscription_id, leaseUntil);
-      return false;
-    }
-    await settleRenewalCharge(ctx, scope, settlement, leaseUntil, { kind: 'declined', message: lookup.message, paymentId: payment.id });
-    return true;
-  } catch (error) {
-    await releaseRenewal(ctx.store.db, settlement.subscription_id, leaseUntil).catch(() => undefined);
-    throw error;
-  }
-}
+/** Charges go through the settlement pipeline's recovery; renewals finish their period. */
+const reconcilePayment = (ctx: RenewalContext, payment: StalePayment): Promise<boolean> => recoverLostCharge(ctx, payment, { renewal: recoverRenewalCharge });
 
 async function reconcileRefund(ctx: RenewalContext, refund: StaleRefund): Promise<boolean> {
   const scope = scopeOf(refund);

@@ -58,8 +58,8 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
         .orderBy('invoice_line_items.period_start')
         .execute();
       expect(periods.map((row) => row.period_start)).toEqual(['01', '02', '03', '04', '05', '06'].map((day) => `2025-06-${day}T00:00:00.000Z`));
-      const row = await first.db.selectFrom('subscriptions').select(['period_index', 'renewal_claimed_until', 'current_period_end']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
-      expect([Number(row.period_index), row.renewal_claimed_until, row.current_period_end]).toEqual([5, null, '2025-06-07T00:00:00.000Z']);
+      const row = await first.db.selectFrom('subscriptions').select(['period_index', 'billing_locked_until', 'current_period_end']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
+      expect([Number(row.period_index), row.billing_locked_until, row.current_period_end]).toEqual([5, null, '2025-06-07T00:00:00.000Z']);
     }
     const charges = await first.db.selectFrom('sandbox_charges').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(charges.n)).toBe(4 * 6);

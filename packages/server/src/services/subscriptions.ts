@@ -1,7 +1,8 @@
 /**
- * Subscriptions: what a checkout creates. The first period is charged before anything else
- * exists; only a successful charge writes the subscription, its paid invoice and the payment,
- * together in one transaction. A declined card leaves the failed payment and nothing else.
+ * Subscriptions: what a checkout creates. The first period is charged (services/settlement.ts)
+ * before anything else exists; only a successful charge writes the subscription, its paid invoice
+ * and the payment, together in one transaction. A declined card leaves the failed payment and
+ * nothing else.
  */
 import {
   ErrorCode,
@@ -13,21 +14,20 @@ import {
   type UpdateSubscriptionBody,
 } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
-import { DomainError, invalidRequest, notFound, type Issue } from '../domain/errors.ts';
+import { checkPlanAndAddons } from '../domain/checkout.ts';
+import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { periodAt } from '../domain/periods.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import { findCustomer } from '../store/customers.ts';
-import { settlePayment } from '../store/payments.ts';
 import { findProducts } from '../store/products.ts';
 import type { Scope } from '../store/scope.ts';
 import { cancelDueSubscriptions, findSubscription, findSubscriptionRow, insertSubscription, listSubscriptions as listSubscriptionRows, updateSubscription } from '../store/subscriptions.ts';
-import { attemptCharge, resolveCardSource, type BillingContext } from './charging.ts';
+import { resolveCardSource, type BillingContext } from './charging.ts';
 import { positionFromCursor, toPage } from './paging.ts';
-import { emitPaymentEvent, emitSubscriptionEvent } from './webhooks.ts';
+import { emitSubscriptionEvent } from './webhooks.ts';
 import { saveCard } from './payment-methods.ts';
-import { insertPricedInvoice } from './invoices.ts';
-import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
+import { runCharge } from './settlement.ts';
 
 /** Looks up the body's customer; a missing one is a 400 on that field (like invoices). */
 export async function requireCustomer(ctx: BillingContext, scope: Scope, customerId: string) {
@@ -36,40 +36,10 @@ export async function requireCustomer(ctx: BillingContext, scope: Scope, custome
   return customer;
 }
 
-/**
- * The plan and its add-ons, checked: the plan is a recurring product that is not an add-on;
- * each add-on is an add-on billed on the plan's own interval and in its currency (one invoice
- * per period; each line taxed at its own product's rate), listed once.
- */
+/** The plan and add-ons the body names, looked up in the scope and checked (domain/checkout.ts). */
 async function planAndAddons(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<{ plan: Product; addons: { product: Product; quantity: number }[] }> {
   const ids = [body.product_id, ...body.addons.map((addon) => addon.product_id)].filter((id) => isId(IdPrefix.product, id));
-  const products = await findProducts(ctx.store.db, scope, ids);
-  const issues: Issue[] = [];
-  const plan = products.get(body.product_id);
-  if (!plan) issues.push({ path: 'product_id', message: `no product ${body.product_id} in ${scope.mode} mode` });
-  else if (plan.billing_type === 'one_time') issues.push({ path: 'product_id', message: 'is a one_time product: sell it with POST /v1/payments' });
-  else if (plan.is_addon) issues.push({ path: 'product_id', message: 'is an add-on: pass it in addons with a plan' });
-  const seen = new Set<string>();
-  const addons: { product: Product; quantity: number }[] = [];
-  body.addons.forEach((addon, index) => {
-    const path = `addons.${index}.product_id`;
-    const product = products.get(addon.product_id);
-    if (seen.has(addon.product_id)) return issues.push({ path, message: 'listed twice' });
-    seen.add(addon.product_id);
-    if (!product) return issues.push({ path, message: `no product ${addon.product_id} in ${scope.mode} mode` });
-    if (!product.is_addon) return issues.push({ path, message: 'is not an add-on product' });
-    if (plan && (product.interval !== plan.interval || product.interval_count !== plan.interval_count)) {
-      return issues.push({ path, message: `is billed every ${product.interval_count} ${product.interval}, the plan every ${plan.interval_count} ${plan.interval}` });
-    }
-    if (plan && product.currency !== plan.currency) {
-      // One invoice per period, in one currency; the tax rate is each line's own.
-      return issues.push({ path, message: `must share the plan's currency (${plan.currency})` });
-    }
-    addons.push({ product, quantity: addon.quantity });
-    return undefined;
-  });
-  if (issues.length > 0 || !plan) throw invalidRequest(`Invalid subscription: ${issues[0]!.path} ${issues[0]!.message}.`, issues);
-  return { plan, addons };
+  return checkPlanAndAddons(body, await findProducts(ctx.store.db, scope, ids), scope.mode);
 }
 
 export async function createSubscription(ctx: BillingContext, scope: Scope, body: CreateSubscriptionBody): Promise<Subscription> {
@@ -83,73 +53,45 @@ export async function createSubscription(ctx: BillingContext, scope: Scope, body
   const priced = pricePurchase(items);
   const source = await resolveCardSource(ctx, scope, customer.customer_id, body);
   const subscriptionId = newId(IdPrefix.subscription, ctx.random);
-
-  const attempt =
-    priced.total > 0
-      ? await attemptCharge(ctx, scope, {
-          customerId: customer.customer_id,
-          amount: priced.total,
-          currency: priced.currency,
-          source,
-          description: `${plan.name}: first period`,
-        })
-      : undefined;
-  // The card charged: keep it for renewals (the customer's first card becomes the default). The
-  // successful charge was its check; with nothing charged, saving it runs the verification.
-  const paymentMethodId = (await saveCard(ctx, scope, customer.customer_id, attempt ? { ...source, verified: true } : source)).id;
-
   const issuedAt = toTimestamp(now);
-  const invoiceId = newId(IdPrefix.invoice, ctx.random);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await insertSubscription(trx, scope, {
-      id: subscriptionId,
-      customer_id: customer.customer_id,
-      product_id: plan.product_id,
-      quantity: body.quantity,
-      status: 'active',
-      currency: priced.currency,
-      interval,
-      interval_count: intervalCount,
-      billing_anchor: issuedAt,
-      period_index: 0,
-      current_period_start: toTimestamp(period.start),
-      current_period_end: toTimestamp(period.end),
-      payment_method_id: paymentMethodId,
-      created_at: issuedAt,
-      addons: addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
-    });
-    await insertPricedInvoice(trx, scope, {
-      id: invoiceId,
-      customerId: customer.customer_id,
-      billingAddress: customer.billing_address,
-      priced,
-      at: issuedAt,
-      paid: true,
-      subscriptionId,
-    });
-    if (attempt) {
-      const settled = await settlePayment(trx, attempt.paymentId, {
-        status: 'succeeded',
-        invoice_id: invoiceId,
-        subscription_id: subscriptionId,
-        payment_method_id: paymentMethodId,
-        updated_at: issuedAt,
-      });
-      if (!settled) throw new Error(`payment ${attempt.paymentId} was settled by someone else`);
-    }
-    // Licensed plan or add-ons: their keys exist exactly when the subscription does.
-    const licenseKeyIds = await issueLicenseKeys(ctx, trx, scope, {
-      customerId: customer.customer_id,
-      lines: [{ product: plan, quantity: body.quantity }, ...addons],
-      subscriptionId,
-      invoiceId,
-      paymentId: attempt?.paymentId ?? null,
-      at: now,
-    });
-    // Their events are queued with them (transactional outbox).
-    if (attempt) await emitPaymentEvent(trx, ctx, scope, 'payment.succeeded', attempt.paymentId);
-    await emitSubscriptionEvent(trx, ctx, scope, 'subscription.active', subscriptionId);
-    await emitLicenseKeysCreated(trx, ctx, scope, licenseKeyIds);
+  await runCharge(ctx, {
+    kind: 'first_period',
+    scope,
+    charge: { customerId: customer.customer_id, amount: priced.total, currency: priced.currency, description: `${plan.name}: first period`, card: source },
+    settle: async ({ paymentId }) => {
+      // The card charged: keep it for renewals (the customer's first card becomes the default). The
+      // successful charge was its check; with nothing charged, saving it runs the verification.
+      const paymentMethodId = (await saveCard(ctx, scope, customer.customer_id, paymentId ? { ...source, verified: true } : source)).id;
+      return {
+        what: `subscription ${subscriptionId}`,
+        at: issuedAt,
+        hold: async (trx) => {
+          await insertSubscription(trx, scope, {
+            id: subscriptionId,
+            customer_id: customer.customer_id,
+            product_id: plan.product_id,
+            quantity: body.quantity,
+            status: 'active',
+            currency: priced.currency,
+            interval,
+            interval_count: intervalCount,
+            billing_anchor: issuedAt,
+            period_index: 0,
+            current_period_start: toTimestamp(period.start),
+            current_period_end: toTimestamp(period.end),
+            payment_method_id: paymentMethodId,
+            created_at: issuedAt,
+            addons: addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
+          });
+          return true;
+        },
+        invoice: { id: newId(IdPrefix.invoice, ctx.random), customerId: customer.customer_id, billingAddress: customer.billing_address, priced, at: issuedAt, paid: true, subscriptionId },
+        payment: { subscription_id: subscriptionId, payment_method_id: paymentMethodId },
+        // Licensed plan or add-ons: their keys exist exactly when the subscription does.
+        licenseKeys: { customerId: customer.customer_id, lines: [{ product: plan, quantity: body.quantity }, ...addons], subscriptionId },
+        events: ['payment.succeeded', { subscription: 'subscription.active', id: subscriptionId }, 'license_key.created'],
+      };
+    },
   });
   return getSubscription(ctx, scope, subscriptionId);
 }

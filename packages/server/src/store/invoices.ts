@@ -91,7 +91,7 @@ export async function insertInvoiceInTransaction(
   );
 }
 
-function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items' | 'pay_claimed_until'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
+function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items' | 'billing_locked_until'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
   return {
     invoice_id: row.id,
     number: row.number,

@@ -64,6 +64,11 @@ export async function settlePayment(db: Kysely<Database>, id: string, change: Up
 }
 
 /** Notes the processor's charge id while the payment is still `processing` (for reconciliation). */
+/** Ties a payment to what it tried to pay (a declined attempt: its subscription and/or invoice), without settling it. */
+export async function linkPayment(db: Kysely<Database>, id: string, link: { invoice_id?: string | null; subscription_id?: string | null; updated_at: string }): Promise<void> {
+  await db.updateTable('payments').set(link).where('id', '=', id).execute();
+}
+
 export async function notePaymentCharge(db: Kysely<Database>, id: string, chargeId: string, at: string): Promise<void> {
   await db.updateTable('payments').set({ processor_charge_id: chargeId, updated_at: at }).where('id', '=', id).execute();
 }

@@ -1,68 +1,21 @@
 /**
  * The queries of customer self-service on a subscription: plan changes and cancellations.
  *
- * A plan change takes the subscription's lease (`renewal_claimed_until`, the same one a renewal
- * takes) with a conditional UPDATE on the `plan_version` it was priced against, before anything
- * is charged; it settles — new plan, version + 1, lease dropped — only while it still holds that
- * lease. So a change and a renewal never run on one subscription at once, and of two changes
- * priced on the same version only one can charge.
+ * A plan change takes the subscription's billing lock (store/billing-lock.ts, the one a renewal
+ * takes) on the `plan_version` it was priced against, before anything is charged; it settles —
+ * new plan, version + 1, lock dropped — only while it still holds it. So a change and a renewal
+ * never run on one subscription at once, and of two changes priced on the same version only one
+ * can charge. A cancellation waits for a free lock too.
  */
 import type { Product } from '@dodo-portal/wire/schemas';
-import type { ExpressionBuilder, Kysely, Updateable } from 'kysely';
+import type { Kysely } from 'kysely';
+import { billingLockFree } from './billing-lock.ts';
 import { toProduct } from './products.ts';
-import type { Database, SubscriptionsTable } from './schema.ts';
+import type { Database } from './schema.ts';
 import type { Scope } from './scope.ts';
 
-const leaseFree = (realNow: string) => (eb: ExpressionBuilder<Database, 'subscriptions'>) => eb.or([eb('renewal_claimed_until', 'is', null), eb('renewal_claimed_until', '<', realNow)]);
-
-/**
- * Claims an active subscription at `version` (and, when given, the period it was priced in: a
- * renewal in between moves it) for a change; false when it moved on or someone holds it.
- */
-export async function claimPlanChange(
-  db: Kysely<Database>,
-  scope: Scope,
-  id: string,
-  version: number,
-  realNow: string,
-  leaseUntil: string,
-  periodEnd?: string,
-): Promise<boolean> {
-  let query = db
-    .updateTable('subscriptions')
-    .set({ renewal_claimed_until: leaseUntil })
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .where('status', '=', 'active')
-    .where('plan_version', '=', version);
-  if (periodEnd !== undefined) query = query.where('current_period_end', '=', periodEnd);
-  const result = await query
-    .where(leaseFree(realNow))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-export async function releasePlanChange(db: Kysely<Database>, id: string, leaseUntil: string): Promise<void> {
-  await db.updateTable('subscriptions').set({ renewal_claimed_until: null }).where('id', '=', id).where('renewal_claimed_until', '=', leaseUntil).execute();
-}
-
-/** Applies a claimed change with its add-ons (in the caller's transaction); false if the claim was lost. */
-export async function settlePlanChange(
-  db: Kysely<Database>,
-  id: string,
-  leaseUntil: string,
-  change: Updateable<SubscriptionsTable>,
-  addons: readonly { product_id: string; quantity: number }[],
-): Promise<boolean> {
-  const result = await db
-    .updateTable('subscriptions')
-    .set((eb) => ({ ...change, plan_version: eb('plan_version', '+', 1), renewal_claimed_until: null }))
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .where('renewal_claimed_until', '=', leaseUntil)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return false;
+/** Replaces a subscription's add-ons (in the transaction that settles its plan change under the billing lock). */
+export async function replaceAddons(db: Kysely<Database>, id: string, addons: readonly { product_id: string; quantity: number }[]): Promise<void> {
   await db.deleteFrom('subscription_addons').where('subscription_id', '=', id).execute();
   if (addons.length > 0) {
     await db
@@ -70,7 +23,6 @@ export async function settlePlanChange(
       .values(addons.map((addon) => ({ subscription_id: id, product_id: addon.product_id, quantity: addon.quantity })))
       .execute();
   }
-  return true;
 }
 
 /** Ends an active subscription now, unless a renewal or change holds it (false then, or when not active). */
@@ -82,7 +34,7 @@ export async function cancelNow(db: Kysely<Database>, scope: Scope, id: string, 
     .where('business_id', '=', scope.businessId)
     .where('mode', '=', scope.mode)
     .where('status', '=', 'active')
-    .where(leaseFree(change.realNow))
+    .where(billingLockFree(change.realNow))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -106,9 +58,4 @@ export async function findAddonProducts(db: Kysely<Database>, scope: Scope): Pro
 export async function subscriptionVersion(db: Kysely<Database>, id: string): Promise<{ plan_version: number; cancellation_reason: string | null; cancellation_comment: string | null } | undefined> {
   const row = await db.selectFrom('subscriptions').select(['plan_version', 'cancellation_reason', 'cancellation_comment']).where('id', '=', id).executeTakeFirst();
   return row ? { plan_version: Number(row.plan_version), cancellation_reason: row.cancellation_reason, cancellation_comment: row.cancellation_comment } : undefined;
-}
-
-/** Ties a declined plan-change payment to its subscription (no invoice: nothing changed). */
-export async function linkFailedPayment(db: Kysely<Database>, paymentId: string, subscriptionId: string, at: string): Promise<void> {
-  await db.updateTable('payments').set({ subscription_id: subscriptionId, updated_at: at }).where('id', '=', paymentId).execute();
 }

@@ -1,10 +1,11 @@
 /**
- * The renewal engine's queries. A renewal is claimed before anything is charged: a conditional
- * UPDATE that succeeds for one caller only (a row lock on PostgreSQL, the write lock on SQLite),
- * for the subscription's current period index, so a period is never charged twice.
+ * The renewal engine's queries: the sweep for due periods. A period is claimed with the
+ * subscription's billing lock (store/billing-lock.ts) on its `period_index` before anything is
+ * charged, so a period is never charged twice.
  */
-import { sql, type Kysely, type Updateable } from 'kysely';
-import type { Database, SubscriptionsTable } from './schema.ts';
+import { sql, type Kysely } from 'kysely';
+import { billingLockFree } from './billing-lock.ts';
+import type { Database } from './schema.ts';
 import type { Scope } from './scope.ts';
 import type { SubscriptionRow } from './subscriptions.ts';
 
@@ -15,7 +16,7 @@ export type DueSubscription = SubscriptionRow & {
 
 /**
  * Active subscriptions whose period is over in their mode's time and that nobody holds a live
- * claim on. Oldest period end first.
+ * lock on. Oldest period end first.
  */
 export async function findDueSubscriptions(
   db: Kysely<Database>,
@@ -33,51 +34,9 @@ export async function findDueSubscriptions(
         eb.and([eb('s.mode', '=', 'test'), eb('s.current_period_end', '<=', eb.ref('t.now'))]),
       ]),
     )
-    .where((eb) => eb.or([eb('s.renewal_claimed_until', 'is', null), eb('s.renewal_claimed_until', '<', options.realNow)]));
+    .where(billingLockFree(options.realNow, 's.billing_locked_until'));
   if (options.scope) query = query.where('s.business_id', '=', options.scope.businessId).where('s.mode', '=', options.scope.mode);
   return (await query.orderBy('s.current_period_end').orderBy('s.id').limit(options.limit).execute()) as DueSubscription[];
-}
-
-/** Takes the lease on the subscription's current period; false when someone else holds it or it moved on. */
-export async function claimRenewal(db: Kysely<Database>, id: string, periodIndex: number, realNow: string, leaseUntil: string): Promise<boolean> {
-  const result = await db
-    .updateTable('subscriptions')
-    .set({ renewal_claimed_until: leaseUntil })
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .where('period_index', '=', periodIndex)
-    .where((eb) => eb.or([eb('renewal_claimed_until', 'is', null), eb('renewal_claimed_until', '<', realNow)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Applies the outcome of a claimed renewal and drops the claim; false if the claim was lost. */
-export async function settleRenewal(
-  db: Kysely<Database>,
-  id: string,
-  periodIndex: number,
-  leaseUntil: string,
-  change: Updateable<SubscriptionsTable>,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('subscriptions')
-    .set({ ...change, renewal_claimed_until: null })
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .where('period_index', '=', periodIndex)
-    .where('renewal_claimed_until', '=', leaseUntil)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Gives a claim back without a change (nothing was charged). */
-export async function releaseRenewal(db: Kysely<Database>, id: string, leaseUntil: string): Promise<void> {
-  await db.updateTable('subscriptions').set({ renewal_claimed_until: null }).where('id', '=', id).where('renewal_claimed_until', '=', leaseUntil).execute();
-}
-
-/** Ties a settled (failed) payment to the invoice it tried to pay. */
-export async function linkPayment(db: Kysely<Database>, paymentId: string, link: { invoice_id: string; subscription_id: string; updated_at: string }): Promise<void> {
-  await db.updateTable('payments').set(link).where('id', '=', paymentId).execute();
 }
 
 export async function findAddons(db: Kysely<Database>, subscriptionId: string): Promise<{ product_id: string; quantity: number }[]> {

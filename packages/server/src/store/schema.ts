@@ -81,8 +81,8 @@ export interface InvoicesTable {
   subscription_id: string | null;
   billing_address: string | null;
   created_at: string;
-  /** The lease of a portal payment in flight (migration 0012); real time. */
-  pay_claimed_until: Generated<string | null>;
+  /** The billing lock (real time) of a portal payment in flight (0016, renamed in 0018); null when free. */
+  billing_locked_until: Generated<string | null>;
 }
 
 export interface InvoiceLineItemsTable {
@@ -291,8 +291,8 @@ export interface SubscriptionsTable {
   payment_method_id: string | null;
   created_at: string;
   updated_at: string;
-  /** 0005: the renewal engine's lease (real time) on the current period; null when unclaimed. */
-  renewal_claimed_until: Generated<string | null>;
+  /** The billing lock (real time): held by a renewal, plan change or dues charge (0005, renamed in 0018); null when free. */
+  billing_locked_until: Generated<string | null>;
   /** 0007: +1 per plan/quantity/add-on change; a change is claimed on the version it was priced on. */
   plan_version: Generated<number>;
   /** 0007: what the customer gave when cancelling in the portal. */

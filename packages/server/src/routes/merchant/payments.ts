@@ -1,6 +1,6 @@
 import { merchantRoutes as M } from '@dodo-portal/wire/routes';
 import type { MerchantEnv } from '../../http/env.ts';
-import { createPurchase, getPayment, listPayments } from '../../services/purchases.ts';
+import { createPurchase, getPayment, listPayments } from '../../services/payments.ts';
 import { bodyOf, contractRoutes, queryOf } from '../contract-routes.ts';
 
 /** `/v1/payments`: one-time purchases and every charge attempt (failed ones included). */

@@ -1,6 +1,6 @@
 import { portalRoutes as P } from '@dodo-portal/wire/routes';
 import type { PortalEnv } from '../../http/env.ts';
-import { getPayment, listPayments } from '../../services/purchases.ts';
+import { getPayment, listPayments } from '../../services/payments.ts';
 import { contractRoutes, queryOf } from '../contract-routes.ts';
 import type { AppContext } from '../../runtime.ts';
 

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../../payments/sandbox.ts';
 import { createBusiness } from '../../services/businesses.ts';
+import { serviceContext } from '../../runtime.ts';
 import { createCustomer } from '../../services/customers.ts';
 import { createProduct } from '../../services/products.ts';
 import { addCredit, creditBalance, spendCredit } from '../../store/credits.ts';
-import { claimPlanChange, settlePlanChange } from '../../store/plan-changes.ts';
+import { claimBillingLock, settleBillingLock } from '../../store/billing-lock.ts';
 import { insertSubscription } from '../../store/subscriptions.ts';
 import { createHarness, TestClock, type Harness } from '../../testing/harness.ts';
 import { sharedDatabaseBackends } from '../../testing/shared-db.ts';
-import { serviceContext } from '../../runtime.ts';
 
 const DAY = 86_400_000;
 let h: Harness;
@@ -589,13 +589,14 @@ describe.each(sharedDatabaseBackends())('plan-change guards (%s)', (_name, open)
       });
       const base = Date.now() + 60_000;
       const lease = (n: number) => new Date(base + n).toISOString();
-      const claims = await Promise.all([0, 1, 2, 3].map((n) => claimPlanChange((n % 2 ? one : two).db, scope, id, 0, at, lease(n))));
+      const claim = (db: typeof one.db, version: number, until: string) => claimBillingLock(db, 'subscriptions', id, { business_id: scope.businessId, mode: scope.mode, status: 'active', plan_version: version }, { realNow: at, until });
+      const claims = await Promise.all([0, 1, 2, 3].map((n) => claim((n % 2 ? one : two).db, 0, lease(n))));
       expect(claims.filter(Boolean)).toHaveLength(1);
       const winner = lease(claims.indexOf(true));
-      expect(await settlePlanChange(one.db, id, lease(9), { quantity: 2 }, [])).toBe(false); // not the holder
-      expect(await settlePlanChange(two.db, id, winner, { quantity: 2 }, [])).toBe(true);
-      expect(await claimPlanChange(one.db, scope, id, 0, at, lease(5))).toBe(false); // the version moved on
-      expect(await claimPlanChange(one.db, scope, id, 1, at, lease(6))).toBe(true);
+      expect(await settleBillingLock(one.db, 'subscriptions', id, lease(9), { status: 'active' }, { quantity: 2, plan_version: 1 })).toBe(false); // not the holder
+      expect(await settleBillingLock(two.db, 'subscriptions', id, winner, { status: 'active' }, { quantity: 2, plan_version: 1 })).toBe(true);
+      expect(await claim(one.db, 0, lease(5))).toBe(false); // the version moved on
+      expect(await claim(one.db, 1, lease(6))).toBe(true);
     } finally {
       await shared.cleanup();
     }

@@ -16,6 +16,7 @@ import * as m0014 from './0014_mail_queue.ts';
 import * as m0015 from './0015_line_tax_rates.ts';
 import * as m0016 from './0016_invoice_pay.ts';
 import * as m0017 from './0017_line_descriptions.ts';
+import * as m0018 from './0018_billing_lock.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0015_line_tax_rates': m0015,
   '0016_invoice_pay': m0016,
   '0017_line_descriptions': m0017,
+  '0018_billing_lock': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {
