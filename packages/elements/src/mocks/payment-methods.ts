@@ -17,8 +17,7 @@ import type {
   PortalSubscription,
   SubscriptionPaymentMethodResult,
 } from '@dodo-portal/wire/schemas';
-// handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
-import { portalApi } from './handlers.ts';
+import { portalApi } from './portal-api.ts';
 
 /** The sandbox's test cards: every other Luhn-valid number is charged successfully. */
 export const TEST_CARDS = {
