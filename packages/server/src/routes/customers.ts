@@ -6,7 +6,7 @@ import { createCustomer, getCustomer, listCustomers, patchCustomer } from '../se
 import { attachPaymentMethod } from '../services/payment-methods.ts';
 
 /** `/v1/customers`: the merchant's customers, per business and mode. */
-export const customerRoutes = (app: AppContext) =>
+export const customerRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateCustomerBody.strict());

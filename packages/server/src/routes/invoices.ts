@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 import { getInvoice, issueInvoice, listInvoices } from '../services/invoices.ts';
 
 /** `/v1/invoices`: one-off invoices issued by the merchant. */
-export const invoiceRoutes = (app: AppContext) =>
+export const invoiceRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateInvoiceBody.strict());

@@ -26,7 +26,7 @@ interface Party {
  * Path parameters this test can fill. A new portal route with a parameter not listed here fails
  * the "covers every route" test until its fixture is added (to `ownedBy` below).
  */
-const PARAMS = ['customer_id', 'invoice_id', 'payment_id', 'subscription_id', 'payment_method_id', 'license_key_id', 'instance_id'] as const;
+type Param = 'customer_id' | 'invoice_id' | 'payment_id' | 'subscription_id' | 'payment_method_id' | 'license_key_id' | 'instance_id';
 
 /** Routes on `/portal/v1` that take a unified (cross-business) token are matrixed with it, not here. */
 const SEPARATELY_AUTHENTICATED = /^\/portal\/v1\/unified(\/|$)/;
@@ -77,7 +77,7 @@ async function party(label: string, key: string, email: string, processorTokeniz
     201,
   );
   const session = await h.createSession(key, customer.customer_id);
-  const owned: Record<(typeof PARAMS)[number], string> = {
+  const owned: Record<Param, string> = {
     customer_id: customer.customer_id,
     invoice_id: payment.invoice_id!,
     payment_id: payment.payment_id,

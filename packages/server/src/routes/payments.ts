@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 import { createPurchase, getPayment, listPayments } from '../services/purchases.ts';
 
 /** `/v1/payments`: one-time purchases and every charge attempt (failed ones included). */
-export const paymentRoutes = (app: AppContext) =>
+export const paymentRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreatePaymentBody.strict());

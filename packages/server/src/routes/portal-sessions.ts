@@ -9,7 +9,7 @@ import { createMagicLink, inviteForCustomer, openPortalSession, revokePortalAcce
  * (optionally emailed), a one-time magic link, or the invite (static login link + magic link) —
  * and lets them out again (`sessions/revoke`, on the merchant's logout).
  */
-export const portalSessionRoutes = (app: AppContext) =>
+export const portalSessionRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/:customer_id/customer-portal/session', async (c) => {
       const body = await jsonBody(c, CreatePortalSessionBody.strict(), { optional: true });

@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 import { createCollection, getCollection, listCollections, patchCollection } from '../services/collections.ts';
 
 /** `/v1/product-collections`: ordered tiers (lowest first) a subscription can move between. */
-export const productCollectionRoutes = (app: AppContext) =>
+export const productCollectionRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateProductCollectionBody.strict());

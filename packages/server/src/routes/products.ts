@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 import { createProduct, getProduct, listProducts } from '../services/products.ts';
 
 /** `/v1/products`: what the business sells. */
-export const productRoutes = (app: AppContext) =>
+export const productRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateProductBody.strict());

@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 import { createSubscription, getSubscription, listSubscriptions, patchSubscription } from '../services/subscriptions.ts';
 
 /** `/v1/subscriptions`: recurring plans, charged up front for each period. */
-export const subscriptionRoutes = (app: AppContext) =>
+export const subscriptionRoutes = (_app: AppContext) =>
   new Hono<MerchantEnv>()
     .post('/', async (c) => {
       const body = await jsonBody(c, CreateSubscriptionBody.strict());
