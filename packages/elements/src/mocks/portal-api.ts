@@ -44,9 +44,7 @@ export function makeInvoices(count: number, currency = 'USD'): Invoice[] {
       subscription_id: 'sub_pro',
       line_items: [{ description: 'Pro plan', quantity: 1, unit_amount: subtotal, amount: subtotal, tax_rate_bps: 2500 }],
       billing_address: { street: 'Drottninggatan 1', city: 'Stockholm', state: '', zipcode: '111 51', country: 'SE' },
-      refunds: refunded
-        ? [{ refund_id: `rfd_${String(sequence).padStart(6, '0')}`, amount: refunded, created_at: new Date(Date.parse(issued) + DAY_MS).toISOString(), reason: null }]
-        : [],
+      refunds: refunded ? [{ refund_id: `rfd_${String(sequence).padStart(6, '0')}`, amount: refunded, created_at: new Date(Date.parse(issued) + DAY_MS).toISOString(), reason: null }] : [],
       amount_refunded: refunded,
     };
   });
@@ -89,17 +87,12 @@ export const sessionInfo: PortalSessionInfo = {
 export const MOCK_LOGIN_URL = sessionInfo.login_url;
 
 /** The bytes of a minimal one-page PDF, enough for a browser to recognise the type. */
-export const samplePdf = new TextEncoder().encode(
-  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
-);
+export const samplePdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 export const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
 
 export const sessionExpiredResponse = () =>
-  HttpResponse.json(
-    { error: { code: 'session_expired', message: 'The portal session has expired.', login_url: MOCK_LOGIN_URL } } satisfies ErrorBody,
-    { status: 401 },
-  );
+  HttpResponse.json({ error: { code: 'session_expired', message: 'The portal session has expired.', login_url: MOCK_LOGIN_URL } } satisfies ErrorBody, { status: 401 });
 
 /** `null` when the request may proceed, else the 401 the real server would send. */
 function authFailure(request: Request): Response | null {
