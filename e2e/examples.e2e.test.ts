@@ -74,7 +74,7 @@ async function customerWithBilling(email: string): Promise<{ customer: Customer;
 async function install(name: string, tarballs: { elements: string }): Promise<string> {
   const dir = join(work, name);
   cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)$/.test(source) });
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   expect(manifest.dependencies['@dodo-portal/elements'], 'the example uses the package by its name').toBeDefined();
   manifest.dependencies['@dodo-portal/elements'] = `file:${tarballs.elements}`;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));

@@ -2,7 +2,7 @@
  * What every end-to-end test needs: the real `dodo-portal` CLI on a temp database, a browser, and
  * small HTTP helpers for the merchant API. Nothing here fakes the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';

@@ -24,7 +24,6 @@ interface PortalSession { link: string; session_token: string }
 
 const BUSINESS = 'Tiervik AB';
 const EMAIL = 'nora@example.com';
-const DAY_MS = 86_400_000;
 /** Basic, Pro and Business, monthly in SEK at 25 % VAT (minor units). */
 const PRICE = { basic: 10_000, pro: 30_000, business: 60_000 };
 const TAX_BPS = 2_500;

@@ -14,7 +14,7 @@ import { analyzeElements, packageDir } from './analyze.mjs';
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
 /** Every element with a tag, with its module path (for the type import in jsx.d.ts). */
-const { manifest, elements } = analyzeElements();
+const { elements } = analyzeElements();
 
 const text = (value) => (value ?? '').replace(/\s+/g, ' ').trim();
 const describe = (element) => text(element.summary || element.description);

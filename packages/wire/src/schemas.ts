@@ -37,8 +37,10 @@ export type Mode = z.infer<typeof Mode>;
 
 // C0 controls (NUL, line breaks, ESC, …), DEL and the C1 controls. PostgreSQL cannot store NUL in
 // text (a 500), and a line break in a name would reach email headers: refused at the wire, once.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
 // Multi-line fields (descriptions, comments) may hold tab, line feed and carriage return.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER_BUT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const NO_CONTROL_CHARACTERS = 'must not contain control characters (such as NUL or a line break)';
 const NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS = 'must not contain control characters other than tab and line breaks';

@@ -5,8 +5,7 @@
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import type { ErrorBody, Invoice, PayInvoiceBody, PayInvoiceResult, PortalPaymentMethod } from '@dodo-portal/wire/schemas';
-// handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
-import { makeInvoices, portalApi } from './handlers.ts';
+import { makeInvoices, portalApi } from './portal-api.ts';
 
 const card = (id: string, last4: string, is_default: boolean): PortalPaymentMethod => ({
   payment_method_id: id,

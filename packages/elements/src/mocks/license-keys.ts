@@ -5,8 +5,7 @@
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import type { ErrorBody, LicenseKeyInstance, LicenseKeyInstanceList, PortalLicenseKey, PortalLicenseKeyList } from '@dodo-portal/wire/schemas';
-// handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
-import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './portal-api.ts';
 
 /** A license key as the server issues it: groups of five, from an unambiguous alphabet. */
 export interface SampleKey {

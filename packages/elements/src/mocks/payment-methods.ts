@@ -18,8 +18,7 @@ import type {
   SubscriptionPaymentMethodResult,
 } from '@dodo-portal/wire/schemas';
 import { cardBrandOf, luhnValid } from '@dodo-portal/wire/values';
-// handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
-import { portalApi } from './handlers.ts';
+import { portalApi } from './portal-api.ts';
 
 /** The sandbox's test cards: every other Luhn-valid number is charged successfully. */
 export const TEST_CARDS = {

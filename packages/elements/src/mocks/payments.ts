@@ -5,8 +5,7 @@
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import type { CardBrand, ErrorBody, Invoice, Payment, PaymentPage, PaymentStatus, Refund } from '@dodo-portal/wire/schemas';
-// handlers.ts re-exports this module: only use its exports inside functions (no import-time cycle).
-import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, makeInvoices, portalApi, sampleInvoice } from './handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, makeInvoices, portalApi, sampleInvoice } from './portal-api.ts';
 
 const DAY_MS = 86_400_000;
 const FIRST_CHARGE = Date.UTC(2025, 0, 15);

@@ -22,7 +22,7 @@ import type {
   SubscriptionAction,
   UpdateProfileBody,
 } from '@dodo-portal/wire/schemas';
-import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './portal-api.ts';
 
 const product = (product_id: string, name: string, price: number): PortalProduct => ({
   product_id,

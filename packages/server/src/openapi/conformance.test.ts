@@ -8,6 +8,7 @@ import { createHarness, type Harness } from '../testing/harness.ts';
 import { buildOpenApiDocument, operations, responseName } from './document.ts';
 import { ResponseSchemas } from './registry.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks an untyped JSON document (OpenAPI) field by field
 type Json = Record<string, any>;
 
 let h: Harness;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { createHarness, PUBLIC_URL, type Harness } from '../testing/harness.ts';
 import { buildOpenApiDocument, operations } from './document.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks an untyped JSON document (OpenAPI) field by field
 type Json = Record<string, any>;
 
 let h: Harness;

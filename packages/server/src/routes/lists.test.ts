@@ -11,6 +11,7 @@ import { seedDemo } from '../seed.ts';
 import { listOutboxMail } from '../store/outbox.ts';
 import { eventually, servedBackends, type Served } from '../testing/served.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks an untyped JSON document (OpenAPI) field by field
 type Json = Record<string, any>;
 type Scheme = 'bearerAuth' | 'sessionToken' | 'unifiedToken';
 

@@ -22,12 +22,11 @@
  * with `email_not_configured`).
  */
 import type { Mode } from '@dodo-portal/wire/schemas';
-import type { Kysely, Transaction } from 'kysely';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
 import type { MailMessage, Mailer } from '../mail/mailer.ts';
 import { logOutboxMail, OUTBOX_RETENTION_MS } from '../mail/outbox.ts';
-import { notifyAfterCommit, type Database } from '../store/index.ts';
+import { notifyAfterCommit } from '../store/index.ts';
 import { claimDueMail, deleteQueuedMail, insertQueuedMail, nextMailDue, pruneOutboxMail, recordMailAttempt, resolveMailJob, type QueuedMail } from '../store/outbox.ts';
 import type { BackgroundTasks } from './background.ts';
 import type { LoginJob, Logger, MailQueue, ServiceContext } from '../runtime.ts';

@@ -13,7 +13,7 @@
 import { createDrain } from './drain.ts';
 import { recoverStaleIdempotencyKeys, type RecoveryContext } from './idempotency-recovery.ts';
 import { reconcile, type ReconcileReport } from './reconciliation.ts';
-import { runDueRenewals, type RenewalContext, type RenewalReport } from './renewals.ts';
+import { runDueRenewals, type RenewalReport } from './renewals.ts';
 import { deliverDueWebhooks, sealLegacyWebhookSecrets, type DeliveryContext } from './webhooks.ts';
 import type { MailQueue } from '../runtime.ts';
 

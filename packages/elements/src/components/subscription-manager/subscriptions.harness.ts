@@ -19,11 +19,13 @@ export interface MountOptions {
 
 /** `<tag>` inside a `<dodo-portal>`, as a merchant composes them. */
 export async function mount<T extends HTMLElement>(tag: string, { token = MOCK_SESSION_TOKEN, locale = 'en', subscriptionId }: MountOptions = {}): Promise<T> {
+  /* eslint-disable lit/binding-positions, lit/no-invalid-html -- lit/static-html: an unsafeStatic() tag name is allowed */
   const portal = await fixture(html`
     <dodo-portal api-base=${MOCK_API_BASE} session-token=${token} locale=${locale}>
       <${unsafeStatic(tag)} subscription-id=${subscriptionId ?? ''}></${unsafeStatic(tag)}>
     </dodo-portal>
   `);
+  /* eslint-enable lit/binding-positions, lit/no-invalid-html */
   return portal.querySelector(tag) as T;
 }
 

@@ -26,7 +26,7 @@ interface Party {
  * Path parameters this test can fill. A new portal route with a parameter not listed here fails
  * the "covers every route" test until its fixture is added (to `ownedBy` below).
  */
-const PARAMS = ['customer_id', 'invoice_id', 'payment_id', 'subscription_id', 'payment_method_id', 'license_key_id', 'instance_id'] as const;
+type Param = 'customer_id' | 'invoice_id' | 'payment_id' | 'subscription_id' | 'payment_method_id' | 'license_key_id' | 'instance_id';
 
 /** The portal routes that take no session (signing in), as the router spells their paths. */
 const PUBLIC_PORTAL_PATHS = Object.values(portalRoutes)
@@ -82,7 +82,7 @@ async function party(label: string, key: string, email: string, processorTokeniz
     201,
   );
   const session = await h.createSession(key, customer.customer_id);
-  const owned: Record<(typeof PARAMS)[number], string> = {
+  const owned: Record<Param, string> = {
     customer_id: customer.customer_id,
     invoice_id: payment.invoice_id!,
     payment_id: payment.payment_id,

@@ -37,7 +37,6 @@ const call = (session: string, method: string, path: string, body?: unknown, hea
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 const list = async (session: string) => (await json<PortalPaymentMethodList>(await call(session, 'GET', '/portal/v1/payment-methods'), 200)).items;
-const events = async (type: string) => (await h.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', type).execute()).map((row) => JSON.parse(row.payload) as { data: { subscription_id: string } });
 
 /** A customer with a subscription paid by a Visa, and a portal session. */
 async function subscriber() {
