@@ -136,11 +136,11 @@ export class DodoPaymentMethodEditor extends ThemedElement {
 
   private readonly refresher = new RefreshController(this, ['payment-methods', 'subscriptions'], () => this.loader.run());
 
-  /** The subscription whose card is edited; empty to manage the saved cards. */
-  @property({ attribute: 'subscription-id' }) subscriptionId = '';
-
   /** The client the view was started for: a new session starts over. */
   private viewClient: PortalClient | undefined;
+
+  /** The subscription whose card is edited; empty to manage the saved cards. */
+  @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
   protected override willUpdate(changed: PropertyValues): void {
     // Another subscription (or session) starts over from its current card.
