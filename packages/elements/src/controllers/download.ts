@@ -41,6 +41,8 @@ export class DownloadController {
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
     private readonly portalSession: SessionController,
+    /** Fire `dodo-invoice-download` first: off for an element whose public events never listed it. */
+    private readonly announce = true,
   ) {}
 
   /** Download one invoice's PDF; without its `number` (a payment knows only the id), it is looked up first. */
@@ -52,7 +54,7 @@ export class DownloadController {
     this.host.requestUpdate();
     try {
       number ??= (await client.getInvoice(invoiceId)).number;
-      if (!emit<InvoiceDownloadDetail>(this.host, 'dodo-invoice-download', { invoiceId, number }, true)) return;
+      if (this.announce && !emit<InvoiceDownloadDetail>(this.host, 'dodo-invoice-download', { invoiceId, number }, true)) return;
       saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoiceId), number);
     } catch (error) {
       this.portalSession.noteFailure(error);

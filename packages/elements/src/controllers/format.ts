@@ -47,9 +47,12 @@ export class Formatter {
   }
 }
 
+/** "•••• 4242", read by screen readers as "ending in 4242" (the payment-method editor's cards too). */
+export const endingIn = (last4: string): TemplateResult =>
+  html`<span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'card.ending-in' })} </span>${last4}`;
+
 /** "Visa •••• 4242", read by screen readers as "Visa ending in 4242". */
-export const cardLabel = (card: { brand: CardBrand; last4: string }): TemplateResult =>
-  html`${brandName(card.brand)} <span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'card.ending-in' })} </span>${card.last4}`;
+export const cardLabel = (card: { brand: CardBrand; last4: string }): TemplateResult => html`${brandName(card.brand)} ${endingIn(card.last4)}`;
 
 export const invoiceStatusLabel = (status: InvoiceStatus): string => {
   switch (status) {

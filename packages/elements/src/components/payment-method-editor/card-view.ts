@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { CardBrand } from '@dodo-portal/wire/client';
+import { endingIn } from '../../controllers/format.ts';
 import { declineText } from '../decline.ts';
 import { brandName } from './card.ts';
 
@@ -14,7 +15,7 @@ export function renderCard(method: { brand: CardBrand; last4: string; exp_month?
   const expiry = `${String(method.exp_month).padStart(2, '0')}/${String(method.exp_year).slice(-2)}`;
   return html`<span part="card" class="card"
     >${renderBrand(method.brand)}
-    <span><span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'pm.ending-in' })} </span>${method.last4}</span>
+    <span>${endingIn(method.last4)}</span>
     ${method.exp_year
       ? html`<span class="muted">${msg(str`Expires ${expiry}`, { id: 'pm.expires' })}</span>`
       : nothing}</span

@@ -476,6 +476,9 @@ describe('<dodo-payment-method-editor>', () => {
       click(button(editor, PAY_SEK));
       await waitForText(editor, 'Payment received. Your subscription is active again.');
 
+      // Saved directly: the editor's events never included `dodo-invoice-download`.
+      const announced: Event[] = [];
+      editor.addEventListener('dodo-invoice-download', (event) => announced.push(event));
       const saved: string[] = [];
       const original = HTMLAnchorElement.prototype.click;
       HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
@@ -489,6 +492,11 @@ describe('<dodo-payment-method-editor>', () => {
       }
       expect(saved).to.deep.equal(['INV-000061.pdf']);
       expect(callsTo('GET', '/portal/v1/invoices/inv_dues_1/pdf')).to.have.length(1);
+      expect(announced).to.have.length(0);
+
+      useHandlers([http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.error())]);
+      click(button(editor, 'Download invoice (PDF)'));
+      await waitForText(editor, 'The download failed. Please try again.');
 
       click(button(editor, 'Done'));
       await waitForText(editor, 'Mastercard •••• ending in 4444');

@@ -10,11 +10,14 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
+import type { PortalClient } from '@dodo-portal/wire/client';
+import { DataController } from '../../controllers/data.ts';
+import { DownloadController } from '../../controllers/download.ts';
+import { RefreshController } from '../../controllers/refresh.ts';
+import { SessionController, isAbort } from '../../controllers/session.ts';
 import { states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
-import { PortalConsumer } from '../portal-consumer.ts';
-import { RefreshController } from '../refresh.ts';
+import { ThemedElement } from '../themed-element.ts';
 import { CardForm } from './card-form.ts';
 import { Feedback, type Portal } from './shared.ts';
 import { SavedCards } from './saved-cards.ts';
@@ -80,15 +83,17 @@ import styles from './payment-method-editor.styles.ts';
  * @cssproperty --dodo-radius - Corner radius.
  * @cssproperty --dodo-space - Base spacing unit.
  */
-export class DodoPaymentMethodEditor extends PortalConsumer {
+export class DodoPaymentMethodEditor extends ThemedElement {
   static override styles = [tokens, base, states, styles];
 
-  /** What the parts need from the portal, read through this element's context. */
+  private readonly portalSession = new SessionController(this);
+
+  /** What the parts need from the portal, read through this element's session. */
   private readonly fromPortal: Portal = {
-    client: () => this.client,
-    testMode: () => this.session?.info?.mode === 'test',
-    locale: () => this.locale,
-    sessionEnded: (error) => this.noteFailure(error),
+    client: () => this.portalSession.client,
+    testMode: () => this.portalSession.session?.info?.mode === 'test',
+    locale: () => this.portalSession.locale,
+    sessionEnded: (error) => this.portalSession.noteFailure(error),
   };
 
   private readonly feedback = new Feedback(this, this.fromPortal, () => this.reload());
@@ -100,63 +105,66 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
       this.subscriptionCard.selected = method.payment_method_id;
     },
   });
-  private readonly subscriptionCard = new SubscriptionCard(this, this.fromPortal, this.feedback, this.savedCards, this.cardForm);
+  private readonly subscriptionCard = new SubscriptionCard(
+    this,
+    this.fromPortal,
+    this.feedback,
+    this.savedCards,
+    this.cardForm,
+    // The editor's events never listed `dodo-invoice-download`: the dues invoice is saved directly.
+    new DownloadController(this, this.portalSession, false),
+  );
 
-  private readonly loader = new Task(this, {
-    task: async ([client, subscriptionId], { signal }) => {
-      if (!client) return initialState;
+  /** Loads into the parts (the saved cards, the subscription and its dues); the value says only that it did. */
+  private readonly loader = new DataController<true>(this, this.portalSession, {
+    load: async (client, [subscriptionId], signal) => {
+      const id = subscriptionId as string;
       try {
-        const [list, subscription] = await Promise.all([
-          client.listPaymentMethods(signal),
-          subscriptionId ? client.getSubscription(subscriptionId, signal) : undefined,
-        ]);
-        const dues = subscription?.status === 'on_hold' ? await client.subscriptionDues(subscriptionId, signal) : undefined;
+        const [list, subscription] = await Promise.all([client.listPaymentMethods(signal), id ? client.getSubscription(id, signal) : undefined]);
+        const dues = subscription?.status === 'on_hold' ? await client.subscriptionDues(id, signal) : undefined;
         this.savedCards.items = list.items;
         this.subscriptionCard.load(subscription, dues);
         return true;
       } catch (error) {
-        this.noteFailure(error);
+        // Retry starts over from the subscription's card, as Refresh does (a rerun's abort is no failure).
+        if (!isAbort(error)) this.startOver();
         throw error;
       }
     },
-    args: () => [this.client, this.subscriptionId] as const,
+    args: () => [this.subscriptionId],
   });
 
   private readonly refresher = new RefreshController(this, ['payment-methods', 'subscriptions'], () => this.loader.run());
+
+  /** The client the view was started for: a new session starts over. */
+  private viewClient: PortalClient | undefined;
 
   /** The subscription whose card is edited; empty to manage the saved cards. */
   @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
   protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
     // Another subscription (or session) starts over from its current card.
-    if (changed.has('client') || changed.has('subscriptionId')) {
-      this.expired = false;
-      this.subscriptionCard.view = 'show';
+    const client = this.portalSession.client;
+    if (client !== this.viewClient || changed.has('subscriptionId')) {
+      this.viewClient = client;
+      this.portalSession.forgetFailure();
+      this.startOver();
       this.cardForm.open = false;
-      this.feedback.problem = undefined;
     }
   }
 
-  private reload(): void {
+  private startOver(): void {
     this.feedback.problem = undefined;
     this.subscriptionCard.view = 'show';
-    (this.renderRoot.querySelector('.base') as HTMLElement | null)?.focus();
-    void this.loader.run();
+  }
+
+  /** The problem's Refresh: read everything again from the subscription's card. */
+  private reload(): void {
+    this.startOver();
+    this.loader.retry();
   }
 
   private renderContent(): TemplateResult {
-    if (this.expired) return this.renderExpired();
-    const status = this.loader.status;
-    if (status === TaskStatus.ERROR) {
-      return this.renderLoadError(msg('We could not load your payment methods.', { id: 'pm.load-error' }), () => this.reload());
-    }
-    if (status !== TaskStatus.COMPLETE) {
-      return html`<div class="current" aria-hidden="true">
-        <span class="skeleton"></span>
-        <div class="row"><span class="skeleton skeleton--card"></span><span class="skeleton skeleton--button"></span></div>
-      </div>`;
-    }
     const subscription = this.subscriptionCard.subscription;
     if (subscription) return this.subscriptionCard.render(subscription);
     // No subscription: the saved cards, managed.
@@ -164,12 +172,19 @@ export class DodoPaymentMethodEditor extends PortalConsumer {
   }
 
   override render(): TemplateResult {
-    const loading = !this.expired && this.loader.status !== TaskStatus.COMPLETE && this.loader.status !== TaskStatus.ERROR;
+    const loading = this.loader.pending && !this.portalSession.expired;
     return html`<div part="base" class="base" tabindex="-1" aria-busy=${loading ? 'true' : 'false'}>
       <p class="visually-hidden" role="status">
         ${loading ? msg('Loading payment methods…', { id: 'pm.loading' }) : this.feedback.notice}
       </p>
-      ${this.renderContent()}
+      ${this.loader.render({
+        loading: () => html`<div class="current" aria-hidden="true">
+          <span class="skeleton"></span>
+          <div class="row"><span class="skeleton skeleton--card"></span><span class="skeleton skeleton--button"></span></div>
+        </div>`,
+        complete: () => this.renderContent(),
+        error: msg('We could not load your payment methods.', { id: 'pm.load-error' }),
+      })}
     </div>`;
   }
 }

@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { PortalPaymentMethod } from '@dodo-portal/wire/client';
-import { emit } from '../portal-consumer.ts';
+import { emit } from '../../controllers/refresh.ts';
 import { brandName } from './card.ts';
 import { renderCard } from './card-view.ts';
 import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';

@@ -1,13 +1,13 @@
 /**
  * What the editor's parts share: the element they render into, what they need from the portal
- * (passed in, never read off the element, so the parts do not care whether it comes from a base
- * class or a controller), and the feedback every write gives — one write at a time, the problem
+ * (passed in, never read off the element: the tag reads it from its SessionController, a
+ * part's test from a bare host), and the feedback every write gives — one write at a time, the problem
  * it ran into, the polite notice when it worked, and where focus goes next.
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
-import { isAbort } from '../portal-consumer.ts';
+import { isAbort } from '../../controllers/session.ts';
 import { cardDeclineText } from './card-view.ts';
 
 /** The element a part renders into and fires its events on. */

@@ -6,16 +6,14 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { Dues, PortalClient, PortalSubscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
-import { formatDate, formatMoney } from '../../format.ts';
-import { emit, saveInvoicePdf } from '../portal-consumer.ts';
+import type { DownloadController } from '../../controllers/download.ts';
+import { Formatter } from '../../controllers/format.ts';
+import { emit } from '../../controllers/refresh.ts';
+import { SubmitController } from '../../controllers/submit.ts';
 import type { CardForm } from './card-form.ts';
 import { renderCard } from './card-view.ts';
 import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
 import type { SavedCards } from './saved-cards.ts';
-
-/** Fresh per confirm. `randomUUID` needs a secure context; fall back to 128 random bits. */
-const newKey = (): string =>
-  crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 export class SubscriptionCard {
   subscription: PortalSubscription | undefined;
@@ -25,10 +23,12 @@ export class SubscriptionCard {
   private dues: Dues | undefined;
   /** The write in flight is Confirm (rather than Save card). */
   private confirming = false;
-  /** The confirm in flight or last cut off by the network: retrying the same card reuses its key. */
-  private attempt: { method: string; key: string } | undefined;
+  /** One Idempotency-Key per card the customer confirms: retrying the same card reuses it. */
+  private readonly charging: SubmitController;
+  /** The card the key in `charging` is for. */
+  private chargedMethod: string | undefined;
   private result: SubscriptionPaymentMethodResult | undefined;
-  private downloadFailed = false;
+  private readonly format = new Formatter(() => this.fromPortal.locale());
 
   constructor(
     private readonly host: EditorHost,
@@ -36,7 +36,11 @@ export class SubscriptionCard {
     private readonly feedback: Feedback,
     private readonly savedCards: SavedCards,
     private readonly cardForm: CardForm,
-  ) {}
+    /** The dues invoice's PDF, from the confirmation. */
+    private readonly downloads: DownloadController,
+  ) {
+    this.charging = new SubmitController(host);
+  }
 
   /** What the loader read (its completion renders it): the subscription, if any, and on hold its dues. */
   load(subscription: PortalSubscription | undefined, dues: Dues | undefined): void {
@@ -84,18 +88,19 @@ export class SubscriptionCard {
         const selected = added?.payment_method_id ?? this.selected!;
         const onHold = subscription.status === 'on_hold';
         if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
-        if (this.attempt?.method !== selected) this.attempt = { method: selected, key: newKey() };
-        await this.charge(client, subscription, selected, this.attempt.key);
+        if (this.chargedMethod !== selected) this.charging.reset();
+        this.chargedMethod = selected;
+        await this.charge(client, subscription, selected);
       } finally {
         this.confirming = false;
       }
     });
   }
 
-  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string, key: string): Promise<void> {
+  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
     try {
-      const result = await client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey: key });
-      this.attempt = undefined;
+      const result = await this.charging.run((idempotencyKey) => client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey }));
+      if (!result) return;
       this.subscription = result.subscription;
       this.dues = undefined;
       emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId: selected, subscriptionId: subscription.subscription_id });
@@ -117,8 +122,6 @@ export class SubscriptionCard {
       }
     } catch (error) {
       const failure = apiError(error);
-      // Only a request that may never have arrived is retried with the same key.
-      if (failure?.status !== 0) this.attempt = undefined;
       if (failure?.code === 'payment_failed') {
         emit(this.host, 'dodo-payment-failed', {
           subscriptionId: subscription.subscription_id,
@@ -127,23 +130,6 @@ export class SubscriptionCard {
         });
       }
       this.feedback.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
-    }
-  }
-
-  private async download(): Promise<void> {
-    const client = this.fromPortal.client();
-    const invoice = this.result?.invoice;
-    if (!client || !invoice) return;
-    this.downloadFailed = false;
-    this.host.requestUpdate();
-    try {
-      saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoice.invoice_id), invoice.number);
-    } catch (error) {
-      if (apiError(error)?.isSessionExpired) this.fromPortal.sessionEnded(error);
-      else {
-        this.downloadFailed = true;
-        this.host.requestUpdate();
-      }
     }
   }
 
@@ -171,7 +157,7 @@ export class SubscriptionCard {
 
   private renderEdit(subscription: PortalSubscription): TemplateResult {
     const dues = this.dues;
-    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && formatMoney(dues.amount, dues.currency, this.fromPortal.locale());
+    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && this.format.money(dues.amount, dues.currency);
     const busy = this.feedback.busy;
     return html`${this.feedback.render()}
       <fieldset part="methods" class="methods">
@@ -214,17 +200,16 @@ export class SubscriptionCard {
 
   private renderDone(): TemplateResult {
     const { payment, invoice, subscription } = this.result!;
-    const locale = this.fromPortal.locale();
     return html`<div part="success" class="message message--success success" tabindex="-1">
       <p class="message__title">${msg('Payment received. Your subscription is active again.', { id: 'pm.done' })}</p>
-      <p>${msg(str`You paid ${formatMoney(payment!.amount, payment!.currency, locale)}.`, { id: 'pm.done.paid' })}</p>
+      <p>${msg(str`You paid ${this.format.money(payment!.amount, payment!.currency)}.`, { id: 'pm.done.paid' })}</p>
       ${subscription.next_billing_date
-        ? html`<p>${msg(str`Next billing date: ${formatDate(subscription.next_billing_date, locale)}`, { id: 'pm.done.next' })}</p>`
+        ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`, { id: 'pm.done.next' })}</p>`
         : nothing}
-      <p class="download-error" role="alert">${this.downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-list.download.error' }) : nothing}</p>
+      ${this.downloads.renderError()}
       <div part="actions" class="actions">
         ${invoice
-          ? html`<button type="button" class="button button--primary" @click=${() => this.download()}>
+          ? html`<button type="button" class="button button--primary" @click=${() => this.downloads.download(invoice.invoice_id, invoice.number)}>
               ${msg('Download invoice (PDF)', { id: 'pm.done.invoice' })}
             </button>`
           : nothing}
