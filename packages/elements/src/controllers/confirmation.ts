@@ -6,24 +6,24 @@
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 
 export class ConfirmationController implements ReactiveController {
-  private text = '';
+  #text = '';
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
   hostDisconnected(): void {
-    this.text = '';
+    this.#text = '';
   }
 
   /** Say `text` (an empty string clears the line). */
   show(text: string): void {
-    this.text = text;
+    this.#text = text;
     this.host.requestUpdate();
   }
 
   // No whitespace inside: `:empty` hides the box until there is something to say.
   render(): TemplateResult {
-    return html`<p part="confirmation" class="confirmation" role="status">${this.text}</p>`;
+    return html`<p part="confirmation" class="confirmation" role="status">${this.#text}</p>`;
   }
 }

@@ -14,8 +14,8 @@ export interface DialogOptions<T> {
 }
 
 export class DialogController<T> implements ReactiveController {
-  private openValue: T | null = null;
-  private opener: HTMLElement | null = null;
+  #openValue: T | null = null;
+  #opener: HTMLElement | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
@@ -27,29 +27,29 @@ export class DialogController<T> implements ReactiveController {
 
   /** What the open dialog is about, or `null` when closed. */
   get value(): T | null {
-    return this.openValue;
+    return this.#openValue;
   }
 
   /** Changes what the open dialog shows (nothing when closed). */
   set value(value: T | null) {
-    if (this.openValue === null) return;
-    this.openValue = value;
+    if (this.#openValue === null) return;
+    this.#openValue = value;
     this.host.requestUpdate();
   }
 
-  private get dialogElement(): HTMLDialogElement | null {
+  get #dialogElement(): HTMLDialogElement | null {
     return this.host.renderRoot.querySelector('dialog');
   }
 
   hostUpdated(): void {
-    const element = this.dialogElement;
-    if (this.openValue !== null && element && !element.open) element.showModal();
+    const element = this.#dialogElement;
+    if (this.#openValue !== null && element && !element.open) element.showModal();
   }
 
   /** `trigger`: the button that opened it (an event's `currentTarget`), where focus returns. */
   open(value: T, trigger: EventTarget | null): void {
-    this.openValue = value;
-    this.opener = trigger instanceof HTMLElement ? trigger : null;
+    this.#openValue = value;
+    this.#opener = trigger instanceof HTMLElement ? trigger : null;
     this.host.requestUpdate();
   }
 
@@ -58,13 +58,13 @@ export class DialogController<T> implements ReactiveController {
    * was replaced and Lit may reuse the button for another), so focus goes to the fallback.
    */
   readonly close = async (toFallback: unknown = false): Promise<void> => {
-    const closed = this.openValue;
+    const closed = this.#openValue;
     if (closed === null) return;
-    const trigger = toFallback === true ? null : this.opener;
+    const trigger = toFallback === true ? null : this.#opener;
     // State first: a render before the native `close` event must not reopen it.
-    this.openValue = null;
-    this.opener = null;
-    this.dialogElement?.close();
+    this.#openValue = null;
+    this.#opener = null;
+    this.#dialogElement?.close();
     this.host.requestUpdate();
     await this.host.updateComplete;
     // Once the session ended, the portal's expired face takes focus.

@@ -35,8 +35,8 @@ export function saveInvoicePdf(root: ParentNode, pdf: Blob, number: string): voi
 /** Needs no lifecycle hook: it re-renders the host as downloads start and end. */
 export class DownloadController {
   /** Invoice ids whose PDF is being fetched. */
-  private readonly inFlight = new Set<string>();
-  private downloadFailed = false;
+  readonly #inFlight = new Set<string>();
+  #downloadFailed = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
@@ -48,9 +48,9 @@ export class DownloadController {
   /** Download one invoice's PDF; without its `number` (a payment knows only the id), it is looked up first. */
   async download(invoiceId: string, number?: string): Promise<void> {
     const client = this.portalSession.client;
-    if (!client || this.inFlight.has(invoiceId)) return;
-    this.downloadFailed = false;
-    this.inFlight.add(invoiceId);
+    if (!client || this.#inFlight.has(invoiceId)) return;
+    this.#downloadFailed = false;
+    this.#inFlight.add(invoiceId);
     this.host.requestUpdate();
     try {
       number ??= (await client.getInvoice(invoiceId)).number;
@@ -58,16 +58,16 @@ export class DownloadController {
       saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoiceId), number);
     } catch (error) {
       this.portalSession.noteFailure(error);
-      if (!this.portalSession.expired && !isAbort(error)) this.downloadFailed = true;
+      if (!this.portalSession.expired && !isAbort(error)) this.#downloadFailed = true;
     } finally {
-      this.inFlight.delete(invoiceId);
+      this.#inFlight.delete(invoiceId);
       this.host.requestUpdate();
     }
   }
 
   /** A row's button: "Download PDF", or "Downloading…" while its PDF is on the way. */
   renderButton(invoiceId: string, hiddenLabel: string, number?: string): TemplateResult {
-    const downloading = this.inFlight.has(invoiceId);
+    const downloading = this.#inFlight.has(invoiceId);
     return html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId, number)}>${downloading
       ? msg('Downloading…', { id: 'invoice-download.pending' })
       : msg('Download PDF', { id: 'invoice-download' })}<span class="visually-hidden"> ${hiddenLabel}</span></button>`;
@@ -75,6 +75,6 @@ export class DownloadController {
 
   /** The alert line under the list; present before it has words, so the failure is spoken. */
   renderError(): TemplateResult {
-    return html`<p class="download-error" role="alert">${this.downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-download.error' }) : nothing}</p>`;
+    return html`<p class="download-error" role="alert">${this.#downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-download.error' }) : nothing}</p>`;
   }
 }

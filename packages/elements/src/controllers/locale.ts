@@ -8,7 +8,7 @@ import { updateWhenLocaleChanges } from '@lit/localize';
 import { applyLocale, canonicalLocale, defaultLocale } from '../localization/localization.ts';
 
 export class LocaleController implements ReactiveController {
-  private requested: string | undefined;
+  #requested: string | undefined;
   /** The BCP 47 tag to format in. */
   locale = 'en';
 
@@ -22,8 +22,8 @@ export class LocaleController implements ReactiveController {
 
   hostUpdate(): void {
     const requested = this.localeAttribute();
-    if (requested === this.requested) return;
-    this.requested = requested;
+    if (requested === this.#requested) return;
+    this.#requested = requested;
     this.locale = canonicalLocale(requested) ?? defaultLocale();
     void applyLocale(this.locale);
   }

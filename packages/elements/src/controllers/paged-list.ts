@@ -41,10 +41,10 @@ export interface PagedFaces<P> {
 export class PagedListController<P extends Page> implements ReactiveController {
   readonly data: DataController<P>;
   /** Cursors of the pages before the current one; `null` is the first page. */
-  private previousCursors: (string | null)[] = [];
-  private pageCursor: string | null = null;
-  private shownPage: P | undefined;
-  private shownLimit: number | undefined;
+  #previousCursors: (string | null)[] = [];
+  #pageCursor: string | null = null;
+  #shownPage: P | undefined;
+  #shownLimit: number | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode; pageSize: number },
@@ -56,21 +56,21 @@ export class PagedListController<P extends Page> implements ReactiveController {
     this.data = new DataController<P>(host, portalSession, {
       load: async (client, [cursor, limit], signal) => {
         const page = await fetchPage(client, { limit: limit as number, cursor: cursor as string | null, signal });
-        this.shownPage = page;
+        this.#shownPage = page;
         return page;
       },
-      args: () => [this.pageCursor, this.limit],
+      args: () => [this.#pageCursor, this.limit],
     });
   }
 
   hostUpdate(): void {
     const limit = this.limit;
-    if (this.shownLimit !== undefined && limit !== this.shownLimit) {
-      this.pageCursor = null;
-      this.previousCursors = [];
-      this.shownPage = undefined;
+    if (this.#shownLimit !== undefined && limit !== this.#shownLimit) {
+      this.#pageCursor = null;
+      this.#previousCursors = [];
+      this.#shownPage = undefined;
     }
-    this.shownLimit = limit;
+    this.#shownLimit = limit;
   }
 
   get limit(): number {
@@ -78,31 +78,31 @@ export class PagedListController<P extends Page> implements ReactiveController {
     return Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   }
 
-  private readonly goToNext = (): void => {
-    const next = this.shownPage?.next_cursor;
+  readonly #goToNext = (): void => {
+    const next = this.#shownPage?.next_cursor;
     if (this.data.pending || !next) return;
-    this.previousCursors = [...this.previousCursors, this.pageCursor];
-    this.pageCursor = next;
+    this.#previousCursors = [...this.#previousCursors, this.#pageCursor];
+    this.#pageCursor = next;
     this.host.requestUpdate();
   };
 
-  private readonly goToPrevious = (): void => {
-    if (this.data.pending || this.previousCursors.length === 0) return;
-    this.pageCursor = this.previousCursors.at(-1) ?? null;
-    this.previousCursors = this.previousCursors.slice(0, -1);
+  readonly #goToPrevious = (): void => {
+    if (this.data.pending || this.#previousCursors.length === 0) return;
+    this.#pageCursor = this.#previousCursors.at(-1) ?? null;
+    this.#previousCursors = this.#previousCursors.slice(0, -1);
     this.host.requestUpdate();
   };
 
   // Templates are kept compact: the CDN script carries their whitespace.
-  private renderPagination(label: string): TemplateResult | typeof nothing {
-    const hasPrevious = this.previousCursors.length > 0;
-    const hasNext = Boolean(this.shownPage?.next_cursor);
+  #renderPagination(label: string): TemplateResult | typeof nothing {
+    const hasPrevious = this.#previousCursors.length > 0;
+    const hasNext = Boolean(this.#shownPage?.next_cursor);
     if (!hasPrevious && !hasNext) return nothing;
     const pending = this.data.pending;
     return html`<nav part="pagination" class="pagination" aria-label=${label}>
-      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.goToPrevious}>${msg('Previous', { id: 'pagination.previous' })}</button>
-      <span class="page-number">${msg(str`Page ${this.previousCursors.length + 1}`, { id: 'pagination.page' })}</span>
-      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.goToNext}>${msg('Next', { id: 'pagination.next' })}</button>
+      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.#goToPrevious}>${msg('Previous', { id: 'pagination.previous' })}</button>
+      <span class="page-number">${msg(str`Page ${this.#previousCursors.length + 1}`, { id: 'pagination.page' })}</span>
+      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.#goToNext}>${msg('Next', { id: 'pagination.next' })}</button>
     </nav>`;
   }
 
@@ -112,12 +112,12 @@ export class PagedListController<P extends Page> implements ReactiveController {
       loading: () => faces.table(),
       complete: (page) => faces.table(page),
       empty: faces.empty,
-      isEmpty: (page) => page.items.length === 0 && this.previousCursors.length === 0,
+      isEmpty: (page) => page.items.length === 0 && this.#previousCursors.length === 0,
       error: faces.error,
     });
     return html`<div part="base" class="base" tabindex="-1">
       ${this.data.renderStatus(faces.loading)}
-      ${content} ${!expired && this.data.status !== TaskStatus.ERROR ? this.renderPagination(faces.pages) : nothing}
+      ${content} ${!expired && this.data.status !== TaskStatus.ERROR ? this.#renderPagination(faces.pages) : nothing}
       ${faces.footer ?? nothing}
     </div>`;
   }

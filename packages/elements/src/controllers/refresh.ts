@@ -38,7 +38,7 @@ export function emit<T>(target: EventTarget, type: string, detail: T, cancelable
  * element that made the change updates itself; several changes in one turn refetch once.
  */
 export class RefreshController implements ReactiveController {
-  private queued = false;
+  #queued = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -50,18 +50,18 @@ export class RefreshController implements ReactiveController {
 
   // Capture on `window`: heard from anywhere on the page, even if the page stops its propagation.
   hostConnected(): void {
-    addEventListener('dodo-portal-changed', this.onChange, true);
+    addEventListener('dodo-portal-changed', this.#onChange, true);
   }
 
   hostDisconnected(): void {
-    removeEventListener('dodo-portal-changed', this.onChange, true);
+    removeEventListener('dodo-portal-changed', this.#onChange, true);
   }
 
-  private readonly onChange = (event: PortalChangedEvent): void => {
-    if (this.queued || event.composedPath()[0] === this.host || !event.detail?.resources?.some((name) => this.resources.includes(name))) return;
-    this.queued = true;
+  readonly #onChange = (event: PortalChangedEvent): void => {
+    if (this.#queued || event.composedPath()[0] === this.host || !event.detail?.resources?.some((name) => this.resources.includes(name))) return;
+    this.#queued = true;
     queueMicrotask(() => {
-      this.queued = false;
+      this.#queued = false;
       if (this.host.isConnected) this.run();
     });
   };

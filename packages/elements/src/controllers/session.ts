@@ -21,57 +21,57 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 export class SessionController implements ReactiveController {
   /** A 401 seen for the current client; forgotten when a new client (session token) arrives. */
-  private sawExpiry = false;
+  #sawExpiry = false;
   /** The client the 401 was seen for (the consumer has already stored the new one when it calls back). */
-  private failedClient: PortalClient | undefined;
-  private localeApplied = false;
+  #failedClient: PortalClient | undefined;
+  #localeApplied = false;
 
-  private readonly clientConsumer: ContextConsumer<typeof clientContext, Host>;
-  private readonly localeConsumer: ContextConsumer<typeof localeContext, Host>;
-  private readonly sessionConsumer: ContextConsumer<typeof sessionContext, Host>;
+  readonly #clientConsumer: ContextConsumer<typeof clientContext, Host>;
+  readonly #localeConsumer: ContextConsumer<typeof localeContext, Host>;
+  readonly #sessionConsumer: ContextConsumer<typeof sessionContext, Host>;
 
   constructor(private readonly host: Host) {
     host.addController(this);
     updateWhenLocaleChanges(host);
-    this.clientConsumer = new ContextConsumer(host, {
+    this.#clientConsumer = new ContextConsumer(host, {
       context: clientContext,
       subscribe: true,
       callback: (client) => {
-        if (client !== this.failedClient) this.sawExpiry = false;
+        if (client !== this.#failedClient) this.#sawExpiry = false;
       },
     });
-    this.localeConsumer = new ContextConsumer(host, { context: localeContext, subscribe: true });
-    this.sessionConsumer = new ContextConsumer(host, { context: sessionContext, subscribe: true });
+    this.#localeConsumer = new ContextConsumer(host, { context: localeContext, subscribe: true });
+    this.#sessionConsumer = new ContextConsumer(host, { context: sessionContext, subscribe: true });
   }
 
   // Before the first render: alone on a page, the element picks its language itself.
   hostUpdate(): void {
-    if (this.localeApplied) return;
-    this.localeApplied = true;
-    if (!this.localeConsumer.value) void applyLocale(this.locale);
+    if (this.#localeApplied) return;
+    this.#localeApplied = true;
+    if (!this.#localeConsumer.value) void applyLocale(this.locale);
   }
 
   get client(): PortalClient | undefined {
-    return this.clientConsumer.value;
+    return this.#clientConsumer.value;
   }
 
   /** The portal's session: its info (mode, return and login links) and where a 401 is reported. */
   get session(): SessionChannel | undefined {
-    return this.sessionConsumer.value;
+    return this.#sessionConsumer.value;
   }
 
   get locale(): string {
-    return this.localeConsumer.value ?? defaultLocale();
+    return this.#localeConsumer.value ?? defaultLocale();
   }
 
   /** Set by a 401 from any call, or when the portal says the session ended (another section's 401). */
   get expired(): boolean {
-    return this.sawExpiry || this.session?.status === 'expired';
+    return this.#sawExpiry || this.session?.status === 'expired';
   }
 
   /** Start over (the element now shows another subscription): forget a 401 it saw itself. */
   forgetFailure(): void {
-    this.sawExpiry = false;
+    this.#sawExpiry = false;
   }
 
   /**
@@ -81,8 +81,8 @@ export class SessionController implements ReactiveController {
   noteFailure(error: unknown): void {
     if (!(error instanceof PortalApiError) || !error.isSessionExpired) return;
     if (error.source && error.source !== this.client) return;
-    this.sawExpiry = true;
-    this.failedClient = this.client;
+    this.#sawExpiry = true;
+    this.#failedClient = this.client;
     this.host.requestUpdate();
     if (this.session) this.session.reportExpired(error.code, error.loginUrl);
     else this.host.dispatchEvent(sessionExpiredEvent(error.code));

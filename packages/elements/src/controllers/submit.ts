@@ -17,19 +17,19 @@ export const isRetryable = (error: unknown): boolean =>
 
 /** Needs no lifecycle hook: it only re-renders the host when `busy` changes. */
 export class SubmitController {
-  private intentKey: string | null = null;
-  private submitting = false;
+  #intentKey: string | null = null;
+  #submitting = false;
 
   constructor(private readonly host: ReactiveControllerHost) {}
 
   /** A request is in flight. */
   get busy(): boolean {
-    return this.submitting;
+    return this.#submitting;
   }
 
   /** The intent changed (another card, another plan, a new dialog): the next send gets a new key. */
   reset(): void {
-    this.intentKey = null;
+    this.#intentKey = null;
   }
 
   /**
@@ -37,19 +37,19 @@ export class SubmitController {
    * Rethrows the request's error, keeping the key only when a retry must reuse it.
    */
   async run<R>(request: (idempotencyKey: string) => Promise<R>): Promise<R | undefined> {
-    if (this.submitting) return undefined;
-    this.intentKey ??= newIdempotencyKey();
-    this.submitting = true;
+    if (this.#submitting) return undefined;
+    this.#intentKey ??= newIdempotencyKey();
+    this.#submitting = true;
     this.host.requestUpdate();
     try {
-      const result = await request(this.intentKey);
-      this.intentKey = null;
+      const result = await request(this.#intentKey);
+      this.#intentKey = null;
       return result;
     } catch (error) {
-      if (!isRetryable(error)) this.intentKey = null;
+      if (!isRetryable(error)) this.#intentKey = null;
       throw error;
     } finally {
-      this.submitting = false;
+      this.#submitting = false;
       this.host.requestUpdate();
     }
   }

@@ -75,84 +75,86 @@ interface Paying {
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoInvoiceList extends ThemedElement {
-  static override styles = [tokens, base, states, dialog, styles];
+  static override get styles() {
+    return [tokens, base, states, dialog, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
-  private readonly pagedList = new PagedListController<InvoicePage>(this, this.portalSession, (client, query) => client.listInvoices(query));
-  private readonly downloads = new DownloadController(this, this.portalSession);
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
+  readonly #pagedList = new PagedListController<InvoicePage>(this, this.#portalSession, (client, query) => client.listInvoices(query));
+  readonly #downloads = new DownloadController(this, this.#portalSession);
   /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
-  private readonly payDialog = new DialogController<Paying>(this, this.portalSession, {
+  readonly #payDialog = new DialogController<Paying>(this, this.#portalSession, {
     fallback: ({ invoice }) => this.renderRoot.querySelector<HTMLElement>(`[data-invoice-id="${CSS.escape(invoice.invoice_id)}"] button`),
   });
   /** One key per confirmed payment, kept for its retries (the server charges a key once). */
-  private readonly paySubmit = new SubmitController(this);
+  readonly #paySubmit = new SubmitController(this);
 
   /** A plan change or a paid due adds an invoice: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['invoices'], () => this.pagedList.data.run());
+  readonly #refresher = new RefreshController(this, ['invoices'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
 
   /** Updates the dialog, if it is still the one of `invoice`. */
-  private patch(invoice: Invoice, change: Partial<Paying>): void {
-    const paying = this.payDialog.value;
-    if (paying?.invoice === invoice) this.payDialog.value = { ...paying, ...change };
+  #patch(invoice: Invoice, change: Partial<Paying>): void {
+    const paying = this.#payDialog.value;
+    if (paying?.invoice === invoice) this.#payDialog.value = { ...paying, ...change };
   }
 
-  private async openPay(invoice: Invoice, event: Event): Promise<void> {
-    const client = this.portalSession.client;
+  async #openPay(invoice: Invoice, event: Event): Promise<void> {
+    const client = this.#portalSession.client;
     if (!client) return;
-    this.paySubmit.reset();
-    this.payDialog.open({ invoice }, event.currentTarget);
+    this.#paySubmit.reset();
+    this.#payDialog.open({ invoice }, event.currentTarget);
     try {
       const cards = (await client.listPaymentMethods()).items;
       // The default card comes first.
-      this.patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
+      this.#patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
     } catch (error) {
-      this.portalSession.noteFailure(error);
-      this.patch(invoice, { cards: null });
+      this.#portalSession.noteFailure(error);
+      this.#patch(invoice, { cards: null });
     }
   }
 
-  private choose(invoice: Invoice, chosen: string): void {
-    this.paySubmit.reset();
-    this.patch(invoice, { chosen, error: undefined });
+  #choose(invoice: Invoice, chosen: string): void {
+    this.#paySubmit.reset();
+    this.#patch(invoice, { chosen, error: undefined });
   }
 
-  private async pay(): Promise<void> {
-    const paying = this.payDialog.value;
-    const client = this.portalSession.client;
-    if (!paying?.chosen || !client || this.paySubmit.busy) return;
+  async #pay(): Promise<void> {
+    const paying = this.#payDialog.value;
+    const client = this.#portalSession.client;
+    if (!paying?.chosen || !client || this.#paySubmit.busy) return;
     const { invoice, chosen } = paying;
-    this.patch(invoice, { error: undefined });
+    this.#patch(invoice, { error: undefined });
     try {
-      const result = await this.paySubmit.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
+      const result = await this.#paySubmit.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
       if (!result) return;
       const card = paying.cards?.find((item) => item.payment_method_id === chosen);
-      const amount = this.formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
+      const amount = this.#formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
       const cardName = card ? `${brandName(card.brand)} •••• ${card.last4}` : '';
-      this.patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
-      this.replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
+      this.#patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
+      this.#replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="pay-success"]')?.focus());
       emit<InvoicePaidDetail>(this, 'dodo-invoice-paid', { invoiceId: invoice.invoice_id, invoice: result.invoice, payment: result.payment });
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       const code = errorCode(error);
-      this.patch(invoice, { error: this.payError(code, error) });
-      if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.replaceRow(invoice.invoice_id, [now]), () => undefined);
+      this.#patch(invoice, { error: this.#payError(code, error) });
+      if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.#replaceRow(invoice.invoice_id, [now]), () => undefined);
     }
   }
 
   /** The row of `invoiceId` as the server has it now (a paid dues invoice also shows the voided one it replaced). */
-  private replaceRow(invoiceId: string, now: Invoice[]): void {
-    const items = this.pagedList.data.value?.items;
+  #replaceRow(invoiceId: string, now: Invoice[]): void {
+    const items = this.#pagedList.data.value?.items;
     const index = items?.findIndex((item) => item.invoice_id === invoiceId) ?? -1;
     if (index >= 0) items!.splice(index, 1, ...now);
     this.requestUpdate();
   }
 
-  private payError(code: string, error: unknown): string {
+  #payError(code: string, error: unknown): string {
     switch (code) {
       case 'payment_failed':
         return declineText(error instanceof PortalApiError ? error.declineCode : null);
@@ -167,18 +169,18 @@ export class DodoInvoiceList extends ThemedElement {
     }
   }
 
-  private closePay(): void {
-    if (!this.paySubmit.busy) void this.payDialog.close();
+  #closePay(): void {
+    if (!this.#paySubmit.busy) void this.#payDialog.close();
   }
 
   // Templates are kept compact: the CDN script carries their whitespace.
-  private renderPay(): TemplateResult | typeof nothing {
-    const paying = this.payDialog.value;
-    if (!paying || this.portalSession.expired) return nothing;
+  #renderPay(): TemplateResult | typeof nothing {
+    const paying = this.#payDialog.value;
+    if (!paying || this.#portalSession.expired) return nothing;
     const { invoice, cards } = paying;
-    const busy = this.paySubmit.busy;
-    const amount = this.formatter.money(invoice.total, invoice.currency);
-    return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
+    const busy = this.#paySubmit.busy;
+    const amount = this.#formatter.money(invoice.total, invoice.currency);
+    return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.#payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
       <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
       ${paying.paid
         ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
@@ -190,21 +192,21 @@ export class DodoInvoiceList extends ThemedElement {
               ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
               : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
                   (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
-                    @change=${() => this.choose(invoice, card.payment_method_id)}> ${cardLabel(card)}</label>`,
+                    @change=${() => this.#choose(invoice, card.payment_method_id)}> ${cardLabel(card)}</label>`,
                 )}</fieldset>`}
       <p class="pay-error" role="alert">${paying.error ?? nothing}</p>
       <div class="pay-actions">
-        <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.closePay}>${paying.paid ? msg('Close', { id: 'dialog.close' }) : msg('Cancel', { id: 'invoice-list.pay.cancel' })}</button>
+        <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.#closePay}>${paying.paid ? msg('Close', { id: 'dialog.close' }) : msg('Cancel', { id: 'invoice-list.pay.cancel' })}</button>
         ${paying.paid || !cards?.length
           ? nothing
-          : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.pay}>${busy
+          : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.#pay}>${busy
               ? msg('Paying…', { id: 'invoice-list.pay.pending' })
               : msg(str`Pay ${amount}`, { id: 'invoice-list.pay.confirm' })}</button>`}
       </div>
     </dialog>`;
   }
 
-  private renderTable(page?: InvoicePage): TemplateResult {
+  #renderTable(page?: InvoicePage): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
     const labels = [
       msg('Number', { id: 'invoice-list.column.number' }),
@@ -217,37 +219,37 @@ export class DodoInvoiceList extends ThemedElement {
       <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
       <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Actions', { id: 'invoice-list.column.actions' })}</span></th></tr></thead>
       <tbody>${page
-        ? page.items.map((invoice) => this.renderRow(invoice, labels))
+        ? page.items.map((invoice) => this.#renderRow(invoice, labels))
         : Array.from(
-            { length: this.pagedList.limit },
+            { length: this.#pagedList.limit },
             () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
   }
 
-  private renderRow(invoice: Invoice, [number, date, status, total]: readonly string[]): TemplateResult {
+  #renderRow(invoice: Invoice, [number, date, status, total]: readonly string[]): TemplateResult {
     return html`<tr part="row" data-invoice-id=${invoice.invoice_id}>
       <th scope="row" class="number" data-label=${number}>${invoice.number}</th>
-      <td data-label=${date}><time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time></td>
-      <td data-label=${status}><span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span> ${this.renderRefund(invoice)}</td>
-      <td class="amount" data-label=${total}>${this.formatter.money(invoice.total, invoice.currency)}</td>
+      <td data-label=${date}><time datetime=${invoice.issued_at}>${this.#formatter.date(invoice.issued_at)}</time></td>
+      <td data-label=${status}><span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span> ${this.#renderRefund(invoice)}</td>
+      <td class="amount" data-label=${total}>${this.#formatter.money(invoice.total, invoice.currency)}</td>
       <td part="actions" class="actions">${invoice.status === 'open'
-          ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
-          : nothing}${this.downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
+          ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.#openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
+          : nothing}${this.#downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
     </tr>`;
   }
 
   /** Under the status: "Refunded" when all of the total was given back, else how much was. */
-  private renderRefund({ amount_refunded: refunded = 0, total, currency }: Invoice): TemplateResult | typeof nothing {
+  #renderRefund({ amount_refunded: refunded = 0, total, currency }: Invoice): TemplateResult | typeof nothing {
     if (refunded <= 0) return nothing;
-    const amount = this.formatter.money(refunded, currency);
+    const amount = this.#formatter.money(refunded, currency);
     // Not `payment-status.refunded`: languages inflect it for an invoice (fr "Remboursée").
     return html`<span part="status-detail" class="refund">${refunded >= total
       ? msg('Refunded', { id: 'invoice-list.refunded' })
       : msg(str`${amount} refunded`, { id: 'refunded-amount' })}</span>`;
   }
 
-  private renderEmpty(): TemplateResult {
+  #renderEmpty(): TemplateResult {
     return html`
       <div part="empty" class="message">
         <p class="message__title">${msg('No invoices yet', { id: 'invoice-list.empty' })}</p>
@@ -259,14 +261,14 @@ export class DodoInvoiceList extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    return html`${this.pagedList.render({
-      table: (page) => this.renderTable(page),
-      empty: () => this.renderEmpty(),
+    return html`${this.#pagedList.render({
+      table: (page) => this.#renderTable(page),
+      empty: () => this.#renderEmpty(),
       error: msg("We couldn't load your invoices.", { id: 'invoice-list.error' }),
       loading: msg('Loading invoices…', { id: 'invoice-list.loading' }),
       pages: msg('Invoice pages', { id: 'invoice-list.pagination' }),
-      footer: this.downloads.renderError(),
-    })}${this.renderPay()}`;
+      footer: this.#downloads.renderError(),
+    })}${this.#renderPay()}`;
   }
 }
 

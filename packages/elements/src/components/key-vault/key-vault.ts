@@ -99,31 +99,33 @@ function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoKeyVault extends ThemedElement {
-  static override styles = [tokens, base, states, cards, dialog, styles];
+  static override get styles() {
+    return [tokens, base, states, cards, dialog, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
-  private readonly licenseKeys = new DataController<PortalLicenseKey[]>(this, this.portalSession, {
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
+  readonly #licenseKeys = new DataController<PortalLicenseKey[]>(this, this.#portalSession, {
     load: async (client, _args, signal) => (await client.listLicenseKeys(signal)).items,
   });
 
   /** A cancelled subscription can disable its keys. */
-  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.licenseKeys.run());
+  readonly #refresher = new RefreshController(this, ['license-keys'], () => this.#licenseKeys.run());
 
   /** "… was deactivated", once the dialog has closed. */
-  private readonly confirmation = new ConfirmationController(this);
+  readonly #confirmation = new ConfirmationController(this);
 
   /** The "Deactivate …?" dialog; on close focus returns to its button, or the key's activations toggle. */
-  private readonly confirmDialog = new DialogController<Confirm>(this, this.portalSession, {
+  readonly #confirmDialog = new DialogController<Confirm>(this, this.#portalSession, {
     fallback: ({ key }) => {
       const card = this.renderRoot.querySelector<HTMLElement>(`[data-key-id="${CSS.escape(key.license_key_id)}"]`);
       return card?.querySelector<HTMLElement>('[aria-controls]') ?? card;
     },
   });
 
-  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
   /** The client the revealed keys belong to. */
-  private keysClient: PortalClient | undefined;
+  #keysClient: PortalClient | undefined;
 
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
   @state() private revealed: ReadonlyMap<string, string> = new Map();
@@ -140,27 +142,27 @@ export class DodoKeyVault extends ThemedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.copiedTimer);
+    clearTimeout(this.#copiedTimer);
     this.copied = null;
   }
 
   protected override willUpdate(): void {
     // A new session (token) is a new customer, perhaps: nothing revealed survives it.
-    const client = this.portalSession.client;
-    if (client !== this.keysClient && this.keysClient !== undefined) {
+    const client = this.#portalSession.client;
+    if (client !== this.#keysClient && this.#keysClient !== undefined) {
       this.revealed = new Map();
       this.expanded = new Set();
       this.instances = new Map();
     }
-    this.keysClient = client;
+    this.#keysClient = client;
   }
 
   /** The full key: revealed already, or fetched now. `null` when it could not be had. */
-  private async fullKey(key: PortalLicenseKey): Promise<string | null> {
+  async #fullKey(key: PortalLicenseKey): Promise<string | null> {
     const id = key.license_key_id;
     const known = this.revealed.get(id);
     if (known) return known;
-    const client = this.portalSession.client;
+    const client = this.#portalSession.client;
     if (!client || this.fetching.has(id)) return null;
     this.keyError = null;
     this.fetching = new Set(this.fetching).add(id);
@@ -170,7 +172,7 @@ export class DodoKeyVault extends ThemedElement {
       this.revealed = new Map(this.revealed).set(id, full);
       return full;
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       if (!isAbort(error)) this.keyError = id;
       return null;
     } finally {
@@ -180,7 +182,7 @@ export class DodoKeyVault extends ThemedElement {
     }
   }
 
-  private async toggleReveal(key: PortalLicenseKey): Promise<void> {
+  async #toggleReveal(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
     if (this.revealed.has(id)) {
       const revealed = new Map(this.revealed);
@@ -189,14 +191,14 @@ export class DodoKeyVault extends ThemedElement {
       if (this.copied?.id === id) this.copied = null;
       return;
     }
-    await this.fullKey(key);
+    await this.#fullKey(key);
   }
 
-  private async copy(key: PortalLicenseKey): Promise<void> {
+  async #copy(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
-    const full = await this.fullKey(key);
+    const full = await this.#fullKey(key);
     if (!full) return;
-    clearTimeout(this.copiedTimer);
+    clearTimeout(this.#copiedTimer);
     try {
       if (!navigator.clipboard) throw new Error('No clipboard');
       await navigator.clipboard.writeText(full);
@@ -210,13 +212,13 @@ export class DodoKeyVault extends ThemedElement {
       return;
     }
     this.copied = { id, ok: true };
-    this.copiedTimer = setTimeout(() => (this.copied = null), COPIED_MS);
+    this.#copiedTimer = setTimeout(() => (this.copied = null), COPIED_MS);
     emit<KeyCopiedDetail>(this, 'dodo-key-copied', { licenseKeyId: id });
   }
 
-  private async loadInstances(key: PortalLicenseKey): Promise<void> {
+  async #loadInstances(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
-    const client = this.portalSession.client;
+    const client = this.#portalSession.client;
     if (!client) return;
     const previous = this.instances.get(id)?.items ?? [];
     this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
@@ -224,12 +226,12 @@ export class DodoKeyVault extends ThemedElement {
       const { items } = await client.listLicenseKeyInstances(id);
       this.instances = new Map(this.instances).set(id, { state: 'ready', items });
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
     }
   }
 
-  private toggleInstances(key: PortalLicenseKey): void {
+  #toggleInstances(key: PortalLicenseKey): void {
     const id = key.license_key_id;
     const expanded = new Set(this.expanded);
     if (expanded.delete(id)) {
@@ -237,18 +239,18 @@ export class DodoKeyVault extends ThemedElement {
       return;
     }
     this.expanded = expanded.add(id);
-    if (this.instances.get(id)?.state !== 'ready') void this.loadInstances(key);
+    if (this.instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
   }
 
-  private askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
+  #askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
     this.confirmError = null;
-    this.confirmation.show('');
-    this.confirmDialog.open({ key, instance }, event.currentTarget);
+    this.#confirmation.show('');
+    this.#confirmDialog.open({ key, instance }, event.currentTarget);
   }
 
-  private async deactivate(): Promise<void> {
-    const confirm = this.confirmDialog.value;
-    const client = this.portalSession.client;
+  async #deactivate(): Promise<void> {
+    const confirm = this.#confirmDialog.value;
+    const client = this.#portalSession.client;
     if (!confirm || !client || this.busy) return;
     const { key, instance } = confirm;
     this.busy = true;
@@ -256,7 +258,7 @@ export class DodoKeyVault extends ThemedElement {
     try {
       await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       const code = errorCode(error);
       // Already gone (another tab, the software itself): the list is simply out of date.
       if (code !== 'not_found') {
@@ -269,38 +271,38 @@ export class DodoKeyVault extends ThemedElement {
     const current = this.instances.get(key.license_key_id);
     const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
     this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
-    this.confirmation.show(msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' }));
+    this.#confirmation.show(msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' }));
     // Its button is gone (Lit may reuse it for the next device): focus goes to the fallback.
-    void this.confirmDialog.close(true);
+    void this.#confirmDialog.close(true);
     emit<KeyInstanceDeactivatedDetail>(this, 'dodo-key-instance-deactivated', {
       licenseKeyId: key.license_key_id,
       instanceId: instance.license_key_instance_id,
     });
   }
 
-  private expiry(key: PortalLicenseKey): string {
+  #expiry(key: PortalLicenseKey): string {
     if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
-    const date = this.formatter.date(key.expires_at);
+    const date = this.#formatter.date(key.expires_at);
     return Date.parse(key.expires_at) <= Date.now()
       ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' })
       : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
   }
 
   /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
-  private used(key: PortalLicenseKey): number {
+  #used(key: PortalLicenseKey): number {
     const opened = this.instances.get(key.license_key_id);
     return opened?.state === 'ready' ? opened.items.length : key.instances_count;
   }
 
-  private activations(key: PortalLicenseKey): string {
-    const used = this.used(key);
+  #activations(key: PortalLicenseKey): string {
+    const used = this.#used(key);
     const limit = key.activations_limit;
     return limit === null
       ? msg(str`Unlimited activations (${used} in use)`, { id: 'key-vault.activations.unlimited' })
       : msg(str`${used} of ${limit} activations`, { id: 'key-vault.activations' });
   }
 
-  private purchaseTitle({ keys }: Purchase): string {
+  #purchaseTitle({ keys }: Purchase): string {
     const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
     const { source } = keys[0]!;
     const from =
@@ -312,13 +314,13 @@ export class DodoKeyVault extends ThemedElement {
     return `${products} · ${from}`;
   }
 
-  private confirmErrorText(code: string): string {
+  #confirmErrorText(code: string): string {
     return code === 'key_deactivation_disabled'
       ? msg('The seller does not allow deactivating devices here. Please contact them.', { id: 'key-vault.error.deactivation-disabled' })
       : msg('Something went wrong. Please try again.', { id: 'key-vault.error.generic' });
   }
 
-  private renderKeyValue(key: PortalLicenseKey): TemplateResult {
+  #renderKeyValue(key: PortalLicenseKey): TemplateResult {
     const full = this.revealed.get(key.license_key_id);
     const label = msg(str`License key for ${key.product.name}`, { id: 'key-vault.key-label' });
     if (full) {
@@ -331,7 +333,7 @@ export class DodoKeyVault extends ThemedElement {
     </p>`;
   }
 
-  private renderCopyStatus(id: string): TemplateResult {
+  #renderCopyStatus(id: string): TemplateResult {
     const copied = this.copied?.id === id ? this.copied : null;
     return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
       >${copied
@@ -342,7 +344,7 @@ export class DodoKeyVault extends ThemedElement {
     >`;
   }
 
-  private renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
+  #renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
     const id = key.license_key_id;
     if (!this.expanded.has(id)) return nothing;
     const opened = this.instances.get(id) ?? { state: 'loading', items: [] };
@@ -350,7 +352,7 @@ export class DodoKeyVault extends ThemedElement {
     if (opened.state === 'error') {
       body = html`<p class="key-error" role="alert">
         ${msg("We couldn't load the activations.", { id: 'key-vault.instances.error' })}
-        <button type="button" class="button" @click=${() => this.loadInstances(key)}>${msg('Retry', { id: 'retry' })}</button>
+        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry', { id: 'retry' })}</button>
       </p>`;
     } else if (opened.state === 'loading' && opened.items.length === 0) {
       body = html`<p class="muted" aria-busy="true">${msg('Loading activations…', { id: 'key-vault.instances.loading' })}</p>`;
@@ -362,10 +364,10 @@ export class DodoKeyVault extends ThemedElement {
           (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
             <span class="instance__name">${instance.name}</span>
             <span class="muted">
-              ${msg(str`Activated ${this.formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
+              ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
             </span>
             ${key.can_deactivate_instances
-              ? html`<button type="button" class="button" @click=${(event: Event) => this.askToDeactivate(key, instance, event)}>
+              ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
                   ${msg('Deactivate', { id: 'key-vault.deactivate' })}<span class="visually-hidden"> ${instance.name}</span>
                 </button>`
               : nothing}
@@ -385,7 +387,7 @@ export class DodoKeyVault extends ThemedElement {
     </div>`;
   }
 
-  private renderKey(key: PortalLicenseKey): TemplateResult {
+  #renderKey(key: PortalLicenseKey): TemplateResult {
     const id = key.license_key_id;
     const revealed = this.revealed.has(id);
     const fetching = this.fetching.has(id);
@@ -397,31 +399,31 @@ export class DodoKeyVault extends ThemedElement {
         <div class="card__header">
           <h4 class="card__name">${key.product.name}</h4>
           <span part="status" class="badge badge--${key.status}">${keyStatusLabel(key.status)}</span>
-          <span part="status" class="badge badge--expiry">${this.expiry(key)}</span>
+          <span part="status" class="badge badge--expiry">${this.#expiry(key)}</span>
         </div>
-        ${this.renderKeyValue(key)}
-        <p part="activations" class="muted">${this.activations(key)}</p>
+        ${this.#renderKeyValue(key)}
+        <p part="activations" class="muted">${this.#activations(key)}</p>
         <div part="actions" class="actions">
-          <button type="button" class="button" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.toggleReveal(key)}>
+          <button type="button" class="button" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#toggleReveal(key)}>
             ${revealed ? msg('Hide', { id: 'key-vault.hide' }) : msg('Reveal', { id: 'key-vault.reveal' })}${name}
           </button>
-          <button type="button" class="button button--primary" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.copy(key)}>
+          <button type="button" class="button button--primary" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#copy(key)}>
             ${msg('Copy', { id: 'key-vault.copy' })}${name}
           </button>
-          <button type="button" class="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId} @click=${() => this.toggleInstances(key)}>
+          <button type="button" class="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
             ${msg('Activations', { id: 'key-vault.instances' })}${name}
           </button>
-          ${this.renderCopyStatus(id)}
+          ${this.#renderCopyStatus(id)}
         </div>
         <p class="key-error" role="alert">${this.keyError === id
             ? msg("We couldn't fetch the key. Please try again.", { id: 'key-vault.reveal.error' })
             : nothing}</p>
-        ${this.renderInstances(key, listId)}
+        ${this.#renderInstances(key, listId)}
       </li>
     `;
   }
 
-  private renderLoaded(keys: PortalLicenseKey[]): TemplateResult {
+  #renderLoaded(keys: PortalLicenseKey[]): TemplateResult {
     if (keys.length === 0) {
       return html`
         <div part="empty" class="message">
@@ -437,20 +439,20 @@ export class DodoKeyVault extends ThemedElement {
     return html`${groupByPurchase(keys).map((purchase) => {
       const headingId = `purchase-${purchase.id}`;
       return html`<section part="group" class="group" aria-labelledby=${headingId}>
-        <h3 part="group-title" id=${headingId} class="group__title">${this.purchaseTitle(purchase)}</h3>
+        <h3 part="group-title" id=${headingId} class="group__title">${this.#purchaseTitle(purchase)}</h3>
         <ul class="list">
-          ${purchase.keys.map((key) => this.renderKey(key))}
+          ${purchase.keys.map((key) => this.#renderKey(key))}
         </ul>
       </section>`;
     })}`;
   }
 
-  private renderDialog(): TemplateResult | typeof nothing {
-    const confirm = this.confirmDialog.value;
+  #renderDialog(): TemplateResult | typeof nothing {
+    const confirm = this.#confirmDialog.value;
     if (!confirm) return nothing;
     const { key, instance } = confirm;
     return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.confirmDialog.close}>
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
         <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`, { id: 'key-vault.confirm.title' })}</h2>
         <p id="dialog-body">
           ${msg(
@@ -458,10 +460,10 @@ export class DodoKeyVault extends ThemedElement {
             { id: 'key-vault.confirm.body' },
           )}
         </p>
-        <p class="key-error" role="alert">${this.confirmError ? this.confirmErrorText(this.confirmError) : nothing}</p>
+        <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
         <div class="actions actions--end">
-          <button type="button" class="button" autofocus @click=${() => this.confirmDialog.close()}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
-          <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.deactivate}>
+          <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
+          <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#deactivate}>
             ${this.busy ? msg('Deactivating…', { id: 'key-vault.deactivating' }) : msg('Deactivate', { id: 'key-vault.deactivate' })}
           </button>
         </div>
@@ -470,16 +472,16 @@ export class DodoKeyVault extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const content = this.licenseKeys.render({
+    const content = this.#licenseKeys.render({
       loading: () => cardsSkeleton(),
       stale: true,
-      complete: (keys) => this.renderLoaded(keys),
+      complete: (keys) => this.#renderLoaded(keys),
       error: msg("We couldn't load your license keys.", { id: 'key-vault.error' }),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.licenseKeys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
-        ${this.confirmation.render()} ${content} ${this.portalSession.expired ? nothing : this.renderDialog()}
+        ${this.#licenseKeys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
+        ${this.#confirmation.render()} ${content} ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;
   }

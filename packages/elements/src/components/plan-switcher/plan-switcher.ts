@@ -85,12 +85,14 @@ const parseAddons = (key: string): ChangePlanBody['addons'] & {} =>
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPlanSwitcher extends ThemedElement {
-  static override styles = [tokens, base, states, fields, styles];
+  static override get styles() {
+    return [tokens, base, states, fields, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
 
-  private readonly planData = new DataController<Loaded>(this, this.portalSession, {
+  readonly #planData = new DataController<Loaded>(this, this.#portalSession, {
     load: async (client, [id], signal) => {
       if (!id) return initialState;
       const subscription = await client.getSubscription(id as string, signal);
@@ -98,22 +100,22 @@ export class DodoPlanSwitcher extends ThemedElement {
       this.productId = subscription.product_id;
       this.quantity = subscription.quantity;
       this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
-      this.reset();
+      this.#reset();
       return { subscription, options };
     },
     args: () => [this.subscriptionId],
   });
 
-  private readonly priceQuote = new DataController<ChangePlanPreview>(this, this.portalSession, {
+  readonly #priceQuote = new DataController<ChangePlanPreview>(this, this.#portalSession, {
     load: (client, [id, productId, quantity, addons], signal) =>
-      !this.options || !this.changed
+      !this.#options || !this.#changed
         ? Promise.resolve(initialState)
         : client.previewPlanChange(id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
     args: () => [this.subscriptionId, this.productId, this.quantity, this.addons],
   });
 
   /** One key per confirmed change, reused only to retry that same change. */
-  private readonly changeSubmit = new SubmitController(this);
+  readonly #changeSubmit = new SubmitController(this);
 
   @state() private productId = '';
   @state() private quantity = 1;
@@ -127,57 +129,57 @@ export class DodoPlanSwitcher extends ThemedElement {
   @property({ attribute: 'subscription-id' }) subscriptionId = '';
 
   private get loaded(): Loaded | undefined {
-    return this.planData.status === TaskStatus.COMPLETE ? this.planData.value : undefined;
+    return this.#planData.status === TaskStatus.COMPLETE ? this.#planData.value : undefined;
   }
 
-  private get options(): PlanOptions | null | undefined {
+  get #options(): PlanOptions | null | undefined {
     return this.loaded?.options;
   }
 
   /** Whether the selection differs from the subscription as it is. */
-  private get changed(): boolean {
+  get #changed(): boolean {
     const subscription = this.loaded?.subscription;
     if (!subscription) return false;
     const current = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
     return this.productId !== subscription.product_id || this.quantity !== subscription.quantity || this.addons !== current;
   }
 
-  private reset(): void {
+  #reset(): void {
     this.result = null;
     this.failure = null;
     this.editingCard = false;
-    this.changeSubmit.reset();
+    this.#changeSubmit.reset();
   }
 
-  private select(productId: string): void {
+  #select(productId: string): void {
     this.productId = productId;
-    this.reset();
+    this.#reset();
   }
 
   /** A number input's value as a whole number within bounds (and shown as such). */
-  private readCount(event: Event, min: number): number {
+  #readCount(event: Event, min: number): number {
     const input = event.target as HTMLInputElement;
     const value = Math.min(Math.max(Math.trunc(Number(input.value)) || min, min), MAX_QUANTITY);
     input.value = String(value);
     return value;
   }
 
-  private setQuantity(event: Event): void {
-    this.quantity = this.readCount(event, 1);
-    this.reset();
+  #setQuantity(event: Event): void {
+    this.quantity = this.#readCount(event, 1);
+    this.#reset();
   }
 
-  private setAddon(productId: string, event: Event): void {
+  #setAddon(productId: string, event: Event): void {
     const quantities = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
-    quantities.set(productId, this.readCount(event, 0));
+    quantities.set(productId, this.#readCount(event, 0));
     this.addons = addonsKey(quantities);
-    this.reset();
+    this.#reset();
   }
 
-  private async confirm(): Promise<void> {
-    const client = this.portalSession.client;
-    const preview = this.priceQuote.value;
-    if (!client || !preview || this.changeSubmit.busy || this.priceQuote.status !== TaskStatus.COMPLETE) return;
+  async #confirm(): Promise<void> {
+    const client = this.#portalSession.client;
+    const preview = this.#priceQuote.value;
+    if (!client || !preview || this.#changeSubmit.busy || this.#priceQuote.status !== TaskStatus.COMPLETE) return;
     const addons = parseAddons(this.addons);
     const detail: PlanChangeRequestDetail = {
       subscriptionId: this.subscriptionId,
@@ -189,7 +191,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     if (!emit(this, 'dodo-plan-change-request', detail, true)) return;
     this.failure = null;
     try {
-      const result = await this.changeSubmit.run((idempotencyKey) =>
+      const result = await this.#changeSubmit.run((idempotencyKey) =>
         client.changePlan(this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
       );
       if (!result) return;
@@ -204,12 +206,12 @@ export class DodoPlanSwitcher extends ThemedElement {
         creditToBalance: result.credit_to_balance,
       });
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       this.failure = { code: errorCode(error), ...(error instanceof PortalApiError && error.declineCode ? { declineCode: error.declineCode } : {}) };
     }
   }
 
-  private async requestCard(): Promise<void> {
+  async #requestCard(): Promise<void> {
     emit<PaymentMethodRequestedDetail>(this, 'dodo-payment-method-requested', { subscriptionId: this.subscriptionId });
     this.editingCard = Boolean(customElements.get('dodo-payment-method-editor'));
     if (!this.editingCard) return;
@@ -230,7 +232,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     }
   }
 
-  private failureText(code: string): string {
+  #failureText(code: string): string {
     switch (code) {
       case 'no_change':
         return msg('That is already your plan. Choose another plan or other quantities.', { id: 'plan-switcher.error.no-change' });
@@ -250,21 +252,21 @@ export class DodoPlanSwitcher extends ThemedElement {
     }
   }
 
-  private renderPlan(product: PortalProduct, label: string, current: boolean): TemplateResult {
+  #renderPlan(product: PortalProduct, label: string, current: boolean): TemplateResult {
     const checked = this.productId === product.product_id;
     return html`
       <li part="plan" class="plan ${checked ? 'plan--selected' : ''}">
         <label class="plan__label">
-          <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.select(product.product_id)} />
+          <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.#select(product.product_id)} />
           <span class="plan__name">${product.name}</span>
           <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
-          <span class="plan__price">${this.formatter.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
+          <span class="plan__price">${this.#formatter.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
         </label>
       </li>
     `;
   }
 
-  private renderChooser({ options }: Loaded & { options: PlanOptions }): TemplateResult {
+  #renderChooser({ options }: Loaded & { options: PlanOptions }): TemplateResult {
     const current = options.current;
     const tiers = [...options.items.map((item) => ({ item, tier: item.tier })), { item: null, tier: current.tier }].sort((a, b) => a.tier - b.tier);
     const chosen = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
@@ -274,26 +276,26 @@ export class DodoPlanSwitcher extends ThemedElement {
         <ul part="plans" class="plans">
           ${tiers.map(({ item }) =>
             item
-              ? this.renderPlan(
+              ? this.#renderPlan(
                   item,
                   item.direction === 'upgrade' ? msg('Upgrade', { id: 'plan-switcher.upgrade' }) : msg('Downgrade', { id: 'plan-switcher.downgrade' }),
                   false,
                 )
-              : this.renderPlan(current, msg('Current plan', { id: 'plan-switcher.current' }), true),
+              : this.#renderPlan(current, msg('Current plan', { id: 'plan-switcher.current' }), true),
           )}
         </ul>
       </fieldset>
       <div part="addons" class="counts">
         <div class="field">
           <label for="quantity">${msg('Quantity', { id: 'quantity' })}</label>
-          <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.setQuantity} />
+          <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.#setQuantity} />
         </div>
         ${options.addons.map(
           (addon) => html`
             <div class="field">
               <label for="addon-${addon.product_id}">
                 ${addon.name}
-                <span class="muted">${this.formatter.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+                <span class="muted">${this.#formatter.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
               </label>
               <input
                 id="addon-${addon.product_id}"
@@ -304,34 +306,34 @@ export class DodoPlanSwitcher extends ThemedElement {
                 max=${MAX_QUANTITY}
                 step="1"
                 .value=${String(chosen.get(addon.product_id) ?? 0)}
-                @change=${(event: Event) => this.setAddon(addon.product_id, event)}
+                @change=${(event: Event) => this.#setAddon(addon.product_id, event)}
               />
             </div>
           `,
         )}
       </div>
-      ${this.renderPreview()}
+      ${this.#renderPreview()}
     `;
   }
 
-  private renderPreview(): TemplateResult {
-    if (!this.changed) {
+  #renderPreview(): TemplateResult {
+    if (!this.#changed) {
       return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.', { id: 'plan-switcher.hint' })}</p>`;
     }
-    return this.priceQuote.task.render({
+    return this.#priceQuote.task.render({
       pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…', { id: 'plan-switcher.calculating' })}</p>`,
       error: (error) =>
         html`<div part="error" class="message message--error" role="alert">
-          <p class="message__title">${this.failureText(errorCode(error))}</p>
-          <button type="button" class="button" @click=${() => void this.priceQuote.run()}>${msg('Retry', { id: 'retry' })}</button>
+          <p class="message__title">${this.#failureText(errorCode(error))}</p>
+          <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry', { id: 'retry' })}</button>
         </div>`,
-      complete: (preview) => this.renderQuote(preview),
+      complete: (preview) => this.#renderQuote(preview),
     }) as TemplateResult;
   }
 
-  private renderQuote(preview: ChangePlanPreview): TemplateResult {
+  #renderQuote(preview: ChangePlanPreview): TemplateResult {
     const charge = preview.immediate_charge;
-    const money = (minor: number) => this.formatter.money(minor, charge.currency);
+    const money = (minor: number) => this.#formatter.money(minor, charge.currency);
     const line = (label: string, amount: string, total = false) =>
       html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
     return html`
@@ -355,10 +357,10 @@ export class DodoPlanSwitcher extends ThemedElement {
               })}
             </p>`
           : nothing}
-        <p>${msg(str`Next billing date: ${this.formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
-        ${this.failure ? this.renderFailure() : nothing}
-        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.changeSubmit.busy ? 'true' : 'false'} @click=${this.confirm}>
-          ${this.changeSubmit.busy
+        <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
+        ${this.failure ? this.#renderFailure() : nothing}
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy ? 'true' : 'false'} @click=${this.#confirm}>
+          ${this.#changeSubmit.busy
             ? msg('Changing plan…', { id: 'plan-switcher.pending' })
             : this.failure
               ? msg('Try again', { id: 'plan-switcher.retry' })
@@ -370,7 +372,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     `;
   }
 
-  private renderFailure(): TemplateResult {
+  #renderFailure(): TemplateResult {
     const failure = this.failure!;
     const declined = failure.code === 'payment_failed';
     return html`
@@ -378,10 +380,10 @@ export class DodoPlanSwitcher extends ThemedElement {
         <p class="message__title">
           ${declined
             ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' })
-            : this.failureText(failure.code)}
+            : this.#failureText(failure.code)}
         </p>
         ${declined
-          ? html`<button type="button" class="button" @click=${this.requestCard}>
+          ? html`<button type="button" class="button" @click=${this.#requestCard}>
               ${msg('Update payment method', { id: 'update-payment-method' })}
             </button>`
           : nothing}
@@ -395,55 +397,55 @@ export class DodoPlanSwitcher extends ThemedElement {
     `;
   }
 
-  private renderSuccess(result: ChangePlanResult): TemplateResult {
+  #renderSuccess(result: ChangePlanResult): TemplateResult {
     const subscription = result.subscription;
     const charged = result.invoice?.total ?? 0;
     return html`
       <div part="success" class="message message--success" role="status" tabindex="-1">
         <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
         ${charged > 0
-          ? html`<p>${msg(str`Charged now: ${this.formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
+          ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
           : nothing}
         ${result.credit_to_balance > 0
           ? html`<p>
-              ${msg(str`Added to your credit balance: ${this.formatter.money(result.credit_to_balance, subscription.currency)}`, {
+              ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`, {
                 id: 'plan-switcher.success.credit',
               })}
             </p>`
           : nothing}
         ${subscription.next_billing_date
-          ? html`<p>${msg(str`Next billing date: ${this.formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
+          ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
           : nothing}
       </div>
     `;
   }
 
-  private renderNotice({ subscription }: Loaded): TemplateResult {
+  #renderNotice({ subscription }: Loaded): TemplateResult {
     const text =
       subscription.status === 'on_hold'
-        ? this.failureText('subscription_on_hold')
+        ? this.#failureText('subscription_on_hold')
         : subscription.status === 'active'
           ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.', {
               id: 'plan-switcher.not-allowed',
             })
-          : this.failureText('subscription_ended');
+          : this.#failureText('subscription_ended');
     return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
   }
 
-  private renderLoaded(loaded: Loaded): TemplateResult {
-    if (this.result) return this.renderSuccess(this.result);
-    if (!loaded.options) return this.renderNotice(loaded);
-    return this.renderChooser(loaded as Loaded & { options: PlanOptions });
+  #renderLoaded(loaded: Loaded): TemplateResult {
+    if (this.result) return this.#renderSuccess(this.result);
+    if (!loaded.options) return this.#renderNotice(loaded);
+    return this.#renderChooser(loaded as Loaded & { options: PlanOptions });
   }
 
   override render(): TemplateResult {
-    const content = this.planData.render({
+    const content = this.#planData.render({
       initial: () => html`<span class="skeleton"></span>`,
       loading: () => html`<div aria-busy="true">
         <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>
         <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
       </div>`,
-      complete: (loaded) => this.renderLoaded(loaded),
+      complete: (loaded) => this.#renderLoaded(loaded),
       error: msg("We couldn't load the plans.", { id: 'plan-switcher.error' }),
     });
     return html`<div part="base" class="base">${content}</div>`;

@@ -52,11 +52,13 @@ type Problem = 'invalid' | 'failed' | 'rate-limited' | 'unavailable';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortalLogin extends ThemedElement {
-  static override styles = [tokens, base, fields, styles];
+  static override get styles() {
+    return [tokens, base, fields, styles];
+  }
 
-  private readonly language = new LocaleController(this, () => this.locale);
+  readonly #language = new LocaleController(this, () => this.locale);
 
-  private controller: AbortController | undefined;
+  #controller: AbortController | undefined;
 
   @query('input') private readonly input!: HTMLInputElement | null;
 
@@ -84,21 +86,21 @@ export class DodoPortalLogin extends ThemedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.controller?.abort();
-    clearInterval(this.cooldownTimer);
+    this.#controller?.abort();
+    clearInterval(this.#cooldownTimer);
   }
 
   /** Email a sign-in link to `email` (any earlier request still in flight is abandoned). */
-  private request(email: string): { controller: AbortController; sent: Promise<void> } {
-    this.controller?.abort();
-    const controller = (this.controller = new AbortController());
+  #request(email: string): { controller: AbortController; sent: Promise<void> } {
+    this.#controller?.abort();
+    const controller = (this.#controller = new AbortController());
     const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
     const mode = this.mode === 'test' ? 'test' : 'live';
     const sent = this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
     return { controller, sent: sent.then(() => undefined) };
   }
 
-  private async submit(event: SubmitEvent): Promise<void> {
+  async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     if (this.phase === 'sending' || !this.input) return;
     const email = this.input.value.trim();
@@ -116,11 +118,11 @@ export class DodoPortalLogin extends ThemedElement {
     }
     this.problem = undefined;
     this.phase = 'sending';
-    const { controller, sent } = this.request(email);
+    const { controller, sent } = this.#request(email);
     try {
       await sent;
       this.phase = 'sent';
-      this.startCooldown();
+      this.#startCooldown();
       this.dispatchEvent(loginLinkRequestedEvent(email));
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
@@ -142,33 +144,33 @@ export class DodoPortalLogin extends ThemedElement {
     }
   }
 
-  private cooldownTimer: ReturnType<typeof setInterval> | undefined;
+  #cooldownTimer: ReturnType<typeof setInterval> | undefined;
 
-  private startCooldown(seconds = RESEND_COOLDOWN_SECONDS): void {
-    clearInterval(this.cooldownTimer);
+  #startCooldown(seconds = RESEND_COOLDOWN_SECONDS): void {
+    clearInterval(this.#cooldownTimer);
     this.resendIn = seconds;
-    this.cooldownTimer = setInterval(() => {
+    this.#cooldownTimer = setInterval(() => {
       this.resendIn = Math.max(0, this.resendIn - 1);
-      if (this.resendIn === 0) clearInterval(this.cooldownTimer);
+      if (this.resendIn === 0) clearInterval(this.#cooldownTimer);
     }, 1_000);
   }
 
   /** The same address once more, after the cooldown; the confirmation stays and says it was sent. */
-  private async resend(): Promise<void> {
+  async #resend(): Promise<void> {
     if (this.resendIn > 0 || this.phase !== 'sent') return;
-    this.startCooldown();
-    const { controller, sent } = this.request(this.email);
+    this.#startCooldown();
+    const { controller, sent } = this.#request(this.email);
     try {
       await sent;
       this.dispatchEvent(loginLinkRequestedEvent(this.email));
     } catch (error) {
       if (controller.signal.aborted) return;
-      if (error instanceof PortalApiError && error.status === 429) this.startCooldown(error.retryAfterSeconds ?? 60);
+      if (error instanceof PortalApiError && error.status === 429) this.#startCooldown(error.retryAfterSeconds ?? 60);
       else this.resendIn = 0;
     }
   }
 
-  private async startOver(): Promise<void> {
+  async #startOver(): Promise<void> {
     this.phase = 'idle';
     this.problem = undefined;
     await this.updateComplete;
@@ -179,7 +181,7 @@ export class DodoPortalLogin extends ThemedElement {
     }
   }
 
-  private problemText(problem: Problem): string {
+  #problemText(problem: Problem): string {
     switch (problem) {
       case 'invalid':
         return msg('Enter a valid email address, like name@example.com.', { id: 'login.error.invalid' });
@@ -194,7 +196,7 @@ export class DodoPortalLogin extends ThemedElement {
     }
   }
 
-  private renderSent(): TemplateResult {
+  #renderSent(): TemplateResult {
     return html`
       <div part="sent" class="sent" role="status" tabindex="-1">
         <h2 part="title" class="title">${msg('Check your email', { id: 'login.sent' })}</h2>
@@ -204,18 +206,18 @@ export class DodoPortalLogin extends ThemedElement {
           })}
         </p>
         <div class="actions">
-          <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.resend}>
+          <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.#resend}>
             ${this.resendIn > 0
               ? msg(str`Send the link again in ${this.resendIn} s`, { id: 'login.sent.resend-wait' })
               : msg('Send the link again', { id: 'login.sent.resend' })}
           </button>
-          <button type="button" class="button" @click=${this.startOver}>${msg('Use a different email', { id: 'login.sent.again' })}</button>
+          <button type="button" class="button" @click=${this.#startOver}>${msg('Use a different email', { id: 'login.sent.again' })}</button>
         </div>
       </div>
     `;
   }
 
-  private renderForm(): TemplateResult {
+  #renderForm(): TemplateResult {
     const sending = this.phase === 'sending';
     const problem = this.problem;
     return html`
@@ -225,7 +227,7 @@ export class DodoPortalLogin extends ThemedElement {
           ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.", { id: 'login.body.unified' })
           : msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })}
       </p>
-      <form part="form" class="form" novalidate @submit=${this.submit}>
+      <form part="form" class="form" novalidate @submit=${this.#submit}>
         <label part="label" class="label" for="email">${msg('Email address', { id: 'login.email' })}</label>
         <input
           part="input"
@@ -240,7 +242,7 @@ export class DodoPortalLogin extends ThemedElement {
           aria-invalid=${problem === 'invalid' ? 'true' : 'false'}
           aria-describedby="problem"
         />
-        <p part="error" id="problem" class="problem" role="alert">${problem ? this.problemText(problem) : nothing}</p>
+        <p part="error" id="problem" class="problem" role="alert">${problem ? this.#problemText(problem) : nothing}</p>
         <button part="submit" type="submit" class="button button--primary" aria-disabled=${sending ? 'true' : 'false'}>
           ${sending ? msg('Sending…', { id: 'login.sending' }) : msg('Email me a sign-in link', { id: 'login.submit' })}
         </button>
@@ -250,7 +252,7 @@ export class DodoPortalLogin extends ThemedElement {
 
   override render(): TemplateResult {
     return html`<div part="base" class="base" aria-busy=${this.phase === 'sending' ? 'true' : 'false'}>
-      ${this.phase === 'sent' ? this.renderSent() : this.renderForm()}
+      ${this.phase === 'sent' ? this.#renderSent() : this.#renderForm()}
     </div>`;
   }
 }

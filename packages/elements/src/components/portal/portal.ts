@@ -77,35 +77,37 @@ const UNIFIED_TAG = 'dodo-unified-portal';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPortal extends ThemedElement {
-  static override styles = [tokens, base, states, styles];
+  static override get styles() {
+    return [tokens, base, states, styles];
+  }
 
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
-  private generation = 0;
+  #generation = 0;
 
   /** Whether the host's `lang` is ours (the language we render in) rather than the page's. */
-  private ownsLang = false;
+  #ownsLang = false;
 
   /** Section tags whose later registration we already wait for. */
-  private readonly awaitedTags = new Set<string>();
+  readonly #awaitedTags = new Set<string>();
 
   /** Focus was inside the portal when the session ended: move it to the expired face. */
-  private focusExpired = false;
+  #focusExpired = false;
 
-  private readonly sessionInfo = new Task(this, {
+  readonly #sessionInfo = new Task(this, {
     task: async ([client], { signal }) => {
       // Loaded in both layouts: the header uses it, and slotted elements read the mode (card
       // tokenization) and the brand colour from the session channel.
       if (!client) return initialState;
-      const generation = this.generation;
+      const generation = this.#generation;
       try {
         const info = await client.session(signal);
-        if (generation === this.generation) {
-          this.session = this.sessionChannel(this.session.status, info);
-          this.applyBrand(info);
+        if (generation === this.#generation) {
+          this.session = this.#sessionChannel(this.session.status, info);
+          this.#applyBrand(info);
         }
         return info;
       } catch (error) {
-        if (error instanceof PortalApiError && error.isSessionExpired) this.expire(generation, error.code, error.loginUrl);
+        if (error instanceof PortalApiError && error.isSessionExpired) this.#expire(generation, error.code, error.loginUrl);
         throw error;
       }
     },
@@ -121,7 +123,7 @@ export class DodoPortal extends ThemedElement {
 
   @provide({ context: clientContext }) private client?: PortalClient;
   @provide({ context: localeContext }) private resolvedLocale: string = 'en';
-  @provide({ context: sessionContext }) private session: SessionChannel = this.sessionChannel('active', null);
+  @provide({ context: sessionContext }) private session: SessionChannel = this.#sessionChannel('active', null);
 
   /** The portal server's origin, e.g. `https://portal.example.com`. */
   @property({ attribute: 'api-base' }) apiBase = '';
@@ -166,42 +168,42 @@ export class DodoPortal extends ThemedElement {
     super.connectedCallback();
     // A section appears once its element is registered, e.g. by a define entry loaded later.
     for (const tag of [...portalSections.map((section) => section.tag), UNIFIED_TAG]) {
-      if (customElements.get(tag) || this.awaitedTags.has(tag)) continue;
-      this.awaitedTags.add(tag);
+      if (customElements.get(tag) || this.#awaitedTags.has(tag)) continue;
+      this.#awaitedTags.add(tag);
       void customElements.whenDefined(tag).then(() => this.requestUpdate());
     }
     // Upgraded while the parser is still adding our children: wait for it before deciding
     // between "whole portal" and "context only", so no request is made for nothing.
     if (this.ownerDocument.readyState === 'loading') {
-      this.ownerDocument.addEventListener('DOMContentLoaded', this.updateSlotted, { once: true });
+      this.ownerDocument.addEventListener('DOMContentLoaded', this.#updateSlotted, { once: true });
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.ownerDocument.removeEventListener('DOMContentLoaded', this.updateSlotted);
+    this.ownerDocument.removeEventListener('DOMContentLoaded', this.#updateSlotted);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated) this.updateSlotted();
+    if (!this.hasUpdated) this.#updateSlotted();
     if (changed.has('apiBase') || changed.has('sessionToken') || changed.has('unified')) {
-      this.generation += 1;
+      this.#generation += 1;
       const apiBase = this.apiBase.trim();
       const sessionToken = this.sessionToken.trim();
       // A unified token opens only the unified API: the unified portal makes its own calls. Each
       // request names our current language, so the server's own words (invoice lines) match it.
       this.client = apiBase && sessionToken && !this.unified ? createPortalClient({ apiBase, sessionToken, locale: () => this.resolvedLocale }) : undefined;
-      this.session = this.sessionChannel('active', null);
+      this.session = this.#sessionChannel('active', null);
       this.newLink = undefined;
     }
     if (changed.has('locale') || !this.hasUpdated) {
       // Read on the first update after connecting (never at import), and on every change.
-      this.resolvedLocale = resolveLocale(this.locale, this, this.ownsLang);
+      this.resolvedLocale = resolveLocale(this.locale, this, this.#ownsLang);
       void applyLocale(this.resolvedLocale);
       // WCAG 3.1.2: assistive technology reads our text in its language, which may differ from
       // the page's. A `lang` the page put on the portal itself wins.
-      if (this.ownsLang || !this.hasAttribute('lang')) {
-        this.ownsLang = true;
+      if (this.#ownsLang || !this.hasAttribute('lang')) {
+        this.#ownsLang = true;
         this.setAttribute('lang', this.resolvedLocale);
       }
     }
@@ -211,7 +213,7 @@ export class DodoPortal extends ThemedElement {
    * The business's brand colour becomes the default primary colour when it is readable on the
    * light surface (a page's `--dodo-color-primary` still wins; the dark palette keeps its own).
    */
-  private applyBrand(info: PortalSessionInfo): void {
+  #applyBrand(info: PortalSessionInfo): void {
     const brand = brandPrimary(info.business.brand.primary_color, SURFACES.light);
     if (brand) {
       this.style.setProperty('--dodo-brand-primary', brand.primary);
@@ -222,11 +224,11 @@ export class DodoPortal extends ThemedElement {
     }
   }
 
-  private get rendersFullPortal(): boolean {
+  get #rendersFullPortal(): boolean {
     return this.slotted === false;
   }
 
-  private readonly updateSlotted = (): void => {
+  readonly #updateSlotted = (): void => {
     // Before the first render there is no slot yet: every child without a `slot` attribute
     // is what the default slot will hold.
     const slotted = this.slotElement?.assignedElements() ?? [...this.children].filter((child) => !child.slot);
@@ -234,35 +236,35 @@ export class DodoPortal extends ThemedElement {
     this.slotted = hasChildren || this.ownerDocument.readyState !== 'loading' ? hasChildren : undefined;
   };
 
-  private sessionChannel(status: SessionStatus, info: PortalSessionInfo | null, loginUrl: string | null = null): SessionChannel {
-    const generation = this.generation;
-    return { status, info, loginUrl, reportExpired: (code, url) => this.expire(generation, code, url) };
+  #sessionChannel(status: SessionStatus, info: PortalSessionInfo | null, loginUrl: string | null = null): SessionChannel {
+    const generation = this.#generation;
+    return { status, info, loginUrl, reportExpired: (code, url) => this.#expire(generation, code, url) };
   }
 
-  private expire(generation: number, code: string, loginUrl?: string): void {
-    if (generation !== this.generation || this.session.status === 'expired') return;
+  #expire(generation: number, code: string, loginUrl?: string): void {
+    if (generation !== this.#generation || this.session.status === 'expired') return;
     const old = this.session;
     // Now, before any section re-renders (and drops what had focus).
-    this.focusExpired = this.matches(':focus-within');
-    this.session = this.sessionChannel('expired', old.info, safeHttpUrl(loginUrl ?? old.info?.login_url) ?? null);
+    this.#focusExpired = this.matches(':focus-within');
+    this.session = this.#sessionChannel('expired', old.info, safeHttpUrl(loginUrl ?? old.info?.login_url) ?? null);
     // A section's 401 arrives through the channel: re-render the portal, with its one expired face.
     this.requestUpdate('session', old);
     this.dispatchEvent(sessionExpiredEvent(code));
   }
 
   protected override updated(): void {
-    if (!this.focusExpired) return;
-    this.focusExpired = false;
+    if (!this.#focusExpired) return;
+    this.#focusExpired = false;
     // A turn later: the sections have closed their (modal) dialogs by then.
     setTimeout(() => this.renderRoot.querySelector<HTMLElement>('[part="expired"]')?.focus());
   }
 
-  private get expired(): boolean {
+  get #expired(): boolean {
     return this.session.status === 'expired' || (this.hosted && !this.client);
   }
 
   /** Hosted: POST /portal/v1/login for the session's customer; the email holds a new link. */
-  private async emailNewLink(): Promise<void> {
+  async #emailNewLink(): Promise<void> {
     const info = this.session.info;
     if (!info || this.newLink === 'sending') return;
     this.newLink = 'sending';
@@ -275,7 +277,7 @@ export class DodoPortal extends ThemedElement {
   }
 
   /** What the expired face offers: reload (embedded), or a new link by email (hosted). */
-  private renderExpiredActions(): TemplateResult {
+  #renderExpiredActions(): TemplateResult {
     if (!this.hosted) {
       return html`<p class="message__body">${this.expiredMessage || msg('Reload the page to continue.', { id: 'session-expired.reload' })}</p>
         <button type="button" class="button button--primary" @click=${() => location.reload()}>${msg('Reload page', { id: 'session-expired.reload-button' })}</button>`;
@@ -287,7 +289,7 @@ export class DodoPortal extends ThemedElement {
     const sent = this.newLink === 'sent';
     return html`<p class="message__body">${msg('For your security, billing links expire. Get a new one by email.', { id: 'session-expired.hosted' })}</p>
       ${info
-        ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
+        ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.#emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
         : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>`}
       <p class="message__body" role="status">${sent
           ? msg(str`We sent a new link to ${info!.customer.email}.`, { id: 'session-expired.sent' })
@@ -299,8 +301,8 @@ export class DodoPortal extends ThemedElement {
         : nothing}`;
   }
 
-  private renderHeader(): TemplateResult {
-    const info = this.sessionInfo.value;
+  #renderHeader(): TemplateResult {
+    const info = this.#sessionInfo.value;
     const returnUrl = safeHttpUrl(info?.return_url);
     return html`
       <header part="header" class="header">
@@ -326,7 +328,7 @@ export class DodoPortal extends ThemedElement {
     `;
   }
 
-  private renderSections(): (TemplateResult | typeof nothing)[] {
+  #renderSections(): (TemplateResult | typeof nothing)[] {
     // One slot per section, always at its own index: a section registered later is inserted
     // without re-creating (and reloading) the ones after it.
     return portalSections.map(({ tag, key, heading, content }) =>
@@ -347,18 +349,18 @@ export class DodoPortal extends ThemedElement {
         ? html`<dodo-unified-portal api-base=${this.apiBase} session-token=${this.sessionToken} locale=${this.resolvedLocale}></dodo-unified-portal>`
         : html``;
     }
-    const full = this.rendersFullPortal;
+    const full = this.#rendersFullPortal;
     // An ended session is said once for the whole portal. Slotted sections stay (hiding a modal
     // dialog's host hangs Chromium) but show nothing once it ended: their content gives way to it.
-    const expired = this.expired;
+    const expired = this.#expired;
     return html`
       <div part="base" class="portal" ?hidden=${!full && !expired}>
-        ${full ? this.renderHeader() : nothing} ${full && !expired ? this.renderSections() : nothing}
+        ${full ? this.#renderHeader() : nothing} ${full && !expired ? this.#renderSections() : nothing}
         <div part="expired" class="message message--expired" role="alert" tabindex="-1" ?hidden=${!expired}>
-          <slot name="expired"><p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>${expired ? this.renderExpiredActions() : nothing}</slot>
+          <slot name="expired"><p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>${expired ? this.#renderExpiredActions() : nothing}</slot>
         </div>
       </div>
-      <slot @slotchange=${this.updateSlotted}></slot>
+      <slot @slotchange=${this.#updateSlotted}></slot>
     `;
   }
 }

@@ -55,11 +55,13 @@ const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, s
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoProfile extends ThemedElement {
-  static override styles = [tokens, base, states, fields, styles];
+  static override get styles() {
+    return [tokens, base, states, fields, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
-  private readonly profileData = new DataController<Profile>(this, this.portalSession, {
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
+  readonly #profileData = new DataController<Profile>(this, this.#portalSession, {
     load: (client, _args, signal) => {
       this.saved = undefined;
       return client.getProfile(signal);
@@ -67,10 +69,10 @@ export class DodoProfile extends ThemedElement {
   });
 
   /** A plan change can move money to the credit balance shown here. */
-  private readonly refresher = new RefreshController(this, ['profile'], () => this.profileData.run());
+  readonly #refresher = new RefreshController(this, ['profile'], () => this.#profileData.run());
 
   /** "Your details have been saved." */
-  private readonly confirmation = new ConfirmationController(this);
+  readonly #confirmation = new ConfirmationController(this);
 
   @state() private editing = false;
   @state() private busy = false;
@@ -97,23 +99,23 @@ export class DodoProfile extends ThemedElement {
     }
   }
 
-  private async edit(editing: boolean): Promise<void> {
+  async #edit(editing: boolean): Promise<void> {
     this.editing = editing;
     this.errors = {};
     this.saveFailed = false;
-    this.confirmation.show('');
+    this.#confirmation.show('');
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(editing ? '#name' : '[part="actions"] button')?.focus();
   }
 
   /** The form's values, trimmed. */
-  private read(form: HTMLFormElement): Record<Field, string> {
+  #read(form: HTMLFormElement): Record<Field, string> {
     const data = new FormData(form);
     const value = (field: Field) => String(data.get(field) ?? '').trim();
     return { name: value('name'), street: value('street'), city: value('city'), state: value('state'), zipcode: value('zipcode'), country: value('country') };
   }
 
-  private validate(values: Record<Field, string>): Errors {
+  #validate(values: Record<Field, string>): Errors {
     const errors: Errors = {};
     const required = msg('Fill in this field.', { id: 'profile.error.required' });
     if (!values.name) errors.name = required;
@@ -129,19 +131,19 @@ export class DodoProfile extends ThemedElement {
   }
 
   /** Inline: once a field has been flagged, re-check as the customer types. */
-  private revalidate(event: Event): void {
+  #revalidate(event: Event): void {
     if (Object.keys(this.errors).length === 0) return;
-    this.errors = this.validate(this.read(event.currentTarget as HTMLFormElement));
+    this.errors = this.#validate(this.#read(event.currentTarget as HTMLFormElement));
   }
 
-  private async save(event: SubmitEvent, profile: Profile): Promise<void> {
+  async #save(event: SubmitEvent, profile: Profile): Promise<void> {
     event.preventDefault();
-    const client = this.portalSession.client;
+    const client = this.#portalSession.client;
     if (!client || this.busy) return;
-    const values = this.read(event.target as HTMLFormElement);
-    this.errors = this.validate(values);
+    const values = this.#read(event.target as HTMLFormElement);
+    this.errors = this.#validate(values);
     this.saveFailed = false;
-    if (await this.focusFirstError()) return;
+    if (await this.#focusFirstError()) return;
     const hasAddress = ADDRESS_FIELDS.some((field) => values[field]);
     const body: UpdateProfileBody = { name: values.name };
     if (hasAddress) {
@@ -154,20 +156,20 @@ export class DodoProfile extends ThemedElement {
       const saved = await client.updateProfile(body);
       this.saved = saved;
       emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
-      await this.edit(false);
-      this.confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
+      await this.#edit(false);
+      this.#confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
     } catch (error) {
-      this.portalSession.noteFailure(error);
-      this.errors = this.serverErrors(error);
+      this.#portalSession.noteFailure(error);
+      this.errors = this.#serverErrors(error);
       this.saveFailed = Object.keys(this.errors).length === 0;
-      await this.focusFirstError();
+      await this.#focusFirstError();
     } finally {
       this.busy = false;
     }
   }
 
   /** The server's validation issues on the fields they name (`billing_address.zipcode` → zipcode). */
-  private serverErrors(error: unknown): Errors {
+  #serverErrors(error: unknown): Errors {
     const errors: Errors = {};
     if (!(error instanceof PortalApiError)) return errors;
     for (const issue of error.issues ?? []) {
@@ -177,7 +179,7 @@ export class DodoProfile extends ThemedElement {
     return errors;
   }
 
-  private async focusFirstError(): Promise<boolean> {
+  async #focusFirstError(): Promise<boolean> {
     const first = (['name', ...ADDRESS_FIELDS] as const).find((field) => this.errors[field]);
     if (!first) return false;
     await this.updateComplete;
@@ -185,13 +187,13 @@ export class DodoProfile extends ThemedElement {
     return true;
   }
 
-  private renderField(field: Field, value: string, required: boolean): TemplateResult {
+  #renderField(field: Field, value: string, required: boolean): TemplateResult {
     const error = this.errors[field];
     const control =
       field === 'country'
         ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
             <option value="" ?selected=${!value}>${msg('Choose a country', { id: 'profile.country.none' })}</option>
-            ${countries(this.portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
+            ${countries(this.#portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
         : html`<input
             id=${field}
@@ -213,14 +215,14 @@ export class DodoProfile extends ThemedElement {
     `;
   }
 
-  private renderForm(profile: Profile): TemplateResult {
+  #renderForm(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     return html`
-      <form part="form" class="form" novalidate @submit=${(event: SubmitEvent) => this.save(event, profile)} @input=${this.revalidate}>
-        ${this.renderField('name', profile.name, true)}
+      <form part="form" class="form" novalidate @submit=${(event: SubmitEvent) => this.#save(event, profile)} @input=${this.#revalidate}>
+        ${this.#renderField('name', profile.name, true)}
         <fieldset>
           <legend>${msg('Billing address', { id: 'profile.address' })}</legend>
-          ${ADDRESS_FIELDS.map((field) => this.renderField(field, address?.[field] ?? '', field !== 'state'))}
+          ${ADDRESS_FIELDS.map((field) => this.#renderField(field, address?.[field] ?? '', field !== 'state'))}
         </fieldset>
         <p part="error" class="field__error" role="alert">
           ${this.saveFailed ? msg('Your details could not be saved. Please try again.', { id: 'profile.error.save' }) : nothing}
@@ -229,16 +231,16 @@ export class DodoProfile extends ThemedElement {
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
             ${this.busy ? msg('Saving…', { id: 'profile.saving' }) : msg('Save', { id: 'profile.save' })}
           </button>
-          <button type="button" class="button" @click=${() => this.edit(false)}>${msg('Cancel', { id: 'profile.cancel' })}</button>
+          <button type="button" class="button" @click=${() => this.#edit(false)}>${msg('Cancel', { id: 'profile.cancel' })}</button>
         </div>
       </form>
     `;
   }
 
-  private renderView(profile: Profile): TemplateResult {
+  #renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     const none = msg('Not given', { id: 'profile.none' });
-    const country = address ? (countries(this.portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
+    const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.label('name')}</dt>
@@ -259,35 +261,35 @@ export class DodoProfile extends ThemedElement {
       ${profile.credit_balances.length > 0
         ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
-            ${profile.credit_balances.map((balance) => html`<dd>${this.formatter.money(balance.amount, balance.currency)}</dd>`)}
+            ${profile.credit_balances.map((balance) => html`<dd>${this.#formatter.money(balance.amount, balance.currency)}</dd>`)}
           </dl>`
         : nothing}
       <div part="actions" class="actions">
-        <button type="button" class="button" @click=${() => this.edit(true)}>${msg('Edit details', { id: 'profile.edit' })}</button>
+        <button type="button" class="button" @click=${() => this.#edit(true)}>${msg('Edit details', { id: 'profile.edit' })}</button>
       </div>
     `;
   }
 
   override render(): TemplateResult {
-    const content = this.profileData.render({
+    const content = this.#profileData.render({
       initial: () => html`<span class="skeleton"></span>`,
       loading: () =>
-        this.profileData.value
-          ? this.renderView(this.profileData.value)
+        this.#profileData.value
+          ? this.#renderView(this.#profileData.value)
           : html`<div aria-busy="true">
               <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
               <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
             </div>`,
       complete: (loaded) => {
         const profile = this.saved ?? loaded;
-        return this.editing ? this.renderForm(profile) : this.renderView(profile);
+        return this.editing ? this.#renderForm(profile) : this.#renderView(profile);
       },
       error: msg("We couldn't load your details.", { id: 'profile.error' }),
     });
     return html`
       <div part="base" class="base">
-        ${this.portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
-        ${this.confirmation.render()} ${content}
+        ${this.#portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
+        ${this.#confirmation.render()} ${content}
       </div>
     `;
   }

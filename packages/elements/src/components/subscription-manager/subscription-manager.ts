@@ -87,15 +87,17 @@ type DialogState = { kind: 'cancel' | 'plan' | 'payment'; subscription: PortalSu
  */
 export class DodoSubscriptionManager extends ThemedElement {
   /** Elements this one renders; the define entry registers them after this one. */
-  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
-    'dodo-plan-switcher': DodoPlanSwitcher,
-  };
+  static get dependencies(): Readonly<Record<string, CustomElementConstructor>> {
+    return { 'dodo-plan-switcher': DodoPlanSwitcher };
+  }
 
-  static override styles = [tokens, base, states, cards, dialog, fields, styles];
+  static override get styles() {
+    return [tokens, base, states, cards, dialog, fields, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
-  private readonly subscriptionList = new DataController<Loaded>(this, this.portalSession, {
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
+  readonly #subscriptionList = new DataController<Loaded>(this, this.#portalSession, {
     load: async (client, _args, signal) => {
       const items: PortalSubscription[] = [];
       let cursor: string | null = null;
@@ -120,14 +122,14 @@ export class DodoSubscriptionManager extends ThemedElement {
   });
 
   /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
-  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.subscriptionList.run());
+  readonly #refresher = new RefreshController(this, ['subscriptions'], () => this.#subscriptionList.run());
 
   /** "Pro will end on …", "You're now on …": shown once a flow has ended and its dialog closed. */
-  private readonly confirmation = new ConfirmationController(this);
+  readonly #confirmation = new ConfirmationController(this);
 
   /** Cancel, change plan, update card; on close focus returns to its button, or its subscription's card. */
-  private readonly actionDialog = new DialogController<DialogState>(this, this.portalSession, {
-    fallback: ({ subscription }) => this.focusTarget(subscription.subscription_id, null),
+  readonly #actionDialog = new DialogController<DialogState>(this, this.#portalSession, {
+    fallback: ({ subscription }) => this.#focusTarget(subscription.subscription_id, null),
   });
 
   @state() private busy = false;
@@ -136,55 +138,55 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;
-    this.confirmation.show('');
-    this.actionDialog.open({ kind, subscription }, event.currentTarget);
+    this.#confirmation.show('');
+    this.#actionDialog.open({ kind, subscription }, event.currentTarget);
   }
 
   /** `trigger` if it is still on the page, else its subscription's card, else the list. */
-  private focusTarget(subscriptionId: string, trigger: HTMLElement | null): HTMLElement | null {
+  #focusTarget(subscriptionId: string, trigger: HTMLElement | null): HTMLElement | null {
     const card = this.renderRoot.querySelector<HTMLElement>(`[data-subscription-id="${CSS.escape(subscriptionId)}"]`);
     return trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base'));
   }
 
-  private requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
+  #requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
     const detail: PaymentMethodRequestedDetail = { subscriptionId: subscription.subscription_id };
     emit(this, 'dodo-payment-method-requested', detail);
     if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
   }
 
   /** A dialog's flow ended: close it and say what happened where the customer returns. */
-  private finish(text: string): void {
-    this.confirmation.show(text);
-    void this.actionDialog.close();
+  #finish(text: string): void {
+    this.#confirmation.show(text);
+    void this.#actionDialog.close();
   }
 
-  private planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
+  #planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
     const name = subscription.product.name;
-    this.finish(
+    this.#finish(
       invoice && invoice.total > 0
-        ? msg(str`You're now on ${name}. Charged now: ${this.formatter.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
+        ? msg(str`You're now on ${name}. Charged now: ${this.#formatter.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
         : msg(str`You're now on ${name}.`, { id: 'subscriptions.plan-changed' }),
     );
   }
 
-  private nameOf(id: string | null): string {
-    return this.subscriptionList.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
+  #nameOf(id: string | null): string {
+    return this.#subscriptionList.value?.items.find((item) => item.subscription_id === id)?.product.name ?? '';
   }
 
-  private cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
-    const name = this.nameOf(subscriptionId);
-    if (change === 'selected') this.finish(msg(str`${name} will be charged to the new card.`, { id: 'subscriptions.card-changed' }));
+  #cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
+    const name = this.#nameOf(subscriptionId);
+    if (change === 'selected') this.#finish(msg(str`${name} will be charged to the new card.`, { id: 'subscriptions.card-changed' }));
   }
 
-  private reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
-    const name = this.nameOf(subscriptionId);
-    this.finish(msg(str`Paid ${this.formatter.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
+  #reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
+    const name = this.#nameOf(subscriptionId);
+    this.#finish(msg(str`Paid ${this.#formatter.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
   }
 
-  private async cancel(event: SubmitEvent): Promise<void> {
+  async #cancel(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const subscription = this.actionDialog.value?.subscription;
-    const client = this.portalSession.client;
+    const subscription = this.#actionDialog.value?.subscription;
+    const client = this.#portalSession.client;
     if (!subscription || !client || this.busy) return;
     const form = new FormData(event.target as HTMLFormElement);
     const reason = form.get('reason') as CancellationReason | '';
@@ -197,50 +199,50 @@ export class DodoSubscriptionManager extends ThemedElement {
         ...(reason ? { reason } : {}),
         ...(comment ? { comment } : {}),
       });
-      this.announce(cancelled);
+      this.#announce(cancelled);
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
       // Close once the list shows the result, so focus returns to a button that still exists.
-      await this.subscriptionList.run();
-      await this.actionDialog.close();
+      await this.#subscriptionList.run();
+      await this.#actionDialog.close();
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
     }
   }
 
-  private async resume(subscription: PortalSubscription, event: Event): Promise<void> {
+  async #resume(subscription: PortalSubscription, event: Event): Promise<void> {
     const trigger = event.currentTarget as HTMLElement;
-    const client = this.portalSession.client;
+    const client = this.#portalSession.client;
     if (!client || this.busy) return;
     this.busy = true;
     this.actionError = null;
     try {
       const resumed = await client.resumeSubscription(subscription.subscription_id);
-      this.confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
+      this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
-      await this.subscriptionList.run();
+      await this.#subscriptionList.run();
       await this.updateComplete;
-      this.focusTarget(subscription.subscription_id, trigger)?.focus();
+      this.#focusTarget(subscription.subscription_id, trigger)?.focus();
     } catch (error) {
-      this.portalSession.noteFailure(error);
+      this.#portalSession.noteFailure(error);
       this.actionError = errorCode(error);
     } finally {
       this.busy = false;
     }
   }
 
-  private announce(cancelled: PortalSubscription): void {
+  #announce(cancelled: PortalSubscription): void {
     const name = cancelled.product.name;
-    this.confirmation.show(
+    this.#confirmation.show(
       cancelled.status === 'active'
-        ? msg(str`${name} will end on ${this.formatter.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
+        ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
         : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' }),
     );
   }
 
-  private reasonLabel(reason: CancellationReason): string {
+  #reasonLabel(reason: CancellationReason): string {
     switch (reason) {
       case 'too_expensive':
         return msg("It's too expensive", { id: 'cancel-reason.too-expensive' });
@@ -261,7 +263,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
-  private actionErrorText(code: string): string {
+  #actionErrorText(code: string): string {
     switch (code) {
       case 'cancellation_disabled':
         return msg('Cancelling online is not available. Please contact the seller.', { id: 'subscriptions.error.cancellation-disabled' });
@@ -274,7 +276,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
-  private renderSubscription(subscription: PortalSubscription, dues: Dues | undefined): TemplateResult {
+  #renderSubscription(subscription: PortalSubscription, dues: Dues | undefined): TemplateResult {
     const { status, actions, product } = subscription;
     const ended = status === 'cancelled' || status === 'expired';
     const scheduled = subscription.cancel_at_period_end && !ended;
@@ -286,20 +288,20 @@ export class DodoSubscriptionManager extends ThemedElement {
           <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
           ${scheduled
             ? html`<span part="status" class="badge badge--on_hold">
-                ${msg(str`Cancels on ${this.formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
+                ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
               </span>`
             : nothing}
         </div>
         <p class="card__price">
-          ${this.formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+          ${this.#formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
           ${ended
             ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
-                <dd>${this.formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
+                <dd>${this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
             : subscription.next_billing_date && !scheduled
               ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
-                  <dd>${this.formatter.date(subscription.next_billing_date)}</dd>`
+                  <dd>${this.#formatter.date(subscription.next_billing_date)}</dd>`
               : nothing}
           ${subscription.quantity > 1
             ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
@@ -317,18 +319,18 @@ export class DodoSubscriptionManager extends ThemedElement {
         ${status === 'on_hold'
           ? html`<p part="dues" class="message message--expired">
               ${dues
-                ? msg(str`The last payment failed: ${this.formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
+                ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
                     id: 'subscriptions.dues',
                   })
                 : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })}
             </p>`
           : nothing}
-        ${this.renderActions(subscription, actions)}
+        ${this.#renderActions(subscription, actions)}
       </li>
     `;
   }
 
-  private renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
+  #renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
     const has = (action: PortalSubscription['actions'][number]) => actions.includes(action);
     const payment = has('update_payment_method') || has('pay_dues');
     if (!payment && !has('change_plan') && !has('cancel') && !has('resume')) return nothing;
@@ -339,7 +341,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           ? html`<button
               type="button"
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
-              @click=${(event: Event) => this.requestPaymentMethod(subscription, event)}
+              @click=${(event: Event) => this.#requestPaymentMethod(subscription, event)}
             >
               ${msg('Update payment method', { id: 'update-payment-method' })}${name}
             </button>`
@@ -354,7 +356,7 @@ export class DodoSubscriptionManager extends ThemedElement {
               type="button"
               class="button button--primary"
               aria-disabled=${this.busy ? 'true' : 'false'}
-              @click=${(event: Event) => this.resume(subscription, event)}
+              @click=${(event: Event) => this.#resume(subscription, event)}
             >
               ${msg("Don't cancel", { id: 'subscriptions.resume' })}${name}
             </button>`
@@ -368,19 +370,19 @@ export class DodoSubscriptionManager extends ThemedElement {
     `;
   }
 
-  private renderList(items: PortalSubscription[], dues: Map<string, Dues>, label: string): TemplateResult | typeof nothing {
+  #renderList(items: PortalSubscription[], dues: Map<string, Dues>, label: string): TemplateResult | typeof nothing {
     if (items.length === 0) return nothing;
     return html`
       <section class="group" aria-label=${label}>
         <h3 class="group__title">${label}</h3>
         <ul part="list" class="list">
-          ${items.map((item) => this.renderSubscription(item, dues.get(item.subscription_id)))}
+          ${items.map((item) => this.#renderSubscription(item, dues.get(item.subscription_id)))}
         </ul>
       </section>
     `;
   }
 
-  private renderLoaded({ items, dues }: Loaded): TemplateResult {
+  #renderLoaded({ items, dues }: Loaded): TemplateResult {
     if (items.length === 0) {
       return html`
         <div part="empty" class="message">
@@ -392,15 +394,15 @@ export class DodoSubscriptionManager extends ThemedElement {
     const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
     const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
     return html`
-      ${this.renderList(current, dues, msg('Current subscriptions', { id: 'subscriptions.current' }))}
-      ${this.renderList(past, dues, msg('Past subscriptions', { id: 'subscriptions.past' }))}
+      ${this.#renderList(current, dues, msg('Current subscriptions', { id: 'subscriptions.current' }))}
+      ${this.#renderList(past, dues, msg('Past subscriptions', { id: 'subscriptions.past' }))}
     `;
   }
 
-  private renderCancelForm(subscription: PortalSubscription): TemplateResult {
-    const end = this.formatter.date(subscription.current_period_end);
+  #renderCancelForm(subscription: PortalSubscription): TemplateResult {
+    const end = this.#formatter.date(subscription.current_period_end);
     return html`
-      <form class="form" @submit=${this.cancel}>
+      <form class="form" @submit=${this.#cancel}>
         <fieldset>
           <legend>${msg('When should it end?', { id: 'cancel.when' })}</legend>
           <label class="choice">
@@ -420,16 +422,16 @@ export class DodoSubscriptionManager extends ThemedElement {
           <label for="reason">${msg('Reason (optional)', { id: 'cancel.reason' })}</label>
           <select id="reason" name="reason" class="input">
             <option value="">${msg('Choose a reason', { id: 'cancel.reason.none' })}</option>
-            ${REASONS.map((reason) => html`<option value=${reason}>${this.reasonLabel(reason)}</option>`)}
+            ${REASONS.map((reason) => html`<option value=${reason}>${this.#reasonLabel(reason)}</option>`)}
           </select>
         </div>
         <div class="field">
           <label for="comment">${msg('Anything else you want to tell us? (optional)', { id: 'cancel.comment' })}</label>
           <textarea id="comment" name="comment" class="input" rows="3" maxlength="2000"></textarea>
         </div>
-        <p class="field__error" role="alert">${this.actionError ? this.actionErrorText(this.actionError) : nothing}</p>
+        <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
-          <button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
+          <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
             ${this.busy ? msg('Cancelling…', { id: 'cancel.pending' }) : msg('Cancel subscription', { id: 'subscriptions.cancel' })}
           </button>
@@ -438,8 +440,8 @@ export class DodoSubscriptionManager extends ThemedElement {
     `;
   }
 
-  private renderDialog(): TemplateResult | typeof nothing {
-    const open = this.actionDialog.value;
+  #renderDialog(): TemplateResult | typeof nothing {
+    const open = this.#actionDialog.value;
     if (!open) return nothing;
     const { kind, subscription } = open;
     const id = subscription.subscription_id;
@@ -451,41 +453,41 @@ export class DodoSubscriptionManager extends ThemedElement {
           ? msg(str`Change plan: ${name}`, { id: 'subscriptions.change-plan.title' })
           : msg(str`Payment method: ${name}`, { id: 'subscriptions.payment-method.title' });
     return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.actionDialog.close}>
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.#actionDialog.close}>
         <div class="dialog__header">
           <h2 id="dialog-title" class="dialog__title">${title}</h2>
           ${kind === 'cancel'
             ? nothing
-            : html`<button type="button" class="button" @click=${() => this.actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
+            : html`<button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
         </div>
         ${kind === 'cancel'
-          ? this.renderCancelForm(subscription)
+          ? this.#renderCancelForm(subscription)
           : kind === 'plan'
-            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.planChanged}></dodo-plan-switcher>`
+            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.#planChanged}></dodo-plan-switcher>`
             : html`<dodo-payment-method-editor
                 subscription-id=${id}
-                @dodo-payment-method-updated=${this.cardChanged}
-                @dodo-subscription-reactivated=${this.reactivated}
+                @dodo-payment-method-updated=${this.#cardChanged}
+                @dodo-subscription-reactivated=${this.#reactivated}
               ></dodo-payment-method-editor>`}
       </dialog>
     `;
   }
 
   override render(): TemplateResult {
-    const content = this.subscriptionList.render({
+    const content = this.#subscriptionList.render({
       loading: () => cardsSkeleton('list'),
       stale: true,
-      complete: (loaded) => this.renderLoaded(loaded),
+      complete: (loaded) => this.#renderLoaded(loaded),
       error: msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
-        ${this.confirmation.render()} ${content}
-        ${this.actionError && !this.actionDialog.value
-          ? html`<p class="field__error" role="alert">${this.actionErrorText(this.actionError)}</p>`
+        ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
+        ${this.#confirmation.render()} ${content}
+        ${this.actionError && !this.#actionDialog.value
+          ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>`
           : nothing}
-        ${this.portalSession.expired ? nothing : this.renderDialog()}
+        ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;
   }

@@ -56,16 +56,18 @@ import styles from './transaction-list.styles.ts';
  */
 export class DodoTransactionList extends ThemedElement {
   // The invoice list's table, so both read as one billing view.
-  static override styles = [tokens, base, states, table, styles];
+  static override get styles() {
+    return [tokens, base, states, table, styles];
+  }
 
-  private readonly portalSession = new SessionController(this);
-  private readonly formatter = new Formatter(() => this.portalSession.locale);
-  private readonly pagedList = new PagedListController<PaymentPage>(this, this.portalSession, (client, query) => client.listPayments(query));
+  readonly #portalSession = new SessionController(this);
+  readonly #formatter = new Formatter(() => this.#portalSession.locale);
+  readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => client.listPayments(query));
   /** A payment knows its invoice's id, not its number: the download looks the number up (for the event and the file name). */
-  private readonly downloads = new DownloadController(this, this.portalSession);
+  readonly #downloads = new DownloadController(this, this.#portalSession);
 
   /** A charge elsewhere in the portal (plan change, dues) adds a row: show it without a reload. */
-  private readonly refresher = new RefreshController(this, ['payments'], () => this.pagedList.data.run());
+  readonly #refresher = new RefreshController(this, ['payments'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
@@ -73,19 +75,19 @@ export class DodoTransactionList extends ThemedElement {
   private statusDetail(payment: Payment): string | undefined {
     if (payment.status === 'failed') return declineText(payment.decline_code);
     if (payment.status === 'partially_refunded') {
-      const refunded = this.formatter.money(payment.amount_refunded, payment.currency);
+      const refunded = this.#formatter.money(payment.amount_refunded, payment.currency);
       return msg(str`${refunded} refunded`, { id: 'refunded-amount' });
     }
     return undefined;
   }
 
-  private renderCard(card: { brand: CardBrand; last4: string } | null): TemplateResult {
+  #renderCard(card: { brand: CardBrand; last4: string } | null): TemplateResult {
     if (!card) return html`<span class="muted">—</span>`;
     return html`<span part="card" class="card">${cardLabel(card)}</span>`;
   }
 
   // Templates are kept compact: the CDN script carries their whitespace.
-  private renderTable(page: PaymentPage | undefined): TemplateResult {
+  #renderTable(page: PaymentPage | undefined): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
     const labels = [
       msg('Date', { id: 'column.date' }),
@@ -98,30 +100,30 @@ export class DodoTransactionList extends ThemedElement {
       <caption part="caption" class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
       <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Invoice', { id: 'transaction-list.column.invoice' })}</span></th></tr></thead>
       <tbody>${page
-        ? page.items.map((payment) => this.renderRow(payment, labels))
+        ? page.items.map((payment) => this.#renderRow(payment, labels))
         : Array.from(
-            { length: this.pagedList.limit },
+            { length: this.#pagedList.limit },
             () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
           )}</tbody>
     </table>`;
   }
 
-  private renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
-    const date = this.formatter.date(payment.created_at);
+  #renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
+    const date = this.#formatter.date(payment.created_at);
     const detail = this.statusDetail(payment);
     const invoiceId = payment.invoice_id;
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
       <th scope="row" data-label=${dateLabel}><time datetime=${payment.created_at}>${date}</time></th>
-      <td data-label=${card}>${this.renderCard(payment.card)}</td>
+      <td data-label=${card}>${this.#renderCard(payment.card)}</td>
       <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${detail
           ? html`<span part="status-detail" class="detail">${detail}</span>`
           : nothing}</td>
-      <td class="amount" data-label=${amount}>${this.formatter.money(payment.amount, payment.currency)}</td>
-      <td part="actions" class="actions">${invoiceId ? this.downloads.renderButton(invoiceId, date) : nothing}</td>
+      <td class="amount" data-label=${amount}>${this.#formatter.money(payment.amount, payment.currency)}</td>
+      <td part="actions" class="actions">${invoiceId ? this.#downloads.renderButton(invoiceId, date) : nothing}</td>
     </tr>`;
   }
 
-  private renderEmpty(): TemplateResult {
+  #renderEmpty(): TemplateResult {
     return html`<div part="empty" class="message">
       <p class="message__title">${msg('No transactions yet', { id: 'transaction-list.empty' })}</p>
       <p class="message__body">${msg('Your payments and refunds will appear here once you have been charged.', { id: 'transaction-list.empty.body' })}</p>
@@ -129,13 +131,13 @@ export class DodoTransactionList extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    return this.pagedList.render({
-      table: (page) => this.renderTable(page),
-      empty: () => this.renderEmpty(),
+    return this.#pagedList.render({
+      table: (page) => this.#renderTable(page),
+      empty: () => this.#renderEmpty(),
       error: msg("We couldn't load your transactions.", { id: 'transaction-list.error' }),
       loading: msg('Loading transactions…', { id: 'transaction-list.loading' }),
       pages: msg('Transaction pages', { id: 'transaction-list.pagination' }),
-      footer: this.downloads.renderError(),
+      footer: this.#downloads.renderError(),
     });
   }
 }

@@ -67,23 +67,25 @@ interface OpenedBusiness {
  */
 export class DodoUnifiedPortal extends ThemedElement {
   /** Elements this one renders; the define entry registers them after this one. */
-  static readonly dependencies: Readonly<Record<string, CustomElementConstructor>> = {
-    'dodo-portal': DodoPortal,
-  };
+  static get dependencies(): Readonly<Record<string, CustomElementConstructor>> {
+    return { 'dodo-portal': DodoPortal };
+  }
 
-  static override styles = [tokens, base, states, cards, styles];
+  static override get styles() {
+    return [tokens, base, states, cards, styles];
+  }
 
-  private readonly language = new LocaleController(this, () => this.locale);
-  private readonly formatter = new Formatter(() => this.language.locale);
-  private openController: AbortController | undefined;
+  readonly #language = new LocaleController(this, () => this.locale);
+  readonly #formatter = new Formatter(() => this.#language.locale);
+  #openController: AbortController | undefined;
 
-  private readonly overview = new Task(this, {
+  readonly #overview = new Task(this, {
     task: async ([client], { signal }) => {
       if (!client) return initialState;
       try {
         return await client.businesses(signal);
       } catch (error) {
-        if (isSessionExpired(error)) this.expire(client, error.code, error.loginUrl);
+        if (isSessionExpired(error)) this.#expire(client, error.code, error.loginUrl);
         throw error;
       }
     },
@@ -111,14 +113,14 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.openController?.abort();
+    this.#openController?.abort();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('apiBase') || changed.has('sessionToken')) {
       const apiBase = this.apiBase.trim();
       const sessionToken = this.sessionToken.trim();
-      this.openController?.abort();
+      this.#openController?.abort();
       this.client = apiBase && sessionToken ? createUnifiedClient({ apiBase, sessionToken }) : undefined;
       this.expired = undefined;
       this.opened = undefined;
@@ -128,37 +130,37 @@ export class DodoUnifiedPortal extends ThemedElement {
   }
 
   /** Once per client (token): a late 401 from an old token cannot expire a new one. */
-  private expire(client: UnifiedClient, code: string, loginUrl: string | undefined): void {
+  #expire(client: UnifiedClient, code: string, loginUrl: string | undefined): void {
     if (client !== this.client || this.expired) return;
     this.expired = { loginUrl: safeHttpUrl(loginUrl) };
     this.opened = undefined;
     this.dispatchEvent(sessionExpiredEvent(code));
   }
 
-  private async open(business: UnifiedBusiness): Promise<void> {
+  async #open(business: UnifiedBusiness): Promise<void> {
     const client = this.client;
     if (!client || this.opening) return;
-    this.openController?.abort();
-    const controller = (this.openController = new AbortController());
+    this.#openController?.abort();
+    const controller = (this.#openController = new AbortController());
     this.opening = business.business_id;
     this.openFailed = undefined;
     try {
       const session = await client.openBusiness(business.business_id, controller.signal);
       if (client !== this.client) return;
-      this.opened = { businessId: business.business_id, name: this.nameOf(business), sessionToken: session.session_token };
+      this.opened = { businessId: business.business_id, name: this.#nameOf(business), sessionToken: session.session_token };
       await this.updateComplete;
       // Keyboard and screen-reader users land at the top of the business's portal.
       this.renderRoot.querySelector<HTMLElement>('[part="back"]')?.focus();
     } catch (error) {
       if (controller.signal.aborted || isAbort(error) || client !== this.client) return;
-      if (isSessionExpired(error)) this.expire(client, error.code, error.loginUrl);
+      if (isSessionExpired(error)) this.#expire(client, error.code, error.loginUrl);
       else this.openFailed = business.business_id;
     } finally {
-      if (this.openController === controller) this.opening = undefined;
+      if (this.#openController === controller) this.opening = undefined;
     }
   }
 
-  private async backToOverview(): Promise<void> {
+  async #backToOverview(): Promise<void> {
     const businessId = this.opened?.businessId;
     this.opened = undefined;
     await this.updateComplete;
@@ -166,22 +168,22 @@ export class DodoUnifiedPortal extends ThemedElement {
     (card?.querySelector<HTMLElement>('[part="open"]') ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
   }
 
-  private retry(): void {
+  #retry(): void {
     // The Retry button disappears with the error: keep keyboard focus inside the element.
     this.renderRoot.querySelector<HTMLElement>('.base')?.focus();
-    void this.overview.run();
+    void this.#overview.run();
   }
 
-  private nameOf(business: UnifiedBusiness): string {
+  #nameOf(business: UnifiedBusiness): string {
     return business.brand.display_name.trim() || business.name;
   }
 
   /** The unified login page of the list's mode, on the portal server. */
-  private loginUrlFor(list: UnifiedBusinessList): string | undefined {
+  #loginUrlFor(list: UnifiedBusinessList): string | undefined {
     return safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
   }
 
-  private renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
+  #renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
     return html`
       <header class="header">
         <h2 part="title" class="title" id="title">${msg('Your billing', { id: 'unified.title' })}</h2>
@@ -190,7 +192,7 @@ export class DodoUnifiedPortal extends ThemedElement {
     `;
   }
 
-  private renderSkeleton(): TemplateResult {
+  #renderSkeleton(): TemplateResult {
     return html`
       <div part="list" class="list" aria-busy="true">
         ${Array.from(
@@ -208,8 +210,8 @@ export class DodoUnifiedPortal extends ThemedElement {
     `;
   }
 
-  private renderBusiness(business: UnifiedBusiness): TemplateResult {
-    const name = this.nameOf(business);
+  #renderBusiness(business: UnifiedBusiness): TemplateResult {
+    const name = this.#nameOf(business);
     const invoice = business.latest_invoice;
     const opening = this.opening === business.business_id;
     return html`
@@ -218,7 +220,7 @@ export class DodoUnifiedPortal extends ThemedElement {
         <dl class="facts">
           <div class="fact">
             <dt>${msg('Active subscriptions', { id: 'unified.active-subscriptions' })}</dt>
-            <dd class="count">${this.formatter.count(business.active_subscriptions)}</dd>
+            <dd class="count">${this.#formatter.count(business.active_subscriptions)}</dd>
           </div>
           <div class="fact">
             <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
@@ -226,8 +228,8 @@ export class DodoUnifiedPortal extends ThemedElement {
               ${invoice
                 ? html`<span class="invoice">
                     <span class="invoice__number">${invoice.number}</span>
-                    <time datetime=${invoice.issued_at}>${this.formatter.date(invoice.issued_at)}</time>
-                    <span class="amount">${this.formatter.money(invoice.total, invoice.currency)}</span>
+                    <time datetime=${invoice.issued_at}>${this.#formatter.date(invoice.issued_at)}</time>
+                    <span class="amount">${this.#formatter.money(invoice.total, invoice.currency)}</span>
                     <span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span>
                   </span>`
                 : msg('None yet', { id: 'unified.no-invoice' })}
@@ -239,7 +241,7 @@ export class DodoUnifiedPortal extends ThemedElement {
           type="button"
           class="button button--primary"
           aria-disabled=${this.opening ? 'true' : 'false'}
-          @click=${() => this.open(business)}
+          @click=${() => this.#open(business)}
         >
           ${opening ? msg('Opening…', { id: 'unified.opening' }) : msg('Open billing', { id: 'unified.open' })}<span
             class="visually-hidden"
@@ -254,9 +256,9 @@ export class DodoUnifiedPortal extends ThemedElement {
     `;
   }
 
-  private renderList(list: UnifiedBusinessList): TemplateResult {
+  #renderList(list: UnifiedBusinessList): TemplateResult {
     if (list.items.length === 0) {
-      const loginUrl = this.loginUrlFor(list);
+      const loginUrl = this.#loginUrlFor(list);
       return html`
         <div part="empty" class="message">
           <p class="message__title">${msg('No purchases found for this email', { id: 'unified.empty' })}</p>
@@ -271,12 +273,12 @@ export class DodoUnifiedPortal extends ThemedElement {
     }
     return html`
       <ul part="list" class="list" aria-labelledby="title">
-        ${list.items.map((business) => this.renderBusiness(business))}
+        ${list.items.map((business) => this.#renderBusiness(business))}
       </ul>
     `;
   }
 
-  private renderExpired(): TemplateResult {
+  #renderExpired(): TemplateResult {
     const loginUrl = this.expired?.loginUrl;
     return html`
       <div part="error" class="message message--expired" role="alert">
@@ -291,33 +293,33 @@ export class DodoUnifiedPortal extends ThemedElement {
     `;
   }
 
-  private renderOverview(): TemplateResult {
-    if (this.expired) return html`${this.renderHeading(undefined)}${this.renderExpired()}`;
-    return this.overview.render({
-      initial: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
-      pending: () => html`${this.renderHeading(undefined)}${this.renderSkeleton()}`,
-      complete: (list) => html`${this.renderHeading(list)}${this.renderList(list)}`,
-      error: (error) => html`${this.renderHeading(undefined)}${isSessionExpired(error) ? this.renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.retry)}`,
+  #renderOverview(): TemplateResult {
+    if (this.expired) return html`${this.#renderHeading(undefined)}${this.#renderExpired()}`;
+    return this.#overview.render({
+      initial: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
+      pending: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
+      complete: (list) => html`${this.#renderHeading(list)}${this.#renderList(list)}`,
+      error: (error) => html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.#retry)}`,
     }) as TemplateResult;
   }
 
-  private renderOpened(opened: OpenedBusiness): TemplateResult {
+  #renderOpened(opened: OpenedBusiness): TemplateResult {
     return html`
       <div class="toolbar">
-        <button part="back" type="button" class="button" @click=${this.backToOverview}>
+        <button part="back" type="button" class="button" @click=${this.#backToOverview}>
           <span aria-hidden="true">←</span> ${msg('All businesses', { id: 'unified.back' })}
         </button>
       </div>
-      <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.language.locale}></dodo-portal>
+      <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.#language.locale}></dodo-portal>
     `;
   }
 
   override render(): TemplateResult {
-    const loading = !this.opened && !this.expired && (this.overview.status === TaskStatus.INITIAL || this.overview.status === TaskStatus.PENDING);
+    const loading = !this.opened && !this.expired && (this.#overview.status === TaskStatus.INITIAL || this.#overview.status === TaskStatus.PENDING);
     return html`
       <div part="base" class="base" tabindex="-1">
         <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…', { id: 'unified.loading' }) : nothing}</p>
-        ${this.opened ? this.renderOpened(this.opened) : this.renderOverview()}
+        ${this.opened ? this.#renderOpened(this.opened) : this.#renderOverview()}
       </div>
     `;
   }
