@@ -1,6 +1,6 @@
 /**
- * The typed portal API client used by the elements. It imports only *types* from the schemas, so
- * zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
+ * The typed portal API client used by the elements. It imports only *types* from the schemas and
+ * the route contracts, so zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
  */
 import ky, { isHTTPError, type Options, type SearchParamsOption } from 'ky';
 import type { RouteBody, RouteContract, RouteParams, RouteQuery, RouteResponse, RoutesByKey } from './routes/contract.ts';
@@ -283,14 +283,14 @@ function createHttp(options: HttpOptions) {
   };
 }
 
-/**
- * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
- * the same retry, timeout and error rules for the business portal and the unified portal.
- */
 /** How a route's answer is read, from its contract: a file (`contentType`), nothing (204), or JSON. */
 type ReadAs<C extends RouteContract> = C['responses'][keyof C['responses']] extends { contentType: string } ? 'file' : RouteResponse<C> extends undefined ? 'none' : 'json';
 type Reading<As extends 'json' | 'none' | 'file'> = { [R in Route]: ReadAs<Routes[R]> extends As ? R : never }[Route];
 
+/**
+ * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
+ * the same retry, timeout and error rules for the business portal and the unified portal.
+ */
 function authorizedHttp(options: PortalClientOptions) {
   const send = createHttp({
     apiBase: options.apiBase,
