@@ -38,11 +38,18 @@ if (diagnostics.length > 0) {
 mkdirSync(outDir, { recursive: true });
 
 // client.ts, values.ts and postal-codes.ts are plain TypeScript (types only from schemas): their
-// declarations as tsc emits them.
+// declarations as tsc emits them. The client takes its paths and types from the route contracts
+// (zod objects), but only inside the module: its exported interfaces name the schema types, so
+// its declarations must not import the contracts (they would need zod, which is not shipped).
 for (const name of ['client.ts', 'values.ts', 'postal-codes.ts']) {
   const source = program.getSourceFile(join(wireSrc, name));
   program.emit(source, (file, text) => {
-    if (file.endsWith(name.replace(/\.ts$/, '.d.ts'))) writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);
+    if (!file.endsWith(name.replace(/\.ts$/, '.d.ts'))) return;
+    if (/from ['"]\.\/routes\//.test(text)) {
+      console.error(`wire types: ${name}'s declarations import the route contracts; export schema types (Invoice, …) instead`);
+      process.exit(1);
+    }
+    writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);
   }, undefined, true);
 }
 

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PortalApiError, createPortalClient, requestLoginLink } from './client.ts';
+import { PortalApiError, createCardToken, createPortalClient, createUnifiedClient, requestLoginLink, requestUnifiedLoginLink } from './client.ts';
+import { portalRoutes, publicRoutes } from './routes/index.ts';
 
 interface Seen {
   method: string;
@@ -149,5 +150,43 @@ describe('failures', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const failed = await failure(createPortalClient({ apiBase: `http://127.0.0.1:${port}`, sessionToken: 'dps_test' }).getProfile());
     expect([failed.status, failed.code]).toEqual([0, 'network_error']);
+  });
+});
+
+describe('requests', () => {
+  it('sends a list query only with what is set', async () => {
+    answers = [json(200, { items: [], next_cursor: null })];
+    const portal = client();
+    await portal.listInvoices({ limit: 10, cursor: 'inv_9' });
+    await portal.listPayments({ cursor: null });
+    await portal.listSubscriptions({ limit: 0, cursor: '' });
+    expect(seen.map((request) => request.url)).toEqual(['/portal/v1/invoices?limit=10&cursor=inv_9', '/portal/v1/payments', '/portal/v1/subscriptions']);
+  });
+
+  it('makes every call on a route of the contracts, with its path parameters encoded', async () => {
+    answers = [json(200, {})];
+    const portal = client();
+    const unified = createUnifiedClient({ apiBase, sessionToken: 'dpu_test' });
+    const key = { idempotencyKey: 'k1' };
+    await Promise.all([
+      portal.session(), portal.listInvoices(), portal.getInvoice('inv 1/2'), portal.invoicePdf('inv_1'), portal.payInvoice('inv_1', { payment_method_id: 'pm_1' }, key),
+      portal.listPayments(), portal.getPayment('pay_1'), portal.listSubscriptions(), portal.getSubscription('sub_1'), portal.cancelSubscription('sub_1', { when: 'period_end' }),
+      portal.resumeSubscription('sub_1'), portal.planOptions('sub_1'), portal.previewPlanChange('sub_1', { product_id: 'p_1' }), portal.changePlan('sub_1', { product_id: 'p_1' }, key),
+      portal.getProfile(), portal.updateProfile({ name: 'Ada' }), portal.listPaymentMethods(), portal.addPaymentMethod('tok_1'), portal.setDefaultPaymentMethod('pm_1'),
+      portal.deletePaymentMethod('pm_1', undefined, { sub_1: 'pm_2' }), portal.subscriptionDues('sub_1'), portal.setSubscriptionPaymentMethod('sub_1', 'pm_2', key),
+      portal.listLicenseKeys(), portal.revealLicenseKey('lk_1'), portal.listLicenseKeyInstances('lk_1'), portal.deactivateLicenseKeyInstance('lk_1', 'lki_1'),
+      unified.businesses(), unified.openBusiness('bus_1'), unified.signOut(),
+      requestLoginLink({ apiBase }, { email: 'ada@example.com', business_id: 'bus_1', mode: 'test' }), requestUnifiedLoginLink({ apiBase }, { email: 'ada@example.com', mode: 'test' }),
+      createCardToken({ apiBase }, { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }),
+    ]);
+    const routes = [...Object.values(portalRoutes), publicRoutes.createCardToken].map(({ method, path }) => ({
+      method: method.toUpperCase(),
+      pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/?]+')}(\\?|$)`),
+    }));
+    const offContract = seen.filter((request) => !routes.some((route) => route.method === request.method && route.pattern.test(request.url)));
+    expect(offContract.map((request) => `${request.method} ${request.url}`)).toEqual([]);
+    expect(seen).toHaveLength(32);
+    expect(seen.find((request) => request.url.startsWith('/portal/v1/invoices/inv'))?.url).toBe('/portal/v1/invoices/inv%201%2F2');
+    expect(JSON.parse(seen.find((request) => request.method === 'DELETE' && request.url.includes('payment-methods'))!.body)).toEqual({ replacements: { sub_1: 'pm_2' } });
   });
 });

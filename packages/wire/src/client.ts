@@ -1,8 +1,11 @@
 /**
- * The typed portal API client used by the elements. It imports only *types* from the schemas, so
- * zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
+ * The typed portal API client used by the elements. It imports only *types* from the schemas and
+ * the route contracts, so zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
  */
-import ky, { isHTTPError, type Options } from 'ky';
+import ky, { isHTTPError, type Options, type SearchParamsOption } from 'ky';
+import type { RouteBody, RouteContract, RouteParams, RouteQuery, RouteResponse, RoutesByKey } from './routes/contract.ts';
+import type { portalRoutes } from './routes/portal.ts';
+import type { publicRoutes } from './routes/public.ts';
 import type {
   CancelSubscriptionBody,
   CardTokenCreated,
@@ -187,57 +190,25 @@ export interface PortalClient {
 export const portalApiUrl = (apiBase: string): string => `${apiBase.replace(/\/+$/, '')}/portal/v1/`;
 
 /**
- * Every call the client makes, as `METHOD /path` (the OpenAPI path, `{name}` for a path
- * parameter) → what the answer is read as. The one place where the client's paths and types
- * meet: route contracts can later supply this table instead of it being written here.
+ * Every route the client calls, keyed `METHOD /path` (the OpenAPI path, `{name}` for a path
+ * parameter), computed from the route contracts the server serves: the paths, path parameters,
+ * query, body and answer of each call below are the contract's, so a contract that changes a path
+ * or a schema changes (or breaks) the client's types. Type-only: the contracts are zod objects and
+ * stay out of the browser; what remains at runtime is the `METHOD /path` string of each call.
  */
-export interface PortalRoutes {
-  'GET /portal/v1/session': PortalSessionInfo;
-  'GET /portal/v1/invoices': InvoicePage;
-  'GET /portal/v1/invoices/{invoice_id}': Invoice;
-  'GET /portal/v1/invoices/{invoice_id}/pdf': Blob;
-  'POST /portal/v1/invoices/{invoice_id}/pay': PayInvoiceResult;
-  'GET /portal/v1/payments': PaymentPage;
-  'GET /portal/v1/payments/{payment_id}': Payment;
-  'GET /portal/v1/subscriptions': PortalSubscriptionPage;
-  'GET /portal/v1/subscriptions/{subscription_id}': PortalSubscription;
-  'POST /portal/v1/subscriptions/{subscription_id}/cancel': PortalSubscription;
-  'POST /portal/v1/subscriptions/{subscription_id}/resume': PortalSubscription;
-  'GET /portal/v1/subscriptions/{subscription_id}/plan-options': PlanOptions;
-  'POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview': ChangePlanPreview;
-  'POST /portal/v1/subscriptions/{subscription_id}/change-plan': ChangePlanResult;
-  'GET /portal/v1/subscriptions/{subscription_id}/dues': Dues;
-  'POST /portal/v1/subscriptions/{subscription_id}/payment-method': SubscriptionPaymentMethodResult;
-  'GET /portal/v1/profile': Profile;
-  'PATCH /portal/v1/profile': Profile;
-  'GET /portal/v1/payment-methods': PortalPaymentMethodList;
-  'POST /portal/v1/payment-methods': PortalPaymentMethod;
-  'POST /portal/v1/payment-methods/{payment_method_id}/default': PortalPaymentMethod;
-  'DELETE /portal/v1/payment-methods/{payment_method_id}': void;
-  'GET /portal/v1/license-keys': PortalLicenseKeyList;
-  'GET /portal/v1/license-keys/{license_key_id}': PortalLicenseKey;
-  'GET /portal/v1/license-keys/{license_key_id}/instances': LicenseKeyInstanceList;
-  'DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}': void;
-  'POST /portal/v1/login': void;
-  'POST /portal/v1/unified/login': void;
-  'GET /portal/v1/unified/businesses': UnifiedBusinessList;
-  'POST /portal/v1/unified/businesses/{business_id}/session': PortalSession;
-  'DELETE /portal/v1/unified/session': void;
-  'POST /sandbox/v1/tokens': CardTokenCreated;
-}
-
-type Route = keyof PortalRoutes;
+type Routes = RoutesByKey<typeof portalRoutes> & RoutesByKey<Pick<typeof publicRoutes, 'createCardToken'>>;
+type Route = keyof Routes;
 type Method = Route extends `${infer M} ${string}` ? M : never;
-/** `{invoice_id}` in a route's path → `{ invoice_id: string }`. */
-type PathParams<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? { [K in Name]: string } & PathParams<Rest> : unknown;
-type RouteParams<R extends Route> = R extends `${string} ${infer Path}` ? PathParams<Path> : never;
+/** What the route answers with on success. */
+type Answer<R extends Route> = RouteResponse<Routes[R]>;
 
 /** The path parameters the route names (encoded here): required exactly when it names some. */
-type ParamsOption<R extends Route> = keyof RouteParams<R> extends never ? { params?: undefined } : { params: RouteParams<R> };
+type ParamsOption<C extends RouteContract> = keyof RouteParams<C> extends never ? { params?: undefined } : { params: RouteParams<C> };
+/** Its JSON body: required unless the contract lets it be empty, absent when it takes none. */
+type BodyOption<C extends RouteContract> = C['body'] extends { optional: true } ? { json?: RouteBody<C> } : [RouteBody<C>] extends [never] ? { json?: undefined } : { json: RouteBody<C> };
+type QueryOption<C extends RouteContract> = [RouteQuery<C>] extends [never] ? { query?: undefined } : { query?: RouteQuery<C> };
 
-type Call<R extends Route = Route> = ParamsOption<R> & {
-  json?: unknown;
-  searchParams?: URLSearchParams;
+type Call<R extends Route> = ParamsOption<Routes[R]> & BodyOption<Routes[R]> & QueryOption<Routes[R]> & {
   /** Makes a POST safe to retry: the server answers a repeat with the first result. */
   idempotencyKey?: string;
   signal?: AbortSignal | undefined;
@@ -290,7 +261,7 @@ interface HttpOptions {
 }
 
 /**
- * The one place a route of PortalRoutes becomes an HTTP request: method, path with its parameters,
+ * The one place a route becomes an HTTP request: method, path with its parameters,
  * body, and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
  */
 function createHttp(options: HttpOptions) {
@@ -305,11 +276,16 @@ function createHttp(options: HttpOptions) {
       headers: { ...options.headers?.(), ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }) },
       retry: options.retry === false ? 0 : retryFor(method, call.idempotencyKey),
       ...(call.json === undefined ? {} : { json: call.json }),
-      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+      // ky leaves out the query's undefined values.
+      ...(call.query ? { searchParams: call.query as SearchParamsOption } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
   };
 }
+
+/** How a route's answer is read, from its contract: a file (`contentType`), nothing (204), or JSON. */
+type ReadAs<C extends RouteContract> = C['responses'][keyof C['responses']] extends { contentType: string } ? 'file' : RouteResponse<C> extends undefined ? 'none' : 'json';
+type Reading<As extends 'json' | 'none' | 'file'> = { [R in Route]: ReadAs<Routes[R]> extends As ? R : never }[Route];
 
 /**
  * One authenticated request helper per client, and every failure mapped to a `PortalApiError`:
@@ -331,11 +307,9 @@ function authorizedHttp(options: PortalClientOptions) {
       throw failure;
     }
   };
-  // How the answer is read follows the route's type: JSON, nothing (204), or a file.
-  type Answering<T> = { [R in Route]: PortalRoutes[R] extends T ? R : never }[Route];
-  const json = <R extends Route>(route: R, request: Call<R>) => call(() => send(route, request).json<PortalRoutes[R]>());
-  const done = <R extends Answering<void>>(route: R, request: Call<R>) => call(async () => void (await send(route, request)));
-  const blob = <R extends Answering<Blob>>(route: R, request: Call<R>) => call(() => send(route, request).blob());
+  const json = <R extends Reading<'json'>>(route: R, request: Call<R>) => call(() => send(route, request).json<Answer<R>>());
+  const done = <R extends Reading<'none'>>(route: R, request: Call<R>) => call(async () => void (await send(route, request)));
+  const blob = <R extends Reading<'file'>>(route: R, request: Call<R>) => call(() => send(route, request).blob());
   return { json, done, blob, owner };
 }
 
@@ -345,15 +319,15 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   const client: PortalClient = {
     apiBase: options.apiBase,
     session: (signal) => json('GET /portal/v1/session', { signal }),
-    listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { searchParams: pageParams(limit, cursor), signal }),
+    listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { query: page(limit, cursor), signal }),
     getInvoice: (invoice_id, signal) => json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal }),
     invoicePdf: (invoice_id, signal) => blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal }),
     payInvoice: (invoice_id, body, { idempotencyKey, signal }) =>
       json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
-    listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { searchParams: pageParams(limit, cursor), signal }),
+    listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { query: page(limit, cursor), signal }),
     getPayment: (payment_id, signal) => json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal }),
 
-    listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { searchParams: pageParams(limit, cursor), signal }),
+    listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { query: page(limit, cursor), signal }),
     getSubscription: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal }),
     cancelSubscription: (subscription_id, body, signal) =>
       json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
@@ -391,12 +365,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   return client;
 }
 
-function pageParams(limit: number | undefined, cursor: string | null | undefined): URLSearchParams {
-  const searchParams = new URLSearchParams();
-  if (limit) searchParams.set('limit', String(limit));
-  if (cursor) searchParams.set('cursor', cursor);
-  return searchParams;
-}
+/** `?limit=&cursor=`, each left out when unset (a 0 limit or an empty cursor is the server's default). */
+const page = (limit: number | undefined, cursor: string | null | undefined) => ({ limit: limit || undefined, cursor: cursor || undefined });
 
 /**
  * `POST /sandbox/v1/tokens`: tokenizes a test-mode card at the processor. Card number and CVC go
@@ -409,7 +379,7 @@ export async function createCardToken(
 ): Promise<CardTokenCreated> {
   try {
     const send = createHttp({ apiBase: options.apiBase, fetch: options.fetch });
-    return await send('POST /sandbox/v1/tokens', { json: body, signal: options.signal }).json<PortalRoutes['POST /sandbox/v1/tokens']>();
+    return await send('POST /sandbox/v1/tokens', { json: body, signal: options.signal }).json<Answer<'POST /sandbox/v1/tokens'>>();
   } catch (error) {
     throw await toPortalApiError(error);
   }

@@ -3,6 +3,7 @@
  * and Storybook. Every handler matches any origin, so any `api-base` works.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import { samplePaymentInvoices } from './payments.ts';
 import { errorBody, MOCK_API_BASE, portalApi, sampleInvoice, sessionExpiredResponse } from './portal-api.ts';
 import type { ErrorBody, InvoicePage, LoginAccepted, PortalSession, UnifiedBusiness, UnifiedBusinessList } from '@dodo-portal/wire/schemas';
@@ -12,15 +13,15 @@ export { EXPIRED_SESSION_TOKEN, makeInvoices, MOCK_API_BASE, MOCK_LOGIN_URL, MOC
 /** `POST /portal/v1/login` (and the unified one) answering like the server: 202 `{accepted: true}` for every email. */
 export function loginApi(): HttpHandler[] {
   return [
-    http.post('*/portal/v1/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
-    http.post('*/portal/v1/unified/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
+    api.post('*/portal/v1/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
+    api.post('*/portal/v1/unified/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
   ];
 }
 
 /** Both sign-in endpoints (a business's and the unified one) answered by `resolver`. */
 const bothLogins = (resolver: () => Response | Promise<Response>): HttpHandler[] => [
-  http.post('*/portal/v1/login', resolver),
-  http.post('*/portal/v1/unified/login', resolver),
+  api.post('*/portal/v1/login', resolver),
+  api.post('*/portal/v1/unified/login', resolver),
 ];
 
 /** The states of `<dodo-portal-login>` (with or without `unified`). */
@@ -102,14 +103,14 @@ export interface UnifiedApiOptions {
  */
 export function unifiedApi({ businesses = unifiedBusinesses, email = 'ada@example.com', portal = portalApi() }: UnifiedApiOptions = {}): HttpHandler[] {
   return [
-    http.get('*/portal/v1/unified/businesses', ({ request }) => {
+    api.get('*/portal/v1/unified/businesses', ({ request }) => {
       const body: UnifiedBusinessList = { email, mode: 'test', expires_at: '2030-01-01T00:00:00.000Z', items: businesses, next_cursor: null };
       return unifiedAuthFailure(request) ?? HttpResponse.json(body);
     }),
-    http.post('*/portal/v1/unified/businesses/:businessId/session', ({ request, params }) => {
+    api.post('*/portal/v1/unified/businesses/:business_id/session', ({ request, params }) => {
       const failure = unifiedAuthFailure(request);
       if (failure) return failure;
-      const businessId = String(params.businessId);
+      const businessId = String(params.business_id);
       if (!businesses.some((business) => business.business_id === businessId)) {
         return HttpResponse.json(errorBody('not_found', 'No such business.'), { status: 404 });
       }
@@ -117,8 +118,8 @@ export function unifiedApi({ businesses = unifiedBusinesses, email = 'ada@exampl
       const body: PortalSession = { link: `${MOCK_API_BASE}/portal#token=${token}`, session_token: token, expires_at: '2030-01-01T00:00:00.000Z' };
       return HttpResponse.json(body, { status: 201 });
     }),
-    http.delete('*/portal/v1/unified/session', ({ request }) => unifiedAuthFailure(request) ?? new HttpResponse(null, { status: 204 })),
-    http.post('*/portal/v1/unified/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
+    api.delete('*/portal/v1/unified/session', ({ request }) => unifiedAuthFailure(request) ?? new HttpResponse(null, { status: 204 })),
+    api.post('*/portal/v1/unified/login', () => HttpResponse.json({ accepted: true } satisfies LoginAccepted, { status: 202 })),
     ...portal,
   ];
 }
@@ -129,19 +130,19 @@ export const unifiedScenarios = {
   empty: (): HttpHandler[] => unifiedApi({ businesses: [] }),
   /** The overview never arrives: the skeleton stays on screen. */
   loading: (): HttpHandler[] => [
-    http.get('*/portal/v1/unified/businesses', async () => {
+    api.get('*/portal/v1/unified/businesses', async () => {
       await delay('infinite');
       return HttpResponse.json(errorBody('internal_error', 'never'), { status: 500 });
     }),
   ],
   serverError: (): HttpHandler[] => [
-    http.get('*/portal/v1/unified/businesses', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
+    api.get('*/portal/v1/unified/businesses', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
   ],
   /** Every unified call answers 401 `session_expired` with the unified login page. */
   expired: (): HttpHandler[] => [http.all('*/portal/v1/unified/*', () => unifiedExpiredResponse())],
   /** The overview loads, but opening a business fails with 500. */
   openFails: (): HttpHandler[] => [
-    http.post('*/portal/v1/unified/businesses/:businessId/session', () =>
+    api.post('*/portal/v1/unified/businesses/:business_id/session', () =>
       HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 }),
     ),
     ...unifiedApi(),
@@ -159,7 +160,7 @@ export const scenarios = {
   refunded: (): HttpHandler[] => portalApi({ invoices: samplePaymentInvoices() }),
   /** Invoices fail with 500; session info still loads. */
   serverError: (): HttpHandler[] => [
-    http.get('*/portal/v1/invoices', () =>
+    api.get('*/portal/v1/invoices', () =>
       HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 }),
     ),
     ...portalApi(),
@@ -168,7 +169,7 @@ export const scenarios = {
   expired: (): HttpHandler[] => [http.get('*/portal/v1/*', () => sessionExpiredResponse())],
   /** Invoices never arrive: the loading state stays on screen. */
   loading: (): HttpHandler[] => [
-    http.get('*/portal/v1/invoices', async () => {
+    api.get('*/portal/v1/invoices', async () => {
       await delay('infinite');
       return HttpResponse.json({ items: [], next_cursor: null } satisfies InvoicePage);
     }),

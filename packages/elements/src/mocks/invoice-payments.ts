@@ -3,8 +3,9 @@
  * contract: the customer's saved cards and `POST /portal/v1/invoices/{id}/pay`. Each call is one
  * stateful world: a paid invoice stays paid, in the list too, as on the real server.
  */
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
-import type { ErrorBody, Invoice, PayInvoiceBody, PayInvoiceResult, PortalPaymentMethod } from '@dodo-portal/wire/schemas';
+import { delay, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
+import type { ErrorBody, Invoice, PayInvoiceResult, PortalPaymentMethod } from '@dodo-portal/wire/schemas';
 import { makeInvoices, portalApi } from './portal-api.ts';
 
 const card = (id: string, last4: string, is_default: boolean): PortalPaymentMethod => ({
@@ -35,14 +36,14 @@ export interface InvoicePayApiOptions {
 export function invoicePayApi({ invoices = makeInvoices(3), cards = [payCards.works, payCards.declines], payDelay = 0 }: InvoicePayApiOptions = {}): HttpHandler[] {
   const list = [...invoices];
   return [
-    http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: cards })),
-    http.post('*/portal/v1/invoices/:invoiceId/pay', async ({ request, params }) => {
+    api.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: cards })),
+    api.post('*/portal/v1/invoices/:invoice_id/pay', async ({ request, params }) => {
       await delay(payDelay);
-      const index = list.findIndex((invoice) => invoice.invoice_id === params.invoiceId);
+      const index = list.findIndex((invoice) => invoice.invoice_id === params.invoice_id);
       const invoice = list[index];
       if (!invoice) return HttpResponse.json(errorBody('not_found', 'No such invoice.'), { status: 404 });
       if (invoice.status !== 'open') return HttpResponse.json(errorBody('invoice_not_open', `Invoice ${invoice.invoice_id} is ${invoice.status}.`), { status: 409 });
-      const body = (await request.json()) as PayInvoiceBody;
+      const body = await request.json();
       const chosen = cards.find((item) => item.payment_method_id === body.payment_method_id);
       if (!chosen) return HttpResponse.json(errorBody('invalid_request', 'No such payment method.'), { status: 400 });
       if (chosen.payment_method_id === payCards.declines.payment_method_id) {
@@ -84,7 +85,7 @@ export const invoicePayScenarios = {
   noCards: (): HttpHandler[] => invoicePayApi({ cards: [] }),
   /** The saved cards never arrive ("Loading your cards…"). */
   cardsLoading: (): HttpHandler[] => [
-    http.get('*/portal/v1/payment-methods', async () => {
+    api.get('*/portal/v1/payment-methods', async () => {
       await delay('infinite');
       return HttpResponse.json({ items: [] });
     }),
@@ -92,7 +93,7 @@ export const invoicePayScenarios = {
   ],
   /** The saved cards cannot be loaded (500). */
   cardsError: (): HttpHandler[] => [
-    http.get('*/portal/v1/payment-methods', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
+    api.get('*/portal/v1/payment-methods', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
     ...invoicePayApi(),
   ],
 };

@@ -4,6 +4,7 @@
  * calls return — for the component tests and Storybook.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import type { ErrorBody, LicenseKeyInstance, LicenseKeyInstanceList, PortalLicenseKey, PortalLicenseKeyList } from '@dodo-portal/wire/schemas';
 import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './portal-api.ts';
 
@@ -117,22 +118,22 @@ export function licenseKeyApi({ keys = sampleLicenseKeys(), allowDeactivation = 
   const find = (id: unknown) => items.find((item) => item.view.license_key_id === id);
   const notFound = () => errorResponse(404, 'not_found', 'No such license key.');
   return [
-    http.get('*/portal/v1/license-keys', ({ request }) => authFailure(request) ?? HttpResponse.json({ items: items.map(view), next_cursor: null } satisfies PortalLicenseKeyList)),
-    http.get('*/portal/v1/license-keys/:id', ({ request, params }) => {
-      const item = find(params.id);
+    api.get('*/portal/v1/license-keys', ({ request }) => authFailure(request) ?? HttpResponse.json({ items: items.map(view), next_cursor: null } satisfies PortalLicenseKeyList)),
+    api.get('*/portal/v1/license-keys/:license_key_id', ({ request, params }) => {
+      const item = find(params.license_key_id);
       return authFailure(request) ?? (item ? HttpResponse.json({ ...view(item), key: item.key } satisfies PortalLicenseKey) : notFound());
     }),
-    http.get('*/portal/v1/license-keys/:id/instances', ({ request, params }) => {
-      const item = find(params.id);
+    api.get('*/portal/v1/license-keys/:license_key_id/instances', ({ request, params }) => {
+      const item = find(params.license_key_id);
       return authFailure(request) ?? (item ? HttpResponse.json({ items: item.instances, next_cursor: null } satisfies LicenseKeyInstanceList) : notFound());
     }),
-    http.delete('*/portal/v1/license-keys/:id/instances/:instanceId', ({ request, params }) => {
+    api.delete('*/portal/v1/license-keys/:license_key_id/instances/:instance_id', ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.license_key_id);
       if (!item) return notFound();
       if (!allowDeactivation) return errorResponse(403, 'key_deactivation_disabled', 'This business does not let customers deactivate keys.');
-      const index = item.instances.findIndex((seat) => seat.license_key_instance_id === params.instanceId);
+      const index = item.instances.findIndex((seat) => seat.license_key_instance_id === params.instance_id);
       if (index < 0) return errorResponse(404, 'not_found', 'No such activation.');
       item.instances.splice(index, 1);
       return new HttpResponse(null, { status: 204 });
@@ -148,14 +149,14 @@ export const licenseKeyScenarios = {
   deactivationDisabled: (): HttpHandler[] => licenseKeyApi({ allowDeactivation: false }),
   /** The list never arrives: the skeleton stays on screen. */
   loading: (): HttpHandler[] => [
-    http.get('*/portal/v1/license-keys', async () => {
+    api.get('*/portal/v1/license-keys', async () => {
       await delay('infinite');
       return HttpResponse.json({ items: [], next_cursor: null } satisfies PortalLicenseKeyList);
     }),
     ...portalApi(),
   ],
   serverError: (): HttpHandler[] => [
-    http.get('*/portal/v1/license-keys', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
+    api.get('*/portal/v1/license-keys', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
     ...portalApi(),
   ],
   /** Every call answers 401 `session_expired`. */

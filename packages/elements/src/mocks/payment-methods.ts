@@ -3,11 +3,11 @@
  * payment-method and dues routes, and the sandbox processor's `/sandbox/v1/tokens`. Each call of
  * `paymentMethodsApi()` is one stateful world (cards saved, dues paid), like the real server.
  */
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { delay, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import type {
   CardBrand,
   CardTokenCreated,
-  CreateCardTokenBody,
   DeletePaymentMethodBody,
   Dues,
   ErrorBody,
@@ -178,8 +178,8 @@ export function paymentMethodsApi({
   };
 
   return [
-    http.post('*/sandbox/v1/tokens', async ({ request }) => {
-      const body = (await request.json()) as CreateCardTokenBody;
+    api.post('*/sandbox/v1/tokens', async ({ request }) => {
+      const body = await request.json();
       const number = body.number.replace(/\D/g, '');
       const refuse = (decline_code: string, message: string) =>
         HttpResponse.json(errorBody('invalid_card', message, { decline_code }), { status: 400 });
@@ -194,9 +194,9 @@ export function paymentMethodsApi({
       tokens.set(token, { ...created, refused: REFUSED_WHEN_SAVED[number], decline: DECLINED_WHEN_CHARGED[number] });
       return HttpResponse.json(created, { status: 201 });
     }),
-    http.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods, next_cursor: null })),
-    http.post('*/portal/v1/payment-methods', async ({ request }) => {
-      const { card_token } = (await request.json()) as { card_token: string };
+    api.get('*/portal/v1/payment-methods', () => HttpResponse.json({ items: methods, next_cursor: null })),
+    api.post('*/portal/v1/payment-methods', async ({ request }) => {
+      const { card_token } = await request.json();
       const token = tokens.get(card_token);
       if (!token) return HttpResponse.json(errorBody('invalid_card', 'Unknown card token.'), { status: 400 });
       if (token.refused) return HttpResponse.json(errorBody('payment_failed', 'The card was declined.', { decline_code: token.refused }), { status: 402 });
@@ -206,15 +206,15 @@ export function paymentMethodsApi({
       methods = [...methods, method];
       return HttpResponse.json(method, { status: 201 });
     }),
-    http.post('*/portal/v1/payment-methods/:id/default', ({ params }) => {
-      const method = methods.find((m) => m.payment_method_id === params.id);
+    api.post('*/portal/v1/payment-methods/:payment_method_id/default', ({ params }) => {
+      const method = methods.find((m) => m.payment_method_id === params.payment_method_id);
       if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
       // As the server lists them: the default first.
       methods = methods.map((m) => ({ ...m, is_default: m === method })).sort((a, b) => Number(b.is_default) - Number(a.is_default));
       return HttpResponse.json(methods[0]!);
     }),
-    http.delete('*/portal/v1/payment-methods/:id', async ({ params, request }) => {
-      const method = methods.find((m) => m.payment_method_id === params.id);
+    api.delete('*/portal/v1/payment-methods/:payment_method_id', async ({ params, request }) => {
+      const method = methods.find((m) => m.payment_method_id === params.payment_method_id);
       if (!method) return HttpResponse.json(errorBody('not_found', 'No such payment method.'), { status: 404 });
       const text = await request.text();
       const { replacements = {} } = (text ? JSON.parse(text) : {}) as DeletePaymentMethodBody;
@@ -240,13 +240,13 @@ export function paymentMethodsApi({
       if (to) subscription = { ...subscription, payment_method: { payment_method_id: to.payment_method_id, brand: to.brand, last4: to.last4 } };
       return new HttpResponse(null, { status: 204 });
     }),
-    http.get('*/portal/v1/subscriptions/:id', ({ params }) =>
-      params.id === subscription.subscription_id ? HttpResponse.json(subscription) : HttpResponse.json(errorBody('not_found', 'No such subscription.'), { status: 404 }),
+    api.get('*/portal/v1/subscriptions/:subscription_id', ({ params }) =>
+      params.subscription_id === subscription.subscription_id ? HttpResponse.json(subscription) : HttpResponse.json(errorBody('not_found', 'No such subscription.'), { status: 404 }),
     ),
-    http.get('*/portal/v1/subscriptions/:id/dues', () => HttpResponse.json(dues())),
-    http.post('*/portal/v1/subscriptions/:id/payment-method', async ({ request }) => {
+    api.get('*/portal/v1/subscriptions/:subscription_id/dues', () => HttpResponse.json(dues())),
+    api.post('*/portal/v1/subscriptions/:subscription_id/payment-method', async ({ request }) => {
       const key = request.headers.get('idempotency-key') ?? '';
-      const { payment_method_id } = (await request.json()) as { payment_method_id: string };
+      const { payment_method_id } = await request.json();
       const reply = replies.get(key) ?? charge(payment_method_id);
       if (key) replies.set(key, reply);
       return HttpResponse.json(reply.body as object, { status: reply.status });
@@ -278,21 +278,21 @@ export const paymentMethodScenarios = {
     }),
   /** The dues charge is already in flight elsewhere (another tab): 409 `charge_in_progress`. */
   chargeInProgress: (): HttpHandler[] => [
-    http.post('*/portal/v1/subscriptions/:id/payment-method', () =>
+    api.post('*/portal/v1/subscriptions/:subscription_id/payment-method', () =>
       HttpResponse.json(errorBody('charge_in_progress', 'A payment for this subscription is already being processed.'), { status: 409 }),
     ),
     ...paymentMethodsApi(),
   ],
   /** The cards never arrive. */
   loading: (): HttpHandler[] => [
-    http.get('*/portal/v1/payment-methods', async () => {
+    api.get('*/portal/v1/payment-methods', async () => {
       await delay('infinite');
       return HttpResponse.json({ items: [], next_cursor: null });
     }),
     ...paymentMethodsApi(),
   ],
   serverError: (): HttpHandler[] => [
-    http.get('*/portal/v1/payment-methods', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
+    api.get('*/portal/v1/payment-methods', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
     ...paymentMethodsApi(),
   ],
 } satisfies Record<string, () => HttpHandler[]>;

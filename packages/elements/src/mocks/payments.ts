@@ -4,6 +4,7 @@
  * payment paid — for the component tests and Storybook.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import type { CardBrand, ErrorBody, Invoice, Payment, PaymentPage, PaymentStatus, Refund } from '@dodo-portal/wire/schemas';
 import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, makeInvoices, portalApi, sampleInvoice } from './portal-api.ts';
 
@@ -134,7 +135,7 @@ export interface PaymentsApiOptions {
  */
 export function paymentsApi({ payments = samplePayments(), invoices = samplePaymentInvoices() }: PaymentsApiOptions = {}): HttpHandler[] {
   return [
-    http.get('*/portal/v1/payments', ({ request }) => {
+    api.get('*/portal/v1/payments', ({ request }) => {
       const failure = authFailure(request);
       if (failure) return failure;
       const url = new URL(request.url);
@@ -145,12 +146,12 @@ export function paymentsApi({ payments = samplePayments(), invoices = samplePaym
       const next = offset + limit;
       return HttpResponse.json({ items: payments.slice(offset, next), next_cursor: next < payments.length ? `pcur_${next}` : null } satisfies PaymentPage);
     }),
-    http.get('*/portal/v1/payments/:paymentId', ({ request, params }) => {
-      const found = payments.find((item) => item.payment_id === params.paymentId);
+    api.get('*/portal/v1/payments/:payment_id', ({ request, params }) => {
+      const found = payments.find((item) => item.payment_id === params.payment_id);
       return authFailure(request) ?? (found ? HttpResponse.json(found) : errorResponse(404, 'not_found', 'No such payment.'));
     }),
-    http.get('*/portal/v1/invoices/:invoiceId', ({ request, params }) => {
-      const found = invoices.find((item) => item.invoice_id === params.invoiceId);
+    api.get('*/portal/v1/invoices/:invoice_id', ({ request, params }) => {
+      const found = invoices.find((item) => item.invoice_id === params.invoice_id);
       return authFailure(request) ?? (found ? HttpResponse.json(found) : errorResponse(404, 'not_found', 'No such invoice.'));
     }),
     ...portalApi({ invoices }),
@@ -166,7 +167,7 @@ export const paymentScenarios = {
   empty: (): HttpHandler[] => paymentsApi({ payments: [] }),
   /** The list never arrives: the skeleton stays on screen. */
   loading: (): HttpHandler[] => [
-    http.get('*/portal/v1/payments', async () => {
+    api.get('*/portal/v1/payments', async () => {
       await delay('infinite');
       return HttpResponse.json({ items: [], next_cursor: null } satisfies PaymentPage);
     }),
@@ -174,7 +175,7 @@ export const paymentScenarios = {
   ],
   /** The list fails with 500; everything else answers. */
   serverError: (): HttpHandler[] => [
-    http.get('*/portal/v1/payments', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
+    api.get('*/portal/v1/payments', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
     ...paymentsApi(),
   ],
   /** Every call answers 401 `session_expired`. */

@@ -3,7 +3,8 @@
  * shares. Its own module so that those modules and the `handlers.ts` barrel that re-exports them
  * import it, rather than each other (an import circle).
  */
-import { HttpResponse, http, type HttpHandler } from 'msw';
+import { HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import type { ErrorBody, Invoice, InvoicePage, PortalSessionInfo } from '@dodo-portal/wire/schemas';
 
 /** The `api-base` the stories and tests use; msw answers before anything leaves the browser. */
@@ -114,8 +115,8 @@ export interface PortalApiOptions {
  */
 export function portalApi({ invoices = makeInvoices(23), session = sessionInfo }: PortalApiOptions = {}): HttpHandler[] {
   return [
-    http.get('*/portal/v1/session', ({ request }) => authFailure(request) ?? HttpResponse.json(session)),
-    http.get('*/portal/v1/invoices', ({ request }) => {
+    api.get('*/portal/v1/session', ({ request }) => authFailure(request) ?? HttpResponse.json(session)),
+    api.get('*/portal/v1/invoices', ({ request }) => {
       const failure = authFailure(request);
       if (failure) return failure;
       const url = new URL(request.url);
@@ -130,10 +131,10 @@ export function portalApi({ invoices = makeInvoices(23), session = sessionInfo }
       const body: InvoicePage = { items, next_cursor: nextOffset < invoices.length ? `cur_${nextOffset}` : null };
       return HttpResponse.json(body);
     }),
-    http.get('*/portal/v1/invoices/:invoiceId/pdf', ({ request, params }) => {
+    api.get('*/portal/v1/invoices/:invoice_id/pdf', ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      if (!invoices.some((invoice) => invoice.invoice_id === params.invoiceId)) {
+      if (!invoices.some((invoice) => invoice.invoice_id === params.invoice_id)) {
         return HttpResponse.json(errorBody('not_found', 'No such invoice.'), { status: 404 });
       }
       return new HttpResponse(samplePdf, { headers: { 'content-type': 'application/pdf' } });

@@ -5,8 +5,8 @@
  * half period left; the real rules are the server's and are tested there.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { api } from './api.ts';
 import type {
-  CancelSubscriptionBody,
   ChangePlanBody,
   ChangePlanPreview,
   ChangePlanResult,
@@ -20,7 +20,6 @@ import type {
   PortalSubscriptionPage,
   Profile,
   SubscriptionAction,
-  UpdateProfileBody,
 } from '@dodo-portal/wire/schemas';
 import { EXPIRED_SESSION_TOKEN, MOCK_LOGIN_URL, portalApi } from './portal-api.ts';
 
@@ -201,29 +200,29 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
   }
 
   return [
-    http.get('*/portal/v1/subscriptions', ({ request }) => {
+    api.get('*/portal/v1/subscriptions', ({ request }) => {
       const body: PortalSubscriptionPage = { items: items.map(view), next_cursor: null };
       return authFailure(request) ?? HttpResponse.json(body);
     }),
-    http.get('*/portal/v1/subscriptions/:id', ({ request, params }) => {
-      const item = find(params.id);
+    api.get('*/portal/v1/subscriptions/:subscription_id', ({ request, params }) => {
+      const item = find(params.subscription_id);
       return authFailure(request) ?? (item ? HttpResponse.json(view(item)) : notFound());
     }),
-    http.get('*/portal/v1/subscriptions/:id/dues', ({ request, params }) => {
-      const item = find(params.id);
+    api.get('*/portal/v1/subscriptions/:subscription_id/dues', ({ request, params }) => {
+      const item = find(params.subscription_id);
       if (!item) return authFailure(request) ?? notFound();
       const owed = item.status === 'on_hold' ? item.recurring_amount + round(item.recurring_amount * 0.25) : 0;
       const body: Dues = { amount: owed, currency: item.currency, invoice_ids: owed ? ['inv_hold'] : [] };
       return authFailure(request) ?? HttpResponse.json(body);
     }),
-    http.post('*/portal/v1/subscriptions/:id/cancel', async ({ request, params }) => {
+    api.post('*/portal/v1/subscriptions/:subscription_id/cancel', async ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.subscription_id);
       if (!item) return notFound();
       if (!allowCancellation) return errorResponse(403, 'cancellation_disabled', 'Cancellation is disabled.');
       if (item.status === 'cancelled' || item.status === 'expired') return errorResponse(409, 'subscription_ended', 'Already ended.');
-      const body = (await request.json()) as CancelSubscriptionBody;
+      const body = await request.json();
       if (body.when === 'immediately') {
         Object.assign(item, { status: 'cancelled', cancelled_at: new Date().toISOString(), next_billing_date: null });
       } else {
@@ -231,19 +230,19 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
       }
       return HttpResponse.json(view(item));
     }),
-    http.post('*/portal/v1/subscriptions/:id/resume', ({ request, params }) => {
+    api.post('*/portal/v1/subscriptions/:subscription_id/resume', ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.subscription_id);
       if (!item) return notFound();
       if (!item.cancel_at_period_end) return errorResponse(409, 'not_scheduled_to_cancel', 'Nothing to undo.');
       Object.assign(item, { cancel_at_period_end: false, next_billing_date: item.current_period_end });
       return HttpResponse.json(view(item));
     }),
-    http.get('*/portal/v1/subscriptions/:id/plan-options', ({ request, params }) => {
+    api.get('*/portal/v1/subscriptions/:subscription_id/plan-options', ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.subscription_id);
       if (!item) return notFound();
       const current = tiers.findIndex((tier) => tier.product_id === item.product_id);
       const body: PlanOptions = {
@@ -258,20 +257,20 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
       };
       return HttpResponse.json(body);
     }),
-    http.post('*/portal/v1/subscriptions/:id/change-plan/preview', async ({ request, params }) => {
+    api.post('*/portal/v1/subscriptions/:subscription_id/change-plan/preview', async ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.subscription_id);
       if (!item) return notFound();
-      const body = (await request.json()) as ChangePlanBody;
+      const body = await request.json();
       return refusal(item, body) ?? HttpResponse.json(quote(item, body));
     }),
-    http.post('*/portal/v1/subscriptions/:id/change-plan', async ({ request, params }) => {
+    api.post('*/portal/v1/subscriptions/:subscription_id/change-plan', async ({ request, params }) => {
       const failure = authFailure(request);
       if (failure) return failure;
-      const item = find(params.id);
+      const item = find(params.subscription_id);
       if (!item) return notFound();
-      const body = (await request.json()) as ChangePlanBody;
+      const body = await request.json();
       const refused = refusal(item, body);
       if (refused) return refused;
       const next = quote(item, body);
@@ -338,14 +337,14 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
       }
       return HttpResponse.json(result);
     }),
-    http.get('*/portal/v1/profile', ({ request }) => authFailure(request) ?? HttpResponse.json(profile)),
-    http.patch('*/portal/v1/profile', async ({ request }) => {
+    api.get('*/portal/v1/profile', ({ request }) => authFailure(request) ?? HttpResponse.json(profile)),
+    api.patch('*/portal/v1/profile', async ({ request }) => {
       const failure = authFailure(request);
       if (failure) return failure;
       if (options.profileIssues) {
         return errorResponse(400, 'invalid_request', `Invalid request body: ${options.profileIssues[0]?.path}.`, { issues: options.profileIssues });
       }
-      const body = (await request.json()) as UpdateProfileBody;
+      const body = await request.json();
       if (body.name !== undefined) profile.name = body.name;
       if (body.billing_address !== undefined) profile.billing_address = body.billing_address;
       return HttpResponse.json(profile);
@@ -365,7 +364,7 @@ export const subscriptionScenarios = {
       await delay('infinite');
       return new HttpResponse(null, { status: 204 });
     }),
-    http.get('*/portal/v1/profile', async () => {
+    api.get('*/portal/v1/profile', async () => {
       await delay('infinite');
       return new HttpResponse(null, { status: 204 });
     }),

@@ -67,3 +67,10 @@ export type RouteResponse<R extends RouteContract, S extends RouteStatus<R> = Ro
     ? z.output<T>
     : undefined
   : never;
+/** How a client names a route: `'GET /portal/v1/invoices/{invoice_id}'`. */
+export type RouteKey<R extends RouteContract> = `${Uppercase<R['method']>} ${R['path']}`;
+/**
+ * A group of contracts (`typeof portalRoutes`) keyed by `RouteKey` instead of operationId: what a
+ * client or a mock looks a route up by, so a path that is no longer in a contract does not compile.
+ */
+export type RoutesByKey<G extends Readonly<Record<string, RouteContract>>> = { [Id in keyof G as RouteKey<G[Id]>]: G[Id] };

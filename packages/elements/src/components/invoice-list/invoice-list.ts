@@ -91,7 +91,7 @@ export class DodoInvoiceList extends ThemedElement {
   readonly #paySubmit = new SubmitController(this);
 
   /** A plan change or a paid due adds an invoice: show it without a reload. */
-  readonly #refresher = new RefreshController(this, ['invoices'], () => this.#pagedList.data.run());
+  private readonly refresher = new RefreshController(this, ['invoices'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;

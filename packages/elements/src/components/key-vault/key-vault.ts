@@ -110,7 +110,7 @@ export class DodoKeyVault extends ThemedElement {
   });
 
   /** A cancelled subscription can disable its keys. */
-  readonly #refresher = new RefreshController(this, ['license-keys'], () => this.#licenseKeys.run());
+  private readonly refresher = new RefreshController(this, ['license-keys'], () => this.#licenseKeys.run());
 
   /** "… was deactivated", once the dialog has closed. */
   readonly #confirmation = new ConfirmationController(this);

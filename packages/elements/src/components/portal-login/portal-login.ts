@@ -56,7 +56,7 @@ export class DodoPortalLogin extends ThemedElement {
     return [tokens, base, fields, styles];
   }
 
-  readonly #language = new LocaleController(this, () => this.locale);
+  private readonly language = new LocaleController(this, () => this.locale);
 
   #controller: AbortController | undefined;
 

@@ -69,7 +69,7 @@ export class DodoProfile extends ThemedElement {
   });
 
   /** A plan change can move money to the credit balance shown here. */
-  readonly #refresher = new RefreshController(this, ['profile'], () => this.#profileData.run());
+  private readonly refresher = new RefreshController(this, ['profile'], () => this.#profileData.run());
 
   /** "Your details have been saved." */
   readonly #confirmation = new ConfirmationController(this);

@@ -122,7 +122,7 @@ export class DodoSubscriptionManager extends ThemedElement {
   });
 
   /** Plan changes, card changes and paid dues elsewhere (its own dialogs included) show here at once. */
-  readonly #refresher = new RefreshController(this, ['subscriptions'], () => this.#subscriptionList.run());
+  private readonly refresher = new RefreshController(this, ['subscriptions'], () => this.#subscriptionList.run());
 
   /** "Pro will end on …", "You're now on …": shown once a flow has ended and its dialog closed. */
   readonly #confirmation = new ConfirmationController(this);

@@ -67,7 +67,7 @@ export class DodoTransactionList extends ThemedElement {
   readonly #downloads = new DownloadController(this, this.#portalSession);
 
   /** A charge elsewhere in the portal (plan change, dues) adds a row: show it without a reload. */
-  readonly #refresher = new RefreshController(this, ['payments'], () => this.#pagedList.data.run());
+  private readonly refresher = new RefreshController(this, ['payments'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
