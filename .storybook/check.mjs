@@ -44,7 +44,12 @@ const expectations = {
   'elements-portal--hosted-without-token': { text: ['Your session has expired', 'Request a new link by email'] },
   'elements-portal--swedish': { text: ['Acme', 'Fakturering', 'INV-000023', 'Delvis återbetald'], rows: 10, rowsIn: 'dodo-invoice-list' },
   // Every section answered (`absent`: no section shows its load-error face).
-  'guides-theming--default': { text: ['Acme', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions', 'Visa'], rows: 10, rowsIn: 'dodo-invoice-list', absent: ["We couldn't load"] },
+  'guides-theming--default': {
+    text: ['Acme', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions', 'Visa'],
+    rows: 10,
+    rowsIn: 'dodo-invoice-list',
+    absent: ["We couldn't load"],
+  },
   'guides-theming--midnight-dashboard': { text: ['Acme', 'Billing', 'INV-000023', 'Payment history', 'Current subscriptions'], absent: ["We couldn't load"] },
   'guides-theming--nordic-boutique': { text: ['Acme', 'Fakturering', 'INV-000023', 'Aktuella prenumerationer'], absent: ['Vi kunde inte', "We couldn't load"] },
   'elements-portal-login--form': { text: ['Sign in to billing', 'Email address', 'Email me a sign-in link'] },
@@ -65,7 +70,9 @@ const expectations = {
   'elements-subscription-manager--error': { text: ["We couldn't load your subscriptions.", 'Retry'] },
   'elements-subscription-manager--expired': { text: ['Your session has expired'] },
   'elements-subscription-manager--updates-disabled': { text: ['Current subscriptions', 'Cancel subscription'] },
-  'elements-subscription-manager--cancel-dialog-open': { text: ['Cancel Pro?', 'When should it end?', 'You keep access until', 'You lose access now', 'is not refunded', 'Keep subscription'] },
+  'elements-subscription-manager--cancel-dialog-open': {
+    text: ['Cancel Pro?', 'When should it end?', 'You keep access until', 'You lose access now', 'is not refunded', 'Keep subscription'],
+  },
   'elements-subscription-manager--cancelled': { text: ['Pro will end on'] },
   'elements-subscription-manager--plan-changed': { text: ["You're now on Enterprise. Charged now: $37.50."] },
   'elements-subscription-manager--swedish': { text: ['Aktuella prenumerationer', 'Byt plan', 'Tidigare prenumerationer'] },

@@ -20,9 +20,16 @@ import { elementEvents } from '../packages/elements/src/react/handlers.ts';
 import { capture, freePort, pnpm, repoRoot } from '../scripts/lib/run.ts';
 import { api, cli, launchBrowser, serveStatic, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Customer { customer_id: string }
-interface Invoice { invoice_id: string; number: string }
-interface Subscription { subscription_id: string }
+interface Customer {
+  customer_id: string;
+}
+interface Invoice {
+  invoice_id: string;
+  number: string;
+}
+interface Subscription {
+  subscription_id: string;
+}
 
 const elementsDir = join(repoRoot, 'packages/elements');
 const execFileAsync = promisify(execFile);
@@ -41,8 +48,7 @@ const installed = { viteNpm: '', react: '' };
 let reactTypecheck: Promise<string>;
 
 const merchant = <T>(method: string, path: string, body?: unknown) => api<T>(portal.url, testKey, method, path, body);
-const sessionToken = async (customerId: string) =>
-  (await merchant<{ session_token: string }>('POST', `/v1/customers/${customerId}/customer-portal/session`)).session_token;
+const sessionToken = async (customerId: string) => (await merchant<{ session_token: string }>('POST', `/v1/customers/${customerId}/customer-portal/session`)).session_token;
 
 /** A customer with one invoice and one active subscription ("Studio plan"). */
 async function customerWithBilling(email: string): Promise<{ customer: Customer; invoice: Invoice; subscription: Subscription }> {
@@ -123,7 +129,11 @@ beforeAll(async () => {
   const packs = join(work, 'packs');
   // The tarball carries exactly what `files`/`exports` publish.
   await capture([...pn, 'pack', '--pack-destination', packs], { cwd: elementsDir });
-  const tarball = (prefix: string) => join(packs, readdirSync(packs).find((file) => file.startsWith(prefix))!);
+  const tarball = (prefix: string) =>
+    join(
+      packs,
+      readdirSync(packs).find((file) => file.startsWith(prefix))!,
+    );
   const tarballs = { elements: tarball('dodo-portal-elements-') };
   [installed.viteNpm, installed.react] = await Promise.all([install('vite-npm', tarballs), install('react', tarballs)]);
   // The React type check is the slowest step: it runs while the vite-npm example is checked.
@@ -148,10 +158,11 @@ describe('examples/vite-npm: per-element imports from the packed package', () =>
     await viteBuild(dir, '--sourcemap');
     const assets = join(dir, 'dist/assets');
     const files = readdirSync(assets);
-    const code = files.filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
-    const modules = files
-      .filter((file) => file.endsWith('.js.map'))
-      .flatMap((file) => (JSON.parse(readFileSync(join(assets, file), 'utf8')) as { sources: string[] }).sources);
+    const code = files
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(assets, file), 'utf8'))
+      .join('\n');
+    const modules = files.filter((file) => file.endsWith('.js.map')).flatMap((file) => (JSON.parse(readFileSync(join(assets, file), 'utf8')) as { sources: string[] }).sources);
 
     for (const tag of ['dodo-portal', 'dodo-invoice-list', 'dodo-subscription-manager']) expect(code).toContain(`"${tag}"`);
     // An element's code is its entry (`dist/components/<name>/`) or, when several entries share
@@ -220,7 +231,10 @@ describe('examples/react: typed React wrappers from the packed package', () => {
     const revoked = await fetch(`${portal.url}/portal/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     expect(revoked.status).toBe(204);
     const second = await open(origins.react, token);
-    await second.page.getByRole('status').filter({ hasText: /Your billing session has ended \(\w+\)/ }).waitFor({ timeout: 10_000 });
+    await second.page
+      .getByRole('status')
+      .filter({ hasText: /Your billing session has ended \(\w+\)/ })
+      .waitFor({ timeout: 10_000 });
     expect(second.errors).toEqual([]);
     await second.close();
   }, 120_000);

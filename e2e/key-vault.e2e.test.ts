@@ -10,11 +10,28 @@ import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Customer { customer_id: string }
-interface Product { product_id: string }
-interface Payment { payment_id: string; status: string; invoice_id: string | null }
-interface Invoice { invoice_id: string; number: string }
-interface LicenseKey { license_key_id: string; key_masked: string; key?: string; instances_count: number; invoice_id: string | null }
+interface Customer {
+  customer_id: string;
+}
+interface Product {
+  product_id: string;
+}
+interface Payment {
+  payment_id: string;
+  status: string;
+  invoice_id: string | null;
+}
+interface Invoice {
+  invoice_id: string;
+  number: string;
+}
+interface LicenseKey {
+  license_key_id: string;
+  key_masked: string;
+  key?: string;
+  instances_count: number;
+  invoice_id: string | null;
+}
 
 let portal: PortalServer & { dir: string };
 let browser: Browser;
@@ -42,9 +59,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
 
-  const created = JSON.parse(
-    await cli(['business', 'create', '--name', 'E2E Software AB', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json']),
-  ) as { api_keys: { test: string } };
+  const created = JSON.parse(await cli(['business', 'create', '--name', 'E2E Software AB', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json'])) as { api_keys: { test: string } };
   testKey = created.api_keys.test;
 
   const product = await api<Product>(portal.url, testKey, 'POST', '/v1/products', {

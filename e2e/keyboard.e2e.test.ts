@@ -15,8 +15,16 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Subscription { subscription_id: string; status: string; product_id: string; cancel_at_period_end: boolean }
-interface PaymentMethod { last4: string; brand: string }
+interface Subscription {
+  subscription_id: string;
+  status: string;
+  product_id: string;
+  cancel_at_period_end: boolean;
+}
+interface PaymentMethod {
+  last4: string;
+  brand: string;
+}
 
 /** What is focused, seen through every open shadow root, and what a sighted keyboard user sees of it. */
 interface Focused {
@@ -134,8 +142,7 @@ async function focusSettles(tab: Page, what: string, matches: (state: Focused) =
   return state;
 }
 
-const named = (tag: string, name: RegExp | string) => (state: Focused) =>
-  state.tag === tag && (typeof name === 'string' ? state.name === name : name.test(state.name));
+const named = (tag: string, name: RegExp | string) => (state: Focused) => state.tag === tag && (typeof name === 'string' ? state.name === name : name.test(state.name));
 
 beforeAll(async () => {
   portal = await startPortalServer();
@@ -146,14 +153,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-  const created = JSON.parse(
-    await cli(['business', 'create', '--name', 'Keyboard Co', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json']),
-  ) as { api_keys: { test: string } };
+  const created = JSON.parse(await cli(['business', 'create', '--name', 'Keyboard Co', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json'])) as { api_keys: { test: string } };
   key = created.api_keys.test;
   await merchant('PATCH', '/v1/business', { allow_subscription_updates: true, allow_cancellation: true });
 
-  const product = (body: Record<string, unknown>) =>
-    merchant<{ product_id: string }>('POST', '/v1/products', { billing_type: 'subscription', currency: 'USD', interval: 'month', ...body });
+  const product = (body: Record<string, unknown>) => merchant<{ product_id: string }>('POST', '/v1/products', { billing_type: 'subscription', currency: 'USD', interval: 'month', ...body });
   const newsletter = await product({ name: 'Alpha Newsletter', price: 500 });
   basicId = (await product({ name: 'Basic', price: 1_000 })).product_id;
   proId = (await product({ name: 'Pro', price: 3_000 })).product_id;
@@ -161,13 +165,15 @@ beforeAll(async () => {
 
   customerId = (await merchant<{ customer_id: string }>('POST', '/v1/customers', { email: 'kim@example.com', name: 'Kim Keys', locale: 'en-US' })).customer_id;
   const token = async () =>
-    ((await (
-      await fetch(`${portal.url}/sandbox/v1/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
-      })
-    ).json()) as { card_token: string }).card_token;
+    (
+      (await (
+        await fetch(`${portal.url}/sandbox/v1/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+        })
+      ).json()) as { card_token: string }
+    ).card_token;
   alpha = await merchant<Subscription>('POST', '/v1/subscriptions', { customer_id: customerId, product_id: newsletter.product_id, card_token: await token() });
   beta = await merchant<Subscription>('POST', '/v1/subscriptions', { customer_id: customerId, product_id: basicId, card_token: await token() });
   sessionToken = (await merchant<{ session_token: string }>('POST', `/v1/customers/${customerId}/customer-portal/session`)).session_token;
@@ -219,7 +225,10 @@ describe('the portal with the keyboard only', () => {
     // Shift+Tab goes back within the dialog, Tab forward to the submit button.
     expect((await tabTo(tab, 'the reason again', (state) => state.tag === 'select', { back: true })).at(-1)!.dialog).toBe('Cancel Alpha Newsletter?');
     const submit = await tabTo(tab, 'the submit button', named('button', 'Cancel subscription'));
-    expect(submit.every((stop) => stop.dialog === 'Cancel Alpha Newsletter?'), 'Tab stays inside the modal dialog').toBe(true);
+    expect(
+      submit.every((stop) => stop.dialog === 'Cancel Alpha Newsletter?'),
+      'Tab stays inside the modal dialog',
+    ).toBe(true);
     await tab.keyboard.press('Enter');
 
     // Cancelled; the dialog closes and, its button gone, focus lands on the subscription's card.
@@ -242,7 +251,10 @@ describe('the portal with the keyboard only', () => {
     expect(current.name).toMatch(/^Basic /);
     await tab.keyboard.press('ArrowDown');
     expect((await focused(tab)).name).toMatch(/^Pro /);
-    await tab.getByRole('dialog').getByRole('button', { name: /^Confirm and pay/ }).waitFor();
+    await tab
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Confirm and pay/ })
+      .waitFor();
     const confirm = await tabTo(tab, 'the confirm button', named('button', /^Confirm and pay/));
     expect(confirm.every((stop) => stop.dialog === 'Change plan: Basic')).toBe(true);
     await tab.keyboard.press('Enter');

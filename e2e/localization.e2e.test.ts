@@ -50,7 +50,7 @@ async function visitor(locale: string): Promise<{ context: BrowserContext; catal
     (window as unknown as { violations: string[] }).violations = [];
     document.addEventListener('securitypolicyviolation', (event) => (window as unknown as { violations: string[] }).violations.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
-  return { context, catalogues, violations: async () => (await context.pages()[0]!.evaluate(() => (window as unknown as { violations: string[] }).violations)) };
+  return { context, catalogues, violations: async () => await context.pages()[0]!.evaluate(() => (window as unknown as { violations: string[] }).violations) };
 }
 
 describe('a German customer', () => {
@@ -80,13 +80,34 @@ describe('a German customer', () => {
 
   it('in an en-US browser still reads the portal, and the proration lines, in German', async () => {
     // A plan change writes "Unused time on …" lines: stored with their message id, shown in German.
-    const basic = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', { name: 'Basis', billing_type: 'subscription', currency: 'EUR', interval: 'month', price: 1_000 });
-    const pro = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', { name: 'Profi', billing_type: 'subscription', currency: 'EUR', interval: 'month', price: 3_000 });
+    const basic = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', {
+      name: 'Basis',
+      billing_type: 'subscription',
+      currency: 'EUR',
+      interval: 'month',
+      price: 1_000,
+    });
+    const pro = await api<{ product_id: string }>(portal.url, testKey, 'POST', '/v1/products', {
+      name: 'Profi',
+      billing_type: 'subscription',
+      currency: 'EUR',
+      interval: 'month',
+      price: 3_000,
+    });
     await api(portal.url, testKey, 'POST', '/v1/product-collections', { name: 'Pläne', product_ids: [basic.product_id, pro.product_id] });
     await api(portal.url, testKey, 'PATCH', '/v1/business', { allow_subscription_updates: true });
-    const card = await fetch(`${portal.url}/sandbox/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }) });
+    const card = await fetch(`${portal.url}/sandbox/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+    });
     const { card_token } = (await card.json()) as { card_token: string };
-    const subscription = await api<{ subscription_id: string }>(portal.url, testKey, 'POST', '/v1/subscriptions', { customer_id: customerId, product_id: basic.product_id, quantity: 1, card_token });
+    const subscription = await api<{ subscription_id: string }>(portal.url, testKey, 'POST', '/v1/subscriptions', {
+      customer_id: customerId,
+      product_id: basic.product_id,
+      quantity: 1,
+      card_token,
+    });
     const session = await api<{ link: string; session_token: string }>(portal.url, testKey, 'POST', `/v1/customers/${customerId}/customer-portal/session`, {});
     const change = await fetch(`${portal.url}/portal/v1/subscriptions/${subscription.subscription_id}/change-plan`, {
       method: 'POST',

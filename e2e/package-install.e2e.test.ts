@@ -28,7 +28,10 @@ beforeAll(async () => {
   }
   work = mkdtempSync(join(tmpdir(), 'dodo-package-install-'));
   await capture([...pn, 'pack', '--pack-destination', work], { cwd: elementsDir });
-  const tarball = join(work, readdirSync(work).find((file) => file.startsWith('dodo-portal-elements-') && file.endsWith('.tgz'))!);
+  const tarball = join(
+    work,
+    readdirSync(work).find((file) => file.startsWith('dodo-portal-elements-') && file.endsWith('.tgz'))!,
+  );
   app = join(work, 'app');
   await capture(['mkdir', '-p', app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'merchant-app', private: true, type: 'module' }, null, 2));
@@ -72,7 +75,8 @@ describe('the packed elements package, installed with npm', () => {
       if (!file || !file.endsWith('.js')) continue; // types-only and JSON entries
       if (key.includes('*')) {
         const [prefix, suffix] = file.split('*') as [string, string];
-        for (const name of readdirSync(join(installed, prefix))) if (name.endsWith(suffix)) specifiers.push(`@dodo-portal/elements${key.slice(1).replace('*', name.slice(0, -suffix.length))}`);
+        for (const name of readdirSync(join(installed, prefix)))
+          if (name.endsWith(suffix)) specifiers.push(`@dodo-portal/elements${key.slice(1).replace('*', name.slice(0, -suffix.length))}`);
       } else specifiers.push(`@dodo-portal/elements${key.slice(1)}`);
     }
     expect(specifiers).toContain('@dodo-portal/elements/cdn');

@@ -12,8 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, repoRoot, startService } from '../scripts/lib/run.ts';
 import { api, cli, launchBrowser, serveStatic, startPortalServer, stop, type PortalServer } from './harness.ts';
 
-interface Customer { customer_id: string; name: string; email: string }
-interface Invoice { invoice_id: string; number: string; total: number; currency: string }
+interface Customer {
+  customer_id: string;
+  name: string;
+  email: string;
+}
+interface Invoice {
+  invoice_id: string;
+  number: string;
+  total: number;
+  currency: string;
+}
 
 let portal: PortalServer & { dir: string };
 let browser: Browser;
@@ -28,8 +37,7 @@ let bob: Customer;
 const aliceInvoices: Invoice[] = [];
 let bobInvoice: Invoice;
 
-const usd = (minor: number) =>
-  new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100);
+const usd = (minor: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100);
 
 beforeAll(async () => {
   portal = await startPortalServer();
@@ -164,12 +172,7 @@ describe('merchant-node example: embedded portal', () => {
 
 describe('script-tag example', () => {
   it('renders the portal on a plain HTML page from the CDN script', async () => {
-    const session = await api<{ session_token: string }>(
-      portal.url,
-      testKey,
-      'POST',
-      `/v1/customers/${bob.customer_id}/customer-portal/session`,
-    );
+    const session = await api<{ session_token: string }>(portal.url, testKey, 'POST', `/v1/customers/${bob.customer_id}/customer-portal/session`);
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${staticUrl}/#session_token=${session.session_token}`);

@@ -15,9 +15,27 @@ import { startTestSmtp, type TestSmtp } from '../packages/server/src/testing/smt
 import { freePort } from '../scripts/lib/run.ts';
 import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Subscription { subscription_id: string; status: string; current_period_end: string; next_billing_date: string | null }
-interface Payment { payment_id: string; status: string; amount: number; decline_code: string | null; card: { last4: string } | null; invoice_id: string | null; subscription_id: string | null }
-interface Invoice { invoice_id: string; number: string; status: string; total: number }
+interface Subscription {
+  subscription_id: string;
+  status: string;
+  current_period_end: string;
+  next_billing_date: string | null;
+}
+interface Payment {
+  payment_id: string;
+  status: string;
+  amount: number;
+  decline_code: string | null;
+  card: { last4: string } | null;
+  invoice_id: string | null;
+  subscription_id: string | null;
+}
+interface Invoice {
+  invoice_id: string;
+  number: string;
+  status: string;
+  total: number;
+}
 
 const CARDS = { good: '4242424242424242', declines: '4000000000000002', failsOnRenewal: '4000000000000341' };
 const email = 'astrid@example.se';
@@ -201,10 +219,7 @@ describe('on-hold recovery in the payment-method editor', () => {
 
     // Both emails: the receipt and the reactivation notice, in Swedish.
     const mails = await mailsSince(mailsBeforeRecovery, 2);
-    expect(mails.map((mail) => plain(mail.subject))).toEqual([
-      `Ditt kvitto från ${business}: 249,00 kr`,
-      `Ditt abonnemang Läsklubb hos ${business} är aktivt igen`,
-    ]);
+    expect(mails.map((mail) => plain(mail.subject))).toEqual([`Ditt kvitto från ${business}: 249,00 kr`, `Ditt abonnemang Läsklubb hos ${business} är aktivt igen`]);
     expect(mails[0]!.text).toContain(invoice.number);
 
     // Card numbers went to the sandbox's tokenization only, and were stored nowhere.

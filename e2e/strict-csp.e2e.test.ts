@@ -20,8 +20,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../scripts/lib/run.ts';
 import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Subscription { subscription_id: string; status: string; cancel_at_period_end: boolean }
-interface LicenseKey { license_key_id: string; key?: string }
+interface Subscription {
+  subscription_id: string;
+  status: string;
+  cancel_at_period_end: boolean;
+}
+interface LicenseKey {
+  license_key_id: string;
+  key?: string;
+}
 
 const merchantScript = readFileSync(join(repoRoot, 'e2e/fixtures/strict-csp/merchant.js'), 'utf8');
 
@@ -39,8 +46,7 @@ let businessId: string;
 const merchant = <T>(method: string, path: string, body?: unknown) => api<T>(portal.url, key, method, path, body);
 
 /** Exactly the policy a merchant adds (docs/csp.md), with the portal's origin. */
-const policy = () =>
-  `script-src 'self' ${portal.url}; connect-src ${portal.url}; require-trusted-types-for 'script'; trusted-types lit-html`;
+const policy = () => `script-src 'self' ${portal.url}; connect-src ${portal.url}; require-trusted-types-for 'script'; trusted-types lit-html`;
 
 /**
  * Every element composed inside a portal (`slotted`), the complete portal (no children), or the
@@ -84,16 +90,15 @@ beforeAll(async () => {
     if (url.pathname === '/favicon.ico') return void response.writeHead(204).end();
     const requested = url.searchParams.get('layout');
     const layout = requested === 'complete' || requested === 'login' ? requested : 'slotted';
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy() })
-      .end(page(layout, url.searchParams.get('lang') ?? 'en-US'));
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy() }).end(page(layout, url.searchParams.get('lang') ?? 'en-US'));
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
 
-  const created = JSON.parse(
-    await cli(['business', 'create', '--name', 'Strict Shop', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json']),
-  ) as { business_id: string; api_keys: { test: string } };
+  const created = JSON.parse(await cli(['business', 'create', '--name', 'Strict Shop', '--allowed-origin', shopUrl, '--db', portal.dbFile, '--json'])) as {
+    business_id: string;
+    api_keys: { test: string };
+  };
   key = created.api_keys.test;
   businessId = created.business_id;
   await merchant('PATCH', '/v1/business', { allow_subscription_updates: true, allow_cancellation: true });
@@ -108,13 +113,15 @@ beforeAll(async () => {
 
   customerId = (await merchant<{ customer_id: string }>('POST', '/v1/customers', { email: 'ada@example.com', name: 'Ada Lovelace', locale: 'en-US' })).customer_id;
   const cardToken = async () =>
-    ((await (
-      await fetch(`${portal.url}/sandbox/v1/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
-      })
-    ).json()) as { card_token: string }).card_token;
+    (
+      (await (
+        await fetch(`${portal.url}/sandbox/v1/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+        })
+      ).json()) as { card_token: string }
+    ).card_token;
   basic = await merchant<Subscription>('POST', '/v1/subscriptions', { customer_id: customerId, product_id: plans[0]!.product_id, card_token: await cardToken() });
   const payment = await merchant<{ status: string }>('POST', '/v1/payments', {
     customer_id: customerId,
@@ -168,18 +175,15 @@ async function expectPolicyEnforced(tab: Page): Promise<void> {
     return errors;
   });
   expect(refused).toEqual(['TypeError', 'TypeError']);
-  await expect.poll(() => violations(tab)).toEqual([
-    expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:9\/elsewhere/),
-    expect.stringMatching(/^require-trusted-types-for blocked trusted-types-sink/),
-  ]);
+  await expect
+    .poll(() => violations(tab))
+    .toEqual([expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:9\/elsewhere/), expect.stringMatching(/^require-trusted-types-for blocked trusted-types-sink/)]);
 }
 
 describe('the elements on a page with a strict Content Security Policy and Trusted Types', () => {
   it('serves the page with exactly the documented policy and no inline script', async () => {
     const response = await fetch(shopUrl);
-    expect(response.headers.get('content-security-policy')).toBe(
-      `script-src 'self' ${portal.url}; connect-src ${portal.url}; require-trusted-types-for 'script'; trusted-types lit-html`,
-    );
+    expect(response.headers.get('content-security-policy')).toBe(`script-src 'self' ${portal.url}; connect-src ${portal.url}; require-trusted-types-for 'script'; trusted-types lit-html`);
     const html = await response.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/\son[a-z]+=/);
@@ -243,7 +247,11 @@ describe('the elements on a page with a strict Content Security Policy and Trust
     const { context, tab, consoleErrors, pageErrors, requests } = await strictTab('de-DE');
     await tab.goto(`${shopUrl}/?layout=complete&lang=de-DE`);
     await tab.getByRole('heading', { name: 'Abrechnung' }).waitFor({ timeout: 15_000 });
-    await tab.getByRole('button', { name: 'Abonnement kündigen Basic' }).or(tab.getByRole('button', { name: 'Nicht kündigen Basic' })).first().waitFor();
+    await tab
+      .getByRole('button', { name: 'Abonnement kündigen Basic' })
+      .or(tab.getByRole('button', { name: 'Nicht kündigen Basic' }))
+      .first()
+      .waitFor();
     await tab.locator('dodo-invoice-list').getByRole('columnheader', { name: 'Betrag' }).waitFor();
     expect(requests).toContain(`${portal.url}/dodo-portal/locales/de.js`);
     expect(await violations(tab)).toEqual([]);

@@ -14,13 +14,54 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSmtp, type TestSmtp } from '../packages/server/src/testing/smtp.ts';
 import { api, cli, launchBrowser, startPortalServer, type PortalServer } from './harness.ts';
 
-interface Product { product_id: string; name: string }
-interface Subscription { subscription_id: string; product_id: string; status: string; cancel_at_period_end: boolean; current_period_start: string; current_period_end: string; next_billing_date: string | null }
-interface LineItem { description: string; amount: number }
-interface Invoice { invoice_id: string; number: string; status: string; subtotal: number; tax: number; total: number; currency: string; subscription_id: string | null; line_items: LineItem[]; created_at: string }
-interface Payment { payment_id: string; status: string; amount: number; invoice_id: string | null; subscription_id: string | null }
-interface LicenseKey { license_key_id: string; product_id: string; status: string; subscription_id: string | null; key_masked: string; activations_limit: number | null }
-interface PortalSession { link: string; session_token: string }
+interface Product {
+  product_id: string;
+  name: string;
+}
+interface Subscription {
+  subscription_id: string;
+  product_id: string;
+  status: string;
+  cancel_at_period_end: boolean;
+  current_period_start: string;
+  current_period_end: string;
+  next_billing_date: string | null;
+}
+interface LineItem {
+  description: string;
+  amount: number;
+}
+interface Invoice {
+  invoice_id: string;
+  number: string;
+  status: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  currency: string;
+  subscription_id: string | null;
+  line_items: LineItem[];
+  created_at: string;
+}
+interface Payment {
+  payment_id: string;
+  status: string;
+  amount: number;
+  invoice_id: string | null;
+  subscription_id: string | null;
+}
+interface LicenseKey {
+  license_key_id: string;
+  product_id: string;
+  status: string;
+  subscription_id: string | null;
+  key_masked: string;
+  activations_limit: number | null;
+}
+interface PortalSession {
+  link: string;
+  session_token: string;
+}
 
 const BUSINESS = 'Tiervik AB';
 const EMAIL = 'nora@example.com';
@@ -104,7 +145,9 @@ const section = (tab: Page, heading: string): Locator => tab.locator('section[pa
 
 /** Opens "Change plan", picks `plan` and waits for the priced preview; answers the dialog. */
 async function previewChange(tab: Page, from: string, plan: string): Promise<Locator> {
-  await section(tab, 'Subscriptions').getByRole('button', { name: `Change plan ${from}` }).click();
+  await section(tab, 'Subscriptions')
+    .getByRole('button', { name: `Change plan ${from}` })
+    .click();
   const dialog = tab.getByRole('dialog', { name: `Change plan: ${from}` });
   await dialog.getByRole('radio', { name: new RegExp(`^${plan} `) }).check();
   await dialog.getByRole('heading', { name: 'Price of the change' }).waitFor();
@@ -120,20 +163,24 @@ function deepText(locator: Locator): Promise<string> {
       const children = [...(node instanceof Element && node.shadowRoot ? node.shadowRoot.childNodes : []), ...node.childNodes];
       return children.map(collect).join(' ');
     };
-    return collect(root).replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+    return collect(root)
+      .replace(/[\s\u00a0\u202f]+/g, ' ')
+      .trim();
   });
 }
 
 /** The preview's rows as [label, amount] pairs, as shown. */
 async function quoteRows(dialog: Locator): Promise<string[][]> {
-  return dialog.locator('[part="preview"] tr').evaluateAll((rows) =>
-    rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim())),
-  );
+  return dialog
+    .locator('[part="preview"] tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim())));
 }
 
 async function pdfText(tab: Page, invoice: Invoice): Promise<string> {
   const downloading = tab.waitForEvent('download');
-  await section(tab, 'Invoices').getByRole('button', { name: `Download PDF ${invoice.number}` }).click();
+  await section(tab, 'Invoices')
+    .getByRole('button', { name: `Download PDF ${invoice.number}` })
+    .click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe(`${invoice.number}.pdf`);
   const file = join(portal.dir, `${invoice.number}.pdf`);
@@ -353,10 +400,7 @@ describe('plan changes in the hosted portal', () => {
     expect(await subscriptionNow()).toMatchObject({ status: 'active', cancel_at_period_end: false });
 
     const mails = await mailsSince(mailsBefore, 2);
-    expect(mails.map((mail) => plain(mail.subject))).toEqual([
-      `Your Basic subscription with ${BUSINESS} is cancelled`,
-      `Your Basic subscription with ${BUSINESS} is active again`,
-    ]);
+    expect(mails.map((mail) => plain(mail.subject))).toEqual([`Your Basic subscription with ${BUSINESS} is cancelled`, `Your Basic subscription with ${BUSINESS} is active again`]);
     expect(errors).toEqual([]);
     await context.close();
   });

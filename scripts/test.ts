@@ -9,18 +9,22 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pnpm, repoRoot, run } from './lib/run.ts';
 
-interface Counts { passed: number; failed: number }
-interface StepResult extends Counts { name: string; ok: boolean; seconds: number }
+interface Counts {
+  passed: number;
+  failed: number;
+}
+interface StepResult extends Counts {
+  name: string;
+  ok: boolean;
+  seconds: number;
+}
 
 const results = join(repoRoot, 'test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const missing = [
-  existsSync(chrome) ? null : `Chromium (${chrome})`,
-  existsSync('/usr/bin/pdftotext') ? null : 'pdftotext (poppler-utils)',
-].filter(Boolean);
+const missing = [existsSync(chrome) ? null : `Chromium (${chrome})`, existsSync('/usr/bin/pdftotext') ? null : 'pdftotext (poppler-utils)'].filter(Boolean);
 if (missing.length > 0) {
   console.error(`Missing: ${missing.join(', ')}. Install with: sudo apt-get install -y chromium poppler-utils`);
   process.exit(1);
@@ -32,8 +36,7 @@ const vitestCounts = (file: string): Counts | undefined => {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
   return { passed: report.numPassedTests, failed: report.numFailedTests };
 };
-const jsonCounts = (file: string): Counts | undefined =>
-  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Counts) : undefined;
+const jsonCounts = (file: string): Counts | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Counts) : undefined);
 
 const vitest = (name: string, args: string[], cwd = repoRoot) => {
   const out = join(results, `${name}.json`);

@@ -42,8 +42,7 @@ async function merchantApi<T>(method: string, path: string, body?: unknown): Pro
   return payload;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -119,10 +118,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 
   if (request.method === 'POST' && url.pathname === '/login') {
     const email = (await readForm(request)).get('email')?.trim() ?? '';
-    const found = await merchantApi<{ items: { customer_id: string; name: string }[] }>(
-      'GET',
-      `/v1/customers?email=${encodeURIComponent(email)}`,
-    ).catch(() => ({ items: [] }));
+    const found = await merchantApi<{ items: { customer_id: string; name: string }[] }>('GET', `/v1/customers?email=${encodeURIComponent(email)}`).catch(() => ({ items: [] }));
     const customer = found.items[0];
     if (!customer) return send(response, 401, loginForm('No customer with that email.'));
     const id = randomBytes(32).toString('base64url');
@@ -146,11 +142,10 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 
   // Embedded: a fresh, short-lived session per page view, bound to this customer only.
   if (request.method === 'GET' && url.pathname === '/account') {
-    const session = await merchantApi<{ session_token: string; expires_at: string }>(
-      'POST',
-      `/v1/customers/${encodeURIComponent(login.customerId)}/customer-portal/session`,
-      { ttl_seconds: 3600, return_url: `${origin}/account` },
-    );
+    const session = await merchantApi<{ session_token: string; expires_at: string }>('POST', `/v1/customers/${encodeURIComponent(login.customerId)}/customer-portal/session`, {
+      ttl_seconds: 3600,
+      return_url: `${origin}/account`,
+    });
     return send(
       response,
       200,
@@ -167,11 +162,7 @@ Prefer a full page? <a href="/billing">Open the hosted portal</a>.</p>
 
   // Hosted: redirect the customer to the portal server's own page for this session.
   if (request.method === 'GET' && url.pathname === '/billing') {
-    const session = await merchantApi<{ link: string }>(
-      'POST',
-      `/v1/customers/${encodeURIComponent(login.customerId)}/customer-portal/session`,
-      { return_url: `${origin}/account` },
-    );
+    const session = await merchantApi<{ link: string }>('POST', `/v1/customers/${encodeURIComponent(login.customerId)}/customer-portal/session`, { return_url: `${origin}/account` });
     return redirect(response, session.link);
   }
 

@@ -121,11 +121,7 @@ export default defineConfig(({ mode }) => {
   return {
     root: elements,
     publicDir: false,
-    plugins: [
-      defineModulesHaveSideEffects(),
-      minifyTemplates(),
-      ...(cdn ? [cdnLocales()] : []),
-    ],
+    plugins: [defineModulesHaveSideEffects(), minifyTemplates(), ...(cdn ? [cdnLocales()] : [])],
     logLevel: 'warn',
     build: {
       target: 'es2022',

@@ -33,9 +33,7 @@ export function capture(command: string[], options: SpawnOptions = {}): Promise<
     child.stdout!.on('data', (chunk) => (out += chunk));
     child.stderr!.on('data', (chunk) => (err += chunk));
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${command.join(' ')} exited ${code}\n${err}`)),
-    );
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command.join(' ')} exited ${code}\n${err}`))));
   });
 }
 
@@ -52,12 +50,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a long-running child and resolves once a line of its output matches `ready`. */
-export function startService(
-  name: string,
-  command: string[],
-  ready: RegExp,
-  options: SpawnOptions & { quiet?: boolean; timeoutMs?: number } = {},
-): Promise<ChildProcess> {
+export function startService(name: string, command: string[], ready: RegExp, options: SpawnOptions & { quiet?: boolean; timeoutMs?: number } = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = command;
     const child = spawn(file!, args, { cwd: repoRoot, ...options, stdio: ['ignore', 'pipe', 'pipe'] });

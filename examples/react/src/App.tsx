@@ -15,8 +15,7 @@ export function App({ apiBase, sessionToken }: AppProps) {
   const [notice, setNotice] = useState('');
 
   // Typed handlers: `event.detail` is the element's documented payload.
-  const onSessionExpired = (event: SessionExpiredEvent) =>
-    setNotice(`Your billing session has ended (${event.detail.code}). Reload the page from your account to continue.`);
+  const onSessionExpired = (event: SessionExpiredEvent) => setNotice(`Your billing session has ended (${event.detail.code}). Reload the page from your account to continue.`);
   const onCancelled = (event: SubscriptionCancelledEvent) => {
     const { product, cancel_at_period_end } = event.detail.subscription;
     setNotice(cancel_at_period_end ? `${product.name} ends at the end of this billing period.` : `${product.name} is cancelled.`);

@@ -102,7 +102,9 @@ for (const element of elements) {
 files.set(
   'src/react/index.ts',
   [
-    header('React wrappers of every element (`@dodo-portal/elements/react`); importing this registers every tag — import one element\'s entry (`@dodo-portal/elements/react/invoice-list`) to ship only it.'),
+    header(
+      "React wrappers of every element (`@dodo-portal/elements/react`); importing this registers every tag — import one element's entry (`@dodo-portal/elements/react/invoice-list`) to ship only it.",
+    ),
     ...elements.map((element) => `export { ${element.className} } from './${element.name}.ts';`),
     `export type { DodoEventName, Handlers } from './handlers.ts';`,
     '',
@@ -119,13 +121,13 @@ files.set(
     '',
     'export interface PortalSection {',
     '  tag: string;',
-    '  /** Also the `part` (`section-<key>`) and the heading\'s id. */',
+    "  /** Also the `part` (`section-<key>`) and the heading's id. */",
     '  key: string;',
     '  heading: () => string;',
     '  content: () => TemplateResult;',
     '}',
     '',
-    '/** The complete portal\'s sections, in the order they are shown; each only when its element is registered. */',
+    "/** The complete portal's sections, in the order they are shown; each only when its element is registered. */",
     'export const portalSections: readonly PortalSection[] = [',
     ...sections.map(
       (section) =>
@@ -135,7 +137,12 @@ files.set(
     '',
     '/** The events each element fires, by tag (its `@event` JSDoc). */',
     'export const elementEvents = {',
-    ...elements.map((element) => `  '${element.tag}': [${eventsOf(element.tag).map((name) => `'${name}'`).join(', ')}],`),
+    ...elements.map(
+      (element) =>
+        `  '${element.tag}': [${eventsOf(element.tag)
+          .map((name) => `'${name}'`)
+          .join(', ')}],`,
+    ),
     '} as const;',
     '',
   ].join('\n'),
@@ -184,7 +191,9 @@ const stale = [
 const differing = [...files].filter(([path, text]) => !existsSync(join(packageDir, path)) || readFileSync(join(packageDir, path), 'utf8') !== text).map(([path]) => path);
 if (check) {
   if (differing.length + stale.length > 0) {
-    console.error(`catalogue: these files differ from src/catalogue.json — run \`node packages/elements/scripts/catalogue.mjs\`:\n  ${[...differing, ...stale.map((path) => `${path} (no longer in the catalogue)`)].join('\n  ')}`);
+    console.error(
+      `catalogue: these files differ from src/catalogue.json — run \`node packages/elements/scripts/catalogue.mjs\`:\n  ${[...differing, ...stale.map((path) => `${path} (no longer in the catalogue)`)].join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`catalogue: ${elements.length} elements, every generated file current`);

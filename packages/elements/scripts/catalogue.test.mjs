@@ -89,7 +89,11 @@ test('the CDN script registers the new element', async () => {
 
 test('its define entry registers it, after the context provider', () => {
   const url = pathToFileURL(join(elements, 'dist/define/dodo-throwaway.js')).href;
-  const seen = run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(url)}); console.log(['dodo-portal', 'dodo-throwaway'].map((tag) => Boolean(customElements.get(tag))).join(' '))`]);
+  const seen = run(process.execPath, [
+    '--input-type=module',
+    '-e',
+    `await import(${JSON.stringify(url)}); console.log(['dodo-portal', 'dodo-throwaway'].map((tag) => Boolean(customElements.get(tag))).join(' '))`,
+  ]);
   assert.equal(seen.trim(), 'true true');
 });
 

@@ -91,16 +91,17 @@ try {
   // Registered before any page script (CDP-injected, so not itself subject to the CSP).
   await tab.addInitScript(() => {
     window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) =>
-      window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
+    document.addEventListener('securitypolicyviolation', (event) => window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
   await tab.goto(`${origin}/`, { waitUntil: 'load' });
   await tab.getByText('CSP Test Shop', { exact: true }).waitFor({ timeout: 10_000 });
   await tab.getByRole('rowheader', { name: 'INV-000003' }).waitFor({ timeout: 10_000 });
   const rows = await tab.locator('tr[part="row"]').count();
   const total = await tab.locator('tr[part="row"] td.amount').first().textContent();
-  const buttonRadius = await tab.locator('tr[part="row"] button').first().evaluate((el) => getComputedStyle(el).borderTopLeftRadius);
+  const buttonRadius = await tab
+    .locator('tr[part="row"] button')
+    .first()
+    .evaluate((el) => getComputedStyle(el).borderTopLeftRadius);
   const violations = await tab.evaluate(() => window.__cspViolations);
   if (rows !== 3) problems.push(`expected 3 rows, saw ${rows}`);
   if (total?.trim() !== '$1,234.56') problems.push(`total rendered as ${JSON.stringify(total)}`);

@@ -102,7 +102,9 @@ function translationText(value: Translation): { text: string; indices: number[] 
 const incomplete = new Set<string>();
 
 const { targetLocales } = (await import(pathToFileURL(join(srcDir, 'localization/locales.ts')).href)) as { targetLocales: readonly string[] };
-const files = readdirSync(localesDir).filter((name) => name.endsWith('.ts')).map((name) => name.slice(0, -3));
+const files = readdirSync(localesDir)
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => name.slice(0, -3));
 for (const locale of files.filter((name) => !targetLocales.includes(name))) {
   problems.push(`locales/${locale}.ts exists but "${locale}" is not in targetLocales (src/localization/locales.ts)`);
 }
@@ -159,7 +161,9 @@ if (process.argv.includes('--accept')) {
   for (const message of messages.values()) {
     const was = snapshot[message.id];
     if (was !== undefined && was !== message.text) {
-      problems.push(`"${message.id}" changed in English since it was translated: ${JSON.stringify(was)} → ${JSON.stringify(message.text)} (update ${targetLocales.join('/')}, then run with --accept)`);
+      problems.push(
+        `"${message.id}" changed in English since it was translated: ${JSON.stringify(was)} → ${JSON.stringify(message.text)} (update ${targetLocales.join('/')}, then run with --accept)`,
+      );
     }
   }
 }

@@ -26,7 +26,8 @@ if (process.argv.includes('--check')) {
   const documented = new Set(elements.map((element) => element.tagName));
   for (const file of readdirSync(join(packageDir, 'src/define'))) {
     const tag = file.replace(/\.ts$/, '');
-    if (file.startsWith('dodo-') && file.endsWith('.ts') && !documented.has(tag)) problems.push(`<${tag}> is defined in src/define/${file} but missing from the manifest (add \`@tagname ${tag}\` to its class JSDoc)`);
+    if (file.startsWith('dodo-') && file.endsWith('.ts') && !documented.has(tag))
+      problems.push(`<${tag}> is defined in src/define/${file} but missing from the manifest (add \`@tagname ${tag}\` to its class JSDoc)`);
   }
   for (const element of elements) {
     if (!describe(element)) problems.push(`<${element.tagName}> has no @summary or description`);
@@ -103,9 +104,7 @@ const eventType = (event) => {
 };
 /** The named types an event type mentions (`CustomEvent<InvoiceDownloadDetail>` → InvoiceDownloadDetail), all from events.ts. */
 const BUILT_IN = new Set(['CustomEvent', 'Event']);
-const eventTypes = new Set(
-  elements.flatMap((element) => (element.events ?? []).flatMap((event) => eventType(event).match(/[A-Z]\w*/g) ?? [])).filter((name) => !BUILT_IN.has(name)),
-);
+const eventTypes = new Set(elements.flatMap((element) => (element.events ?? []).flatMap((event) => eventType(event).match(/[A-Z]\w*/g) ?? [])).filter((name) => !BUILT_IN.has(name)));
 const attributeType = (attribute) => {
   const type = attribute.type?.text?.replace(/\s*\|\s*undefined/g, '');
   return type && /^(string|number|boolean|('[^']*'(\s*\|\s*'[^']*')*))$/.test(type) ? type : 'string';
@@ -185,10 +184,19 @@ const reference = [
     describe(element),
     '',
     ...((element.attributes ?? []).length > 0
-      ? ['| Attribute | Property | Type | Default | Description |', '|---|---|---|---|---|', ...element.attributes.map((a) => `| \`${a.name}\` | ${a.fieldName ? `\`${a.fieldName}\`` : '—'} | ${cell(a.type?.text)} | ${cell(a.default)} | ${cell(a.description)} |`), '']
+      ? [
+          '| Attribute | Property | Type | Default | Description |',
+          '|---|---|---|---|---|',
+          ...element.attributes.map((a) => `| \`${a.name}\` | ${a.fieldName ? `\`${a.fieldName}\`` : '—'} | ${cell(a.type?.text)} | ${cell(a.default)} | ${cell(a.description)} |`),
+          '',
+        ]
       : []),
-    ...((element.events ?? []).length > 0 ? ['| Event | Detail | Description |', '|---|---|---|', ...element.events.map((e) => `| \`${e.name}\` | ${cell(e.type?.text)} | ${cell(e.description)} |`), ''] : []),
-    ...((element.slots ?? []).length > 0 ? ['| Slot | Description |', '|---|---|', ...element.slots.map((slot) => `| ${slot.name ? `\`${slot.name}\`` : '(default)'} | ${cell(slot.description)} |`), ''] : []),
+    ...((element.events ?? []).length > 0
+      ? ['| Event | Detail | Description |', '|---|---|---|', ...element.events.map((e) => `| \`${e.name}\` | ${cell(e.type?.text)} | ${cell(e.description)} |`), '']
+      : []),
+    ...((element.slots ?? []).length > 0
+      ? ['| Slot | Description |', '|---|---|', ...element.slots.map((slot) => `| ${slot.name ? `\`${slot.name}\`` : '(default)'} | ${cell(slot.description)} |`), '']
+      : []),
     ...((element.cssParts ?? []).length > 0 ? ['| Part | Description |', '|---|---|', ...element.cssParts.map((part) => `| \`${part.name}\` | ${cell(part.description)} |`), ''] : []),
   ]),
 ].join('\n');

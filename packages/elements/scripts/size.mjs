@@ -40,7 +40,12 @@ for (const locale of locales) {
   // The bundles escape non-ASCII characters, so look for each value's longest ASCII run.
   const runs = Object.values(templates)
     .map((value) => (typeof value === 'string' ? value : value.strings.join(' ')))
-    .map((value) => value.split(/[^\x20-\x7e]|\s{2,}/).sort((a, b) => b.length - a.length)[0].trim())
+    .map((value) =>
+      value
+        .split(/[^\x20-\x7e]|\s{2,}/)
+        .sort((a, b) => b.length - a.length)[0]
+        .trim(),
+    )
     .filter((run) => run.length >= 16);
   catalogues.push({ locale, runs: [...new Set(runs)] });
 }
@@ -54,7 +59,13 @@ function checkContents(name, text) {
   }
   for (const { locale, runs } of catalogues) {
     const inBundle = runs.filter((run) => text.includes(run));
-    if (inBundle.length > 0) failures.push(`${name}: ${locale} text is in it (it must load lazily): ${inBundle.slice(0, 3).map((run) => JSON.stringify(run)).join(', ')}`);
+    if (inBundle.length > 0)
+      failures.push(
+        `${name}: ${locale} text is in it (it must load lazily): ${inBundle
+          .slice(0, 3)
+          .map((run) => JSON.stringify(run))
+          .join(', ')}`,
+      );
   }
 }
 

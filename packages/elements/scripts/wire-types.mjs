@@ -43,14 +43,19 @@ mkdirSync(outDir, { recursive: true });
 // its declarations must not import the contracts (they would need zod, which is not shipped).
 for (const name of ['client.ts', 'values.ts', 'postal-codes.ts']) {
   const source = program.getSourceFile(join(wireSrc, name));
-  program.emit(source, (file, text) => {
-    if (!file.endsWith(name.replace(/\.ts$/, '.d.ts'))) return;
-    if (/from ['"]\.\/routes\//.test(text)) {
-      console.error(`wire types: ${name}'s declarations import the route contracts; export schema types (Invoice, …) instead`);
-      process.exit(1);
-    }
-    writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);
-  }, undefined, true);
+  program.emit(
+    source,
+    (file, text) => {
+      if (!file.endsWith(name.replace(/\.ts$/, '.d.ts'))) return;
+      if (/from ['"]\.\/routes\//.test(text)) {
+        console.error(`wire types: ${name}'s declarations import the route contracts; export schema types (Invoice, …) instead`);
+        process.exit(1);
+      }
+      writeFileSync(join(outDir, name.replace(/\.ts$/, '.d.ts')), text);
+    },
+    undefined,
+    true,
+  );
 }
 
 // schemas.ts: each exported type, expanded (no zod left), in source order.
@@ -91,7 +96,9 @@ const walk = (dir) => {
     else if (name.endsWith('.d.ts')) {
       const text = readFileSync(path, 'utf8');
       const next = text.replace(/(['"])@dodo-portal\/wire\/(client|values|schemas)\1/g, (_, quote, module) => {
-        let target = relative(dirname(path), join(outDir, `${module}.js`)).split(sep).join('/');
+        let target = relative(dirname(path), join(outDir, `${module}.js`))
+          .split(sep)
+          .join('/');
         if (!target.startsWith('.')) target = `./${target}`;
         return `${quote}${target}${quote}`;
       });

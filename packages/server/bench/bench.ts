@@ -73,9 +73,7 @@ async function main(): Promise<void> {
 
     console.log(`dodo-portal bench: ${store.dialect}, ${seeded.invoice_count} seeded invoices, concurrency ${concurrency}, ${server.url}`);
     await measure('GET /portal/v1/invoices', requests, async () => expectOk(await fetch(`${server.url}/portal/v1/invoices`, { headers: auth })));
-    await measure('GET /portal/v1/invoices?cursor', requests, async () =>
-      expectOk(await fetch(`${server.url}/portal/v1/invoices?limit=10&cursor=${cursor}`, { headers: auth })),
-    );
+    await measure('GET /portal/v1/invoices?cursor', requests, async () => expectOk(await fetch(`${server.url}/portal/v1/invoices?limit=10&cursor=${cursor}`, { headers: auth })));
     await measure('GET /portal/v1/invoices/{id}/pdf', pdfRequests, async (i) =>
       expectOk(await fetch(`${server.url}/portal/v1/invoices/${invoiceIds[i % invoiceIds.length]}/pdf`, { headers: auth })),
     );
@@ -98,9 +96,7 @@ async function main(): Promise<void> {
       const subscriptionId = subscriptions.items[0]!.subscription_id;
       await measure('webhook commit→first attempt', webhookRequests, async (i) => {
         const arrived = new Promise<void>((resolve) => waiting.push(resolve));
-        await expectOk(
-          await fetch(`${server.url}/v1/subscriptions/${subscriptionId}`, { method: 'PATCH', headers: merchant, body: JSON.stringify({ cancel_at_period_end: i % 2 === 0 }) }),
-        );
+        await expectOk(await fetch(`${server.url}/v1/subscriptions/${subscriptionId}`, { method: 'PATCH', headers: merchant, body: JSON.stringify({ cancel_at_period_end: i % 2 === 0 }) }));
         await arrived;
       });
     } finally {

@@ -338,11 +338,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.json) io.stdout(`${JSON.stringify(mails)}\n`);
         else if (mails.length === 0) io.stdout('The outbox is empty (test-mode email is kept here only while SMTP_URL is not set).\n');
         else {
-          io.stdout(
-            mails
-              .map((mail) => `To:      ${mail.to}\nSubject: ${mail.subject}\nDate:    ${mail.created_at}\n\n${mail.text.replace(/\n+$/, '')}\n`)
-              .join(`\n${'-'.repeat(72)}\n\n`),
-          );
+          io.stdout(mails.map((mail) => `To:      ${mail.to}\nSubject: ${mail.subject}\nDate:    ${mail.created_at}\n\n${mail.text.replace(/\n+$/, '')}\n`).join(`\n${'-'.repeat(72)}\n\n`));
         }
         return 0;
       }
@@ -360,7 +356,9 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
       return 1;
     }
     if (isAddressInUse(error)) {
-      io.stderr(`dodo-portal: port ${error.port ?? '?'} on ${error.address ?? 'this host'} is already in use (another dodo-portal or another program).\nStop it, or choose another port: --port 8788 (or PORT=8788).\n`);
+      io.stderr(
+        `dodo-portal: port ${error.port ?? '?'} on ${error.address ?? 'this host'} is already in use (another dodo-portal or another program).\nStop it, or choose another port: --port 8788 (or PORT=8788).\n`,
+      );
       return 1;
     }
     io.stderr(`dodo-portal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

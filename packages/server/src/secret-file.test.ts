@@ -54,7 +54,9 @@ describe('the seeded demo vault, read by a server on the same secret', () => {
 
   it('shows the demo customer two keys of one purchase, one activated, and reveals them', async () => {
     const merchant = { authorization: `Bearer ${seeded.api_keys.test}`, 'content-type': 'application/json' };
-    const session = (await (await app.request(`/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, { method: 'POST', headers: merchant, body: '{}' })).json()) as PortalSession;
+    const session = (await (
+      await app.request(`/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, { method: 'POST', headers: merchant, body: '{}' })
+    ).json()) as PortalSession;
     const portal = { authorization: `Bearer ${session.session_token}` };
     const vault = (await (await app.request('/portal/v1/license-keys', { headers: portal })).json()) as PortalLicenseKeyList;
     expect(vault.items.map((key) => [key.product.name, key.status, key.activations_limit, key.instances_count, key.source.type]).sort()).toEqual([

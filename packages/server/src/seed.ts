@@ -78,10 +78,7 @@ function demoHistory(): InvoicePlan[] {
       currency: 'USD',
       tax_rate_bps: 825,
       status: 'paid',
-      line_items:
-        month % 2 === 0
-          ? [{ description: 'Extra seats', quantity: 2 + month, unit_amount: 1500 }]
-          : [{ description: 'Priority support add-on', quantity: 1, unit_amount: 9900 }],
+      line_items: month % 2 === 0 ? [{ description: 'Extra seats', quantity: 2 + month, unit_amount: 1500 }] : [{ description: 'Priority support add-on', quantity: 1, unit_amount: 9900 }],
       daysAgo: daysAgo + 12,
     });
   }
@@ -150,7 +147,11 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
     }
   }
 
-  const billing = await seedBilling(ctx, scope, customers.map((customer) => customer.customer_id));
+  const billing = await seedBilling(
+    ctx,
+    scope,
+    customers.map((customer) => customer.customer_id),
+  );
 
   // Kenji's renewal falls due within days: advance the demo's test clock to it, which runs the
   // renewal engine as `POST /v1/test-clock/advance` would — his card declines, so it goes on hold.
@@ -231,7 +232,13 @@ async function seedBilling(base: ReturnType<typeof serviceContext>, scope: Scope
     addons: [{ product_id: seat.product_id, quantity: 2 }],
     card_token: await card(SandboxCards.succeeds),
   });
-  const ended = await createSubscription(at(40), scope, { customer_id: grace!, product_id: starter.product_id, quantity: 1, addons: [], card_token: await card(SandboxCards.mastercardSucceeds) });
+  const ended = await createSubscription(at(40), scope, {
+    customer_id: grace!,
+    product_id: starter.product_id,
+    quantity: 1,
+    addons: [],
+    card_token: await card(SandboxCards.mastercardSucceeds),
+  });
   await patchSubscription(at(20), scope, ended.subscription_id, { cancel_at_period_end: true });
   await cancelSubscriptionsAtPeriodEnd(ctx, scope, new Date(now));
   const renewing = await createSubscription(at(26), scope, { customer_id: kenji!, product_id: starter.product_id, quantity: 1, addons: [], card_token: await card(SandboxCards.succeeds) });

@@ -242,7 +242,10 @@ describe('storage failures answer 503 storage_unavailable (SQLite)', () => {
       await store.close();
       await expectUnavailable(await fetch(`${running.url}/healthz`), 'health');
       await expectUnavailable(await createCustomer(running.url, api_keys.test, 'after@example.com'), 'write');
-      expect(logger.entries.some((entry) => entry.message === 'unhandled error'), 'no 500 was logged').toBe(false);
+      expect(
+        logger.entries.some((entry) => entry.message === 'unhandled error'),
+        'no 500 was logged',
+      ).toBe(false);
     } finally {
       await running.close();
     }

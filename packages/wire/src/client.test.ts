@@ -25,10 +25,12 @@ let seen: Seen[] = [];
 /** Answers in order; the last one repeats. */
 let answers: Answer[] = [];
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => (_, response) => {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Answer =>
+  (_, response) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(JSON.stringify(body));
+  };
 const error = (status: number, code: string, headers?: Record<string, string>) => json(status, { error: { code, message: `${code} (test)` } }, headers);
 
 beforeAll(async () => {
@@ -169,14 +171,37 @@ describe('requests', () => {
     const unified = createUnifiedClient({ apiBase, sessionToken: 'dpu_test' });
     const key = { idempotencyKey: 'k1' };
     await Promise.all([
-      portal.session(), portal.listInvoices(), portal.getInvoice('inv 1/2'), portal.invoicePdf('inv_1'), portal.payInvoice('inv_1', { payment_method_id: 'pm_1' }, key),
-      portal.listPayments(), portal.getPayment('pay_1'), portal.listSubscriptions(), portal.getSubscription('sub_1'), portal.cancelSubscription('sub_1', { when: 'period_end' }),
-      portal.resumeSubscription('sub_1'), portal.planOptions('sub_1'), portal.previewPlanChange('sub_1', { product_id: 'p_1' }), portal.changePlan('sub_1', { product_id: 'p_1' }, key),
-      portal.getProfile(), portal.updateProfile({ name: 'Ada' }), portal.listPaymentMethods(), portal.addPaymentMethod('tok_1'), portal.setDefaultPaymentMethod('pm_1'),
-      portal.deletePaymentMethod('pm_1', undefined, { sub_1: 'pm_2' }), portal.subscriptionDues('sub_1'), portal.setSubscriptionPaymentMethod('sub_1', 'pm_2', key),
-      portal.listLicenseKeys(), portal.revealLicenseKey('lk_1'), portal.listLicenseKeyInstances('lk_1'), portal.deactivateLicenseKeyInstance('lk_1', 'lki_1'),
-      unified.businesses(), unified.openBusiness('bus_1'), unified.signOut(),
-      requestLoginLink({ apiBase }, { email: 'ada@example.com', business_id: 'bus_1', mode: 'test' }), requestUnifiedLoginLink({ apiBase }, { email: 'ada@example.com', mode: 'test' }),
+      portal.session(),
+      portal.listInvoices(),
+      portal.getInvoice('inv 1/2'),
+      portal.invoicePdf('inv_1'),
+      portal.payInvoice('inv_1', { payment_method_id: 'pm_1' }, key),
+      portal.listPayments(),
+      portal.getPayment('pay_1'),
+      portal.listSubscriptions(),
+      portal.getSubscription('sub_1'),
+      portal.cancelSubscription('sub_1', { when: 'period_end' }),
+      portal.resumeSubscription('sub_1'),
+      portal.planOptions('sub_1'),
+      portal.previewPlanChange('sub_1', { product_id: 'p_1' }),
+      portal.changePlan('sub_1', { product_id: 'p_1' }, key),
+      portal.getProfile(),
+      portal.updateProfile({ name: 'Ada' }),
+      portal.listPaymentMethods(),
+      portal.addPaymentMethod('tok_1'),
+      portal.setDefaultPaymentMethod('pm_1'),
+      portal.deletePaymentMethod('pm_1', undefined, { sub_1: 'pm_2' }),
+      portal.subscriptionDues('sub_1'),
+      portal.setSubscriptionPaymentMethod('sub_1', 'pm_2', key),
+      portal.listLicenseKeys(),
+      portal.revealLicenseKey('lk_1'),
+      portal.listLicenseKeyInstances('lk_1'),
+      portal.deactivateLicenseKeyInstance('lk_1', 'lki_1'),
+      unified.businesses(),
+      unified.openBusiness('bus_1'),
+      unified.signOut(),
+      requestLoginLink({ apiBase }, { email: 'ada@example.com', business_id: 'bus_1', mode: 'test' }),
+      requestUnifiedLoginLink({ apiBase }, { email: 'ada@example.com', mode: 'test' }),
       createCardToken({ apiBase }, { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }),
     ]);
     const routes = [...Object.values(portalRoutes), publicRoutes.createCardToken].map(({ method, path }) => ({

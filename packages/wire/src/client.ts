@@ -172,11 +172,7 @@ export interface PortalClient {
   deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal, replacements?: Record<string, string>): Promise<void>;
   subscriptionDues(subscriptionId: string, signal?: AbortSignal): Promise<Dues>;
   /** Active: future charges use the method. On hold: pays the dues with it and reactivates (402 `payment_failed` on a decline). */
-  setSubscriptionPaymentMethod(
-    subscriptionId: string,
-    paymentMethodId: string,
-    options: { idempotencyKey: string; signal?: AbortSignal },
-  ): Promise<SubscriptionPaymentMethodResult>;
+  setSubscriptionPaymentMethod(subscriptionId: string, paymentMethodId: string, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<SubscriptionPaymentMethodResult>;
 
   // License keys.
   listLicenseKeys(signal?: AbortSignal): Promise<PortalLicenseKeyList>;
@@ -208,11 +204,13 @@ type ParamsOption<C extends RouteContract> = keyof RouteParams<C> extends never 
 type BodyOption<C extends RouteContract> = C['body'] extends { optional: true } ? { json?: RouteBody<C> } : [RouteBody<C>] extends [never] ? { json?: undefined } : { json: RouteBody<C> };
 type QueryOption<C extends RouteContract> = [RouteQuery<C>] extends [never] ? { query?: undefined } : { query?: RouteQuery<C> };
 
-type Call<R extends Route> = ParamsOption<Routes[R]> & BodyOption<Routes[R]> & QueryOption<Routes[R]> & {
-  /** Makes a POST safe to retry: the server answers a repeat with the first result. */
-  idempotencyKey?: string;
-  signal?: AbortSignal | undefined;
-};
+type Call<R extends Route> = ParamsOption<Routes[R]> &
+  BodyOption<Routes[R]> &
+  QueryOption<Routes[R]> & {
+    /** Makes a POST safe to retry: the server answers a repeat with the first result. */
+    idempotencyKey?: string;
+    signal?: AbortSignal | undefined;
+  };
 
 const TIMEOUT_MS = 30_000;
 /** Retried on answers that say "not processed, try again"; a 500 is a bug that a retry would repeat. */
@@ -322,19 +320,16 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { query: page(limit, cursor), signal }),
     getInvoice: (invoice_id, signal) => json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal }),
     invoicePdf: (invoice_id, signal) => blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal }),
-    payInvoice: (invoice_id, body, { idempotencyKey, signal }) =>
-      json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
+    payInvoice: (invoice_id, body, { idempotencyKey, signal }) => json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
     listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { query: page(limit, cursor), signal }),
     getPayment: (payment_id, signal) => json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal }),
 
     listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { query: page(limit, cursor), signal }),
     getSubscription: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal }),
-    cancelSubscription: (subscription_id, body, signal) =>
-      json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
+    cancelSubscription: (subscription_id, body, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
     resumeSubscription: (subscription_id, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/resume', { params: { subscription_id }, signal }),
     planOptions: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/plan-options', { params: { subscription_id }, signal }),
-    previewPlanChange: (subscription_id, body, signal) =>
-      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal }),
+    previewPlanChange: (subscription_id, body, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal }),
     changePlan: (subscription_id, body, { idempotencyKey, signal }) =>
       json('POST /portal/v1/subscriptions/{subscription_id}/change-plan', { params: { subscription_id }, json: body, idempotencyKey, signal }),
     getProfile: (signal) => json('GET /portal/v1/profile', { signal }),
@@ -342,8 +337,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
 
     listPaymentMethods: (signal) => json('GET /portal/v1/payment-methods', { signal }),
     addPaymentMethod: (cardToken, signal) => json('POST /portal/v1/payment-methods', { json: { card_token: cardToken }, signal }),
-    setDefaultPaymentMethod: (payment_method_id, signal) =>
-      json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal }),
+    setDefaultPaymentMethod: (payment_method_id, signal) => json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal }),
     deletePaymentMethod: (payment_method_id, signal, replacements) =>
       done('DELETE /portal/v1/payment-methods/{payment_method_id}', { params: { payment_method_id }, signal, ...(replacements ? { json: { replacements } } : {}) }),
     subscriptionDues: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/dues', { params: { subscription_id }, signal }),
@@ -373,10 +367,7 @@ const page = (limit: number | undefined, cursor: string | null | undefined) => (
  * only here, never to a portal route; the answer's `card_token` is what the portal saves.
  * (Live mode uses the live processor's own client-side tokenization.)
  */
-export async function createCardToken(
-  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
-  body: CreateCardTokenBody,
-): Promise<CardTokenCreated> {
+export async function createCardToken(options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal }, body: CreateCardTokenBody): Promise<CardTokenCreated> {
   try {
     const send = createHttp({ apiBase: options.apiBase, fetch: options.fetch });
     return await send('POST /sandbox/v1/tokens', { json: body, signal: options.signal }).json<Answer<'POST /sandbox/v1/tokens'>>();
@@ -411,10 +402,7 @@ export function createUnifiedClient(options: PortalClientOptions): UnifiedClient
  * or not the email belongs to a customer (the server answers 202 either way); rejects with a
  * `PortalApiError` on 400, 429 (`retryAfterSeconds`), 503 or a network failure.
  */
-export async function requestLoginLink(
-  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
-  body: LoginBody,
-): Promise<void> {
+export async function requestLoginLink(options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal }, body: LoginBody): Promise<void> {
   try {
     await unauthenticated(options)('POST /portal/v1/login', { json: body, signal: options.signal });
   } catch (error) {
@@ -426,10 +414,7 @@ export async function requestLoginLink(
  * `POST /portal/v1/unified/login`: ask for one sign-in link covering every business where the
  * email is a customer (in `mode`). Resolves alike for every email (202); rejects like `requestLoginLink`.
  */
-export async function requestUnifiedLoginLink(
-  options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal },
-  body: UnifiedLoginBody,
-): Promise<void> {
+export async function requestUnifiedLoginLink(options: { apiBase: string; fetch?: typeof fetch; signal?: AbortSignal }, body: UnifiedLoginBody): Promise<void> {
   try {
     await unauthenticated(options)('POST /portal/v1/unified/login', { json: body, signal: options.signal });
   } catch (error) {
@@ -438,8 +423,7 @@ export async function requestUnifiedLoginLink(
 }
 
 /** The portal API without a token (sign-in requests): no retries, one timeout. */
-const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) =>
-  createHttp({ apiBase: options.apiBase, fetch: options.fetch, retry: false });
+const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) => createHttp({ apiBase: options.apiBase, fetch: options.fetch, retry: false });
 
 async function toPortalApiError(error: unknown): Promise<unknown> {
   if (isHTTPError(error)) {

@@ -48,36 +48,33 @@ const NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS = 'must not contain control characte
 /** Every text a client sends (body field, query parameter, path id): no control characters. */
 export const text = () => z.string().refine((value) => !CONTROL_CHARACTER.test(value), NO_CONTROL_CHARACTERS);
 /** Text that may span lines: tab, LF and CR allowed, every other control character (NUL first) refused. */
-export const multilineText = () =>
-  z.string().refine((value) => !CONTROL_CHARACTER_BUT_LINE_BREAKS.test(value), NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS);
+export const multilineText = () => z.string().refine((value) => !CONTROL_CHARACTER_BUT_LINE_BREAKS.test(value), NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS);
 
 /** Integer amount in the currency's minor unit (cents, öre, …). Never a float. */
 export const MinorUnits = z.number().int().safe();
 export const NonNegativeMinorUnits = MinorUnits.nonnegative();
 
 /** ISO 4217 code, upper case. */
-export const Currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"');
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"');
 
 export const Timestamp = z.string().describe('ISO 8601 UTC timestamp');
 
 /** A BCP 47 language tag such as `en`, `sv-SE`. */
-export const Locale = z
-  .string()
-  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "en" or "sv-SE"');
+export const Locale = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "en" or "sv-SE"');
 
-export const BillingAddress = z.object({
-  street: text().min(1).max(200),
-  city: text().min(1).max(100),
-  state: text().max(100),
-  zipcode: text().min(1).max(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SE"'),
-}).superRefine((address, context) => {
-  if (!postalCodeMatches(address.country, address.zipcode)) {
-    context.addIssue({ code: 'custom', path: ['zipcode'], message: `is not a postal code of ${address.country}` });
-  }
-});
+export const BillingAddress = z
+  .object({
+    street: text().min(1).max(200),
+    city: text().min(1).max(100),
+    state: text().max(100),
+    zipcode: text().min(1).max(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SE"'),
+  })
+  .superRefine((address, context) => {
+    if (!postalCodeMatches(address.country, address.zipcode)) {
+      context.addIssue({ code: 'custom', path: ['zipcode'], message: `is not a postal code of ${address.country}` });
+    }
+  });
 export type BillingAddress = z.infer<typeof BillingAddress>;
 
 /** The one error shape of both APIs. */
@@ -100,9 +97,7 @@ export const ErrorBody = z.object({
      * Present on `payment_method_in_use`: the `active` and `on_hold` subscriptions the card pays,
      * each of which needs a replacement card before the card can be removed.
      */
-    details: z
-      .object({ subscriptions: z.array(z.object({ id: z.string(), product_name: z.string(), status: z.string() })).optional() })
-      .optional(),
+    details: z.object({ subscriptions: z.array(z.object({ id: z.string(), product_name: z.string(), status: z.string() })).optional() }).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -111,7 +106,6 @@ export type ErrorDetails = NonNullable<ErrorBody['error']['details']>;
 /** The error codes live in ./values.ts (zod-free, so the browser may read them); re-exported for every server import. */
 export { BillingErrorCode, ErrorCode, PortalErrorCode } from './values.ts';
 
-
 /** `?limit=&cursor=` of every list. */
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -119,8 +113,7 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
@@ -456,7 +449,6 @@ export type MagicLinkExchanged = z.infer<typeof MagicLinkExchanged>;
 // payments, the sandbox processor's tokens. Error codes it adds are in BillingErrorCode.
 // ---------------------------------------------------------------------------------------------
 
-
 export const BillingType = z.enum(BILLING_TYPES);
 export type BillingType = z.infer<typeof BillingType>;
 export const BillingInterval = z.enum(BILLING_INTERVALS);
@@ -664,8 +656,7 @@ const PaymentSource = {
   card_token: text().min(1).max(200).optional(),
   payment_method_id: text().min(1).max(200).optional(),
 };
-const onePaymentSource = (body: { card_token?: string | undefined; payment_method_id?: string | undefined }) =>
-  (body.card_token === undefined) !== (body.payment_method_id === undefined);
+const onePaymentSource = (body: { card_token?: string | undefined; payment_method_id?: string | undefined }) => (body.card_token === undefined) !== (body.payment_method_id === undefined);
 const ONE_PAYMENT_SOURCE = 'give exactly one of card_token or payment_method_id';
 
 export const CreateSubscriptionBody = z
@@ -673,7 +664,10 @@ export const CreateSubscriptionBody = z
     customer_id: text().min(1),
     product_id: text().min(1),
     quantity: Quantity.default(1),
-    addons: z.array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict()).max(20).default([]),
+    addons: z
+      .array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict())
+      .max(20)
+      .default([]),
     ...PaymentSource,
   })
   .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
@@ -714,7 +708,10 @@ export const SubscriptionListQuery = ListQuery.extend({ customer_id: text().min(
 export const CreatePaymentBody = z
   .object({
     customer_id: text().min(1),
-    items: z.array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict()).min(1).max(50),
+    items: z
+      .array(z.object({ product_id: text().min(1), quantity: Quantity.default(1) }).strict())
+      .min(1)
+      .max(50),
     ...PaymentSource,
   })
   .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
@@ -856,7 +853,10 @@ export const WebhookDeliveryPage = page(WebhookDelivery);
 export const CreateUsageEventBody = z.object({
   subscription_id: text().min(1),
   /** The product's `usage.meter`. */
-  meter: z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
+  meter: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .max(64),
   quantity: z.number().int().min(1).max(1_000_000_000),
   /** The merchant's id for this event: sending it again records nothing new. */
   event_id: text().min(1).max(255),
@@ -879,7 +879,6 @@ export type UsageEvent = z.infer<typeof UsageEvent>;
 // on-hold recovery (issue 6), license keys (issue 7). Paths are under `/portal/v1`, called with
 // a session token. The element-facing contract: the elements read these types through client.ts.
 // ---------------------------------------------------------------------------------------------
-
 
 /** What a customer may do with a subscription right now (the elements show only these). */
 export const SubscriptionAction = z.enum(SUBSCRIPTION_ACTIONS);
@@ -956,7 +955,10 @@ export const ChangePlanBody = z
   .object({
     product_id: text().min(1),
     quantity: Quantity.optional(),
-    addons: z.array(z.object({ product_id: text().min(1), quantity: Quantity }).strict()).max(20).optional(),
+    addons: z
+      .array(z.object({ product_id: text().min(1), quantity: Quantity }).strict())
+      .max(20)
+      .optional(),
     /**
      * The preview's `prorated_at`: prices the change at that instant, so the charge equals the
      * preview even when the clock moved in between (at most an hour back, within the current period).
@@ -1040,9 +1042,7 @@ export type Dues = z.infer<typeof Dues>;
  * customer's other saved cards pays each of them from now on (`subscription_id → payment_method_id`).
  * An empty body (or no `replacements`) removes a card no live subscription uses.
  */
-export const DeletePaymentMethodBody = z
-  .object({ replacements: z.record(text().min(1).max(200), text().min(1).max(200)).optional() })
-  .strict();
+export const DeletePaymentMethodBody = z.object({ replacements: z.record(text().min(1).max(200), text().min(1).max(200)).optional() }).strict();
 export type DeletePaymentMethodBody = z.infer<typeof DeletePaymentMethodBody>;
 
 /** `POST /portal/v1/subscriptions/{id}/payment-method`. */
@@ -1058,7 +1058,10 @@ export const SubscriptionPaymentMethodResult = z.object({
 export type SubscriptionPaymentMethodResult = z.infer<typeof SubscriptionPaymentMethodResult>;
 
 /** `POST /portal/v1/invoices/{id}/pay`: a saved card, or a fresh token (saved as a card first). */
-export const PayInvoiceBody = z.object({ ...PaymentSource }).strict().refine(onePaymentSource, ONE_PAYMENT_SOURCE);
+export const PayInvoiceBody = z
+  .object({ ...PaymentSource })
+  .strict()
+  .refine(onePaymentSource, ONE_PAYMENT_SOURCE);
 export type PayInvoiceBody = z.infer<typeof PayInvoiceBody>;
 
 /**

@@ -34,16 +34,7 @@ export const WEBHOOK_EVENT_TYPES = [
 /** What a customer may do with a subscription right now (the elements show only these). */
 export const SUBSCRIPTION_ACTIONS = ['cancel', 'resume', 'change_plan', 'update_payment_method', 'pay_dues'] as const;
 /** Offered in this order by the cancel dialog. */
-export const CANCELLATION_REASONS = [
-  'too_expensive',
-  'missing_features',
-  'switched_service',
-  'unused',
-  'customer_service',
-  'low_quality',
-  'too_complex',
-  'other',
-] as const;
+export const CANCELLATION_REASONS = ['too_expensive', 'missing_features', 'switched_service', 'unused', 'customer_service', 'low_quality', 'too_complex', 'other'] as const;
 export const CANCEL_WHEN = ['period_end', 'immediately'] as const;
 export const PLAN_CHANGE_DIRECTIONS = ['upgrade', 'downgrade'] as const;
 /** As the APIs show a key: `expired` is derived from `expires_at`, never stored. */
@@ -184,8 +175,7 @@ function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
 }
 
 /** How many minor-unit digits a currency has (USD 2, JPY 0, KWD 3), as ICU knows it. */
-export const currencyMinorDigits = (currency: string): number =>
-  currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
+export const currencyMinorDigits = (currency: string): number => currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
 
 /** `123456` with 2 digits → `"1234.56"`; `-5` → `"-0.05"`; `500` with 0 digits → `"500"`. Throws a RangeError on a non-integer. */
 export function minorUnitsToDecimal(minor: number, fractionDigits: number): `${number}` {
@@ -209,8 +199,7 @@ export function formatMoney(minor: number, currency: string, locale: string): st
 // ---------------------------------------------------------------------------------------------
 
 /** The brand from the number's prefix (a few digits are enough). */
-export const cardBrandOf = (digits: string): CardBrand =>
-  digits.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'unknown';
+export const cardBrandOf = (digits: string): CardBrand => (digits.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'unknown');
 
 /** 12 to 19 digits whose Luhn checksum holds. */
 export function luhnValid(digits: string): boolean {

@@ -17,9 +17,11 @@ class DialogHost extends LitElement {
   override render() {
     return html`${this.rows.map((row) => html`<button id="open-${row}" @click=${(event: Event) => this.dialog.open(row, event.currentTarget)}>Open ${row}</button>`)}
       <button id="fallback">Fallback</button>
-      ${this.dialog.value === null
-        ? nothing
-        : html`<dialog @close=${this.dialog.close}><p>${this.dialog.value}</p><button id="inside" autofocus @click=${() => this.dialog.close()}>Close</button></dialog>`}`;
+      ${
+        this.dialog.value === null
+          ? nothing
+          : html`<dialog @close=${this.dialog.close}><p>${this.dialog.value}</p><button id="inside" autofocus @click=${() => this.dialog.close()}>Close</button></dialog>`
+      }`;
   }
 }
 customElements.define('test-dialog-host', DialogHost);
@@ -79,7 +81,12 @@ describe('SubmitController', () => {
     const host = await fixture<SubmitHost>(fixtureHtml`<test-submit-host></test-submit-host>`);
     const keys: string[] = [];
     const record = (next: () => Promise<string>) => (key: string) => (keys.push(key), next());
-    for (const error of [new TypeError('Failed to fetch'), new PortalApiError(0, 'network_error', 'offline'), new PortalApiError(503, 'unavailable', 'down'), new PortalApiError(409, 'idempotency_key_in_progress', 'busy')]) {
+    for (const error of [
+      new TypeError('Failed to fetch'),
+      new PortalApiError(0, 'network_error', 'offline'),
+      new PortalApiError(503, 'unavailable', 'down'),
+      new PortalApiError(409, 'idempotency_key_in_progress', 'busy'),
+    ]) {
       await host.submit.run(record(fail(error))).catch(() => undefined);
     }
     expect(await host.submit.run(record(() => Promise.resolve('paid')))).to.equal('paid');

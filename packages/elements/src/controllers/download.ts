@@ -68,9 +68,9 @@ export class DownloadController {
   /** A row's button: "Download PDF", or "Downloading…" while its PDF is on the way. */
   renderButton(invoiceId: string, hiddenLabel: string, number?: string): TemplateResult {
     const downloading = this.#inFlight.has(invoiceId);
-    return html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId, number)}>${downloading
-      ? msg('Downloading…', { id: 'invoice-download.pending' })
-      : msg('Download PDF', { id: 'invoice-download' })}<span class="visually-hidden"> ${hiddenLabel}</span></button>`;
+    return html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId, number)}>${
+      downloading ? msg('Downloading…', { id: 'invoice-download.pending' }) : msg('Download PDF', { id: 'invoice-download' })
+    }<span class="visually-hidden"> ${hiddenLabel}</span></button>`;
   }
 
   /** The alert line under the list; present before it has words, so the failure is spoken. */

@@ -15,8 +15,7 @@ function billingApi() {
   useHandlers([...subscriptionApi({ ledger }), ...paymentsApi(ledger)]);
 }
 
-const amounts = (list: DodoTransactionList): string[] =>
-  [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => text(row.querySelectorAll('th, td')[3]));
+const amounts = (list: DodoTransactionList): string[] => [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => text(row.querySelectorAll('th, td')[3]));
 
 async function upgradeToEnterprise(switcher: Element): Promise<void> {
   await waitForText(switcher, 'Enterprise');

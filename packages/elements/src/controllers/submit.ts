@@ -8,12 +8,10 @@ import type { ReactiveControllerHost } from 'lit';
 import { PortalApiError } from '@dodo-portal/wire/client';
 
 /** 128 random bits; `randomUUID` needs a secure context, which the session token needs anyway. */
-export const newIdempotencyKey = (): string =>
-  crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+export const newIdempotencyKey = (): string => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** Try again with the same key: the server never answered, or answered that it is still working. */
-export const isRetryable = (error: unknown): boolean =>
-  !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || error.code === 'idempotency_key_in_progress';
+export const isRetryable = (error: unknown): boolean => !(error instanceof PortalApiError) || error.status === 0 || error.status >= 500 || error.code === 'idempotency_key_in_progress';
 
 /** Needs no lifecycle hook: it only re-renders the host when `busy` changes. */
 export class SubmitController {

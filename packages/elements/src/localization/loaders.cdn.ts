@@ -18,11 +18,8 @@ const scriptUrl = typeof document === 'undefined' ? undefined : (document.curren
 /** Where the catalogues are: beside the script, or (script URL unknown) the page's own origin. */
 function localesBase(): string {
   const script =
-    scriptUrl ||
-    document.querySelector<HTMLScriptElement>('script[src$="/dodo-portal.js"], script[src^="dodo-portal.js"]')?.src ||
-    new URL('/dodo-portal.js', document.baseURI).href;
+    scriptUrl || document.querySelector<HTMLScriptElement>('script[src$="/dodo-portal.js"], script[src^="dodo-portal.js"]')?.src || new URL('/dodo-portal.js', document.baseURI).href;
   return new URL('dodo-portal/locales/', script).href;
 }
 
-export const loadLocale = (locale: TargetLocale): Promise<LocaleModule> =>
-  import(/* @vite-ignore */ new URL(`${locale}.js`, localesBase()).href) as Promise<LocaleModule>;
+export const loadLocale = (locale: TargetLocale): Promise<LocaleModule> => import(/* @vite-ignore */ new URL(`${locale}.js`, localesBase()).href) as Promise<LocaleModule>;

@@ -21,9 +21,7 @@ async function mountPortal(attributes: { locale?: string; lang?: string } = {}) 
 
 /** What `Intl` makes of the sample invoice in `locale`, as the customer should see it. */
 const expected = (locale: string) => ({
-  total: new Intl.NumberFormat(locale, { style: 'currency', currency: sampleInvoice.currency })
-    .format(sampleInvoice.total / 100)
-    .replace(/\s+/g, ' '),
+  total: new Intl.NumberFormat(locale, { style: 'currency', currency: sampleInvoice.currency }).format(sampleInvoice.total / 100).replace(/\s+/g, ' '),
   date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(sampleInvoice.issued_at)).replace(/\s+/g, ' '),
 });
 
@@ -46,7 +44,7 @@ describe('localization', () => {
       expect(resolveLocale(' es-MX ')).to.equal('es-MX');
     });
 
-    it("reads the closest lang attribute, across shadow roots, then <html lang>", async () => {
+    it('reads the closest lang attribute, across shadow roots, then <html lang>', async () => {
       const host = await fixture<HTMLDivElement>(html`<div lang="de-CH"><span></span></div>`);
       const inner = host.querySelector('span')!.attachShadow({ mode: 'open' });
       inner.innerHTML = '<p></p>';

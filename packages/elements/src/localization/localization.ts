@@ -42,8 +42,7 @@ export function canonicalLocale(tag: string | null | undefined): string | undefi
 }
 
 const languageOf = (tag: string): string => tag.split('-')[0]!.toLowerCase();
-const hasCatalogue = (tag: string): boolean =>
-  languageOf(tag) === sourceLocale || (targetLocales as readonly string[]).includes(languageOf(tag));
+const hasCatalogue = (tag: string): boolean => languageOf(tag) === sourceLocale || (targetLocales as readonly string[]).includes(languageOf(tag));
 
 /** The message catalogue for a tag: `sv-SE` → `sv`, `de-AT` → `de`, anything unknown → `en`. */
 export function messageLocaleFor(tag: string): MessageLocale {
@@ -61,8 +60,7 @@ export function formattingLocale(tag: string): string {
 }
 
 /** The element's parent, or its shadow host when it is a shadow root's child. */
-const parentOf = (node: Element): Element | undefined =>
-  node.parentElement ?? ((node.getRootNode() as Partial<ShadowRoot>).host as Element | undefined);
+const parentOf = (node: Element): Element | undefined => node.parentElement ?? ((node.getRootNode() as Partial<ShadowRoot>).host as Element | undefined);
 
 /** The `lang` of the element's closest ancestor that has one, crossing shadow roots. */
 function closestLang(host: Element | undefined): string | undefined {
@@ -77,9 +75,7 @@ function closestLang(host: Element | undefined): string | undefined {
 function browserLocale(): string | undefined {
   const navigator = globalThis.navigator;
   if (!navigator) return undefined;
-  const preferred = (navigator.languages?.length ? navigator.languages : [navigator.language])
-    .map((tag) => canonicalLocale(tag))
-    .filter((tag): tag is string => Boolean(tag));
+  const preferred = (navigator.languages?.length ? navigator.languages : [navigator.language]).map((tag) => canonicalLocale(tag)).filter((tag): tag is string => Boolean(tag));
   return preferred.find(hasCatalogue) ?? preferred[0];
 }
 
@@ -89,8 +85,7 @@ function browserLocale(): string | undefined {
  * formatting locale (see `formattingLocale`). `ignoreOwnLang` starts at the host's parent.
  */
 export function defaultLocale(host?: Element, ignoreOwnLang = false): string {
-  const requested =
-    closestLang(host && ignoreOwnLang ? parentOf(host) : host) ?? canonicalLocale(globalThis.document?.documentElement.lang) ?? browserLocale() ?? sourceLocale;
+  const requested = closestLang(host && ignoreOwnLang ? parentOf(host) : host) ?? canonicalLocale(globalThis.document?.documentElement.lang) ?? browserLocale() ?? sourceLocale;
   return formattingLocale(requested);
 }
 

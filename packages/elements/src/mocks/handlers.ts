@@ -8,7 +8,18 @@ import { samplePaymentInvoices } from './payments.ts';
 import { errorBody, MOCK_API_BASE, portalApi, sampleInvoice, sessionExpiredResponse } from './portal-api.ts';
 import type { ErrorBody, InvoicePage, LoginAccepted, PortalSession, UnifiedBusiness, UnifiedBusinessList } from '@dodo-portal/wire/schemas';
 
-export { EXPIRED_SESSION_TOKEN, makeInvoices, MOCK_API_BASE, MOCK_LOGIN_URL, MOCK_SESSION_TOKEN, portalApi, sampleInvoice, samplePdf, sessionInfo, type PortalApiOptions } from './portal-api.ts';
+export {
+  EXPIRED_SESSION_TOKEN,
+  makeInvoices,
+  MOCK_API_BASE,
+  MOCK_LOGIN_URL,
+  MOCK_SESSION_TOKEN,
+  portalApi,
+  sampleInvoice,
+  samplePdf,
+  sessionInfo,
+  type PortalApiOptions,
+} from './portal-api.ts';
 
 /** `POST /portal/v1/login` (and the unified one) answering like the server: 202 `{accepted: true}` for every email. */
 export function loginApi(): HttpHandler[] {
@@ -19,20 +30,15 @@ export function loginApi(): HttpHandler[] {
 }
 
 /** Both sign-in endpoints (a business's and the unified one) answered by `resolver`. */
-const bothLogins = (resolver: () => Response | Promise<Response>): HttpHandler[] => [
-  api.post('*/portal/v1/login', resolver),
-  api.post('*/portal/v1/unified/login', resolver),
-];
+const bothLogins = (resolver: () => Response | Promise<Response>): HttpHandler[] => [api.post('*/portal/v1/login', resolver), api.post('*/portal/v1/unified/login', resolver)];
 
 /** The states of `<dodo-portal-login>` (with or without `unified`). */
 export const loginScenarios = {
   accepted: (): HttpHandler[] => loginApi(),
   /** 429 with `Retry-After: 600` (ten minutes). */
-  rateLimited: (): HttpHandler[] =>
-    bothLogins(() => HttpResponse.json(errorBody('rate_limited', 'Too many attempts.'), { status: 429, headers: { 'retry-after': '600' } })),
+  rateLimited: (): HttpHandler[] => bothLogins(() => HttpResponse.json(errorBody('rate_limited', 'Too many attempts.'), { status: 429, headers: { 'retry-after': '600' } })),
   failing: (): HttpHandler[] => bothLogins(() => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
-  unavailable: (): HttpHandler[] =>
-    bothLogins(() => HttpResponse.json(errorBody('email_not_configured', 'Email is not configured.'), { status: 503 })),
+  unavailable: (): HttpHandler[] => bothLogins(() => HttpResponse.json(errorBody('email_not_configured', 'Email is not configured.'), { status: 503 })),
   /** The request never completes: the form stays in its sending state. */
   pending: (): HttpHandler[] =>
     bothLogins(async () => {
@@ -78,10 +84,7 @@ export const unifiedBusinesses: UnifiedBusiness[] = [
 export const businessTokenFor = (businessId: string): string => `pst_test_${businessId}`;
 
 const unifiedExpiredResponse = () =>
-  HttpResponse.json(
-    { error: { code: 'session_expired', message: 'This session has expired. Sign in again.', login_url: MOCK_UNIFIED_LOGIN_URL } } satisfies ErrorBody,
-    { status: 401 },
-  );
+  HttpResponse.json({ error: { code: 'session_expired', message: 'This session has expired. Sign in again.', login_url: MOCK_UNIFIED_LOGIN_URL } } satisfies ErrorBody, { status: 401 });
 
 function unifiedAuthFailure(request: Request): Response | null {
   const token = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -135,16 +138,12 @@ export const unifiedScenarios = {
       return HttpResponse.json(errorBody('internal_error', 'never'), { status: 500 });
     }),
   ],
-  serverError: (): HttpHandler[] => [
-    api.get('*/portal/v1/unified/businesses', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
-  ],
+  serverError: (): HttpHandler[] => [api.get('*/portal/v1/unified/businesses', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 }))],
   /** Every unified call answers 401 `session_expired` with the unified login page. */
   expired: (): HttpHandler[] => [http.all('*/portal/v1/unified/*', () => unifiedExpiredResponse())],
   /** The overview loads, but opening a business fails with 500. */
   openFails: (): HttpHandler[] => [
-    api.post('*/portal/v1/unified/businesses/:business_id/session', () =>
-      HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 }),
-    ),
+    api.post('*/portal/v1/unified/businesses/:business_id/session', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })),
     ...unifiedApi(),
   ],
 } satisfies Record<string, () => HttpHandler[]>;
@@ -159,12 +158,7 @@ export const scenarios = {
   /** `sampleInvoice`, one partly refunded ($15.00 of $49.00), one refunded in full, one open. */
   refunded: (): HttpHandler[] => portalApi({ invoices: samplePaymentInvoices() }),
   /** Invoices fail with 500; session info still loads. */
-  serverError: (): HttpHandler[] => [
-    api.get('*/portal/v1/invoices', () =>
-      HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 }),
-    ),
-    ...portalApi(),
-  ],
+  serverError: (): HttpHandler[] => [api.get('*/portal/v1/invoices', () => HttpResponse.json(errorBody('internal_error', 'Something went wrong.'), { status: 500 })), ...portalApi()],
   /** Every call answers 401 `session_expired`, whatever the token. */
   expired: (): HttpHandler[] => [http.get('*/portal/v1/*', () => sessionExpiredResponse())],
   /** Invoices never arrive: the loading state stays on screen. */

@@ -24,14 +24,7 @@ const instance = (keyId: string, id: string, name: string, created_at: string): 
   created_at,
 });
 
-function sampleKey(
-  id: string,
-  key: string,
-  product: [string, string],
-  source: PortalLicenseKey['source'],
-  fields: Partial<PortalLicenseKey>,
-  instances: [string, string][] = [],
-): SampleKey {
+function sampleKey(id: string, key: string, product: [string, string], source: PortalLicenseKey['source'], fields: Partial<PortalLicenseKey>, instances: [string, string][] = []): SampleKey {
   const items = instances.map(([name, created], index) => instance(id, `lki_${id.slice(3)}_${index + 1}`, name, created));
   return {
     key,
@@ -65,17 +58,10 @@ const purchase = (invoice_id: string, invoice_number: string) => ({ type: 'purch
  */
 export function sampleLicenseKeys(): SampleKey[] {
   return [
-    sampleKey(
-      'lk_studio',
-      'H7KQ2-MX4PA-9TRZC-W3NDF-7KQ2M',
-      ['prod_studio', 'Acme Studio Pro'],
-      subscription,
-      { expires_at: '2027-03-12T00:00:00.000Z' },
-      [
-        ['Ada’s MacBook Pro', '2025-03-15T09:30:00.000Z'],
-        ['Studio workstation', '2025-04-02T14:00:00.000Z'],
-      ],
-    ),
+    sampleKey('lk_studio', 'H7KQ2-MX4PA-9TRZC-W3NDF-7KQ2M', ['prod_studio', 'Acme Studio Pro'], subscription, { expires_at: '2027-03-12T00:00:00.000Z' }, [
+      ['Ada’s MacBook Pro', '2025-03-15T09:30:00.000Z'],
+      ['Studio workstation', '2025-04-02T14:00:00.000Z'],
+    ]),
     sampleKey('lk_fonts', 'P4WXD-2HNQ8-LCV6R-KM9TE-B8FJ3', ['prod_fonts', 'Acme Fonts'], purchase('inv_000042', 'INV-000042'), { activations_limit: null }, [
       ['Design laptop', '2025-03-14T12:30:00.000Z'],
     ]),
@@ -155,10 +141,7 @@ export const licenseKeyScenarios = {
     }),
     ...portalApi(),
   ],
-  serverError: (): HttpHandler[] => [
-    api.get('*/portal/v1/license-keys', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
-    ...portalApi(),
-  ],
+  serverError: (): HttpHandler[] => [api.get('*/portal/v1/license-keys', () => errorResponse(500, 'internal_error', 'Something went wrong.')), ...portalApi()],
   /** Every call answers 401 `session_expired`. */
   expired: (): HttpHandler[] => [http.all('*/portal/v1/*', () => errorResponse(401, 'session_expired', 'The portal session has expired.', { login_url: MOCK_LOGIN_URL }))],
 } satisfies Record<string, () => HttpHandler[]>;

@@ -138,16 +138,17 @@ export function paymentMethodsApi({
   const invoices: Invoice[] = [openRenewal];
 
   const dues = (): Dues =>
-    subscription.status === 'on_hold'
-      ? { amount: 24_900, currency: 'SEK', invoice_ids: [openRenewal.invoice_id] }
-      : { amount: 0, currency: subscription.currency, invoice_ids: [] };
+    subscription.status === 'on_hold' ? { amount: 24_900, currency: 'SEK', invoice_ids: [openRenewal.invoice_id] } : { amount: 0, currency: subscription.currency, invoice_ids: [] };
 
   const charge = (paymentMethodId: string): { status: number; body: unknown } => {
     const method = methods.find((m) => m.payment_method_id === paymentMethodId);
     if (!method) return { status: 404, body: errorBody('not_found', 'No such payment method.') };
     const setMethod = () => {
       subscription = { ...subscription, payment_method: { payment_method_id: method.payment_method_id, brand: method.brand, last4: method.last4 } };
-      methods = methods.map((m) => ({ ...m, subscription_ids: m === method ? [...new Set([...m.subscription_ids, subscription.subscription_id])] : m.subscription_ids.filter((id) => id !== subscription.subscription_id) }));
+      methods = methods.map((m) => ({
+        ...m,
+        subscription_ids: m === method ? [...new Set([...m.subscription_ids, subscription.subscription_id])] : m.subscription_ids.filter((id) => id !== subscription.subscription_id),
+      }));
     };
     if (subscription.status !== 'on_hold') {
       setMethod();
@@ -181,8 +182,7 @@ export function paymentMethodsApi({
     api.post('*/sandbox/v1/tokens', async ({ request }) => {
       const body = await request.json();
       const number = body.number.replace(/\D/g, '');
-      const refuse = (decline_code: string, message: string) =>
-        HttpResponse.json(errorBody('invalid_card', message, { decline_code }), { status: 400 });
+      const refuse = (decline_code: string, message: string) => HttpResponse.json(errorBody('invalid_card', message, { decline_code }), { status: 400 });
       if (!luhnValid(number)) return refuse('invalid_number', 'The card number is not valid.');
       if (body.exp_month < 1 || body.exp_month > 12) return refuse('invalid_expiry_month', 'The expiry month is not valid.');
       const now = new Date();
@@ -267,8 +267,7 @@ export const paymentMethodScenarios = {
   /** On hold after a failed renewal: 249,00 kr due; its card declines, the Mastercard pays. */
   onHold: (): HttpHandler[] => paymentMethodsApi(),
   /** On hold, and every saved card declines (insufficient funds). */
-  allDecline: (): HttpHandler[] =>
-    paymentMethodsApi({ declining: { [failingCard.payment_method_id]: 'card_declined', [workingCard.payment_method_id]: 'insufficient_funds' } }),
+  allDecline: (): HttpHandler[] => paymentMethodsApi({ declining: { [failingCard.payment_method_id]: 'card_declined', [workingCard.payment_method_id]: 'insufficient_funds' } }),
   /** No subscription: the saved cards; the Visa pays an active subscription (kept while it is the only card). */
   saved: (): HttpHandler[] =>
     paymentMethodsApi({

@@ -97,7 +97,11 @@ export function samplePaymentInvoices(): Invoice[] {
  * every fifth is a declined charge without an invoice. Deterministic.
  */
 export function makePayments(count: number, currency = 'USD'): Payment[] {
-  const brands: [CardBrand, string][] = [['visa', '4242'], ['mastercard', '4444'], ['amex', '0005']];
+  const brands: [CardBrand, string][] = [
+    ['visa', '4242'],
+    ['mastercard', '4444'],
+    ['amex', '0005'],
+  ];
   return Array.from({ length: count }, (_, index) => {
     const sequence = count - index;
     const id = String(sequence).padStart(6, '0');
@@ -174,10 +178,7 @@ export const paymentScenarios = {
     ...paymentsApi(),
   ],
   /** The list fails with 500; everything else answers. */
-  serverError: (): HttpHandler[] => [
-    api.get('*/portal/v1/payments', () => errorResponse(500, 'internal_error', 'Something went wrong.')),
-    ...paymentsApi(),
-  ],
+  serverError: (): HttpHandler[] => [api.get('*/portal/v1/payments', () => errorResponse(500, 'internal_error', 'Something went wrong.')), ...paymentsApi()],
   /** Every call answers 401 `session_expired`. */
   expired: (): HttpHandler[] => [http.all('*/portal/v1/*', () => expiredResponse())],
 } satisfies Record<string, () => HttpHandler[]>;

@@ -149,11 +149,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
     if (item.status === 'on_hold') return ['update_payment_method', 'pay_dues'];
     if (item.status !== 'active') return [];
     if (item.cancel_at_period_end) return ['resume', 'update_payment_method'];
-    return [
-      ...(allowUpdates && item.collection_id ? (['change_plan'] as const) : []),
-      ...(allowCancellation ? (['cancel'] as const) : []),
-      'update_payment_method',
-    ];
+    return [...(allowUpdates && item.collection_id ? (['change_plan'] as const) : []), ...(allowCancellation ? (['cancel'] as const) : []), 'update_payment_method'];
   };
   const view = (item: PortalSubscription): PortalSubscription => ({ ...item, actions: actions(item) });
   const find = (id: unknown) => items.find((item) => item.subscription_id === id);
@@ -192,10 +188,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
     if (item.status !== 'active') return errorResponse(409, 'subscription_ended', 'The subscription has ended.');
     if (!tiers.some((tier) => tier.product_id === body.product_id)) return errorResponse(422, 'product_not_in_collection', 'Not in the collection.');
     const next = quote(item, body);
-    const same =
-      next.product_id === item.product_id &&
-      next.quantity === item.quantity &&
-      JSON.stringify(next.addons) === JSON.stringify(item.addons.filter((addon) => addon.quantity > 0));
+    const same = next.product_id === item.product_id && next.quantity === item.quantity && JSON.stringify(next.addons) === JSON.stringify(item.addons.filter((addon) => addon.quantity > 0));
     return same ? errorResponse(409, 'no_change', 'That is the current plan.') : null;
   }
 
@@ -249,9 +242,7 @@ export function subscriptionApi(options: SubscriptionApiOptions = {}): HttpHandl
         subscription_id: item.subscription_id,
         collection_id: item.collection_id,
         current: { ...item.product, tier: current },
-        items: tiers
-          .map((tier, index) => ({ ...tier, tier: index, direction: index > current ? ('upgrade' as const) : ('downgrade' as const) }))
-          .filter((tier) => tier.tier !== current),
+        items: tiers.map((tier, index) => ({ ...tier, tier: index, direction: index > current ? ('upgrade' as const) : ('downgrade' as const) })).filter((tier) => tier.tier !== current),
         next_cursor: null,
         addons: [plans.seat],
       };
@@ -382,6 +373,5 @@ export const subscriptionScenarios = {
   /** $12.50 of credit, spent first on the next charge. */
   withCredit: (): HttpHandler[] => subscriptionApi({ profile: { ...sampleProfile, credit_balances: [{ currency: 'USD', amount: 1_250 }] } }),
   /** PATCH /profile refuses the postal code. */
-  profileRejected: (): HttpHandler[] =>
-    subscriptionApi({ profileIssues: [{ path: 'billing_address.zipcode', message: 'is not a postal code of SE' }] }),
+  profileRejected: (): HttpHandler[] => subscriptionApi({ profileIssues: [{ path: 'billing_address.zipcode', message: 'is not a postal code of SE' }] }),
 } satisfies Record<string, () => HttpHandler[]>;

@@ -44,7 +44,14 @@ export async function startMocks(): Promise<void> {
         language: request.headers.get('accept-language'),
       };
       requests.push(recorded);
-      if (request.method !== 'GET') void request.clone().text().then((body) => (recorded.body = body ? (JSON.parse(body) as unknown) : undefined), () => undefined);
+      if (request.method !== 'GET')
+        void request
+          .clone()
+          .text()
+          .then(
+            (body) => (recorded.body = body ? (JSON.parse(body) as unknown) : undefined),
+            () => undefined,
+          );
     });
     started = worker.start({
       quiet: true,
@@ -91,9 +98,7 @@ const text = (element: Element | null | undefined): string => (element?.textCont
 
 /** The visible cells of each invoice row: [number, date, status, total, action]. */
 export function rows(list: DodoInvoiceList): string[][] {
-  return [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) =>
-    [...row.querySelectorAll('th, td')].map((cell) => text(cell)),
-  );
+  return [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => text(cell)));
 }
 
 export function invoiceNumbers(list: DodoInvoiceList): string[] {
@@ -107,22 +112,15 @@ export function visibleText(element: Element): string {
 
 /** A button by its visible text or accessible name; throws if absent. */
 export function button(element: Element, name: string): HTMLButtonElement {
-  const found = [...shadow(element).querySelectorAll('button')].find(
-    (candidate) => text(candidate) === name || candidate.getAttribute('aria-label') === name,
-  );
+  const found = [...shadow(element).querySelectorAll('button')].find((candidate) => text(candidate) === name || candidate.getAttribute('aria-label') === name);
   if (!found) throw new Error(`No button "${name}" in <${element.localName}>`);
   return found;
 }
 
-export const isDisabled = (control: HTMLButtonElement): boolean =>
-  control.disabled || control.getAttribute('aria-disabled') === 'true';
+export const isDisabled = (control: HTMLButtonElement): boolean => control.disabled || control.getAttribute('aria-disabled') === 'true';
 
 export async function waitForText(element: Element, expected: string, message?: string): Promise<void> {
-  await waitUntil(
-    () => visibleText(element).includes(expected),
-    message ?? `"${expected}" never appeared; text was: ${visibleText(element)}`,
-    { timeout: 5_000 },
-  );
+  await waitUntil(() => visibleText(element).includes(expected), message ?? `"${expected}" never appeared; text was: ${visibleText(element)}`, { timeout: 5_000 });
 }
 
 export async function waitForRows(list: DodoInvoiceList, first?: string): Promise<void> {
@@ -177,7 +175,10 @@ export function expectNoOverflow(element: HTMLElement): void {
   expect(parts.length, 'nothing was measured').to.be.greaterThan(0);
   for (const node of parts) {
     const rect = node.getBoundingClientRect();
-    expect(rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5, `"${text(node)}" sticks out of <${element.localName}> (${rect.left}–${rect.right} of ${box.left}–${box.right})`).to.equal(true);
+    expect(
+      rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5,
+      `"${text(node)}" sticks out of <${element.localName}> (${rect.left}–${rect.right} of ${box.left}–${box.right})`,
+    ).to.equal(true);
     expect(node.scrollWidth, `"${text(node)}" is clipped`).to.be.at.most(node.clientWidth + 1);
   }
 }

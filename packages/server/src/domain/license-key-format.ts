@@ -34,11 +34,7 @@ export function generateLicenseKey(random: Random): string {
  * always go through this, so `7kq2m 0abcd…` finds the key `7KQ2M-0ABCD-…`.
  */
 export function normalizeLicenseKey(input: string): string | null {
-  const chars = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const chars = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (chars.length !== LENGTH) return null;
   for (const char of chars) if (!ALPHABET.includes(char)) return null;
   return group(chars);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptedLineLanguage, describeLine, lineText } from './line-descriptions.ts';
 
 describe('server-written line descriptions', () => {
-  it('store English with the message id, and render in the reader\'s language', () => {
+  it("store English with the message id, and render in the reader's language", () => {
     const line = lineText('proration.unused', { item: 'Pro × 2' });
     expect(line).toEqual({ description: 'Unused time on Pro × 2', description_key: 'proration.unused', description_params: { item: 'Pro × 2' } });
     expect(describeLine(line, 'de-AT')).toBe('Nicht genutzte Zeit für Pro × 2');

@@ -25,13 +25,7 @@ interface Catalogue {
 }
 
 export type LineMessage =
-  | 'proration.unused'
-  | 'proration.remaining'
-  | 'proration.new_period'
-  | 'proration.difference'
-  | 'subscription.first_period'
-  | 'subscription.renewal'
-  | 'credit.applied';
+  'proration.unused' | 'proration.remaining' | 'proration.new_period' | 'proration.difference' | 'subscription.first_period' | 'subscription.renewal' | 'credit.applied';
 
 const p = (params: LineParams, name: string, none: string): string => params[name] ?? none;
 

@@ -72,7 +72,15 @@ describe('lines at their own tax rates', () => {
       fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
         const priced = lines.map((entry, index) => ({ description: `line ${index}`, ...entry }));
         const totals = computeInvoiceTotals(priced, 9_999);
-        const expected = rates.reduce((sum, bps) => sum + oracleTax(lines.filter((entry) => entry.tax_rate_bps === bps).reduce((base, entry) => base + entry.quantity * entry.unit_amount, 0), bps), 0);
+        const expected = rates.reduce(
+          (sum, bps) =>
+            sum +
+            oracleTax(
+              lines.filter((entry) => entry.tax_rate_bps === bps).reduce((base, entry) => base + entry.quantity * entry.unit_amount, 0),
+              bps,
+            ),
+          0,
+        );
         expect(totals.tax).toBe(expected);
         expect(totals.total).toBe(totals.subtotal + totals.tax);
         expect(totals.line_items.map((item) => item.tax_rate_bps)).toEqual(lines.map((entry) => entry.tax_rate_bps));

@@ -63,17 +63,22 @@ describe('plan-change rules', () => {
 
   it('an add-on listed twice is refused on the second mention', () => {
     fc.assert(
-      fc.property(current, addonSet.filter((list) => list.length > 0), fc.nat(), (now, list, pick) => {
-        const twice = list[pick % list.length]!;
-        const addons = [...list, { ...twice }];
-        try {
-          checkPlanChange(now, { product_id: now.plan.product_id, addons }, products);
-          expect.unreachable('a duplicate add-on was accepted');
-        } catch (error) {
-          expect(error).toBeInstanceOf(DomainError);
-          expect((error as DomainError).extra.issues).toContainEqual({ path: `addons.${list.length}.product_id`, message: 'listed twice' });
-        }
-      }),
+      fc.property(
+        current,
+        addonSet.filter((list) => list.length > 0),
+        fc.nat(),
+        (now, list, pick) => {
+          const twice = list[pick % list.length]!;
+          const addons = [...list, { ...twice }];
+          try {
+            checkPlanChange(now, { product_id: now.plan.product_id, addons }, products);
+            expect.unreachable('a duplicate add-on was accepted');
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+            expect((error as DomainError).extra.issues).toContainEqual({ path: `addons.${list.length}.product_id`, message: 'listed twice' });
+          }
+        },
+      ),
     );
   });
 
@@ -88,7 +93,12 @@ describe('plan-change rules', () => {
         expect(checked.addons.map((a) => ({ product_id: a.product.product_id, quantity: a.quantity }))).toEqual(addons);
         expect(checked.lines[0]).toMatchObject({ key: 'plan', old: { productId: now.plan.product_id, quantity: now.quantity }, new: { productId: plan.product_id, quantity } });
         const keys = new Set([...now.addons, ...addons].map((a) => a.product_id));
-        expect(checked.lines.slice(1).map((line) => line.key).sort()).toEqual([...keys].sort());
+        expect(
+          checked.lines
+            .slice(1)
+            .map((line) => line.key)
+            .sort(),
+        ).toEqual([...keys].sort());
         for (const line of checked.lines.slice(1)) {
           expect(line.old?.quantity ?? null).toBe(now.addons.find((a) => a.product_id === line.key)?.quantity ?? null);
           expect(line.new?.quantity ?? null).toBe(addons.find((a) => a.product_id === line.key)?.quantity ?? null);

@@ -10,13 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { hasPlanChange, planLadder } from './plans.ts';
 
 const product = (id: number) =>
-  fc.record({
-    billing_type: fc.constantFrom('one_time', 'subscription', 'usage_based'),
-    is_addon: fc.boolean(),
-    currency: fc.constantFrom('USD', 'EUR'),
-    interval: fc.constantFrom('month', 'year'),
-    interval_count: fc.constantFrom(1, 3),
-  }).map((fields) => ({ ...fields, product_id: `prd_${id}` }) as unknown as Product);
+  fc
+    .record({
+      billing_type: fc.constantFrom('one_time', 'subscription', 'usage_based'),
+      is_addon: fc.boolean(),
+      currency: fc.constantFrom('USD', 'EUR'),
+      interval: fc.constantFrom('month', 'year'),
+      interval_count: fc.constantFrom(1, 3),
+    })
+    .map((fields) => ({ ...fields, product_id: `prd_${id}` }) as unknown as Product);
 
 const ladder = fc.integer({ min: 0, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => product(i))));
 const currency = fc.constantFrom('USD', 'EUR');

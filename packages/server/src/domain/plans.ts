@@ -21,8 +21,15 @@ export interface PlanLadder<P> {
  * is another product that can be a plan in `currency`; above the plan it is an upgrade, below a
  * downgrade.
  */
-export function planLadder<P extends Pick<Product, 'product_id' | 'billing_type' | 'is_addon' | 'currency'>>(ladder: readonly P[], plan: Pick<Product, 'product_id'>, currency: string): PlanLadder<P> {
-  const tier = Math.max(0, ladder.findIndex((product) => product.product_id === plan.product_id));
+export function planLadder<P extends Pick<Product, 'product_id' | 'billing_type' | 'is_addon' | 'currency'>>(
+  ladder: readonly P[],
+  plan: Pick<Product, 'product_id'>,
+  currency: string,
+): PlanLadder<P> {
+  const tier = Math.max(
+    0,
+    ladder.findIndex((product) => product.product_id === plan.product_id),
+  );
   const options = ladder.flatMap((product, index) =>
     product.product_id !== plan.product_id && isPlanOption(product, currency) ? [{ product, tier: index, direction: index > tier ? ('upgrade' as const) : ('downgrade' as const) }] : [],
   );

@@ -65,7 +65,13 @@ function oracle(input: { mode: ProrationBillingMode; sameInterval: boolean; s: D
     }
   });
   const subtotal = nets.reduce((x, y) => x + y, 0);
-  const tax = subtotal > 0 ? Math.max(0, nets.reduce((sum, net, i) => sum + nearest(BigInt(net) * BigInt(input.lines[i]!.rateBps), 10_000n), 0)) : 0;
+  const tax =
+    subtotal > 0
+      ? Math.max(
+          0,
+          nets.reduce((sum, net, i) => sum + nearest(BigInt(net) * BigInt(input.lines[i]!.rateBps), 10_000n), 0),
+        )
+      : 0;
   const gross = subtotal > 0 ? subtotal + tax : 0;
   const creditApplied = Math.min(input.credit, gross);
   return { subtotal, tax, credit_applied: creditApplied, total: gross - creditApplied, credit_to_balance: subtotal < 0 ? -subtotal : 0 };
@@ -181,7 +187,11 @@ describe('the portal charges what the oracle says', () => {
           await json(await h.merchant(key, 'POST', '/v1/product-collections', { name: 'Ladder', product_ids: [from.product_id, to.product_id] }), 201);
           const customer = await h.createCustomer(key);
           const card = await json<{ card_token: string }>(
-            await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(run >> 8) & 255}.${run & 255}.1` }, body: JSON.stringify({ number: SandboxCards.succeeds, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+            await h.app.request('/sandbox/v1/tokens', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(run >> 8) & 255}.${run & 255}.1` },
+              body: JSON.stringify({ number: SandboxCards.succeeds, exp_month: 12, exp_year: 2040, cvc: '123' }),
+            }),
             201,
           );
           const subscription = await json<Subscription>(

@@ -41,7 +41,16 @@ describe('quoteChange: the table', () => {
     expect(quote('full_immediately').subtotal).toBe(3001);
     expect(quote('full_immediately', false).subtotal).toBe(3001);
     expect(quote('difference_immediately').subtotal).toBe(2000);
-    expect(quote('difference_immediately').line_items).toEqual([{ description: 'Price difference: Basic → Pro', description_key: 'proration.difference', description_params: { from: 'Basic', to: 'Pro' }, amount: 2000, product_id: 'prd_pro', tax_rate_bps: 2500 }]);
+    expect(quote('difference_immediately').line_items).toEqual([
+      {
+        description: 'Price difference: Basic → Pro',
+        description_key: 'proration.difference',
+        description_params: { from: 'Basic', to: 'Pro' },
+        amount: 2000,
+        product_id: 'prd_pro',
+        tax_rate_bps: 2500,
+      },
+    ]);
     expect(quote('do_not_bill')).toEqual({ line_items: [], subtotal: 0, tax: 0, credit_applied: 0, total: 0, credit_to_balance: 0 });
   });
   it('a downgrade becomes credit, untaxed, never a negative charge', () => {

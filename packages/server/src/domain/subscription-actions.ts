@@ -31,5 +31,6 @@ export function subscriptionActions(subscription: Pick<Subscription, 'status' | 
 /** Refuses anything but an active subscription, with the code the portal shows: on hold first needs its dues paid; ended can no longer change. */
 export function requireActive(subscription: Pick<Subscription, 'subscription_id' | 'status'>): void {
   if (subscription.status === 'on_hold') throw new DomainError(PortalErrorCode.subscriptionOnHold, `Subscription ${subscription.subscription_id} is on hold: pay its dues first.`);
-  if (subscription.status !== 'active') throw new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
+  if (subscription.status !== 'active')
+    throw new DomainError(PortalErrorCode.subscriptionEnded, `Subscription ${subscription.subscription_id} is ${subscription.status}: it can no longer change.`);
 }

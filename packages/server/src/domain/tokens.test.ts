@@ -80,17 +80,20 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
-  it.each(['%%%', 'bm90IGpzb24', Buffer.from('[1,2]').toString('base64url'), Buffer.from('["2025-13-45T00:00:00.000Z","inv_x"]').toString('base64url'), Buffer.from('["2025-01-01T00:00:00.000Z","DROP TABLE"]').toString('base64url')])(
-    'rejects %s as invalid_request',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(DomainError);
-      try {
-        decodeCursor(cursor);
-      } catch (error) {
-        expect((error as DomainError).code).toBe('invalid_request');
-      }
-    },
-  );
+  it.each([
+    '%%%',
+    'bm90IGpzb24',
+    Buffer.from('[1,2]').toString('base64url'),
+    Buffer.from('["2025-13-45T00:00:00.000Z","inv_x"]').toString('base64url'),
+    Buffer.from('["2025-01-01T00:00:00.000Z","DROP TABLE"]').toString('base64url'),
+  ])('rejects %s as invalid_request', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(DomainError);
+    try {
+      decodeCursor(cursor);
+    } catch (error) {
+      expect((error as DomainError).code).toBe('invalid_request');
+    }
+  });
 });
 
 describe('origins', () => {

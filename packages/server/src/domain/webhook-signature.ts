@@ -26,13 +26,7 @@ export function signWebhook(secret: string, id: string, timestampSeconds: number
  * What a receiver does: true when one of the space-separated `v1,` signatures matches and the
  * timestamp is within `toleranceSeconds` of `nowSeconds`.
  */
-export function verifyWebhook(
-  secret: string,
-  headers: { id: string; timestamp: string; signature: string },
-  body: string,
-  nowSeconds: number,
-  toleranceSeconds = 300,
-): boolean {
+export function verifyWebhook(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
   const timestamp = Number(headers.timestamp);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, headers.id, timestamp, body).slice(3), 'base64');

@@ -5,7 +5,11 @@ import type { Context } from 'hono';
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
     // The right-most entry is the one our own proxy appended; the left ones are client-supplied.
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((part) => part.trim()).filter(Boolean);
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
     const last = forwarded?.at(-1);
     if (last) return last;
   }

@@ -40,9 +40,7 @@ export function portalCors(app: AppContext): MiddlewareHandler<PortalEnv> {
     const businessId = c.get('session')?.business_id ?? c.get('sessionBusinessId');
     // Without a known session the answer is an error that carries no data: let browsers of any
     // allowed origin read it (as the preflight did), so the portal can say "expired", not "offline".
-    const allowed = businessId
-      ? await isOriginAllowedForBusiness(app.store.db, businessId, origin)
-      : c.res.status === 401 && (await isOriginAllowedByAnyBusiness(app.store.db, origin));
+    const allowed = businessId ? await isOriginAllowedForBusiness(app.store.db, businessId, origin) : c.res.status === 401 && (await isOriginAllowedByAnyBusiness(app.store.db, origin));
     if (allowed) {
       c.header('access-control-allow-origin', origin);
       c.header('access-control-expose-headers', EXPOSE_HEADERS);

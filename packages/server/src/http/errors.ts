@@ -118,7 +118,13 @@ export function createErrorHandler(logger: Logger): ErrorHandler<BaseEnv> {
     if (isStorageFailure(error)) {
       // Not a bug in the request: the disk or the database failed. Logged whole for the operator.
       logger.error('storage unavailable', { requestId, method: c.req.method, path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      return errorJson(c, { code: ErrorCode.storageUnavailable, message: error instanceof StorageUnavailableError ? `${error.message} (request id ${requestId ?? 'unknown'})` : `The database is unavailable right now. Try again later (request id ${requestId ?? 'unknown'}).` });
+      return errorJson(c, {
+        code: ErrorCode.storageUnavailable,
+        message:
+          error instanceof StorageUnavailableError
+            ? `${error.message} (request id ${requestId ?? 'unknown'})`
+            : `The database is unavailable right now. Try again later (request id ${requestId ?? 'unknown'}).`,
+      });
     }
     // Anything else is a bug: log it whole, answer without internals.
     logger.error('unhandled error', { requestId, method: c.req.method, path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

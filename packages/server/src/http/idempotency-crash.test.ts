@@ -37,7 +37,14 @@ interface Child {
 function startChild(dbEnv: Record<string, string>, hang: boolean): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
     cwd: SERVER_DIR,
-    env: { ...process.env, DATABASE_URL: '', DODO_PORTAL_DB: '', ...dbEnv, IDEMPOTENCY_LEASE_MS: String(LEASE_MS), ...(hang ? { CRASH_HANG_AFTER_AMOUNT: String(HANG_AFTER), CRASH_HANG_BEFORE_AMOUNT: String(HANG_BEFORE) } : {}) },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DODO_PORTAL_DB: '',
+      ...dbEnv,
+      IDEMPOTENCY_LEASE_MS: String(LEASE_MS),
+      ...(hang ? { CRASH_HANG_AFTER_AMOUNT: String(HANG_AFTER), CRASH_HANG_BEFORE_AMOUNT: String(HANG_BEFORE) } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -151,7 +158,8 @@ describe.each(backends)('an Idempotency-Key whose server was killed mid-charge (
       call(first, 'POST', '/v1/products', { name: `Plan ${price}`, price, billing_type: 'subscription', currency: 'USD', interval: 'month', tax_rate_bps: 0 }).then(created<Product>);
     const charged = await product(HANG_AFTER);
     const uncharged = await product(HANG_BEFORE);
-    const customer = async (n: number) => (await created<{ customer_id: string }>(await call(first, 'POST', '/v1/customers', { email: `crash${n}@example.com`, name: `Crash ${n}` }))).customer_id;
+    const customer = async (n: number) =>
+      (await created<{ customer_id: string }>(await call(first, 'POST', '/v1/customers', { email: `crash${n}@example.com`, name: `Crash ${n}` }))).customer_id;
     const alice = await customer(1);
     const bob = await customer(2);
     const subscribeAlice = { customer_id: alice, product_id: charged.product_id, card_token: await cardToken(first) };
@@ -203,7 +211,15 @@ describe.each(backends)('an Idempotency-Key whose server was killed mid-charge (
       ['failed', 'charge_not_found'],
       ['succeeded', null],
     ]);
-    const bobCharges = await db.store.db.selectFrom('sandbox_charges').selectAll().where('idempotency_key', 'in', bobPayments.map((p) => p.id)).execute();
+    const bobCharges = await db.store.db
+      .selectFrom('sandbox_charges')
+      .selectAll()
+      .where(
+        'idempotency_key',
+        'in',
+        bobPayments.map((p) => p.id),
+      )
+      .execute();
     expect(bobCharges).toHaveLength(1);
     const againB = await call(third, 'POST', '/v1/subscriptions', subscribeBob, { 'idempotency-key': 'bob-1' });
     expect(againB.status).toBe(201);

@@ -42,9 +42,15 @@ describe.each(backends)('Idempotency-Key on %s, two app instances', (_dialect, o
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const tokenize = async (number: string) =>
-    ((await (
-      await apps[1]!.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2030, cvc: '123' }) })
-    ).json()) as { card_token: string }).card_token;
+    (
+      (await (
+        await apps[1]!.request('/sandbox/v1/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number, exp_month: 12, exp_year: 2030, cvc: '123' }),
+        })
+      ).json()) as { card_token: string }
+    ).card_token;
   const errorCode = async (response: Response) => ((await response.json()) as ErrorBody).error.code;
 
   it('replays the first status and body for the same key and body, on either instance', async () => {
@@ -151,8 +157,7 @@ describe.each(backends)('Idempotency-Key on %s, two app instances', (_dialect, o
 
   // A kill -9 between the commit and the key's answer leaves exactly this row: answer unwritten,
   // lease running (the crash itself, mid-charge, is src/http/idempotency-crash.test.ts).
-  const dropAnswer = (key: string) =>
-    shared.stores[0].db.updateTable('idempotency_keys').set({ response_status: null, response_body: null }).where('key', '=', key).execute();
+  const dropAnswer = (key: string) => shared.stores[0].db.updateTable('idempotency_keys').set({ response_status: null, response_body: null }).where('key', '=', key).execute();
   const LEASE_MS = 10 * 60_000;
 
   it('answers a key whose request charged and committed but never answered with its payment, and never runs it again', async () => {
@@ -181,7 +186,16 @@ describe.each(backends)('Idempotency-Key on %s, two app instances', (_dialect, o
     // A request that died before anything: its key row alone (as the insert left it).
     await shared.stores[0].db
       .insertInto('idempotency_keys')
-      .values({ business_id: businessId, mode: 'test', key: 'swept', request_hash: 'x', response_status: null, response_body: null, created_at: clock.now().toISOString(), locked_until: new Date(clock.now().getTime() + LEASE_MS).toISOString() })
+      .values({
+        business_id: businessId,
+        mode: 'test',
+        key: 'swept',
+        request_hash: 'x',
+        response_status: null,
+        response_body: null,
+        created_at: clock.now().toISOString(),
+        locked_until: new Date(clock.now().getTime() + LEASE_MS).toISOString(),
+      })
       .execute();
     const ctx = createAppContext({ store: shared.stores[1], clock, publicUrl: 'https://portal.test', logger: memoryLogger() });
     expect(await recoverStaleIdempotencyKeys(ctx)).toBe(0); // its lease still runs

@@ -25,8 +25,7 @@ afterAll(async () => {
   await smtp.close();
 });
 
-const login = (h: Harness, body: unknown) =>
-  h.app.request('/portal/v1/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const login = (h: Harness, body: unknown) => h.app.request('/portal/v1/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const codeIn = (text: string) => /#code=(dpm_[A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 describe('test-mode outbox (no SMTP_URL)', () => {

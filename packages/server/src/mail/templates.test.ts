@@ -23,7 +23,14 @@ const TEMPLATES: { name: string; render: (locale: string) => MailMessage; expect
   {
     name: 'payment succeeded (receipt)',
     render: (locale) =>
-      paymentSucceededEmail({ ...base(locale), total: { amount: 123456, currency: 'EUR' }, paidAt: '2025-03-01T12:00:00.000Z', description: `Pro ${HOSTILE}`, paymentId: 'pay_1', invoiceNumber: 'INV-000042' }),
+      paymentSucceededEmail({
+        ...base(locale),
+        total: { amount: 123456, currency: 'EUR' },
+        paidAt: '2025-03-01T12:00:00.000Z',
+        description: `Pro ${HOSTILE}`,
+        paymentId: 'pay_1',
+        invoiceNumber: 'INV-000042',
+      }),
     expect: {
       en: { subject: /^Your receipt from Shop & <script>alert\("x"\)<\/script>: €1,234\.56$/, text: ['Amount paid:', '€1,234.56', 'March 1, 2025', 'INV-000042', 'pay_1'] },
       sv: { subject: /^Ditt kvitto från Shop & .*: 1\s234,56\s€$/, text: ['Betalt belopp:', '1 mars 2025', 'INV-000042', 'Betalningsreferens:'] },
@@ -32,7 +39,14 @@ const TEMPLATES: { name: string; render: (locale: string) => MailMessage; expect
   {
     name: 'payment failed',
     render: (locale) =>
-      paymentFailedEmail({ ...base(locale), total: { amount: 1000, currency: 'JPY' }, attemptedAt: '2025-03-02T00:00:00.000Z', productName: `Pro ${HOSTILE}`, onHold: false, reason: `Declined ${HOSTILE}` }),
+      paymentFailedEmail({
+        ...base(locale),
+        total: { amount: 1000, currency: 'JPY' },
+        attemptedAt: '2025-03-02T00:00:00.000Z',
+        productName: `Pro ${HOSTILE}`,
+        onHold: false,
+        reason: `Declined ${HOSTILE}`,
+      }),
     expect: {
       en: { subject: /^Your payment of ¥1,000 to Shop & .* failed$/, text: ['We could not charge ¥1,000 for Pro', 'Update your payment method', 'Reason:'] },
       sv: { subject: /^Din betalning på 1\s000\sJPY till Shop & .* misslyckades$/, text: ['Vi kunde inte dra', 'Uppdatera ditt betalsätt', 'Orsak:'] },
@@ -40,7 +54,8 @@ const TEMPLATES: { name: string; render: (locale: string) => MailMessage; expect
   },
   {
     name: 'subscription on hold',
-    render: (locale) => paymentFailedEmail({ ...base(locale), total: { amount: 999, currency: 'USD' }, attemptedAt: '2025-03-02T00:00:00.000Z', productName: `Pro ${HOSTILE}`, onHold: true }),
+    render: (locale) =>
+      paymentFailedEmail({ ...base(locale), total: { amount: 999, currency: 'USD' }, attemptedAt: '2025-03-02T00:00:00.000Z', productName: `Pro ${HOSTILE}`, onHold: true }),
     expect: {
       en: { subject: /^Your Pro <script>.* subscription with Shop & .* is on hold$/, text: ['$9.99', 'on hold until the payment goes through'] },
       sv: { subject: /^Ditt abonnemang Pro <script>.* hos Shop & .* är pausat$/, text: ['9,99', 'pausat tills betalningen går igenom'] },
@@ -49,7 +64,13 @@ const TEMPLATES: { name: string; render: (locale: string) => MailMessage; expect
   {
     name: 'subscription reactivated',
     render: (locale) =>
-      subscriptionReactivatedEmail({ ...base(locale), productName: `Pro ${HOSTILE}`, price: { amount: 4900, currency: 'SEK' }, recurrence: { interval: 'month' }, nextBillingAt: '2025-04-01T00:00:00.000Z' }),
+      subscriptionReactivatedEmail({
+        ...base(locale),
+        productName: `Pro ${HOSTILE}`,
+        price: { amount: 4900, currency: 'SEK' },
+        recurrence: { interval: 'month' },
+        nextBillingAt: '2025-04-01T00:00:00.000Z',
+      }),
     expect: {
       en: { subject: /is active again$/, text: ['SEK 49.00 per month', 'April 1, 2025'] },
       sv: { subject: /är aktivt igen$/, text: ['49,00 kr per månad', '1 april 2025'] },
@@ -128,7 +149,13 @@ describe('notification emails', () => {
 
   it("writes a server-written description (the renewal receipt's line) in the customer's language", () => {
     const receipt = (locale: string) =>
-      paymentSucceededEmail({ ...base(locale), total: { amount: 500, currency: 'EUR' }, paidAt: '2025-03-01T00:00:00.000Z', description: lineText('subscription.renewal', { product: 'Pro' }), paymentId: 'p' });
+      paymentSucceededEmail({
+        ...base(locale),
+        total: { amount: 500, currency: 'EUR' },
+        paidAt: '2025-03-01T00:00:00.000Z',
+        description: lineText('subscription.renewal', { product: 'Pro' }),
+        paymentId: 'p',
+      });
     expect(receipt('de-DE').text).toContain('Pro: Verlängerung');
     expect(receipt('sv').text).toContain('Pro: förnyelse');
     expect(receipt('en').text).toContain('Pro: renewal');

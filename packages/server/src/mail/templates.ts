@@ -113,7 +113,18 @@ function render(copy: Copy, input: { to: MailRecipient; brand: MailBrand; link: 
   const business = oneLine(input.brand.display_name);
   const color = brandColor(input.brand);
   const when = formatWhen(input.expiresAt, mailFormattingLocale(input.to.locale));
-  const lines = [copy.greeting(input.to.name), '', copy.intro(business), '', `${copy.button}: ${input.link}`, '', copy.expiry(when), '', copy.ignore, ...(signed ? ['', `— ${business}`] : [])];
+  const lines = [
+    copy.greeting(input.to.name),
+    '',
+    copy.intro(business),
+    '',
+    `${copy.button}: ${input.link}`,
+    '',
+    copy.expiry(when),
+    '',
+    copy.ignore,
+    ...(signed ? ['', `— ${business}`] : []),
+  ];
   const e = escapeHtml;
   const html = shell(
     language,
@@ -273,7 +284,10 @@ const COMMON: Record<MailLanguage, { greeting: (name: string) => string; button:
 };
 
 /** Lays out a notification as text + HTML, every value escaped in the HTML. */
-function notification(input: NotificationInput, build: (ctx: { language: MailLanguage; business: string; locale: string }) => Omit<NotificationParts, 'greeting' | 'button' | 'footer'>): MailMessage {
+function notification(
+  input: NotificationInput,
+  build: (ctx: { language: MailLanguage; business: string; locale: string }) => Omit<NotificationParts, 'greeting' | 'button' | 'footer'>,
+): MailMessage {
   const language = mailLanguage(input.to.locale);
   const business = oneLine(input.brand.display_name);
   const common = COMMON[language];
@@ -331,8 +345,24 @@ export function paymentSucceededEmail(input: PaymentSucceededInput): MailMessage
   return notification(input, ({ language, business, locale }) => {
     const total = money(input.total, locale);
     const words = {
-      en: { subject: `Your receipt from ${business}: ${total}`, thanks: `Thank you for your payment to ${business}. This is your receipt.`, amount: 'Amount paid', date: 'Date', item: 'Description', invoice: 'Invoice', reference: 'Payment reference' },
-      sv: { subject: `Ditt kvitto från ${business}: ${total}`, thanks: `Tack för din betalning till ${business}. Här är ditt kvitto.`, amount: 'Betalt belopp', date: 'Datum', item: 'Beskrivning', invoice: 'Faktura', reference: 'Betalningsreferens' },
+      en: {
+        subject: `Your receipt from ${business}: ${total}`,
+        thanks: `Thank you for your payment to ${business}. This is your receipt.`,
+        amount: 'Amount paid',
+        date: 'Date',
+        item: 'Description',
+        invoice: 'Invoice',
+        reference: 'Payment reference',
+      },
+      sv: {
+        subject: `Ditt kvitto från ${business}: ${total}`,
+        thanks: `Tack för din betalning till ${business}. Här är ditt kvitto.`,
+        amount: 'Betalt belopp',
+        date: 'Datum',
+        item: 'Beskrivning',
+        invoice: 'Faktura',
+        reference: 'Betalningsreferens',
+      },
       ...fromCatalogues((catalogue) => catalogue.receipt({ business, total })),
     }[language];
     return {
@@ -408,8 +438,20 @@ export interface SubscriptionReactivatedInput extends NotificationInput {
 export function subscriptionReactivatedEmail(input: SubscriptionReactivatedInput): MailMessage {
   return notification(input, ({ language, business, locale }) => {
     const words = {
-      en: { subject: `Your ${input.productName} subscription with ${business} is active again`, body: `Good news: your subscription to ${input.productName} is active again.`, plan: 'Plan', price: 'Price', next: 'Next payment' },
-      sv: { subject: `Ditt abonnemang ${input.productName} hos ${business} är aktivt igen`, body: `Goda nyheter: ditt abonnemang ${input.productName} är aktivt igen.`, plan: 'Plan', price: 'Pris', next: 'Nästa betalning' },
+      en: {
+        subject: `Your ${input.productName} subscription with ${business} is active again`,
+        body: `Good news: your subscription to ${input.productName} is active again.`,
+        plan: 'Plan',
+        price: 'Price',
+        next: 'Next payment',
+      },
+      sv: {
+        subject: `Ditt abonnemang ${input.productName} hos ${business} är aktivt igen`,
+        body: `Goda nyheter: ditt abonnemang ${input.productName} är aktivt igen.`,
+        plan: 'Plan',
+        price: 'Pris',
+        next: 'Nästa betalning',
+      },
       ...fromCatalogues((catalogue) => catalogue.reactivated({ business, productName: input.productName })),
     }[language];
     return {
@@ -438,8 +480,24 @@ export interface PlanChangedInput extends NotificationInput {
 export function planChangedEmail(input: PlanChangedInput): MailMessage {
   return notification(input, ({ language, business, locale }) => {
     const words = {
-      en: { subject: `Your plan with ${business} changed to ${input.toPlan}`, body: `Your subscription moved from ${input.fromPlan} to ${input.toPlan}.`, from: 'Previous plan', to: 'New plan', price: 'New price', when: 'Effective', charged: 'Charged now' },
-      sv: { subject: `Din plan hos ${business} är nu ${input.toPlan}`, body: `Ditt abonnemang har bytts från ${input.fromPlan} till ${input.toPlan}.`, from: 'Tidigare plan', to: 'Ny plan', price: 'Nytt pris', when: 'Gäller från', charged: 'Debiterat nu' },
+      en: {
+        subject: `Your plan with ${business} changed to ${input.toPlan}`,
+        body: `Your subscription moved from ${input.fromPlan} to ${input.toPlan}.`,
+        from: 'Previous plan',
+        to: 'New plan',
+        price: 'New price',
+        when: 'Effective',
+        charged: 'Charged now',
+      },
+      sv: {
+        subject: `Din plan hos ${business} är nu ${input.toPlan}`,
+        body: `Ditt abonnemang har bytts från ${input.fromPlan} till ${input.toPlan}.`,
+        from: 'Tidigare plan',
+        to: 'Ny plan',
+        price: 'Nytt pris',
+        when: 'Gäller från',
+        charged: 'Debiterat nu',
+      },
       ...fromCatalogues((catalogue) => catalogue.planChanged({ business, fromPlan: input.fromPlan, toPlan: input.toPlan })),
     }[language];
     return {
@@ -475,9 +533,7 @@ export function subscriptionCancelledEmail(input: SubscriptionCancelledInput): M
           : `Your subscription to ${input.productName} has been cancelled. You keep access until ${when}, and you will not be charged again.`,
         plan: 'Plan',
         ends: input.immediately ? 'Ended' : 'Access until',
-        changed: input.immediately
-          ? `Changed your mind? Contact ${business} to subscribe again.`
-          : `Changed your mind? Until ${when} you can undo the cancellation in the billing portal.`,
+        changed: input.immediately ? `Changed your mind? Contact ${business} to subscribe again.` : `Changed your mind? Until ${when} you can undo the cancellation in the billing portal.`,
       },
       sv: {
         subject: `Ditt abonnemang ${input.productName} hos ${business} är avslutat`,
@@ -486,9 +542,7 @@ export function subscriptionCancelledEmail(input: SubscriptionCancelledInput): M
           : `Ditt abonnemang ${input.productName} har sagts upp. Du har tillgång till ${when} och debiteras inte igen.`,
         plan: 'Plan',
         ends: input.immediately ? 'Upphörde' : 'Tillgång till',
-        changed: input.immediately
-          ? `Ångrat dig? Kontakta ${business} för att prenumerera igen.`
-          : `Ångrat dig? Fram till ${when} kan du ångra uppsägningen i kundportalen.`,
+        changed: input.immediately ? `Ångrat dig? Kontakta ${business} för att prenumerera igen.` : `Ångrat dig? Fram till ${when} kan du ångra uppsägningen i kundportalen.`,
       },
       ...fromCatalogues((catalogue) => catalogue.cancelled({ business, productName: input.productName, when, immediately: input.immediately })),
     }[language];

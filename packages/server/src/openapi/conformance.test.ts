@@ -61,11 +61,19 @@ describe('real answers match the document', () => {
     );
     const token = await conforms(
       'createCardToken',
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
     );
     const declined = await conforms(
       'createCardToken',
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '4000000000000002', exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number: '4000000000000002', exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
     );
     const subscription = await conforms(
       'createSubscription',
@@ -89,7 +97,18 @@ describe('real answers match the document', () => {
     await conforms('listLicenseKeys', await h.merchant(key, 'GET', '/v1/license-keys'));
     await conforms('listProducts', await h.merchant('sk_test_wrong', 'GET', '/v1/products'));
     expect(seen).toEqual(
-      expect.arrayContaining(['createCustomer 201', 'createCustomer 409', 'getCustomer 404', 'getCustomer 400', 'createSubscription 201', 'createSubscription 402', 'createRefund 201', 'createRefund 409', 'getTestClock 403', 'listProducts 401']),
+      expect.arrayContaining([
+        'createCustomer 201',
+        'createCustomer 409',
+        'getCustomer 404',
+        'getCustomer 400',
+        'createSubscription 201',
+        'createSubscription 402',
+        'createRefund 201',
+        'createRefund 409',
+        'getTestClock 403',
+        'listProducts 401',
+      ]),
     );
   });
 
@@ -145,17 +164,31 @@ describe('real answers match the document', () => {
     const second = await conforms('createCardToken', await card('5555555555554444'));
     const method = await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: second.card_token }));
     await conforms('setSubscriptionPaymentMethod', await write('POST', `/portal/v1/subscriptions/${id}/payment-method`, { payment_method_id: method.payment_method_id }));
-    const open = await conforms('createInvoice', await h.merchant(key, 'POST', '/v1/invoices', { customer_id: customer.customer_id, currency: 'USD', status: 'open', line_items: [{ description: 'Setup', quantity: 1, unit_amount: 2500 }] }));
+    const open = await conforms(
+      'createInvoice',
+      await h.merchant(key, 'POST', '/v1/invoices', {
+        customer_id: customer.customer_id,
+        currency: 'USD',
+        status: 'open',
+        line_items: [{ description: 'Setup', quantity: 1, unit_amount: 2500 }],
+      }),
+    );
     await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
     await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, { payment_method_id: method.payment_method_id }));
     await conforms('payPortalInvoice', await write('POST', `/portal/v1/invoices/${open.invoice_id}/pay`, {}));
     // The decline card is refused by the verification when saved (402); removing a card in use
     // without replacements is 409 with the subscriptions in `details`; then with them, 204.
-    await conforms('addPortalPaymentMethod', await write('POST', '/portal/v1/payment-methods', { card_token: (await conforms('createCardToken', await card('4000000000000002'))).card_token }));
+    await conforms(
+      'addPortalPaymentMethod',
+      await write('POST', '/portal/v1/payment-methods', { card_token: (await conforms('createCardToken', await card('4000000000000002'))).card_token }),
+    );
     await conforms('setDefaultPortalPaymentMethod', await write('POST', `/portal/v1/payment-methods/${method.payment_method_id}/default`));
     const inUse = await conforms('deletePortalPaymentMethod', await write('DELETE', `/portal/v1/payment-methods/${method.payment_method_id}`));
     expect(inUse.error.details.subscriptions.map((entry: Json) => entry.id)).toEqual([id]);
-    await conforms('deletePortalPaymentMethod', await write('DELETE', `/portal/v1/payment-methods/${method.payment_method_id}`, { replacements: { [id]: subscription.payment_method.payment_method_id } }));
+    await conforms(
+      'deletePortalPaymentMethod',
+      await write('DELETE', `/portal/v1/payment-methods/${method.payment_method_id}`, { replacements: { [id]: subscription.payment_method.payment_method_id } }),
+    );
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { name: 'Grace' }));
     await conforms('updateProfile', await write('PATCH', '/portal/v1/profile', { nickname: 'G' }));
     await conforms('cancelPortalSubscription', await write('POST', `/portal/v1/subscriptions/${id}/cancel`, { when: 'immediately' }));
@@ -178,8 +211,7 @@ describe('real answers match the document', () => {
   });
 
   it('for unknown sign-in codes and bodies over the limit where no body is read', async () => {
-    const exchange = (path: string, code: string) =>
-      h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const exchange = (path: string, code: string) => h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
     await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', `dpm_${'A'.repeat(43)}`));
     await conforms('exchangeMagicLink', await exchange('/portal/v1/magic-link/exchange', 'not-a-code'));
     await conforms('exchangeUnifiedMagicLink', await exchange('/portal/v1/unified/magic-link/exchange', `dpx_${'A'.repeat(43)}`));

@@ -110,7 +110,7 @@ function buildSchemas(): { schemas: Record<string, Json>; requestRef: (name: str
 
   // A block is its own input twin when it reads the same both ways, and so do all it refers to.
   const differs = new Set(Object.keys(input).filter((id) => !(id in output) || JSON.stringify(asOutput(input[id]!)) !== JSON.stringify(output[id])));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const id of Object.keys(input)) {
       if (differs.has(id)) continue;
@@ -231,36 +231,34 @@ function operationObject(op: RouteContract, requestRef: (name: string) => string
     ...(op.description ? { description: op.description } : {}),
     security: SECURITY[op.auth],
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body
-      ? { requestBody: { required: !op.body.optional, content: { 'application/json': { schema: { $ref: requestRef(requestName(op.body.schema)) } } } } }
-      : {}),
+    ...(op.body ? { requestBody: { required: !op.body.optional, content: { 'application/json': { schema: { $ref: requestRef(requestName(op.body.schema)) } } } } } : {}),
     responses,
   };
 }
 
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  Customers: 'The merchant\'s customers, per business and mode.',
+  Customers: "The merchant's customers, per business and mode.",
   'Customer portal access': 'Letting a customer into the portal: a session, a magic link or the invite.',
-  Invoices: 'A customer\'s invoices, issued by the merchant or by renewals, each with a PDF.',
+  Invoices: "A customer's invoices, issued by the merchant or by renewals, each with a PDF.",
   Business: 'The business of the API key: its name, portal settings, allowed origins and brand.',
   Products: 'What the business sells: one-time, subscription and usage-based products, add-ons and licensed products.',
   'Product collections': 'Ordered tiers of products a subscriber may switch between.',
-  Subscriptions: 'A customer\'s recurring charges for a product and its add-ons.',
-  Payments: 'Charges of a customer\'s card, succeeded or failed.',
+  Subscriptions: "A customer's recurring charges for a product and its add-ons.",
+  Payments: "Charges of a customer's card, succeeded or failed.",
   Refunds: 'Money given back on a payment, in full or in part.',
-  'Test clock': 'Test mode only: the business\'s own clock, moved forward to run renewals and expiries now.',
+  'Test clock': "Test mode only: the business's own clock, moved forward to run renewals and expiries now.",
   'Webhook endpoints': 'Where events are posted, and the record of every delivery.',
   'Usage events': 'Metered usage of a usage-based subscription, billed on its renewal invoice.',
   'License keys': 'The keys issued for licensed products, and their activations.',
   Licenses: 'The public license API your software calls with a license key (no merchant key).',
-  Sandbox: 'The test-mode payment processor\'s client-side card tokenization (no secret).',
-  'Portal: sign-in': 'How a customer\'s browser gets and ends a portal session.',
+  Sandbox: "The test-mode payment processor's client-side card tokenization (no secret).",
+  'Portal: sign-in': "How a customer's browser gets and ends a portal session.",
   'Portal: unified': 'One sign-in for every business where an email is a customer.',
-  'Portal: billing history': 'The customer\'s invoices (with PDFs) and payments.',
-  'Portal: subscriptions': 'The customer\'s subscriptions: plan changes, cancellation and what is due.',
-  'Portal: payment methods': 'The customer\'s saved cards.',
-  'Portal: profile': 'The customer\'s name and billing address, and what the portal shows of the account.',
-  'Portal: license keys': 'The customer\'s license keys and their activations.',
+  'Portal: billing history': "The customer's invoices (with PDFs) and payments.",
+  'Portal: subscriptions': "The customer's subscriptions: plan changes, cancellation and what is due.",
+  'Portal: payment methods': "The customer's saved cards.",
+  'Portal: profile': "The customer's name and billing address, and what the portal shows of the account.",
+  'Portal: license keys': "The customer's license keys and their activations.",
   Webhooks: 'The events this server posts to your webhook endpoints, signed per Standard Webhooks.',
 };
 
@@ -308,7 +306,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     components: {
       schemas,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The business\'s secret API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).' },
+        bearerAuth: { type: 'http', scheme: 'bearer', description: "The business's secret API key: `sk_test_…` (test mode) or `sk_live_…` (live mode)." },
         sessionToken: { type: 'http', scheme: 'bearer', description: 'A portal session token (`dps_…`) of one customer of one business in one mode.' },
         unifiedToken: { type: 'http', scheme: 'bearer', description: 'A unified-portal token (`dpu_…`) of one email in one mode.' },
         webhookSignature: {

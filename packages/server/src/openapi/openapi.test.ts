@@ -68,7 +68,10 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of ops) {
       expect(op.summary, `${method} ${path}`).toBeTruthy();
       expect(tags.has(op.tags[0]), `${method} ${path} tag ${op.tags[0]}`).toBe(true);
-      expect(Object.keys(op.responses).some((status) => /^2/.test(status)), `${method} ${path}`).toBe(true);
+      expect(
+        Object.keys(op.responses).some((status) => /^2/.test(status)),
+        `${method} ${path}`,
+      ).toBe(true);
     }
   });
 

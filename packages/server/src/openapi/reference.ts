@@ -114,7 +114,13 @@ export function renderReference(doc: Json): string {
     for (const { method, path, op } of ops) {
       out.push(`### \`${method.toUpperCase()} ${path}\``, '', `**${op.summary}**`, '');
       if (op.description) out.push(op.description, '');
-      const auth = (op.security as Json[]).map((requirement) => Object.keys(requirement).map((name) => AUTH[name] ?? name).join(' + ')).join(' or ');
+      const auth = (op.security as Json[])
+        .map((requirement) =>
+          Object.keys(requirement)
+            .map((name) => AUTH[name] ?? name)
+            .join(' + '),
+        )
+        .join(' or ');
       out.push(`Auth: ${auth || 'none'}`, '');
       if (op.parameters?.length) {
         out.push('| Parameter | In | Type | Required | Description |', '| --- | --- | --- | --- | --- |');
@@ -147,7 +153,11 @@ export function renderReference(doc: Json): string {
     const payload = typeOf(item.post.requestBody.content['application/json'].schema);
     out.push(`| \`${type}\` | ${cell(item.post.summary)} | [\`${payload}\`](#${anchor(payload)}) |`);
   }
-  out.push('', 'Every payload is `{type, timestamp, business_id, data}`; headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`.', '');
+  out.push(
+    '',
+    'Every payload is `{type, timestamp, business_id, data}`; headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`.',
+    '',
+  );
 
   out.push('## Schemas', '');
   for (const name of Object.keys(schemas).sort()) {
@@ -158,5 +168,8 @@ export function renderReference(doc: Json): string {
     if (table.length) out.push(...table);
     else out.push(`\`${cell(typeOf(schema))}\``, '');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

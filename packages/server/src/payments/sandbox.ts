@@ -56,7 +56,6 @@ const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   processing_error: 'The card could not be charged because of a processing error. Try again.',
 };
 
-
 export interface SandboxCard extends CardToken {
   behaviour: SandboxBehaviour;
 }

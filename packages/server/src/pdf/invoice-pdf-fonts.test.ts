@@ -131,11 +131,23 @@ describe('invoice PDF fonts', () => {
       subscription_id: null,
       line_items: [
         { description: productName, quantity: 1, unit_amount: 123_456, amount: 123_456, tax_rate_bps: 0, period: { start: '2025-09-30T00:00:00.000Z', end: '2026-09-30T00:00:00.000Z' } },
-        { description: `Unused time on ${productName}`, description_key: 'proration.unused', description_params: { item: productName }, quantity: 1, unit_amount: 0, amount: 0, tax_rate_bps: 0 },
+        {
+          description: `Unused time on ${productName}`,
+          description_key: 'proration.unused',
+          description_params: { item: productName },
+          quantity: 1,
+          unit_amount: 0,
+          amount: 0,
+          tax_rate_bps: 0,
+        },
       ],
       billing_address: null,
     };
-    const pdf = await renderInvoicePdf({ invoice, business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } }, customer: { name, email: 'a@example.com', locale } });
+    const pdf = await renderInvoicePdf({
+      invoice,
+      business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
+      customer: { name, email: 'a@example.com', locale },
+    });
     const file = save(pdf);
     // Text that fits Windows-1252 uses the standard Helvetica (nothing to embed); anything else is embedded.
     for (const font of fonts(file)) expect(font.embedded || /^Helvetica/.test(font.name), font.name).toBe(true);

@@ -54,8 +54,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const formattedDate = (iso: string) => dateFormat.format(new Date(iso));
   // A subscription line's service period, e.g. "1 Mar 2025 – 1 Apr 2025" (end exclusive, as stored).
   const periodFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
-  const formattedPeriod = (period: { start: string; end: string } | undefined) =>
-    period ? periodFormat.formatRange(new Date(period.start), new Date(period.end)) : undefined;
+  const formattedPeriod = (period: { start: string; end: string } | undefined) => (period ? periodFormat.formatRange(new Date(period.start), new Date(period.end)) : undefined);
   // Lines are taxed at their own products' rates: when an invoice mixes rates, each line says its
   // rate under its description ("Tax 6 %"), so the reader can check the tax total.
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
@@ -114,12 +113,28 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const bottomLimit = () => doc.page.height - doc.page.margins.bottom - 40;
 
   // Header: seller on the left, document title and number on the right.
-  doc.font(fontName.bold).fontSize(18).fillColor(accent).text(clean(business.brand.display_name || business.name), left, 50, { width: width / 2 });
+  doc
+    .font(fontName.bold)
+    .fontSize(18)
+    .fillColor(accent)
+    .text(clean(business.brand.display_name || business.name), left, 50, { width: width / 2 });
   if (business.brand.display_name && business.brand.display_name !== business.name) {
-    doc.font(fontName.regular).fontSize(9).fillColor(COLOR_MUTED).text(clean(business.name), { width: width / 2 });
+    doc
+      .font(fontName.regular)
+      .fontSize(9)
+      .fillColor(COLOR_MUTED)
+      .text(clean(business.name), { width: width / 2 });
   }
-  doc.font(fontName.bold).fontSize(18).fillColor(COLOR_TEXT).text(clean(labels.invoice), left + width / 2, 50, { width: width / 2, align: 'right' });
-  doc.font(fontName.regular).fontSize(10).fillColor(COLOR_TEXT).text(clean(invoice.number), left + width / 2, doc.y, { width: width / 2, align: 'right' });
+  doc
+    .font(fontName.bold)
+    .fontSize(18)
+    .fillColor(COLOR_TEXT)
+    .text(clean(labels.invoice), left + width / 2, 50, { width: width / 2, align: 'right' });
+  doc
+    .font(fontName.regular)
+    .fontSize(10)
+    .fillColor(COLOR_TEXT)
+    .text(clean(invoice.number), left + width / 2, doc.y, { width: width / 2, align: 'right' });
 
   const metaRows: [string, string][] = [
     [labels.issued, date(invoice.issued_at)],
@@ -130,16 +145,31 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   if (invoice.status === 'open') metaRows.push([labels.dueDate, date(invoice.issued_at)]);
   let metaY = doc.y + 6;
   for (const [label, value] of metaRows) {
-    doc.font(fontName.regular).fontSize(9).fillColor(COLOR_MUTED).text(clean(label), left + width / 2, metaY, { width: width / 4, align: 'right' });
-    doc.font(fontName.regular).fontSize(9).fillColor(COLOR_TEXT).text(clean(value), left + (3 * width) / 4, metaY, { width: width / 4, align: 'right' });
+    doc
+      .font(fontName.regular)
+      .fontSize(9)
+      .fillColor(COLOR_MUTED)
+      .text(clean(label), left + width / 2, metaY, { width: width / 4, align: 'right' });
+    doc
+      .font(fontName.regular)
+      .fontSize(9)
+      .fillColor(COLOR_TEXT)
+      .text(clean(value), left + (3 * width) / 4, metaY, { width: width / 4, align: 'right' });
     metaY = doc.y + 2;
   }
 
   // Bill to.
   let y = Math.max(metaY, 130) + 10;
   doc.font(fontName.bold).fontSize(9).fillColor(COLOR_MUTED).text(clean(labels.billTo), left, y);
-  doc.font(fontName.bold).fontSize(11).fillColor(COLOR_TEXT).text(clean(customer.name), left, doc.y + 2, { width: width / 2 });
-  doc.font(fontName.regular).fontSize(10).text(clean(customer.email), { width: width / 2 });
+  doc
+    .font(fontName.bold)
+    .fontSize(11)
+    .fillColor(COLOR_TEXT)
+    .text(clean(customer.name), left, doc.y + 2, { width: width / 2 });
+  doc
+    .font(fontName.regular)
+    .fontSize(10)
+    .text(clean(customer.email), { width: width / 2 });
   for (const line of addressLines(invoice.billing_address, locale)) doc.text(clean(line), { width: width / 2 });
 
   // Line items.
@@ -179,7 +209,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     doc.fillColor(COLOR_TEXT);
     doc.text(description, columns.description.x, y, { width: columns.description.w });
     if (periodText) {
-      doc.fontSize(8.5).fillColor(COLOR_MUTED).text(periodText, columns.description.x, y + descriptionHeight + 1, { width: columns.description.w });
+      doc
+        .fontSize(8.5)
+        .fillColor(COLOR_MUTED)
+        .text(periodText, columns.description.x, y + descriptionHeight + 1, { width: columns.description.w });
       doc.fontSize(10).fillColor(COLOR_TEXT);
     }
     doc.text(clean(quantityFormat.format(line.quantity)), columns.quantity.x, y, { width: columns.quantity.w, align: 'right' });
@@ -202,7 +235,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     ...(invoice.status === 'open' ? [[labels.amountDue, money(invoice.total), true] as [string, string, boolean]] : []),
   ];
   for (const [label, value, strong] of totals) {
-    doc.font(strong ? fontName.bold : fontName.regular).fontSize(strong ? 12 : 10).fillColor(COLOR_TEXT);
+    doc
+      .font(strong ? fontName.bold : fontName.regular)
+      .fontSize(strong ? 12 : 10)
+      .fillColor(COLOR_TEXT);
     doc.text(clean(label), columns.unit.x, y, { width: columns.unit.w, align: 'right' });
     doc.text(value, columns.amount.x, y, { width: columns.amount.w, align: 'right' });
     y = doc.y + 4;
@@ -229,7 +265,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
         doc.addPage();
         y = doc.page.margins.top;
       }
-      doc.font(strong ? fontName.bold : fontName.regular).fontSize(strong ? 12 : 10).fillColor(style === 'muted' ? COLOR_MUTED : COLOR_TEXT);
+      doc
+        .font(strong ? fontName.bold : fontName.regular)
+        .fontSize(strong ? 12 : 10)
+        .fillColor(style === 'muted' ? COLOR_MUTED : COLOR_TEXT);
       doc.text(clean(label), labelX, y, { width: labelWidth, align: 'right' });
       const labelBottom = doc.y;
       doc.fillColor(COLOR_TEXT).text(value, columns.amount.x, y, { width: columns.amount.w, align: 'right' });

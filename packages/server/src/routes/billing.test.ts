@@ -27,7 +27,15 @@ const tokenize = async (number: string, extra: Record<string, unknown> = {}) =>
     201,
   );
 const product = async (k: string, body: Record<string, unknown>) => json<Product>(await h.merchant(k, 'POST', '/v1/products', body), 201);
-const monthly = (name: string, price: number, extra: Record<string, unknown> = {}) => ({ name, billing_type: 'subscription', price, currency: 'USD', interval: 'month', tax_rate_bps: 825, ...extra });
+const monthly = (name: string, price: number, extra: Record<string, unknown> = {}) => ({
+  name,
+  billing_type: 'subscription',
+  price,
+  currency: 'USD',
+  interval: 'month',
+  tax_rate_bps: 825,
+  ...extra,
+});
 
 describe('PATCH /v1/customers/{id}', () => {
   it('changes the given fields, clears nullable ones, and keeps emails unique', async () => {
@@ -41,7 +49,13 @@ describe('PATCH /v1/customers/{id}', () => {
       }),
       200,
     );
-    expect(patched).toEqual({ ...customer, name: 'Renamed', phone_number: null, locale: 'de-DE', billing_address: { street: 'Hauptstraße 1', city: 'Berlin', state: '', zipcode: '10115', country: 'DE' } });
+    expect(patched).toEqual({
+      ...customer,
+      name: 'Renamed',
+      phone_number: null,
+      locale: 'de-DE',
+      billing_address: { street: 'Hauptstraße 1', city: 'Berlin', state: '', zipcode: '10115', country: 'DE' },
+    });
     const other = await h.createCustomer(key);
     const clash = await h.merchant(key, 'PATCH', `/v1/customers/${customer.customer_id}`, { email: other.email.toUpperCase() });
     expect(clash.status).toBe(409);
@@ -139,7 +153,9 @@ describe('POST /v1/customers/{id}/payment-methods', () => {
   it('makes exactly one default when two first cards are saved at once', async () => {
     const customer = await h.createCustomer(key);
     const tokens = await Promise.all([tokenize(SandboxCards.succeeds), tokenize(SandboxCards.mastercardSucceeds), tokenize(SandboxCards.succeeds)]);
-    const saved = await Promise.all(tokens.map(async (t) => json<PaymentMethod>(await h.merchant(key, 'POST', `/v1/customers/${customer.customer_id}/payment-methods`, { card_token: t.card_token }), 201)));
+    const saved = await Promise.all(
+      tokens.map(async (t) => json<PaymentMethod>(await h.merchant(key, 'POST', `/v1/customers/${customer.customer_id}/payment-methods`, { card_token: t.card_token }), 201)),
+    );
     expect(saved.filter((method) => method.is_default)).toHaveLength(1);
   });
 });
@@ -227,7 +243,11 @@ describe('subscriptions', () => {
 
     // The saved card pays the next subscription.
     const second = await json<Subscription>(
-      await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, payment_method_id: subscription.payment_method!.payment_method_id }),
+      await h.merchant(key, 'POST', '/v1/subscriptions', {
+        customer_id: customer.customer_id,
+        product_id: plan.product_id,
+        payment_method_id: subscription.payment_method!.payment_method_id,
+      }),
       201,
     );
     expect(second.payment_method).toEqual(subscription.payment_method);
@@ -260,12 +280,18 @@ describe('subscriptions', () => {
   it('switches the card and sets cancel_at_period_end with PATCH; an ended subscription cannot change', async () => {
     const customer = await h.createCustomer(key);
     const card = await tokenize(SandboxCards.succeeds);
-    const subscription = await json<Subscription>(await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: card.card_token }), 201);
+    const subscription = await json<Subscription>(
+      await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: card.card_token }),
+      201,
+    );
     const holdCard = await tokenize(SandboxCards.attachesThenDeclines);
     const switched = await json<Subscription>(await h.merchant(key, 'PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { card_token: holdCard.card_token }), 200);
     expect(switched.payment_method).toMatchObject({ last4: '0341', brand: 'visa' });
     const methods = await h.store.db.selectFrom('payment_methods').select(['last4', 'is_default']).where('customer_id', '=', customer.customer_id).orderBy('last4').execute();
-    expect(methods.map((m) => [m.last4, Number(m.is_default)])).toEqual([['0341', 0], ['4242', 1]]);
+    expect(methods.map((m) => [m.last4, Number(m.is_default)])).toEqual([
+      ['0341', 0],
+      ['4242', 1],
+    ]);
 
     const cancelling = await json<Subscription>(await h.merchant(key, 'PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { cancel_at_period_end: true }), 200);
     expect(cancelling).toMatchObject({ status: 'active', cancel_at_period_end: true, next_billing_date: null });
@@ -279,7 +305,10 @@ describe('subscriptions', () => {
     expect((await h.merchant(key, 'PATCH', '/v1/subscriptions/sub_00000000000000000000000000', { cancel_at_period_end: true })).status).toBe(404);
     // Another customer's saved card cannot be put on this subscription.
     const other = await h.createCustomer(key);
-    const otherCard = await json<PaymentMethod>(await h.merchant(key, 'POST', `/v1/customers/${other.customer_id}/payment-methods`, { card_token: (await tokenize(SandboxCards.succeeds)).card_token }), 201);
+    const otherCard = await json<PaymentMethod>(
+      await h.merchant(key, 'POST', `/v1/customers/${other.customer_id}/payment-methods`, { card_token: (await tokenize(SandboxCards.succeeds)).card_token }),
+      201,
+    );
     expect((await h.merchant(key, 'PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { payment_method_id: otherCard.payment_method_id })).status).toBe(400);
   });
 
@@ -305,7 +334,10 @@ describe('subscriptions', () => {
     for (const [body, path] of cases) {
       const response = await h.merchant(key, 'POST', '/v1/subscriptions', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect((await errorOf(response)).issues?.map((issue) => issue.path), JSON.stringify(body)).toContain(path);
+      expect(
+        (await errorOf(response)).issues?.map((issue) => issue.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     // Nothing was charged by any of them.
     expect((await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items).toEqual([]);
@@ -315,22 +347,53 @@ describe('subscriptions', () => {
 describe('one-time purchases', () => {
   it('charges the items into one paid invoice and records failed attempts too', async () => {
     const ebook = await product(key, { name: 'E-book', billing_type: 'one_time', price: 1999, currency: 'USD', tax_rate_bps: 2500 });
-    const app = await product(key, { name: 'Desktop app', billing_type: 'one_time', price: 4999, currency: 'USD', tax_rate_bps: 2500, license_key: { activations_limit: 2, duration_days: 365 } });
+    const app = await product(key, {
+      name: 'Desktop app',
+      billing_type: 'one_time',
+      price: 4999,
+      currency: 'USD',
+      tax_rate_bps: 2500,
+      license_key: { activations_limit: 2, duration_days: 365 },
+    });
     const customer = await h.createCustomer(key);
     const card = await tokenize(SandboxCards.succeeds);
     const payment = await json<Payment>(
-      await h.merchant(key, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: ebook.product_id, quantity: 2 }, { product_id: app.product_id }], card_token: card.card_token }),
+      await h.merchant(key, 'POST', '/v1/payments', {
+        customer_id: customer.customer_id,
+        items: [{ product_id: ebook.product_id, quantity: 2 }, { product_id: app.product_id }],
+        card_token: card.card_token,
+      }),
       201,
     );
-    expect(payment).toMatchObject({ payment_id: expect.stringMatching(/^pay_/), status: 'succeeded', amount: 11_246, currency: 'USD', card: { brand: 'visa', last4: '4242' }, subscription_id: null });
+    expect(payment).toMatchObject({
+      payment_id: expect.stringMatching(/^pay_/),
+      status: 'succeeded',
+      amount: 11_246,
+      currency: 'USD',
+      card: { brand: 'visa', last4: '4242' },
+      subscription_id: null,
+    });
     const invoice = await json<Invoice>(await h.merchant(key, 'GET', `/v1/invoices/${payment.invoice_id}`), 200);
-    expect(invoice).toMatchObject({ status: 'paid', subtotal: 8997, tax: 2249, total: 11_246, line_items: [{ description: 'E-book', quantity: 2, amount: 3998 }, { description: 'Desktop app', quantity: 1, amount: 4999 }] });
+    expect(invoice).toMatchObject({
+      status: 'paid',
+      subtotal: 8997,
+      tax: 2249,
+      total: 11_246,
+      line_items: [
+        { description: 'E-book', quantity: 2, amount: 3998 },
+        { description: 'Desktop app', quantity: 1, amount: 4999 },
+      ],
+    });
     expect(invoice.line_items[0]).not.toHaveProperty('period');
     expect(await json(await h.merchant(key, 'GET', `/v1/payments/${payment.payment_id}`), 200)).toEqual(payment);
     // A one-time card token is charged, not saved.
     expect(await h.store.db.selectFrom('payment_methods').selectAll().where('customer_id', '=', customer.customer_id).execute()).toEqual([]);
 
-    const declined = await h.merchant(key, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: ebook.product_id }], card_token: (await tokenize(SandboxCards.insufficientFunds)).card_token });
+    const declined = await h.merchant(key, 'POST', '/v1/payments', {
+      customer_id: customer.customer_id,
+      items: [{ product_id: ebook.product_id }],
+      card_token: (await tokenize(SandboxCards.insufficientFunds)).card_token,
+    });
     expect(declined.status).toBe(402);
     expect(await errorOf(declined)).toMatchObject({ code: 'payment_failed', decline_code: 'insufficient_funds' });
     const payments = await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200);

@@ -5,7 +5,20 @@
  * ends, and never visible to another customer.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import type { BusinessSettings, ErrorBody, LicenseKey, LicenseKeyInstanceList, LicenseValidation, Page, Payment, PortalLicenseKey, PortalLicenseKeyList, Product, Subscription, WebhookDelivery } from '@dodo-portal/wire/schemas';
+import type {
+  BusinessSettings,
+  ErrorBody,
+  LicenseKey,
+  LicenseKeyInstanceList,
+  LicenseValidation,
+  Page,
+  Payment,
+  PortalLicenseKey,
+  PortalLicenseKeyList,
+  Product,
+  Subscription,
+  WebhookDelivery,
+} from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
@@ -19,8 +32,7 @@ async function json<T>(response: Response, status: number): Promise<T> {
   return body;
 }
 const errorCode = async (response: Response) => ((await response.json()) as ErrorBody).error.code;
-const publicCall = (path: string, body: unknown) =>
-  h.app.request(`/v1/licenses/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const publicCall = (path: string, body: unknown) => h.app.request(`/v1/licenses/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function cardToken(number: string = SandboxCards.succeeds): Promise<string> {
   const response = await h.app.request('/sandbox/v1/tokens', {
@@ -31,8 +43,7 @@ async function cardToken(number: string = SandboxCards.succeeds): Promise<string
   return (await json<{ card_token: string }>(response, 201)).card_token;
 }
 
-const product = async (body: Record<string, unknown>) =>
-  json<Product>(await h.merchant(key, 'POST', '/v1/products', { price: 5000, currency: 'USD', ...body }), 201);
+const product = async (body: Record<string, unknown>) => json<Product>(await h.merchant(key, 'POST', '/v1/products', { price: 5000, currency: 'USD', ...body }), 201);
 
 async function buy(customerId: string, items: { product_id: string; quantity?: number }[]): Promise<Payment> {
   return json<Payment>(await h.merchant(key, 'POST', '/v1/payments', { customer_id: customerId, items, card_token: await cardToken() }), 201);
@@ -167,13 +178,20 @@ describe('issuing license keys', () => {
   it('issues nothing when the charge is declined', async () => {
     const licensed = await product({ name: 'Declined app', billing_type: 'one_time', license_key: { activations_limit: 1, duration_days: null } });
     const customer = await h.createCustomer(key);
-    const response = await h.merchant(key, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: licensed.product_id }], card_token: await cardToken(SandboxCards.declines) });
+    const response = await h.merchant(key, 'POST', '/v1/payments', {
+      customer_id: customer.customer_id,
+      items: [{ product_id: licensed.product_id }],
+      card_token: await cardToken(SandboxCards.declines),
+    });
     expect(response.status).toBe(402);
     expect(await keysOf(customer.customer_id)).toEqual([]);
   });
 
   it('announces a new key by webhook, masked, never with the key itself', async () => {
-    const endpoint = await json<{ webhook_endpoint_id: string }>(await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['license_key.created'] }), 201);
+    const endpoint = await json<{ webhook_endpoint_id: string }>(
+      await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['license_key.created'] }),
+      201,
+    );
     const licensed = await product({ name: 'Hooked app', billing_type: 'one_time', license_key: { activations_limit: 5, duration_days: null } });
     const customer = await h.createCustomer(key);
     await buy(customer.customer_id, [{ product_id: licensed.product_id }]);
@@ -183,7 +201,12 @@ describe('issuing license keys', () => {
     expect(deliveries.items).toHaveLength(1);
     const delivery = deliveries.items[0]!;
     expect(delivery.event_type).toBe('license_key.created');
-    expect(delivery.payload.data).toMatchObject({ license_key_id: issued!.license_key_id, key_masked: issued!.key_masked, customer_id: customer.customer_id, product_id: licensed.product_id });
+    expect(delivery.payload.data).toMatchObject({
+      license_key_id: issued!.license_key_id,
+      key_masked: issued!.key_masked,
+      customer_id: customer.customer_id,
+      product_id: licensed.product_id,
+    });
     expect(delivery.payload.data).not.toHaveProperty('key');
     const text = JSON.stringify(delivery.payload);
     expect(text).not.toContain(raw!);
@@ -310,11 +333,20 @@ describe('the portal vault', () => {
     expect(off.allow_customer_key_deactivation).toBe(false);
 
     const licensed = await json<Product>(
-      await h.merchant(biz.keys.test, 'POST', '/v1/products', { name: 'Strict app', billing_type: 'one_time', price: 900, currency: 'USD', license_key: { activations_limit: 1, duration_days: null } }),
+      await h.merchant(biz.keys.test, 'POST', '/v1/products', {
+        name: 'Strict app',
+        billing_type: 'one_time',
+        price: 900,
+        currency: 'USD',
+        license_key: { activations_limit: 1, duration_days: null },
+      }),
       201,
     );
     const customer = await h.createCustomer(biz.keys.test);
-    await json(await h.merchant(biz.keys.test, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: licensed.product_id }], card_token: await cardToken() }), 201);
+    await json(
+      await h.merchant(biz.keys.test, 'POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: licensed.product_id }], card_token: await cardToken() }),
+      201,
+    );
     const [issued] = (await json<Page<LicenseKey>>(await h.merchant(biz.keys.test, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
     const { key: raw } = await json<LicenseKey>(await h.merchant(biz.keys.test, 'GET', `/v1/license-keys/${issued!.license_key_id}`), 200);
     const seat = await json<{ license_key_instance_id: string }>(await publicCall('activate', { license_key: raw, name: 'pc' }), 201);

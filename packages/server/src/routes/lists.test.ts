@@ -30,7 +30,16 @@ const listOperations = Object.entries<Json>(doc.paths)
 describe('the OpenAPI document', () => {
   it('finds the lists of both APIs, and declares next_cursor on every one', () => {
     const ids = listOperations.map((list) => list.operationId);
-    for (const id of ['listCustomers', 'listWebhookDeliveries', 'listPortalInvoices', 'listPortalPaymentMethods', 'listPortalLicenseKeys', 'listPortalLicenseKeyInstances', 'getPlanOptions', 'listUnifiedBusinesses']) {
+    for (const id of [
+      'listCustomers',
+      'listWebhookDeliveries',
+      'listPortalInvoices',
+      'listPortalPaymentMethods',
+      'listPortalLicenseKeys',
+      'listPortalLicenseKeyInstances',
+      'getPlanOptions',
+      'listUnifiedBusinesses',
+    ]) {
       expect(ids).toContain(id);
     }
     for (const list of listOperations) {

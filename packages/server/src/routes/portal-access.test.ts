@@ -39,8 +39,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   body: JSON.stringify(body),
 });
 const codeOf = (link: string) => new URL(link).hash.replace(/^#code=/, '');
-const exchange = (app: Harness['app'], code: string, ip = '203.0.113.1') =>
-  app.request('/portal/v1/magic-link/exchange', json({ code }, { 'x-forwarded-for': ip }));
+const exchange = (app: Harness['app'], code: string, ip = '203.0.113.1') => app.request('/portal/v1/magic-link/exchange', json({ code }, { 'x-forwarded-for': ip }));
 const login = (app: Harness['app'], body: unknown, ip = '198.51.100.1') => app.request('/portal/v1/login', json(body, { 'x-forwarded-for': ip }));
 const createSession = async (harness: Harness, customerId: string, body: unknown) => {
   const response = await harness.merchant(harness.business.keys.test, 'POST', `/v1/customers/${customerId}/customer-portal/session`, body);
@@ -217,7 +216,10 @@ describe('invite and static login links', () => {
   });
 
   it('serves the login page per mode with <dodo-portal-login>, escaped, under the hosted-page headers', async () => {
-    for (const [path, mode] of [[`/login/${h.business.id}`, 'live'], [`/test/login/${h.business.id}`, 'test']] as const) {
+    for (const [path, mode] of [
+      [`/login/${h.business.id}`, 'live'],
+      [`/test/login/${h.business.id}`, 'test'],
+    ] as const) {
       const response = await h.app.request(path);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -287,7 +289,11 @@ describe('POST /portal/v1/login', () => {
   });
 
   it('rejects malformed requests with 400 whatever the email', async () => {
-    for (const body of [{ business_id: h.business.id, email: 'not-an-email', mode: 'test' }, { email: 'a@example.com' }, { business_id: h.business.id, email: 'a@example.com', mode: 'staging' }]) {
+    for (const body of [
+      { business_id: h.business.id, email: 'not-an-email', mode: 'test' },
+      { email: 'a@example.com' },
+      { business_id: h.business.id, email: 'a@example.com', mode: 'staging' },
+    ]) {
       const response = await login(h.app, body, '198.51.100.20');
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
@@ -337,7 +343,10 @@ describe('the database file', () => {
     const session = (await (await exchange(h.app, codeOf(magic.link), '192.0.2.150')).json()) as MagicLinkExchanged;
     const api = (await (await h.merchant(h.business.keys.test, 'POST', `/v1/customers/${customer.customer_id}/customer-portal/session`)).json()) as PortalSession;
     const file = h.store.location;
-    const bytes = [file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('');
+    const bytes = [file, `${file}-wal`]
+      .filter(existsSync)
+      .map((path) => readFileSync(path).toString('latin1'))
+      .join('');
     expect(bytes.length).toBeGreaterThan(0);
     for (const secret of [codeOf(magic.link), codeOf(unused.link), session.session_token, api.session_token]) expect(bytes).not.toContain(secret);
   });

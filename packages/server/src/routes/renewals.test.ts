@@ -10,7 +10,10 @@ let seat: Product;
 beforeAll(async () => {
   h = await createHarness({ businessInput: { name: 'Renew Co' } });
   key = h.business.keys.test;
-  plan = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 4900, currency: 'USD', interval: 'month', tax_rate_bps: 825 }), 201);
+  plan = await json<Product>(
+    await h.merchant(key, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 4900, currency: 'USD', interval: 'month', tax_rate_bps: 825 }),
+    201,
+  );
   seat = await json<Product>(
     await h.merchant(key, 'POST', '/v1/products', { name: 'Seat', billing_type: 'subscription', price: 1500, currency: 'USD', interval: 'month', tax_rate_bps: 825, is_addon: true }),
     201,
@@ -27,7 +30,11 @@ async function json<T>(response: Response, status: number): Promise<T> {
 const token = async (number: string) =>
   (
     await json<{ card_token: string }>(
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
       201,
     )
   ).card_token;
@@ -55,7 +62,10 @@ describe('test clock', () => {
       expect((await advance(body, business.keys.test)).status, JSON.stringify(body)).toBe(400);
     }
     // Live mode has no test clock.
-    for (const [method, path, body] of [['GET', '/v1/test-clock', undefined], ['POST', '/v1/test-clock/advance', { seconds: 1 }]] as const) {
+    for (const [method, path, body] of [
+      ['GET', '/v1/test-clock', undefined],
+      ['POST', '/v1/test-clock/advance', { seconds: 1 }],
+    ] as const) {
       const live = await h.merchant(business.keys.live, method, path, body);
       expect(live.status).toBe(403);
       expect((await errorOf(live)).code).toBe('test_mode_only');
@@ -130,7 +140,14 @@ describe('renewals', () => {
     const [dues] = (await json<InvoicePage>(await h.merchant(key, 'GET', `/v1/invoices?customer_id=${customer.customer_id}`), 200)).items as [Invoice];
     expect(dues).toMatchObject({ status: 'open', paid_at: null, total: 5304, subscription_id: subscription.subscription_id });
     const [failed] = (await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items as [Payment];
-    expect(failed).toMatchObject({ status: 'failed', decline_code: 'card_declined', amount: 5304, invoice_id: dues.invoice_id, subscription_id: subscription.subscription_id, card: { last4: '0341' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      decline_code: 'card_declined',
+      amount: 5304,
+      invoice_id: dues.invoice_id,
+      subscription_id: subscription.subscription_id,
+      card: { last4: '0341' },
+    });
 
     const [mail] = await h.outbox(customer.email);
     expect(mail!.subject).toBe('Your Pro subscription with Renew Co is on hold');
@@ -162,21 +179,33 @@ describe('renewals', () => {
 
   it('keeps one business’s test clock from renewing another’s subscriptions', async () => {
     const other = await h.newBusiness({ name: 'Other Co' });
-    const product = await json<Product>(await h.merchant(other.keys.test, 'POST', '/v1/products', { name: 'Basic', billing_type: 'subscription', price: 100, currency: 'USD', interval: 'day' }), 201);
+    const product = await json<Product>(
+      await h.merchant(other.keys.test, 'POST', '/v1/products', { name: 'Basic', billing_type: 'subscription', price: 100, currency: 'USD', interval: 'day' }),
+      201,
+    );
     const customer = await h.createCustomer(other.keys.test);
     const subscription = await json<Subscription>(
       await h.merchant(other.keys.test, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await token(SandboxCards.succeeds) }),
       201,
     );
     await advance({ seconds: 30 * 86_400 }); // the first business's clock
-    expect((await json<Subscription>(await h.merchant(other.keys.test, 'GET', `/v1/subscriptions/${subscription.subscription_id}`), 200)).current_period_start).toBe(subscription.current_period_start);
+    expect((await json<Subscription>(await h.merchant(other.keys.test, 'GET', `/v1/subscriptions/${subscription.subscription_id}`), 200)).current_period_start).toBe(
+      subscription.current_period_start,
+    );
   });
 });
 
 describe('usage events', () => {
   it('records each event_id once and bills the period’s usage on its renewal invoice', async () => {
     const compute = await json<Product>(
-      await h.merchant(key, 'POST', '/v1/products', { name: 'Compute', billing_type: 'usage_based', price: 500, currency: 'USD', interval: 'month', usage: { meter: 'compute_hours', unit_price: 12 } }),
+      await h.merchant(key, 'POST', '/v1/products', {
+        name: 'Compute',
+        billing_type: 'usage_based',
+        price: 500,
+        currency: 'USD',
+        interval: 'month',
+        usage: { meter: 'compute_hours', unit_price: 12 },
+      }),
       201,
     );
     const customer = await h.createCustomer(key);
@@ -194,7 +223,9 @@ describe('usage events', () => {
     expect((await h.merchant(key, 'POST', '/v1/usage-events', { subscription_id: 'sub_00000000000000000000000000', meter: 'compute_hours', quantity: 1, event_id: 'x' })).status).toBe(400);
     expect((await send({ quantity: 0, event_id: 'evt-4' })).status).toBe(400);
     // A live key does not see the test subscription.
-    expect((await h.merchant(h.business.keys.live, 'POST', '/v1/usage-events', { subscription_id: subscription.subscription_id, meter: 'compute_hours', quantity: 1, event_id: 'evt-1' })).status).toBe(400);
+    expect(
+      (await h.merchant(h.business.keys.live, 'POST', '/v1/usage-events', { subscription_id: subscription.subscription_id, meter: 'compute_hours', quantity: 1, event_id: 'evt-1' })).status,
+    ).toBe(400);
 
     await h.advanceTestClock(key, subscription.current_period_end);
     // Usage after the period end belongs to the next period.

@@ -50,7 +50,7 @@ export async function patchBusinessSettings(ctx: ServiceContext, scope: Scope, b
   if (body.brand !== undefined) {
     change.brand = {
       display_name: body.brand.display_name ?? current.brand.display_name,
-      primary_color: body.brand.primary_color === undefined ? current.brand.primary_color : body.brand.primary_color?.toLowerCase() ?? null,
+      primary_color: body.brand.primary_color === undefined ? current.brand.primary_color : (body.brand.primary_color?.toLowerCase() ?? null),
       logo_url: body.brand.logo_url === undefined ? current.brand.logo_url : body.brand.logo_url,
     };
   }

@@ -44,11 +44,7 @@ export async function getCustomer(ctx: ServiceContext, scope: Scope, customerId:
   return customer;
 }
 
-export async function listCustomers(
-  ctx: ServiceContext,
-  scope: Scope,
-  query: { email?: string | undefined; limit: number; cursor?: string | undefined },
-): Promise<Page<Customer>> {
+export async function listCustomers(ctx: ServiceContext, scope: Scope, query: { email?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Customer>> {
   const after = positionFromCursor(query.cursor);
   const page = await listCustomerRows(ctx.store.db, scope, { limit: query.limit, ...(query.email ? { email: query.email } : {}), ...(after ? { after } : {}) });
   return toPage(page);

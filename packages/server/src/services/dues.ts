@@ -67,14 +67,7 @@ export async function setSubscriptionPaymentMethod(
   return payDues(ctx, scope, customerId, subscription, source);
 }
 
-async function switchCard(
-  ctx: DuesContext,
-  scope: Scope,
-  customerId: string,
-  subscription: Subscription,
-  source: CardSource,
-  afterDues = false,
-): Promise<SubscriptionPaymentMethodResult> {
+async function switchCard(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, afterDues = false): Promise<SubscriptionPaymentMethodResult> {
   const methodId = source.paymentMethodId!;
   if (subscription.payment_method?.payment_method_id !== methodId) {
     const changed = await ctx.store.db.transaction().execute(async (trx) => {
@@ -102,11 +95,25 @@ const invoiceNotOpen = (invoiceId: string) => new DomainError(PortalErrorCode.in
  * payment above, for exactly that invoice (so the amount charged is the invoice's total). A
  * second payer gets 409 `charge_in_progress`, or `invoice_not_open` once the first succeeded.
  */
-export function payInvoiceDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, invoiceId: string): Promise<SubscriptionPaymentMethodResult> {
+export function payInvoiceDues(
+  ctx: DuesContext,
+  scope: Scope,
+  customerId: string,
+  subscription: Subscription,
+  source: CardSource,
+  invoiceId: string,
+): Promise<SubscriptionPaymentMethodResult> {
   return payDues(ctx, scope, customerId, subscription, source, invoiceId);
 }
 
-async function payDues(ctx: DuesContext, scope: Scope, customerId: string, subscription: Subscription, source: CardSource, payingInvoiceId?: string): Promise<SubscriptionPaymentMethodResult> {
+async function payDues(
+  ctx: DuesContext,
+  scope: Scope,
+  customerId: string,
+  subscription: Subscription,
+  source: CardSource,
+  payingInvoiceId?: string,
+): Promise<SubscriptionPaymentMethodResult> {
   const db = ctx.store.db;
   const id = subscription.subscription_id;
   const lock = await takeBillingLock(ctx, 'subscriptions', id, { business_id: scope.businessId, mode: scope.mode, status: 'on_hold' });
@@ -141,7 +148,10 @@ async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: 
   if (payingInvoiceId && open.length > 1) {
     // Rare (more than one declined renewal): the dues are more than this invoice, so paying it alone
     // would charge another figure than the one shown. The subscription's dues flow pays them all.
-    throw new DomainError(PortalErrorCode.subscriptionOnHold, `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`);
+    throw new DomainError(
+      PortalErrorCode.subscriptionOnHold,
+      `Invoice ${payingInvoiceId} is one of ${open.length} unpaid invoices of subscription ${id}: pay them together from the subscription.`,
+    );
   }
   const amount = open.reduce((sum, invoice) => sum + invoice.total, 0);
   const productName = (await getPortalSubscription(ctx, scope, customerId, id)).product.name;
@@ -160,7 +170,13 @@ async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: 
       const period = periodAt(paidAt, row.interval, Number(row.interval_count), 0);
       const newPeriod = { start: at, end: toTimestamp(period.end) };
       const customer = await findCustomer(db, scope, customerId);
-      const lines = await duesLines(ctx, scope, open.map((invoice) => invoice.id), row.current_period_end, newPeriod);
+      const lines = await duesLines(
+        ctx,
+        scope,
+        open.map((invoice) => invoice.id),
+        row.current_period_end,
+        newPeriod,
+      );
       const invoice: NewInvoice = {
         id: newId(IdPrefix.invoice, ctx.random),
         customer_id: customerId,
@@ -181,16 +197,25 @@ async function duesPlan(ctx: DuesContext, scope: Scope, customerId: string, id: 
         what: `subscription ${id}: the dues`,
         at,
         hold: async (trx) => {
-          const moved = await settleLock(trx, lock, { status: 'on_hold' }, {
-            status: 'active',
-            payment_method_id: source.paymentMethodId,
-            billing_anchor: at,
-            period_index: 0,
-            current_period_start: newPeriod.start,
-            current_period_end: newPeriod.end,
-            updated_at: at,
-          });
-          if (moved) await voidOpenInvoices(trx, open.map((invoice) => invoice.id));
+          const moved = await settleLock(
+            trx,
+            lock,
+            { status: 'on_hold' },
+            {
+              status: 'active',
+              payment_method_id: source.paymentMethodId,
+              billing_anchor: at,
+              period_index: 0,
+              current_period_start: newPeriod.start,
+              current_period_end: newPeriod.end,
+              updated_at: at,
+            },
+          );
+          if (moved)
+            await voidOpenInvoices(
+              trx,
+              open.map((invoice) => invoice.id),
+            );
           return moved;
         },
         // Nothing owed (a zero dues invoice): reactivated without a charge or a new invoice.

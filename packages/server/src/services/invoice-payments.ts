@@ -28,8 +28,7 @@ import { addPortalPaymentMethod } from './portal-payment-methods.ts';
 import { notifyCustomer } from './portal-subscriptions.ts';
 import { runCharge, settleLock, takeBillingLock } from './settlement.ts';
 
-const notOpen = (invoiceId: string, status: string) =>
-  new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
+const notOpen = (invoiceId: string, status: string) => new DomainError(PortalErrorCode.invoiceNotOpen, `Invoice ${invoiceId} is ${status}: there is nothing to pay.`);
 const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A payment for this invoice is already in progress. Wait a moment and reload.');
 
 export async function payPortalInvoice(ctx: DuesContext, scope: Scope, customerId: string, invoiceId: string, body: PayInvoiceBody): Promise<PayInvoiceResult> {

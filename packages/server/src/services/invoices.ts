@@ -97,11 +97,7 @@ export async function getInvoice(ctx: ServiceContext, scope: Scope, invoiceId: s
   return invoice;
 }
 
-export async function listInvoices(
-  ctx: ServiceContext,
-  scope: Scope,
-  query: { customerId?: string | undefined; limit: number; cursor?: string | undefined },
-): Promise<InvoicePage> {
+export async function listInvoices(ctx: ServiceContext, scope: Scope, query: { customerId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<InvoicePage> {
   const after = positionFromCursor(query.cursor);
   const page = await listInvoiceRows(ctx.store.db, scope, {
     limit: query.limit,

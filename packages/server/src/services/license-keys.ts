@@ -90,8 +90,7 @@ export async function issueLicenseKeys(ctx: ServiceContext, db: Kysely<Database>
     if (!settings) return [];
     const id = newId(IdPrefix.licenseKey, ctx.random);
     const key = generateLicenseKey(ctx.random);
-    const expires =
-      purchase.subscriptionId === null && settings.duration_days !== null ? toTimestamp(new Date(purchase.at.getTime() + settings.duration_days * DAY_MS)) : null;
+    const expires = purchase.subscriptionId === null && settings.duration_days !== null ? toTimestamp(new Date(purchase.at.getTime() + settings.duration_days * DAY_MS)) : null;
     return [
       {
         id,
@@ -158,11 +157,7 @@ async function requireKey(ctx: ServiceContext, scope: Scope, id: string, filter:
   return record;
 }
 
-export async function listLicenseKeys(
-  ctx: ServiceContext,
-  scope: Scope,
-  query: { limit: number; cursor?: string | undefined; customerId?: string | undefined },
-): Promise<Page<LicenseKey>> {
+export async function listLicenseKeys(ctx: ServiceContext, scope: Scope, query: { limit: number; cursor?: string | undefined; customerId?: string | undefined }): Promise<Page<LicenseKey>> {
   const page = await listLicenseKeyRows(ctx.store.db, scope, { limit: query.limit, after: positionFromCursor(query.cursor), customerId: query.customerId });
   const now = ctx.clock.now();
   return toPage({ items: page.items.map((record) => toLicenseKey(record, now)), next: page.next });
@@ -208,8 +203,7 @@ async function presentedKey(ctx: ServiceContext, presented: string): Promise<{ r
   return { record, now: scoped.clock.now() };
 }
 
-const inactive = (status: LicenseKeyStatus) =>
-  new DomainError(PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
+const inactive = (status: LicenseKeyStatus) => new DomainError(PortalErrorCode.licenseKeyInactive, `This license key is ${status}: it cannot be activated.`);
 
 export async function activateLicense(ctx: ServiceContext, body: ActivateLicenseBody): Promise<LicenseActivated> {
   const { record, now } = await presentedKey(ctx, body.license_key);
@@ -244,9 +238,7 @@ export async function validateLicense(ctx: ServiceContext, body: ValidateLicense
   const status = licenseKeyStatus(record, now);
   let instanceValid: boolean | undefined;
   if (body.license_key_instance_id !== undefined) {
-    instanceValid = isId(IdPrefix.licenseKeyInstance, body.license_key_instance_id)
-      ? (await findInstance(ctx.store.db, record.id, body.license_key_instance_id)) !== undefined
-      : false;
+    instanceValid = isId(IdPrefix.licenseKeyInstance, body.license_key_instance_id) ? (await findInstance(ctx.store.db, record.id, body.license_key_instance_id)) !== undefined : false;
   }
   return {
     valid: status === 'active' && instanceValid !== false,

@@ -82,7 +82,9 @@ it('renews at once while the mail server hangs, retries the receipts with backof
   for (let i = 0; i < N; i += 1) {
     const customer = await json<Customer>(await s.merchant(key, 'POST', '/v1/customers', { email: `renew${i}@example.com`, name: `Renew ${i}` }), 201);
     const cardToken = await sandboxCardToken(s, SandboxCards.succeeds);
-    subscriptions.push(await json<Subscription>(await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: cardToken }), 201));
+    subscriptions.push(
+      await json<Subscription>(await s.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: cardToken }), 201),
+    );
   }
   // The purchase confirmations hit the hanging server too; only the receipts are followed below.
 
@@ -95,10 +97,14 @@ it('renews at once while the mail server hangs, retries the receipts with backof
   expect(queued.every((row) => row.status === 'pending' && Number(row.attempts) === 0)).toBe(true);
 
   // Each send times out and is retried later, not dropped.
-  const retried = await eventually(async () => {
-    const rows = await receipts();
-    return rows.every((row) => Number(row.attempts) >= 2) ? rows : undefined;
-  }, 20_000, 'two failed attempts per receipt');
+  const retried = await eventually(
+    async () => {
+      const rows = await receipts();
+      return rows.every((row) => Number(row.attempts) >= 2) ? rows : undefined;
+    },
+    20_000,
+    'two failed attempts per receipt',
+  );
   for (const row of retried) {
     expect(row.status).toBe('pending');
     expect(row.last_error).toMatch(/within 1000 ms|timeout|Greeting/i);
@@ -107,10 +113,14 @@ it('renews at once while the mail server hangs, retries the receipts with backof
   expect(smtp.received).toHaveLength(0);
 
   flaky.answer();
-  const sent = await eventually(async () => {
-    const rows = await receipts();
-    return rows.every((row) => row.status === 'sent') ? rows : undefined;
-  }, 20_000, 'every receipt sent');
+  const sent = await eventually(
+    async () => {
+      const rows = await receipts();
+      return rows.every((row) => row.status === 'sent') ? rows : undefined;
+    },
+    20_000,
+    'every receipt sent',
+  );
   expect(sent.every((row) => row.delivered_via === 'smtp' && row.text_body === null && row.html_body === null)).toBe(true);
   const arrived = smtp.received.filter((mail) => mail.subject.startsWith('Your receipt'));
   expect(arrived.map((mail) => mail.to[0]).sort()).toEqual(Array.from({ length: N }, (_, i) => `renew${i}@example.com`).sort());

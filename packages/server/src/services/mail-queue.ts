@@ -233,7 +233,17 @@ export function createMailQueue(deps: MailQueueDeps): MailQueue {
         const at = toTimestamp(now());
         await insertQueuedMail(
           target,
-          row(mode, { id, to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html ?? null, status: 'sent', delivered_via: 'outbox', attempts: 1, updated_at: at }),
+          row(mode, {
+            id,
+            to_address: message.to,
+            subject: message.subject,
+            text_body: message.text,
+            html_body: message.html ?? null,
+            status: 'sent',
+            delivered_via: 'outbox',
+            attempts: 1,
+            updated_at: at,
+          }),
         );
         logOutboxMail(logger, id, message);
         return;

@@ -55,11 +55,7 @@ export async function getPayment(ctx: BillingContext, scope: Scope, paymentId: s
   return payment;
 }
 
-export async function listPayments(
-  ctx: BillingContext,
-  scope: Scope,
-  query: { limit: number; cursor?: string | undefined; customerId?: string | undefined },
-): Promise<Page<Payment>> {
+export async function listPayments(ctx: BillingContext, scope: Scope, query: { limit: number; cursor?: string | undefined; customerId?: string | undefined }): Promise<Page<Payment>> {
   const after = positionFromCursor(query.cursor);
   return toPage(
     await listPaymentRows(ctx.store.db, scope, {

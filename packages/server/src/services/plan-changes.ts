@@ -12,16 +12,7 @@
  *    the failed payment stays recorded. A success settles the new plan, the invoice, the payment
  *    and any new credit in one transaction, only while the claim is still held.
  */
-import {
-  ErrorCode,
-  PortalErrorCode,
-  type ChangePlanBody,
-  type ChangePlanPreview,
-  type ChangePlanResult,
-  type PlanOptions,
-  type Product,
-  type Subscription,
-} from '@dodo-portal/wire/schemas';
+import { ErrorCode, PortalErrorCode, type ChangePlanBody, type ChangePlanPreview, type ChangePlanResult, type PlanOptions, type Product, type Subscription } from '@dodo-portal/wire/schemas';
 import { addonFitsPlan, type PricedPurchase } from '../domain/catalog.ts';
 import { DomainError } from '../domain/errors.ts';
 import { checkPlanChange, quotedInstant } from '../domain/plan-change.ts';
@@ -46,13 +37,7 @@ import { findSubscription, findSubscriptionRow } from '../store/subscriptions.ts
 import { resolveCardSource, type BillingContext } from './charging.ts';
 import { creditLine, spendUpTo } from './credits.ts';
 import { realNow } from '../runtime.ts';
-import {
-  getPortalSubscription,
-  notifyCustomer,
-  requireOwnSubscription,
-  toPortalProduct,
-  type PortalContext,
-} from './portal-subscriptions.ts';
+import { getPortalSubscription, notifyCustomer, requireOwnSubscription, toPortalProduct, type PortalContext } from './portal-subscriptions.ts';
 import { releaseLock, runCharge, settleLock, takeBillingLock, type HeldLock } from './settlement.ts';
 import { emitEvent } from './webhooks.ts';
 
@@ -112,7 +97,11 @@ async function priceChange(ctx: PlanChangeContext, scope: Scope, customerId: str
 
   const wantedAddons = body.addons ?? subscription.addons;
   const ids = [subscription.product_id, body.product_id, ...subscription.addons.map((addon) => addon.product_id), ...wantedAddons.map((addon) => addon.product_id)];
-  const products = await findProducts(ctx.store.db, scope, ids.filter((id) => isId(IdPrefix.product, id)));
+  const products = await findProducts(
+    ctx.store.db,
+    scope,
+    ids.filter((id) => isId(IdPrefix.product, id)),
+  );
   const oldPlan = products.get(subscription.product_id);
   if (!oldPlan) throw new Error(`subscription ${subscriptionId}: its product is gone`);
   const { newPlan, quantity, addons, lines } = checkPlanChange(
@@ -146,7 +135,13 @@ function toPreview(change: PricedChange): ChangePlanPreview {
   const { quote } = change;
   return {
     immediate_charge: {
-      line_items: quote.line_items.map((line) => ({ description: line.description, description_key: line.description_key, description_params: line.description_params, amount: line.amount, product_id: line.product_id })),
+      line_items: quote.line_items.map((line) => ({
+        description: line.description,
+        description_key: line.description_key,
+        description_params: line.description_params,
+        amount: line.amount,
+        product_id: line.product_id,
+      })),
       subtotal: quote.subtotal,
       tax: quote.tax,
       credit_applied: quote.credit_applied,
@@ -173,7 +168,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function changeInvoice(change: PricedChange): PricedPurchase {
   const { quote, periods } = change;
   const period = { start: toTimestamp(change.at), end: toTimestamp(periods.period.end) };
-  const lines = quote.line_items.map((line) => ({ description: line.description, description_key: line.description_key, description_params: line.description_params, quantity: 1, unit_amount: line.amount, amount: line.amount, tax_rate_bps: line.tax_rate_bps, period }));
+  const lines = quote.line_items.map((line) => ({
+    description: line.description,
+    description_key: line.description_key,
+    description_params: line.description_params,
+    quantity: 1,
+    unit_amount: line.amount,
+    amount: line.amount,
+    tax_rate_bps: line.tax_rate_bps,
+    period,
+  }));
   return {
     line_items: quote.credit_applied > 0 ? [...lines, creditLine(quote.credit_applied)] : lines,
     subtotal: quote.subtotal - quote.credit_applied,
@@ -215,14 +219,23 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
   // Nothing was taken from the card: the credit spent for this change goes back.
   const returnCredit = async (trx: Transaction<Database>) => {
     if (creditSpent > 0) {
-      await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: creditSpent, reason: 'plan_change_returned', subscriptionId: id, invoiceId: null, at: issuedAt });
+      await addCredit(trx, scope, {
+        id: newId(IdPrefix.creditEntry, ctx.random),
+        customerId,
+        currency,
+        amount: creditSpent,
+        reason: 'plan_change_returned',
+        subscriptionId: id,
+        invoiceId: null,
+        at: issuedAt,
+      });
     }
   };
   try {
     if (quote.credit_applied > 0) {
-      creditSpent = await ctx.store.db.transaction().execute((trx) =>
-        spendUpTo(trx, ctx, scope, { customerId, currency, upTo: quote.credit_applied, reason: 'plan_change_spent', subscriptionId: id, at: issuedAt }),
-      );
+      creditSpent = await ctx.store.db
+        .transaction()
+        .execute((trx) => spendUpTo(trx, ctx, scope, { customerId, currency, upTo: quote.credit_applied, reason: 'plan_change_spent', subscriptionId: id, at: issuedAt }));
       // The balance shrank since pricing (another charge spent it): price again rather than charge more than shown.
       if (creditSpent !== quote.credit_applied) throw new CreditMovedError();
     }
@@ -262,27 +275,48 @@ export async function changePlan(ctx: PlanChangeContext, scope: Scope, customerI
       what: `subscription ${id}: the plan change`,
       at: issuedAt,
       hold: async (trx) => {
-        const moved = await settleLock(trx, held, { status: 'active' }, {
-          product_id: change.newPlan.product_id,
-          quantity: change.quantity,
-          interval: change.newPlan.interval!,
-          interval_count: change.newPlan.interval_count ?? 1,
-          billing_anchor: toTimestamp(periods.anchor),
-          period_index: periods.periodIndex,
-          current_period_start: toTimestamp(periods.period.start),
-          current_period_end: toTimestamp(periods.period.end),
-          plan_version: sql<number>`plan_version + 1`,
-          updated_at: issuedAt,
-        });
-        if (moved) await replaceAddons(trx, id, change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })));
+        const moved = await settleLock(
+          trx,
+          held,
+          { status: 'active' },
+          {
+            product_id: change.newPlan.product_id,
+            quantity: change.quantity,
+            interval: change.newPlan.interval!,
+            interval_count: change.newPlan.interval_count ?? 1,
+            billing_anchor: toTimestamp(periods.anchor),
+            period_index: periods.periodIndex,
+            current_period_start: toTimestamp(periods.period.start),
+            current_period_end: toTimestamp(periods.period.end),
+            plan_version: sql<number>`plan_version + 1`,
+            updated_at: issuedAt,
+          },
+        );
+        if (moved)
+          await replaceAddons(
+            trx,
+            id,
+            change.addons.map((addon) => ({ product_id: addon.product.product_id, quantity: addon.quantity })),
+          );
         return moved;
       },
-      invoice: invoiceId ? { id: invoiceId, customerId, billingAddress: customer?.billing_address ?? null, priced: changeInvoice(change), at: issuedAt, paid: true, subscriptionId: id } : undefined,
+      invoice: invoiceId
+        ? { id: invoiceId, customerId, billingAddress: customer?.billing_address ?? null, priced: changeInvoice(change), at: issuedAt, paid: true, subscriptionId: id }
+        : undefined,
       creditSpent: creditSpent > 0 ? { subscriptionId: id, reason: 'plan_change_spent' } : undefined,
       payment: { subscription_id: id },
       also: async (trx) => {
         if (quote.credit_to_balance > 0) {
-          await addCredit(trx, scope, { id: newId(IdPrefix.creditEntry, ctx.random), customerId, currency, amount: quote.credit_to_balance, reason: 'plan_change_credit', subscriptionId: id, invoiceId: null, at: issuedAt });
+          await addCredit(trx, scope, {
+            id: newId(IdPrefix.creditEntry, ctx.random),
+            customerId,
+            currency,
+            amount: quote.credit_to_balance,
+            reason: 'plan_change_credit',
+            subscriptionId: id,
+            invoiceId: null,
+            at: issuedAt,
+          });
         }
       },
       licenseKeys: { customerId, lines, subscriptionId: id, replace: true },

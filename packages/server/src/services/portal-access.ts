@@ -22,14 +22,7 @@ import { generateMagicCode, generateSessionToken, hashSecret, isMagicCodeShape }
 import { portalLinkEmail, signInLinkEmail } from '../mail/templates.ts';
 import type { MailMessage, Mailer } from '../mail/mailer.ts';
 import { findBusiness, type BusinessRecord } from '../store/businesses.ts';
-import {
-  consumeMagicLink,
-  findCustomerContactByEmail,
-  findMagicLinkByHash,
-  insertMagicLink,
-  revokePortalSessionByTokenHash,
-  type CustomerContact,
-} from '../store/portal-access.ts';
+import { consumeMagicLink, findCustomerContactByEmail, findMagicLinkByHash, insertMagicLink, revokePortalSessionByTokenHash, type CustomerContact } from '../store/portal-access.ts';
 import type { Scope } from '../store/scope.ts';
 import { getCustomer } from './customers.ts';
 import { magicLinkUrl, staticLoginUrl } from './links.ts';
@@ -52,8 +45,7 @@ export interface AccessContext extends LinkContext {
   mailerFor: (mode: Mode) => Mailer;
 }
 
-const emailNotConfigured = () =>
-  new DomainError(ErrorCode.emailNotConfigured, 'Email is not configured on this server (set SMTP_URL); nothing was sent.');
+const emailNotConfigured = () => new DomainError(ErrorCode.emailNotConfigured, 'Email is not configured on this server (set SMTP_URL); nothing was sent.');
 
 /** `POST …/customer-portal/session`; with `send_email` the link is also emailed, or nothing is created. */
 export async function openPortalSession(ctx: AccessContext, scope: Scope, customerId: string, body: CreatePortalSessionBody): Promise<PortalSession> {
@@ -64,9 +56,7 @@ export async function openPortalSession(ctx: AccessContext, scope: Scope, custom
   const customer = await getCustomer(ctx, scope, customerId);
   const business = await requireBusiness(ctx, scope.businessId);
   try {
-    await mailer.send(
-      portalLinkEmail({ to: customer, brand: business.brand, link: session.link, expiresAt: session.expires_at }),
-    );
+    await mailer.send(portalLinkEmail({ to: customer, brand: business.brand, link: session.link, expiresAt: session.expires_at }));
   } catch (error) {
     // Never hand out a link we claimed to email but did not: end the session, report the failure.
     await revokePortalSessionByTokenHash(ctx.store.db, hashSecret(session.session_token), toTimestamp(ctx.clock.now()));

@@ -46,13 +46,7 @@ export async function addPortalPaymentMethod(ctx: BillingContext, scope: Scope, 
  * subscriptions or not one of the customer's other cards). Moves and removal are one transaction;
  * each moved subscription sends `subscription.updated`. Nothing is moved silently.
  */
-export async function deletePortalPaymentMethod(
-  ctx: BillingContext,
-  scope: Scope,
-  customerId: string,
-  paymentMethodId: string,
-  replacements: Record<string, string> = {},
-): Promise<void> {
+export async function deletePortalPaymentMethod(ctx: BillingContext, scope: Scope, customerId: string, paymentMethodId: string, replacements: Record<string, string> = {}): Promise<void> {
   const missing = () => notFound(`No payment method ${paymentMethodId}.`);
   if (!isId(IdPrefix.paymentMethod, paymentMethodId)) throw missing();
   const outcome = await removePaymentMethod(ctx.store.db, scope, customerId, paymentMethodId, replacements, toTimestamp(ctx.clock.now()), async (trx, moved) => {

@@ -56,7 +56,14 @@ export const toPortalProduct = (product: Product): PortalProduct => ({
 });
 
 /** Reads what `subscriptionActions` decides on: the business's settings, and the tiers and add-ons only when they matter. */
-async function actionsFor(ctx: ServiceContext, scope: Scope, subscription: Subscription, plan: Product, settings: BusinessSettingsRecord | undefined, addonProducts: () => Promise<Product[]>): Promise<SubscriptionAction[]> {
+async function actionsFor(
+  ctx: ServiceContext,
+  scope: Scope,
+  subscription: Subscription,
+  plan: Product,
+  settings: BusinessSettingsRecord | undefined,
+  addonProducts: () => Promise<Product[]>,
+): Promise<SubscriptionAction[]> {
   const allowCancellation = !!settings?.allow_cancellation;
   const allowSubscriptionUpdates = !!settings?.allow_subscription_updates;
   let changeable = false;
@@ -111,7 +118,12 @@ export async function getPortalSubscription(ctx: ServiceContext, scope: Scope, c
 }
 
 /** Active, on hold and past subscriptions of the customer, newest first. */
-export async function listPortalSubscriptions(ctx: ServiceContext, scope: Scope, customerId: string, query: { limit: number; cursor?: string | undefined }): Promise<Page<PortalSubscription>> {
+export async function listPortalSubscriptions(
+  ctx: ServiceContext,
+  scope: Scope,
+  customerId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<Page<PortalSubscription>> {
   const after = positionFromCursor(query.cursor);
   const page = toPage(await listSubscriptionRows(ctx.store.db, scope, { limit: query.limit, customerId, ...(after ? { after } : {}) }));
   return { items: await toPortalSubscriptions(ctx, scope, page.items), next_cursor: page.next_cursor };
@@ -126,7 +138,8 @@ const inProgress = () => new DomainError(PortalErrorCode.chargeInProgress, 'A ch
 export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope, customerId: string, subscriptionId: string, body: CancelSubscriptionBody): Promise<PortalSubscription> {
   const subscription = await requireOwnSubscription(ctx, scope, customerId, subscriptionId);
   const settings = await findBusinessSettings(ctx.store.db, scope.businessId);
-  if (!settings?.allow_cancellation) throw new DomainError(PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
+  if (!settings?.allow_cancellation)
+    throw new DomainError(PortalErrorCode.cancellationDisabled, 'This business does not let customers cancel subscriptions in the portal. Contact them to cancel.');
   requireActive(subscription);
   const at = toTimestamp(ctx.clock.now());
   const reason = body.reason ?? null;
@@ -158,7 +171,12 @@ export async function cancelPortalSubscription(ctx: PortalContext, scope: Scope,
   const result = await getPortalSubscription(ctx, scope, customerId, subscriptionId);
   if (body.when === 'immediately' || !subscription.cancel_at_period_end) {
     await notifyCustomer(ctx, scope, customerId, (input) =>
-      subscriptionCancelledEmail({ ...input, productName: result.product.name, endsAt: body.when === 'immediately' ? at : result.current_period_end, immediately: body.when === 'immediately' }),
+      subscriptionCancelledEmail({
+        ...input,
+        productName: result.product.name,
+        endsAt: body.when === 'immediately' ? at : result.current_period_end,
+        immediately: body.when === 'immediately',
+      }),
     );
   }
   return result;

@@ -55,9 +55,18 @@ describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => 
       (await db.selectFrom('webhook_deliveries').select('payload').where('business_id', '=', business.id).where('event_type', '=', type).execute()).map(
         (row) => (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
       );
-    const count = async (table: 'sandbox_charges' | 'sandbox_refunds') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async (table: 'sandbox_charges' | 'sandbox_refunds') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const waitFor = async (table: 'sandbox_charges' | 'sandbox_refunds', n: number) => expect.poll(() => count(table), { timeout: 5000 }).toBe(n);
-    const reconcileBoth = async () => (await Promise.all(runners.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));
+    const reconcileBoth = async () =>
+      (await Promise.all(runners.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));
     return { first, clock, logger, business, sandbox, app, runners, request, call, customer, token, db, events, count, waitFor, reconcileBoth };
   }
 
@@ -97,7 +106,11 @@ describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => 
     expect((await w.events('payment.succeeded')).filter((data) => data.payment_id === lost.id)).toHaveLength(1);
     expect(await w.events('subscription.renewed')).toHaveLength(1);
     // The receipt goes through the mail queue (test mode, no SMTP: the outbox), after the renewal.
-    await expect.poll(async () => (await w.db.selectFrom('mail_queue').select('subject').where('delivered_via', '=', 'outbox').where('to_address', '=', 'lost@example.com').execute()).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await w.db.selectFrom('mail_queue').select('subject').where('delivered_via', '=', 'outbox').where('to_address', '=', 'lost@example.com').execute()).length, {
+        timeout: 5_000,
+      })
+      .toBeGreaterThanOrEqual(1);
     expect(await w.count('sandbox_charges')).toBe(2);
 
     // The next period renews normally afterwards (one new charge).

@@ -29,7 +29,11 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
     // One server secret, as every process of a deployment shares DODO_PORTAL_SECRET (queued mail is sealed under it).
     const app = createApp({ store: first, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET });
     const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const response = await app.request(path, { method, headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const response = await app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       expect(response.status, path).toBeLessThan(300);
       return (await response.json()) as T;
     };
@@ -42,7 +46,9 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
     }
     // Five days pass on the test clock without anyone running renewals; then eight runners start at once.
     await advanceTestClockRow(first.db, business.id, '2025-06-06T00:00:00.000Z', toTimestamp(clock.now()));
-    const runners = [first, second, first, second, first, second, first, second].map((store) => createAppContext({ store, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET }));
+    const runners = [first, second, first, second, first, second, first, second].map((store) =>
+      createAppContext({ store, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET }),
+    );
     const reports = await Promise.all(runners.map((ctx) => runDueRenewals(ctx)));
     expect(reports.reduce((sum, report) => sum + report.renewed, 0)).toBe(4 * 5);
 
@@ -58,10 +64,17 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
         .orderBy('invoice_line_items.period_start')
         .execute();
       expect(periods.map((row) => row.period_start)).toEqual(['01', '02', '03', '04', '05', '06'].map((day) => `2025-06-${day}T00:00:00.000Z`));
-      const row = await first.db.selectFrom('subscriptions').select(['period_index', 'billing_locked_until', 'current_period_end']).where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow();
+      const row = await first.db
+        .selectFrom('subscriptions')
+        .select(['period_index', 'billing_locked_until', 'current_period_end'])
+        .where('id', '=', subscription.subscription_id)
+        .executeTakeFirstOrThrow();
       expect([Number(row.period_index), row.billing_locked_until, row.current_period_end]).toEqual([5, null, '2025-06-07T00:00:00.000Z']);
     }
-    const charges = await first.db.selectFrom('sandbox_charges').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const charges = await first.db
+      .selectFrom('sandbox_charges')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(charges.n)).toBe(4 * 6);
     const numbers = await first.db.selectFrom('invoices').select('number').where('business_id', '=', business.id).execute();
     expect(new Set(numbers.map((n) => n.number)).size).toBe(4 * 6);
@@ -76,12 +89,18 @@ describe.each(sharedDatabaseBackends())('parallel renewals (%s)', (_name, open) 
     const apps = [first, second].map((store) => createApp({ store, clock, publicUrl: 'https://portal.test', logger: memoryLogger() }));
     const call = async (app: (typeof apps)[number], method: string, path: string, body?: unknown) =>
       app.request(path, { method, headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    const product = (await (await call(apps[0]!, 'POST', '/v1/products', { name: 'Meter', billing_type: 'usage_based', price: 0, currency: 'USD', interval: 'month', usage: { meter: 'calls', unit_price: 1 } })).json()) as Product;
+    const product = (await (
+      await call(apps[0]!, 'POST', '/v1/products', { name: 'Meter', billing_type: 'usage_based', price: 0, currency: 'USD', interval: 'month', usage: { meter: 'calls', unit_price: 1 } })
+    ).json()) as Product;
     const customer = (await (await call(apps[0]!, 'POST', '/v1/customers', { email: 'meter@example.com', name: 'Meter' })).json()) as { customer_id: string };
     const card = (await (await call(apps[0]!, 'POST', '/sandbox/v1/tokens', { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' })).json()) as { card_token: string };
-    const subscription = (await (await call(apps[0]!, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: card.card_token })).json()) as Subscription;
+    const subscription = (await (
+      await call(apps[0]!, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: card.card_token })
+    ).json()) as Subscription;
     const statuses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call(apps[i % 2]!, 'POST', '/v1/usage-events', { subscription_id: subscription.subscription_id, meter: 'calls', quantity: 7, event_id: 'same' }).then((r) => r.status)),
+      Array.from({ length: 10 }, (_, i) =>
+        call(apps[i % 2]!, 'POST', '/v1/usage-events', { subscription_id: subscription.subscription_id, meter: 'calls', quantity: 7, event_id: 'same' }).then((r) => r.status),
+      ),
     );
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 200)).toHaveLength(9);

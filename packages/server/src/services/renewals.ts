@@ -235,7 +235,13 @@ export interface RenewalSettlement {
  * (next period, or `on_hold`) under its lock, writes the invoice (`paid`, or `open` as dues),
  * settles or ties the payment and queues the webhooks; then the customer's email.
  */
-async function renewalSettlement(ctx: RenewalContext, scope: Scope, s: RenewalSettlement, lock: HeldLock<'subscriptions'>, outcome: { kind: 'paid' } | { kind: 'declined'; message: string }): Promise<Settlement> {
+async function renewalSettlement(
+  ctx: RenewalContext,
+  scope: Scope,
+  s: RenewalSettlement,
+  lock: HeldLock<'subscriptions'>,
+  outcome: { kind: 'paid' } | { kind: 'declined'; message: string },
+): Promise<Settlement> {
   const { subscription_id: subscriptionId, at: atText } = s;
   const declined = outcome.kind === 'declined';
   const customer = await findCustomer(ctx.store.db, scope, s.customer_id);

@@ -17,14 +17,24 @@ it('renews what fell due on its own ticks, and stops', async () => {
   const post = async <T>(path: string, body: unknown): Promise<T> => (await (await h.merchant(key, 'POST', path, body)).json()) as T;
   const product = await post<Product>('/v1/products', { name: 'Daily', billing_type: 'subscription', price: 300, currency: 'USD', interval: 'day' });
   const customer = await h.createCustomer(key);
-  const card = (await (await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '4242424242424242', exp_month: 1, exp_year: 2040, cvc: '123' }) })).json()) as { card_token: string };
+  const card = (await (
+    await h.app.request('/sandbox/v1/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '4242424242424242', exp_month: 1, exp_year: 2040, cvc: '123' }),
+    })
+  ).json()) as { card_token: string };
   const subscription = await post<Subscription>('/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: card.card_token });
 
   const scheduler = startScheduler(createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger }), { intervalMs: 20 });
   try {
     // Time passes on the test clock without an advance call (e.g. set by another process): the scheduler picks it up.
     await advanceTestClockRow(h.store.db, h.business.id, subscription.current_period_end, toTimestamp(h.clock.now()));
-    await expect.poll(async () => (await h.store.db.selectFrom('subscriptions').select('period_index').where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow()).period_index, { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(async () => (await h.store.db.selectFrom('subscriptions').select('period_index').where('id', '=', subscription.subscription_id).executeTakeFirstOrThrow()).period_index, {
+        timeout: 5000,
+      })
+      .toBe(1);
   } finally {
     await scheduler.stop();
   }

@@ -26,16 +26,12 @@ export interface Scheduler {
 
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 30_000;
 
-export function startScheduler(
-  ctx: RecoveryContext & DeliveryContext & { mailQueue: MailQueue; idempotencyLeaseMs?: number },
-  options: { intervalMs?: number } = {},
-): Scheduler {
+export function startScheduler(ctx: RecoveryContext & DeliveryContext & { mailQueue: MailQueue; idempotencyLeaseMs?: number }, options: { intervalMs?: number } = {}): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new RangeError(`scheduler interval must be at least 10 ms, got ${intervalMs}`);
   let running: Promise<unknown> | undefined;
   let stopped = false;
-  const logFailure = (what: string) => (error: unknown) =>
-    ctx.logger.error(what, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  const logFailure = (what: string) => (error: unknown) => ctx.logger.error(what, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 
   const webhooks = createDrain(() => deliverDueWebhooks(ctx), logFailure('webhook delivery failed'));
   const unsubscribe = ctx.store.commits.on((topic) => {

@@ -14,13 +14,7 @@ import type { ServiceContext } from '../runtime.ts';
 export const hostedPortalLink = (publicUrl: string, token: string): string => `${publicUrl.replace(/\/+$/, '')}/portal#token=${token}`;
 
 /** Opens a time-bound portal session for one customer of the business, in the key's mode. */
-export async function createPortalSession(
-  ctx: ServiceContext,
-  scope: Scope,
-  customerId: string,
-  body: CreatePortalSessionBody,
-  publicUrl: string,
-): Promise<PortalSession> {
+export async function createPortalSession(ctx: ServiceContext, scope: Scope, customerId: string, body: CreatePortalSessionBody, publicUrl: string): Promise<PortalSession> {
   const customer = await getCustomer(ctx, scope, customerId);
   const business = await findBusiness(ctx.store.db, scope.businessId);
   const now = ctx.clock.now();

@@ -65,8 +65,17 @@ async function world(open: () => Promise<SharedDatabase>) {
     (await db.selectFrom('webhook_deliveries').select('payload').where('business_id', '=', business.id).where('event_type', '=', type).execute()).map(
       (row) => (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
     );
-  const count = async (table: 'sandbox_charges' | 'sandbox_refunds') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const reconcileAll = async () => (await Promise.all(reconcilers.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));
+  const count = async (table: 'sandbox_charges' | 'sandbox_refunds') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const reconcileAll = async () =>
+    (await Promise.all(reconcilers.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));
   await call('POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' });
   await call('PATCH', '/v1/business', { allow_subscription_updates: true });
   const customer = await call<{ customer_id: string }>('POST', '/v1/customers', { email: 'pipe@example.com', name: 'Pipe Line' });
@@ -190,14 +199,20 @@ const KINDS: Kind[] = [
     kind: 'invoice',
     declinedTies: { invoice: true, subscription: false },
     prepare: async (w, card) => {
-      const invoice = await w.call<Invoice>('POST', '/v1/invoices', { customer_id: w.customer.customer_id, currency: 'USD', status: 'open', line_items: [{ description: 'Consulting', quantity: 1, unit_amount: 9000 }] });
+      const invoice = await w.call<Invoice>('POST', '/v1/invoices', {
+        customer_id: w.customer.customer_id,
+        currency: 'USD',
+        status: 'open',
+        line_items: [{ description: 'Consulting', quantity: 1, unit_amount: 9000 }],
+      });
       const methodId = await savedCard(w, card === SandboxCards.succeeds ? card : SandboxCards.attachesThenDeclines);
       return () => w.portal(w.customer.customer_id, 'POST', `/invoices/${invoice.invoice_id}/pay`, { payment_method_id: methodId });
     },
   },
 ];
 
-const answered = async (result: Response | string) => (typeof result === 'string' ? { status: result } : { status: result.status, body: (await result.json()) as { error?: { code: string } } });
+const answered = async (result: Response | string) =>
+  typeof result === 'string' ? { status: result } : { status: result.status, body: (await result.json()) as { error?: { code: string } } };
 
 describe.each(sharedDatabaseBackends())('the settlement pipeline (%s)', (_name, open) => {
   describe.each(KINDS)('$kind', (kind) => {

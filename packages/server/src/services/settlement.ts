@@ -77,11 +77,7 @@ export interface Settled {
 }
 
 /** A webhook event queued with the settlement, in the order listed. */
-export type EventStep =
-  | 'payment.succeeded'
-  | 'license_key.created'
-  | { subscription: WebhookEventType; id: string }
-  | ((trx: Transaction<Database>, settled: Settled) => Promise<void>);
+export type EventStep = 'payment.succeeded' | 'license_key.created' | { subscription: WebhookEventType; id: string } | ((trx: Transaction<Database>, settled: Settled) => Promise<void>);
 
 /** What is written once a charge has its outcome: everything in one transaction, then the email. */
 export interface Settlement {

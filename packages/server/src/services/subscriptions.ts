@@ -4,15 +4,7 @@
  * and the payment, together in one transaction. A declined card leaves the failed payment and
  * nothing else.
  */
-import {
-  ErrorCode,
-  type CreateSubscriptionBody,
-  type Page,
-  type Product,
-  type Subscription,
-  type SubscriptionStatus,
-  type UpdateSubscriptionBody,
-} from '@dodo-portal/wire/schemas';
+import { ErrorCode, type CreateSubscriptionBody, type Page, type Product, type Subscription, type SubscriptionStatus, type UpdateSubscriptionBody } from '@dodo-portal/wire/schemas';
 import { pricePurchase, type PricedItem } from '../domain/catalog.ts';
 import { checkPlanAndAddons } from '../domain/checkout.ts';
 import { DomainError, invalidRequest, notFound } from '../domain/errors.ts';

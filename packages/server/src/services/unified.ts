@@ -4,14 +4,7 @@
  * and session tokens (`dpu_…`) are 256-bit, stored only as hashes, and time-bound; a unified
  * token opens only the `/portal/v1/unified` routes, and a business-scoped token never opens them.
  */
-import {
-  ErrorCode,
-  type MagicLinkExchanged,
-  type Mode,
-  type PortalSession,
-  type UnifiedBusinessList,
-  type UnifiedLoginBody,
-} from '@dodo-portal/wire/schemas';
+import { ErrorCode, type MagicLinkExchanged, type Mode, type PortalSession, type UnifiedBusinessList, type UnifiedLoginBody } from '@dodo-portal/wire/schemas';
 import { DomainError, notFound, sessionExpired, unauthorized } from '../domain/errors.ts';
 import { IdPrefix, isId, newId } from '../domain/ids.ts';
 import { toTimestamp } from '../domain/ports.ts';
@@ -20,7 +13,15 @@ import { unifiedSignInEmail } from '../mail/templates.ts';
 import { findBusiness } from '../store/businesses.ts';
 import { findCustomerContactByEmail } from '../store/portal-access.ts';
 import { insertPortalSession } from '../store/sessions.ts';
-import { consumeUnifiedLink, findMemberships, findUnifiedLinkByHash, findUnifiedSessionByHash, insertUnifiedLink, revokeUnifiedSession, type UnifiedSessionRecord } from '../store/unified.ts';
+import {
+  consumeUnifiedLink,
+  findMemberships,
+  findUnifiedLinkByHash,
+  findUnifiedSessionByHash,
+  insertUnifiedLink,
+  revokeUnifiedSession,
+  type UnifiedSessionRecord,
+} from '../store/unified.ts';
 import { getInvoice } from './invoices.ts';
 import { magicLinkUrl, unifiedLoginUrl } from './links.ts';
 import type { MailMessage } from '../mail/mailer.ts';

@@ -84,18 +84,25 @@ describe.each(backends)('webhook outbox on %s', (dialect, open) => {
     const logger = memoryLogger();
     const app = createApp({ store, clock, publicUrl: 'https://portal.test', logger, secret: TEST_SERVER_SECRET });
     const call = async <T>(method: string, path: string, body?: unknown, status?: number): Promise<T> => {
-      const response = await app.request(path, { method, headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const response = await app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${apiKeys.test}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       const json = (await response.json()) as T;
       if (status !== undefined) expect(response.status, JSON.stringify(json)).toBe(status);
       return json;
     };
-    const cardToken = async (number: string = SandboxCards.succeeds) => (await call<{ card_token: string }>('POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }, 201)).card_token;
+    const cardToken = async (number: string = SandboxCards.succeeds) =>
+      (await call<{ card_token: string }>('POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }, 201)).card_token;
     const endpoint = await call<WebhookEndpointCreated>('POST', '/v1/webhook-endpoints', { url: receiverUrl }, 201);
     const deliveries = async () =>
-      (await temp.store.db.selectFrom('webhook_deliveries').select(['event_type', 'payload']).where('business_id', '=', business.id).orderBy('created_at').orderBy('id').execute()).map((row) => ({
-        type: row.event_type,
-        data: (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
-      }));
+      (await temp.store.db.selectFrom('webhook_deliveries').select(['event_type', 'payload']).where('business_id', '=', business.id).orderBy('created_at').orderBy('id').execute()).map(
+        (row) => ({
+          type: row.event_type,
+          data: (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
+        }),
+      );
     return { clock, crash, store, business, app, call, cardToken, endpoint, deliveries, logger };
   }
 
@@ -129,7 +136,9 @@ describe.each(backends)('webhook outbox on %s', (dialect, open) => {
     // Without the crash the same change commits with its event.
     await call<Subscription>('PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { cancel_at_period_end: true }, 200);
     const after = await deliveries();
-    expect(after.slice(before.length)).toEqual([{ type: 'subscription.updated', data: expect.objectContaining({ subscription_id: subscription.subscription_id, cancel_at_period_end: true }) }]);
+    expect(after.slice(before.length)).toEqual([
+      { type: 'subscription.updated', data: expect.objectContaining({ subscription_id: subscription.subscription_id, cancel_at_period_end: true }) },
+    ]);
   });
 
   it('every committed change has its event row, and the dispatcher posts them afterwards, signed', async () => {
@@ -139,8 +148,18 @@ describe.each(backends)('webhook outbox on %s', (dialect, open) => {
     const customer = await call<{ customer_id: string }>('POST', '/v1/customers', { email: 'mix@example.com', name: 'Mix' }, 201);
     const held = await call<{ customer_id: string }>('POST', '/v1/customers', { email: 'held@example.com', name: 'Held' }, 201);
     await call<Subscription>('POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: await cardToken() }, 201);
-    await call<Subscription>('POST', '/v1/subscriptions', { customer_id: held.customer_id, product_id: plan.product_id, card_token: await cardToken(SandboxCards.attachesThenDeclines) }, 402);
-    const bought = await call<Payment>('POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: oneTime.product_id, quantity: 1 }], card_token: await cardToken() }, 201);
+    await call<Subscription>(
+      'POST',
+      '/v1/subscriptions',
+      { customer_id: held.customer_id, product_id: plan.product_id, card_token: await cardToken(SandboxCards.attachesThenDeclines) },
+      402,
+    );
+    const bought = await call<Payment>(
+      'POST',
+      '/v1/payments',
+      { customer_id: customer.customer_id, items: [{ product_id: oneTime.product_id, quantity: 1 }], card_token: await cardToken() },
+      201,
+    );
     await call<Refund>('POST', '/v1/refunds', { payment_id: bought.payment_id, amount: 200 }, 201);
     await call('POST', '/v1/test-clock/advance', { seconds: 3 * 86_400 }, 200); // three renewals
 

@@ -136,12 +136,7 @@ export async function listWebhookEndpoints(ctx: ServiceContext, scope: Scope, qu
   return toPage(await listEndpointRows(ctx.store.db, scope, { limit: query.limit, after: positionFromCursor(query.cursor) }));
 }
 
-export async function listWebhookDeliveries(
-  ctx: ServiceContext,
-  scope: Scope,
-  endpointId: string,
-  query: { limit: number; cursor?: string | undefined },
-): Promise<Page<WebhookDelivery>> {
+export async function listWebhookDeliveries(ctx: ServiceContext, scope: Scope, endpointId: string, query: { limit: number; cursor?: string | undefined }): Promise<Page<WebhookDelivery>> {
   const endpoint = isId(IdPrefix.webhookEndpoint, endpointId) ? await findWebhookEndpoint(ctx.store.db, scope, endpointId) : undefined;
   if (!endpoint) throw notFound(`No webhook endpoint ${endpointId} in ${scope.mode} mode.`);
   return toPage(await listDeliveries(ctx.store.db, scope, endpointId, { limit: query.limit, after: positionFromCursor(query.cursor) }));

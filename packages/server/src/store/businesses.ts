@@ -60,11 +60,6 @@ export async function isOriginAllowedByAnyBusiness(db: Kysely<Database>, origin:
 }
 
 export async function isOriginAllowedForBusiness(db: Kysely<Database>, businessId: string, origin: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('business_allowed_origins')
-    .select('business_id')
-    .where('business_id', '=', businessId)
-    .where('origin', '=', origin)
-    .executeTakeFirst();
+  const row = await db.selectFrom('business_allowed_origins').select('business_id').where('business_id', '=', businessId).where('origin', '=', origin).executeTakeFirst();
   return row !== undefined;
 }

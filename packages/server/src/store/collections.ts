@@ -29,12 +29,7 @@ export async function insertCollection(db: Kysely<Database>, scope: Scope, colle
 }
 
 /** Renames and/or replaces the ordered product list, atomically. False when there is no such collection. */
-export async function updateCollection(
-  db: Kysely<Database>,
-  scope: Scope,
-  id: string,
-  change: { name?: string; productIds?: readonly string[]; updatedAt: string },
-): Promise<boolean> {
+export async function updateCollection(db: Kysely<Database>, scope: Scope, id: string, change: { name?: string; productIds?: readonly string[]; updatedAt: string }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('product_collections')
@@ -90,13 +85,7 @@ async function withProducts(db: Kysely<Database>, scope: Scope, rows: Selectable
 }
 
 export async function findCollection(db: Kysely<Database>, scope: Scope, id: string): Promise<ProductCollection | undefined> {
-  const row = await db
-    .selectFrom('product_collections')
-    .selectAll()
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .executeTakeFirst();
+  const row = await db.selectFrom('product_collections').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
   if (!row) return undefined;
   return (await withProducts(db, scope, [row]))[0];
 }
@@ -108,7 +97,11 @@ export async function listCollections(db: Kysely<Database>, scope: Scope, option
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const items = await withProducts(db, scope, page);
   const last = page.at(-1);

@@ -35,13 +35,7 @@ export async function insertCustomer(db: Kysely<Database>, scope: Scope, custome
 }
 
 export async function findCustomer(db: Kysely<Database>, scope: Scope, id: string): Promise<Customer | undefined> {
-  const row = await db
-    .selectFrom('customers')
-    .selectAll()
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .executeTakeFirst();
+  const row = await db.selectFrom('customers').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
   return row ? toCustomer(row) : undefined;
 }
 
@@ -53,17 +47,17 @@ export interface CustomerListOptions {
 
 /** Newest first by (created_at, id), keyset-paged. */
 export async function listCustomers(db: Kysely<Database>, scope: Scope, options: CustomerListOptions): Promise<KeysetPage<Customer>> {
-  let query = db
-    .selectFrom('customers')
-    .selectAll()
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode);
+  let query = db.selectFrom('customers').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (options.email !== undefined) query = query.where('email_normalized', '=', options.email.toLowerCase());
   if (options.after) {
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const items = rows.slice(0, options.limit).map(toCustomer);
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.customer_id } : null };
@@ -86,12 +80,6 @@ export async function updateCustomer(
   if (change.billing_address !== undefined) set.billing_address = change.billing_address ? JSON.stringify(change.billing_address) : null;
   if (change.locale !== undefined) set.locale = change.locale;
   if (Object.keys(set).length === 0) return (await findCustomer(db, scope, id)) !== undefined;
-  const result = await db
-    .updateTable('customers')
-    .set(set)
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .executeTakeFirst();
+  const result = await db.updateTable('customers').set(set).where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -39,6 +39,11 @@ export async function findOpenInvoices(db: Kysely<Database>, scope: Scope, subsc
 /** Marks the settled dues invoices `void`: the new paid dues invoice replaces them. */
 export async function voidOpenInvoices(db: Kysely<Database>, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('invoices').set({ status: 'void' }).where('id', 'in', [...ids]).where('status', '=', 'open').executeTakeFirst();
+  const result = await db
+    .updateTable('invoices')
+    .set({ status: 'void' })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

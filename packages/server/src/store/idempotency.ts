@@ -33,13 +33,7 @@ export async function claimIdempotencyKey(db: Kysely<Database>, scope: Scope, ke
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const row = await db.selectFrom('idempotency_keys').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('key', '=', key).executeTakeFirst();
   // Released between our insert and this read: report it as still running; the client retries.
   if (!row) return { kind: 'existing', requestHash, response: null, createdAt: at, lockedUntil, paymentId: null };
   return {
@@ -138,13 +132,7 @@ export async function completeIdempotencyKey(db: Kysely<Database>, scope: Scope,
 
 /** Forgets a key whose request did not finish (a 5xx or a crash): the client may retry with it. */
 export async function releaseIdempotencyKey(db: Kysely<Database>, scope: Scope, key: string): Promise<void> {
-  await db
-    .deleteFrom('idempotency_keys')
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .where('key', '=', key)
-    .where('response_status', 'is', null)
-    .execute();
+  await db.deleteFrom('idempotency_keys').where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('key', '=', key).where('response_status', 'is', null).execute();
 }
 
 /** Forgets a finished key older than `before`, so it can be used again (keys are kept at least 24 h). */

@@ -27,22 +27,12 @@ export interface NewInvoice {
  * is an upsert that row-locks on PostgreSQL and holds SQLite's write lock, so concurrent issuers
  * wait for each other instead of reading the same value.
  */
-export async function insertInvoiceWithNextNumber(
-  db: Kysely<Database>,
-  scope: Scope,
-  invoice: NewInvoice,
-  formatNumber: (sequence: number) => string,
-): Promise<Invoice> {
+export async function insertInvoiceWithNextNumber(db: Kysely<Database>, scope: Scope, invoice: NewInvoice, formatNumber: (sequence: number) => string): Promise<Invoice> {
   return db.transaction().execute((trx) => insertInvoiceInTransaction(trx, scope, invoice, formatNumber));
 }
 
 /** insertInvoiceWithNextNumber inside the caller's transaction (the billing engine's, with its payment). */
-export async function insertInvoiceInTransaction(
-  trx: Transaction<Database>,
-  scope: Scope,
-  invoice: NewInvoice,
-  formatNumber: (sequence: number) => string,
-): Promise<Invoice> {
+export async function insertInvoiceInTransaction(trx: Transaction<Database>, scope: Scope, invoice: NewInvoice, formatNumber: (sequence: number) => string): Promise<Invoice> {
   const counter = await trx
     .insertInto('invoice_counters')
     .values({ business_id: scope.businessId, mode: scope.mode, next_number: 2 })
@@ -151,12 +141,7 @@ export interface InvoiceFilter {
 }
 
 export async function findInvoice(db: Kysely<Database>, scope: Scope, id: string, filter: InvoiceFilter = {}): Promise<Invoice | undefined> {
-  let query = db
-    .selectFrom('invoices')
-    .selectAll()
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode);
+  let query = db.selectFrom('invoices').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
@@ -171,17 +156,17 @@ export interface InvoiceListOptions extends InvoiceFilter {
 
 /** Newest first by (issued_at, id), keyset-paged: no OFFSET, stable under inserts. */
 export async function listInvoices(db: Kysely<Database>, scope: Scope, options: InvoiceListOptions): Promise<KeysetPage<Invoice>> {
-  let query = db
-    .selectFrom('invoices')
-    .selectAll()
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode);
+  let query = db.selectFrom('invoices').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
   if (options.after) {
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('issued_at', '<', at), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('issued_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const items = await withLineItems(db, page);
   const last = page.at(-1);

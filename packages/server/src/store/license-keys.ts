@@ -59,7 +59,12 @@ export async function findLicenseKeyByHash(db: Kysely<Database>, keyHash: string
 
 export async function findLicenseKeysByIds(db: Kysely<Database>, scope: Scope, ids: readonly string[]): Promise<LicenseKeyRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await records(db).where('lk.id', 'in', [...ids]).where('lk.business_id', '=', scope.businessId).where('lk.mode', '=', scope.mode).orderBy('lk.id').execute();
+  const rows = await records(db)
+    .where('lk.id', 'in', [...ids])
+    .where('lk.business_id', '=', scope.businessId)
+    .where('lk.mode', '=', scope.mode)
+    .orderBy('lk.id')
+    .execute();
   return rows.map(toRecord);
 }
 
@@ -77,7 +82,11 @@ export async function listLicenseKeys(db: Kysely<Database>, scope: Scope, option
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('lk.created_at', '<', at), eb.and([eb('lk.created_at', '=', at), eb('lk.id', '<', id)])]));
   }
-  const rows = await query.orderBy('lk.created_at', 'desc').orderBy('lk.id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('lk.created_at', 'desc')
+    .orderBy('lk.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit).map(toRecord);
   const last = page.at(-1);
   return { items: page, next: rows.length > options.limit && last ? { at: last.created_at, id: last.id } : null };

@@ -72,8 +72,17 @@ export async function claimDueMail(db: Kysely<Database>, at: { now: string; leas
 }
 
 /** The row takes the message in clear (kind `message`), for the test-mode outbox only. */
-export async function resolveMailJob(db: Kysely<Database>, id: string, message: { to_address: string; subject: string; text_body: string; html_body: string | null }, at: string): Promise<void> {
-  await db.updateTable('mail_queue').set({ ...message, kind: 'message', request: null, updated_at: at }).where('id', '=', id).execute();
+export async function resolveMailJob(
+  db: Kysely<Database>,
+  id: string,
+  message: { to_address: string; subject: string; text_body: string; html_body: string | null },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('mail_queue')
+    .set({ ...message, kind: 'message', request: null, updated_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteQueuedMail(db: Kysely<Database>, id: string): Promise<void> {
@@ -97,14 +106,16 @@ export async function recordMailAttempt(
       .set({ ...common, status: 'sent', delivered_via: outcome.sent, last_error: null, ...(outcome.sent === 'smtp' ? { text_body: null, html_body: null, request: null } : {}) })
       .execute();
   } else {
-    await query
-      .set({ ...common, status: outcome.next ? 'pending' : 'failed', last_error: outcome.error, ...(outcome.next ? { next_attempt_at: outcome.next } : {}) })
-      .execute();
+    await query.set({ ...common, status: outcome.next ? 'pending' : 'failed', last_error: outcome.error, ...(outcome.next ? { next_attempt_at: outcome.next } : {}) }).execute();
   }
 }
 
 /** When the next pending row falls due, if any (to wake the drain for retries). */
 export async function nextMailDue(db: Kysely<Database>): Promise<string | undefined> {
-  const row = await db.selectFrom('mail_queue').select((eb) => eb.fn.min('next_attempt_at').as('next')).where('status', '=', 'pending').executeTakeFirst();
+  const row = await db
+    .selectFrom('mail_queue')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return row?.next ?? undefined;
 }

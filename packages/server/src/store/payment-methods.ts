@@ -67,17 +67,7 @@ export async function promoteIfNoDefault(db: Kysely<Database>, customerId: strin
       .updateTable('payment_methods')
       .set({ is_default: 1 })
       .where('id', '=', paymentMethodId)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('payment_methods as other')
-              .select('other.id')
-              .where('other.customer_id', '=', customerId)
-              .where('other.is_default', '=', 1),
-          ),
-        ),
-      )
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('payment_methods as other').select('other.id').where('other.customer_id', '=', customerId).where('other.is_default', '=', 1))))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   } catch (error) {
@@ -87,13 +77,7 @@ export async function promoteIfNoDefault(db: Kysely<Database>, customerId: strin
 }
 
 export async function findPaymentMethod(db: Kysely<Database>, scope: Scope, id: string): Promise<PaymentMethodRecord | undefined> {
-  const row = await db
-    .selectFrom('payment_methods')
-    .selectAll()
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .executeTakeFirst();
+  const row = await db.selectFrom('payment_methods').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
   return row ? toRecord(row) : undefined;
 }
 

@@ -81,20 +81,23 @@ export async function findPayment(db: Kysely<Database>, scope: Scope, id: string
 }
 
 /** Newest first by (created_at, id), keyset-paged. */
-export async function listPayments(
-  db: Kysely<Database>,
-  scope: Scope,
-  options: { limit: number; after?: KeysetPosition; customerId?: string },
-): Promise<KeysetPage<Payment>> {
+export async function listPayments(db: Kysely<Database>, scope: Scope, options: { limit: number; after?: KeysetPosition; customerId?: string }): Promise<KeysetPage<Payment>> {
   let query = db.selectFrom('payments').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
   if (options.after) {
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const pageRows = rows.slice(0, options.limit);
-  const refunds = await refundsOfPayments(db, pageRows.map((row) => row.id));
+  const refunds = await refundsOfPayments(
+    db,
+    pageRows.map((row) => row.id),
+  );
   const items = pageRows.map((row) => toPayment(row, refunds.get(row.id)));
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.payment_id } : null };

@@ -55,7 +55,10 @@ export async function findAddonProducts(db: Kysely<Database>, scope: Scope): Pro
   return rows.map(toProduct);
 }
 
-export async function subscriptionVersion(db: Kysely<Database>, id: string): Promise<{ plan_version: number; cancellation_reason: string | null; cancellation_comment: string | null } | undefined> {
+export async function subscriptionVersion(
+  db: Kysely<Database>,
+  id: string,
+): Promise<{ plan_version: number; cancellation_reason: string | null; cancellation_comment: string | null } | undefined> {
   const row = await db.selectFrom('subscriptions').select(['plan_version', 'cancellation_reason', 'cancellation_comment']).where('id', '=', id).executeTakeFirst();
   return row ? { plan_version: Number(row.plan_version), cancellation_reason: row.cancellation_reason, cancellation_comment: row.cancellation_comment } : undefined;
 }

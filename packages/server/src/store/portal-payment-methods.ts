@@ -160,7 +160,10 @@ export async function makeDefaultPaymentMethod(db: Kysely<Database>, scope: Scop
       .executeTakeFirst();
     if (!target) return false;
     // The old default first: at most one default per customer is a unique index.
-    await mine(trx.updateTable('payment_methods').set({ is_default: 0 })).where('is_default', '=', 1).where('id', '!=', methodId).execute();
+    await mine(trx.updateTable('payment_methods').set({ is_default: 0 }))
+      .where('is_default', '=', 1)
+      .where('id', '!=', methodId)
+      .execute();
     await trx.updateTable('payment_methods').set({ is_default: 1 }).where('id', '=', methodId).execute();
     return true;
   });

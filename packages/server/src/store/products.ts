@@ -58,7 +58,9 @@ const productQuery = (db: Kysely<Database>, scope: Scope) =>
 /** The products with these ids in the scope (missing ones are simply absent from the map). */
 export async function findProducts(db: Kysely<Database>, scope: Scope, ids: readonly string[]): Promise<Map<string, Product>> {
   if (ids.length === 0) return new Map();
-  const rows = await productQuery(db, scope).where('p.id', 'in', [...new Set(ids)]).execute();
+  const rows = await productQuery(db, scope)
+    .where('p.id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((row) => [row.id, toProduct(row)]));
 }
 
@@ -80,7 +82,11 @@ export async function listProducts(db: Kysely<Database>, scope: Scope, options: 
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('p.created_at', '<', at), eb.and([eb('p.created_at', '=', at), eb('p.id', '<', id)])]));
   }
-  const rows = await query.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const items = rows.slice(0, options.limit).map(toProduct);
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.product_id } : null };

@@ -68,7 +68,12 @@ export async function reserveRefund(db: Kysely<Database>, scope: Scope, refund: 
 /** The processor refunded: the refund is `succeeded`. */
 /** Settles a `pending` refund `succeeded`; false when it was no longer pending (settled by someone else). */
 export async function settleRefund(db: Kysely<Database>, id: string, processorRefundId: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('refunds').set({ status: 'succeeded', processor_refund_id: processorRefundId, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  const result = await db
+    .updateTable('refunds')
+    .set({ status: 'succeeded', processor_refund_id: processorRefundId, updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -114,14 +119,22 @@ export async function refundsOfInvoices(db: Kysely<Database>, invoiceIds: string
 }
 
 /** Newest first by (created_at, id), keyset-paged. */
-export async function listRefunds(db: Kysely<Database>, scope: Scope, options: { limit: number; after?: KeysetPosition | undefined; paymentId?: string | undefined }): Promise<KeysetPage<Refund>> {
+export async function listRefunds(
+  db: Kysely<Database>,
+  scope: Scope,
+  options: { limit: number; after?: KeysetPosition | undefined; paymentId?: string | undefined },
+): Promise<KeysetPage<Refund>> {
   let query = db.selectFrom('refunds').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (options.paymentId !== undefined) query = query.where('payment_id', '=', options.paymentId);
   if (options.after) {
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const items = rows.slice(0, options.limit).map(toRefund);
   const last = items.at(-1);
   return { items, next: rows.length > options.limit && last ? { at: last.created_at, id: last.refund_id } : null };

@@ -18,10 +18,7 @@ export type DueSubscription = SubscriptionRow & {
  * Active subscriptions whose period is over in their mode's time and that nobody holds a live
  * lock on. Oldest period end first.
  */
-export async function findDueSubscriptions(
-  db: Kysely<Database>,
-  options: { realNow: string; scope?: Scope | undefined; limit: number },
-): Promise<DueSubscription[]> {
+export async function findDueSubscriptions(db: Kysely<Database>, options: { realNow: string; scope?: Scope | undefined; limit: number }): Promise<DueSubscription[]> {
   let query = db
     .selectFrom('subscriptions as s')
     .leftJoin('test_clocks as t', 't.business_id', 's.business_id')
@@ -29,10 +26,7 @@ export async function findDueSubscriptions(
     .select(sql<string>`case when s.mode = 'test' then t.now else ${options.realNow} end`.as('mode_now'))
     .where('s.status', '=', 'active')
     .where((eb) =>
-      eb.or([
-        eb.and([eb('s.mode', '=', 'live'), eb('s.current_period_end', '<=', options.realNow)]),
-        eb.and([eb('s.mode', '=', 'test'), eb('s.current_period_end', '<=', eb.ref('t.now'))]),
-      ]),
+      eb.or([eb.and([eb('s.mode', '=', 'live'), eb('s.current_period_end', '<=', options.realNow)]), eb.and([eb('s.mode', '=', 'test'), eb('s.current_period_end', '<=', eb.ref('t.now'))])]),
     )
     .where(billingLockFree(options.realNow, 's.billing_locked_until'));
   if (options.scope) query = query.where('s.business_id', '=', options.scope.businessId).where('s.mode', '=', options.scope.mode);

@@ -3,16 +3,7 @@
  * in minor units (bigint on PostgreSQL, parsed back to JS numbers), text ISO-8601 UTC timestamps
  * with milliseconds (they sort as text), JSON as text.
  */
-import type {
-  BillingInterval,
-  BillingType,
-  InvoiceStatus,
-  Mode,
-  PaymentStatus,
-  RefundStatus,
-  StoredLicenseKeyStatus,
-  SubscriptionStatus,
-} from '@dodo-portal/wire/values';
+import type { BillingInterval, BillingType, InvoiceStatus, Mode, PaymentStatus, RefundStatus, StoredLicenseKeyStatus, SubscriptionStatus } from '@dodo-portal/wire/values';
 import type { Generated } from 'kysely';
 
 export interface BusinessesTable {

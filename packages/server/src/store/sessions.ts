@@ -30,9 +30,7 @@ export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHa
   const row = await db
     .selectFrom('portal_sessions as s')
     .innerJoin('businesses as b', 'b.id', 's.business_id')
-    .innerJoin('customers as c', (join) =>
-      join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'),
-    )
+    .innerJoin('customers as c', (join) => join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'))
     .select([
       's.id',
       's.token_hash',
@@ -108,11 +106,6 @@ export async function revokeCustomerPortalAccess(
 }
 
 export async function revokePortalSession(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
-  const result = await db
-    .updateTable('portal_sessions')
-    .set({ revoked_at: at })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const result = await db.updateTable('portal_sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -102,13 +102,17 @@ describe.each(backends)('store on %s', (dialect, open) => {
     expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => formatInvoiceNumber(i + 1)));
     // The test-mode sequence of the same business is separate.
     const testCustomer = await createCustomer(ctx, { businessId: business.id, mode: 'test' }, { email: 'c@example.com', name: 'C' });
-    const first = await issueInvoice(ctx, { businessId: business.id, mode: 'test' }, {
-      customer_id: testCustomer.customer_id,
-      currency: 'EUR',
-      tax_rate_bps: 0,
-      status: 'paid',
-      line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }],
-    });
+    const first = await issueInvoice(
+      ctx,
+      { businessId: business.id, mode: 'test' },
+      {
+        customer_id: testCustomer.customer_id,
+        currency: 'EUR',
+        tax_rate_bps: 0,
+        status: 'paid',
+        line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }],
+      },
+    );
     expect(first.number).toBe('INV-000001');
   });
 

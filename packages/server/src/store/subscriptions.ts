@@ -43,8 +43,7 @@ async function toSubscriptions(db: Kysely<Database>, rows: SubscriptionRow[]): P
   const ids = rows.map((row) => row.id);
   const addons = await db.selectFrom('subscription_addons').selectAll().where('subscription_id', 'in', ids).orderBy('subscription_id').orderBy('product_id').execute();
   const methodIds = rows.flatMap((row) => (row.payment_method_id ? [row.payment_method_id] : []));
-  const methods =
-    methodIds.length === 0 ? [] : await db.selectFrom('payment_methods').select(['id', 'brand', 'last4']).where('id', 'in', methodIds).execute();
+  const methods = methodIds.length === 0 ? [] : await db.selectFrom('payment_methods').select(['id', 'brand', 'last4']).where('id', 'in', methodIds).execute();
   const methodById = new Map(methods.map((method) => [method.id, method]));
   return rows.map((row) => {
     const method = row.payment_method_id ? methodById.get(row.payment_method_id) : undefined;
@@ -73,13 +72,7 @@ async function toSubscriptions(db: Kysely<Database>, rows: SubscriptionRow[]): P
 }
 
 export async function findSubscriptionRow(db: Kysely<Database>, scope: Scope, id: string): Promise<SubscriptionRow | undefined> {
-  return db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('id', '=', id)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode)
-    .executeTakeFirst();
+  return db.selectFrom('subscriptions').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
 }
 
 export async function findSubscription(db: Kysely<Database>, scope: Scope, id: string): Promise<Subscription | undefined> {
@@ -125,7 +118,11 @@ export async function listSubscriptions(db: Kysely<Database>, scope: Scope, opti
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { items: await toSubscriptions(db, page), next: rows.length > options.limit && last ? { at: last.created_at, id: last.id } : null };

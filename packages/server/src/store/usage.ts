@@ -16,7 +16,11 @@ const toUsageEvent = (row: Selectable<UsageEventsTable>): UsageEvent => ({
  * Records the event unless its `event_id` is known in the scope (the unique constraint decides,
  * so concurrent sends record one). Answers the stored event and whether this call created it.
  */
-export async function insertUsageEvent(db: Kysely<Database>, scope: Scope, row: Omit<Selectable<UsageEventsTable>, 'business_id' | 'mode'>): Promise<{ event: UsageEvent; created: boolean }> {
+export async function insertUsageEvent(
+  db: Kysely<Database>,
+  scope: Scope,
+  row: Omit<Selectable<UsageEventsTable>, 'business_id' | 'mode'>,
+): Promise<{ event: UsageEvent; created: boolean }> {
   const result = await db
     .insertInto('usage_events')
     .values({ ...row, business_id: scope.businessId, mode: scope.mode })

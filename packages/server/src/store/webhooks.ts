@@ -14,7 +14,10 @@ export const toWebhookEndpoint = (row: WebhookEndpointRow): WebhookEndpoint => (
 });
 
 export async function insertWebhookEndpoint(db: Kysely<Database>, scope: Scope, row: Omit<WebhookEndpointRow, 'business_id' | 'mode'>): Promise<void> {
-  await db.insertInto('webhook_endpoints').values({ ...row, business_id: scope.businessId, mode: scope.mode }).execute();
+  await db
+    .insertInto('webhook_endpoints')
+    .values({ ...row, business_id: scope.businessId, mode: scope.mode })
+    .execute();
 }
 
 export async function findWebhookEndpoint(db: Kysely<Database>, scope: Scope, id: string): Promise<WebhookEndpointRow | undefined> {
@@ -27,7 +30,11 @@ export async function listWebhookEndpoints(db: Kysely<Database>, scope: Scope, o
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { items: page.map(toWebhookEndpoint), next: rows.length > options.limit && last ? { at: last.created_at, id: last.id } : null };
@@ -93,7 +100,10 @@ export async function recordAttempt(
       .where('claimed_until', '=', delivery.leaseUntil)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return; // the lease lapsed and someone else tried it: keep theirs
-    await trx.insertInto('webhook_attempts').values({ ...attempt, delivery_id: delivery.id }).execute();
+    await trx
+      .insertInto('webhook_attempts')
+      .values({ ...attempt, delivery_id: delivery.id })
+      .execute();
   });
 }
 
@@ -103,17 +113,16 @@ export async function listDeliveries(
   endpointId: string,
   options: { limit: number; after?: KeysetPosition | undefined },
 ): Promise<KeysetPage<WebhookDelivery>> {
-  let query = db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('endpoint_id', '=', endpointId)
-    .where('business_id', '=', scope.businessId)
-    .where('mode', '=', scope.mode);
+  let query = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
   if (options.after) {
     const { at, id } = options.after;
     query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const attempts =
     page.length === 0
@@ -132,7 +141,12 @@ export async function listDeliveries(
   const byDelivery = new Map<string, WebhookAttempt[]>();
   for (const attempt of attempts) {
     const list = byDelivery.get(attempt.delivery_id) ?? [];
-    list.push({ attempted_at: attempt.attempted_at, response_status: attempt.response_status === null ? null : Number(attempt.response_status), error: attempt.error, duration_ms: Number(attempt.duration_ms) });
+    list.push({
+      attempted_at: attempt.attempted_at,
+      response_status: attempt.response_status === null ? null : Number(attempt.response_status),
+      error: attempt.error,
+      duration_ms: Number(attempt.duration_ms),
+    });
     byDelivery.set(attempt.delivery_id, list);
   }
   const last = page.at(-1);

@@ -171,12 +171,8 @@ export async function createHarness(
       return expectJson<Customer>(await merchant(key, 'POST', '/v1/customers', { email: `customer${emailCounter}@example.com`, name: `Customer ${emailCounter}`, ...body }), 201);
     },
     createInvoice: async (key, body) =>
-      expectJson<Invoice>(
-        await merchant(key, 'POST', '/v1/invoices', { currency: 'USD', line_items: [{ description: 'Plan', quantity: 1, unit_amount: 1000 }], ...body }),
-        201,
-      ),
-    createSession: async (key, customerId, body) =>
-      expectJson<PortalSession>(await merchant(key, 'POST', `/v1/customers/${customerId}/customer-portal/session`, body), 201),
+      expectJson<Invoice>(await merchant(key, 'POST', '/v1/invoices', { currency: 'USD', line_items: [{ description: 'Plan', quantity: 1, unit_amount: 1000 }], ...body }), 201),
+    createSession: async (key, customerId, body) => expectJson<PortalSession>(await merchant(key, 'POST', `/v1/customers/${customerId}/customer-portal/session`, body), 201),
     advanceTestClock: async (testKey, by) => {
       let to = by;
       if (typeof by === 'number') {
@@ -192,4 +188,3 @@ export async function createHarness(
     close: cleanup,
   };
 }
-

@@ -2,17 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import { formatDate } from '../../format.ts';
-import {
-  EXPIRED_SESSION_TOKEN,
-  MOCK_SESSION_TOKEN,
-  invoicePayApi,
-  invoicePayScenarios,
-  makeInvoices,
-  payCards,
-  portalApi,
-  sampleInvoice,
-  scenarios,
-} from '../../mocks/handlers.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_SESSION_TOKEN, invoicePayApi, invoicePayScenarios, makeInvoices, payCards, portalApi, sampleInvoice, scenarios } from '../../mocks/handlers.ts';
 import type { InvoiceDownloadEvent, InvoicePaidEvent, SessionExpiredEvent } from '../../events.ts';
 import {
   apiRequests,
@@ -51,15 +41,11 @@ describe('<dodo-invoice-list>', () => {
       const { list } = await mountList();
       await waitForRows(list);
 
-      expect(rows(list)).to.deep.equal([
-        ['INV-000042', formatDate(sampleInvoice.issued_at, 'en'), 'Paid', '$1,234.56', 'Download PDF INV-000042'],
-      ]);
+      expect(rows(list)).to.deep.equal([['INV-000042', formatDate(sampleInvoice.issued_at, 'en'), 'Paid', '$1,234.56', 'Download PDF INV-000042']]);
       // The table is semantic: a caption and column headers a screen reader announces.
       const table = shadow(list).querySelector('table')!;
       expect(table.caption?.textContent?.trim()).to.equal('Invoices');
-      expect([...table.tHead!.rows[0]!.cells].map((cell) => cell.getAttribute('scope'))).to.deep.equal([
-        'col', 'col', 'col', 'col', 'col',
-      ]);
+      expect([...table.tHead!.rows[0]!.cells].map((cell) => cell.getAttribute('scope'))).to.deep.equal(['col', 'col', 'col', 'col', 'col']);
       expect(table.getAttribute('aria-busy')).to.equal('false');
       await expect(list).to.be.accessible();
     });
@@ -72,8 +58,7 @@ describe('<dodo-invoice-list>', () => {
       await waitForRows(list);
 
       const totals = rows(list).map((cells) => cells[3]);
-      const intl = (currency: string, amount: string) =>
-        new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount as `${number}`).replace(/\s+/g, ' ');
+      const intl = (currency: string, amount: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount as `${number}`).replace(/\s+/g, ' ');
       expect(totals).to.deep.equal([intl('JPY', '123456'), intl('BHD', '123.456')]);
     });
 
@@ -141,10 +126,7 @@ describe('<dodo-invoice-list>', () => {
       });
       // The total stays what was invoiced; only the refund line tells what came back.
       expect(rows(list).find((cells) => cells[0] === 'INV-000041')?.[3]).to.equal('$49.00');
-      expect([...shadow(list).querySelectorAll('[part="status-detail"]')].map((line) => line.closest('tr')!.dataset.invoiceId)).to.deep.equal([
-        'inv_partial',
-        'inv_refunded',
-      ]);
+      expect([...shadow(list).querySelectorAll('[part="status-detail"]')].map((line) => line.closest('tr')!.dataset.invoiceId)).to.deep.equal(['inv_partial', 'inv_refunded']);
       await expect(list).to.be.accessible();
     });
 
@@ -207,10 +189,7 @@ describe('<dodo-invoice-list>', () => {
 
   describe('error', () => {
     it('shows what went wrong and recovers on Retry', async () => {
-      useHandlers([
-        http.get('*/portal/v1/invoices', () => HttpResponse.json({ error: { code: 'internal_error', message: 'boom' } }, { status: 500 }), { once: true }),
-        ...portalApi(),
-      ]);
+      useHandlers([http.get('*/portal/v1/invoices', () => HttpResponse.json({ error: { code: 'internal_error', message: 'boom' } }, { status: 500 }), { once: true }), ...portalApi()]);
       const { list } = await mountList();
       await waitForText(list, "We couldn't load your invoices.");
       const error = shadow(list).querySelector('[part="error"]')!;
@@ -384,10 +363,7 @@ describe('<dodo-invoice-list>', () => {
     });
 
     it('tells the customer when the download fails', async () => {
-      useHandlers([
-        http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })),
-        ...scenarios.single(),
-      ]);
+      useHandlers([http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })), ...scenarios.single()]);
       const { list } = await mountList();
       await waitForRows(list);
       click(button(list, 'Download PDF INV-000042'));
@@ -408,9 +384,7 @@ describe('<dodo-invoice-list>', () => {
 
       const [first] = rows(list);
       // Intl separates with (narrow) no-break spaces; the harness reads all whitespace as ' '.
-      const expectedTotal = new Intl.NumberFormat('sv', { style: 'currency', currency: 'SEK' })
-        .format('1234.56')
-        .replace(/\s+/g, ' ');
+      const expectedTotal = new Intl.NumberFormat('sv', { style: 'currency', currency: 'SEK' }).format('1234.56').replace(/\s+/g, ' ');
       expect(expectedTotal).to.equal('1 234,56 kr');
       expect(first).to.deep.equal(['INV-000042', formatDate(krona.issued_at, 'sv'), 'Obetald', expectedTotal, 'Betala INV-000042 Ladda ned PDF INV-000042']);
       expect(formatDate(krona.issued_at, 'sv')).to.equal('14 mars 2025');
@@ -551,7 +525,12 @@ describe('<dodo-invoice-list>', () => {
       await waitUntil(() => cardChoices(list).length === 2);
       click([...dialogOf(list)!.querySelectorAll('button')].find((candidate) => text(candidate).startsWith('Pay '))!);
       await waitUntil(() => shadow(list).querySelector('[part="pay-success"]'));
-      expect(rows(list).map((cells) => [cells[0], cells[2]])).to.deep.equal([['INV-000003', 'Paid'], ['INV-000004', 'Paid'], ['INV-000002', 'Void'], ['INV-000001', 'Paid']]);
+      expect(rows(list).map((cells) => [cells[0], cells[2]])).to.deep.equal([
+        ['INV-000003', 'Paid'],
+        ['INV-000004', 'Paid'],
+        ['INV-000002', 'Void'],
+        ['INV-000001', 'Paid'],
+      ]);
       expect(paidEvents.map((event) => [event.detail.invoiceId, event.detail.invoice.invoice_id])).to.deep.equal([['inv_000002', 'inv_000004']]);
     });
 

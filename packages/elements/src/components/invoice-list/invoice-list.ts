@@ -142,7 +142,11 @@ export class DodoInvoiceList extends ThemedElement {
       this.#portalSession.noteFailure(error);
       const code = errorCode(error);
       this.#patch(invoice, { error: this.#payError(code, error) });
-      if (code === 'invoice_not_open') void client.getInvoice(invoice.invoice_id).then((now) => this.#replaceRow(invoice.invoice_id, [now]), () => undefined);
+      if (code === 'invoice_not_open')
+        void client.getInvoice(invoice.invoice_id).then(
+          (now) => this.#replaceRow(invoice.invoice_id, [now]),
+          () => undefined,
+        );
     }
   }
 
@@ -182,26 +186,30 @@ export class DodoInvoiceList extends ThemedElement {
     const amount = this.#formatter.money(invoice.total, invoice.currency);
     return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.#payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
       <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
-      ${paying.paid
-        ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
-        : cards === undefined
-          ? html`<p role="status">${msg('Loading your cards…', { id: 'invoice-list.pay.loading' })}</p>`
-          : cards === null
-            ? html`<p class="pay-error">${msg("We couldn't load your cards.", { id: 'invoice-list.pay.cards-error' })}</p>`
-            : cards.length === 0
-              ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
-              : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
-                  (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
+      ${
+        paying.paid
+          ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
+          : cards === undefined
+            ? html`<p role="status">${msg('Loading your cards…', { id: 'invoice-list.pay.loading' })}</p>`
+            : cards === null
+              ? html`<p class="pay-error">${msg("We couldn't load your cards.", { id: 'invoice-list.pay.cards-error' })}</p>`
+              : cards.length === 0
+                ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
+                : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
+                    (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
                     @change=${() => this.#choose(invoice, card.payment_method_id)}> ${cardLabel(card)}</label>`,
-                )}</fieldset>`}
+                  )}</fieldset>`
+      }
       <p class="pay-error" role="alert">${paying.error ?? nothing}</p>
       <div class="pay-actions">
         <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.#closePay}>${paying.paid ? msg('Close', { id: 'dialog.close' }) : msg('Cancel', { id: 'invoice-list.pay.cancel' })}</button>
-        ${paying.paid || !cards?.length
-          ? nothing
-          : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.#pay}>${busy
-              ? msg('Paying…', { id: 'invoice-list.pay.pending' })
-              : msg(str`Pay ${amount}`, { id: 'invoice-list.pay.confirm' })}</button>`}
+        ${
+          paying.paid || !cards?.length
+            ? nothing
+            : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.#pay}>${
+                busy ? msg('Paying…', { id: 'invoice-list.pay.pending' }) : msg(str`Pay ${amount}`, { id: 'invoice-list.pay.confirm' })
+              }</button>`
+        }
       </div>
     </dialog>`;
   }
@@ -218,12 +226,14 @@ export class DodoInvoiceList extends ThemedElement {
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
       <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
       <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Actions', { id: 'invoice-list.column.actions' })}</span></th></tr></thead>
-      <tbody>${page
-        ? page.items.map((invoice) => this.#renderRow(invoice, labels))
-        : Array.from(
-            { length: this.#pagedList.limit },
-            () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
-          )}</tbody>
+      <tbody>${
+        page
+          ? page.items.map((invoice) => this.#renderRow(invoice, labels))
+          : Array.from(
+              { length: this.#pagedList.limit },
+              () => html`<tr class="skeleton-row" aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
+            )
+      }</tbody>
     </table>`;
   }
 
@@ -233,9 +243,11 @@ export class DodoInvoiceList extends ThemedElement {
       <td data-label=${date}><time datetime=${invoice.issued_at}>${this.#formatter.date(invoice.issued_at)}</time></td>
       <td data-label=${status}><span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span> ${this.#renderRefund(invoice)}</td>
       <td class="amount" data-label=${total}>${this.#formatter.money(invoice.total, invoice.currency)}</td>
-      <td part="actions" class="actions">${invoice.status === 'open'
+      <td part="actions" class="actions">${
+        invoice.status === 'open'
           ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.#openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
-          : nothing}${this.#downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
+          : nothing
+      }${this.#downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
     </tr>`;
   }
 
@@ -244,9 +256,9 @@ export class DodoInvoiceList extends ThemedElement {
     if (refunded <= 0) return nothing;
     const amount = this.#formatter.money(refunded, currency);
     // Not `payment-status.refunded`: languages inflect it for an invoice (fr "Remboursée").
-    return html`<span part="status-detail" class="refund">${refunded >= total
-      ? msg('Refunded', { id: 'invoice-list.refunded' })
-      : msg(str`${amount} refunded`, { id: 'refunded-amount' })}</span>`;
+    return html`<span part="status-detail" class="refund">${
+      refunded >= total ? msg('Refunded', { id: 'invoice-list.refunded' }) : msg(str`${amount} refunded`, { id: 'refunded-amount' })
+    }</span>`;
   }
 
   #renderEmpty(): TemplateResult {

@@ -11,8 +11,7 @@ interface Args {
 /** Wait for the vault's keys, then press the button named `name` (its visible text plus the product). */
 async function press(canvas: HTMLElement, name: string): Promise<void> {
   const vault = canvas.querySelector('dodo-key-vault')!;
-  const find = () =>
-    [...(vault.shadowRoot?.querySelectorAll('button') ?? [])].find((button) => button.textContent!.replace(/\s+/g, ' ').trim() === name);
+  const find = () => [...(vault.shadowRoot?.querySelectorAll('button') ?? [])].find((button) => button.textContent!.replace(/\s+/g, ' ').trim() === name);
   for (let waited = 0; !find() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   const button = find();
   if (!button) throw new globalThis.Error(`No button "${name}"`);

@@ -110,9 +110,17 @@ describe('<dodo-key-vault>', () => {
       ]);
 
       const studio = text(card(vault, 'lk_studio'));
-      expect(studio).to.include('Active').and.include(`Expires ${formatDate('2027-03-12T00:00:00.000Z', 'en')}`).and.include('2 of 3 activations');
-      expect(text(card(vault, 'lk_fonts'))).to.include('Never expires').and.include('Unlimited activations (1 in use)');
-      expect(text(card(vault, 'lk_plugins'))).to.include('Expired').and.include(`Expired ${formatDate('2025-09-14T12:00:00.000Z', 'en')}`).and.include('0 of 1 activations');
+      expect(studio)
+        .to.include('Active')
+        .and.include(`Expires ${formatDate('2027-03-12T00:00:00.000Z', 'en')}`)
+        .and.include('2 of 3 activations');
+      expect(text(card(vault, 'lk_fonts')))
+        .to.include('Never expires')
+        .and.include('Unlimited activations (1 in use)');
+      expect(text(card(vault, 'lk_plugins')))
+        .to.include('Expired')
+        .and.include(`Expired ${formatDate('2025-09-14T12:00:00.000Z', 'en')}`)
+        .and.include('0 of 1 activations');
       expect(text(card(vault, 'lk_legacy'))).to.include('Disabled');
       expect(card(vault, 'lk_legacy').querySelector('.badge--disabled')).to.not.equal(null);
       await expect(vault).to.be.accessible();
@@ -332,7 +340,9 @@ describe('<dodo-key-vault>', () => {
         expect(events).to.have.length(1);
         expect(events[0]!.detail).to.deep.equal({ licenseKeyId: 'lk_studio', instanceId: 'lki_studio_1' });
         expect(events[0]!.bubbles && events[0]!.composed).to.equal(true);
-        expect(text(card(vault, 'lk_studio'))).to.include('1 of 3 activations').and.not.include('Ada’s MacBook Pro');
+        expect(text(card(vault, 'lk_studio')))
+          .to.include('1 of 3 activations')
+          .and.not.include('Ada’s MacBook Pro');
         expect(confirmationText(vault)).to.equal('Ada’s MacBook Pro was deactivated.');
         // The device's button is gone: focus lands on the key's Activations button, not <body>.
         expect(deepActiveElement()).to.equal(button(vault, 'Activations Acme Studio Pro'));
@@ -361,7 +371,9 @@ describe('<dodo-key-vault>', () => {
       within(dialogOf(vault)!, 'Cancel').click();
       await waitUntil(() => !dialogOf(vault));
       expect(requestsWith('DELETE')).to.have.length(0);
-      expect(text(card(vault, 'lk_studio'))).to.include('2 of 3 activations').and.include('Studio workstation');
+      expect(text(card(vault, 'lk_studio')))
+        .to.include('2 of 3 activations')
+        .and.include('Studio workstation');
     });
 
     it('offers no Deactivate when the business does not allow it, and says what to do instead', async () => {
@@ -377,9 +389,7 @@ describe('<dodo-key-vault>', () => {
 
     it('shows the server’s refusal inside the dialog', async () => {
       useHandlers([
-        http.delete('*/portal/v1/license-keys/:id/instances/:instanceId', () =>
-          HttpResponse.json({ error: { code: 'key_deactivation_disabled', message: 'no' } }, { status: 403 }),
-        ),
+        http.delete('*/portal/v1/license-keys/:id/instances/:instanceId', () => HttpResponse.json({ error: { code: 'key_deactivation_disabled', message: 'no' } }, { status: 403 })),
         ...licenseKeyApi(),
       ]);
       const vault = await mountVault();
@@ -414,10 +424,7 @@ describe('<dodo-key-vault>', () => {
     });
 
     it('shows a load failure and recovers on Retry', async () => {
-      useHandlers([
-        http.get('*/portal/v1/license-keys', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 }), { once: true }),
-        ...licenseKeyApi(),
-      ]);
+      useHandlers([http.get('*/portal/v1/license-keys', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 }), { once: true }), ...licenseKeyApi()]);
       const vault = await mountVault();
       await waitForText(vault, "We couldn't load your license keys.");
       expect(shadow(vault).querySelector('[part="error"]')!.getAttribute('role')).to.equal('alert');

@@ -35,8 +35,7 @@ interface Confirm {
   instance: LicenseKeyInstance;
 }
 
-const purchaseOf = (key: PortalLicenseKey): string =>
-  key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
+const purchaseOf = (key: PortalLicenseKey): string => key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
 
 /** Keys grouped by purchase, in the order the server listed them (newest first). */
 function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
@@ -283,9 +282,7 @@ export class DodoKeyVault extends ThemedElement {
   #expiry(key: PortalLicenseKey): string {
     if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
     const date = this.#formatter.date(key.expires_at);
-    return Date.parse(key.expires_at) <= Date.now()
-      ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' })
-      : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
+    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' }) : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
   }
 
   /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
@@ -336,11 +333,13 @@ export class DodoKeyVault extends ThemedElement {
   #renderCopyStatus(id: string): TemplateResult {
     const copied = this.copied?.id === id ? this.copied : null;
     return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
-      >${copied
-        ? copied.ok
-          ? msg('Copied', { id: 'key-vault.copied' })
-          : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.', { id: 'key-vault.copy-manual' })
-        : nothing}</span
+      >${
+        copied
+          ? copied.ok
+            ? msg('Copied', { id: 'key-vault.copied' })
+            : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.', { id: 'key-vault.copy-manual' })
+          : nothing
+      }</span
     >`;
   }
 
@@ -366,24 +365,28 @@ export class DodoKeyVault extends ThemedElement {
             <span class="muted">
               ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
             </span>
-            ${key.can_deactivate_instances
-              ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
+            ${
+              key.can_deactivate_instances
+                ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
                   ${msg('Deactivate', { id: 'key-vault.deactivate' })}<span class="visually-hidden"> ${instance.name}</span>
                 </button>`
-              : nothing}
+                : nothing
+            }
           </li>`,
         )}
       </ul>`;
     }
     return html`<div id=${listId} class="instances-panel">
       ${body}
-      ${key.can_deactivate_instances || opened.items.length === 0
-        ? nothing
-        : html`<p class="muted">
+      ${
+        key.can_deactivate_instances || opened.items.length === 0
+          ? nothing
+          : html`<p class="muted">
             ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.', {
               id: 'key-vault.instances.no-deactivation',
             })}
-          </p>`}
+          </p>`
+      }
     </div>`;
   }
 
@@ -415,9 +418,7 @@ export class DodoKeyVault extends ThemedElement {
           </button>
           ${this.#renderCopyStatus(id)}
         </div>
-        <p class="key-error" role="alert">${this.keyError === id
-            ? msg("We couldn't fetch the key. Please try again.", { id: 'key-vault.reveal.error' })
-            : nothing}</p>
+        <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.", { id: 'key-vault.reveal.error' }) : nothing}</p>
         ${this.#renderInstances(key, listId)}
       </li>
     `;
@@ -455,10 +456,9 @@ export class DodoKeyVault extends ThemedElement {
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
         <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`, { id: 'key-vault.confirm.title' })}</h2>
         <p id="dialog-body">
-          ${msg(
-            str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`,
-            { id: 'key-vault.confirm.body' },
-          )}
+          ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`, {
+            id: 'key-vault.confirm.body',
+          })}
         </p>
         <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
         <div class="actions actions--end">

@@ -69,8 +69,7 @@ export class CardForm {
     if (field !== 'name') {
       const caretDigits = digitsOf(input.value.slice(0, input.selectionStart ?? input.value.length)).length;
       const digits = digitsOf(input.value);
-      const value =
-        field === 'number' ? groupNumber(digits) : field === 'exp' ? formatExpiry(digits) : digits.slice(0, cvcLength(this.brand));
+      const value = field === 'number' ? groupNumber(digits) : field === 'exp' ? formatExpiry(digits) : digits.slice(0, cvcLength(this.brand));
       input.value = value;
       let caret = 0;
       for (let seen = 0; caret < value.length && seen < caretDigits; caret += 1) if (/\d/.test(value[caret]!)) seen += 1;
@@ -153,9 +152,7 @@ export class CardForm {
       if (field) {
         this.setErrors({
           [field]:
-            refused && failure!.declineCode === 'card_declined'
-              ? msg('Your bank declined this card. Use another card.', { id: 'pm.decline.card' })
-              : cardDeclineText(failure!.declineCode),
+            refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.', { id: 'pm.decline.card' }) : cardDeclineText(failure!.declineCode),
         });
         this.input(field).focus();
       } else this.feedback.fail(error, { kind: 'failed' });

@@ -16,9 +16,7 @@ export function renderCard(method: { brand: CardBrand; last4: string; exp_month?
   return html`<span part="card" class="card"
     >${renderBrand(method.brand)}
     <span>${endingIn(method.last4)}</span>
-    ${method.exp_year
-      ? html`<span class="muted">${msg(str`Expires ${expiry}`, { id: 'pm.expires' })}</span>`
-      : nothing}</span
+    ${method.exp_year ? html`<span class="muted">${msg(str`Expires ${expiry}`, { id: 'pm.expires' })}</span>` : nothing}</span
   >`;
 }
 

@@ -23,9 +23,7 @@ export function groupNumber(value: string): string {
   let digits = digitsOf(value);
   const brand = brandOf(digits);
   digits = digits.slice(0, maxDigits(brand));
-  return brand === 'amex'
-    ? [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].filter(Boolean).join(' ')
-    : digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+  return brand === 'amex' ? [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].filter(Boolean).join(' ') : digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
 export const cvcLength = (brand: CardBrand): number => (brand === 'amex' ? 4 : 3);
@@ -51,5 +49,4 @@ export function parseExpiry(value: string): { month: number; year: number } | nu
 }
 
 /** A card is good through the last day of its expiry month. */
-export const expiryPast = ({ month, year }: { month: number; year: number }, now: Date): boolean =>
-  year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1;
+export const expiryPast = ({ month, year }: { month: number; year: number }, now: Date): boolean => year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1;

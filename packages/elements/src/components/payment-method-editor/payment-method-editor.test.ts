@@ -61,8 +61,7 @@ async function radioLabels(editor: Element): Promise<string[]> {
 /** The on-hold mock's dues, as the English pay button says them. */
 const PAY_SEK = `Pay ${new Intl.NumberFormat('en', { style: 'currency', currency: 'SEK' }).format(249).replace(/\s+/g, ' ')}`;
 
-const checkedRadio = (editor: Element) =>
-  [...shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')].findIndex((radio) => radio.checked);
+const checkedRadio = (editor: Element) => [...shadow(editor).querySelectorAll<HTMLInputElement>('input[type=radio]')].findIndex((radio) => radio.checked);
 
 describe('card rules', () => {
   it('detects the brand, groups as typed (amex 4-6-5) and checks Luhn, expiry and length', () => {
@@ -94,7 +93,10 @@ describe('<dodo-payment-method-editor>', () => {
       const url = new URL(request.url);
       const call: Call = { method: request.method, path: url.pathname, key: request.headers.get('idempotency-key'), body: '' };
       calls.push(call);
-      void request.clone().text().then((body) => (call.body = body));
+      void request
+        .clone()
+        .text()
+        .then((body) => (call.body = body));
     });
   });
   beforeEach(() => {
@@ -181,7 +183,12 @@ describe('<dodo-payment-method-editor>', () => {
       await waitUntil(() => $(editor, 'fieldset'));
       await openForm(editor);
 
-      for (const [id, autocomplete] of [['number', 'cc-number'], ['exp', 'cc-exp'], ['cvc', 'cc-csc'], ['name', 'cc-name']] as const) {
+      for (const [id, autocomplete] of [
+        ['number', 'cc-number'],
+        ['exp', 'cc-exp'],
+        ['cvc', 'cc-csc'],
+        ['name', 'cc-name'],
+      ] as const) {
         expect(input(editor, id).autocomplete).to.equal(autocomplete);
         expect(shadow(editor).querySelector(`label[for="${id}"]`), `label for ${id}`).to.exist;
       }
@@ -208,7 +215,10 @@ describe('<dodo-payment-method-editor>', () => {
       const number = input(editor, 'number');
       expect(number.getAttribute('aria-invalid')).to.equal('true');
       expect(number.getAttribute('aria-describedby')).to.equal('number-error');
-      expect(calls.filter((call) => call.path === '/sandbox/v1/tokens'), 'nothing sent while invalid').to.have.length(0);
+      expect(
+        calls.filter((call) => call.path === '/sandbox/v1/tokens'),
+        'nothing sent while invalid',
+      ).to.have.length(0);
       await expect(editor).to.be.accessible();
 
       // Fixing a field clears its error as the customer types.
@@ -254,9 +264,7 @@ describe('<dodo-payment-method-editor>', () => {
 
     it('shows a processor refusal at the field it is about', async () => {
       useHandlers([
-        http.post('*/sandbox/v1/tokens', () =>
-          HttpResponse.json({ error: { code: 'invalid_card', message: 'x', decline_code: 'invalid_cvc' } }, { status: 400 }),
-        ),
+        http.post('*/sandbox/v1/tokens', () => HttpResponse.json({ error: { code: 'invalid_card', message: 'x', decline_code: 'invalid_cvc' } }, { status: 400 })),
         ...paymentMethodScenarios.saved(),
       ]);
       const { editor } = await mount({ subscriptionId: '' });
@@ -319,10 +327,7 @@ describe('<dodo-payment-method-editor>', () => {
     });
 
     it('in live mode never shows card inputs', async () => {
-      useHandlers([
-        http.get('*/portal/v1/session', () => HttpResponse.json({ ...sessionInfo, mode: 'live' })),
-        ...paymentMethodScenarios.saved(),
-      ]);
+      useHandlers([http.get('*/portal/v1/session', () => HttpResponse.json({ ...sessionInfo, mode: 'live' })), ...paymentMethodScenarios.saved()]);
       const { editor } = await mount({ subscriptionId: '' });
       await waitForText(editor, 'Saved cards');
       click(button(editor, 'Add a new card'));
@@ -395,9 +400,7 @@ describe('<dodo-payment-method-editor>', () => {
       const confirms = callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method');
       expect(confirms.map((call) => JSON.parse(call.body).payment_method_id)).to.deep.equal(['pm_visa_0341', 'pm_new_3']);
       expect(confirms[0]!.key, 'a fresh key per confirm').to.not.equal(confirms[1]!.key);
-      expect(reactivated.map((event) => event.detail)).to.deep.equal([
-        { subscriptionId: 'sub_pro', paymentId: 'pay_dues_1', invoiceId: 'inv_dues_1', amount: 24_900, currency: 'SEK' },
-      ]);
+      expect(reactivated.map((event) => event.detail)).to.deep.equal([{ subscriptionId: 'sub_pro', paymentId: 'pay_dues_1', invoiceId: 'inv_dues_1', amount: 24_900, currency: 'SEK' }]);
       expect(reactivated[0]!.bubbles && reactivated[0]!.composed).to.equal(true);
     });
 
@@ -432,7 +435,10 @@ describe('<dodo-payment-method-editor>', () => {
       expect(JSON.parse(callsTo('POST', '/sandbox/v1/tokens')[0]!.body).number).to.equal(TEST_CARDS.succeeds);
       expect(callsTo('POST', '/portal/v1/payment-methods').map((call) => JSON.parse(call.body))).to.deep.equal([{ card_token: 'tok_test_1' }]);
       const confirms = callsTo('POST', '/portal/v1/subscriptions/sub_pro/payment-method');
-      expect(confirms.map((call) => JSON.parse(call.body)), 'the new card is charged, never the failing one').to.deep.equal([{ payment_method_id: 'pm_new_3' }]);
+      expect(
+        confirms.map((call) => JSON.parse(call.body)),
+        'the new card is charged, never the failing one',
+      ).to.deep.equal([{ payment_method_id: 'pm_new_3' }]);
       click(button(editor, 'Done'));
       await waitForText(editor, 'Visa •••• ending in 4242');
     });
@@ -453,7 +459,10 @@ describe('<dodo-payment-method-editor>', () => {
       expect(fieldError(editor, 'name')).to.equal('Enter the name on the card.');
       expect(activeId(editor)).to.equal('exp');
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(calls.filter((call) => call.method !== 'GET'), 'nothing sent, nothing charged').to.deep.equal([]);
+      expect(
+        calls.filter((call) => call.method !== 'GET'),
+        'nothing sent, nothing charged',
+      ).to.deep.equal([]);
       await expect(editor).to.be.accessible();
 
       // Choosing a saved card instead puts the form away, and that card is what is paid with.
@@ -632,7 +641,9 @@ describe('<dodo-payment-method-editor>', () => {
       const removal = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')[1]!;
       await waitUntil(() => removal.body);
       expect(JSON.parse(removal.body)).to.deep.equal({ replacements: { sub_pro: 'pm_mc_4444' } });
-      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Mastercard •••• ending in 4444 Expires 08/31 Default Remove card ending in 4444']);
+      expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+        'Mastercard •••• ending in 4444 Expires 08/31 Default Remove card ending in 4444',
+      ]);
       expect($(editor, '[role="status"]')!.textContent!.trim()).to.equal('Card ending in 4242 removed.');
       expect(updated.map((event) => event.detail)).to.deep.equal([
         { change: 'removed', paymentMethodId: 'pm_visa_4242', subscriptionId: null },

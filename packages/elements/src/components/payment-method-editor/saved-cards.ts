@@ -72,10 +72,13 @@ export class SavedCards {
           this.reassign = undefined;
           // A choice that went stale (a card removed elsewhere): show what is true now.
           if (failure?.status === 400) {
-            void client.listPaymentMethods().then(({ items }) => {
-              this.items = items;
-              this.host.requestUpdate();
-            }, () => undefined);
+            void client.listPaymentMethods().then(
+              ({ items }) => {
+                this.items = items;
+                this.host.requestUpdate();
+              },
+              () => undefined,
+            );
           }
           this.feedback.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
         }
@@ -122,19 +125,22 @@ export class SavedCards {
     return html`<li part="method" class="method row">
       ${renderCard(method)}
       ${method.is_default ? html`<span part="badge" class="badge">${msg('Default', { id: 'pm.default' })}</span>` : nothing}
-      ${this.removing === method.payment_method_id
-        ? html`<span class="actions">
+      ${
+        this.removing === method.payment_method_id
+          ? html`<span class="actions">
             <span>${msg('Remove this card?', { id: 'pm.remove.ask' })}</span>
             <button type="button" class="button button--primary really" @click=${() => this.remove(method)}>
               ${msg('Remove card', { id: 'pm.remove.yes' })}
             </button>
             <button type="button" class="button" @click=${() => this.keep({ removing: undefined })}>${msg('Keep', { id: 'pm.remove.no' })}</button>
           </span>`
-        : html`<span class="actions">${method.is_default
-              ? nothing
-              : html`<button type="button" class="button" @click=${() => this.makeDefault(method)}>
+          : html`<span class="actions">${
+              method.is_default
+                ? nothing
+                : html`<button type="button" class="button" @click=${() => this.makeDefault(method)}>
                   ${msg('Make default', { id: 'pm.make-default' })}<span class="visually-hidden"> ${card}</span>
-                </button>`}<button
+                </button>`
+            }<button
             type="button"
             class="button"
             @click=${() => {
@@ -144,7 +150,8 @@ export class SavedCards {
             }}
           >
             ${msg('Remove', { id: 'pm.remove' })}<span class="visually-hidden"> ${card}</span>
-          </button></span>`}
+          </button></span>`
+      }
     </li>`;
   }
 
@@ -195,11 +202,13 @@ export class SavedCards {
   /** The list (or that there is none) and, while one is asked for, the replacement choice. */
   render(): TemplateResult {
     return html`<p class="label">${msg('Saved cards', { id: 'pm.saved' })}</p>
-      ${this.items.length
-        ? html`<ul part="methods" class="methods">
+      ${
+        this.items.length
+          ? html`<ul part="methods" class="methods">
             ${this.items.map((method) => this.renderMethod(method))}
           </ul>`
-        : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`}
+          : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`
+      }
       ${this.renderReassign()}`;
   }
 }

@@ -25,9 +25,7 @@ export interface Portal {
   sessionEnded(error: unknown): void;
 }
 
-export type Problem =
-  | { kind: 'declined'; code: string | undefined }
-  | { kind: 'busy' | 'network' | 'failed' | 'in-use' };
+export type Problem = { kind: 'declined'; code: string | undefined } | { kind: 'busy' | 'network' | 'failed' | 'in-use' };
 
 export const apiError = (error: unknown): PortalApiError | undefined => (error instanceof PortalApiError ? error : undefined);
 

@@ -137,20 +137,24 @@ export class SubscriptionCard {
     const current = subscription.payment_method;
     const saved = this.savedCards.items.find((m) => m.payment_method_id === current?.payment_method_id);
     return html`<div part="current" class="current">
-      ${subscription.status === 'on_hold'
-        ? html`<div part="notice" class="message message--expired">
+      ${
+        subscription.status === 'on_hold'
+          ? html`<div part="notice" class="message message--expired">
             <p class="message__title">${msg('Your subscription is on hold', { id: 'pm.on-hold' })}</p>
             <p class="message__body">
               ${msg('The last payment failed. Update your card to pay what is due and reactivate it.', { id: 'pm.on-hold.body' })}
             </p>
           </div>`
-        : nothing}
+          : nothing
+      }
       <p class="label">${msg('Payment method', { id: 'pm.title' })}</p>
       <div class="row">
         ${current ? renderCard(saved ?? current) : html`<span class="muted">${msg('No card on file', { id: 'pm.none' })}</span>`}
-        ${subscription.actions.includes('update_payment_method')
-          ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit', { id: 'pm.edit' })}</button>`
-          : nothing}
+        ${
+          subscription.actions.includes('update_payment_method')
+            ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit', { id: 'pm.edit' })}</button>`
+            : nothing
+        }
       </div>
     </div>`;
   }
@@ -178,9 +182,7 @@ export class SubscriptionCard {
         )}
       </fieldset>
       ${this.cardForm.render(busy && !this.confirming, 'input[type=radio]:checked')}
-      ${due
-        ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`, { id: 'pm.dues' })}</p>`
-        : nothing}
+      ${due ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`, { id: 'pm.dues' })}</p>` : nothing}
       <div part="actions" class="actions">
         <button
           type="button"
@@ -188,11 +190,7 @@ export class SubscriptionCard {
           aria-disabled=${busy || !(this.selected || this.cardForm.open) ? 'true' : 'false'}
           @click=${() => this.confirm()}
         >
-          ${this.confirming
-            ? msg('Processing…', { id: 'pm.processing' })
-            : due
-              ? msg(str`Pay ${due}`, { id: 'pm.pay' })
-              : msg('Confirm changes', { id: 'pm.confirm' })}
+          ${this.confirming ? msg('Processing…', { id: 'pm.processing' }) : due ? msg(str`Pay ${due}`, { id: 'pm.pay' }) : msg('Confirm changes', { id: 'pm.confirm' })}
         </button>
         <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel', { id: 'pm.cancel' })}</button>
       </div>`;
@@ -203,16 +201,16 @@ export class SubscriptionCard {
     return html`<div part="success" class="message message--success success" tabindex="-1">
       <p class="message__title">${msg('Payment received. Your subscription is active again.', { id: 'pm.done' })}</p>
       <p>${msg(str`You paid ${this.format.money(payment!.amount, payment!.currency)}.`, { id: 'pm.done.paid' })}</p>
-      ${subscription.next_billing_date
-        ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`, { id: 'pm.done.next' })}</p>`
-        : nothing}
+      ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`, { id: 'pm.done.next' })}</p>` : nothing}
       ${this.downloads.renderError()}
       <div part="actions" class="actions">
-        ${invoice
-          ? html`<button type="button" class="button button--primary" @click=${() => this.downloads.download(invoice.invoice_id, invoice.number)}>
+        ${
+          invoice
+            ? html`<button type="button" class="button button--primary" @click=${() => this.downloads.download(invoice.invoice_id, invoice.number)}>
               ${msg('Download invoice (PDF)', { id: 'pm.done.invoice' })}
             </button>`
-          : nothing}
+            : nothing
+        }
         <button type="button" class="button" @click=${() => this.cancel()}>${msg('Done', { id: 'pm.done.close' })}</button>
       </div>
     </div>`;

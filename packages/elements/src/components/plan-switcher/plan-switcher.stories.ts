@@ -10,8 +10,7 @@ interface Args {
 }
 
 const switcher = (canvas: HTMLElement) => canvas.querySelector('dodo-plan-switcher');
-const choose = async (canvas: HTMLElement, productId: string) =>
-  (await inShadow<HTMLInputElement>(switcher(canvas), `input[value="${productId}"]`)).click();
+const choose = async (canvas: HTMLElement, productId: string) => (await inShadow<HTMLInputElement>(switcher(canvas), `input[value="${productId}"]`)).click();
 const confirm = async (canvas: HTMLElement) => (await inShadow<HTMLButtonElement>(switcher(canvas), '[part="confirm"]')).click();
 
 /** `<dodo-plan-switcher>` on a Pro subscription (tiers Basic → Pro → Enterprise, an add-on). */

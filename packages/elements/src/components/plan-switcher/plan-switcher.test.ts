@@ -20,9 +20,7 @@ function setCount(switcher: Element, id: string, value: string): void {
 
 /** The preview table as [label, amount] rows. */
 const quote = (switcher: Element): string[][] =>
-  [...shadow(switcher).querySelectorAll('[part="preview"] tr')].map((row) =>
-    [...row.children].map((cell) => cell.textContent!.replace(/\s+/g, ' ').trim()),
-  );
+  [...shadow(switcher).querySelectorAll('[part="preview"] tr')].map((row) => [...row.children].map((cell) => cell.textContent!.replace(/\s+/g, ' ').trim()));
 
 const NEXT = formatDate('2026-12-01T00:00:00.000Z', 'en');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -36,11 +34,7 @@ describe('<dodo-plan-switcher>', function () {
     useHandlers(subscriptionScenarios.list());
     const switcher = await mountSwitcher();
     await waitForText(switcher, 'Enterprise');
-    expect(partTexts(switcher, 'plan')).to.deep.equal([
-      'Basic Downgrade $10.00 per month',
-      'Pro Current plan $30.00 per month',
-      'Enterprise Upgrade $90.00 per month',
-    ]);
+    expect(partTexts(switcher, 'plan')).to.deep.equal(['Basic Downgrade $10.00 per month', 'Pro Current plan $30.00 per month', 'Enterprise Upgrade $90.00 per month']);
     expect(shadow(switcher).querySelector<HTMLInputElement>('input[value="prod_pro"]')!.checked).to.equal(true);
     expect(shadow(switcher).querySelector<HTMLInputElement>('#quantity')!.value).to.equal('1');
     expect(shadow(switcher).querySelector<HTMLInputElement>('#addon-prod_seat')!.value).to.equal('2');
@@ -250,9 +244,7 @@ describe('<dodo-plan-switcher>', function () {
 
   it('puts refusals into words', async () => {
     useHandlers([
-      http.post('*/portal/v1/subscriptions/:id/change-plan/preview', () =>
-        HttpResponse.json({ error: { code: 'subscription_on_hold', message: 'x' } }, { status: 409 }),
-      ),
+      http.post('*/portal/v1/subscriptions/:id/change-plan/preview', () => HttpResponse.json({ error: { code: 'subscription_on_hold', message: 'x' } }, { status: 409 })),
       ...subscriptionApi(),
     ]);
     const switcher = await mountSwitcher();

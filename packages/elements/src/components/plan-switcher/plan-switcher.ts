@@ -276,11 +276,7 @@ export class DodoPlanSwitcher extends ThemedElement {
         <ul part="plans" class="plans">
           ${tiers.map(({ item }) =>
             item
-              ? this.#renderPlan(
-                  item,
-                  item.direction === 'upgrade' ? msg('Upgrade', { id: 'plan-switcher.upgrade' }) : msg('Downgrade', { id: 'plan-switcher.downgrade' }),
-                  false,
-                )
+              ? this.#renderPlan(item, item.direction === 'upgrade' ? msg('Upgrade', { id: 'plan-switcher.upgrade' }) : msg('Downgrade', { id: 'plan-switcher.downgrade' }), false)
               : this.#renderPlan(current, msg('Current plan', { id: 'plan-switcher.current' }), true),
           )}
         </ul>
@@ -334,8 +330,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   #renderQuote(preview: ChangePlanPreview): TemplateResult {
     const charge = preview.immediate_charge;
     const money = (minor: number) => this.#formatter.money(minor, charge.currency);
-    const line = (label: string, amount: string, total = false) =>
-      html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
+    const line = (label: string, amount: string, total = false) => html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
     return html`
       <section part="preview" class="preview" aria-labelledby="preview-title">
         <h3 id="preview-title" class="preview__title">${msg('Price of the change', { id: 'plan-switcher.preview' })}</h3>
@@ -350,23 +345,27 @@ export class DodoPlanSwitcher extends ThemedElement {
             ${line(msg('Charged now', { id: 'plan-switcher.charged-now' }), money(charge.total), true)}
           </tfoot>
         </table>
-        ${preview.credit_to_balance > 0
-          ? html`<p>
+        ${
+          preview.credit_to_balance > 0
+            ? html`<p>
               ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`, {
                 id: 'plan-switcher.credit-to-balance',
               })}
             </p>`
-          : nothing}
+            : nothing
+        }
         <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
         ${this.failure ? this.#renderFailure() : nothing}
         <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy ? 'true' : 'false'} @click=${this.#confirm}>
-          ${this.#changeSubmit.busy
-            ? msg('Changing plan…', { id: 'plan-switcher.pending' })
-            : this.failure
-              ? msg('Try again', { id: 'plan-switcher.retry' })
-              : charge.total > 0
-                ? msg(str`Confirm and pay ${money(charge.total)}`, { id: 'plan-switcher.confirm-pay' })
-                : msg('Confirm change', { id: 'plan-switcher.confirm' })}
+          ${
+            this.#changeSubmit.busy
+              ? msg('Changing plan…', { id: 'plan-switcher.pending' })
+              : this.failure
+                ? msg('Try again', { id: 'plan-switcher.retry' })
+                : charge.total > 0
+                  ? msg(str`Confirm and pay ${money(charge.total)}`, { id: 'plan-switcher.confirm-pay' })
+                  : msg('Confirm change', { id: 'plan-switcher.confirm' })
+          }
         </button>
       </section>
     `;
@@ -378,22 +377,24 @@ export class DodoPlanSwitcher extends ThemedElement {
     return html`
       <div part="error" class="message message--error" role="alert">
         <p class="message__title">
-          ${declined
-            ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' })
-            : this.#failureText(failure.code)}
+          ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' }) : this.#failureText(failure.code)}
         </p>
-        ${declined
-          ? html`<button type="button" class="button" @click=${this.#requestCard}>
+        ${
+          declined
+            ? html`<button type="button" class="button" @click=${this.#requestCard}>
               ${msg('Update payment method', { id: 'update-payment-method' })}
             </button>`
-          : nothing}
+            : nothing
+        }
       </div>
-      ${this.editingCard
-        ? html`<dodo-payment-method-editor
+      ${
+        this.editingCard
+          ? html`<dodo-payment-method-editor
             subscription-id=${this.subscriptionId}
             @dodo-payment-method-updated=${() => (this.editingCard = false)}
           ></dodo-payment-method-editor>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 
@@ -403,19 +404,21 @@ export class DodoPlanSwitcher extends ThemedElement {
     return html`
       <div part="success" class="message message--success" role="status" tabindex="-1">
         <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
-        ${charged > 0
-          ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>`
-          : nothing}
-        ${result.credit_to_balance > 0
-          ? html`<p>
+        ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>` : nothing}
+        ${
+          result.credit_to_balance > 0
+            ? html`<p>
               ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`, {
                 id: 'plan-switcher.success.credit',
               })}
             </p>`
-          : nothing}
-        ${subscription.next_billing_date
-          ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
-          : nothing}
+            : nothing
+        }
+        ${
+          subscription.next_billing_date
+            ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -207,9 +207,7 @@ export class DodoPortalLogin extends ThemedElement {
         </p>
         <div class="actions">
           <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.#resend}>
-            ${this.resendIn > 0
-              ? msg(str`Send the link again in ${this.resendIn} s`, { id: 'login.sent.resend-wait' })
-              : msg('Send the link again', { id: 'login.sent.resend' })}
+            ${this.resendIn > 0 ? msg(str`Send the link again in ${this.resendIn} s`, { id: 'login.sent.resend-wait' }) : msg('Send the link again', { id: 'login.sent.resend' })}
           </button>
           <button type="button" class="button" @click=${this.#startOver}>${msg('Use a different email', { id: 'login.sent.again' })}</button>
         </div>
@@ -223,9 +221,11 @@ export class DodoPortalLogin extends ThemedElement {
     return html`
       <h2 part="title" class="title">${msg('Sign in to billing', { id: 'login.title' })}</h2>
       <p class="body">
-        ${this.unified
-          ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.", { id: 'login.body.unified' })
-          : msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })}
+        ${
+          this.unified
+            ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.", { id: 'login.body.unified' })
+            : msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })
+        }
       </p>
       <form part="form" class="form" novalidate @submit=${this.#submit}>
         <label part="label" class="label" for="email">${msg('Email address', { id: 'login.email' })}</label>

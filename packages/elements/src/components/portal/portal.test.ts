@@ -190,9 +190,7 @@ describe('<dodo-portal>', () => {
       await waitForText(portal, 'Fakturering');
       await waitForText(list, 'Betald');
       expect(sections(portal).map(([, heading]) => heading)).to.deep.equal(['Prenumerationer', 'Betalningsmetoder', 'Fakturor', 'Konto']);
-      const swedishTotal = new Intl.NumberFormat('sv-SE', { style: 'currency', currency: 'USD' })
-        .format('1234.56')
-        .replace(/\s+/g, ' ');
+      const swedishTotal = new Intl.NumberFormat('sv-SE', { style: 'currency', currency: 'USD' }).format('1234.56').replace(/\s+/g, ' ');
       expect(visibleText(list)).to.include(swedishTotal);
       portal.locale = 'en';
       await waitForText(portal, 'Billing');
@@ -254,7 +252,7 @@ describe('<dodo-portal>', () => {
       expect(primaryOf(list)).to.equal('#1d4ed8');
     });
 
-    it("lets the page's --dodo-color-primary win over the brand, and theme=\"dark\" switch the palette", async () => {
+    it('lets the page\'s --dodo-color-primary win over the brand, and theme="dark" switch the palette', async () => {
       useHandlers(withBrand('#0f766e'));
       const { portal, list } = await mountPortal();
       await waitUntil(() => portal.style.getPropertyValue('--dodo-brand-primary') !== '');
@@ -344,9 +342,7 @@ describe('<dodo-portal>', () => {
       // key vault that the test above registers later).
       if (!customElements.get('dodo-unified-portal')) customElements.define('dodo-unified-portal', DodoUnifiedPortal);
       useHandlers(unifiedScenarios.overview());
-      const portal = await fixture<DodoPortal>(
-        html`<dodo-portal unified api-base=${MOCK_API_BASE} session-token=${MOCK_UNIFIED_TOKEN} locale="en"></dodo-portal>`,
-      );
+      const portal = await fixture<DodoPortal>(html`<dodo-portal unified api-base=${MOCK_API_BASE} session-token=${MOCK_UNIFIED_TOKEN} locale="en"></dodo-portal>`);
       const unified = shadow(portal).querySelector('dodo-unified-portal')!;
       expect(unified, 'the unified portal is rendered').to.not.equal(null);
       await waitForText(unified, 'Nordic Tools');

@@ -288,17 +288,23 @@ export class DodoPortal extends ThemedElement {
     const loginUrl = safeHttpUrl(this.session.loginUrl ?? info?.login_url) ?? `${this.apiBase.trim().replace(/\/+$/, '')}/login`;
     const sent = this.newLink === 'sent';
     return html`<p class="message__body">${msg('For your security, billing links expire. Get a new one by email.', { id: 'session-expired.hosted' })}</p>
-      ${info
-        ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.#emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
-        : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>`}
-      <p class="message__body" role="status">${sent
+      ${
+        info
+          ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.#emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
+          : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>`
+      }
+      <p class="message__body" role="status">${
+        sent
           ? msg(str`We sent a new link to ${info!.customer.email}.`, { id: 'session-expired.sent' })
           : this.newLink === 'failed'
             ? msg('The email could not be sent. Please try again.', { id: 'session-expired.send-failed' })
-            : nothing}</p>
-      ${returnUrl
-        ? html`<a class="button" href=${returnUrl}>${info?.business.display_name ? msg(str`Back to ${info.business.display_name}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}</a>`
-        : nothing}`;
+            : nothing
+      }</p>
+      ${
+        returnUrl
+          ? html`<a class="button" href=${returnUrl}>${info?.business.display_name ? msg(str`Back to ${info.business.display_name}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}</a>`
+          : nothing
+      }`;
   }
 
   #renderHeader(): TemplateResult {
@@ -309,21 +315,23 @@ export class DodoPortal extends ThemedElement {
         <div class="heading">
           <p class="business">
             <span part="business">${info?.business.display_name ?? nothing}</span>
-            ${info?.mode === 'test'
-              ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
+            ${
+              info?.mode === 'test'
+                ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
                   >${msg('Test mode', { id: 'portal.test-mode' })}</span
                 >`
-              : nothing}
+                : nothing
+            }
           </p>
           <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
         </div>
-        ${returnUrl
-          ? html`<a part="return-link" class="return-link" href=${returnUrl}>
-              ${info?.business.display_name
-                ? msg(str`Return to ${info.business.display_name}`, { id: 'portal.return-to' })
-                : msg('Return to site', { id: 'portal.return' })}
+        ${
+          returnUrl
+            ? html`<a part="return-link" class="return-link" href=${returnUrl}>
+              ${info?.business.display_name ? msg(str`Return to ${info.business.display_name}`, { id: 'portal.return-to' }) : msg('Return to site', { id: 'portal.return' })}
             </a>`
-          : nothing}
+            : nothing
+        }
       </header>
     `;
   }

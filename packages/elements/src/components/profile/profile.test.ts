@@ -9,8 +9,7 @@ import type { DodoProfile } from './profile.ts';
 
 const mountProfile = (options: { token?: string; locale?: string } = {}) => mount<DodoProfile>('dodo-profile', options);
 
-const field = <E extends HTMLInputElement | HTMLSelectElement = HTMLInputElement>(profile: Element, id: string): E =>
-  shadow(profile).querySelector<E>(`#${id}`)!;
+const field = <E extends HTMLInputElement | HTMLSelectElement = HTMLInputElement>(profile: Element, id: string): E => shadow(profile).querySelector<E>(`#${id}`)!;
 
 function type(profile: Element, id: string, value: string): void {
   const input = field(profile, id);
@@ -63,7 +62,7 @@ describe('<dodo-profile>', function () {
     expect(deepActiveElement() === field(profile, 'name'), 'focus').to.equal(true);
     // Email and phone are not editable here.
     expect(shadow(profile).querySelector('#email, #phone')).to.equal(null);
-    expect(field<HTMLSelectElement>(profile, 'country', ).value).to.equal('SE');
+    expect(field<HTMLSelectElement>(profile, 'country').value).to.equal('SE');
 
     type(profile, 'name', '  ');
     type(profile, 'city', '');
@@ -146,10 +145,7 @@ describe('<dodo-profile>', function () {
   });
 
   it('says when saving fails for another reason, and keeps the form', async () => {
-    useHandlers([
-      http.patch('*/portal/v1/profile', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })),
-      ...subscriptionApi(),
-    ]);
+    useHandlers([http.patch('*/portal/v1/profile', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })), ...subscriptionApi()]);
     const profile = await mountProfile();
     await openForm(profile);
     click(button(profile, 'Save'));

@@ -124,7 +124,7 @@ export class DodoProfile extends ThemedElement {
       for (const field of ['street', 'city', 'zipcode'] as const) if (!values[field]) errors[field] = required;
       if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.', { id: 'profile.error.country' });
       else if (values.zipcode && !postalCodeMatches(values.country, values.zipcode)) {
-        errors.zipcode = msg("This is not a postal code of the country you chose: check it, or the country.", { id: 'profile.error.zipcode' });
+        errors.zipcode = msg('This is not a postal code of the country you chose: check it, or the country.', { id: 'profile.error.zipcode' });
       }
     }
     return errors;
@@ -251,19 +251,23 @@ export class DodoProfile extends ThemedElement {
         <dd>${profile.phone_number ?? none}</dd>
         <dt>${msg('Billing address', { id: 'profile.address' })}</dt>
         <dd>
-          ${address
-            ? html`<address>
+          ${
+            address
+              ? html`<address>
                 ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${country}
               </address>`
-            : none}
+              : none
+          }
         </dd>
       </dl>
-      ${profile.credit_balances.length > 0
-        ? html`<dl part="credit" class="details">
+      ${
+        profile.credit_balances.length > 0
+          ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
             ${profile.credit_balances.map((balance) => html`<dd>${this.#formatter.money(balance.amount, balance.currency)}</dd>`)}
           </dl>`
-        : nothing}
+          : nothing
+      }
       <div part="actions" class="actions">
         <button type="button" class="button" @click=${() => this.#edit(true)}>${msg('Edit details', { id: 'profile.edit' })}</button>
       </div>

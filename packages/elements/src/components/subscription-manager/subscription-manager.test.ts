@@ -11,8 +11,7 @@ import { deepActiveElement, listen, mount, partTexts, recordWrites, waitForSelec
 const mountManager = (options: { token?: string; locale?: string } = {}) => mount<DodoSubscriptionManager>('dodo-subscription-manager', options);
 
 const card = (manager: Element, id: string): HTMLElement => shadow(manager).querySelector<HTMLElement>(`[data-subscription-id="${id}"]`)!;
-const cardButtons = (manager: Element, id: string): string[] =>
-  [...card(manager, id).querySelectorAll('button')].map((element) => element.textContent!.replace(/\s+/g, ' ').trim());
+const cardButtons = (manager: Element, id: string): string[] => [...card(manager, id).querySelectorAll('button')].map((element) => element.textContent!.replace(/\s+/g, ' ').trim());
 const dialogOf = (manager: Element): HTMLDialogElement | null => shadow(manager).querySelector('dialog');
 
 const END = formatDate('2026-12-01T00:00:00.000Z', 'en');
@@ -32,12 +31,12 @@ describe('<dodo-subscription-manager>', function () {
     expect(pro).to.include(`Renews ${END}`).and.include('Extra seat × 2').and.include('Visa •••• 4242');
     expect(scheduled).to.include('Basic').and.include(`Cancels on ${END}`).and.not.include('Renews');
     expect(hold).to.include('On hold').and.include('$23.75 is due').and.include('Mastercard •••• 4444');
-    expect(old).to.include('Enterprise').and.include('Cancelled').and.include(`Ended ${formatDate('2026-06-15T00:00:00.000Z', 'en')}`);
+    expect(old)
+      .to.include('Enterprise')
+      .and.include('Cancelled')
+      .and.include(`Ended ${formatDate('2026-06-15T00:00:00.000Z', 'en')}`);
     // Current first, then past, each a labelled list.
-    expect([...shadow(manager).querySelectorAll('section')].map((section) => section.getAttribute('aria-label'))).to.deep.equal([
-      'Current subscriptions',
-      'Past subscriptions',
-    ]);
+    expect([...shadow(manager).querySelectorAll('section')].map((section) => section.getAttribute('aria-label'))).to.deep.equal(['Current subscriptions', 'Past subscriptions']);
     await expect(manager).to.be.accessible();
   });
 
@@ -46,7 +45,7 @@ describe('<dodo-subscription-manager>', function () {
     const manager = await mountManager();
     await waitForText(manager, 'Past subscriptions');
     expect(cardButtons(manager, 'sub_pro')).to.deep.equal(['Update payment method Pro', 'Change plan Pro', 'Cancel subscription Pro']);
-    expect(cardButtons(manager, 'sub_scheduled')).to.deep.equal(["Update payment method Basic", "Don't cancel Basic"]);
+    expect(cardButtons(manager, 'sub_scheduled')).to.deep.equal(['Update payment method Basic', "Don't cancel Basic"]);
     expect(cardButtons(manager, 'sub_hold')).to.deep.equal(['Update payment method Storage']);
     expect(cardButtons(manager, 'sub_old')).to.deep.equal([]);
   });
@@ -76,10 +75,7 @@ describe('<dodo-subscription-manager>', function () {
   });
 
   it('shows a load failure and recovers on Retry', async () => {
-    useHandlers([
-      http.get('*/portal/v1/subscriptions', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 }), { once: true }),
-      ...subscriptionApi(),
-    ]);
+    useHandlers([http.get('*/portal/v1/subscriptions', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 }), { once: true }), ...subscriptionApi()]);
     const manager = await mountManager();
     await waitForText(manager, "We couldn't load your subscriptions.");
     await expect(manager).to.be.accessible();
@@ -176,9 +172,7 @@ describe('<dodo-subscription-manager>', function () {
 
     it('says so in words when the server refuses', async () => {
       useHandlers([
-        http.post('*/portal/v1/subscriptions/:id/cancel', () =>
-          HttpResponse.json({ error: { code: 'cancellation_disabled', message: 'no' } }, { status: 403 }),
-        ),
+        http.post('*/portal/v1/subscriptions/:id/cancel', () => HttpResponse.json({ error: { code: 'cancellation_disabled', message: 'no' } }, { status: 403 })),
         ...subscriptionApi(),
       ]);
       const manager = await mountManager();

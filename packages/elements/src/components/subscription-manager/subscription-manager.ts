@@ -3,13 +3,7 @@ import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import type { CancellationReason, Dues, PortalSubscription } from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
-import type {
-  PaymentMethodRequestedDetail,
-  PaymentMethodUpdatedEvent,
-  PlanChangedEvent,
-  SubscriptionChangedDetail,
-  SubscriptionReactivatedEvent,
-} from '../../events.ts';
+import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChangedEvent, SubscriptionChangedDetail, SubscriptionReactivatedEvent } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController, cardsSkeleton } from '../../controllers/data.ts';
 import { DialogController } from '../../controllers/dialog.ts';
@@ -286,45 +280,59 @@ export class DodoSubscriptionManager extends ThemedElement {
         <div class="card__header">
           <h3 class="card__name">${product.name}</h3>
           <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
-          ${scheduled
-            ? html`<span part="status" class="badge badge--on_hold">
+          ${
+            scheduled
+              ? html`<span part="status" class="badge badge--on_hold">
                 ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
               </span>`
-            : nothing}
+              : nothing
+          }
         </div>
         <p class="card__price">
           ${this.#formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
-          ${ended
-            ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
+          ${
+            ended
+              ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
                 <dd>${this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
-            : subscription.next_billing_date && !scheduled
-              ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
+              : subscription.next_billing_date && !scheduled
+                ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
                   <dd>${this.#formatter.date(subscription.next_billing_date)}</dd>`
-              : nothing}
-          ${subscription.quantity > 1
-            ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
+                : nothing
+          }
+          ${
+            subscription.quantity > 1
+              ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
                 <dd>${subscription.quantity}</dd>`
-            : nothing}
-          ${subscription.addon_items.length > 0
-            ? html`<dt>${msg('Add-ons', { id: 'subscriptions.addons' })}</dt>
+              : nothing
+          }
+          ${
+            subscription.addon_items.length > 0
+              ? html`<dt>${msg('Add-ons', { id: 'subscriptions.addons' })}</dt>
                 <dd>${subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')}</dd>`
-            : nothing}
-          ${card && !ended
-            ? html`<dt>${msg('Payment method', { id: 'subscriptions.payment-method' })}</dt>
+              : nothing
+          }
+          ${
+            card && !ended
+              ? html`<dt>${msg('Payment method', { id: 'subscriptions.payment-method' })}</dt>
                 <dd>${brandName(card.brand)} •••• ${card.last4}</dd>`
-            : nothing}
+              : nothing
+          }
         </dl>
-        ${status === 'on_hold'
-          ? html`<p part="dues" class="message message--expired">
-              ${dues
-                ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
-                    id: 'subscriptions.dues',
-                  })
-                : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })}
+        ${
+          status === 'on_hold'
+            ? html`<p part="dues" class="message message--expired">
+              ${
+                dues
+                  ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
+                      id: 'subscriptions.dues',
+                    })
+                  : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })
+              }
             </p>`
-          : nothing}
+            : nothing
+        }
         ${this.#renderActions(subscription, actions)}
       </li>
     `;
@@ -337,22 +345,27 @@ export class DodoSubscriptionManager extends ThemedElement {
     const name = html`<span class="visually-hidden"> ${subscription.product.name}</span>`;
     return html`
       <div part="actions" class="actions">
-        ${payment
-          ? html`<button
+        ${
+          payment
+            ? html`<button
               type="button"
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
               @click=${(event: Event) => this.#requestPaymentMethod(subscription, event)}
             >
               ${msg('Update payment method', { id: 'update-payment-method' })}${name}
             </button>`
-          : nothing}
-        ${has('change_plan')
-          ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
+            : nothing
+        }
+        ${
+          has('change_plan')
+            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
               ${msg('Change plan', { id: 'subscriptions.change-plan' })}${name}
             </button>`
-          : nothing}
-        ${has('resume')
-          ? html`<button
+            : nothing
+        }
+        ${
+          has('resume')
+            ? html`<button
               type="button"
               class="button button--primary"
               aria-disabled=${this.busy ? 'true' : 'false'}
@@ -360,12 +373,15 @@ export class DodoSubscriptionManager extends ThemedElement {
             >
               ${msg("Don't cancel", { id: 'subscriptions.resume' })}${name}
             </button>`
-          : nothing}
-        ${has('cancel')
-          ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
+            : nothing
+        }
+        ${
+          has('cancel')
+            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
               ${msg('Cancel subscription', { id: 'subscriptions.cancel' })}${name}
             </button>`
-          : nothing}
+            : nothing
+        }
       </div>
     `;
   }
@@ -456,19 +472,19 @@ export class DodoSubscriptionManager extends ThemedElement {
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.#actionDialog.close}>
         <div class="dialog__header">
           <h2 id="dialog-title" class="dialog__title">${title}</h2>
-          ${kind === 'cancel'
-            ? nothing
-            : html`<button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
+          ${kind === 'cancel' ? nothing : html`<button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
         </div>
-        ${kind === 'cancel'
-          ? this.#renderCancelForm(subscription)
-          : kind === 'plan'
-            ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.#planChanged}></dodo-plan-switcher>`
-            : html`<dodo-payment-method-editor
+        ${
+          kind === 'cancel'
+            ? this.#renderCancelForm(subscription)
+            : kind === 'plan'
+              ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.#planChanged}></dodo-plan-switcher>`
+              : html`<dodo-payment-method-editor
                 subscription-id=${id}
                 @dodo-payment-method-updated=${this.#cardChanged}
                 @dodo-subscription-reactivated=${this.#reactivated}
-              ></dodo-payment-method-editor>`}
+              ></dodo-payment-method-editor>`
+        }
       </dialog>
     `;
   }
@@ -484,9 +500,7 @@ export class DodoSubscriptionManager extends ThemedElement {
       <div part="base" class="base" tabindex="-1">
         ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
         ${this.#confirmation.render()} ${content}
-        ${this.actionError && !this.#actionDialog.value
-          ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>`
-          : nothing}
+        ${this.actionError && !this.#actionDialog.value ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>` : nothing}
         ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;

@@ -67,8 +67,7 @@ export async function waitForSelector<E extends Element = Element>(root: Element
 }
 
 /** The text of every `[part=…]` match, whitespace collapsed. */
-export const partTexts = (root: Element, part: string): string[] =>
-  [...shadow(root).querySelectorAll(`[part~="${part}"]`)].map((element) => text(element));
+export const partTexts = (root: Element, part: string): string[] => [...shadow(root).querySelectorAll(`[part~="${part}"]`)].map((element) => text(element));
 
 /** Records every `type` event on `document` until `stop()`. */
 export function listen<T extends Event>(type: string): { events: T[]; stop(): void } {

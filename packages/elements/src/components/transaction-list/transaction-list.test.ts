@@ -6,16 +6,24 @@ import type { DodoPortal } from '../portal/portal.ts';
 import type { DodoTransactionList } from './transaction-list.ts';
 import type { InvoiceDownloadEvent, SessionExpiredEvent } from '../../events.ts';
 import { formatDate } from '../../format.ts';
+import { EXPIRED_SESSION_TOKEN, MOCK_API_BASE, MOCK_SESSION_TOKEN, makePayments, paymentScenarios, paymentsApi, samplePayments } from '../../mocks/handlers.ts';
 import {
-  EXPIRED_SESSION_TOKEN,
-  MOCK_API_BASE,
-  MOCK_SESSION_TOKEN,
-  makePayments,
-  paymentScenarios,
-  paymentsApi,
-  samplePayments,
-} from '../../mocks/handlers.ts';
-import { apiRequests, axNode, axTree, button, click, expectNoOverflow, isDisabled, shadow, startMocks, text, useHandlers, visibleText, waitForText, expiredText, waitForExpired } from '../../test/harness.ts';
+  apiRequests,
+  axNode,
+  axTree,
+  button,
+  click,
+  expectNoOverflow,
+  isDisabled,
+  shadow,
+  startMocks,
+  text,
+  useHandlers,
+  visibleText,
+  waitForText,
+  expiredText,
+  waitForExpired,
+} from '../../test/harness.ts';
 
 interface MountOptions {
   token?: string;
@@ -34,11 +42,9 @@ async function mountTransactions({ token = MOCK_SESSION_TOKEN, locale = 'en', pa
 }
 
 /** The visible cells of each transaction row: [date, card, status, amount, invoice]. */
-const rows = (list: DodoTransactionList): string[][] =>
-  [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => text(cell)));
+const rows = (list: DodoTransactionList): string[][] => [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => text(cell)));
 
-const paymentIds = (list: DodoTransactionList): string[] =>
-  [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => row.getAttribute('data-payment-id') ?? '');
+const paymentIds = (list: DodoTransactionList): string[] => [...shadow(list).querySelectorAll('tr[part="row"]')].map((row) => row.getAttribute('data-payment-id') ?? '');
 
 async function waitForPayments(list: DodoTransactionList, first?: string): Promise<void> {
   await waitUntil(
@@ -55,8 +61,7 @@ const ids = (from: number, to: number): string[] => {
 };
 
 const day = (iso: string, locale = 'en') => formatDate(iso, locale);
-const intl = (locale: string, currency: string, amount: string) =>
-  new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount as `${number}`).replace(/\s+/g, ' ');
+const intl = (locale: string, currency: string, amount: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount as `${number}`).replace(/\s+/g, ' ');
 
 describe('<dodo-transaction-list>', () => {
   before(startMocks);
@@ -198,10 +203,7 @@ describe('<dodo-transaction-list>', () => {
 
   describe('error', () => {
     it('shows what went wrong and recovers on Retry, keeping focus in the list', async () => {
-      useHandlers([
-        http.get('*/portal/v1/payments', () => HttpResponse.json({ error: { code: 'internal_error', message: 'boom' } }, { status: 500 }), { once: true }),
-        ...paymentsApi(),
-      ]);
+      useHandlers([http.get('*/portal/v1/payments', () => HttpResponse.json({ error: { code: 'internal_error', message: 'boom' } }, { status: 500 }), { once: true }), ...paymentsApi()]);
       const { list } = await mountTransactions();
       await waitForText(list, "We couldn't load your transactions.");
       const error = shadow(list).querySelector('[part="error"]')!;
@@ -336,10 +338,7 @@ describe('<dodo-transaction-list>', () => {
     });
 
     it('tells the customer when the download fails', async () => {
-      useHandlers([
-        http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })),
-        ...paymentScenarios.list(),
-      ]);
+      useHandlers([http.get('*/portal/v1/invoices/:id/pdf', () => HttpResponse.json({ error: { code: 'internal_error', message: 'x' } }, { status: 500 })), ...paymentScenarios.list()]);
       const { list } = await mountTransactions();
       await waitForPayments(list);
       const name = `Download PDF ${day('2025-03-14T12:00:00.000Z')}`;

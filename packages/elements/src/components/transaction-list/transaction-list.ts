@@ -99,12 +99,14 @@ export class DodoTransactionList extends ThemedElement {
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
       <caption part="caption" class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
       <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Invoice', { id: 'transaction-list.column.invoice' })}</span></th></tr></thead>
-      <tbody>${page
-        ? page.items.map((payment) => this.#renderRow(payment, labels))
-        : Array.from(
-            { length: this.#pagedList.limit },
-            () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
-          )}</tbody>
+      <tbody>${
+        page
+          ? page.items.map((payment) => this.#renderRow(payment, labels))
+          : Array.from(
+              { length: this.#pagedList.limit },
+              () => html`<tr aria-hidden="true">${skeleton()}${skeleton()}${skeleton('skeleton--short')}${skeleton()}${skeleton('skeleton--button')}</tr>`,
+            )
+      }</tbody>
     </table>`;
   }
 
@@ -115,9 +117,9 @@ export class DodoTransactionList extends ThemedElement {
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
       <th scope="row" data-label=${dateLabel}><time datetime=${payment.created_at}>${date}</time></th>
       <td data-label=${card}>${this.#renderCard(payment.card)}</td>
-      <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${detail
-          ? html`<span part="status-detail" class="detail">${detail}</span>`
-          : nothing}</td>
+      <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${
+        detail ? html`<span part="status-detail" class="detail">${detail}</span>` : nothing
+      }</td>
       <td class="amount" data-label=${amount}>${this.#formatter.money(payment.amount, payment.currency)}</td>
       <td part="actions" class="actions">${invoiceId ? this.#downloads.renderButton(invoiceId, date) : nothing}</td>
     </tr>`;

@@ -2,15 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../define/dodo-unified-portal.ts';
 import type { SessionExpiredEvent } from '../../events.ts';
-import {
-  EXPIRED_UNIFIED_TOKEN,
-  MOCK_API_BASE,
-  MOCK_UNIFIED_LOGIN_URL,
-  MOCK_UNIFIED_TOKEN,
-  businessTokenFor,
-  unifiedBusinesses,
-  unifiedScenarios,
-} from '../../mocks/handlers.ts';
+import { EXPIRED_UNIFIED_TOKEN, MOCK_API_BASE, MOCK_UNIFIED_LOGIN_URL, MOCK_UNIFIED_TOKEN, businessTokenFor, unifiedBusinesses, unifiedScenarios } from '../../mocks/handlers.ts';
 import { apiRequests, button, click, shadow, startMocks, useHandlers, visibleText, waitForRows, waitForText } from '../../test/harness.ts';
 import type { DodoPortal } from '../portal/portal.ts';
 import type { DodoUnifiedPortal } from './unified-portal.ts';
@@ -23,8 +15,7 @@ async function mountUnified({ token = MOCK_UNIFIED_TOKEN, locale = 'en' } = {}) 
   return unified;
 }
 
-const cards = (unified: DodoUnifiedPortal) =>
-  [...shadow(unified).querySelectorAll<HTMLElement>('[part="business"]')].map((card) => card.textContent!.replace(/\s+/g, ' ').trim());
+const cards = (unified: DodoUnifiedPortal) => [...shadow(unified).querySelectorAll<HTMLElement>('[part="business"]')].map((card) => card.textContent!.replace(/\s+/g, ' ').trim());
 
 const openButton = (unified: DodoUnifiedPortal, businessName: string) => button(unified, `Open billing ${businessName}`);
 

@@ -225,14 +225,16 @@ export class DodoUnifiedPortal extends ThemedElement {
           <div class="fact">
             <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
             <dd>
-              ${invoice
-                ? html`<span class="invoice">
+              ${
+                invoice
+                  ? html`<span class="invoice">
                     <span class="invoice__number">${invoice.number}</span>
                     <time datetime=${invoice.issued_at}>${this.#formatter.date(invoice.issued_at)}</time>
                     <span class="amount">${this.#formatter.money(invoice.total, invoice.currency)}</span>
                     <span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span>
                   </span>`
-                : msg('None yet', { id: 'unified.no-invoice' })}
+                  : msg('None yet', { id: 'unified.no-invoice' })
+              }
             </dd>
           </div>
         </dl>
@@ -249,9 +251,9 @@ export class DodoUnifiedPortal extends ThemedElement {
             ${name}</span
           >
         </button>
-        <p class="card__problem" role="alert">${this.openFailed === business.business_id
-            ? msg("We couldn't open this billing portal. Please try again.", { id: 'unified.open.error' })
-            : nothing}</p>
+        <p class="card__problem" role="alert">${
+          this.openFailed === business.business_id ? msg("We couldn't open this billing portal. Please try again.", { id: 'unified.open.error' }) : nothing
+        }</p>
       </li>
     `;
   }
@@ -299,7 +301,8 @@ export class DodoUnifiedPortal extends ThemedElement {
       initial: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
       pending: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
       complete: (list) => html`${this.#renderHeading(list)}${this.#renderList(list)}`,
-      error: (error) => html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.#retry)}`,
+      error: (error) =>
+        html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.#retry)}`,
     }) as TemplateResult;
   }
 

@@ -31,8 +31,7 @@ export const es: MailCatalogue = {
   },
   intervals,
   // «al mes», «al año», but «a la semana»; «cada 3 meses».
-  every: (count, interval) =>
-    count === 1 ? `${interval === 'week' ? 'a la' : 'al'} ${intervals[interval][0]}` : `cada ${count} ${intervals[interval][1]}`,
+  every: (count, interval) => (count === 1 ? `${interval === 'week' ? 'a la' : 'al'} ${intervals[interval][0]}` : `cada ${count} ${intervals[interval][1]}`),
   common: {
     greeting: (name) => `Hola, ${name}:`,
     button: 'Gestionar tu facturación',

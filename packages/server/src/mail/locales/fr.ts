@@ -31,8 +31,7 @@ export const fr: MailCatalogue = {
   },
   intervals,
   // « semaine » is feminine: toutes les 2 semaines, tous les 3 mois.
-  every: (count, interval) =>
-    count === 1 ? `par ${intervals[interval][0]}` : `${interval === 'week' ? 'toutes' : 'tous'} les ${count} ${intervals[interval][1]}`,
+  every: (count, interval) => (count === 1 ? `par ${intervals[interval][0]}` : `${interval === 'week' ? 'toutes' : 'tous'} les ${count} ${intervals[interval][1]}`),
   common: {
     greeting: (name) => `Bonjour ${name},`,
     button: 'Gérer votre facturation',

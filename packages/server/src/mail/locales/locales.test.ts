@@ -20,13 +20,41 @@ const SAMPLES: Record<string, (locale: string) => MailMessage> = {
   signInLinkEmail: (locale) => templates.signInLinkEmail(access(locale)),
   unifiedSignInEmail: (locale) => templates.unifiedSignInEmail({ ...access(locale), businesses: ['Nordlicht', 'Solbakken'] }),
   paymentSucceededEmail: (locale) =>
-    templates.paymentSucceededEmail({ ...notification(locale), total: { amount: 123456, currency: 'EUR' }, paidAt: '2025-03-01T12:00:00.000Z', description: 'Pro', paymentId: 'pay_1', invoiceNumber: 'INV-42' }),
+    templates.paymentSucceededEmail({
+      ...notification(locale),
+      total: { amount: 123456, currency: 'EUR' },
+      paidAt: '2025-03-01T12:00:00.000Z',
+      description: 'Pro',
+      paymentId: 'pay_1',
+      invoiceNumber: 'INV-42',
+    }),
   paymentFailedEmail: (locale) =>
-    templates.paymentFailedEmail({ ...notification(locale), total: { amount: 999, currency: 'EUR' }, attemptedAt: '2025-03-02T00:00:00.000Z', productName: 'Pro', onHold: false, reason: 'Declined' }),
+    templates.paymentFailedEmail({
+      ...notification(locale),
+      total: { amount: 999, currency: 'EUR' },
+      attemptedAt: '2025-03-02T00:00:00.000Z',
+      productName: 'Pro',
+      onHold: false,
+      reason: 'Declined',
+    }),
   subscriptionReactivatedEmail: (locale) =>
-    templates.subscriptionReactivatedEmail({ ...notification(locale), productName: 'Pro', price: { amount: 4900, currency: 'EUR' }, recurrence: { interval: 'week', interval_count: 2 }, nextBillingAt: '2025-04-01T00:00:00.000Z' }),
+    templates.subscriptionReactivatedEmail({
+      ...notification(locale),
+      productName: 'Pro',
+      price: { amount: 4900, currency: 'EUR' },
+      recurrence: { interval: 'week', interval_count: 2 },
+      nextBillingAt: '2025-04-01T00:00:00.000Z',
+    }),
   planChangedEmail: (locale) =>
-    templates.planChangedEmail({ ...notification(locale), fromPlan: 'Basic', toPlan: 'Pro', price: { amount: 12000, currency: 'EUR' }, recurrence: { interval: 'month' }, effectiveAt: '2025-03-15T00:00:00.000Z', chargedNow: { amount: 2550, currency: 'EUR' } }),
+    templates.planChangedEmail({
+      ...notification(locale),
+      fromPlan: 'Basic',
+      toPlan: 'Pro',
+      price: { amount: 12000, currency: 'EUR' },
+      recurrence: { interval: 'month' },
+      effectiveAt: '2025-03-15T00:00:00.000Z',
+      chargedNow: { amount: 2550, currency: 'EUR' },
+    }),
   subscriptionCancelledEmail: (locale) => templates.subscriptionCancelledEmail({ ...notification(locale), productName: 'Pro', endsAt: '2025-03-31T00:00:00.000Z', immediately: false }),
 };
 /** Variants whose words differ from the sample's (on hold, cancelled at once). */
@@ -49,7 +77,10 @@ describe('email languages', () => {
     const exported = Object.entries(templates)
       .filter(([name, value]) => typeof value === 'function' && name.endsWith('Email'))
       .map(([name]) => name);
-    expect(exported.filter((name) => !(name in SAMPLES)), 'templates without a sample in locales.test.ts').toEqual([]);
+    expect(
+      exported.filter((name) => !(name in SAMPLES)),
+      'templates without a sample in locales.test.ts',
+    ).toEqual([]);
   });
 
   it('maps a customer locale to its language, or English', () => {

@@ -201,8 +201,7 @@ describe('GET|PATCH /v1/business', () => {
       default_locale: 'sv-SE',
       brand: { display_name: 'Settings Co', primary_color: '#aabbcc', logo_url: 'https://new.example/logo.png' },
     });
-    const preflight = (origin: string) =>
-      h.app.request('/portal/v1/invoices', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    const preflight = (origin: string) => h.app.request('/portal/v1/invoices', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
     expect((await preflight('https://new.example')).headers.get('access-control-allow-origin')).toBe('https://new.example');
     expect((await preflight('https://old.example')).headers.get('access-control-allow-origin')).toBeNull();
 
@@ -226,7 +225,10 @@ describe('GET|PATCH /v1/business', () => {
     for (const [body, path] of cases) {
       const response = await h.merchant(h.business.keys.test, 'PATCH', '/v1/business', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect((await errorOf(response)).issues?.map((issue) => issue.path), JSON.stringify(body)).toContain(path);
+      expect(
+        (await errorOf(response)).issues?.map((issue) => issue.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
   });
 });

@@ -10,9 +10,7 @@ import { bodyOf, contractRoutes } from '../contract-routes.ts';
  */
 export const customerPortalRoutes = () =>
   contractRoutes<MerchantEnv>('/v1/customers')
-    .on(M.createPortalSession, async (c) =>
-      c.json(await openPortalSession(c.var.ctx, c.get('scope'), c.req.param('customer_id'), await bodyOf(c, M.createPortalSession)), 201),
-    )
+    .on(M.createPortalSession, async (c) => c.json(await openPortalSession(c.var.ctx, c.get('scope'), c.req.param('customer_id'), await bodyOf(c, M.createPortalSession)), 201))
     .on(M.createMagicLink, async (c) => c.json(await createMagicLink(c.var.ctx, c.get('scope'), c.req.param('customer_id'), await bodyOf(c, M.createMagicLink)), 201))
     // The merchant's logout: no body; ends every session and unused magic link of the customer.
     .on(M.revokePortalAccess, async (c) => c.json(await revokePortalAccess(c.var.ctx, c.get('scope'), c.req.param('customer_id'))))

@@ -221,7 +221,10 @@ describe('invoices', () => {
     for (const [body, path] of cases) {
       const response = await h.merchant(h.business.keys.test, 'POST', '/v1/invoices', body);
       expect(response.status, path).toBe(400);
-      expect((await errorOf(response)).issues?.map((issue) => issue.path), path).toContain(path);
+      expect(
+        (await errorOf(response)).issues?.map((issue) => issue.path),
+        path,
+      ).toContain(path);
     }
   });
 });

@@ -9,6 +9,4 @@ export const productCollectionRoutes = () =>
     .on(M.createProductCollection, async (c) => c.json(await createCollection(c.var.ctx, c.get('scope'), await bodyOf(c, M.createProductCollection)), 201))
     .on(M.listProductCollections, async (c) => c.json(await listCollections(c.var.ctx, c.get('scope'), queryOf(c, M.listProductCollections))))
     .on(M.getProductCollection, async (c) => c.json(await getCollection(c.var.ctx, c.get('scope'), c.req.param('collection_id'))))
-    .on(M.updateProductCollection, async (c) =>
-      c.json(await patchCollection(c.var.ctx, c.get('scope'), c.req.param('collection_id'), await bodyOf(c, M.updateProductCollection))),
-    ).app;
+    .on(M.updateProductCollection, async (c) => c.json(await patchCollection(c.var.ctx, c.get('scope'), c.req.param('collection_id'), await bodyOf(c, M.updateProductCollection)))).app;

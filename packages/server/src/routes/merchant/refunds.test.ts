@@ -32,7 +32,10 @@ const errorCode = async (response: Response) => ((await response.json()) as Erro
 /** A one-time purchase of `amount` (no tax) by a new customer, through the API. */
 async function purchase(app: App, key: string, amount: number, number: string = SandboxCards.succeeds): Promise<{ payment: Payment; customerId: string; response: Response }> {
   const product = await json<Product>(await call(app, key, 'POST', '/v1/products', { name: `Thing ${amount}`, billing_type: 'one_time', price: amount, currency: 'USD' }), 201);
-  const customer = await json<{ customer_id: string }>(await call(app, key, 'POST', '/v1/customers', { email: `buyer${Math.random().toString(36).slice(2)}@example.com`, name: 'Buyer' }), 201);
+  const customer = await json<{ customer_id: string }>(
+    await call(app, key, 'POST', '/v1/customers', { email: `buyer${Math.random().toString(36).slice(2)}@example.com`, name: 'Buyer' }),
+    201,
+  );
   const token = await json<{ card_token: string }>(
     await app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
     201,
@@ -115,7 +118,13 @@ describe('POST /v1/refunds', () => {
     const { payment } = await purchase(h.app, key, 5000);
     expect((await h.merchant(key, 'POST', '/v1/refunds', { payment_id: 'pay_nope' })).status).toBe(404);
     expect((await h.merchant(h.business.keys.live, 'POST', '/v1/refunds', { payment_id: payment.payment_id })).status).toBe(404);
-    for (const body of [{ payment_id: payment.payment_id, amount: 0 }, { payment_id: payment.payment_id, amount: -5 }, { payment_id: payment.payment_id, amount: 1.5 }, { payment_id: payment.payment_id, extra: 1 }, {}]) {
+    for (const body of [
+      { payment_id: payment.payment_id, amount: 0 },
+      { payment_id: payment.payment_id, amount: -5 },
+      { payment_id: payment.payment_id, amount: 1.5 },
+      { payment_id: payment.payment_id, extra: 1 },
+      {},
+    ]) {
       expect((await h.merchant(key, 'POST', '/v1/refunds', body)).status, JSON.stringify(body)).toBe(400);
     }
     const over = await h.merchant(key, 'POST', '/v1/refunds', { payment_id: payment.payment_id, amount: 5001 });
@@ -130,9 +139,17 @@ describe('POST /v1/refunds', () => {
     expect(((await notRefundable.json()) as ErrorBody).error.issues?.[0]?.path).toBe('payment_id');
 
     const body = { payment_id: payment.payment_id, amount: 1000 };
-    const first = await h.app.request('/v1/refunds', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'refund-1' }, body: JSON.stringify(body) });
+    const first = await h.app.request('/v1/refunds', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'refund-1' },
+      body: JSON.stringify(body),
+    });
     expect(first.status).toBe(201);
-    const replay = await h.app.request('/v1/refunds', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'refund-1' }, body: JSON.stringify(body) });
+    const replay = await h.app.request('/v1/refunds', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'refund-1' },
+      body: JSON.stringify(body),
+    });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.json()).toEqual(await first.json());

@@ -9,6 +9,4 @@ export const subscriptionRoutes = () =>
     .on(M.createSubscription, async (c) => c.json(await createSubscription(c.var.ctx, c.get('scope'), await bodyOf(c, M.createSubscription)), 201))
     .on(M.listSubscriptions, async (c) => c.json(await listSubscriptions(c.var.ctx, c.get('scope'), queryOf(c, M.listSubscriptions))))
     .on(M.getSubscription, async (c) => c.json(await getSubscription(c.var.ctx, c.get('scope'), c.req.param('subscription_id'))))
-    .on(M.updateSubscription, async (c) =>
-      c.json(await patchSubscription(c.var.ctx, c.get('scope'), c.req.param('subscription_id'), await bodyOf(c, M.updateSubscription))),
-    ).app;
+    .on(M.updateSubscription, async (c) => c.json(await patchSubscription(c.var.ctx, c.get('scope'), c.req.param('subscription_id'), await bodyOf(c, M.updateSubscription)))).app;

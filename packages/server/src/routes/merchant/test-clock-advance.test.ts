@@ -38,7 +38,15 @@ describe.each(servedBackends())('test-clock advance over TCP (%s)', (name, start
   });
 
   it(`renews ${SUBSCRIPTIONS} subscriptions over two years while /healthz keeps answering within ${HEALTHZ_BOUND_MS} ms`, async () => {
-    const plan = await t.expect<Product>(201, key, 'POST', '/v1/products', { name: 'Half-yearly', price: 500, billing_type: 'subscription', currency: 'USD', interval: 'month', interval_count: 6, tax_rate_bps: 0 });
+    const plan = await t.expect<Product>(201, key, 'POST', '/v1/products', {
+      name: 'Half-yearly',
+      price: 500,
+      billing_type: 'subscription',
+      currency: 'USD',
+      interval: 'month',
+      interval_count: 6,
+      tax_rate_bps: 0,
+    });
     for (let i = 0; i < SUBSCRIPTIONS; i += 1) {
       const customer = await t.expect<{ customer_id: string }>(201, key, 'POST', '/v1/customers', { email: `clock${i}@example.com`, name: `Clock ${i}` });
       await t.expect(201, key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: await sandboxCardToken(t, SandboxCards.succeeds) });

@@ -52,7 +52,11 @@ async function json<T>(response: Response, status: number): Promise<T> {
 const token = async (number: string) =>
   (
     await json<{ card_token: string }>(
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
       201,
     )
   ).card_token;
@@ -71,15 +75,32 @@ describe('webhook endpoints', () => {
   it('shows the secret once, lists endpoints without it, and refuses private addresses in live mode', async () => {
     const business = await h.newBusiness({ name: 'Endpoints Co' });
     const created = await json<WebhookEndpointCreated>(await h.merchant(business.keys.test, 'POST', '/v1/webhook-endpoints', { url: receiverUrl, events: ['payment.succeeded'] }), 201);
-    expect(created).toMatchObject({ webhook_endpoint_id: expect.stringMatching(/^we_/), url: receiverUrl, events: ['payment.succeeded'], secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/) });
+    expect(created).toMatchObject({
+      webhook_endpoint_id: expect.stringMatching(/^we_/),
+      url: receiverUrl,
+      events: ['payment.succeeded'],
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
+    });
     const list = await json<Page<WebhookEndpoint>>(await h.merchant(business.keys.test, 'GET', '/v1/webhook-endpoints'), 200);
-    expect(list).toEqual({ items: [{ webhook_endpoint_id: created.webhook_endpoint_id, url: receiverUrl, events: ['payment.succeeded'], created_at: created.created_at }], next_cursor: null });
+    expect(list).toEqual({
+      items: [{ webhook_endpoint_id: created.webhook_endpoint_id, url: receiverUrl, events: ['payment.succeeded'], created_at: created.created_at }],
+      next_cursor: null,
+    });
     expect(JSON.stringify(list)).not.toContain(created.secret);
     // Another mode or business does not see it.
     expect((await json<Page<WebhookEndpoint>>(await h.merchant(business.keys.live, 'GET', '/v1/webhook-endpoints'), 200)).items).toEqual([]);
     expect((await h.merchant(h.business.keys.test, 'GET', `/v1/webhook-endpoints/${created.webhook_endpoint_id}/deliveries`)).status).toBe(404);
 
-    for (const url of ['https://127.0.0.1/hook', 'https://localhost/hook', 'https://[::1]/hook', 'https://10.1.2.3/hook', 'https://169.254.169.254/latest', 'https://[::ffff:192.168.0.1]/', 'http://example.com/hook', 'ftp://example.com/']) {
+    for (const url of [
+      'https://127.0.0.1/hook',
+      'https://localhost/hook',
+      'https://[::1]/hook',
+      'https://10.1.2.3/hook',
+      'https://169.254.169.254/latest',
+      'https://[::ffff:192.168.0.1]/',
+      'http://example.com/hook',
+      'ftp://example.com/',
+    ]) {
       const refused = await h.merchant(business.keys.live, 'POST', '/v1/webhook-endpoints', { url });
       expect(refused.status, url).toBe(400);
       expect((await errorOf(refused)).issues?.[0]?.path, url).toBe('url');
@@ -110,7 +131,10 @@ describe('webhook endpoints', () => {
     const endpoint = await json<WebhookEndpointCreated>(await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: receiverUrl, events: ['subscription.updated'] }), 201);
     const product = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: 'Plan', billing_type: 'subscription', price: 100, currency: 'USD', interval: 'month' }), 201);
     const customer = await h.createCustomer(key);
-    const subscription = await json<Subscription>(await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await token(SandboxCards.succeeds) }), 201);
+    const subscription = await json<Subscription>(
+      await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await token(SandboxCards.succeeds) }),
+      201,
+    );
     await json(await h.merchant(key, 'PATCH', `/v1/subscriptions/${subscription.subscription_id}`, { cancel_at_period_end: true }), 200);
 
     const ctx = createAppContext({ store: h.store, clock: h.clock, publicUrl: PUBLIC_URL, logger: h.logger, secret: TEST_SERVER_SECRET });
@@ -128,7 +152,12 @@ describe('webhook endpoints', () => {
     expect(received).toHaveLength(3);
     expect(new Set(received.map((message) => message.headers['webhook-id'])).size).toBe(1); // one id across retries
     const [delivery] = (await json<Page<WebhookDelivery>>(await h.merchant(key, 'GET', `/v1/webhook-endpoints/${endpoint.webhook_endpoint_id}/deliveries`), 200)).items;
-    expect(delivery).toMatchObject({ event_type: 'subscription.updated', status: 'succeeded', next_attempt_at: null, payload: { type: 'subscription.updated', data: { subscription_id: subscription.subscription_id, cancel_at_period_end: true } } });
+    expect(delivery).toMatchObject({
+      event_type: 'subscription.updated',
+      status: 'succeeded',
+      next_attempt_at: null,
+      payload: { type: 'subscription.updated', data: { subscription_id: subscription.subscription_id, cancel_at_period_end: true } },
+    });
     expect(delivery!.attempts.map((attempt) => attempt.response_status)).toEqual([500, 503, 200]);
   });
 });
@@ -138,14 +167,18 @@ describe('a year on the test clock', () => {
     const business = await h.newBusiness({ name: 'Year Co' });
     const key = business.keys.test;
     const endpoint = await json<WebhookEndpointCreated>(await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: receiverUrl }), 201);
-    const product = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: 'Team', billing_type: 'subscription', price: 2000, currency: 'EUR', interval: 'month', tax_rate_bps: 2000 }), 201);
+    const product = await json<Product>(
+      await h.merchant(key, 'POST', '/v1/products', { name: 'Team', billing_type: 'subscription', price: 2000, currency: 'EUR', interval: 'month', tax_rate_bps: 2000 }),
+      201,
+    );
     const customer = await h.createCustomer(key, { name: 'Ada' });
     const subscription = await json<Subscription>(
       await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: product.product_id, card_token: await token(SandboxCards.succeeds) }),
       201,
     );
     const start = new Date(subscription.current_period_start);
-    const monthsLater = (months: number) => new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, start.getUTCDate(), start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds())).toISOString();
+    const monthsLater = (months: number) =>
+      new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, start.getUTCDate(), start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds())).toISOString();
 
     // Month by month: each advance renews one period.
     for (let month = 1; month <= 11; month += 1) await h.advanceTestClock(key, monthsLater(month));

@@ -27,7 +27,13 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     // the test works with the business of instance 0 on both.
     servers = (await Promise.all(
       shared.stores.map((store) =>
-        startServed({ openStore: async () => ({ store, cleanup: async () => undefined }), clock, mailer: smtp.mailer, cdnScriptPath: join(tmpdir(), 'no-bundle.js'), businessInput: { name: 'Kaffebaren' } }),
+        startServed({
+          openStore: async () => ({ store, cleanup: async () => undefined }),
+          clock,
+          mailer: smtp.mailer,
+          cdnScriptPath: join(tmpdir(), 'no-bundle.js'),
+          businessInput: { name: 'Kaffebaren' },
+        }),
       ),
     )) as [Served, Served];
     key = servers[0].business.keys.test;
@@ -45,11 +51,19 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
   const cardToken = async (number: string) =>
     (await json<{ card_token: string }>(await send(0, null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
   const db = () => shared.stores[1].db;
-  const charges = async () => Number((await db().selectFrom('sandbox_charges').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const charges = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('sandbox_charges')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const paymentEvents = async (paymentId: string) =>
-    (await db().selectFrom('webhook_deliveries').select(['event_type', 'payload']).where('event_type', 'like', 'payment.%').execute()).filter(
-      (row) => (JSON.parse(row.payload) as { data: { payment_id?: string } }).data.payment_id === paymentId,
-    ).map((row) => row.event_type);
+    (await db().selectFrom('webhook_deliveries').select(['event_type', 'payload']).where('event_type', 'like', 'payment.%').execute())
+      .filter((row) => (JSON.parse(row.payload) as { data: { payment_id?: string } }).data.payment_id === paymentId)
+      .map((row) => row.event_type);
   const activeEventsOf = async (subscriptionId: string) =>
     (await db().selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'subscription.active').execute()).filter(
       (row) => (JSON.parse(row.payload) as { data: { subscription_id?: string } }).data.subscription_id === subscriptionId,
@@ -61,7 +75,13 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     const email = `kund${Math.random().toString(36).slice(2)}@example.com`;
     const customer = await json<{ customer_id: string; email: string }>(await send(0, key, 'POST', '/v1/customers', { email, name: 'Kund' }), 201);
     const invoice = await json<Invoice>(
-      await send(0, key, 'POST', '/v1/invoices', { customer_id: customer.customer_id, currency: 'EUR', tax_rate_bps: 2500, status: 'open', line_items: [{ description: 'Espresso beans', quantity: 2, unit_amount: 617 }] }),
+      await send(0, key, 'POST', '/v1/invoices', {
+        customer_id: customer.customer_id,
+        currency: 'EUR',
+        tax_rate_bps: 2500,
+        status: 'open',
+        line_items: [{ description: 'Espresso beans', quantity: 2, unit_amount: 617 }],
+      }),
       201,
     );
     const session = (await json<{ session_token: string }>(await send(0, key, 'POST', `/v1/customers/${customer.customer_id}/customer-portal/session`), 201)).session_token;
@@ -121,7 +141,7 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     expect(row.payment_method_id).toBe(mastercard!.payment_method_id);
   });
 
-  it('refuses a body with both or neither card, a void invoice (409) and another customer\'s invoice (404)', async () => {
+  it("refuses a body with both or neither card, a void invoice (409) and another customer's invoice (404)", async () => {
     const { invoice, session, card } = await customerWithOpenInvoice();
     const before = await charges();
     expect((await errorOf(await pay(0, session, invoice.invoice_id, {}), 400)).code).toBe('invalid_request');
@@ -152,7 +172,10 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     const answers = await Promise.all(responses.map(async (response) => ({ status: response.status, body: (await response.json()) as PayInvoiceResult & ErrorBody })));
     expect(await charges()).toBe(before + 1);
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-    expect(answers.filter((answer) => answer.status !== 200).every((answer) => answer.status === 409 && ['charge_in_progress', 'invoice_not_open'].includes(answer.body.error.code)), JSON.stringify(answers)).toBe(true);
+    expect(
+      answers.filter((answer) => answer.status !== 200).every((answer) => answer.status === 409 && ['charge_in_progress', 'invoice_not_open'].includes(answer.body.error.code)),
+      JSON.stringify(answers),
+    ).toBe(true);
     const paid = (await json<Page<Payment>>(await send(0, key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items;
     expect(paid.map((payment) => [payment.status, payment.amount, payment.invoice_id])).toEqual([['succeeded', 1543, invoice.invoice_id]]);
   });
@@ -176,7 +199,10 @@ describe.each(sharedDatabaseBackends())('paying an open invoice from the portal 
     expect(await charges()).toBe(before + 1);
     const won = answers.filter((answer) => answer.status === 200);
     expect(won, JSON.stringify(answers)).toHaveLength(1);
-    expect(answers.filter((answer) => answer.status !== 200).every((answer) => answer.status === 409), JSON.stringify(answers)).toBe(true);
+    expect(
+      answers.filter((answer) => answer.status !== 200).every((answer) => answer.status === 409),
+      JSON.stringify(answers),
+    ).toBe(true);
     expect(won[0]!.body).toMatchObject({ replaced_invoice_id: dues.invoice_id, invoice: { status: 'paid', total: dues.total }, payment: { status: 'succeeded', amount: dues.total } });
     const subscription = await json<Subscription>(await send(0, key, 'GET', `/v1/subscriptions/${created.subscription_id}`), 200);
     expect(subscription).toMatchObject({ status: 'active', payment_method: { payment_method_id: card.payment_method_id } });

@@ -60,7 +60,13 @@ async function party(label: string, key: string, email: string, processorTokeniz
   );
   // Licensed, so the purchase also gives a license key (with one activation below).
   const thing = await json<Product>(
-    await h.merchant(key, 'POST', '/v1/products', { name: `${label} thing`, billing_type: 'one_time', price: 300, currency: 'USD', license_key: { activations_limit: 2, duration_days: null } }),
+    await h.merchant(key, 'POST', '/v1/products', {
+      name: `${label} thing`,
+      billing_type: 'one_time',
+      price: 300,
+      currency: 'USD',
+      license_key: { activations_limit: 2, duration_days: null },
+    }),
     201,
   );
   const customer = await h.createCustomer(key, { email, name: label });
@@ -78,7 +84,11 @@ async function party(label: string, key: string, email: string, processorTokeniz
   const [licenseKey] = (await json<Page<LicenseKey>>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
   const revealed = await json<LicenseKey>(await h.merchant(key, 'GET', `/v1/license-keys/${licenseKey!.license_key_id}`), 200);
   const instance = await json<LicenseActivated>(
-    await h.app.request('/v1/licenses/activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ license_key: revealed.key, name: `${label}'s pc` }) }),
+    await h.app.request('/v1/licenses/activate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ license_key: revealed.key, name: `${label}'s pc` }),
+    }),
     201,
   );
   const session = await h.createSession(key, customer.customer_id);
@@ -99,12 +109,8 @@ beforeAll(async () => {
   h = await createHarness({ deps: { livePaymentProcessor: liveProcessor } });
   const card = { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2030, cvc: '123' };
   const testCard = async () =>
-    (
-      await json<{ card_token: string }>(
-        await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card) }),
-        201,
-      )
-    ).card_token;
+    (await json<{ card_token: string }>(await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card) }), 201))
+      .card_token;
   const liveCard = async () => (await liveProcessor.tokenize(card)).token;
   const other = await h.newBusiness({ name: 'Other Co' });
 
@@ -150,7 +156,11 @@ describe('portal route isolation', () => {
     expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(
       expect.arrayContaining(['GET /portal/v1/session', 'GET /portal/v1/invoices', 'GET /portal/v1/invoices/:invoice_id', 'GET /portal/v1/payments/:payment_id']),
     );
-    const uncovered = routes.flatMap((route) => paramsOf(route.path).filter((name) => !(name in me.owned)).map((name) => `${route.method} ${route.path} (:${name})`));
+    const uncovered = routes.flatMap((route) =>
+      paramsOf(route.path)
+        .filter((name) => !(name in me.owned))
+        .map((name) => `${route.method} ${route.path} (:${name})`),
+    );
     expect(uncovered, 'add a fixture for these path parameters to isolation.test.ts').toEqual([]);
   });
 

@@ -59,7 +59,10 @@ describe.each(servedBackends())('concurrent identical plan changes over TCP (%s)
       expect(charges.length, `burst ${burst}: ${JSON.stringify(answers.map((a) => a.status))}`).toBe(2);
       expect(charges.every((charge) => charge.status === 'succeeded')).toBe(true);
       expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-      expect(answers.every((answer) => answer.status === 200 || answer.status === 409), JSON.stringify(answers.filter((a) => a.status !== 200 && a.status !== 409))).toBe(true);
+      expect(
+        answers.every((answer) => answer.status === 200 || answer.status === 409),
+        JSON.stringify(answers.filter((a) => a.status !== 200 && a.status !== 409)),
+      ).toBe(true);
       const after = await t.expect<Subscription>(200, key, 'GET', `/v1/subscriptions/${subscription.subscription_id}`);
       expect(after.product_id).toBe(pro.product_id);
     }

@@ -4,7 +4,20 @@
  * changes nothing; a downgrade's credit shows in the profile and pays the next renewal; every
  * refusal has its code; nobody reaches another customer's subscription.
  */
-import type { ChangePlanPreview, ChangePlanResult, ErrorBody, Invoice, LicenseKey, Payment, PaymentPage, PlanOptions, PortalSubscription, Product, Profile, Subscription } from '@dodo-portal/wire/schemas';
+import type {
+  ChangePlanPreview,
+  ChangePlanResult,
+  ErrorBody,
+  Invoice,
+  LicenseKey,
+  Payment,
+  PaymentPage,
+  PlanOptions,
+  PortalSubscription,
+  Product,
+  Profile,
+  Subscription,
+} from '@dodo-portal/wire/schemas';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +56,11 @@ const product = async (body: Record<string, unknown>) =>
 const cardToken = async (number: string) =>
   (
     await json<{ card_token: string }>(
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
       201,
     )
   ).card_token;
@@ -115,7 +132,10 @@ describe('plan options', () => {
 
 describe('upgrade mid-period (prorated_immediately)', () => {
   it('charges exactly the preview: the payment, the invoice and the preview agree; billing date kept', async () => {
-    const endpoint = await json<{ webhook_endpoint_id: string }>(await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['subscription.plan_changed'] }), 201);
+    const endpoint = await json<{ webhook_endpoint_id: string }>(
+      await h.merchant(key, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['subscription.plan_changed'] }),
+      201,
+    );
     const { subscription, token, customer } = await subscriber(basic);
     const start = Date.parse(subscription.current_period_start);
     const end = Date.parse(subscription.current_period_end);
@@ -193,7 +213,10 @@ describe('upgrade mid-period (prorated_immediately)', () => {
     const { subscription, token } = await subscriber(basic);
     await h.advanceTestClock(key, 3 * DAY);
     const at = await clockNow();
-    const preview = await json<ChangePlanPreview>(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: proYearly.product_id }), 200);
+    const preview = await json<ChangePlanPreview>(
+      await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: proYearly.product_id }),
+      200,
+    );
     const start = Date.parse(subscription.current_period_start) / 1000;
     const end = Date.parse(subscription.current_period_end) / 1000;
     const unused = roundDiv(10_000 * (end - at.getTime() / 1000), end - start);
@@ -328,7 +351,10 @@ describe('downgrade', () => {
     expect(payments.items).toHaveLength(1); // only the first period's charge
 
     // The next preview spends the rest of the credit after tax.
-    const upgrade = await json<ChangePlanPreview>(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: business.product_id }), 200);
+    const upgrade = await json<ChangePlanPreview>(
+      await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: business.product_id }),
+      200,
+    );
     const gross = upgrade.immediate_charge.subtotal + upgrade.immediate_charge.tax;
     expect(upgrade.immediate_charge.credit_applied).toBe(Math.min(credit - 12_500, gross));
     expect(upgrade.immediate_charge.total).toBe(gross - upgrade.immediate_charge.credit_applied);
@@ -362,8 +388,7 @@ describe('license keys', () => {
     await json(await h.merchant(key, 'POST', '/v1/product-collections', { name: 'Studio plans', product_ids: [lite.product_id, studio.product_id, studioMax.product_id] }), 201);
     const { subscription, token, customer } = await subscriber(lite, { quantity: 2 });
     const id = subscription.subscription_id;
-    const keysOf = async () =>
-      (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
+    const keysOf = async () => (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${customer.customer_id}`), 200)).items;
     expect(await keysOf(), 'an unlicensed plan has no key').toEqual([]);
 
     // Upgrade onto the licensed tier: its key comes with the change, tied to the change's invoice.
@@ -392,7 +417,11 @@ describe('license keys', () => {
     // Down to the unlicensed tier: the Studio key stops working (a short upgrade leaves no key behind) ...
     await json(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: lite.product_id }), 200);
     expect(await keysOf()).toMatchObject([{ license_key_id: issued!.license_key_id, status: 'disabled' }]);
-    const validated = await h.app.request('/v1/licenses/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ license_key: (await json<LicenseKey>(await h.merchant(key, 'GET', `/v1/license-keys/${issued!.license_key_id}`), 200)).key }) });
+    const validated = await h.app.request('/v1/licenses/validate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ license_key: (await json<LicenseKey>(await h.merchant(key, 'GET', `/v1/license-keys/${issued!.license_key_id}`), 200)).key }),
+    });
     expect(await json(validated, 200)).toMatchObject({ valid: false, status: 'disabled' });
     // ... and coming back to Studio issues a fresh key (for the 3 seats now held); the disabled one stays disabled.
     await json(await portal(token, 'POST', `/subscriptions/${id}/change-plan`, { product_id: studio.product_id }), 200);
@@ -403,8 +432,7 @@ describe('license keys', () => {
 
     // A downgrade that charges nothing (into credit, no invoice) still issues the lower licensed tier's key.
     const big = await subscriber(studioMax);
-    const bigKeys = async () =>
-      (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${big.customer.customer_id}`), 200)).items;
+    const bigKeys = async () => (await json<{ items: LicenseKey[] }>(await h.merchant(key, 'GET', `/v1/license-keys?customer_id=${big.customer.customer_id}`), 200)).items;
     expect((await bigKeys()).map((item) => item.product_id)).toEqual([studioMax.product_id]);
     const down = await json<ChangePlanResult>(await portal(big.token, 'POST', `/subscriptions/${big.subscription.subscription_id}/change-plan`, { product_id: studio.product_id }), 200);
     expect(down.invoice).toBeNull();
@@ -493,7 +521,11 @@ describe('refusals', () => {
     await json(await h.merchant(key, 'PATCH', '/v1/business', { allow_subscription_updates: false }), 200);
     try {
       await expectCode(await change({ product_id: basic.product_id }), 403, 'subscription_updates_disabled');
-      await expectCode(await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: basic.product_id }), 403, 'subscription_updates_disabled');
+      await expectCode(
+        await portal(token, 'POST', `/subscriptions/${subscription.subscription_id}/change-plan/preview`, { product_id: basic.product_id }),
+        403,
+        'subscription_updates_disabled',
+      );
       const shown = await json<PortalSubscription>(await portal(token, 'GET', `/subscriptions/${subscription.subscription_id}`), 200);
       expect(shown.actions).not.toContain('change_plan');
     } finally {
@@ -589,7 +621,8 @@ describe.each(sharedDatabaseBackends())('plan-change guards (%s)', (_name, open)
       });
       const base = Date.now() + 60_000;
       const lease = (n: number) => new Date(base + n).toISOString();
-      const claim = (db: typeof one.db, version: number, until: string) => claimBillingLock(db, 'subscriptions', id, { business_id: scope.businessId, mode: scope.mode, status: 'active', plan_version: version }, { realNow: at, until });
+      const claim = (db: typeof one.db, version: number, until: string) =>
+        claimBillingLock(db, 'subscriptions', id, { business_id: scope.businessId, mode: scope.mode, status: 'active', plan_version: version }, { realNow: at, until });
       const claims = await Promise.all([0, 1, 2, 3].map((n) => claim((n % 2 ? one : two).db, 0, lease(n))));
       expect(claims.filter(Boolean)).toHaveLength(1);
       const winner = lease(claims.indexOf(true));

@@ -37,11 +37,22 @@ describe.each(servedBackends())('concurrent removal of one card over TCP (%s)', 
       const responses = await Promise.all(Array.from({ length: PARALLEL }, () => t.call(session, 'DELETE', `/portal/v1/payment-methods/${target.payment_method_id}`)));
       const statuses = responses.map((response) => response.status);
       await Promise.all(responses.map((response) => response.arrayBuffer()));
-      expect(statuses.filter((status) => status === 204), JSON.stringify(statuses)).toHaveLength(1);
-      expect(statuses.filter((status) => status === 404), JSON.stringify(statuses)).toHaveLength(PARALLEL - 1);
+      expect(
+        statuses.filter((status) => status === 204),
+        JSON.stringify(statuses),
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((status) => status === 404),
+        JSON.stringify(statuses),
+      ).toHaveLength(PARALLEL - 1);
 
       const left = await t.server.store.db.selectFrom('payment_methods').select(['id', 'is_default']).where('customer_id', '=', customer.customer_id).execute();
-      expect(left.map((row) => row.id).sort()).toEqual(cards.filter((card) => card !== target).map((card) => card.payment_method_id).sort());
+      expect(left.map((row) => row.id).sort()).toEqual(
+        cards
+          .filter((card) => card !== target)
+          .map((card) => card.payment_method_id)
+          .sort(),
+      );
       expect(left.filter((row) => Number(row.is_default) === 1)).toHaveLength(1);
     }
     expect(t.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);

@@ -26,7 +26,11 @@ const errorOf = async (response: Response) => ((await response.json()) as ErrorB
 const token = async (number: string) =>
   (
     await json<{ card_token: string }>(
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
+      }),
       201,
     )
   ).card_token;
@@ -107,13 +111,24 @@ describe('portal payment methods', () => {
     const { customer, subscription, session } = await subscriber();
     const mastercard = await json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(SandboxCards.mastercardSucceeds) }), 201);
     const switched = await json<SubscriptionPaymentMethodResult>(
-      await call(session, 'POST', `/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, { payment_method_id: mastercard.payment_method_id }, { 'idempotency-key': 'switch-1' }),
+      await call(
+        session,
+        'POST',
+        `/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`,
+        { payment_method_id: mastercard.payment_method_id },
+        { 'idempotency-key': 'switch-1' },
+      ),
       200,
     );
     expect(switched).toMatchObject({
       payment: null,
       invoice: null,
-      subscription: { subscription_id: subscription.subscription_id, status: 'active', payment_method: { payment_method_id: mastercard.payment_method_id, last4: '4444' }, product: { name: 'Pro' } },
+      subscription: {
+        subscription_id: subscription.subscription_id,
+        status: 'active',
+        payment_method: { payment_method_id: mastercard.payment_method_id, last4: '4444' },
+        product: { name: 'Pro' },
+      },
     });
     expect(switched.subscription.next_billing_date).toBe(subscription.current_period_end);
     expect((await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customer.customer_id}`), 200)).items).toHaveLength(1);
@@ -164,7 +179,8 @@ describe.each(servedBackends())('saved cards over TCP (%s)', (_name, start) => {
   afterAll(async () => s?.close());
 
   const send = (bearer: string | null, method: string, path: string, body?: unknown) => s.call(bearer, method, path, body);
-  const tcpToken = async (number: string) => (await json<{ card_token: string }>(await send(null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
+  const tcpToken = async (number: string) =>
+    (await json<{ card_token: string }>(await send(null, 'POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' }), 201)).card_token;
   const cards = async (session: string) => (await json<PortalPaymentMethodList>(await send(session, 'GET', '/portal/v1/payment-methods'), 200)).items;
   const customerWithSession = async () => {
     const customer = await json<{ customer_id: string }>(await send(secret, 'POST', '/v1/customers', { email: `tcp${Math.random().toString(36).slice(2)}@example.com`, name: 'Tcp' }), 201);
@@ -232,7 +248,12 @@ describe.each(servedBackends())('saved cards over TCP (%s)', (_name, start) => {
     const theirs = await json<PortalPaymentMethod>(await send(other.session, 'POST', '/portal/v1/payment-methods', { card_token: await tcpToken(SandboxCards.succeeds) }), 201);
     const before = await cards(session);
     const eventsBefore = (await updatedEvents()).length;
-    const listing = { subscriptions: [{ id: first.subscription_id, product_name: 'Pro', status: 'active' }, { id: second.subscription_id, product_name: 'Team', status: 'active' }] };
+    const listing = {
+      subscriptions: [
+        { id: first.subscription_id, product_name: 'Pro', status: 'active' },
+        { id: second.subscription_id, product_name: 'Team', status: 'active' },
+      ],
+    };
 
     // No choice, or a choice for only some of its subscriptions: 409 listing them; nothing changes.
     for (const body of [undefined, {}, { replacements: {} }, { replacements: { [first.subscription_id]: mastercard.payment_method_id } }]) {
@@ -256,7 +277,11 @@ describe.each(servedBackends())('saved cards over TCP (%s)', (_name, start) => {
       expect((await errorOf(refused)).issues?.map((issue) => issue.path)).toEqual([path]);
     }
     expect((await send(session, 'DELETE', `/portal/v1/payment-methods/${visaId}`, { replacements: {}, extra: 1 })).status).toBe(400);
-    const asText = await fetch(`${s.url}/portal/v1/payment-methods/${visaId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session}`, 'content-type': 'text/plain' }, body: '{}' });
+    const asText = await fetch(`${s.url}/portal/v1/payment-methods/${visaId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(asText.status).toBe(415);
     expect(await cards(session)).toEqual(before);
     expect((await subscriptionOf(first.subscription_id)).payment_method?.payment_method_id).toBe(visaId);

@@ -296,7 +296,11 @@ describe('invoice PDF', () => {
 
   it('embeds a Unicode font when the text needs one (Cyrillic, Polish)', async () => {
     const customer = await h.createCustomer(h.business.keys.test, { name: 'Дмитрий Łukasz', locale: 'pl-PL' });
-    const invoice = await h.createInvoice(h.business.keys.test, { customer_id: customer.customer_id, currency: 'PLN', line_items: [{ description: 'Usługa miesięczna', quantity: 1, unit_amount: 12_345 }] });
+    const invoice = await h.createInvoice(h.business.keys.test, {
+      customer_id: customer.customer_id,
+      currency: 'PLN',
+      line_items: [{ description: 'Usługa miesięczna', quantity: 1, unit_amount: 12_345 }],
+    });
     const session = await h.createSession(h.business.keys.test, customer.customer_id);
     const text = pdfText(await (await h.portal(session.session_token, 'GET', `/portal/v1/invoices/${invoice.invoice_id}/pdf`)).arrayBuffer(), 'unicode.pdf');
     expect(text).toContain('Дмитрий Łukasz');

@@ -45,10 +45,18 @@ describe.each(servedBackends())('concurrent dues payments over TCP (%s)', (_name
 
       const path = `/portal/v1/subscriptions/${created.subscription_id}/payment-method`;
       const responses = await Promise.all(Array.from({ length: PARALLEL }, () => t.call(session, 'POST', path, { payment_method_id: methodId })));
-      const answers = await Promise.all(responses.map(async (response) => ({ status: response.status, body: (await response.json()) as Partial<SubscriptionPaymentMethodResult & ErrorBody> })));
+      const answers = await Promise.all(
+        responses.map(async (response) => ({ status: response.status, body: (await response.json()) as Partial<SubscriptionPaymentMethodResult & ErrorBody> })),
+      );
       const summary = JSON.stringify(answers.map((answer) => (answer.status === 200 ? (answer.body.payment ? 'paid' : 'card') : `${answer.status} ${answer.body.error?.code}`)));
-      expect(answers.every((answer) => answer.status === 200 || (answer.status === 409 && answer.body.error?.code === 'charge_in_progress')), summary).toBe(true);
-      expect(answers.filter((answer) => answer.status === 200 && answer.body.payment), summary).toHaveLength(1);
+      expect(
+        answers.every((answer) => answer.status === 200 || (answer.status === 409 && answer.body.error?.code === 'charge_in_progress')),
+        summary,
+      ).toBe(true);
+      expect(
+        answers.filter((answer) => answer.status === 200 && answer.body.payment),
+        summary,
+      ).toHaveLength(1);
 
       const paid = await t.server.store.db.selectFrom('payments').select(['amount']).where('subscription_id', '=', created.subscription_id).where('status', '=', 'succeeded').execute();
       // The first period, then the dues once.

@@ -39,7 +39,11 @@ const errorOf = async (response: Response) => ((await response.json()) as ErrorB
 const token = async (number: string) =>
   (
     await json<{ card_token: string }>(
-      await h.app.request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123', name: 'Astrid L' }) }),
+      await h.app.request('/sandbox/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123', name: 'Astrid L' }),
+      }),
       201,
     )
   ).card_token;
@@ -52,13 +56,20 @@ const call = (session: string, method: string, path: string, body?: unknown, hea
 const clockNow = async () => (await json<{ now: string }>(await h.merchant(key, 'GET', '/v1/test-clock'), 200)).now;
 const payments = async (customerId: string) => (await json<Page<Payment>>(await h.merchant(key, 'GET', `/v1/payments?customer_id=${customerId}`), 200)).items;
 const invoices = async (customerId: string) => (await json<InvoicePage>(await h.merchant(key, 'GET', `/v1/invoices?customer_id=${customerId}`), 200)).items;
-const sandboxCharges = async () => Number((await h.store.db.selectFrom('sandbox_charges').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const sandboxCharges = async () =>
+  Number(
+    (
+      await h.store.db
+        .selectFrom('sandbox_charges')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const events = async (type: string, id: string) =>
   (await h.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', type).execute())
     .map((row) => JSON.parse(row.payload) as { data: { subscription_id?: string; payment_id?: string; status?: string } })
     .filter((event) => event.data.subscription_id === id);
-const addCard = async (session: string, number: string) =>
-  json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(number) }), 201);
+const addCard = async (session: string, number: string) => json<PortalPaymentMethod>(await call(session, 'POST', '/portal/v1/payment-methods', { card_token: await token(number) }), 201);
 const pay = (session: string, subscriptionId: string, paymentMethodId: string, idempotencyKey?: string) =>
   call(session, 'POST', `/portal/v1/subscriptions/${subscriptionId}/payment-method`, { payment_method_id: paymentMethodId }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
 
@@ -129,7 +140,12 @@ describe('on-hold recovery', () => {
     const paidAt = await clockNow();
     const result = await json<SubscriptionPaymentMethodResult>(await pay(session, id, visa.payment_method_id, 'attempt-2'), 200);
     expect(await sandboxCharges()).toBe(chargesBefore + 1);
-    expect(result.subscription).toMatchObject({ subscription_id: id, status: 'active', current_period_start: paidAt, payment_method: { payment_method_id: visa.payment_method_id, last4: '4242' } });
+    expect(result.subscription).toMatchObject({
+      subscription_id: id,
+      status: 'active',
+      current_period_start: paidAt,
+      payment_method: { payment_method_id: visa.payment_method_id, last4: '4242' },
+    });
     expect(result.subscription.next_billing_date).toBe(result.subscription.current_period_end);
     expect(Date.parse(result.subscription.current_period_end)).toBeGreaterThan(Date.parse(paidAt));
     // A month from the payment (docs/billing.md, "Reactivation").
@@ -155,7 +171,11 @@ describe('on-hold recovery', () => {
     const pdf = await call(session, 'GET', `/portal/v1/invoices/${result.invoice!.invoice_id}/pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
 
     // Both emails, in Swedish, over SMTP.
     const mails = await mailsTo(customer.email, mailBefore, 2);
@@ -167,9 +187,9 @@ describe('on-hold recovery', () => {
     expect(mails[1]!.text).toContain('Nästa betalning');
 
     // Webhooks: payment.succeeded, then subscription.active.
-    expect((await h.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'payment.succeeded').execute()).map((row) => JSON.parse(row.payload).data.payment_id)).toContain(
-      result.payment!.payment_id,
-    );
+    expect(
+      (await h.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'payment.succeeded').execute()).map((row) => JSON.parse(row.payload).data.payment_id),
+    ).toContain(result.payment!.payment_id);
     const active = await events('subscription.active', id);
     expect(active).toHaveLength(2);
     expect(active[1]!.data.status).toBe('active');
@@ -220,7 +240,11 @@ describe('on-hold recovery', () => {
     expect((await call(stranger, 'GET', `/portal/v1/subscriptions/${subscription.subscription_id}/dues`)).status).toBe(404);
     expect((await pay(stranger, subscription.subscription_id, subscription.payment_method!.payment_method_id)).status).toBe(404);
     expect((await call(session, 'GET', '/portal/v1/subscriptions/sub_nope/dues')).status).toBe(404);
-    const noJson = await h.app.request(`/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, { method: 'POST', headers: { authorization: `Bearer ${session}` }, body: 'x' });
+    const noJson = await h.app.request(`/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session}` },
+      body: 'x',
+    });
     expect(noJson.status).toBe(415);
     expect((await call(session, 'POST', `/portal/v1/subscriptions/${subscription.subscription_id}/payment-method`, { payment_method_id: 1 })).status).toBe(400);
 
@@ -241,7 +265,14 @@ describe('on-hold recovery', () => {
 
   it('moves the plan lines to the new period and keeps usage billed in arrears on its own period', async () => {
     const metered = await json<Product>(
-      await h.merchant(key, 'POST', '/v1/products', { name: 'Lån', billing_type: 'usage_based', price: 5000, currency: 'SEK', interval: 'month', usage: { meter: 'books', unit_price: 700 } }),
+      await h.merchant(key, 'POST', '/v1/products', {
+        name: 'Lån',
+        billing_type: 'usage_based',
+        price: 5000,
+        currency: 'SEK',
+        interval: 'month',
+        usage: { meter: 'books', unit_price: 700 },
+      }),
       201,
     );
     const customer = await h.createCustomer(key, { locale: 'sv-SE' });
@@ -293,7 +324,9 @@ describe.each(sharedDatabaseBackends())('on-hold recovery racing on %s, two app 
     const clock = new TestClock();
     apps = shared.stores.map((store) => createApp({ store, clock, publicUrl: 'https://portal.test', logger: memoryLogger(), cdnScriptPath: join(tmpdir(), 'no-bundle.js') })) as [App, App];
     merchantKey = (await createBusiness(serviceContext(shared.stores[0], { clock }), { name: 'Race Co' })).apiKeys.test;
-    productId = (await json<Product>(await send(apps[0], merchantKey, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 1000, currency: 'EUR', interval: 'month' }), 201)).product_id;
+    productId = (
+      await json<Product>(await send(apps[0], merchantKey, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 1000, currency: 'EUR', interval: 'month' }), 201)
+    ).product_id;
   });
   afterAll(async () => shared?.cleanup());
 
@@ -306,14 +339,29 @@ describe.each(sharedDatabaseBackends())('on-hold recovery racing on %s, two app 
   const cardToken = async (number: string) =>
     (
       await json<{ card_token: string }>(
-        await apps[0].request('/sandbox/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }) }),
+        await apps[0].request('/sandbox/v1/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number, exp_month: 12, exp_year: 2040, cvc: '123' }),
+        }),
         201,
       )
     ).card_token;
-  const charges = async () => Number((await shared.stores[1].db.selectFrom('sandbox_charges').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const charges = async () =>
+    Number(
+      (
+        await shared.stores[1].db
+          .selectFrom('sandbox_charges')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   async function heldSubscription() {
-    const customer = await json<{ customer_id: string }>(await send(apps[0], merchantKey, 'POST', '/v1/customers', { email: `race${Math.random().toString(36).slice(2)}@example.com`, name: 'Race' }), 201);
+    const customer = await json<{ customer_id: string }>(
+      await send(apps[0], merchantKey, 'POST', '/v1/customers', { email: `race${Math.random().toString(36).slice(2)}@example.com`, name: 'Race' }),
+      201,
+    );
     const created = await json<Subscription>(
       await send(apps[0], merchantKey, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: productId, card_token: await cardToken(SandboxCards.succeeds) }),
       201,
@@ -331,12 +379,22 @@ describe.each(sharedDatabaseBackends())('on-hold recovery racing on %s, two app 
     const keys = ['a', 'a', 'b', undefined, 'c', 'c', undefined, 'd', 'e', undefined];
     const responses = await Promise.all(
       keys.map((idempotencyKey, i) =>
-        send(apps[i % 2]!, session, 'POST', `/portal/v1/subscriptions/${id}/payment-method`, { payment_method_id: card.payment_method_id }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        send(
+          apps[i % 2]!,
+          session,
+          'POST',
+          `/portal/v1/subscriptions/${id}/payment-method`,
+          { payment_method_id: card.payment_method_id },
+          idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+        ),
       ),
     );
     const bodies = await Promise.all(responses.map(async (response) => ({ status: response.status, body: (await response.json()) as SubscriptionPaymentMethodResult })));
     expect(await charges()).toBe(before + 1);
-    expect(bodies.every((answer) => answer.status === 200 || answer.status === 409), JSON.stringify(bodies)).toBe(true);
+    expect(
+      bodies.every((answer) => answer.status === 200 || answer.status === 409),
+      JSON.stringify(bodies),
+    ).toBe(true);
     expect(bodies.filter((answer) => answer.status === 200 && answer.body.payment)).toHaveLength(1);
     expect((await json<Subscription>(await send(apps[0], merchantKey, 'GET', `/v1/subscriptions/${id}`), 200)).status).toBe('active');
   });

@@ -4,13 +4,7 @@ import type { PortalEnv } from '../../http/env.ts';
 import { localizeInvoice, localizeLines } from '../../domain/line-descriptions.ts';
 import { readerLocale } from '../../http/reader-locale.ts';
 import { changePlan, planOptions, previewPlanChange } from '../../services/plan-changes.ts';
-import {
-  cancelPortalSubscription,
-  getPortalSubscription,
-  listPortalSubscriptions,
-  requireOwnSubscription,
-  resumePortalSubscription,
-} from '../../services/portal-subscriptions.ts';
+import { cancelPortalSubscription, getPortalSubscription, listPortalSubscriptions, requireOwnSubscription, resumePortalSubscription } from '../../services/portal-subscriptions.ts';
 import { withScopeClock } from '../../services/scope-clock.ts';
 import { bodyOf, contractRoutes, queryOf } from '../contract-routes.ts';
 import type { AppContext } from '../../runtime.ts';

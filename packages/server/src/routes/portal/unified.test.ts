@@ -51,11 +51,11 @@ beforeAll(async () => {
   const plan = await json<Product>(await h.merchant(key, 'POST', '/v1/products', { name: 'Pro', billing_type: 'subscription', price: 900, currency: 'USD', interval: 'month' }), 201);
   const customer = await h.createCustomer(key, { email: 'Pat@Example.com', name: 'Pat', locale: 'sv-SE' });
   customerAtHome = customer.customer_id;
-  const card = await json<{ card_token: string }>(
-    await post('/sandbox/v1/tokens', { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2030, cvc: '123' }),
+  const card = await json<{ card_token: string }>(await post('/sandbox/v1/tokens', { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2030, cvc: '123' }), 201);
+  subscription = await json<Subscription>(
+    await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: card.card_token }),
     201,
   );
-  subscription = await json<Subscription>(await h.merchant(key, 'POST', '/v1/subscriptions', { customer_id: customer.customer_id, product_id: plan.product_id, card_token: card.card_token }), 201);
   await h.createCustomer(other.keys.test, { email: EMAIL, name: 'Pat O.' });
   // Same email in live mode at Home, and a different email at the outsider: neither shows in test mode.
   await h.createCustomer(h.business.keys.live, { email: EMAIL, name: 'Pat live' });
@@ -214,7 +214,10 @@ describe('the unified session', () => {
     const { session_token } = await signIn(EMAIL, 'test', '198.51.100.15');
     const business = await json<PortalSession>(await h.portal(session_token, 'POST', `/portal/v1/unified/businesses/${h.business.id}/session`), 201);
     const file = h.store.location;
-    const bytes = [file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('');
+    const bytes = [file, `${file}-wal`]
+      .filter(existsSync)
+      .map((path) => readFileSync(path).toString('latin1'))
+      .join('');
     expect(bytes).not.toContain(session_token);
     expect(bytes).not.toContain(session_token.slice(4));
     expect(bytes).not.toContain(business.session_token.slice(4));

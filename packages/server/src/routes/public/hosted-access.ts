@@ -97,15 +97,17 @@ export const hostedAccessRoutes = (app: AppContext) => {
     return c.body(loginPage({ id: business.id, displayName: business.brand.display_name, locale: business.default_locale }, mode), 200, htmlHeaders);
   };
 
-  return new Hono<BaseEnv>()
-    .get('/login', (c) => c.body(unifiedLogin.live, 200, htmlHeaders))
-    .get('/test/login', (c) => c.body(unifiedLogin.test, 200, htmlHeaders))
-    // One overview for both modes: the mode is the unified token's, which the page reads from sessionStorage.
-    .get('/portal/unified', (c) => c.body(unifiedPortalPage, 200, htmlHeaders))
-    .get('/unified.js', (c) => c.body(unifiedScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }))
-    .get('/login/:business_id', (c) => login(c, 'live'))
-    .get('/test/login/:business_id', (c) => login(c, 'test'))
-    // Static: a GET never sees (or consumes) the code, which stays in the fragment.
-    .get('/magic', (c) => c.body(magicPage, 200, htmlHeaders))
-    .get('/magic.js', (c) => c.body(magicScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+  return (
+    new Hono<BaseEnv>()
+      .get('/login', (c) => c.body(unifiedLogin.live, 200, htmlHeaders))
+      .get('/test/login', (c) => c.body(unifiedLogin.test, 200, htmlHeaders))
+      // One overview for both modes: the mode is the unified token's, which the page reads from sessionStorage.
+      .get('/portal/unified', (c) => c.body(unifiedPortalPage, 200, htmlHeaders))
+      .get('/unified.js', (c) => c.body(unifiedScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }))
+      .get('/login/:business_id', (c) => login(c, 'live'))
+      .get('/test/login/:business_id', (c) => login(c, 'test'))
+      // Static: a GET never sees (or consumes) the code, which stays in the fragment.
+      .get('/magic', (c) => c.body(magicPage, 200, htmlHeaders))
+      .get('/magic.js', (c) => c.body(magicScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }))
+  );
 };

@@ -141,7 +141,10 @@ describe('the unified portal’s hosted pages', () => {
   };
 
   it('serves /login (live) and /test/login (test) with <dodo-portal-login unified> and no business', async () => {
-    for (const [path, mode] of [['/login', 'live'], ['/test/login', 'test']] as const) {
+    for (const [path, mode] of [
+      ['/login', 'live'],
+      ['/test/login', 'test'],
+    ] as const) {
       const response = await built.app.request(path);
       expectHostedHeaders(response, path);
       const html = await response.text();

@@ -84,10 +84,7 @@ export const hostedRoutes = (app: AppContext) => {
       // The CDN script's non-English catalogues (ES modules it imports on first use), built beside
       // it as dodo-portal/locales/<locale>.js. Module scripts from another origin need CORS.
       const file = c.req.param('file');
-      const body =
-        app.cdnScriptPath && LOCALE_FILE.test(file)
-          ? await readFile(join(dirname(app.cdnScriptPath), 'dodo-portal/locales', file)).catch(() => undefined)
-          : undefined;
+      const body = app.cdnScriptPath && LOCALE_FILE.test(file) ? await readFile(join(dirname(app.cdnScriptPath), 'dodo-portal/locales', file)).catch(() => undefined) : undefined;
       if (!body) return errorJson(c, { code: ErrorCode.notFound, message: `No locale file ${file} was built.` });
       const etag = etagOf(body);
       const headers = {

@@ -34,11 +34,11 @@ const publicCall = (app: App, path: string, body: unknown, headers: Record<strin
 
 /** Buys a product licensed with `settings` for a new customer; answers the revealed key. */
 async function licensedKey(app: App, key: string, settings: { activations_limit: number | null; duration_days: number | null }): Promise<LicenseKey> {
-  const product = await json<Product>(
-    await call(app, key, 'POST', '/v1/products', { name: 'Licensed', billing_type: 'one_time', price: 2500, currency: 'USD', license_key: settings }),
+  const product = await json<Product>(await call(app, key, 'POST', '/v1/products', { name: 'Licensed', billing_type: 'one_time', price: 2500, currency: 'USD', license_key: settings }), 201);
+  const customer = await json<{ customer_id: string }>(
+    await call(app, key, 'POST', '/v1/customers', { email: `l${Math.random().toString(36).slice(2)}@example.com`, name: 'Licensee' }),
     201,
   );
-  const customer = await json<{ customer_id: string }>(await call(app, key, 'POST', '/v1/customers', { email: `l${Math.random().toString(36).slice(2)}@example.com`, name: 'Licensee' }), 201);
   const token = await json<{ card_token: string }>(
     await app.request('/sandbox/v1/tokens', {
       method: 'POST',
@@ -190,9 +190,7 @@ describe.each(sharedDatabaseBackends())('activation limit under concurrency on %
 
   it('20 parallel activations of a key limited to 3 make exactly 3 instances', async () => {
     const issued = await licensedKey(apps[0], key, { activations_limit: 3, duration_days: null });
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => publicCall(apps[index % 2]!, 'activate', { license_key: issued.key, name: `machine ${index}` })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => publicCall(apps[index % 2]!, 'activate', { license_key: issued.key, name: `machine ${index}` })));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(3);
     expect(statuses.filter((status) => status === 422)).toHaveLength(17);

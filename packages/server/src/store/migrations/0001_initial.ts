@@ -55,11 +55,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('customers_business_mode_email', ['business_id', 'mode', 'email_normalized'])
     .execute();
-  await db.schema
-    .createIndex('customers_business_mode_created')
-    .on('customers')
-    .columns(['business_id', 'mode', 'created_at', 'id'])
-    .execute();
+  await db.schema.createIndex('customers_business_mode_created').on('customers').columns(['business_id', 'mode', 'created_at', 'id']).execute();
 
   await db.schema
     .createTable('invoices')
@@ -81,16 +77,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('invoices_business_mode_number', ['business_id', 'mode', 'number'])
     .execute();
-  await db.schema
-    .createIndex('invoices_customer_issued')
-    .on('invoices')
-    .columns(['customer_id', 'mode', 'issued_at', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('invoices_business_mode_issued')
-    .on('invoices')
-    .columns(['business_id', 'mode', 'issued_at', 'id'])
-    .execute();
+  await db.schema.createIndex('invoices_customer_issued').on('invoices').columns(['customer_id', 'mode', 'issued_at', 'id']).execute();
+  await db.schema.createIndex('invoices_business_mode_issued').on('invoices').columns(['business_id', 'mode', 'issued_at', 'id']).execute();
 
   await db.schema
     .createTable('invoice_line_items')
@@ -127,16 +115,7 @@ export async function up(db: AnyDb): Promise<void> {
 }
 
 export async function down(db: AnyDb): Promise<void> {
-  for (const table of [
-    'portal_sessions',
-    'invoice_counters',
-    'invoice_line_items',
-    'invoices',
-    'customers',
-    'api_keys',
-    'business_allowed_origins',
-    'businesses',
-  ]) {
+  for (const table of ['portal_sessions', 'invoice_counters', 'invoice_line_items', 'invoices', 'customers', 'api_keys', 'business_allowed_origins', 'businesses']) {
     await db.schema.dropTable(table).execute();
   }
 }

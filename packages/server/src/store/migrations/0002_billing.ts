@@ -12,8 +12,14 @@ const modeCheck = (column: string) => sql`${sql.ref(column)} in ('test', 'live')
 const boolCheck = (column: string) => sql`${sql.ref(column)} in (0, 1)`;
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('businesses').addColumn('allow_subscription_updates', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('businesses').addColumn('allow_cancellation', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('businesses')
+    .addColumn('allow_subscription_updates', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('businesses')
+    .addColumn('allow_cancellation', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema
     .alterTable('businesses')
     .addColumn('proration_billing_mode', 'text', (c) => c.notNull().defaultTo('prorated_immediately'))
@@ -53,11 +59,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('product_collections_business_mode_created')
-    .on('product_collections')
-    .columns(['business_id', 'mode', 'created_at', 'id'])
-    .execute();
+  await db.schema.createIndex('product_collections_business_mode_created').on('product_collections').columns(['business_id', 'mode', 'created_at', 'id']).execute();
 
   // A product sits in at most one collection: the unique product_id makes it a constraint.
   await db.schema
@@ -116,13 +118,7 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await db.schema.createIndex('payment_methods_customer').on('payment_methods').columns(['customer_id', 'created_at', 'id']).execute();
   // At most one default card per customer, as a constraint (two first cards at once: one wins).
-  await db.schema
-    .createIndex('payment_methods_one_default')
-    .on('payment_methods')
-    .column('customer_id')
-    .unique()
-    .where(sql.ref('is_default'), '=', 1)
-    .execute();
+  await db.schema.createIndex('payment_methods_one_default').on('payment_methods').column('customer_id').unique().where(sql.ref('is_default'), '=', 1).execute();
 
   await db.schema
     .createTable('subscriptions')

@@ -17,7 +17,10 @@ import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('subscriptions').addColumn('plan_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('subscriptions')
+    .addColumn('plan_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('subscriptions').addColumn('cancellation_reason', 'text').execute();
   await db.schema.alterTable('subscriptions').addColumn('cancellation_comment', 'text').execute();
 

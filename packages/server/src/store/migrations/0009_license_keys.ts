@@ -17,7 +17,10 @@ import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('businesses').addColumn('allow_customer_key_deactivation', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('businesses')
+    .addColumn('allow_customer_key_deactivation', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
 
   const mode = (c: ColumnDefinitionBuilder) => c.notNull().check(sql`${sql.ref('mode')} in ('test', 'live')`);
   await db.schema
@@ -35,7 +38,12 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('key_suffix', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().check(sql`${sql.ref('status')} in ('active', 'disabled')`))
     .addColumn('activations_limit', 'integer', (c) => c.check(sql`${sql.ref('activations_limit')} is null or ${sql.ref('activations_limit')} >= 1`))
-    .addColumn('instances_count', 'integer', (c) => c.notNull().defaultTo(0).check(sql`${sql.ref('instances_count')} >= 0`))
+    .addColumn('instances_count', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`${sql.ref('instances_count')} >= 0`),
+    )
     .addColumn('expires_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

@@ -11,7 +11,10 @@ import { sql, type Kysely } from 'kysely';
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('invoice_line_items').addColumn('tax_rate_bps', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('invoice_line_items')
+    .addColumn('tax_rate_bps', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db
     .updateTable('invoice_line_items')
     .set({ tax_rate_bps: sql`(select ${sql.ref('invoices.tax_rate_bps')} from ${sql.table('invoices')} where ${sql.ref('invoices.id')} = ${sql.ref('invoice_line_items.invoice_id')})` })
