@@ -22,7 +22,7 @@ import type { PaymentProcessor } from './payments/processor.ts';
 import { createSandboxProcessor } from './payments/sandbox.ts';
 import { sqlSandboxLedger } from './store/sandbox-ledger.ts';
 import { sandboxCors } from './http/sandbox-cors.ts';
-import { createMemoryRateLimiter } from './http/rate-limit.ts';
+import { defaultRateLimiter } from './http/rate-limit.ts';
 import { createBackgroundTasks, type BackgroundTasks } from './services/background.ts';
 import { createMailQueue, type MailQueueOptions } from './services/mail-queue.ts';
 import { loginLinkMessage } from './services/portal-access.ts';
@@ -49,7 +49,7 @@ export interface AppDeps {
   paymentProcessor?: PaymentProcessor;
   /** A real processor for live mode. Without one, live charges fail with `processor_not_configured`. */
   livePaymentProcessor?: PaymentProcessor;
-  /** Counters for the login and magic-link rate limits (default: in-process, on `clock`). */
+  /** Counters for the rate limits (default: in PostgreSQL on a PostgreSQL store, else in process; on `clock`). */
   rateLimiter?: RateLimiter;
   /** Work done off the request (the mail queue's drains); tests await `idle()`. */
   background?: BackgroundTasks;
@@ -100,7 +100,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     cdnScriptPath: deps.cdnScriptPath ?? defaultCdnScriptPath(),
     logger,
-    rateLimiter: deps.rateLimiter ?? createMemoryRateLimiter(clock),
+    rateLimiter: deps.rateLimiter ?? defaultRateLimiter(deps.store, clock),
     background,
     // Set just below: its login jobs resolve on this very context.
     mailQueue: undefined as unknown as AppContext['mailQueue'],

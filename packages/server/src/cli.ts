@@ -47,6 +47,8 @@ Env SMTP_URL (e.g. smtp://127.0.0.1:2525) and MAIL_FROM enable email (portal lin
 links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbox") and the
 server log, and live-mode requests that need email answer 503 email_not_configured.
 Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
+Rate limits are counted in process with SQLite, in the database with DATABASE_URL (shared by
+every process on it), or in Redis with env REDIS_URL (e.g. redis://127.0.0.1:6379).
 Env DODO_PORTAL_SECRET (≥ 32 characters) encrypts license keys and webhook secrets at rest. Unset, with a SQLite
 file, one is generated into dodo-portal.secret beside the database (mode 0600) and reused;
 with DATABASE_URL it is required. Keep it: without it the license keys and webhook secrets cannot be read.
@@ -145,6 +147,9 @@ async function withStore<T>(io: CliIo, db: string | undefined, run: (store: Stor
   }
 }
 
+/** A URL for the banner: its password never reaches a log. */
+const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
+
 function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!/^\d+$/.test(value ?? '') || !Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -184,12 +189,14 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
           storeOptions,
           scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
+          ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
         });
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');
         io.stdout(
           `dodo-portal listening on ${server.url}\n` +
             `  database     ${server.store.location}${server.store.created ? ' (new and empty: there was no database file)' : ''}\n` +
             `  secret       ${serverSecret.source}\n` +
+            `  rate limits  ${io.env.REDIS_URL ? `Redis ${withoutPassword(io.env.REDIS_URL)}` : server.store.dialect === 'postgres' ? 'in the database (shared by every process on it)' : 'in process'}\n` +
             `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
             `  CDN script   ${publicUrl}/dodo-portal.js\n` +
             `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`,

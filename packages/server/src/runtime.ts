@@ -48,7 +48,7 @@ export const serviceContext = (store: Store, world: Partial<Omit<ServiceContext,
   secrets: world.secrets ?? createSecretBox(generateServerSecret(cryptoRandom)),
 });
 
-/** A rate limit's port (http/rate-limit.ts has the in-process one; a shared store can implement it). */
+/** A rate limit's port (http/rate-limit.ts: in process, in PostgreSQL, in Redis). */
 export interface RateRule {
   /** Names the counter, e.g. `login:ip`. */
   name: string;
@@ -59,8 +59,11 @@ export interface RateRule {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Counts one attempt for `key` under `rule`, unless the rule's limit is already reached. */
-  hit(rule: RateRule, key: string): RateDecision;
+  /**
+   * Counts one attempt for `key` under `rule`, unless the rule's limit is already reached.
+   * Rejects when a shared store cannot count (the request then answers 503).
+   */
+  hit(rule: RateRule, key: string): Promise<RateDecision>;
 }
 
 /** A login request as typed, resolved by the mail queue's drain (services/mail-queue.ts). */

@@ -3,6 +3,8 @@ import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server'
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consoleLogger, createApp, createAppContext, type AppDeps } from './app.ts';
+import { systemClock } from './domain/ports.ts';
+import { createRedisRateLimiter } from './http/redis-rate-limit.ts';
 import { startScheduler, type Scheduler } from './services/scheduler.ts';
 import { createBackgroundTasks } from './services/background.ts';
 import { openStore, type Store, type StoreOptions } from './store/index.ts';
@@ -20,6 +22,8 @@ export interface StartServerOptions extends Partial<Omit<AppDeps, 'store' | 'pub
   storeOptions?: StoreOptions;
   /** Renewals and webhook deliveries: every `intervalMs` (default 30 s), or `false` for none. */
   scheduler?: { intervalMs?: number } | false;
+  /** `REDIS_URL`: keep the rate-limit counters in this Redis (connected at start, closed with the server) unless `rateLimiter` is given. */
+  redisUrl?: string;
 }
 
 export interface RunningServer {
@@ -35,7 +39,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const host = options.host ?? '127.0.0.1';
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(options.storeOptions));
-  const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, scheduler: schedulerOptions, ...deps } = options;
+  const { port: _port, host: _host, publicUrl: _publicUrl, store: _store, storeOptions: _storeOptions, scheduler: schedulerOptions, redisUrl, ...deps } = options;
 
   // `env` carries the Node bindings ({incoming, outgoing}): without them getConnInfo() cannot see
   // the socket, and every per-IP rate limit would share one "unknown" bucket.
@@ -63,7 +67,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const background =
     deps.background ??
     createBackgroundTasks((name, error) => logger.error('background task failed', { task: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
-  const appDeps: AppDeps = { ...deps, logger, background, store, publicUrl: options.publicUrl ?? url };
+  let redisLimiter: Awaited<ReturnType<typeof createRedisRateLimiter>> | undefined;
+  if (redisUrl && !deps.rateLimiter) {
+    try {
+      redisLimiter = await createRedisRateLimiter({ url: redisUrl, clock: deps.clock ?? systemClock, logger });
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      if (ownsStore) await store.close();
+      throw error;
+    }
+  }
+  const appDeps: AppDeps = { ...deps, ...(redisLimiter ? { rateLimiter: redisLimiter } : {}), logger, background, store, publicUrl: options.publicUrl ?? url };
   const context = createAppContext(appDeps);
   const app = createApp(appDeps, context);
   handler = (request, env) => app.fetch(request, env);
@@ -83,6 +97,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await scheduler?.stop();
         context.mailQueue.stop();
         await background.idle();
+        await redisLimiter?.close();
         if (ownsStore) await store.close();
       })()),
   };

@@ -128,6 +128,17 @@ export interface PortalMagicLinksTable {
   revoked_at: string | null;
 }
 
+/** Rate-limit counters (0019_rate_limits, PostgreSQL only): store/rate-limits.ts. */
+export interface RateLimitsTable {
+  rule: string;
+  window_ms: number;
+  key: string;
+  /** Times (ms since the epoch) of the attempts still inside the window, oldest first. */
+  hits: string[];
+  allowed: boolean;
+  expires_at: number;
+}
+
 /**
  * Outgoing mail (0014_mail_queue): messages to send and login jobs to resolve, with their
  * delivery state. `delivered_via = 'outbox'` rows are the test-mode capture (no SMTP).
@@ -505,4 +516,5 @@ export interface Database {
   license_key_instances: LicenseKeyInstancesTable;
   customer_credit_balances: CustomerCreditBalancesTable;
   customer_credit_entries: CustomerCreditEntriesTable;
+  rate_limits: RateLimitsTable;
 }

@@ -12,8 +12,8 @@ import type { AppContext, RateRule } from '../../runtime.ts';
 export const ACCEPTED: LoginAccepted = { accepted: true };
 
 /** Counts one sign-in attempt against `rule` for `key`; over the limit: 429 with Retry-After. */
-export const limitAttempts = (app: AppContext) => (rule: RateRule, key: string) => {
-  const decision = app.rateLimiter.hit(rule, key);
+export const limitAttempts = (app: AppContext) => async (rule: RateRule, key: string) => {
+  const decision = await app.rateLimiter.hit(rule, key);
   if (!decision.allowed) throw rateLimited(`Too many attempts. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
 };
 
@@ -29,8 +29,8 @@ export const signInRoutes = (app: AppContext) => {
       const body = await bodyOf(c, P.portalLogin);
       // CORS on the answer follows the named business's allowed origins (like a session's).
       c.set('sessionBusinessId', body.business_id);
-      limit(RateRules.loginPerIp, clientIp(c, app.trustProxy));
-      limit(RateRules.loginPerEmail, body.email.toLowerCase());
+      await limit(RateRules.loginPerIp, clientIp(c, app.trustProxy));
+      await limit(RateRules.loginPerEmail, body.email.toLowerCase());
       // Same for every email: without SMTP no live-mode link can be sent, so say so to everyone
       // (test mode then writes to the outbox instead).
       if (app.mailerFor(body.mode).disabled) throw emailNotConfigured();
@@ -41,7 +41,7 @@ export const signInRoutes = (app: AppContext) => {
       return c.json(ACCEPTED, 202);
     })
     .on(P.exchangeMagicLink, async (c) => {
-      limit(RateRules.exchangePerIp, clientIp(c, app.trustProxy));
+      await limit(RateRules.exchangePerIp, clientIp(c, app.trustProxy));
       const body = await bodyOf(c, P.exchangeMagicLink);
       return c.json(await exchangeMagicLink(app, body.code), 201);
     }).app;

@@ -23,8 +23,8 @@ export const unifiedRoutes = (app: AppContext) => {
     contractRoutes<UnifiedEnv>('/portal/v1/unified')
       .on(P.unifiedLogin, async (c) => {
         const body = await bodyOf(c, P.unifiedLogin);
-        limit(RateRules.loginPerIp, clientIp(c, app.trustProxy));
-        limit(RateRules.loginPerEmail, body.email.toLowerCase());
+        await limit(RateRules.loginPerIp, clientIp(c, app.trustProxy));
+        await limit(RateRules.loginPerEmail, body.email.toLowerCase());
         // Depends on the mode and the server only, never on the email.
         if (app.mailerFor(body.mode).disabled) throw emailNotConfigured();
         // Queue the request and answer, exactly like /portal/v1/login.
@@ -32,7 +32,7 @@ export const unifiedRoutes = (app: AppContext) => {
         return c.json(ACCEPTED, 202);
       })
       .on(P.exchangeUnifiedMagicLink, async (c) => {
-        limit(RateRules.exchangePerIp, clientIp(c, app.trustProxy));
+        await limit(RateRules.exchangePerIp, clientIp(c, app.trustProxy));
         const body = await bodyOf(c, P.exchangeUnifiedMagicLink);
         return c.json(await exchangeUnifiedLink(app, body.code), 201);
       })

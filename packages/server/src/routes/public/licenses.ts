@@ -23,8 +23,8 @@ export const LicenseRateRules = {
  * as the only credential. Not meant for browsers: no CORS.
  */
 export const licenseRoutes = (app: AppContext) => {
-  const limit = (rule: RateRule, key: string) => {
-    const decision = app.rateLimiter.hit(rule, key);
+  const limit = async (rule: RateRule, key: string) => {
+    const decision = await app.rateLimiter.hit(rule, key);
     if (!decision.allowed) throw rateLimited(`Too many license requests. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
   };
   /** The IP limit before the body is read; the key's after (by its keyed hash, never the key). */
@@ -33,21 +33,21 @@ export const licenseRoutes = (app: AppContext) => {
 
   return contractRoutes<BaseEnv>('/v1/licenses')
     .on(P.activateLicense, async (c) => {
-      limitIp(c);
+      await limitIp(c);
       const body = await bodyOf(c, P.activateLicense);
-      limitKey(body.license_key);
+      await limitKey(body.license_key);
       return c.json(await activateLicense(app, body), 201);
     })
     .on(P.validateLicense, async (c) => {
-      limitIp(c);
+      await limitIp(c);
       const body = await bodyOf(c, P.validateLicense);
-      limitKey(body.license_key);
+      await limitKey(body.license_key);
       return c.json(await validateLicense(app, body));
     })
     .on(P.deactivateLicense, async (c) => {
-      limitIp(c);
+      await limitIp(c);
       const body = await bodyOf(c, P.deactivateLicense);
-      limitKey(body.license_key);
+      await limitKey(body.license_key);
       await deactivateLicense(app, body);
       return c.body(null, 204);
     }).app;

@@ -27,7 +27,7 @@ const FIELD_OF_DECLINE: Record<string, string> = {
  */
 export const sandboxRoutes = (app: AppContext) =>
   contractRoutes<BaseEnv>('/sandbox/v1').on(P.createCardToken, async (c) => {
-    const decision = app.rateLimiter.hit(SANDBOX_TOKENS_PER_IP, clientIp(c, app.trustProxy));
+    const decision = await app.rateLimiter.hit(SANDBOX_TOKENS_PER_IP, clientIp(c, app.trustProxy));
     if (!decision.allowed) throw rateLimited(`Too many card tokens. Try again in ${decision.retryAfterSeconds} seconds.`, decision.retryAfterSeconds);
     const body = await bodyOf(c, P.createCardToken);
     try {

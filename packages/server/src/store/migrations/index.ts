@@ -17,6 +17,7 @@ import * as m0015 from './0015_line_tax_rates.ts';
 import * as m0016 from './0016_invoice_pay.ts';
 import * as m0017 from './0017_line_descriptions.ts';
 import * as m0018 from './0018_billing_lock.ts';
+import * as m0019 from './0019_rate_limits.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0016_invoice_pay': m0016,
   '0017_line_descriptions': m0017,
   '0018_billing_lock': m0018,
+  '0019_rate_limits': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
