@@ -1,0 +1,170 @@
+/**
+ * Rate limits across server processes: three `dodo-portal serve` processes, started as a merchant
+ * starts them (the CLI with DATABASE_URL, PORT and DODO_PORTAL_SECRET; then again with REDIS_URL),
+ * on one PostgreSQL database this test creates and drops. Whichever process an attempt reaches,
+ * it counts against the same limit. Runs when DATABASE_URL names a PostgreSQL server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateRules } from './rate-limit.ts';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dodo-portal.mjs');
+const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisReachable = await new Promise<boolean>((resolve) => {
+  const { hostname, port } = new URL(redisUrl);
+  const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 500 });
+  socket.once('connect', () => (socket.destroy(), resolve(true)));
+  socket.once('error', () => resolve(false));
+  socket.once('timeout', () => (socket.destroy(), resolve(false)));
+});
+if (databaseUrl && !redisReachable) console.warn(`shared-rate-limit.test: Redis not reachable at ${redisUrl}: the REDIS_URL run is skipped`);
+
+/** The server's own database, beside the one DATABASE_URL names (the `postgres` maintenance db). */
+const adminUrl = () => {
+  const url = new URL(databaseUrl!);
+  url.pathname = '/postgres';
+  return url.toString();
+};
+
+async function admin(query: string) {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Process {
+  child: ChildProcess;
+  url: string;
+  /** What it printed on start. */
+  banner: string;
+}
+
+/** `dodo-portal serve` in a child process; resolves with the URL it prints. */
+function serve(env: Record<string, string>): Promise<Process> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', SCHEDULER_INTERVAL_MS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, banner: output });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+  });
+}
+
+const stop = (p: Process) =>
+  new Promise<void>((resolve) => {
+    if (p.child.exitCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
+  });
+
+/** One request whose socket is bound to `localAddress` (Linux routes all of 127/8 to lo). */
+function requestFrom(localAddress: string, url: string, body: unknown) {
+  return new Promise<{ status: number; retryAfter: string | undefined; code: string | undefined }>((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, localAddress, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          retryAfter: response.headers['retry-after'] as string | undefined,
+          code: text ? (JSON.parse(text) as { error?: { code: string } }).error?.code : undefined,
+        }),
+      );
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+// Fresh addresses and emails per run: Redis counters outlive the test (they expire with their window).
+const run = randomBytes(4).toString('hex');
+const freshAddress = () => `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(2, 255)}`;
+let sequence = 0;
+const freshEmail = () => `someone-${run}-${(sequence += 1)}@example.com`;
+
+// [name, extra env, the banner's rate-limit line]
+const variants: [string, Record<string, string>, string][] = [
+  ['PostgreSQL', {}, 'rate limits  in the database (shared by every process on it)'],
+  ...(redisReachable ? [['Redis', { REDIS_URL: redisUrl }, `rate limits  Redis ${redisUrl}`] as [string, Record<string, string>, string]] : []),
+];
+
+describe.skipIf(!databaseUrl).each(variants)('rate limits shared by three server processes (%s)', { timeout: 120_000 }, (_name, extraEnv, bannerLine) => {
+  const database = `dodo_rl_${randomBytes(6).toString('hex')}`;
+  let servers: Process[] = [];
+
+  beforeAll(async () => {
+    await admin(`create database ${database}`);
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${database}`;
+    const env = { DATABASE_URL: url.toString(), DODO_PORTAL_SECRET: randomBytes(32).toString('base64url'), ...extraEnv };
+    // Three at once, as a deploy starts them: migrations on the fresh database run under Kysely's lock.
+    servers = await Promise.all([serve(env), serve(env), serve(env)]);
+    for (const server of servers) expect(server.banner).toContain(bannerLine);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(servers.map(stop));
+    await admin(`drop database if exists ${database} with (force)`);
+  });
+
+  const login = (server: Process, from: string, email: string) => requestFrom(from, `${server.url}/portal/v1/login`, { business_id: 'bus_rate_limit_test', email, mode: 'test' });
+
+  it('5 logins for one email over the three processes: the 6th is refused on each of them', async () => {
+    const email = freshEmail();
+    // From a different address each time, so only the per-email limit can refuse.
+    for (let i = 0; i < RateRules.loginPerEmail.limit; i += 1) {
+      expect((await login(servers[i % 3]!, freshAddress(), email)).status, `login ${i + 1}`).toBe(202);
+    }
+    for (const server of servers) {
+      const refused = await login(server, freshAddress(), email);
+      expect(refused.status).toBe(429);
+      expect(refused.code).toBe('rate_limited');
+      expect(Number(refused.retryAfter)).toBeGreaterThan(RateRules.loginPerEmail.windowMs / 1000 - 60);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(RateRules.loginPerEmail.windowMs / 1000);
+    }
+    expect((await login(servers[0]!, freshAddress(), freshEmail())).status, 'another email is not limited').toBe(202);
+  });
+
+  it('20 logins from one address over the three processes: the 21st is refused on each; another address is not', async () => {
+    const from = freshAddress();
+    for (let i = 0; i < RateRules.loginPerIp.limit; i += 1) {
+      expect((await login(servers[i % 3]!, from, freshEmail())).status, `login ${i + 1}`).toBe(202);
+    }
+    for (const server of servers) {
+      const refused = await login(server, from, freshEmail());
+      expect(refused.status).toBe(429);
+      expect(refused.code).toBe('rate_limited');
+    }
+    expect((await login(servers[1]!, freshAddress(), freshEmail())).status).toBe(202);
+  });
+
+  it('link exchanges per address are counted across the processes too', async () => {
+    const from = freshAddress();
+    const exchange = (server: Process) => requestFrom(from, `${server.url}/portal/v1/magic-link/exchange`, { code: 'no-such-code' });
+    for (let i = 0; i < RateRules.exchangePerIp.limit; i += 1) expect((await exchange(servers[i % 3]!)).status).not.toBe(429);
+    for (const server of servers) expect((await exchange(server)).status).toBe(429);
+  });
+});
