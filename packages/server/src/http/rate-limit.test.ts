@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisReachable as isRedisReachable, testRedisUrl } from '../testing/redis.ts';
 import { isStorageFailure, StorageUnavailableError } from '../store/index.ts';
-import { memoryLogger, TestClock, tempPostgresStore, type TempStore } from '../testing/harness.ts';
+import { createApp } from '../app.ts';
+import { memoryLogger, TestClock, tempPostgresStore, tempSqliteStore, type TempStore } from '../testing/harness.ts';
 import { createMemoryRateLimiter, createSqlRateLimiter, PRUNE_INTERVAL_MS } from './rate-limit.ts';
 import { createRedisRateLimiter } from './redis-rate-limit.ts';
 import type { Clock } from '../domain/ports.ts';
@@ -11,15 +12,8 @@ import type { RateLimiter, RateRule } from '../runtime.ts';
 const rule: RateRule = { name: 'test', limit: 3, windowMs: 60_000 };
 
 const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Whether something listens at the Redis URL: the Redis tests skip (and say so) when not. */
-const redisReachable = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(redisUrl);
-  const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 500 });
-  socket.once('connect', () => (socket.destroy(), resolve(true)));
-  socket.once('error', () => resolve(false));
-  socket.once('timeout', () => (socket.destroy(), resolve(false)));
-});
+const redisUrl = testRedisUrl;
+const redisReachable = await isRedisReachable();
 if (!redisReachable) console.warn(`rate-limit.test: Redis not reachable at ${redisUrl}: the Redis limiter tests are skipped`);
 
 type Make = (clock: Clock) => Promise<RateLimiter>;
@@ -150,5 +144,20 @@ describe.skipIf(!redisReachable)('Redis rate limiter', () => {
     const limiter = await make(new TestClock());
     await limiter.close();
     await expect(limiter.hit(rule, 'x')).rejects.toBeInstanceOf(StorageUnavailableError);
+
+    // Over HTTP: the limited endpoint refuses with the one storage answer, not a 500 or a pass.
+    const temp = await tempSqliteStore();
+    try {
+      const app = createApp({ store: temp.store, publicUrl: 'http://127.0.0.1:8787', rateLimiter: limiter, logger: memoryLogger() });
+      const response = await app.request('/portal/v1/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ business_id: 'bus_x', email: 'ada@example.com', mode: 'test' }),
+      });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
+    } finally {
+      await temp.cleanup();
+    }
   });
 });

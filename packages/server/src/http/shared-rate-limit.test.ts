@@ -6,24 +6,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisReachable as isRedisReachable, testRedisUrl } from '../testing/redis.ts';
 import { RateRules } from './rate-limit.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dodo-portal.mjs');
 const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisReachable = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(redisUrl);
-  const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 500 });
-  socket.once('connect', () => (socket.destroy(), resolve(true)));
-  socket.once('error', () => resolve(false));
-  socket.once('timeout', () => (socket.destroy(), resolve(false)));
-});
+const redisUrl = testRedisUrl;
+const redisReachable = await isRedisReachable();
 if (databaseUrl && !redisReachable) console.warn(`shared-rate-limit.test: Redis not reachable at ${redisUrl}: the REDIS_URL run is skipped`);
 
 /** The server's own database, beside the one DATABASE_URL names (the `postgres` maintenance db). */
