@@ -9,4 +9,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  ...(process.stderr.isTTY ? { progress: (text) => process.stderr.write(text) } : {}),
 });

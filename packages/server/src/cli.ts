@@ -19,6 +19,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Where a progress bar may redraw itself: given only when stderr is a TTY (silent otherwise). */
+  progress?: (text: string) => void;
 }
 
 const MAIN_HELP = `Usage: dodo-portal <command> [options]
@@ -89,15 +91,23 @@ their hashes are stored: keep them now.
 `;
 
 const SEED_HELP = `Usage: dodo-portal seed --demo [--allowed-origin URL …] [--db FILE] [--json]
+       dodo-portal seed --customers N --invoices-per-customer M [--businesses B] [--db FILE] [--json]
 
-Creates the "Acme Cloud" demo business (test mode): three customers, one with 25 invoices over
-eight months. Allowed origins: http://localhost:3000, http://127.0.0.1:3000 and any --allowed-origin.
+--demo creates the "Acme Cloud" demo business (test mode): three customers, one with 25 invoices
+over eight months. Allowed origins: http://localhost:3000, http://127.0.0.1:3000 and any --allowed-origin.
 
-  --demo                 Required: seed the demo data set
-  --allowed-origin URL   Extra allowed origin (repeatable)
-  --db FILE              SQLite database file
-  --json                 Print the result as JSON
-  -h, --help             Show this help
+--customers fills the store in bulk (test mode): B businesses (default 3) with a catalog and API
+keys, N customers with a monthly subscription each, M invoices per customer with payments, some
+refunds and license keys. A progress bar shows on a TTY; --json prints the keys and counts.
+
+  --demo                      Seed the demo data set
+  --allowed-origin URL        Extra allowed origin (repeatable, --demo only)
+  --customers N               Bulk: customers to create
+  --invoices-per-customer M   Bulk: invoices per customer (default 10)
+  --businesses B              Bulk: businesses the customers are spread over (default 3)
+  --db FILE                   SQLite database file (else DATABASE_URL, DODO_PORTAL_DB)
+  --json                      Print the result as JSON
+  -h, --help                  Show this help
 `;
 
 const INVITE_HELP = `Usage: dodo-portal invite --customer ID [--json] [--db FILE]
@@ -274,13 +284,44 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
       case 'seed': {
         const values = parse(rest, {
           demo: { type: 'boolean' },
+          customers: { type: 'string' },
+          'invoices-per-customer': { type: 'string' },
+          businesses: { type: 'string' },
           'allowed-origin': { type: 'string', multiple: true },
           json: { type: 'boolean' },
           ...dbOption,
           ...helpOption,
         });
         if (values.help) return (io.stdout(SEED_HELP), 0);
-        if (!values.demo) throw new UsageError('seed needs --demo (the only data set so far)');
+        if (values.customers !== undefined) {
+          if (values.demo) throw new UsageError('give --demo or --customers, not both');
+          const count = (flag: string, value: string | undefined, fallback: number, max: number) => {
+            if (value === undefined) return fallback;
+            if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be an integer from 1 to ${max}, got "${value}"`);
+            return Number(value);
+          };
+          const customers = count('--customers', values.customers, 0, 10_000_000);
+          const invoicesPerCustomer = count('--invoices-per-customer', values['invoices-per-customer'], 10, 10_000);
+          const businesses = count('--businesses', values.businesses, 3, 1_000);
+          const [{ seedBulk }, { progressBar }, { resolveServerSecret }, { storeOptionsFromEnv }] = await Promise.all([
+            import('./seed-bulk.ts'),
+            import('./progress.ts'),
+            import('./secret-file.ts'),
+            storeModule(),
+          ]);
+          const { secret } = resolveServerSecret(io.env, storeOptionsFromEnv(io.env, values.db));
+          const bar = progressBar(io.progress, 'invoices');
+          const summary = await withStore(io, values.db, (store) => seedBulk(store, { customers, invoicesPerCustomer, businesses, secret, onProgress: bar.update })).finally(bar.done);
+          if (values.json) io.stdout(`${JSON.stringify(summary)}\n`);
+          else {
+            io.stdout(
+              `Seeded ${summary.counts.invoices} invoices for ${summary.counts.customers} customers in ${summary.seconds} s (test mode)\n` +
+                summary.businesses.map((b) => `  business  ${b.business_id}  ${b.name}  test key ${b.api_keys.test}\n`).join(''),
+            );
+          }
+          return 0;
+        }
+        if (!values.demo) throw new UsageError('seed needs --demo or --customers N');
         const [{ seedDemo }, { resolveServerSecret }, { storeOptionsFromEnv }] = await Promise.all([import('./seed.ts'), import('./secret-file.ts'), storeModule()]);
         // The demo's license keys are sealed under the secret `serve` will use on this database.
         const { secret } = resolveServerSecret(io.env, storeOptionsFromEnv(io.env, values.db));
@@ -382,5 +423,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(text) } : {}),
   });
 }
