@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +62,22 @@ function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${cmd.join(' ')} exited with ${code}`)))));
 }
 
+/**
+ * CPU seconds a process has used (Linux /proc; undefined elsewhere). Per request, it is the figure
+ * the other load on a shared machine moves least.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return undefined;
+  // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function load(label: string, url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  // Warm-up: tsx compiles modules on first use and V8 optimizes after a while; without it the
+  // first requests' wait makes p99 of a short run.
+  await autocannon({ url, connections: 10, amount: 500, headers });
   const result = await autocannon({ url, connections, duration, headers });
   const bad = result.non2xx + result.errors + result.timeouts;
   console.log(
@@ -117,7 +132,12 @@ async function main(): Promise<void> {
 
     console.log(`dodo-portal load: ${base ? 'postgres' : 'sqlite'}, ${seeded.invoice_count} seeded invoices, ${connections} connections, ${duration} s each, ${path} answers ${bytes} bytes`);
     const baseline = await load('hono hello', hello.url);
+    const cpuBefore = cpuSeconds(server.child.pid);
     const portal = await load(`GET ${path}`, `${server.url}${path}`, auth);
+    const cpuAfter = cpuSeconds(server.child.pid);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) {
+      console.log(`server CPU per portal request: ${(((cpuAfter - cpuBefore) / portal.requests.total) * 1000).toFixed(2)} ms`);
+    }
     console.log(`ratio portal / hello: ${(portal.requests.average / baseline.requests.average).toFixed(3)}`);
   } finally {
     for (const child of children) await stop(child);
