@@ -7,7 +7,7 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { unauthorized } from '../domain/errors.ts';
 import { authenticateApiKey } from '../services/api-keys.ts';
 import { findSessionByToken, liveSession } from '../services/sessions.ts';
-import { withScopeClock } from '../services/scope-clock.ts';
+import { withScopeClock, withTestClockAt } from '../services/scope-clock.ts';
 import { authenticateUnified } from '../services/unified.ts';
 import type { UnifiedSessionRecord } from '../store/unified.ts';
 import type { BaseVariables, MerchantEnv, PortalEnv } from './env.ts';
@@ -46,8 +46,13 @@ export const portalAuth = (app: AppContext) =>
     const session = await findSessionByToken(app, token);
     // Known even when expired: CORS on the 401 follows the session's own business.
     c.set('sessionBusinessId', session?.business_id);
-    // A test-mode session lives on its business's test clock.
-    const clocked = session ? await withScopeClock(app, { businessId: session.business_id, mode: session.mode }) : app;
+    // A test-mode session lives on its business's test clock, read with the session when it
+    // exists (one query fewer on every portal request; the profile of issue 16).
+    const clocked = !session
+      ? app
+      : session.mode === 'test' && session.test_clock_now !== null
+        ? withTestClockAt(app, session.test_clock_now)
+        : await withScopeClock(app, { businessId: session.business_id, mode: session.mode });
     c.set('session', liveSession(clocked, session, app.publicUrl));
   });
 

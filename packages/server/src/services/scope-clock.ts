@@ -23,5 +23,15 @@ export async function clockFor(ctx: ServiceContext, scope: Scope): Promise<Clock
 /** `ctx` with the scope's clock: what every request of that scope runs on. */
 export async function withScopeClock<C extends ServiceContext>(ctx: C, scope: Scope): Promise<C> {
   if (scope.mode === 'live') return ctx;
-  return { ...ctx, clock: await clockFor(ctx, scope), realClock: ctx.realClock ?? ctx.clock };
+  return onTestClock(ctx, await clockFor(ctx, scope));
 }
+
+/**
+ * withScopeClock for a test-mode scope whose test clock was already read (`at`), e.g. with the
+ * portal session it authenticates.
+ */
+export function withTestClockAt<C extends ServiceContext>(ctx: C, at: string): C {
+  return onTestClock(ctx, frozen(at));
+}
+
+const onTestClock = <C extends ServiceContext>(ctx: C, clock: Clock): C => ({ ...ctx, clock, realClock: ctx.realClock ?? ctx.clock });

@@ -20,10 +20,15 @@ export async function insertPortalSession(db: Kysely<Database>, session: PortalS
   await db.insertInto('portal_sessions').values(session).execute();
 }
 
-/** A session with what every portal request needs about its business and customer, in one query. */
+/**
+ * A session with what every portal request needs about its business and customer, and the time
+ * on its business's test clock, in one query.
+ */
 export interface PortalSessionContext extends PortalSessionRecord {
   business: { business_id: string; name: string; brand: Brand };
   customer: { customer_id: string; name: string; email: string; locale: string };
+  /** Test mode: the business's test clock, or null when it has none yet. Always null in live mode. */
+  test_clock_now: string | null;
 }
 
 export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<PortalSessionContext | undefined> {
@@ -31,6 +36,7 @@ export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHa
     .selectFrom('portal_sessions as s')
     .innerJoin('businesses as b', 'b.id', 's.business_id')
     .innerJoin('customers as c', (join) => join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'))
+    .leftJoin('test_clocks as t', (join) => join.onRef('t.business_id', '=', 's.business_id').on('s.mode', '=', 'test'))
     .select([
       's.id',
       's.token_hash',
@@ -48,6 +54,7 @@ export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHa
       'c.name as customer_name',
       'c.email as customer_email',
       'c.locale as customer_locale',
+      't.now as test_clock_now',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -68,6 +75,7 @@ export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHa
       brand: { display_name: row.brand_display_name, primary_color: row.brand_primary_color, logo_url: row.brand_logo_url },
     },
     customer: { customer_id: row.customer_id, name: row.customer_name, email: row.customer_email, locale: row.customer_locale },
+    test_clock_now: row.test_clock_now,
   };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInvoiceNumber } from '../domain/invoice-number.ts';
 import { createBusiness } from '../services/businesses.ts';
@@ -38,6 +39,17 @@ describe.each(backends)('store on %s', (dialect, open) => {
   it('reports its dialect and is fully migrated on open', async () => {
     expect(temp.store.dialect).toBe(dialect);
     expect(await migrate(temp.store, undefined).catch(() => ({ applied: ['failed'] }))).toEqual({ applied: [] });
+  });
+
+  it('answers a repeated query from the schema of now, across a schema change (SQLite reuses prepared statements)', async () => {
+    await sql`create table scratch_statements (a text)`.execute(temp.store.db);
+    await sql`insert into scratch_statements (a) values ('x')`.execute(temp.store.db);
+    const read = async () => (await sql<Record<string, unknown>>`select * from scratch_statements`.execute(temp.store.db)).rows;
+    expect(await read()).toEqual([{ a: 'x' }]);
+    await sql`alter table scratch_statements add column b text`.execute(temp.store.db);
+    await sql`update scratch_statements set b = 'y'`.execute(temp.store.db);
+    expect(await read()).toEqual([{ a: 'x', b: 'y' }]);
+    await sql`drop table scratch_statements`.execute(temp.store.db);
   });
 
   it('round-trips money beyond 32 bits as exact integers', async () => {
