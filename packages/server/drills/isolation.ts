@@ -393,6 +393,36 @@ function probesFor(doc: Document, ops: Operation[], world: World, full: boolean)
   return [...probes.filter((p) => bodyless(p.probe.method)), ...probes.filter((p) => !bodyless(p.probe.method))];
 }
 
+/**
+ * Every tenant's data as its own credentials see it. Taken before and after the probes: a write
+ * that answered like a refusal (or like a ghost id) but changed the other tenant's data shows here.
+ */
+async function snapshot(url: string, tenants: Tenant[]): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  for (const t of tenants) {
+    const reads: [string | null, string][] = [
+      [t.key, `/v1/customers/${t.ids.customer_id}`],
+      [t.key, `/v1/subscriptions/${t.ids.subscription_id}`],
+      [t.key, `/v1/payments/${t.ids.payment_id}`],
+      [t.key, `/v1/invoices/${t.ids.invoice_id}`],
+      [t.key, `/v1/refunds/${t.ids.refund_id}`],
+      [t.key, `/v1/products/${t.ids.product_id}`],
+      [t.key, `/v1/product-collections/${t.ids.collection_id}`],
+      [t.key, `/v1/license-keys/${t.ids.license_key_id}`],
+      [t.key, '/v1/business'],
+      [t.portalToken, '/portal/v1/session'],
+      [t.portalToken, '/portal/v1/payment-methods'],
+      [t.portalToken, `/portal/v1/license-keys/${t.ids.license_key_id}/instances`],
+      [t.portalToken, '/portal/v1/profile'],
+    ];
+    for (const [token, path] of reads) {
+      const answer = await call(url, token, 'GET', path);
+      seen.set(`${t.label} GET ${path}`, `${answer.status} ${answer.text}`);
+    }
+  }
+  return seen;
+}
+
 export const isolation = {
   name: 'isolation',
   async run(options: DrillOptions): Promise<{ failures: string[] }> {
@@ -419,6 +449,9 @@ export const isolation = {
       // Which refusals the probes met: mostly 404 (and 401 for the wrong kind of token) means they
       // reached the ownership checks rather than stopping at validation.
       const statuses = new Map<number, number>();
+      const before = await snapshot(url, world.tenants);
+      // The control: each tenant reads its own data, so the refusals below are about ownership.
+      for (const [read, answer] of before) if (!answer.startsWith('200 ')) failures.push(`control: ${read} with its own credentials → ${answer.slice(0, 200)}`);
       for (const { probe, victim } of probes) {
         // Each probe from its own client address (the server trusts X-Forwarded-For here), so the
         // per-IP license limit answers no probe in place of the ownership check.
@@ -443,7 +476,13 @@ export const isolation = {
           failures.push(`leak: ${probe.method} ${probe.path}${probe.body === undefined ? '' : ` ${JSON.stringify(probe.body)}`} (${probe.label}) → ${leak}: ${answer.text.slice(0, 200)}`);
         }
       }
-      options.log('requests', probes.length + controls);
+      const after = await snapshot(url, world.tenants);
+      for (const [read, answer] of before) {
+        if (after.get(read) === answer) continue;
+        leaks += 1;
+        failures.push(`leak: the probes changed ${read}: before ${answer.slice(0, 200)} after ${after.get(read)?.slice(0, 200)}`);
+      }
+      options.log('requests', probes.length + controls + before.size + after.size);
       options.log('leaks', leaks);
       options.log('5xx', serverErrors);
       options.log(
