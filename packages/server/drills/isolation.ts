@@ -71,7 +71,7 @@ export function leakOf(
   const ghostly = (body: string) => Object.values(victim.ids).reduce((out, id) => out.split(id).join(ghostOf(id)), body);
   const likeControl = control !== undefined && control.status === status && control.text === ghostly(text);
   if (status >= 200 && status < 300 && probe.namesVictim && !likeControl) return `${status} to a request naming the other tenant's data`;
-  const sent = `${probe.path} ${probe.body === undefined ? '' : JSON.stringify(probe.body)}`;
+  const sent = `${decodeURIComponent(probe.path)} ${probe.body === undefined ? '' : JSON.stringify(probe.body)}`;
   const shown = [...Object.entries(victim.ids), ...victim.marks.map((mark) => ['mark', mark] as const)].filter(([, value]) => !sent.includes(value) && text.includes(value));
   return shown.length > 0 ? `${status} body shows the other tenant's ${shown.map(([name]) => name).join(', ')}` : undefined;
 }
@@ -85,6 +85,8 @@ interface Operation {
   path: string;
   auth: 'bearerAuth' | 'sessionToken' | 'unifiedToken' | 'none';
   bodySchema?: Schema;
+  /** Query parameters that name an id or an email (list filters such as `customer_id`). */
+  queryIds: string[];
 }
 type Schema = {
   $ref?: string;
@@ -102,7 +104,10 @@ type Schema = {
   const?: unknown;
 };
 interface Document {
-  paths: Record<string, Record<string, { security?: Record<string, string[]>[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: Record<string, string[]>[]; parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -114,6 +119,7 @@ function operationsOf(doc: Document): Operation[] {
         method: method.toUpperCase(),
         path,
         auth: (scheme ?? 'none') as Operation['auth'],
+        queryIds: (op.parameters ?? []).filter((p) => p.in === 'query' && /_id$|^email$/.test(p.name)).map((p) => p.name),
         ...(op.requestBody?.content?.['application/json']?.schema ? { bodySchema: op.requestBody.content['application/json'].schema } : {}),
       };
     }),
@@ -338,7 +344,11 @@ function probesFor(doc: Document, ops: Operation[], world: World, full: boolean)
     const namesVictim = params.some((p) => theirs.ids[p] !== undefined) || bodyNames;
     // A write that names nobody else acts on the attacker's own data (e.g. signing itself out): not a probe.
     if (!bodyless(op.method) && !namesVictim) return;
-    probes.push({ probe: { method: op.method, path: fill(op.path, victim.ids), ...(body === undefined ? {} : { body }), token, namesVictim, label }, victim: theirs });
+    // A list filtered by the other tenant's id may answer 200 (an empty page): only its body can leak.
+    const queryValue = (name: string) => (name === 'email' ? victim.marks[0] : theirs.ids[name]);
+    const query = op.queryIds.filter((name) => queryValue(name) !== undefined).map((name) => `${name}=${encodeURIComponent(queryValue(name)!)}`);
+    const path = `${fill(op.path, victim.ids)}${bodyless(op.method) && query.length > 0 ? `?${query.join('&')}` : ''}`;
+    probes.push({ probe: { method: op.method, path, ...(body === undefined ? {} : { body }), token, namesVictim, label }, victim: theirs });
   };
   for (const op of ops) {
     if (UNTENANTED.test(op.path)) continue;
