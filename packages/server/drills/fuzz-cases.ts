@@ -150,11 +150,9 @@ const pathTricks = [
   '%ZZ',
   '%F0%9F%92%A9',
 ];
-const deep = (depth: number): unknown => {
-  let value: unknown = 'bottom';
-  for (let i = 0; i < depth; i += 1) value = i % 2 ? [value] : { a: value };
-  return value;
-};
+/** `depth` levels of `{"a":[…]}` as text: JSON.stringify of so deep a value would overflow our own stack. */
+const deepText = (depth: number) => `${'{"a":['.repeat(depth)}"bottom"${']}'.repeat(depth)}`;
+const DEEP_MARK = '\u0000deep\u0000';
 
 /** Replaces one value somewhere in `body` (the first `pick`-th leaf, counting round) with `make(old)`. */
 function replaceLeaf(body: unknown, pick: number, make: (old: unknown) => unknown): unknown {
@@ -245,8 +243,10 @@ export function buildRequest(doc: Json, op: Operation, kind: MutationKind, ids: 
       return json(replaceLeaf(base, n, () => 'x'.repeat(200_000)));
     case 'control_chars':
       return json(replaceLeaf(base, n, (old) => `${String(old)}${controlChars}`));
-    case 'deep_nesting':
-      return json(replaceLeaf(base, n, () => deep(2_000 + (n % 3_000))));
+    case 'deep_nesting': {
+      const text = JSON.stringify(replaceLeaf(base, n, () => DEEP_MARK));
+      return { ...json(base), body: text.replace(JSON.stringify(DEEP_MARK), deepText(2_000 + (n % 8_000))) };
+    }
     case 'malformed_json':
       return { ...request, body: ['{', '{"a":', '[1,2', '{"a":1,}', 'nul', '\u0000', `${JSON.stringify(base)}}`, "{'a':1}"][n % 8]!, contentType: 'application/json' };
     case 'wrong_content_type':
