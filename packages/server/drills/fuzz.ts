@@ -6,6 +6,7 @@
  * no credentials). Every answer must be below 500, every error in the one shape, and every answer
  * a status and body the document declares for that operation.
  */
+import { startTestSmtp } from '../src/testing/smtp.ts';
 import type { Drill } from './drill.ts';
 import { startDrillServer, type DrillServer } from './serve.ts';
 import { buildRequest, drawCases, isErrorShape, mutationKinds, readOperations, responseChecker, harvest, type FuzzRequest, type IdPool, type Json, type Operation } from './fuzz-cases.ts';
@@ -18,11 +19,15 @@ export const fuzz: Drill = {
   async run({ full, store, databaseUrl, seed = 1, log }) {
     // The per-IP limits would answer most of the run with 429s (they are tested on their own):
     // each request comes "from" its own address.
-    const server = await startDrillServer({ store, databaseUrl }, { TRUST_PROXY: '1' });
+    // A real SMTP server on loopback: without one, live-mode sign-in answers its documented
+    // 503 email_not_configured, which is configuration, not a failure the fuzz is after.
+    const smtp = await startTestSmtp();
+    const server = await startDrillServer({ store, databaseUrl }, { TRUST_PROXY: '1', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'portal@drill.example' });
     try {
       return await fuzzServer(server, { full, seed, log });
     } finally {
       await server.stop();
+      await smtp.close();
     }
   },
 };
