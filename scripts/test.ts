@@ -61,6 +61,14 @@ const steps: { name: string; command: string[]; cwd?: string; counts?: () => Cou
   vitest('server', [], join(repoRoot, 'packages/server')),
   // The portal client's retry, timeout and error rules against a loopback HTTP server.
   vitest('wire', [], join(repoRoot, 'packages/wire')),
+  // The reliability drills' short profile (packages/server/drills, docs/reliability.md) against real
+  // `dodo-portal serve` processes: one count per drill and store.
+  {
+    name: 'drills (short)',
+    // A fixed seed keeps npm test repeatable; `pnpm drills` alone draws a new one each run.
+    command: [...pn, 'run', 'drills', '--seed', '7', '--report', join(results, 'drills.json')],
+    counts: () => jsonCounts(join(results, 'drills.json')),
+  },
   // The served /openapi.json against Redocly's recommended rules (packages/server/scripts/openapi-lint.ts): 0 errors.
   { name: 'openapi lint', command: ['tsx', 'packages/server/scripts/openapi-lint.ts'] },
   // The files the element catalogue (packages/elements/src/catalogue.json) writes are current.
