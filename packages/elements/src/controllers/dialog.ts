@@ -16,6 +16,9 @@ export interface DialogOptions<T> {
 export class DialogController<T> implements ReactiveController {
   #openValue: T | null = null;
   #opener: HTMLElement | null = null;
+  /** Counts `open()` calls, and which of them the shown `<dialog>` is for. */
+  #opened = 0;
+  #shown = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
@@ -43,11 +46,15 @@ export class DialogController<T> implements ReactiveController {
 
   hostUpdated(): void {
     const element = this.#dialogElement;
-    if (this.#openValue !== null && element && !element.open) element.showModal();
+    if (this.#openValue !== null && element && !element.open) {
+      element.showModal();
+      this.#shown = this.#opened;
+    }
   }
 
   /** `trigger`: the button that opened it (an event's `currentTarget`), where focus returns. */
   open(value: T, trigger: EventTarget | null): void {
+    this.#opened += 1;
     this.#openValue = value;
     this.#opener = trigger instanceof HTMLElement ? trigger : null;
     this.host.requestUpdate();
@@ -60,6 +67,9 @@ export class DialogController<T> implements ReactiveController {
   readonly close = async (toFallback: unknown = false): Promise<void> => {
     const closed = this.#openValue;
     if (closed === null) return;
+    // The native `close` event is queued as a task: a customer (or a keyboard) quick enough can
+    // open the dialog again before it arrives. It then speaks of the dialog that was, not of this one.
+    if (toFallback instanceof Event && (this.#dialogElement?.open || this.#shown !== this.#opened)) return;
     const trigger = toFallback === true ? null : this.#opener;
     // State first: a render before the native `close` event must not reopen it.
     this.#openValue = null;
