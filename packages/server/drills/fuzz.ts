@@ -69,7 +69,7 @@ async function fuzzServer(served: DrillServer, { full, seed, log }: { full: bool
   if (full) operations.forEach((_, op) => mutationKinds.forEach((kind, k) => cases.push({ op, kind, draw: { n: op * 31 + k, noise: 'sweep' } })));
 
   const failures: string[] = [];
-  const figures = { requests: 0, '5xx': 0, bad_error_shape: 0, schema_mismatch: 0, no_answer: 0 };
+  const figures = { requests: 0, '5xx': 0, bad_error_shape: 0, schema_mismatch: 0, no_answer: 0, closed_oversized: 0 };
   const statuses = new Map<number, number>();
   let client = 0;
   for (const { op: index, kind, draw } of cases) {
@@ -92,10 +92,16 @@ async function fuzzServer(served: DrillServer, { full, seed, log }: { full: bool
         ...(request.body === undefined ? {} : { body: request.body }),
       });
     } catch (error) {
-      // No answer at all (a reset connection) is a failure of its own: a client sees no status.
       figures.requests += 1;
-      figures.no_answer += 1;
       const cause = error instanceof Error ? String((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      // An oversized body may be refused by closing the connection while the client still writes
+      // (RFC 9110 §15.5.14: the server MAY close it): @hono/node-server answers 413, drains the rest
+      // for at most 500 ms, then closes. Counted, not failed; any other missing answer is a failure.
+      if (request.kind === 'oversized_body' && /EPIPE|ECONNRESET|other side closed/.test(cause)) {
+        figures.closed_oversized += 1;
+        continue;
+      }
+      figures.no_answer += 1;
       failures.push(`no_answer (${cause}): ${describe(request, 0)}`);
       continue;
     }
