@@ -14,6 +14,7 @@ import { toTimestamp } from '../domain/ports.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
+import { sandboxRowCount, webhookEventData } from '../testing/db-reads.ts';
 import { stallingSandbox } from '../testing/stalling-sandbox.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { createBusiness } from './businesses.ts';
@@ -51,19 +52,8 @@ describe.each(sharedDatabaseBackends())('reconciliation (%s)', (_name, open) => 
     const customer = await call<{ customer_id: string }>('POST', '/v1/customers', { email: 'lost@example.com', name: 'Lost Answer' });
     const token = async () => (await call<{ card_token: string }>('POST', '/sandbox/v1/tokens', { number: SandboxCards.succeeds, exp_month: 12, exp_year: 2040, cvc: '123' })).card_token;
     const db = first.db;
-    const events = async (type: string) =>
-      (await db.selectFrom('webhook_deliveries').select('payload').where('business_id', '=', business.id).where('event_type', '=', type).execute()).map(
-        (row) => (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
-      );
-    const count = async (table: 'sandbox_charges' | 'sandbox_refunds') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const events = (type: string) => webhookEventData(db, business.id, type);
+    const count = (table: 'sandbox_charges' | 'sandbox_refunds') => sandboxRowCount(db, table);
     const waitFor = async (table: 'sandbox_charges' | 'sandbox_refunds', n: number) => expect.poll(() => count(table), { timeout: 5000 }).toBe(n);
     const reconcileBoth = async () =>
       (await Promise.all(runners.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));

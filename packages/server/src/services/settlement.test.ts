@@ -18,6 +18,7 @@ import { toTimestamp } from '../domain/ports.ts';
 import { SandboxCards } from '../payments/sandbox.ts';
 import { advanceTestClockRow } from '../store/test-clocks.ts';
 import { memoryLogger, TEST_SERVER_SECRET, TestClock } from '../testing/harness.ts';
+import { sandboxRowCount, webhookEventData } from '../testing/db-reads.ts';
 import { stallingSandbox } from '../testing/stalling-sandbox.ts';
 import { sharedDatabaseBackends, type SharedDatabase } from '../testing/shared-db.ts';
 import { createBusiness } from './businesses.ts';
@@ -61,19 +62,8 @@ async function world(open: () => Promise<SharedDatabase>) {
   };
   const token = async (number: string) => (await call<{ card_token: string }>('POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2040, cvc: '123' })).card_token;
   const db = first.db;
-  const events = async (type: string) =>
-    (await db.selectFrom('webhook_deliveries').select('payload').where('business_id', '=', business.id).where('event_type', '=', type).execute()).map(
-      (row) => (JSON.parse(row.payload) as { data: Record<string, unknown> }).data,
-    );
-  const count = async (table: 'sandbox_charges' | 'sandbox_refunds') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const events = (type: string) => webhookEventData(db, business.id, type);
+  const count = (table: 'sandbox_charges' | 'sandbox_refunds') => sandboxRowCount(db, table);
   const reconcileAll = async () =>
     (await Promise.all(reconcilers.map((ctx) => reconcile(ctx)))).reduce((sum, r) => ({ payments: sum.payments + r.payments, refunds: sum.refunds + r.refunds }));
   await call('POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' });
