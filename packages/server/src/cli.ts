@@ -56,8 +56,19 @@ file, one is generated into dodo-portal.secret beside the database (mode 0600) a
 with DATABASE_URL it is required. Keep it: without it the license keys and webhook secrets cannot be read.
 Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (default 30000;
 0 turns the scheduler off, e.g. when another process runs it — running several is safe too).
+Env IDEMPOTENCY_LEASE_MS sets how long an unanswered Idempotency-Key is held before a retry takes
+it over as the request of a dead process (default 600000, 10 minutes; never set it below your
+slowest charge: a retry may then reconcile a charge that is still in flight).
 Stops gracefully on SIGINT / SIGTERM.
 `;
+
+/** `IDEMPOTENCY_LEASE_MS`: unset → the default lease (10 minutes). */
+function idempotencyLeaseFromEnv(value: string | undefined): { idempotencyLeaseMs?: number } {
+  if (value === undefined || value.trim() === '') return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100) throw new Error(`IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds from 100, got "${value}"`);
+  return { idempotencyLeaseMs: ms };
+}
 
 /** `SCHEDULER_INTERVAL_MS`: unset → the default interval, 0 → off. */
 function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | false {
@@ -199,6 +210,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
           storeOptions,
           scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
+          ...idempotencyLeaseFromEnv(io.env.IDEMPOTENCY_LEASE_MS),
           ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
         });
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');

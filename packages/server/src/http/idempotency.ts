@@ -90,7 +90,7 @@ function keyed<E extends Env>(app: AppContext, keyspace: (c: Context<E>) => { sc
     }
 
     try {
-      await runUnderIdempotencyKey({ scope, key }, () => next());
+      await runUnderIdempotencyKey({ scope, key, leaseUntil: lockedUntil }, () => next());
     } catch (error) {
       await releaseIdempotencyKey(app.store.db, scope, key);
       throw error;

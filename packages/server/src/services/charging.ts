@@ -124,6 +124,12 @@ export async function attemptCharge(
 ): Promise<ChargeAttempt> {
   const processor = processorFor(ctx, scope);
   const paymentId = newId(IdPrefix.payment, ctx.random);
+  // The request's Idempotency-Key learns what it is about to charge before the payment is even
+  // recorded (a process killed between the two writes must not leave a `processing` payment no
+  // key names: its retry would run again and the payment wait for the reconciler), and so before
+  // the processor is called. A key naming a payment that was never written means nothing was
+  // charged. Not a renewal's charge (a test-clock advance runs them): they settle themselves.
+  if (!input.settlement) await notePaymentForKey(ctx, paymentId);
   await insertProcessingPayment(ctx.store.db, scope, {
     id: paymentId,
     customer_id: input.customerId,
@@ -137,9 +143,6 @@ export async function attemptCharge(
     subscription_id: input.subscriptionId ?? null,
     settlement: input.settlement ? JSON.stringify(input.settlement) : null,
   });
-  // The request's Idempotency-Key learns what it is about to charge, before the processor is
-  // called. Not a renewal's charge (a test-clock advance runs them): they settle themselves.
-  if (!input.settlement) await notePaymentForKey(ctx, paymentId);
   let charge: Charge;
   try {
     charge = await processor.charge({

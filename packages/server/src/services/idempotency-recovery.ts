@@ -33,10 +33,11 @@ import {
   takeOverIdempotencyKey,
   tieIdempotencyPayment,
 } from '../store/idempotency.ts';
-import { findPaymentRow } from '../store/refunds.ts';
+import { IdPrefix, isId } from '../domain/ids.ts';
+import { findPaymentRow, findRefund, findRefundRow } from '../store/refunds.ts';
 import type { PaymentsTable } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
-import { reconcilePaymentNow, RECONCILE_GRACE_MS } from './reconciliation.ts';
+import { reconcilePaymentNow, reconcileRefundNow, RECONCILE_GRACE_MS } from './reconciliation.ts';
 import type { RenewalContext } from './renewals.ts';
 import type { AppContext, StoredAnswer } from '../runtime.ts';
 
@@ -66,6 +67,7 @@ export async function recoverIdempotencyKey(ctx: RecoveryContext, scope: Scope, 
 async function recoverTakenKey(ctx: RecoveryContext, scope: Scope, key: string, leaseUntil: string): Promise<Recovery> {
   const db = ctx.store.db;
   const paymentId = await findIdempotencyPaymentId(db, scope, key);
+  if (paymentId && isId(IdPrefix.refund, paymentId)) return recoverRefundKey(ctx, scope, key, paymentId, leaseUntil);
   const payment = paymentId ? await settledPayment(ctx, scope, paymentId) : undefined;
   if (!payment || payment.status === 'failed') {
     if (paymentId) await tieIdempotencyPayment(db, scope, key, null);
@@ -99,6 +101,31 @@ export async function recoverStaleIdempotencyKeys(ctx: RecoveryContext, leaseMs:
     }
   }
   return closed;
+}
+
+/**
+ * A dead `POST /v1/refunds` named its refund on the key before reserving it: never reserved →
+ * run again; still `pending` → finished now (the reconciler's way: asked of the processor by the
+ * refund's id, sent if it never got there), then answered like the request: 201 with the refund;
+ * `failed` (its amount given back) → run again.
+ */
+async function recoverRefundKey(ctx: RecoveryContext, scope: Scope, key: string, refundId: string, leaseUntil: string): Promise<Recovery> {
+  const db = ctx.store.db;
+  let refund = await findRefundRow(db, scope, refundId);
+  if (refund?.status === 'pending') {
+    if (!(await reconcileRefundNow(ctx, refund))) {
+      await lapseIdempotencyKey(db, scope, key, leaseUntil, toTimestamp(ctx.clock.now()));
+      return { kind: 'busy' };
+    }
+    refund = await findRefundRow(db, scope, refundId);
+  }
+  if (refund?.status !== 'succeeded') {
+    await tieIdempotencyPayment(db, scope, key, null);
+    return { kind: 'rerun' };
+  }
+  const answer = { status: 201, body: JSON.stringify(await findRefund(db, scope, refundId)) };
+  await completeIdempotencyKey(db, scope, key, answer);
+  return { kind: 'answer', ...answer };
 }
 
 /** The payment noted on a dead request's key, reconciled first if it is still `processing`. */

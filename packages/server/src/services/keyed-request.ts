@@ -12,6 +12,8 @@ import type { ServiceContext } from '../runtime.ts';
 export interface KeyedRequest {
   scope: Scope;
   key: string;
+  /** When the key's lease lapses (real time): a retry may then take the key over as a dead request's. */
+  leaseUntil?: string;
 }
 
 const keyedRequest = new AsyncLocalStorage<KeyedRequest>();
@@ -21,7 +23,17 @@ export function runUnderIdempotencyKey<T>(request: KeyedRequest, run: () => Prom
   return keyedRequest.run(request, run);
 }
 
-/** Notes a payment recorded `processing` on the running request's key, if it has one. */
+/**
+ * The running request's key lease, if it has one: a billing lock it takes lapses no later
+ * (services/settlement.ts), so a retry that takes the key over after the lease never finds the
+ * dead request still holding what it billed.
+ */
+export const keyLeaseUntil = (): string | undefined => keyedRequest.getStore()?.leaseUntil;
+
+/**
+ * Notes a payment the running request is about to record `processing` — or a refund it is about
+ * to reserve `pending` — on its key, if it has one (one column: the id's prefix tells which).
+ */
 export async function notePaymentForKey(ctx: ServiceContext, paymentId: string): Promise<void> {
   const request = keyedRequest.getStore();
   if (request) await tieIdempotencyPayment(ctx.store.db, request.scope, request.key, paymentId);

@@ -94,6 +94,11 @@ export async function reconcilePaymentNow(ctx: RenewalContext, payment: StalePay
 /** Charges go through the settlement pipeline's recovery; renewals finish their period. */
 const reconcilePayment = (ctx: RenewalContext, payment: StalePayment): Promise<boolean> => recoverLostCharge(ctx, payment, { renewal: recoverRenewalCharge });
 
+/** Finishes one `pending` refund now, whatever its age (its request is known to be gone); false when another reconciler holds it. */
+export async function reconcileRefundNow(ctx: RenewalContext, refund: StaleRefund): Promise<boolean> {
+  return reconcileRefund(ctx, refund);
+}
+
 async function reconcileRefund(ctx: RenewalContext, refund: StaleRefund): Promise<boolean> {
   const scope = scopeOf(refund);
   const now = ctx.clock.now();

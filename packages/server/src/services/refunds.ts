@@ -11,7 +11,8 @@
  * 3. The refund is settled `succeeded` and `refund.succeeded` is queued; a processor refusal
  *    settles it `failed` and gives the amount back to the payment (502). If the process stops
  *    between 1 and 3 the refund stays `pending` (its amount reserved) until services/reconciliation.ts
- *    asks the processor for it and finishes it.
+ *    asks the processor for it and finishes it — at once when the request's Idempotency-Key is
+ *    retried (the key names the refund from before step 1), so a retry never reserves a second one.
  */
 import { BillingErrorCode, type CreateRefundBody, type Page, type Refund } from '@dodo-portal/wire/schemas';
 import { DomainError, notFound } from '../domain/errors.ts';
@@ -22,6 +23,7 @@ import { failRefund, findPaymentRow, findRefund, listRefunds as listRefundRows, 
 import type { Scope } from '../store/scope.ts';
 import { processorFor, type BillingContext } from './charging.ts';
 import { positionFromCursor, toPage } from './paging.ts';
+import { notePaymentForKey } from './keyed-request.ts';
 import { emitEvent } from './webhooks.ts';
 import { realNow } from '../runtime.ts';
 
@@ -43,6 +45,9 @@ export async function createRefund(ctx: BillingContext, scope: Scope, body: Crea
     created_at: createdAt,
     attempted_at: toTimestamp(realNow(ctx)),
   };
+  // The request's Idempotency-Key names the refund before it is reserved: a retry after the process
+  // died finishes this refund (services/idempotency-recovery.ts) instead of reserving a second one.
+  await notePaymentForKey(ctx, refund.id);
   // Step 1: the conditional UPDATE is the guard; the read above only shapes the error message.
   if (!(await reserveRefund(ctx.store.db, scope, refund))) {
     throw refundExceedsPayment(`The refund of ${amount} would take the payment's refunds above its amount ${Number(payment.amount)} (another refund took it first).`);

@@ -36,6 +36,7 @@ import { claimPayment, releasePayment, type StalePayment } from '../store/reconc
 import type { Database } from '../store/schema.ts';
 import type { Scope } from '../store/scope.ts';
 import { attemptCharge, failPayment, PaymentFailedError, processorFor, type BillingContext, type CardSource, type ChargeAttempt } from './charging.ts';
+import { keyLeaseUntil } from './keyed-request.ts';
 import { realNow } from '../runtime.ts';
 import { insertPricedInvoice, type PricedInvoice } from './invoices.ts';
 import { emitLicenseKeysCreated, issueLicenseKeys } from './license-keys.ts';
@@ -56,10 +57,17 @@ export interface HeldLock<T extends LockedTable = LockedTable> {
   until: string;
 }
 
-/** Takes the billing lock of a subscription or invoice for BILLING_LOCK_MS; undefined when it is held or the guard fails. */
+/**
+ * Takes the billing lock of a subscription or invoice for BILLING_LOCK_MS, or until the running
+ * request's Idempotency-Key lease lapses if that is sooner (a retry that takes the key over then
+ * finds the lock free, rather than answering `charge_in_progress` for good); undefined when it is
+ * held or the guard fails.
+ */
 export async function takeBillingLock<T extends LockedTable>(ctx: BillingContext, table: T, id: string, guard: LockGuard<T>): Promise<HeldLock<T> | undefined> {
   const now = realNow(ctx);
-  const until = toTimestamp(new Date(now.getTime() + BILLING_LOCK_MS));
+  const lease = keyLeaseUntil();
+  const own = toTimestamp(new Date(now.getTime() + BILLING_LOCK_MS));
+  const until = lease !== undefined && lease < own ? lease : own;
   return (await claimBillingLock(ctx.store.db, table, id, guard, { realNow: toTimestamp(now), until })) ? { table, id, until } : undefined;
 }
 

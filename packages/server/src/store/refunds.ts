@@ -95,6 +95,11 @@ export async function failRefund(db: Kysely<Database>, refund: { id: string; pay
   });
 }
 
+/** The refund row as stored (with its reconciler's lease), for recovery. */
+export async function findRefundRow(db: Kysely<Database>, scope: Scope, id: string): Promise<Selectable<RefundsTable> | undefined> {
+  return db.selectFrom('refunds').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
+}
+
 export async function findRefund(db: Kysely<Database>, scope: Scope, id: string): Promise<Refund | undefined> {
   const row = await db.selectFrom('refunds').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
   return row ? toRefund(row) : undefined;
