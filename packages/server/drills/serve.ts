@@ -3,7 +3,7 @@
  * fresh SQLite file in a temp folder or a fresh PostgreSQL database (created here, dropped on
  * stop), with one business made by `dodo-portal business create` — the commands an operator runs.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +17,43 @@ const cli = join(import.meta.dirname, '../bin/dodo-portal.mjs');
 export interface DrillServer {
   url: string;
   business: { id: string; keys: { test: string; live: string } };
+  /** The server's database, as the environment names it (`DODO_PORTAL_DB` or `DATABASE_URL`), for a drill's direct reads. */
+  databaseEnv: Record<string, string>;
   /** What the server wrote to stderr (its error log): shown with a failure. */
   stderr(): string;
   /** SIGTERM, wait for the exit, then remove the database. */
   stop(): Promise<void>;
+  /** SIGKILL (no shutdown of any kind), and wait for the exit; the database stays. */
+  kill(): Promise<void>;
+  /** A new `dodo-portal serve` on the same database (after `kill`); `url` then names it. */
+  restart(): Promise<void>;
+}
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** `dodo-portal serve` on a free loopback port; resolves once it listens. */
+async function spawnServe(env: NodeJS.ProcessEnv, onStderr: (chunk: string) => void): Promise<Served> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-2_000);
+    onStderr(chunk.toString());
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`dodo-portal serve exited ${code} before listening: ${errors}`)));
+  });
+  return { url, child, exited };
 }
 
 async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
@@ -36,7 +69,7 @@ async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
 export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions, 'store' | 'databaseUrl'>, env: Record<string, string> = {}): Promise<DrillServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dodo-portal-drill-'));
   const database = `dodo_drill_${process.pid}_${randomBytes(4).toString('hex')}`;
-  let serverEnv: NodeJS.ProcessEnv;
+  let serverEnv: Record<string, string>;
   if (store === 'postgres') {
     if (!databaseUrl) throw new Error('the postgres store needs a databaseUrl');
     await adminQuery(databaseUrl, `create database "${database}"`);
@@ -62,30 +95,28 @@ export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions
       env: childEnv,
     });
     const created = JSON.parse(stdout) as { business_id: string; api_keys: { test: string; live: string } };
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      // Keep the tail: a fuzz run logs every 5xx, and a failure shows the last ones.
-      errors = (errors + chunk.toString()).slice(-20_000);
-    });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`dodo-portal serve exited ${code} before listening: ${errors}`)));
-    });
+    // Keep the tail: a fuzz run logs every 5xx, and a failure shows the last ones.
+    const keep = (chunk: string) => (errors = (errors + chunk).slice(-20_000));
+    let served = await spawnServe(childEnv, keep);
     return {
-      url,
+      get url() {
+        return served.url;
+      },
       business: { id: created.business_id, keys: created.api_keys },
+      databaseEnv: serverEnv,
       stderr: () => errors,
       stop: async () => {
-        child.kill('SIGTERM');
-        await exited;
+        served.child.kill('SIGTERM');
+        await served.exited;
         await dropDatabase();
+      },
+      kill: async () => {
+        served.child.kill('SIGKILL');
+        await served.exited;
+      },
+      restart: async () => {
+        served = await spawnServe(childEnv, keep);
       },
     };
   } catch (error) {
