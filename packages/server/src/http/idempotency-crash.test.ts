@@ -25,12 +25,13 @@ const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const LEASE_MS = 400;
 const HANG_AFTER = 4_321;
 const HANG_BEFORE = 1_234;
+const HANG_REFUND = 321;
 
 interface Child {
   process: ChildProcess;
   url: string;
   /** Resolves with the first `{"hung":…}` line. */
-  hung: Promise<{ hung: 'before' | 'after'; idempotency_key: string }>;
+  hung: Promise<{ hung: 'before' | 'after' | 'refund'; idempotency_key: string }>;
 }
 
 /** A server on the test's database; `hang` arms the hang hooks (the restarted server has none). */
@@ -43,20 +44,20 @@ function startChild(dbEnv: Record<string, string>, hang: boolean): Promise<Child
       DODO_PORTAL_DB: '',
       ...dbEnv,
       IDEMPOTENCY_LEASE_MS: String(LEASE_MS),
-      ...(hang ? { CRASH_HANG_AFTER_AMOUNT: String(HANG_AFTER), CRASH_HANG_BEFORE_AMOUNT: String(HANG_BEFORE) } : {}),
+      ...(hang ? { CRASH_HANG_AFTER_AMOUNT: String(HANG_AFTER), CRASH_HANG_BEFORE_AMOUNT: String(HANG_BEFORE), CRASH_HANG_REFUND_AMOUNT: String(HANG_REFUND) } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const lines = createInterface({ input: child.stdout! });
-  let onHung: (value: { hung: 'before' | 'after'; idempotency_key: string }) => void;
-  const hung = new Promise<{ hung: 'before' | 'after'; idempotency_key: string }>((resolve) => (onHung = resolve));
+  let onHung: (value: { hung: 'before' | 'after' | 'refund'; idempotency_key: string }) => void;
+  const hung = new Promise<{ hung: 'before' | 'after' | 'refund'; idempotency_key: string }>((resolve) => (onHung = resolve));
   return new Promise((resolve, reject) => {
     child.once('exit', (code, signal) => reject(new Error(`crash server exited (${code ?? signal}) before listening: ${stderr}`)));
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const message = JSON.parse(line) as { listening?: string; hung?: 'before' | 'after'; idempotency_key?: string };
+      const message = JSON.parse(line) as { listening?: string; hung?: 'before' | 'after' | 'refund'; idempotency_key?: string };
       if (message.listening) resolve({ process: child, url: message.listening, hung });
       if (message.hung) onHung({ hung: message.hung, idempotency_key: message.idempotency_key! });
     });
@@ -226,5 +227,35 @@ describe.each(backends)('an Idempotency-Key whose server was killed mid-charge (
     expect(againB.headers.get('idempotent-replayed')).toBe('true');
 
     expect(await processing()).toEqual([]);
+  }, 120_000);
+  it('finishes a refund killed after the processor refunded it: the retry answers that refund, never a second one', async () => {
+    const first = await start(true);
+    const product = await call(first, 'POST', '/v1/products', { name: 'Once', price: 1_000, billing_type: 'one_time', currency: 'USD', tax_rate_bps: 0 }).then(created<Product>);
+    const customer = (await created<{ customer_id: string }>(await call(first, 'POST', '/v1/customers', { email: 'refund@example.com', name: 'Refund' }))).customer_id;
+    const payment = await created<{ payment_id: string }>(
+      await call(first, 'POST', '/v1/payments', { customer_id: customer, items: [{ product_id: product.product_id, quantity: 1 }], card_token: await cardToken(first) }),
+    );
+    const refundBody = { payment_id: payment.payment_id, amount: HANG_REFUND };
+    const lost = call(first, 'POST', '/v1/refunds', refundBody, { 'idempotency-key': 'refund-1' }).catch((error: unknown) => error);
+    expect(await hangOf(first, lost)).toBe('refund');
+    await kill9(first);
+    expect(await lost).toBeInstanceOf(Error);
+    const refunds = () => db.store.db.selectFrom('refunds').select(['id', 'status']).where('payment_id', '=', payment.payment_id).execute();
+    const [pending] = await refunds();
+    expect(pending?.status).toBe('pending');
+
+    const second = await start(false);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
+    const retry = await call(second, 'POST', '/v1/refunds', refundBody, { 'idempotency-key': 'refund-1' });
+    const answer = await created<{ refund_id: string; status: string; amount: number }>(retry);
+    expect([answer.refund_id, answer.status, answer.amount]).toEqual([pending!.id, 'succeeded', HANG_REFUND]);
+    expect(await refunds()).toEqual([{ id: pending!.id, status: 'succeeded' }]);
+    // Refunded once at the processor, and the payment's books say so.
+    const processorRefunds = await db.store.db.selectFrom('sandbox_refunds').select(['amount']).where('idempotency_key', '=', pending!.id).execute();
+    expect(processorRefunds.map((r) => Number(r.amount))).toEqual([HANG_REFUND]);
+    const row = await db.store.db.selectFrom('payments').select(['amount_refunded', 'status']).where('id', '=', payment.payment_id).executeTakeFirstOrThrow();
+    expect([Number(row.amount_refunded), row.status]).toEqual([HANG_REFUND, 'partially_refunded']);
+    const again = await call(second, 'POST', '/v1/refunds', refundBody, { 'idempotency-key': 'refund-1' });
+    expect([again.status, again.headers.get('idempotent-replayed'), await again.text()]).toEqual([201, 'true', JSON.stringify(answer)]);
   }, 120_000);
 });

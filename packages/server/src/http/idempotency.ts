@@ -10,7 +10,9 @@
  * retry that finds the key unanswered past it knows the first request died (kill -9) and recovers
  * the key (services/idempotency-recovery.ts): it runs the request again when nothing was charged,
  * and otherwise answers, for good, with what became of the charge (409
- * `idempotent_request_interrupted`), settled by the reconciler first when it was still unknown.
+ * `idempotent_request_interrupted`), settled by the reconciler first when it was still unknown; a
+ * refund it left `pending` is finished and answered 201. The lease is `IDEMPOTENCY_LEASE_MS` on
+ * `dodo-portal serve`; a billing lock the request takes lapses no later than it.
  *
  * Answers that carry a secret (portal session tokens, magic links) are never written to the
  * table: those secrets exist at rest only as hashes. For them the key still keeps concurrent

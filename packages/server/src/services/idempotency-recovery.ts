@@ -15,6 +15,9 @@
  * - the payment settled `succeeded` or refunded: money moved, so the operation is NEVER run again.
  *   The key is answered, for good, with 409 `idempotent_request_interrupted` naming the payment
  *   and what became of it.
+ * - a refund (`POST /v1/refunds` names its refund on the key before reserving it): never reserved
+ *   or `failed` → run again; `pending` → finished now as the reconciler would, then answered 201
+ *   with the refund, the answer the request would have given. Never a second refund.
  *
  * The lease defaults to the reconciler's grace period (RECONCILE_GRACE_MS): a charge still in
  * flight at the processor is no more likely to be reconciled early through its key than by the

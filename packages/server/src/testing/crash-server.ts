@@ -4,8 +4,9 @@
  * with the ordinary sandbox processor, except that a charge of exactly one chosen amount never
  * returns: with `CRASH_HANG_BEFORE_AMOUNT` it hangs before the sandbox sees it (nothing charged);
  * with `CRASH_HANG_AFTER_AMOUNT` it hangs after the sandbox charged it (money moved, the answer
- * lost). Either way it prints one JSON line (`{"hung":"before"|"after","idempotency_key":…}`) so
- * the test kills it at that exact point. Nothing in the server reads these variables.
+ * lost); with `CRASH_HANG_REFUND_AMOUNT` a refund of that amount hangs after the sandbox refunded it.
+ * Each way it prints one JSON line (`{"hung":"before"|"after","idempotency_key":…}`) so
+ * the test kills it at that exact point (`"refund"` for the refund hang). Nothing in the server reads these variables.
  *
  * Env: `DATABASE_URL` (postgres) or `DODO_PORTAL_DB` (SQLite file); `IDEMPOTENCY_LEASE_MS`.
  * Prints `{"listening":url}` when ready.
@@ -23,6 +24,7 @@ const store = await openStore(storeOptionsFromEnv(env));
 const sandbox = createSandboxProcessor({ clock: systemClock, random: cryptoRandom, ledger: sqlSandboxLedger(store.db) });
 const before = Number(env.CRASH_HANG_BEFORE_AMOUNT ?? NaN);
 const after = Number(env.CRASH_HANG_AFTER_AMOUNT ?? NaN);
+const refundAfter = Number(env.CRASH_HANG_REFUND_AMOUNT ?? NaN);
 const forever = () => new Promise<never>(() => undefined);
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -39,6 +41,14 @@ const processor: PaymentProcessor = {
       return forever();
     }
     return charge;
+  },
+  refund: async (chargeId, amount, idempotencyKey) => {
+    const refund = await sandbox.refund(chargeId, amount, idempotencyKey);
+    if (amount === refundAfter) {
+      say({ hung: 'refund', idempotency_key: idempotencyKey });
+      return forever();
+    }
+    return refund;
   },
 };
 
