@@ -65,7 +65,7 @@ describe('a keyed request', () => {
     const now = toTimestamp(new Date());
     await claimIdempotencyKey(store.db, scope, 'k-pay', 'hash', now, toTimestamp(new Date(Date.now() + 60_000)));
     // A customer that does not exist: recording the payment fails, where a process killed at that point would stop.
-    const source = { token: 'tok_none', paymentMethodId: null, card: { brand: 'visa' as const, last4: '4242' } };
+    const source = { token: 'tok_none', paymentMethodId: null, card: { brand: 'visa' as const, last4: '4242', exp_month: 12, exp_year: 2040 } };
     const attempt = runUnderIdempotencyKey({ scope, key: 'k-pay' }, () => attemptCharge(ctx, scope, { customerId: 'cus_missing', amount: 500, currency: 'USD', source, description: 'x' }));
     await expect(attempt).rejects.toThrow(/foreign key|violates/i);
     // The insert failed (the customers foreign key) — yet the key already names the payment, so a
