@@ -131,7 +131,7 @@ files.set(
     'export const portalSections: readonly PortalSection[] = [',
     ...sections.map(
       (section) =>
-        `  { tag: '${section.tag}', key: '${section.section.key}', heading: () => msg(${quote(section.section.heading)}, { id: 'portal.section.${section.section.key}' }), content: () => html\`<${section.tag}></${section.tag}>\` },`,
+        `  { tag: '${section.tag}', key: '${section.section.key}', heading: () => msg(${quote(section.section.heading)}), content: () => html\`<${section.tag}></${section.tag}>\` },`,
     ),
     '];',
     '',

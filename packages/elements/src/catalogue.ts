@@ -12,12 +12,12 @@ export interface PortalSection {
 
 /** The complete portal's sections, in the order they are shown; each only when its element is registered. */
 export const portalSections: readonly PortalSection[] = [
-  { tag: 'dodo-subscription-manager', key: 'subscriptions', heading: () => msg('Subscriptions', { id: 'portal.section.subscriptions' }), content: () => html`<dodo-subscription-manager></dodo-subscription-manager>` },
-  { tag: 'dodo-payment-method-editor', key: 'payment-methods', heading: () => msg('Payment methods', { id: 'portal.section.payment-methods' }), content: () => html`<dodo-payment-method-editor></dodo-payment-method-editor>` },
-  { tag: 'dodo-invoice-list', key: 'invoices', heading: () => msg('Invoices', { id: 'portal.section.invoices' }), content: () => html`<dodo-invoice-list></dodo-invoice-list>` },
-  { tag: 'dodo-transaction-list', key: 'transactions', heading: () => msg('Payment history', { id: 'portal.section.transactions' }), content: () => html`<dodo-transaction-list></dodo-transaction-list>` },
-  { tag: 'dodo-key-vault', key: 'license-keys', heading: () => msg('License keys', { id: 'portal.section.license-keys' }), content: () => html`<dodo-key-vault></dodo-key-vault>` },
-  { tag: 'dodo-profile', key: 'profile', heading: () => msg('Account', { id: 'portal.section.profile' }), content: () => html`<dodo-profile></dodo-profile>` },
+  { tag: 'dodo-subscription-manager', key: 'subscriptions', heading: () => msg('Subscriptions'), content: () => html`<dodo-subscription-manager></dodo-subscription-manager>` },
+  { tag: 'dodo-payment-method-editor', key: 'payment-methods', heading: () => msg('Payment methods'), content: () => html`<dodo-payment-method-editor></dodo-payment-method-editor>` },
+  { tag: 'dodo-invoice-list', key: 'invoices', heading: () => msg('Invoices'), content: () => html`<dodo-invoice-list></dodo-invoice-list>` },
+  { tag: 'dodo-transaction-list', key: 'transactions', heading: () => msg('Payment history'), content: () => html`<dodo-transaction-list></dodo-transaction-list>` },
+  { tag: 'dodo-key-vault', key: 'license-keys', heading: () => msg('License keys'), content: () => html`<dodo-key-vault></dodo-key-vault>` },
+  { tag: 'dodo-profile', key: 'profile', heading: () => msg('Account'), content: () => html`<dodo-profile></dodo-profile>` },
 ];
 
 /** The events each element fires, by tag (its `@event` JSDoc). */

@@ -4,12 +4,12 @@ import { msg } from '@lit/localize';
 export function declineText(code: string | null | undefined): string {
   switch (code) {
     case 'insufficient_funds':
-      return msg('The card has insufficient funds.', { id: 'decline.insufficient-funds' });
+      return msg('The card has insufficient funds.');
     case 'expired_card':
-      return msg('The card has expired.', { id: 'decline.expired-card' });
+      return msg('The card has expired.');
     case 'processing_error':
-      return msg('The card could not be charged because of a processing error.', { id: 'decline.processing-error' });
+      return msg('The card could not be charged because of a processing error.');
     default:
-      return msg('The card was declined.', { id: 'decline.card-declined' });
+      return msg('The card was declined.');
   }
 }

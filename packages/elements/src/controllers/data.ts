@@ -41,8 +41,8 @@ export interface DataFaces<T> {
 export function loadErrorFace(title: string, retry: () => void): TemplateResult {
   return html`<div part="error" class="message message--error" role="alert">
     <p class="message__title">${title}</p>
-    <p class="message__body">${msg('Check your connection and try again.', { id: 'load-error.body' })}</p>
-    <button type="button" class="button button--primary" @click=${retry}>${msg('Retry', { id: 'retry' })}</button>
+    <p class="message__body">${msg('Check your connection and try again.')}</p>
+    <button type="button" class="button button--primary" @click=${retry}>${msg('Retry')}</button>
   </div>`;
 }
 

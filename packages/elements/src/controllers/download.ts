@@ -69,12 +69,12 @@ export class DownloadController {
   renderButton(invoiceId: string, hiddenLabel: string, number?: string): TemplateResult {
     const downloading = this.#inFlight.has(invoiceId);
     return html`<button type="button" class="button" aria-disabled=${String(downloading)} @click=${() => this.download(invoiceId, number)}>${
-      downloading ? msg('Downloading…', { id: 'invoice-download.pending' }) : msg('Download PDF', { id: 'invoice-download' })
+      downloading ? msg('Downloading…') : msg('Download PDF')
     }<span class="visually-hidden"> ${hiddenLabel}</span></button>`;
   }
 
   /** The alert line under the list; present before it has words, so the failure is spoken. */
   renderError(): TemplateResult {
-    return html`<p class="download-error" role="alert">${this.#downloadFailed ? msg('The download failed. Please try again.', { id: 'invoice-download.error' }) : nothing}</p>`;
+    return html`<p class="download-error" role="alert">${this.#downloadFailed ? msg('The download failed. Please try again.') : nothing}</p>`;
   }
 }

@@ -33,23 +33,22 @@ export class Formatter {
     if ((count ?? 1) === 1) {
       switch (interval) {
         case 'day':
-          return msg(str`${price} per day`, { id: 'price.per-day' });
+          return msg(str`${price} per day`);
         case 'week':
-          return msg(str`${price} per week`, { id: 'price.per-week' });
+          return msg(str`${price} per week`);
         case 'month':
-          return msg(str`${price} per month`, { id: 'price.per-month' });
+          return msg(str`${price} per month`);
         case 'year':
-          return msg(str`${price} per year`, { id: 'price.per-year' });
+          return msg(str`${price} per year`);
       }
     }
     const period = new Intl.NumberFormat(this.localeOf(), { style: 'unit', unit: interval, unitDisplay: 'long' }).format(count ?? 1);
-    return msg(str`${price} every ${period}`, { id: 'price.every' });
+    return msg(str`${price} every ${period}`);
   }
 }
 
 /** "•••• 4242", read by screen readers as "ending in 4242" (the payment-method editor's cards too). */
-export const endingIn = (last4: string): TemplateResult =>
-  html`<span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in', { id: 'card.ending-in' })} </span>${last4}`;
+export const endingIn = (last4: string): TemplateResult => html`<span aria-hidden="true">•••• </span><span class="visually-hidden">${msg('ending in')} </span>${last4}`;
 
 /** "Visa •••• 4242", read by screen readers as "Visa ending in 4242". */
 export const cardLabel = (card: { brand: CardBrand; last4: string }): TemplateResult => html`${brandName(card.brand)} ${endingIn(card.last4)}`;
@@ -57,39 +56,39 @@ export const cardLabel = (card: { brand: CardBrand; last4: string }): TemplateRe
 export const invoiceStatusLabel = (status: InvoiceStatus): string => {
   switch (status) {
     case 'paid':
-      return msg('Paid', { id: 'invoice-status.paid' });
+      return msg('Paid');
     case 'open':
-      return msg('Open', { id: 'invoice-status.open' });
+      return msg('Open');
     case 'void':
-      return msg('Void', { id: 'invoice-status.void' });
+      return msg('Void');
   }
 };
 
 export const paymentStatusLabel = (status: PaymentStatus): string => {
   switch (status) {
     case 'succeeded':
-      return msg('Succeeded', { id: 'payment-status.succeeded' });
+      return msg('Succeeded');
     case 'failed':
-      return msg('Failed', { id: 'payment-status.failed' });
+      return msg('Failed');
     case 'refunded':
       return msg('Refunded', { id: 'payment-status.refunded' });
     case 'partially_refunded':
-      return msg('Partially refunded', { id: 'payment-status.partially-refunded' });
+      return msg('Partially refunded');
     case 'processing':
-      return msg('Processing', { id: 'payment-status.processing' });
+      return msg('Processing');
   }
 };
 
 export const subscriptionStatusLabel = (status: SubscriptionStatus): string => {
   switch (status) {
     case 'active':
-      return msg('Active', { id: 'subscription-status.active' });
+      return msg('Active');
     case 'on_hold':
-      return msg('On hold', { id: 'subscription-status.on-hold' });
+      return msg('On hold');
     case 'cancelled':
-      return msg('Cancelled', { id: 'subscription-status.cancelled' });
+      return msg('Cancelled');
     case 'expired':
-      return msg('Expired', { id: 'subscription-status.expired' });
+      return msg('Expired');
   }
 };
 
@@ -100,6 +99,6 @@ export const keyStatusLabel = (status: LicenseKeyStatus): string => {
     case 'expired':
       return msg('Expired', { id: 'key-status.expired' });
     case 'disabled':
-      return msg('Disabled', { id: 'key-status.disabled' });
+      return msg('Disabled');
   }
 };

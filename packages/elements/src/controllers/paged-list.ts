@@ -100,9 +100,9 @@ export class PagedListController<P extends Page> implements ReactiveController {
     if (!hasPrevious && !hasNext) return nothing;
     const pending = this.data.pending;
     return html`<nav part="pagination" class="pagination" aria-label=${label}>
-      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.#goToPrevious}>${msg('Previous', { id: 'pagination.previous' })}</button>
-      <span class="page-number">${msg(str`Page ${this.#previousCursors.length + 1}`, { id: 'pagination.page' })}</span>
-      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.#goToNext}>${msg('Next', { id: 'pagination.next' })}</button>
+      <button type="button" class="button" aria-disabled=${String(!hasPrevious || pending)} @click=${this.#goToPrevious}>${msg('Previous')}</button>
+      <span class="page-number">${msg(str`Page ${this.#previousCursors.length + 1}`)}</span>
+      <button type="button" class="button" aria-disabled=${String(!hasNext || pending)} @click=${this.#goToNext}>${msg('Next')}</button>
     </nav>`;
   }
 

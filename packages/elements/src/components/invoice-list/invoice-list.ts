@@ -134,7 +134,7 @@ export class DodoInvoiceList extends ThemedElement {
       const card = paying.cards?.find((item) => item.payment_method_id === chosen);
       const amount = this.#formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
       const cardName = card ? `${brandName(card.brand)} •••• ${card.last4}` : '';
-      this.#patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`, { id: 'invoice-list.pay.paid' }) });
+      this.#patch(invoice, { paid: msg(str`Paid. ${amount} was charged to ${cardName}.`) });
       this.#replaceRow(invoice.invoice_id, result.replaced_invoice_id ? [result.invoice, { ...invoice, status: 'void' }] : [result.invoice]);
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="pay-success"]')?.focus());
       emit<InvoicePaidDetail>(this, 'dodo-invoice-paid', { invoiceId: invoice.invoice_id, invoice: result.invoice, payment: result.payment });
@@ -163,13 +163,13 @@ export class DodoInvoiceList extends ThemedElement {
       case 'payment_failed':
         return declineText(error instanceof PortalApiError ? error.declineCode : null);
       case 'invoice_not_open':
-        return msg('This invoice is no longer open: it has been paid or voided.', { id: 'invoice-list.pay.error.not-open' });
+        return msg('This invoice is no longer open: it has been paid or voided.');
       case 'charge_in_progress':
-        return msg('A payment for this invoice is already in progress. Wait a moment and check again.', { id: 'invoice-list.pay.error.in-progress' });
+        return msg('A payment for this invoice is already in progress. Wait a moment and check again.');
       case 'subscription_on_hold':
-        return msg('This invoice is one of several overdue payments of a subscription: pay them together under your subscriptions.', { id: 'invoice-list.pay.error.on-hold' });
+        return msg('This invoice is one of several overdue payments of a subscription: pay them together under your subscriptions.');
       default:
-        return msg('The payment did not go through. Please try again.', { id: 'invoice-list.pay.error' });
+        return msg('The payment did not go through. Please try again.');
     }
   }
 
@@ -185,30 +185,28 @@ export class DodoInvoiceList extends ThemedElement {
     const busy = this.#paySubmit.busy;
     const amount = this.#formatter.money(invoice.total, invoice.currency);
     return html`<dialog part="dialog" class="dialog" aria-labelledby="pay-title" @close=${this.#payDialog.close} @cancel=${(event: Event) => busy && event.preventDefault()}>
-      <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`, { id: 'invoice-list.pay.title' })}</h2>
+      <h2 id="pay-title" class="dialog__title">${msg(str`Pay invoice ${invoice.number}`)}</h2>
       ${
         paying.paid
           ? html`<p part="pay-success" class="pay-success" role="status" tabindex="-1">${paying.paid}</p>`
           : cards === undefined
-            ? html`<p role="status">${msg('Loading your cards…', { id: 'invoice-list.pay.loading' })}</p>`
+            ? html`<p role="status">${msg('Loading your cards…')}</p>`
             : cards === null
-              ? html`<p class="pay-error">${msg("We couldn't load your cards.", { id: 'invoice-list.pay.cards-error' })}</p>`
+              ? html`<p class="pay-error">${msg("We couldn't load your cards.")}</p>`
               : cards.length === 0
-                ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.', { id: 'invoice-list.pay.no-cards' })}</p>`
-                : html`<fieldset class="pay-cards"><legend>${msg('Pay with', { id: 'invoice-list.pay.with' })}</legend>${cards.map(
+                ? html`<p>${msg('You have no saved card. Add one to your payment methods, then pay here.')}</p>`
+                : html`<fieldset class="pay-cards"><legend>${msg('Pay with')}</legend>${cards.map(
                     (card) => html`<label class="pay-card"><input type="radio" name="card" .checked=${card.payment_method_id === paying.chosen} ?disabled=${busy}
                     @change=${() => this.#choose(invoice, card.payment_method_id)}> ${cardLabel(card)}</label>`,
                   )}</fieldset>`
       }
       <p class="pay-error" role="alert">${paying.error ?? nothing}</p>
       <div class="pay-actions">
-        <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.#closePay}>${paying.paid ? msg('Close', { id: 'dialog.close' }) : msg('Cancel', { id: 'invoice-list.pay.cancel' })}</button>
+        <button type="button" class="button" aria-disabled=${String(busy)} @click=${this.#closePay}>${paying.paid ? msg('Close') : msg('Cancel')}</button>
         ${
           paying.paid || !cards?.length
             ? nothing
-            : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.#pay}>${
-                busy ? msg('Paying…', { id: 'invoice-list.pay.pending' }) : msg(str`Pay ${amount}`, { id: 'invoice-list.pay.confirm' })
-              }</button>`
+            : html`<button type="button" class="button button--primary" aria-disabled=${String(busy)} @click=${this.#pay}>${busy ? msg('Paying…') : msg(str`Pay ${amount}`)}</button>`
         }
       </div>
     </dialog>`;
@@ -216,16 +214,11 @@ export class DodoInvoiceList extends ThemedElement {
 
   #renderTable(page?: InvoicePage): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
-    const labels = [
-      msg('Number', { id: 'invoice-list.column.number' }),
-      msg('Date', { id: 'column.date' }),
-      msg('Status', { id: 'column.status' }),
-      msg('Total', { id: 'invoice-list.column.total' }),
-    ] as const;
+    const labels = [msg('Number'), msg('Date'), msg('Status'), msg('Total')] as const;
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
-      <caption part="caption" class="caption">${msg('Invoices', { id: 'invoice-list.caption' })}</caption>
-      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Actions', { id: 'invoice-list.column.actions' })}</span></th></tr></thead>
+      <caption part="caption" class="caption">${msg('Invoices')}</caption>
+      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th></tr></thead>
       <tbody>${
         page
           ? page.items.map((invoice) => this.#renderRow(invoice, labels))
@@ -245,7 +238,7 @@ export class DodoInvoiceList extends ThemedElement {
       <td class="amount" data-label=${total}>${this.#formatter.money(invoice.total, invoice.currency)}</td>
       <td part="actions" class="actions">${
         invoice.status === 'open'
-          ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.#openPay(invoice, event)}>${msg('Pay', { id: 'invoice-list.pay' })}<span class="visually-hidden"> ${invoice.number}</span></button> `
+          ? html`<button type="button" class="button button--primary" @click=${(event: Event) => this.#openPay(invoice, event)}>${msg('Pay')}<span class="visually-hidden"> ${invoice.number}</span></button> `
           : nothing
       }${this.#downloads.renderButton(invoice.invoice_id, invoice.number, invoice.number)}</td>
     </tr>`;
@@ -256,17 +249,15 @@ export class DodoInvoiceList extends ThemedElement {
     if (refunded <= 0) return nothing;
     const amount = this.#formatter.money(refunded, currency);
     // Not `payment-status.refunded`: languages inflect it for an invoice (fr "Remboursée").
-    return html`<span part="status-detail" class="refund">${
-      refunded >= total ? msg('Refunded', { id: 'invoice-list.refunded' }) : msg(str`${amount} refunded`, { id: 'refunded-amount' })
-    }</span>`;
+    return html`<span part="status-detail" class="refund">${refunded >= total ? msg('Refunded') : msg(str`${amount} refunded`)}</span>`;
   }
 
   #renderEmpty(): TemplateResult {
     return html`
       <div part="empty" class="message">
-        <p class="message__title">${msg('No invoices yet', { id: 'invoice-list.empty' })}</p>
+        <p class="message__title">${msg('No invoices yet')}</p>
         <p class="message__body">
-          ${msg('Your invoices will appear here once you have been billed.', { id: 'invoice-list.empty.body' })}
+          ${msg('Your invoices will appear here once you have been billed.')}
         </p>
       </div>
     `;
@@ -276,9 +267,9 @@ export class DodoInvoiceList extends ThemedElement {
     return html`${this.#pagedList.render({
       table: (page) => this.#renderTable(page),
       empty: () => this.#renderEmpty(),
-      error: msg("We couldn't load your invoices.", { id: 'invoice-list.error' }),
-      loading: msg('Loading invoices…', { id: 'invoice-list.loading' }),
-      pages: msg('Invoice pages', { id: 'invoice-list.pagination' }),
+      error: msg("We couldn't load your invoices."),
+      loading: msg('Loading invoices…'),
+      pages: msg('Invoice pages'),
       footer: this.#downloads.renderError(),
     })}${this.#renderPay()}`;
   }

@@ -270,7 +270,7 @@ export class DodoKeyVault extends ThemedElement {
     const current = this.instances.get(key.license_key_id);
     const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
     this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
-    this.#confirmation.show(msg(str`${instance.name} was deactivated.`, { id: 'key-vault.deactivated' }));
+    this.#confirmation.show(msg(str`${instance.name} was deactivated.`));
     // Its button is gone (Lit may reuse it for the next device): focus goes to the fallback.
     void this.#confirmDialog.close(true);
     emit<KeyInstanceDeactivatedDetail>(this, 'dodo-key-instance-deactivated', {
@@ -280,9 +280,9 @@ export class DodoKeyVault extends ThemedElement {
   }
 
   #expiry(key: PortalLicenseKey): string {
-    if (!key.expires_at) return msg('Never expires', { id: 'key-vault.never-expires' });
+    if (!key.expires_at) return msg('Never expires');
     const date = this.#formatter.date(key.expires_at);
-    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`, { id: 'key-vault.expired-on' }) : msg(str`Expires ${date}`, { id: 'key-vault.expires-on' });
+    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`) : msg(str`Expires ${date}`);
   }
 
   /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
@@ -294,52 +294,37 @@ export class DodoKeyVault extends ThemedElement {
   #activations(key: PortalLicenseKey): string {
     const used = this.#used(key);
     const limit = key.activations_limit;
-    return limit === null
-      ? msg(str`Unlimited activations (${used} in use)`, { id: 'key-vault.activations.unlimited' })
-      : msg(str`${used} of ${limit} activations`, { id: 'key-vault.activations' });
+    return limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`);
   }
 
   #purchaseTitle({ keys }: Purchase): string {
     const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
     const { source } = keys[0]!;
-    const from =
-      source.type === 'subscription'
-        ? msg('Subscription', { id: 'key-vault.source.subscription' })
-        : source.invoice_number
-          ? msg(str`Invoice ${source.invoice_number}`, { id: 'key-vault.source.invoice' })
-          : msg('One-time purchase', { id: 'key-vault.source.purchase' });
+    const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
     return `${products} · ${from}`;
   }
 
   #confirmErrorText(code: string): string {
-    return code === 'key_deactivation_disabled'
-      ? msg('The seller does not allow deactivating devices here. Please contact them.', { id: 'key-vault.error.deactivation-disabled' })
-      : msg('Something went wrong. Please try again.', { id: 'key-vault.error.generic' });
+    return code === 'key_deactivation_disabled' ? msg('The seller does not allow deactivating devices here. Please contact them.') : msg('Something went wrong. Please try again.');
   }
 
   #renderKeyValue(key: PortalLicenseKey): TemplateResult {
     const full = this.revealed.get(key.license_key_id);
-    const label = msg(str`License key for ${key.product.name}`, { id: 'key-vault.key-label' });
+    const label = msg(str`License key for ${key.product.name}`);
     if (full) {
       return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
     }
     const tail = key.key_masked.split(/[-\s]/).at(-1) ?? '';
     return html`<p part="key-value" class="key">
       <span aria-hidden="true">${key.key_masked}</span
-      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`, { id: 'key-vault.masked' })}</span>
+      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`)}</span>
     </p>`;
   }
 
   #renderCopyStatus(id: string): TemplateResult {
     const copied = this.copied?.id === id ? this.copied : null;
     return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
-      >${
-        copied
-          ? copied.ok
-            ? msg('Copied', { id: 'key-vault.copied' })
-            : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.', { id: 'key-vault.copy-manual' })
-          : nothing
-      }</span
+      >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
     >`;
   }
 
@@ -350,25 +335,25 @@ export class DodoKeyVault extends ThemedElement {
     let body: TemplateResult;
     if (opened.state === 'error') {
       body = html`<p class="key-error" role="alert">
-        ${msg("We couldn't load the activations.", { id: 'key-vault.instances.error' })}
-        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry', { id: 'retry' })}</button>
+        ${msg("We couldn't load the activations.")}
+        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry')}</button>
       </p>`;
     } else if (opened.state === 'loading' && opened.items.length === 0) {
-      body = html`<p class="muted" aria-busy="true">${msg('Loading activations…', { id: 'key-vault.instances.loading' })}</p>`;
+      body = html`<p class="muted" aria-busy="true">${msg('Loading activations…')}</p>`;
     } else if (opened.items.length === 0) {
-      body = html`<p class="muted">${msg('Not activated on any device yet.', { id: 'key-vault.instances.empty' })}</p>`;
+      body = html`<p class="muted">${msg('Not activated on any device yet.')}</p>`;
     } else {
       body = html`<ul part="instances" class="instances">
         ${opened.items.map(
           (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
             <span class="instance__name">${instance.name}</span>
             <span class="muted">
-              ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`, { id: 'key-vault.instance.activated' })}
+              ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`)}
             </span>
             ${
               key.can_deactivate_instances
                 ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
-                  ${msg('Deactivate', { id: 'key-vault.deactivate' })}<span class="visually-hidden"> ${instance.name}</span>
+                  ${msg('Deactivate')}<span class="visually-hidden"> ${instance.name}</span>
                 </button>`
                 : nothing
             }
@@ -382,9 +367,7 @@ export class DodoKeyVault extends ThemedElement {
         key.can_deactivate_instances || opened.items.length === 0
           ? nothing
           : html`<p class="muted">
-            ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.', {
-              id: 'key-vault.instances.no-deactivation',
-            })}
+            ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.')}
           </p>`
       }
     </div>`;
@@ -408,17 +391,17 @@ export class DodoKeyVault extends ThemedElement {
         <p part="activations" class="muted">${this.#activations(key)}</p>
         <div part="actions" class="actions">
           <button type="button" class="button" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#toggleReveal(key)}>
-            ${revealed ? msg('Hide', { id: 'key-vault.hide' }) : msg('Reveal', { id: 'key-vault.reveal' })}${name}
+            ${revealed ? msg('Hide') : msg('Reveal')}${name}
           </button>
           <button type="button" class="button button--primary" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#copy(key)}>
-            ${msg('Copy', { id: 'key-vault.copy' })}${name}
+            ${msg('Copy')}${name}
           </button>
           <button type="button" class="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
-            ${msg('Activations', { id: 'key-vault.instances' })}${name}
+            ${msg('Activations')}${name}
           </button>
           ${this.#renderCopyStatus(id)}
         </div>
-        <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.", { id: 'key-vault.reveal.error' }) : nothing}</p>
+        <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.") : nothing}</p>
         ${this.#renderInstances(key, listId)}
       </li>
     `;
@@ -428,11 +411,9 @@ export class DodoKeyVault extends ThemedElement {
     if (keys.length === 0) {
       return html`
         <div part="empty" class="message">
-          <p class="message__title">${msg('No license keys yet', { id: 'key-vault.empty' })}</p>
+          <p class="message__title">${msg('No license keys yet')}</p>
           <p class="message__body">
-            ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.', {
-              id: 'key-vault.empty.body',
-            })}
+            ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.')}
           </p>
         </div>
       `;
@@ -454,17 +435,15 @@ export class DodoKeyVault extends ThemedElement {
     const { key, instance } = confirm;
     return html`
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
-        <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`, { id: 'key-vault.confirm.title' })}</h2>
+        <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`)}</h2>
         <p id="dialog-body">
-          ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`, {
-            id: 'key-vault.confirm.body',
-          })}
+          ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`)}
         </p>
         <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
         <div class="actions actions--end">
-          <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel', { id: 'key-vault.cancel' })}</button>
+          <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
           <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#deactivate}>
-            ${this.busy ? msg('Deactivating…', { id: 'key-vault.deactivating' }) : msg('Deactivate', { id: 'key-vault.deactivate' })}
+            ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
           </button>
         </div>
       </dialog>
@@ -476,11 +455,11 @@ export class DodoKeyVault extends ThemedElement {
       loading: () => cardsSkeleton(),
       stale: true,
       complete: (keys) => this.#renderLoaded(keys),
-      error: msg("We couldn't load your license keys.", { id: 'key-vault.error' }),
+      error: msg("We couldn't load your license keys."),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.#licenseKeys.renderStatus(msg('Loading license keys…', { id: 'key-vault.loading' }))}
+        ${this.#licenseKeys.renderStatus(msg('Loading license keys…'))}
         ${this.#confirmation.render()} ${content} ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;

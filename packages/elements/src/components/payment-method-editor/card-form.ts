@@ -95,20 +95,20 @@ export class CardForm {
   private check(field: Field): string | undefined {
     const value = this.input(field).value.trim();
     if (field === 'number') {
-      if (!value) return msg('Enter the card number.', { id: 'pm.error.number-missing' });
+      if (!value) return msg('Enter the card number.');
       // The same words as the processor's refusal of the same mistake.
       return numberValid(digitsOf(value)) ? undefined : cardDeclineText('invalid_number');
     }
     if (field === 'exp') {
       const expiry = parseExpiry(value);
-      if (!expiry) return msg('Enter the expiry date as MM / YY.', { id: 'pm.error.exp' });
+      if (!expiry) return msg('Enter the expiry date as MM / YY.');
       return expiryPast(expiry, new Date()) ? cardDeclineText('expired_card') : undefined;
     }
     if (field === 'cvc') {
       const length = cvcLength(this.brand);
-      return value.length === length ? undefined : msg(str`Enter the ${length}-digit security code.`, { id: 'pm.error.cvc' });
+      return value.length === length ? undefined : msg(str`Enter the ${length}-digit security code.`);
     }
-    return value ? undefined : msg('Enter the name on the card.', { id: 'pm.error.name' });
+    return value ? undefined : msg('Enter the name on the card.');
   }
 
   /**
@@ -151,8 +151,7 @@ export class CardForm {
       const field = failure?.status === 400 || refused ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
         this.setErrors({
-          [field]:
-            refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.', { id: 'pm.decline.card' }) : cardDeclineText(failure!.declineCode),
+          [field]: refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.') : cardDeclineText(failure!.declineCode),
         });
         this.input(field).focus();
       } else this.feedback.fail(error, { kind: 'failed' });
@@ -197,26 +196,26 @@ export class CardForm {
    */
   render(processing: boolean, next: string): TemplateResult {
     if (!this.open) {
-      return html`<button type="button" class="button add" @click=${() => this.show()}>${msg('Add a new card', { id: 'pm.add' })}</button>`;
+      return html`<button type="button" class="button add" @click=${() => this.show()}>${msg('Add a new card')}</button>`;
     }
     if (!this.fromPortal.testMode()) {
       return html`<div part="notice" class="message">
         <p class="message__body">
-          ${msg('New cards cannot be entered here yet. Choose a saved card, or contact the business to update your card.', { id: 'pm.live' })}
+          ${msg('New cards cannot be entered here yet. Choose a saved card, or contact the business to update your card.')}
         </p>
       </div>`;
     }
     const brand = this.brand;
     return html`<form part="card-form" class="card-form" novalidate @submit=${(event: SubmitEvent) => this.submit(event, next)}>
-      ${this.renderField('number', msg('Card number', { id: 'pm.number' }), 'cc-number', brand === 'unknown' ? undefined : renderBrand(brand))}
-      ${this.renderField('exp', msg('Expiry date (MM / YY)', { id: 'pm.exp' }), 'cc-exp')}
-      ${this.renderField('cvc', msg('Security code (CVC)', { id: 'pm.cvc' }), 'cc-csc')}
-      ${this.renderField('name', msg('Name on card', { id: 'pm.name' }), 'cc-name')}
+      ${this.renderField('number', msg('Card number'), 'cc-number', brand === 'unknown' ? undefined : renderBrand(brand))}
+      ${this.renderField('exp', msg('Expiry date (MM / YY)'), 'cc-exp')}
+      ${this.renderField('cvc', msg('Security code (CVC)'), 'cc-csc')}
+      ${this.renderField('name', msg('Name on card'), 'cc-name')}
       <div part="actions" class="actions">
         <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy ? 'true' : 'false'}>
-          ${processing ? msg('Processing…', { id: 'pm.processing' }) : msg('Save card', { id: 'pm.save' })}
+          ${processing ? msg('Processing…') : msg('Save card')}
         </button>
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel', { id: 'pm.cancel' })}</button>
+        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel')}</button>
       </div>
     </form>`;
   }

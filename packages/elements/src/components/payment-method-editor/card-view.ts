@@ -27,19 +27,19 @@ export function renderCard(method: { brand: CardBrand; last4: string; exp_month?
 export function cardDeclineText(code: string | undefined): string {
   switch (code) {
     case 'expired_card':
-      return msg('This card has expired.', { id: 'pm.error.expired' });
+      return msg('This card has expired.');
     case 'incorrect_cvc':
     case 'invalid_cvc':
-      return msg('The security code (CVC) is incorrect.', { id: 'pm.decline.cvc' });
+      return msg('The security code (CVC) is incorrect.');
     case 'invalid_number':
     case 'incorrect_number':
-      return msg('This card number is not valid. Check it and try again.', { id: 'pm.error.number' });
+      return msg('This card number is not valid. Check it and try again.');
     case 'insufficient_funds':
     case 'processing_error':
       return declineText(code);
     case 'card_declined':
-      return msg('Your bank declined the payment.', { id: 'pm.decline.declined' });
+      return msg('Your bank declined the payment.');
     default:
-      return msg('The card was not accepted.', { id: 'pm.decline.generic' });
+      return msg('The card was not accepted.');
   }
 }

@@ -11,8 +11,7 @@ export { luhnValid };
 export const brandOf = cardBrandOf;
 
 /** The brand as shown beside a card's last four digits (here and in the transaction list). */
-export const brandName = (brand: CardBrand): string =>
-  brand === 'visa' ? 'Visa' : brand === 'mastercard' ? 'Mastercard' : brand === 'amex' ? 'American Express' : msg('Card', { id: 'pm.brand.unknown' });
+export const brandName = (brand: CardBrand): string => (brand === 'visa' ? 'Visa' : brand === 'mastercard' ? 'Mastercard' : brand === 'amex' ? 'American Express' : msg('Card'));
 
 export const digitsOf = (value: string): string => value.replace(/\D/g, '');
 

@@ -175,7 +175,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     const loading = this.loader.pending && !this.portalSession.expired;
     return html`<div part="base" class="base" tabindex="-1" aria-busy=${loading ? 'true' : 'false'}>
       <p class="visually-hidden" role="status">
-        ${loading ? msg('Loading payment methods…', { id: 'pm.loading' }) : this.feedback.notice}
+        ${loading ? msg('Loading payment methods…') : this.feedback.notice}
       </p>
       ${this.loader.render({
         loading: () => html`<div class="current" aria-hidden="true">
@@ -183,7 +183,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
           <div class="row"><span class="skeleton skeleton--card"></span><span class="skeleton skeleton--button"></span></div>
         </div>`,
         complete: () => this.renderContent(),
-        error: msg('We could not load your payment methods.', { id: 'pm.load-error' }),
+        error: msg('We could not load your payment methods.'),
       })}
     </div>`;
   }

@@ -34,7 +34,7 @@ export class SavedCards {
   /** A card the customer just saved joins the list (rendered with the closing form). */
   add(method: PortalPaymentMethod): void {
     this.items = [...this.items.filter((m) => m.payment_method_id !== method.payment_method_id), method];
-    this.feedback.notice = msg(str`Card ending in ${method.last4} saved.`, { id: 'pm.added' });
+    this.feedback.notice = msg(str`Card ending in ${method.last4} saved.`);
     emit(this.host, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
   }
 
@@ -52,7 +52,7 @@ export class SavedCards {
         await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
         this.removing = this.reassign = undefined;
         this.items = this.items.filter((m) => m !== method);
-        this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`, { id: 'pm.removed' });
+        this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`);
         emit(this.host, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
         for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
           emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
@@ -95,7 +95,7 @@ export class SavedCards {
         const made = await client.setDefaultPaymentMethod(method.payment_method_id);
         // As the server lists them: the default first, the others in their order, none default.
         this.items = [made, ...this.items.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))];
-        this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`, { id: 'pm.default.done' });
+        this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`);
         void this.feedback.focusOn('.methods .button');
       } catch (error) {
         this.feedback.fail(error, { kind: 'failed' });
@@ -121,24 +121,24 @@ export class SavedCards {
   }
 
   private renderMethod(method: PortalPaymentMethod): TemplateResult {
-    const card = msg(str`card ending in ${method.last4}`, { id: 'pm.remove.what' });
+    const card = msg(str`card ending in ${method.last4}`);
     return html`<li part="method" class="method row">
       ${renderCard(method)}
-      ${method.is_default ? html`<span part="badge" class="badge">${msg('Default', { id: 'pm.default' })}</span>` : nothing}
+      ${method.is_default ? html`<span part="badge" class="badge">${msg('Default')}</span>` : nothing}
       ${
         this.removing === method.payment_method_id
           ? html`<span class="actions">
-            <span>${msg('Remove this card?', { id: 'pm.remove.ask' })}</span>
+            <span>${msg('Remove this card?')}</span>
             <button type="button" class="button button--primary really" @click=${() => this.remove(method)}>
-              ${msg('Remove card', { id: 'pm.remove.yes' })}
+              ${msg('Remove card')}
             </button>
-            <button type="button" class="button" @click=${() => this.keep({ removing: undefined })}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+            <button type="button" class="button" @click=${() => this.keep({ removing: undefined })}>${msg('Keep')}</button>
           </span>`
           : html`<span class="actions">${
               method.is_default
                 ? nothing
                 : html`<button type="button" class="button" @click=${() => this.makeDefault(method)}>
-                  ${msg('Make default', { id: 'pm.make-default' })}<span class="visually-hidden"> ${card}</span>
+                  ${msg('Make default')}<span class="visually-hidden"> ${card}</span>
                 </button>`
             }<button
             type="button"
@@ -149,7 +149,7 @@ export class SavedCards {
               void this.feedback.focusOn('.really');
             }}
           >
-            ${msg('Remove', { id: 'pm.remove' })}<span class="visually-hidden"> ${card}</span>
+            ${msg('Remove')}<span class="visually-hidden"> ${card}</span>
           </button></span>`
       }
     </li>`;
@@ -161,7 +161,7 @@ export class SavedCards {
     const others = this.items.filter((m) => m !== reassign.method);
     return html`<form part="reassign" class="reassign card-form" novalidate @submit=${(event: SubmitEvent) => this.confirmReassign(event)}>
       <p class="message__title">
-        ${msg(str`The card ending in ${reassign.method.last4} pays for subscriptions. Choose the card that pays each from now on.`, { id: 'pm.reassign.title' })}
+        ${msg(str`The card ending in ${reassign.method.last4} pays for subscriptions. Choose the card that pays each from now on.`)}
       </p>
       ${reassign.subscriptions.map(({ id, product_name }) => {
         const missing = reassign.missing && !reassign.choice[id];
@@ -177,37 +177,37 @@ export class SavedCards {
               this.host.requestUpdate();
             }}
           >
-            <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card', { id: 'pm.choose' })}</option>
+            <option value="" ?selected=${!reassign.choice[id]}>${msg('Choose a card')}</option>
             ${others.map(
               (m) =>
                 html`<option value=${m.payment_method_id} ?selected=${reassign.choice[id] === m.payment_method_id}>
-                  ${msg(str`${brandName(m.brand)} ending in ${m.last4}`, { id: 'pm.option' })}
+                  ${msg(str`${brandName(m.brand)} ending in ${m.last4}`)}
                 </option>`,
             )}
           </select>
           <p part="field-error" class="field-error" id="reassign-${id}-error">
-            ${missing ? msg('Choose the card that pays this subscription.', { id: 'pm.reassign.missing' }) : nothing}
+            ${missing ? msg('Choose the card that pays this subscription.') : nothing}
           </p>
         </div>`;
       })}
       <div part="actions" class="actions">
         <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy ? 'true' : 'false'}>
-          ${msg('Remove card and switch', { id: 'pm.reassign.confirm' })}
+          ${msg('Remove card and switch')}
         </button>
-        <button type="button" class="button" @click=${() => this.keep({ reassign: undefined })}>${msg('Keep', { id: 'pm.remove.no' })}</button>
+        <button type="button" class="button" @click=${() => this.keep({ reassign: undefined })}>${msg('Keep')}</button>
       </div>
     </form>`;
   }
 
   /** The list (or that there is none) and, while one is asked for, the replacement choice. */
   render(): TemplateResult {
-    return html`<p class="label">${msg('Saved cards', { id: 'pm.saved' })}</p>
+    return html`<p class="label">${msg('Saved cards')}</p>
       ${
         this.items.length
           ? html`<ul part="methods" class="methods">
             ${this.items.map((method) => this.renderMethod(method))}
           </ul>`
-          : html`<p part="empty" class="muted">${msg('No saved cards yet.', { id: 'pm.empty' })}</p>`
+          : html`<p part="empty" class="muted">${msg('No saved cards yet.')}</p>`
       }
       ${this.renderReassign()}`;
   }

@@ -75,22 +75,22 @@ export class Feedback {
   render(): TemplateResult | typeof nothing {
     const problem = this.problem;
     if (!problem) return nothing;
-    let title = msg('Something went wrong. Please try again.', { id: 'pm.problem.failed' });
+    let title = msg('Something went wrong. Please try again.');
     let body: string | typeof nothing = nothing;
     let action: TemplateResult | typeof nothing = nothing;
     if (problem.kind === 'declined') {
-      title = msg('The payment did not go through', { id: 'pm.problem.declined' });
-      body = `${cardDeclineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.', { id: 'pm.problem.declined.body' })}`;
+      title = msg('The payment did not go through');
+      body = `${cardDeclineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.')}`;
     } else if (problem.kind === 'busy') {
-      title = msg('A payment is already being processed.', { id: 'pm.problem.busy' });
-      body = msg('Refresh in a moment to see its result.', { id: 'pm.problem.busy.body' });
-      action = html`<button type="button" class="button" @click=${this.refresh}>${msg('Refresh', { id: 'pm.refresh' })}</button>`;
+      title = msg('A payment is already being processed.');
+      body = msg('Refresh in a moment to see its result.');
+      action = html`<button type="button" class="button" @click=${this.refresh}>${msg('Refresh')}</button>`;
     } else if (problem.kind === 'network') {
-      title = msg('We could not reach the server.', { id: 'pm.problem.network' });
-      body = msg('Check your connection and try again. You will not be charged twice.', { id: 'pm.problem.network.body' });
+      title = msg('We could not reach the server.');
+      body = msg('Check your connection and try again. You will not be charged twice.');
     } else if (problem.kind === 'in-use') {
-      title = msg('This card pays for an active subscription.', { id: 'pm.problem.in-use' });
-      body = msg('Add another card and switch the subscription to it before removing this one.', { id: 'pm.problem.in-use.body' });
+      title = msg('This card pays for an active subscription.');
+      body = msg('Add another card and switch the subscription to it before removing this one.');
     }
     return html`<div part="error" class="message message--error problem" role="alert" tabindex="-1">
       <p class="message__title">${title}</p>

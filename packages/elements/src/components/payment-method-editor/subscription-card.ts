@@ -117,7 +117,7 @@ export class SubscriptionCard {
         void this.feedback.focusOn('.success');
       } else {
         this.view = 'show';
-        this.feedback.notice = msg('Your payment method was updated.', { id: 'pm.updated' });
+        this.feedback.notice = msg('Your payment method was updated.');
         void this.feedback.focusOn('.edit');
       }
     } catch (error) {
@@ -140,21 +140,17 @@ export class SubscriptionCard {
       ${
         subscription.status === 'on_hold'
           ? html`<div part="notice" class="message message--expired">
-            <p class="message__title">${msg('Your subscription is on hold', { id: 'pm.on-hold' })}</p>
+            <p class="message__title">${msg('Your subscription is on hold')}</p>
             <p class="message__body">
-              ${msg('The last payment failed. Update your card to pay what is due and reactivate it.', { id: 'pm.on-hold.body' })}
+              ${msg('The last payment failed. Update your card to pay what is due and reactivate it.')}
             </p>
           </div>`
           : nothing
       }
-      <p class="label">${msg('Payment method', { id: 'pm.title' })}</p>
+      <p class="label">${msg('Payment method')}</p>
       <div class="row">
-        ${current ? renderCard(saved ?? current) : html`<span class="muted">${msg('No card on file', { id: 'pm.none' })}</span>`}
-        ${
-          subscription.actions.includes('update_payment_method')
-            ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit', { id: 'pm.edit' })}</button>`
-            : nothing
-        }
+        ${current ? renderCard(saved ?? current) : html`<span class="muted">${msg('No card on file')}</span>`}
+        ${subscription.actions.includes('update_payment_method') ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit')}</button>` : nothing}
       </div>
     </div>`;
   }
@@ -165,7 +161,7 @@ export class SubscriptionCard {
     const busy = this.feedback.busy;
     return html`${this.feedback.render()}
       <fieldset part="methods" class="methods">
-        <legend class="label">${msg('Choose a card', { id: 'pm.choose' })}</legend>
+        <legend class="label">${msg('Choose a card')}</legend>
         ${this.savedCards.items.map(
           (method) => html`<label part="method" class="method">
             <input
@@ -182,7 +178,7 @@ export class SubscriptionCard {
         )}
       </fieldset>
       ${this.cardForm.render(busy && !this.confirming, 'input[type=radio]:checked')}
-      ${due ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`, { id: 'pm.dues' })}</p>` : nothing}
+      ${due ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`)}</p>` : nothing}
       <div part="actions" class="actions">
         <button
           type="button"
@@ -190,28 +186,28 @@ export class SubscriptionCard {
           aria-disabled=${busy || !(this.selected || this.cardForm.open) ? 'true' : 'false'}
           @click=${() => this.confirm()}
         >
-          ${this.confirming ? msg('Processing…', { id: 'pm.processing' }) : due ? msg(str`Pay ${due}`, { id: 'pm.pay' }) : msg('Confirm changes', { id: 'pm.confirm' })}
+          ${this.confirming ? msg('Processing…') : due ? msg(str`Pay ${due}`) : msg('Confirm changes')}
         </button>
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel', { id: 'pm.cancel' })}</button>
+        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel')}</button>
       </div>`;
   }
 
   private renderDone(): TemplateResult {
     const { payment, invoice, subscription } = this.result!;
     return html`<div part="success" class="message message--success success" tabindex="-1">
-      <p class="message__title">${msg('Payment received. Your subscription is active again.', { id: 'pm.done' })}</p>
-      <p>${msg(str`You paid ${this.format.money(payment!.amount, payment!.currency)}.`, { id: 'pm.done.paid' })}</p>
-      ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`, { id: 'pm.done.next' })}</p>` : nothing}
+      <p class="message__title">${msg('Payment received. Your subscription is active again.')}</p>
+      <p>${msg(str`You paid ${this.format.money(payment!.amount, payment!.currency)}.`)}</p>
+      ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`)}</p>` : nothing}
       ${this.downloads.renderError()}
       <div part="actions" class="actions">
         ${
           invoice
             ? html`<button type="button" class="button button--primary" @click=${() => this.downloads.download(invoice.invoice_id, invoice.number)}>
-              ${msg('Download invoice (PDF)', { id: 'pm.done.invoice' })}
+              ${msg('Download invoice (PDF)')}
             </button>`
             : nothing
         }
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Done', { id: 'pm.done.close' })}</button>
+        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Done')}</button>
       </div>
     </div>`;
   }

@@ -235,20 +235,20 @@ export class DodoPlanSwitcher extends ThemedElement {
   #failureText(code: string): string {
     switch (code) {
       case 'no_change':
-        return msg('That is already your plan. Choose another plan or other quantities.', { id: 'plan-switcher.error.no-change' });
+        return msg('That is already your plan. Choose another plan or other quantities.');
       case 'subscription_updates_disabled':
-        return msg('Plan changes are not available. Please contact the seller.', { id: 'plan-switcher.error.disabled' });
+        return msg('Plan changes are not available. Please contact the seller.');
       case 'subscription_on_hold':
-        return msg('Pay the overdue amount before you change plans.', { id: 'plan-switcher.error.on-hold' });
+        return msg('Pay the overdue amount before you change plans.');
       case 'subscription_ended':
-        return msg('This subscription has ended and can no longer change.', { id: 'plan-switcher.error.ended' });
+        return msg('This subscription has ended and can no longer change.');
       case 'product_not_in_collection':
       case 'product_not_recurring':
-        return msg('That plan is no longer available. Reload to see the current plans.', { id: 'plan-switcher.error.unavailable' });
+        return msg('That plan is no longer available. Reload to see the current plans.');
       case 'idempotency_key_in_progress':
-        return msg('Your change is still being processed. Try again in a moment.', { id: 'plan-switcher.error.in-progress' });
+        return msg('Your change is still being processed. Try again in a moment.');
       default:
-        return msg('Your plan could not be changed. Please try again.', { id: 'plan-switcher.error.generic' });
+        return msg('Your plan could not be changed. Please try again.');
     }
   }
 
@@ -272,18 +272,16 @@ export class DodoPlanSwitcher extends ThemedElement {
     const chosen = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
     return html`
       <fieldset>
-        <legend>${msg('Plan', { id: 'plan-switcher.plans' })}</legend>
+        <legend>${msg('Plan')}</legend>
         <ul part="plans" class="plans">
           ${tiers.map(({ item }) =>
-            item
-              ? this.#renderPlan(item, item.direction === 'upgrade' ? msg('Upgrade', { id: 'plan-switcher.upgrade' }) : msg('Downgrade', { id: 'plan-switcher.downgrade' }), false)
-              : this.#renderPlan(current, msg('Current plan', { id: 'plan-switcher.current' }), true),
+            item ? this.#renderPlan(item, item.direction === 'upgrade' ? msg('Upgrade') : msg('Downgrade'), false) : this.#renderPlan(current, msg('Current plan'), true),
           )}
         </ul>
       </fieldset>
       <div part="addons" class="counts">
         <div class="field">
-          <label for="quantity">${msg('Quantity', { id: 'quantity' })}</label>
+          <label for="quantity">${msg('Quantity')}</label>
           <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.#setQuantity} />
         </div>
         ${options.addons.map(
@@ -314,14 +312,14 @@ export class DodoPlanSwitcher extends ThemedElement {
 
   #renderPreview(): TemplateResult {
     if (!this.#changed) {
-      return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.', { id: 'plan-switcher.hint' })}</p>`;
+      return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.')}</p>`;
     }
     return this.#priceQuote.task.render({
-      pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…', { id: 'plan-switcher.calculating' })}</p>`,
+      pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…')}</p>`,
       error: (error) =>
         html`<div part="error" class="message message--error" role="alert">
           <p class="message__title">${this.#failureText(errorCode(error))}</p>
-          <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry', { id: 'retry' })}</button>
+          <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry')}</button>
         </div>`,
       complete: (preview) => this.#renderQuote(preview),
     }) as TemplateResult;
@@ -333,39 +331,29 @@ export class DodoPlanSwitcher extends ThemedElement {
     const line = (label: string, amount: string, total = false) => html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
     return html`
       <section part="preview" class="preview" aria-labelledby="preview-title">
-        <h3 id="preview-title" class="preview__title">${msg('Price of the change', { id: 'plan-switcher.preview' })}</h3>
+        <h3 id="preview-title" class="preview__title">${msg('Price of the change')}</h3>
         <table class="quote">
           <tbody>
             ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
           </tbody>
           <tfoot>
-            ${line(msg('Subtotal', { id: 'plan-switcher.subtotal' }), money(charge.subtotal))}
-            ${line(msg('Tax', { id: 'plan-switcher.tax' }), money(charge.tax))}
-            ${charge.credit_applied > 0 ? line(msg('Credit applied', { id: 'plan-switcher.credit-applied' }), money(-charge.credit_applied)) : nothing}
-            ${line(msg('Charged now', { id: 'plan-switcher.charged-now' }), money(charge.total), true)}
+            ${line(msg('Subtotal'), money(charge.subtotal))}
+            ${line(msg('Tax'), money(charge.tax))}
+            ${charge.credit_applied > 0 ? line(msg('Credit applied'), money(-charge.credit_applied)) : nothing}
+            ${line(msg('Charged now'), money(charge.total), true)}
           </tfoot>
         </table>
         ${
           preview.credit_to_balance > 0
             ? html`<p>
-              ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`, {
-                id: 'plan-switcher.credit-to-balance',
-              })}
+              ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`)}
             </p>`
             : nothing
         }
-        <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>
+        <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
         ${this.failure ? this.#renderFailure() : nothing}
         <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy ? 'true' : 'false'} @click=${this.#confirm}>
-          ${
-            this.#changeSubmit.busy
-              ? msg('Changing plan…', { id: 'plan-switcher.pending' })
-              : this.failure
-                ? msg('Try again', { id: 'plan-switcher.retry' })
-                : charge.total > 0
-                  ? msg(str`Confirm and pay ${money(charge.total)}`, { id: 'plan-switcher.confirm-pay' })
-                  : msg('Confirm change', { id: 'plan-switcher.confirm' })
-          }
+          ${this.#changeSubmit.busy ? msg('Changing plan…') : this.failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
         </button>
       </section>
     `;
@@ -377,12 +365,12 @@ export class DodoPlanSwitcher extends ThemedElement {
     return html`
       <div part="error" class="message message--error" role="alert">
         <p class="message__title">
-          ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`, { id: 'plan-switcher.declined' }) : this.#failureText(failure.code)}
+          ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`) : this.#failureText(failure.code)}
         </p>
         ${
           declined
             ? html`<button type="button" class="button" @click=${this.#requestCard}>
-              ${msg('Update payment method', { id: 'update-payment-method' })}
+              ${msg('Update payment method')}
             </button>`
             : nothing
         }
@@ -403,22 +391,16 @@ export class DodoPlanSwitcher extends ThemedElement {
     const charged = result.invoice?.total ?? 0;
     return html`
       <div part="success" class="message message--success" role="status" tabindex="-1">
-        <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`, { id: 'plan-switcher.success' })}</p>
-        ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`, { id: 'plan-switcher.success.charged' })}</p>` : nothing}
+        <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`)}</p>
+        ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`)}</p>` : nothing}
         ${
           result.credit_to_balance > 0
             ? html`<p>
-              ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`, {
-                id: 'plan-switcher.success.credit',
-              })}
+              ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`)}
             </p>`
             : nothing
         }
-        ${
-          subscription.next_billing_date
-            ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`, { id: 'plan-switcher.next-billing' })}</p>`
-            : nothing
-        }
+        ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`)}</p>` : nothing}
       </div>
     `;
   }
@@ -428,9 +410,7 @@ export class DodoPlanSwitcher extends ThemedElement {
       subscription.status === 'on_hold'
         ? this.#failureText('subscription_on_hold')
         : subscription.status === 'active'
-          ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.', {
-              id: 'plan-switcher.not-allowed',
-            })
+          ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.')
           : this.#failureText('subscription_ended');
     return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
   }
@@ -445,11 +425,11 @@ export class DodoPlanSwitcher extends ThemedElement {
     const content = this.#planData.render({
       initial: () => html`<span class="skeleton"></span>`,
       loading: () => html`<div aria-busy="true">
-        <span class="visually-hidden" role="status">${msg('Loading plans…', { id: 'plan-switcher.loading' })}</span>
+        <span class="visually-hidden" role="status">${msg('Loading plans…')}</span>
         <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
       </div>`,
       complete: (loaded) => this.#renderLoaded(loaded),
-      error: msg("We couldn't load the plans.", { id: 'plan-switcher.error' }),
+      error: msg("We couldn't load the plans."),
     });
     return html`<div part="base" class="base">${content}</div>`;
   }

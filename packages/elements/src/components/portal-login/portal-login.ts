@@ -184,32 +184,30 @@ export class DodoPortalLogin extends ThemedElement {
   #problemText(problem: Problem): string {
     switch (problem) {
       case 'invalid':
-        return msg('Enter a valid email address, like name@example.com.', { id: 'login.error.invalid' });
+        return msg('Enter a valid email address, like name@example.com.');
       case 'failed':
-        return msg("We couldn't send the link. Check your connection and try again.", { id: 'login.error.failed' });
+        return msg("We couldn't send the link. Check your connection and try again.");
       case 'rate-limited': {
         const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
-        return msg(str`Too many attempts. Try again in ${minutes} min.`, { id: 'login.error.rate-limited' });
+        return msg(str`Too many attempts. Try again in ${minutes} min.`);
       }
       case 'unavailable':
-        return msg('Sign-in by email is not available right now. Please try again later.', { id: 'login.error.unavailable' });
+        return msg('Sign-in by email is not available right now. Please try again later.');
     }
   }
 
   #renderSent(): TemplateResult {
     return html`
       <div part="sent" class="sent" role="status" tabindex="-1">
-        <h2 part="title" class="title">${msg('Check your email', { id: 'login.sent' })}</h2>
+        <h2 part="title" class="title">${msg('Check your email')}</h2>
         <p class="body">
-          ${msg(str`If ${this.email} belongs to an account, a sign-in link is on its way. It works once and expires in 24 hours.`, {
-            id: 'login.sent.body',
-          })}
+          ${msg(str`If ${this.email} belongs to an account, a sign-in link is on its way. It works once and expires in 24 hours.`)}
         </p>
         <div class="actions">
           <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.#resend}>
-            ${this.resendIn > 0 ? msg(str`Send the link again in ${this.resendIn} s`, { id: 'login.sent.resend-wait' }) : msg('Send the link again', { id: 'login.sent.resend' })}
+            ${this.resendIn > 0 ? msg(str`Send the link again in ${this.resendIn} s`) : msg('Send the link again')}
           </button>
-          <button type="button" class="button" @click=${this.#startOver}>${msg('Use a different email', { id: 'login.sent.again' })}</button>
+          <button type="button" class="button" @click=${this.#startOver}>${msg('Use a different email')}</button>
         </div>
       </div>
     `;
@@ -219,16 +217,16 @@ export class DodoPortalLogin extends ThemedElement {
     const sending = this.phase === 'sending';
     const problem = this.problem;
     return html`
-      <h2 part="title" class="title">${msg('Sign in to billing', { id: 'login.title' })}</h2>
+      <h2 part="title" class="title">${msg('Sign in to billing')}</h2>
       <p class="body">
         ${
           this.unified
-            ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.", { id: 'login.body.unified' })
-            : msg("Enter the email address you use with us and we'll email you a link to sign in.", { id: 'login.body' })
+            ? msg("Enter your email address and we'll email you one link to the billing of every business you buy from.")
+            : msg("Enter the email address you use with us and we'll email you a link to sign in.")
         }
       </p>
       <form part="form" class="form" novalidate @submit=${this.#submit}>
-        <label part="label" class="label" for="email">${msg('Email address', { id: 'login.email' })}</label>
+        <label part="label" class="label" for="email">${msg('Email address')}</label>
         <input
           part="input"
           class="input"
@@ -244,7 +242,7 @@ export class DodoPortalLogin extends ThemedElement {
         />
         <p part="error" id="problem" class="problem" role="alert">${problem ? this.#problemText(problem) : nothing}</p>
         <button part="submit" type="submit" class="button button--primary" aria-disabled=${sending ? 'true' : 'false'}>
-          ${sending ? msg('Sending…', { id: 'login.sending' }) : msg('Email me a sign-in link', { id: 'login.submit' })}
+          ${sending ? msg('Sending…') : msg('Email me a sign-in link')}
         </button>
       </form>
     `;

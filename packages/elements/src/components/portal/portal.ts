@@ -279,32 +279,24 @@ export class DodoPortal extends ThemedElement {
   /** What the expired face offers: reload (embedded), or a new link by email (hosted). */
   #renderExpiredActions(): TemplateResult {
     if (!this.hosted) {
-      return html`<p class="message__body">${this.expiredMessage || msg('Reload the page to continue.', { id: 'session-expired.reload' })}</p>
-        <button type="button" class="button button--primary" @click=${() => location.reload()}>${msg('Reload page', { id: 'session-expired.reload-button' })}</button>`;
+      return html`<p class="message__body">${this.expiredMessage || msg('Reload the page to continue.')}</p>
+        <button type="button" class="button button--primary" @click=${() => location.reload()}>${msg('Reload page')}</button>`;
     }
     const info = this.session.info;
     const returnUrl = safeHttpUrl(info?.return_url);
     // Without a session we know of no business: the sign-in page for every business finds the customer's.
     const loginUrl = safeHttpUrl(this.session.loginUrl ?? info?.login_url) ?? `${this.apiBase.trim().replace(/\/+$/, '')}/login`;
     const sent = this.newLink === 'sent';
-    return html`<p class="message__body">${msg('For your security, billing links expire. Get a new one by email.', { id: 'session-expired.hosted' })}</p>
+    return html`<p class="message__body">${msg('For your security, billing links expire. Get a new one by email.')}</p>
       ${
         info
-          ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.#emailNewLink}>${msg('Email me a new link', { id: 'session-expired.email' })}</button>`
-          : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email', { id: 'session-expired.new-link' })}</a>`
+          ? html`<button type="button" class="button button--primary" aria-disabled=${String(this.newLink === 'sending' || sent)} @click=${this.#emailNewLink}>${msg('Email me a new link')}</button>`
+          : html`<a class="button button--primary" href=${loginUrl}>${msg('Request a new link by email')}</a>`
       }
       <p class="message__body" role="status">${
-        sent
-          ? msg(str`We sent a new link to ${info!.customer.email}.`, { id: 'session-expired.sent' })
-          : this.newLink === 'failed'
-            ? msg('The email could not be sent. Please try again.', { id: 'session-expired.send-failed' })
-            : nothing
+        sent ? msg(str`We sent a new link to ${info!.customer.email}.`) : this.newLink === 'failed' ? msg('The email could not be sent. Please try again.') : nothing
       }</p>
-      ${
-        returnUrl
-          ? html`<a class="button" href=${returnUrl}>${info?.business.display_name ? msg(str`Back to ${info.business.display_name}`, { id: 'session-expired.return-to' }) : msg('Go back', { id: 'session-expired.return' })}</a>`
-          : nothing
-      }`;
+      ${returnUrl ? html`<a class="button" href=${returnUrl}>${info?.business.display_name ? msg(str`Back to ${info.business.display_name}`) : msg('Go back')}</a>` : nothing}`;
   }
 
   #renderHeader(): TemplateResult {
@@ -317,18 +309,18 @@ export class DodoPortal extends ThemedElement {
             <span part="business">${info?.business.display_name ?? nothing}</span>
             ${
               info?.mode === 'test'
-                ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.', { id: 'portal.test-mode.title' })}
-                  >${msg('Test mode', { id: 'portal.test-mode' })}</span
+                ? html`<span part="test-mode" class="badge badge--open" title=${msg('No real charges: this portal is in test mode.')}
+                  >${msg('Test mode')}</span
                 >`
                 : nothing
             }
           </p>
-          <h2 part="title" class="title">${msg('Billing', { id: 'portal.title' })}</h2>
+          <h2 part="title" class="title">${msg('Billing')}</h2>
         </div>
         ${
           returnUrl
             ? html`<a part="return-link" class="return-link" href=${returnUrl}>
-              ${info?.business.display_name ? msg(str`Return to ${info.business.display_name}`, { id: 'portal.return-to' }) : msg('Return to site', { id: 'portal.return' })}
+              ${info?.business.display_name ? msg(str`Return to ${info.business.display_name}`) : msg('Return to site')}
             </a>`
             : nothing
         }
@@ -365,7 +357,7 @@ export class DodoPortal extends ThemedElement {
       <div part="base" class="portal" ?hidden=${!full && !expired}>
         ${full ? this.#renderHeader() : nothing} ${full && !expired ? this.#renderSections() : nothing}
         <div part="expired" class="message message--expired" role="alert" tabindex="-1" ?hidden=${!expired}>
-          <slot name="expired"><p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>${expired ? this.#renderExpiredActions() : nothing}</slot>
+          <slot name="expired"><p class="message__title">${msg('Your session has expired')}</p>${expired ? this.#renderExpiredActions() : nothing}</slot>
         </div>
       </div>
       <slot @slotchange=${this.#updateSlotted}></slot>

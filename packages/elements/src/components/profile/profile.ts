@@ -85,17 +85,17 @@ export class DodoProfile extends ThemedElement {
   private label(field: Field): string {
     switch (field) {
       case 'name':
-        return msg('Name', { id: 'profile.name' });
+        return msg('Name');
       case 'street':
-        return msg('Street address', { id: 'profile.street' });
+        return msg('Street address');
       case 'city':
-        return msg('City', { id: 'profile.city' });
+        return msg('City');
       case 'state':
-        return msg('State or region (optional)', { id: 'profile.state' });
+        return msg('State or region (optional)');
       case 'zipcode':
-        return msg('Postal code', { id: 'profile.zipcode' });
+        return msg('Postal code');
       case 'country':
-        return msg('Country', { id: 'profile.country' });
+        return msg('Country');
     }
   }
 
@@ -117,14 +117,14 @@ export class DodoProfile extends ThemedElement {
 
   #validate(values: Record<Field, string>): Errors {
     const errors: Errors = {};
-    const required = msg('Fill in this field.', { id: 'profile.error.required' });
+    const required = msg('Fill in this field.');
     if (!values.name) errors.name = required;
     // The address is all or nothing: once any part is given, the required parts must be too.
     if (ADDRESS_FIELDS.some((field) => values[field])) {
       for (const field of ['street', 'city', 'zipcode'] as const) if (!values[field]) errors[field] = required;
-      if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.', { id: 'profile.error.country' });
+      if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.');
       else if (values.zipcode && !postalCodeMatches(values.country, values.zipcode)) {
-        errors.zipcode = msg('This is not a postal code of the country you chose: check it, or the country.', { id: 'profile.error.zipcode' });
+        errors.zipcode = msg('This is not a postal code of the country you chose: check it, or the country.');
       }
     }
     return errors;
@@ -157,7 +157,7 @@ export class DodoProfile extends ThemedElement {
       this.saved = saved;
       emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
       await this.#edit(false);
-      this.#confirmation.show(msg('Your details have been saved.', { id: 'profile.saved' }));
+      this.#confirmation.show(msg('Your details have been saved.'));
     } catch (error) {
       this.#portalSession.noteFailure(error);
       this.errors = this.#serverErrors(error);
@@ -174,7 +174,7 @@ export class DodoProfile extends ThemedElement {
     if (!(error instanceof PortalApiError)) return errors;
     for (const issue of error.issues ?? []) {
       const field = issue.path.replace(/^billing_address\.?/, '') || 'street';
-      if (field in MAX_LENGTH) errors[field as Field] = msg('Check this field: the value was not accepted.', { id: 'profile.error.rejected' });
+      if (field in MAX_LENGTH) errors[field as Field] = msg('Check this field: the value was not accepted.');
     }
     return errors;
   }
@@ -192,7 +192,7 @@ export class DodoProfile extends ThemedElement {
     const control =
       field === 'country'
         ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
-            <option value="" ?selected=${!value}>${msg('Choose a country', { id: 'profile.country.none' })}</option>
+            <option value="" ?selected=${!value}>${msg('Choose a country')}</option>
             ${countries(this.#portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
         : html`<input
@@ -221,17 +221,17 @@ export class DodoProfile extends ThemedElement {
       <form part="form" class="form" novalidate @submit=${(event: SubmitEvent) => this.#save(event, profile)} @input=${this.#revalidate}>
         ${this.#renderField('name', profile.name, true)}
         <fieldset>
-          <legend>${msg('Billing address', { id: 'profile.address' })}</legend>
+          <legend>${msg('Billing address')}</legend>
           ${ADDRESS_FIELDS.map((field) => this.#renderField(field, address?.[field] ?? '', field !== 'state'))}
         </fieldset>
         <p part="error" class="field__error" role="alert">
-          ${this.saveFailed ? msg('Your details could not be saved. Please try again.', { id: 'profile.error.save' }) : nothing}
+          ${this.saveFailed ? msg('Your details could not be saved. Please try again.') : nothing}
         </p>
         <div part="actions" class="actions">
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
-            ${this.busy ? msg('Saving…', { id: 'profile.saving' }) : msg('Save', { id: 'profile.save' })}
+            ${this.busy ? msg('Saving…') : msg('Save')}
           </button>
-          <button type="button" class="button" @click=${() => this.#edit(false)}>${msg('Cancel', { id: 'profile.cancel' })}</button>
+          <button type="button" class="button" @click=${() => this.#edit(false)}>${msg('Cancel')}</button>
         </div>
       </form>
     `;
@@ -239,17 +239,17 @@ export class DodoProfile extends ThemedElement {
 
   #renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
-    const none = msg('Not given', { id: 'profile.none' });
+    const none = msg('Not given');
     const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.label('name')}</dt>
         <dd>${profile.name}</dd>
-        <dt>${msg('Email', { id: 'profile.email' })}</dt>
+        <dt>${msg('Email')}</dt>
         <dd>${profile.email}</dd>
-        <dt>${msg('Phone', { id: 'profile.phone' })}</dt>
+        <dt>${msg('Phone')}</dt>
         <dd>${profile.phone_number ?? none}</dd>
-        <dt>${msg('Billing address', { id: 'profile.address' })}</dt>
+        <dt>${msg('Billing address')}</dt>
         <dd>
           ${
             address
@@ -263,13 +263,13 @@ export class DodoProfile extends ThemedElement {
       ${
         profile.credit_balances.length > 0
           ? html`<dl part="credit" class="details">
-            <dt>${msg('Credit balance', { id: 'profile.credit' })}</dt>
+            <dt>${msg('Credit balance')}</dt>
             ${profile.credit_balances.map((balance) => html`<dd>${this.#formatter.money(balance.amount, balance.currency)}</dd>`)}
           </dl>`
           : nothing
       }
       <div part="actions" class="actions">
-        <button type="button" class="button" @click=${() => this.#edit(true)}>${msg('Edit details', { id: 'profile.edit' })}</button>
+        <button type="button" class="button" @click=${() => this.#edit(true)}>${msg('Edit details')}</button>
       </div>
     `;
   }
@@ -281,18 +281,18 @@ export class DodoProfile extends ThemedElement {
         this.#profileData.value
           ? this.#renderView(this.#profileData.value)
           : html`<div aria-busy="true">
-              <span class="visually-hidden" role="status">${msg('Loading your details…', { id: 'profile.loading' })}</span>
+              <span class="visually-hidden" role="status">${msg('Loading your details…')}</span>
               <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
             </div>`,
       complete: (loaded) => {
         const profile = this.saved ?? loaded;
         return this.editing ? this.#renderForm(profile) : this.#renderView(profile);
       },
-      error: msg("We couldn't load your details.", { id: 'profile.error' }),
+      error: msg("We couldn't load your details."),
     });
     return html`
       <div part="base" class="base">
-        ${this.#portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details', { id: 'profile.title' })}</h3>`}
+        ${this.#portalSession.expired ? nothing : html`<h3 class="title">${msg('Your details')}</h3>`}
         ${this.#confirmation.render()} ${content}
       </div>
     `;

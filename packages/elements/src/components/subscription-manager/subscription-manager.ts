@@ -156,11 +156,7 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   #planChanged({ detail: { subscription, invoice } }: PlanChangedEvent): void {
     const name = subscription.product.name;
-    this.#finish(
-      invoice && invoice.total > 0
-        ? msg(str`You're now on ${name}. Charged now: ${this.#formatter.money(invoice.total, invoice.currency)}.`, { id: 'subscriptions.plan-changed.charged' })
-        : msg(str`You're now on ${name}.`, { id: 'subscriptions.plan-changed' }),
-    );
+    this.#finish(invoice && invoice.total > 0 ? msg(str`You're now on ${name}. Charged now: ${this.#formatter.money(invoice.total, invoice.currency)}.`) : msg(str`You're now on ${name}.`));
   }
 
   #nameOf(id: string | null): string {
@@ -169,12 +165,12 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   #cardChanged({ detail: { change, subscriptionId } }: PaymentMethodUpdatedEvent): void {
     const name = this.#nameOf(subscriptionId);
-    if (change === 'selected') this.#finish(msg(str`${name} will be charged to the new card.`, { id: 'subscriptions.card-changed' }));
+    if (change === 'selected') this.#finish(msg(str`${name} will be charged to the new card.`));
   }
 
   #reactivated({ detail: { amount, currency, subscriptionId } }: SubscriptionReactivatedEvent): void {
     const name = this.#nameOf(subscriptionId);
-    this.#finish(msg(str`Paid ${this.#formatter.money(amount, currency)}. ${name} is active again.`, { id: 'subscriptions.reactivated' }));
+    this.#finish(msg(str`Paid ${this.#formatter.money(amount, currency)}. ${name} is active again.`));
   }
 
   async #cancel(event: SubmitEvent): Promise<void> {
@@ -214,7 +210,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.actionError = null;
     try {
       const resumed = await client.resumeSubscription(subscription.subscription_id);
-      this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`, { id: 'subscriptions.resumed' }));
+      this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.#subscriptionList.run();
       await this.updateComplete;
@@ -229,44 +225,40 @@ export class DodoSubscriptionManager extends ThemedElement {
 
   #announce(cancelled: PortalSubscription): void {
     const name = cancelled.product.name;
-    this.#confirmation.show(
-      cancelled.status === 'active'
-        ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`, { id: 'subscriptions.cancel-scheduled' })
-        : msg(str`${name} has been cancelled.`, { id: 'subscriptions.cancelled' }),
-    );
+    this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
   }
 
   #reasonLabel(reason: CancellationReason): string {
     switch (reason) {
       case 'too_expensive':
-        return msg("It's too expensive", { id: 'cancel-reason.too-expensive' });
+        return msg("It's too expensive");
       case 'missing_features':
-        return msg("It's missing features I need", { id: 'cancel-reason.missing-features' });
+        return msg("It's missing features I need");
       case 'switched_service':
-        return msg("I'm switching to another service", { id: 'cancel-reason.switched-service' });
+        return msg("I'm switching to another service");
       case 'unused':
-        return msg("I don't use it enough", { id: 'cancel-reason.unused' });
+        return msg("I don't use it enough");
       case 'customer_service':
-        return msg('Customer service was not good enough', { id: 'cancel-reason.customer-service' });
+        return msg('Customer service was not good enough');
       case 'low_quality':
-        return msg('Quality was lower than expected', { id: 'cancel-reason.low-quality' });
+        return msg('Quality was lower than expected');
       case 'too_complex':
-        return msg("It's too complicated to use", { id: 'cancel-reason.too-complex' });
+        return msg("It's too complicated to use");
       case 'other':
-        return msg('Other reason', { id: 'cancel-reason.other' });
+        return msg('Other reason');
     }
   }
 
   #actionErrorText(code: string): string {
     switch (code) {
       case 'cancellation_disabled':
-        return msg('Cancelling online is not available. Please contact the seller.', { id: 'subscriptions.error.cancellation-disabled' });
+        return msg('Cancelling online is not available. Please contact the seller.');
       case 'subscription_ended':
-        return msg('This subscription has already ended.', { id: 'subscriptions.error.ended' });
+        return msg('This subscription has already ended.');
       case 'not_scheduled_to_cancel':
-        return msg('This subscription is no longer set to cancel.', { id: 'subscriptions.error.not-scheduled' });
+        return msg('This subscription is no longer set to cancel.');
       default:
-        return msg('Something went wrong. Please try again.', { id: 'subscriptions.error.generic' });
+        return msg('Something went wrong. Please try again.');
     }
   }
 
@@ -283,7 +275,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           ${
             scheduled
               ? html`<span part="status" class="badge badge--on_hold">
-                ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`, { id: 'subscriptions.cancels-on' })}
+                ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`)}
               </span>`
               : nothing
           }
@@ -294,28 +286,28 @@ export class DodoSubscriptionManager extends ThemedElement {
         <dl part="details" class="details">
           ${
             ended
-              ? html`<dt>${msg('Ended', { id: 'subscriptions.ended' })}</dt>
+              ? html`<dt>${msg('Ended')}</dt>
                 <dd>${this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
               : subscription.next_billing_date && !scheduled
-                ? html`<dt>${msg('Renews', { id: 'subscriptions.renews' })}</dt>
+                ? html`<dt>${msg('Renews')}</dt>
                   <dd>${this.#formatter.date(subscription.next_billing_date)}</dd>`
                 : nothing
           }
           ${
             subscription.quantity > 1
-              ? html`<dt>${msg('Quantity', { id: 'quantity' })}</dt>
+              ? html`<dt>${msg('Quantity')}</dt>
                 <dd>${subscription.quantity}</dd>`
               : nothing
           }
           ${
             subscription.addon_items.length > 0
-              ? html`<dt>${msg('Add-ons', { id: 'subscriptions.addons' })}</dt>
+              ? html`<dt>${msg('Add-ons')}</dt>
                 <dd>${subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')}</dd>`
               : nothing
           }
           ${
             card && !ended
-              ? html`<dt>${msg('Payment method', { id: 'subscriptions.payment-method' })}</dt>
+              ? html`<dt>${msg('Payment method')}</dt>
                 <dd>${brandName(card.brand)} •••• ${card.last4}</dd>`
               : nothing
           }
@@ -325,10 +317,8 @@ export class DodoSubscriptionManager extends ThemedElement {
             ? html`<p part="dues" class="message message--expired">
               ${
                 dues
-                  ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`, {
-                      id: 'subscriptions.dues',
-                    })
-                  : msg('The last payment failed. Update your payment method to continue.', { id: 'subscriptions.dues-unknown' })
+                  ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`)
+                  : msg('The last payment failed. Update your payment method to continue.')
               }
             </p>`
             : nothing
@@ -352,14 +342,14 @@ export class DodoSubscriptionManager extends ThemedElement {
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
               @click=${(event: Event) => this.#requestPaymentMethod(subscription, event)}
             >
-              ${msg('Update payment method', { id: 'update-payment-method' })}${name}
+              ${msg('Update payment method')}${name}
             </button>`
             : nothing
         }
         ${
           has('change_plan')
             ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
-              ${msg('Change plan', { id: 'subscriptions.change-plan' })}${name}
+              ${msg('Change plan')}${name}
             </button>`
             : nothing
         }
@@ -371,14 +361,14 @@ export class DodoSubscriptionManager extends ThemedElement {
               aria-disabled=${this.busy ? 'true' : 'false'}
               @click=${(event: Event) => this.#resume(subscription, event)}
             >
-              ${msg("Don't cancel", { id: 'subscriptions.resume' })}${name}
+              ${msg("Don't cancel")}${name}
             </button>`
             : nothing
         }
         ${
           has('cancel')
             ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
-              ${msg('Cancel subscription', { id: 'subscriptions.cancel' })}${name}
+              ${msg('Cancel subscription')}${name}
             </button>`
             : nothing
         }
@@ -402,16 +392,16 @@ export class DodoSubscriptionManager extends ThemedElement {
     if (items.length === 0) {
       return html`
         <div part="empty" class="message">
-          <p class="message__title">${msg('No subscriptions yet', { id: 'subscriptions.empty' })}</p>
-          <p class="message__body">${msg('Subscriptions you start will appear here.', { id: 'subscriptions.empty.body' })}</p>
+          <p class="message__title">${msg('No subscriptions yet')}</p>
+          <p class="message__body">${msg('Subscriptions you start will appear here.')}</p>
         </div>
       `;
     }
     const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
     const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
     return html`
-      ${this.#renderList(current, dues, msg('Current subscriptions', { id: 'subscriptions.current' }))}
-      ${this.#renderList(past, dues, msg('Past subscriptions', { id: 'subscriptions.past' }))}
+      ${this.#renderList(current, dues, msg('Current subscriptions'))}
+      ${this.#renderList(past, dues, msg('Past subscriptions'))}
     `;
   }
 
@@ -420,36 +410,36 @@ export class DodoSubscriptionManager extends ThemedElement {
     return html`
       <form class="form" @submit=${this.#cancel}>
         <fieldset>
-          <legend>${msg('When should it end?', { id: 'cancel.when' })}</legend>
+          <legend>${msg('When should it end?')}</legend>
           <label class="choice">
             <input type="radio" name="when" value="period_end" checked aria-describedby="when-period-end" />
-            ${msg(str`At the end of the billing period (${end})`, { id: 'cancel.when.period-end' })}
+            ${msg(str`At the end of the billing period (${end})`)}
           </label>
-          <p id="when-period-end" class="choice__hint">${msg(str`You keep access until ${end}.`, { id: 'cancel.when.period-end.hint' })}</p>
+          <p id="when-period-end" class="choice__hint">${msg(str`You keep access until ${end}.`)}</p>
           <label class="choice">
             <input type="radio" name="when" value="immediately" aria-describedby="when-immediately" />
-            ${msg('Immediately', { id: 'cancel.when.immediately' })}
+            ${msg('Immediately')}
           </label>
           <p id="when-immediately" class="choice__hint">
-            ${msg(str`You lose access now, and the unused time until ${end} is not refunded.`, { id: 'cancel.when.immediately.hint' })}
+            ${msg(str`You lose access now, and the unused time until ${end} is not refunded.`)}
           </p>
         </fieldset>
         <div class="field">
-          <label for="reason">${msg('Reason (optional)', { id: 'cancel.reason' })}</label>
+          <label for="reason">${msg('Reason (optional)')}</label>
           <select id="reason" name="reason" class="input">
-            <option value="">${msg('Choose a reason', { id: 'cancel.reason.none' })}</option>
+            <option value="">${msg('Choose a reason')}</option>
             ${REASONS.map((reason) => html`<option value=${reason}>${this.#reasonLabel(reason)}</option>`)}
           </select>
         </div>
         <div class="field">
-          <label for="comment">${msg('Anything else you want to tell us? (optional)', { id: 'cancel.comment' })}</label>
+          <label for="comment">${msg('Anything else you want to tell us? (optional)')}</label>
           <textarea id="comment" name="comment" class="input" rows="3" maxlength="2000"></textarea>
         </div>
         <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
-          <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription', { id: 'cancel.keep' })}</button>
+          <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription')}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
-            ${this.busy ? msg('Cancelling…', { id: 'cancel.pending' }) : msg('Cancel subscription', { id: 'subscriptions.cancel' })}
+            ${this.busy ? msg('Cancelling…') : msg('Cancel subscription')}
           </button>
         </div>
       </form>
@@ -462,17 +452,12 @@ export class DodoSubscriptionManager extends ThemedElement {
     const { kind, subscription } = open;
     const id = subscription.subscription_id;
     const name = subscription.product.name;
-    const title =
-      kind === 'cancel'
-        ? msg(str`Cancel ${name}?`, { id: 'cancel.title' })
-        : kind === 'plan'
-          ? msg(str`Change plan: ${name}`, { id: 'subscriptions.change-plan.title' })
-          : msg(str`Payment method: ${name}`, { id: 'subscriptions.payment-method.title' });
+    const title = kind === 'cancel' ? msg(str`Cancel ${name}?`) : kind === 'plan' ? msg(str`Change plan: ${name}`) : msg(str`Payment method: ${name}`);
     return html`
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.#actionDialog.close}>
         <div class="dialog__header">
           <h2 id="dialog-title" class="dialog__title">${title}</h2>
-          ${kind === 'cancel' ? nothing : html`<button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Close', { id: 'dialog.close' })}</button>`}
+          ${kind === 'cancel' ? nothing : html`<button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Close')}</button>`}
         </div>
         ${
           kind === 'cancel'
@@ -494,11 +479,11 @@ export class DodoSubscriptionManager extends ThemedElement {
       loading: () => cardsSkeleton('list'),
       stale: true,
       complete: (loaded) => this.#renderLoaded(loaded),
-      error: msg("We couldn't load your subscriptions.", { id: 'subscriptions.error' }),
+      error: msg("We couldn't load your subscriptions."),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
-        ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…', { id: 'subscriptions.loading' }))}
+        ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…'))}
         ${this.#confirmation.render()} ${content}
         ${this.actionError && !this.#actionDialog.value ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>` : nothing}
         ${this.#portalSession.expired ? nothing : this.#renderDialog()}

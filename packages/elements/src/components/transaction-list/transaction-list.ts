@@ -76,7 +76,7 @@ export class DodoTransactionList extends ThemedElement {
     if (payment.status === 'failed') return declineText(payment.decline_code);
     if (payment.status === 'partially_refunded') {
       const refunded = this.#formatter.money(payment.amount_refunded, payment.currency);
-      return msg(str`${refunded} refunded`, { id: 'refunded-amount' });
+      return msg(str`${refunded} refunded`);
     }
     return undefined;
   }
@@ -89,16 +89,11 @@ export class DodoTransactionList extends ThemedElement {
   // Templates are kept compact: the CDN script carries their whitespace.
   #renderTable(page: PaymentPage | undefined): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
-    const labels = [
-      msg('Date', { id: 'column.date' }),
-      msg('Card', { id: 'transaction-list.column.card' }),
-      msg('Status', { id: 'column.status' }),
-      msg('Amount', { id: 'transaction-list.column.amount' }),
-    ] as const;
+    const labels = [msg('Date'), msg('Card'), msg('Status'), msg('Amount')] as const;
     const skeleton = (modifier = '') => html`<td><span class="skeleton ${modifier}"></span></td>`;
     return html`<table part="table" class="table" aria-busy=${String(!page)}>
-      <caption part="caption" class="caption">${msg('Transactions', { id: 'transaction-list.caption' })}</caption>
-      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Invoice', { id: 'transaction-list.column.invoice' })}</span></th></tr></thead>
+      <caption part="caption" class="caption">${msg('Transactions')}</caption>
+      <thead><tr>${labels.map((label, index) => html`<th scope="col" class=${index === 3 ? 'amount' : ''}>${label}</th>`)}<th scope="col"><span class="visually-hidden">${msg('Invoice')}</span></th></tr></thead>
       <tbody>${
         page
           ? page.items.map((payment) => this.#renderRow(payment, labels))
@@ -127,8 +122,8 @@ export class DodoTransactionList extends ThemedElement {
 
   #renderEmpty(): TemplateResult {
     return html`<div part="empty" class="message">
-      <p class="message__title">${msg('No transactions yet', { id: 'transaction-list.empty' })}</p>
-      <p class="message__body">${msg('Your payments and refunds will appear here once you have been charged.', { id: 'transaction-list.empty.body' })}</p>
+      <p class="message__title">${msg('No transactions yet')}</p>
+      <p class="message__body">${msg('Your payments and refunds will appear here once you have been charged.')}</p>
     </div>`;
   }
 
@@ -136,9 +131,9 @@ export class DodoTransactionList extends ThemedElement {
     return this.#pagedList.render({
       table: (page) => this.#renderTable(page),
       empty: () => this.#renderEmpty(),
-      error: msg("We couldn't load your transactions.", { id: 'transaction-list.error' }),
-      loading: msg('Loading transactions…', { id: 'transaction-list.loading' }),
-      pages: msg('Transaction pages', { id: 'transaction-list.pagination' }),
+      error: msg("We couldn't load your transactions."),
+      loading: msg('Loading transactions…'),
+      pages: msg('Transaction pages'),
       footer: this.#downloads.renderError(),
     });
   }

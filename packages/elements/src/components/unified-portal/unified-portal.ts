@@ -186,8 +186,8 @@ export class DodoUnifiedPortal extends ThemedElement {
   #renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
     return html`
       <header class="header">
-        <h2 part="title" class="title" id="title">${msg('Your billing', { id: 'unified.title' })}</h2>
-        <p class="signed-in">${list ? msg(str`Signed in as ${list.email}`, { id: 'unified.signed-in' }) : nothing}</p>
+        <h2 part="title" class="title" id="title">${msg('Your billing')}</h2>
+        <p class="signed-in">${list ? msg(str`Signed in as ${list.email}`) : nothing}</p>
       </header>
     `;
   }
@@ -219,11 +219,11 @@ export class DodoUnifiedPortal extends ThemedElement {
         <h3 class="card__name">${name}</h3>
         <dl class="facts">
           <div class="fact">
-            <dt>${msg('Active subscriptions', { id: 'unified.active-subscriptions' })}</dt>
+            <dt>${msg('Active subscriptions')}</dt>
             <dd class="count">${this.#formatter.count(business.active_subscriptions)}</dd>
           </div>
           <div class="fact">
-            <dt>${msg('Latest invoice', { id: 'unified.latest-invoice' })}</dt>
+            <dt>${msg('Latest invoice')}</dt>
             <dd>
               ${
                 invoice
@@ -233,7 +233,7 @@ export class DodoUnifiedPortal extends ThemedElement {
                     <span class="amount">${this.#formatter.money(invoice.total, invoice.currency)}</span>
                     <span class="badge badge--${invoice.status}">${invoiceStatusLabel(invoice.status)}</span>
                   </span>`
-                  : msg('None yet', { id: 'unified.no-invoice' })
+                  : msg('None yet')
               }
             </dd>
           </div>
@@ -245,15 +245,13 @@ export class DodoUnifiedPortal extends ThemedElement {
           aria-disabled=${this.opening ? 'true' : 'false'}
           @click=${() => this.#open(business)}
         >
-          ${opening ? msg('Opening…', { id: 'unified.opening' }) : msg('Open billing', { id: 'unified.open' })}<span
+          ${opening ? msg('Opening…') : msg('Open billing')}<span
             class="visually-hidden"
           >
             ${name}</span
           >
         </button>
-        <p class="card__problem" role="alert">${
-          this.openFailed === business.business_id ? msg("We couldn't open this billing portal. Please try again.", { id: 'unified.open.error' }) : nothing
-        }</p>
+        <p class="card__problem" role="alert">${this.openFailed === business.business_id ? msg("We couldn't open this billing portal. Please try again.") : nothing}</p>
       </li>
     `;
   }
@@ -263,13 +261,11 @@ export class DodoUnifiedPortal extends ThemedElement {
       const loginUrl = this.#loginUrlFor(list);
       return html`
         <div part="empty" class="message">
-          <p class="message__title">${msg('No purchases found for this email', { id: 'unified.empty' })}</p>
+          <p class="message__title">${msg('No purchases found for this email')}</p>
           <p class="message__body">
-            ${msg(str`No business has ${list.email} as a customer. If you bought with another address, sign in with that one.`, {
-              id: 'unified.empty.body',
-            })}
+            ${msg(str`No business has ${list.email} as a customer. If you bought with another address, sign in with that one.`)}
           </p>
-          ${loginUrl ? html`<a class="button" href=${loginUrl}>${msg('Sign in with another email', { id: 'unified.empty.other-email' })}</a>` : nothing}
+          ${loginUrl ? html`<a class="button" href=${loginUrl}>${msg('Sign in with another email')}</a>` : nothing}
         </div>
       `;
     }
@@ -284,13 +280,11 @@ export class DodoUnifiedPortal extends ThemedElement {
     const loginUrl = this.expired?.loginUrl;
     return html`
       <div part="error" class="message message--expired" role="alert">
-        <p class="message__title">${msg('Your session has expired', { id: 'session-expired' })}</p>
+        <p class="message__title">${msg('Your session has expired')}</p>
         <p class="message__body">
-          ${msg('For your security, sign-ins expire after a while. Sign in again and we will email you a new link.', {
-            id: 'unified.expired.body',
-          })}
+          ${msg('For your security, sign-ins expire after a while. Sign in again and we will email you a new link.')}
         </p>
-        ${loginUrl ? html`<a class="button button--primary" href=${loginUrl}>${msg('Sign in again', { id: 'unified.expired.sign-in' })}</a>` : nothing}
+        ${loginUrl ? html`<a class="button button--primary" href=${loginUrl}>${msg('Sign in again')}</a>` : nothing}
       </div>
     `;
   }
@@ -301,8 +295,7 @@ export class DodoUnifiedPortal extends ThemedElement {
       initial: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
       pending: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
       complete: (list) => html`${this.#renderHeading(list)}${this.#renderList(list)}`,
-      error: (error) =>
-        html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing.", { id: 'unified.error' }), this.#retry)}`,
+      error: (error) => html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing."), this.#retry)}`,
     }) as TemplateResult;
   }
 
@@ -310,7 +303,7 @@ export class DodoUnifiedPortal extends ThemedElement {
     return html`
       <div class="toolbar">
         <button part="back" type="button" class="button" @click=${this.#backToOverview}>
-          <span aria-hidden="true">←</span> ${msg('All businesses', { id: 'unified.back' })}
+          <span aria-hidden="true">←</span> ${msg('All businesses')}
         </button>
       </div>
       <dodo-portal api-base=${this.apiBase.trim()} session-token=${opened.sessionToken} locale=${this.#language.locale}></dodo-portal>
@@ -321,7 +314,7 @@ export class DodoUnifiedPortal extends ThemedElement {
     const loading = !this.opened && !this.expired && (this.#overview.status === TaskStatus.INITIAL || this.#overview.status === TaskStatus.PENDING);
     return html`
       <div part="base" class="base" tabindex="-1">
-        <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…', { id: 'unified.loading' }) : nothing}</p>
+        <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…') : nothing}</p>
         ${this.opened ? this.#renderOpened(this.opened) : this.#renderOverview()}
       </div>
     `;
