@@ -17,6 +17,10 @@ const cli = join(import.meta.dirname, '../bin/dodo-portal.mjs');
 export interface DrillServer {
   url: string;
   business: { id: string; keys: { test: string; live: string } };
+  /** The server process, for /proc/<pid>/status and signals. */
+  pid: number;
+  /** Resolves with the exit code once the process has ended (after `stop()` or a signal sent to `pid`). */
+  exited: Promise<number | null>;
   /** What the server wrote to stderr (its error log): shown with a failure. */
   stderr(): string;
   /** SIGTERM, wait for the exit, then remove the database. */
@@ -68,7 +72,7 @@ export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions
       // Keep the tail: a fuzz run logs every 5xx, and a failure shows the last ones.
       errors = (errors + chunk.toString()).slice(-20_000);
     });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -81,9 +85,11 @@ export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions
     return {
       url,
       business: { id: created.business_id, keys: created.api_keys },
+      pid: child.pid!,
+      exited,
       stderr: () => errors,
       stop: async () => {
-        child.kill('SIGTERM');
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         await exited;
         await dropDatabase();
       },
