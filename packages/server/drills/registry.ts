@@ -1,7 +1,8 @@
 /** Every drill `pnpm drills` knows, in the order it runs them. */
 import type { Drill } from './drill.ts';
+import { concurrency } from './concurrency.ts';
 import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
 import { shutdown } from './shutdown.ts';
 
-export const drills: Drill[] = [fuzz, isolation, shutdown];
+export const drills: Drill[] = [fuzz, isolation, concurrency, shutdown];
