@@ -49,7 +49,7 @@ export const concurrency: Drill = {
       const portalToken = async (customerId: string) =>
         (await must<{ session_token: string }>(url, 201, key, 'POST', `/v1/customers/${customerId}/customer-portal/session`, {})).session_token;
       const burst = (send: (keyHeader: Record<string, string>) => Promise<Answer>, keyed: boolean) => {
-        const header = keyed ? { 'idempotency-key': `drill-${n}-${Math.random().toString(36).slice(2)}` } : {};
+        const header: Record<string, string> = keyed ? { 'idempotency-key': `drill-${n}-${Math.random().toString(36).slice(2)}` } : {};
         return Promise.all(Array.from({ length: PARALLEL }, () => send(header)));
       };
       const successes = (answers: Answer[]) => answers.filter((answer) => answer.status < 300).length;

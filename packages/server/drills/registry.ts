@@ -3,6 +3,7 @@ import type { Drill } from './drill.ts';
 import { concurrency } from './concurrency.ts';
 import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
+import { load } from './load.ts';
 import { shutdown } from './shutdown.ts';
 
-export const drills: Drill[] = [fuzz, isolation, concurrency, shutdown];
+export const drills: Drill[] = [fuzz, isolation, concurrency, load, shutdown];
