@@ -56,10 +56,7 @@ const ACCEPT_GRACE_MAX_MS = 2_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/**
- * After the listener closes, how long an idle connection may still send a request (one sent just
- * before the signal may not be read yet) before it is ended.
- */
+/** After the listener closes, how long a connection that has sent nothing yet may still send its request. */
 const IDLE_GRACE_MS = 1_000;
 
 /** Once closing, every answer ends its connection, so no keep-alive socket outlives the drain. */
@@ -79,9 +76,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let handler: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   let closing: Promise<void> | undefined;
   let accepted = 0;
-  const connections = new Map<Socket, number>();
-  const endIdleConnections = () => {
-    for (const [socket, running] of connections) if (running === 0) socket.destroy();
+  /** Per connection: requests answered so far and requests running. */
+  const connections = new Map<Socket, { answered: number; running: number }>();
+  const endIdleConnections = (onlyAnswered: boolean) => {
+    for (const [socket, { answered, running }] of connections) if (running === 0 && (answered > 0 || !onlyAnswered)) socket.destroy();
   };
   let server: Server;
   try {
@@ -99,14 +97,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // counts a connection whose request was read but not yet answered as idle, and ends it.
       created.on('connection', (socket: Socket) => {
         accepted += 1;
-        connections.set(socket, 0);
+        connections.set(socket, { answered: 0, running: 0 });
         socket.once('close', () => connections.delete(socket));
       });
       created.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
-        const { socket } = incoming;
-        connections.set(socket, (connections.get(socket) ?? 0) + 1);
+        const state = connections.get(incoming.socket);
+        if (!state) return;
+        state.running += 1;
         outgoing.once('close', () => {
-          if (connections.has(socket)) connections.set(socket, connections.get(socket)! - 1);
+          state.running -= 1;
+          state.answered += 1;
         });
       });
       created.once('listening', () => resolve(created));
@@ -158,12 +158,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             await sleep(ACCEPT_QUIET_MS);
             await nextTurn();
           }
-          // Stop accepting; a busy connection ends after its answer, an idle one a little later.
+          // Stop accepting. A busy connection ends after its answer, a kept-alive idle one now (a
+          // request sent on it before the signal has been read by now), and one accepted that
+          // has sent nothing yet a little later.
           // net's close, not http's: http's also calls closeIdleConnections(), which resets requests
           // read but not answered yet and those sent but not read yet.
           const closed = new Promise<void>((resolve, reject) => NetServer.prototype.close.call(server, (error) => (error ? reject(error) : resolve())));
           onStopListening?.();
-          const silent = setTimeout(endIdleConnections, IDLE_GRACE_MS);
+          endIdleConnections(true);
+          const silent = setTimeout(() => endIdleConnections(false), IDLE_GRACE_MS);
           silent.unref();
           closed.finally(() => clearTimeout(silent)).catch(() => undefined);
           await Promise.all([closed, schedulerStopped]);
