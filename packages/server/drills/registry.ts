@@ -1,7 +1,10 @@
 /** Every drill `pnpm drills` knows, in the order it runs them. */
-import type { Drill } from './drill.ts';
+import { concurrency } from './concurrency.ts';
 import { crash } from './crash.ts';
+import type { Drill } from './drill.ts';
 import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
+import { load } from './load.ts';
+import { shutdown } from './shutdown.ts';
 
-export const drills: Drill[] = [fuzz, isolation, crash];
+export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown];

@@ -19,6 +19,10 @@ export interface DrillServer {
   business: { id: string; keys: { test: string; live: string } };
   /** The server's database, as the environment names it (`DODO_PORTAL_DB` or `DATABASE_URL`), for a drill's direct reads. */
   databaseEnv: Record<string, string>;
+  /** The running server process, for /proc/<pid>/status and signals (a new one after `restart()`). */
+  readonly pid: number;
+  /** Resolves with the running process's exit code once it has ended (after `stop()` or a signal sent to `pid`). */
+  readonly exited: Promise<number | null>;
   /** What the server wrote to stderr (its error log): shown with a failure. */
   stderr(): string;
   /** SIGTERM, wait for the exit, then remove the database. */
@@ -32,7 +36,7 @@ export interface DrillServer {
 interface Served {
   url: string;
   child: ChildProcess;
-  exited: Promise<void>;
+  exited: Promise<number | null>;
 }
 
 /** `dodo-portal serve` on a free loopback port; resolves once it listens. */
@@ -43,7 +47,7 @@ async function spawnServe(env: NodeJS.ProcessEnv, onStderr: (chunk: string) => v
     errors = (errors + chunk.toString()).slice(-2_000);
     onStderr(chunk.toString());
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -105,9 +109,15 @@ export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions
       },
       business: { id: created.business_id, keys: created.api_keys },
       databaseEnv: serverEnv,
+      get pid() {
+        return served.child.pid!;
+      },
+      get exited() {
+        return served.exited;
+      },
       stderr: () => errors,
       stop: async () => {
-        served.child.kill('SIGTERM');
+        if (served.child.exitCode === null && served.child.signalCode === null) served.child.kill('SIGTERM');
         await served.exited;
         await dropDatabase();
       },

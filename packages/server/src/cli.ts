@@ -223,19 +223,21 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
             `  CDN script   ${publicUrl}/dodo-portal.js\n` +
             `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`,
         );
-        await new Promise<void>((resolve) => {
+        const { closed } = await new Promise<{ closed: Promise<void> }>((resolve) => {
           const stop = (signal: string) => {
-            io.stderr(`\nReceived ${signal}, shutting down…\n`);
             signals.off('SIGINT', onInt);
             signals.off('SIGTERM', onTerm);
-            resolve();
+            io.stderr(`\nReceived ${signal}, shutting down…\n`);
+            // Requests in flight finish first (serve.ts); once this line is printed a new connection is refused.
+            const closing = server.close({ onStopListening: () => io.stderr('Stopped accepting connections.\n') });
+            resolve({ closed: closing });
           };
           const onInt = () => stop('SIGINT');
           const onTerm = () => stop('SIGTERM');
           signals.on('SIGINT', onInt);
           signals.on('SIGTERM', onTerm);
         });
-        await server.close();
+        await closed;
         mailer?.close();
         return 0;
       }

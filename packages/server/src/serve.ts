@@ -1,6 +1,7 @@
 /** Runs the app on a real Node HTTP server (@hono/node-server). */
 import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { consoleLogger, createApp, createAppContext, type AppDeps } from './app.ts';
 import { systemClock } from './domain/ports.ts';
@@ -30,10 +31,39 @@ export interface RunningServer {
   url: string;
   port: number;
   store: Store;
-  close(): Promise<void>;
+  /**
+   * Graceful: every request already sent — even one not yet read while the event loop was busy —
+   * is answered, with `Connection: close`; the listener closes (a new connection is refused;
+   * `onStopListening` is called then) and idle keep-alive connections end. Waits for the requests
+   * in flight (at most 8 s, then their connections are cut) and for a running scheduler pass, then
+   * closes the store it opened.
+   */
+  close(options?: { onStopListening?: () => void }): Promise<void>;
 }
 
 const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** How long close() lets in-flight requests run before it cuts their connections. */
+const DRAIN_DEADLINE_MS = 8_000;
+/**
+ * close() keeps accepting until a quiet moment: a request sent just before the signal may still
+ * sit in the listen backlog while the event loop was busy, and closing the listener then resets
+ * it. So the listener closes once a turn of the loop (after its poll for I/O) accepted no new
+ * connection for ACCEPT_QUIET_MS, or after ACCEPT_GRACE_MAX_MS at most.
+ */
+const ACCEPT_QUIET_MS = 100;
+const ACCEPT_GRACE_MAX_MS = 2_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** After the listener closes, how long a connection that has sent nothing yet may still send its request. */
+const IDLE_GRACE_MS = 1_000;
+
+/** Once closing, every answer ends its connection, so no keep-alive socket outlives the drain. */
+const closeAfterAnswer = (env: HttpBindings | Http2Bindings) => {
+  const outgoing = (env as Partial<HttpBindings>).outgoing as ServerResponse | undefined;
+  if (outgoing && !outgoing.headersSent && typeof outgoing.setHeader === 'function') outgoing.setHeader('connection', 'close');
+};
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -44,14 +74,41 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // `env` carries the Node bindings ({incoming, outgoing}): without them getConnInfo() cannot see
   // the socket, and every per-IP rate limit would share one "unknown" bucket.
   let handler: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
+  let closing: Promise<void> | undefined;
+  let accepted = 0;
+  /** Per connection: requests answered so far and requests running. */
+  const connections = new Map<Socket, { answered: number; running: number }>();
+  const endIdleConnections = (onlyAnswered: boolean) => {
+    for (const [socket, { answered, running }] of connections) if (running === 0 && (answered > 0 || !onlyAnswered)) socket.destroy();
+  };
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const created = serve({
-        fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })),
+        fetch: async (request, env) => {
+          const response = await (handler ? handler(request, env) : new Response('starting', { status: 503 }));
+          if (closing) closeAfterAnswer(env);
+          return response;
+        },
         port: options.port ?? 8787,
         hostname: host,
       }) as Server;
+      // Connections and the requests running on each, for close(): Node's closeIdleConnections()
+      // counts a connection whose request was read but not yet answered as idle, and ends it.
+      created.on('connection', (socket: Socket) => {
+        accepted += 1;
+        connections.set(socket, { answered: 0, running: 0 });
+        socket.once('close', () => connections.delete(socket));
+      });
+      created.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+        const state = connections.get(incoming.socket);
+        if (!state) return;
+        state.running += 1;
+        outgoing.once('close', () => {
+          state.running -= 1;
+          state.answered += 1;
+        });
+      });
       created.once('listening', () => resolve(created));
       created.once('error', reject);
     });
@@ -83,18 +140,39 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   handler = (request, env) => app.fetch(request, env);
   const scheduler: Scheduler | undefined = schedulerOptions === false ? undefined : startScheduler(context, schedulerOptions ?? {});
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     store,
-    close: () =>
+    close: ({ onStopListening } = {}) =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeIdleConnections();
-        });
-        await scheduler?.stop();
+        // From here every answer ends its connection (closeAfterAnswer); the scheduler ticks no
+        // more and its running pass finishes while the requests drain.
+        const schedulerStopped = scheduler?.stop();
+        const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
+        deadline.unref();
+        try {
+          const graceEnds = performance.now() + ACCEPT_GRACE_MAX_MS;
+          for (let seen = -1; seen !== accepted && performance.now() < graceEnds;) {
+            seen = accepted;
+            await sleep(ACCEPT_QUIET_MS);
+            await nextTurn();
+          }
+          // Stop accepting. A busy connection ends after its answer, a kept-alive idle one now (a
+          // request sent on it before the signal has been read by now), and one accepted that
+          // has sent nothing yet a little later.
+          // net's close, not http's: http's also calls closeIdleConnections(), which resets requests
+          // read but not answered yet and those sent but not read yet.
+          const closed = new Promise<void>((resolve, reject) => NetServer.prototype.close.call(server, (error) => (error ? reject(error) : resolve())));
+          onStopListening?.();
+          endIdleConnections(true);
+          const silent = setTimeout(() => endIdleConnections(false), IDLE_GRACE_MS);
+          silent.unref();
+          closed.finally(() => clearTimeout(silent)).catch(() => undefined);
+          await Promise.all([closed, schedulerStopped]);
+        } finally {
+          clearTimeout(deadline);
+        }
         context.mailQueue.stop();
         await background.idle();
         await redisLimiter?.close();

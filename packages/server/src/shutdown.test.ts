@@ -1,0 +1,85 @@
+/**
+ * Graceful shutdown of a real `dodo-portal serve` process: SIGTERM while requests are in flight,
+ * on kept-alive connections and on new ones, with the scheduler ticking. The drill
+ * (drills/shutdown.ts) does the same at 50 requests on both stores, with figures.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DemoSeeded } from '@dodo-portal/wire/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dodo-portal.mjs');
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SCHEDULER_INTERVAL_MS: '10' };
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dodo-portal-shutdown-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function get(url: string, token: string, agent: Agent | false) {
+  return new Promise<{ status: number; body: string; error?: string }>((resolve) => {
+    const request = httpRequest(url, { agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
+      let body = '';
+      response.setEncoding('latin1');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', (error: NodeJS.ErrnoException) => resolve({ status: response.statusCode ?? 0, body, error: error.code }));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: '', error: error.code }));
+    request.end();
+  });
+}
+
+describe('dodo-portal serve on SIGTERM', { timeout: 90_000 }, () => {
+  it('answers every request in flight, refuses new connections, and exits 0', async () => {
+    const db = join(dir, 'shutdown.db');
+    const seeded = DemoSeeded.parse(JSON.parse(spawnSync(process.execPath, [bin, 'seed', '--demo', '--json', '--db', db], { encoding: 'utf8', env }).stdout));
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+    try {
+      const session = (await (
+        await fetch(`${url}/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${seeded.api_keys.test}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()) as { session_token: string };
+      const token = session.session_token;
+      const invoices = JSON.parse((await get(`${url}/portal/v1/invoices`, token, false)).body) as { items: { invoice_id: string }[] };
+      const pdf = `${url}/portal/v1/invoices/${invoices.items[0]!.invoice_id}/pdf`;
+      await Promise.all(Array.from({ length: 10 }, () => get(`${url}/healthz`, token, agent)));
+
+      const inFlight = Array.from({ length: 20 }, (_, i) => get(i % 4 < 2 ? pdf : `${url}/portal/v1/invoices`, token, i % 2 === 0 ? agent : false));
+      child.kill('SIGTERM');
+      while (!stderr.includes('Stopped accepting connections.')) await new Promise((resolve) => setTimeout(resolve, 5));
+      const late = await get(`${url}/healthz`, token, false);
+
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((answer) => [answer.status, answer.error])).toEqual(answers.map(() => [200, undefined]));
+      for (const [i, answer] of answers.entries()) expect(i % 4 < 2 ? answer.body.trimEnd().endsWith('%%EOF') : JSON.parse(answer.body).items.length > 0).toBe(true);
+      expect(late.error).toBe('ECONNREFUSED');
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
+    } finally {
+      agent.destroy();
+      child.kill('SIGKILL');
+    }
+  });
+});
