@@ -1,6 +1,6 @@
 /**
  * The top self-time frames of a V8 .cpuprofile (from bench/load.ts with LOAD_CPU_PROF=DIR, or any
- * `node --cpu-prof`), by function and by package/file, as percentages of the busy samples (idle
+ * `node --cpu-prof`), by function and by package/file, and the inclusive time by function, as percentages of the busy samples (idle
  * left out: the server idles while bench/load.ts loads the hello baseline).
  *
  *   npx tsx packages/server/bench/profile-top.ts DIR/CPU.….cpuprofile [rows, default 25]
@@ -33,13 +33,25 @@ const place = (url: string) => {
   return src ? `${src[1]}/${src[2]}` : url.replace(/^file:\/\//, '');
 };
 
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const frameName = (id: number) => {
+  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  return `${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`;
+};
+
 const frames = new Map<string, number>();
 const places = new Map<string, number>();
+/** Inclusive: each sample counts once for every distinct frame on its stack. */
+const inclusive = new Map<string, number>();
 for (const id of busy) {
-  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-  const frame = `${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`;
+  const { url } = byId.get(id)!.callFrame;
+  const frame = frameName(id);
   frames.set(frame, (frames.get(frame) ?? 0) + 1);
   places.set(place(url), (places.get(place(url)) ?? 0) + 1);
+  const onStack = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) onStack.add(frameName(at));
+  for (const name of onStack) inclusive.set(name, (inclusive.get(name) ?? 0) + 1);
 }
 
 const print = (title: string, counts: Map<string, number>) => {
@@ -50,3 +62,4 @@ const print = (title: string, counts: Map<string, number>) => {
 };
 print('self time by function', frames);
 print('self time by package / file', places);
+print('inclusive time by function (self and callees)', inclusive);

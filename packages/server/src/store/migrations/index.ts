@@ -18,6 +18,7 @@ import * as m0016 from './0016_invoice_pay.ts';
 import * as m0017 from './0017_line_descriptions.ts';
 import * as m0018 from './0018_billing_lock.ts';
 import * as m0019 from './0019_rate_limits.ts';
+import * as m0020 from './0020_invoice_customer_keyset.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0017_line_descriptions': m0017,
   '0018_billing_lock': m0018,
   '0019_rate_limits': m0019,
+  '0020_invoice_customer_keyset': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {
