@@ -2,5 +2,6 @@
 import type { Drill } from './drill.ts';
 import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
+import { storage } from './storage.ts';
 
-export const drills: Drill[] = [fuzz, isolation];
+export const drills: Drill[] = [fuzz, isolation, storage];
