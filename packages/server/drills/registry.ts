@@ -6,5 +6,6 @@ import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
 import { load } from './load.ts';
 import { shutdown } from './shutdown.ts';
+import { storage } from './storage.ts';
 
-export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown];
+export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown, storage];

@@ -19,6 +19,8 @@ export interface DrillServer {
   business: { id: string; keys: { test: string; live: string } };
   /** The server's database, as the environment names it (`DODO_PORTAL_DB` or `DATABASE_URL`), for a drill's direct reads. */
   databaseEnv: Record<string, string>;
+  /** The server's database: the SQLite file, or the PostgreSQL URL and database name. */
+  database: { sqliteFile?: string; pgUrl?: string; pgName?: string };
   /** The running server process, for /proc/<pid>/status and signals (a new one after `restart()`). */
   readonly pid: number;
   /** Resolves with the running process's exit code once it has ended (after `stop()` or a signal sent to `pid`). */
@@ -70,18 +72,30 @@ async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
   }
 }
 
-export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions, 'store' | 'databaseUrl'>, env: Record<string, string> = {}): Promise<DrillServer> {
+/** Where the database lives, when a drill puts it on a filesystem of its own (the storage drill). */
+export interface DrillPlacement {
+  /** SQLite: the database file (its folder is the drill's to remove). */
+  sqliteFile?: string;
+  /** PostgreSQL: the tablespace the database is created in. */
+  pgTablespace?: string;
+}
+
+export async function startDrillServer(
+  { store, databaseUrl }: Pick<DrillOptions, 'store' | 'databaseUrl'>,
+  env: Record<string, string> = {},
+  placement: DrillPlacement = {},
+): Promise<DrillServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dodo-portal-drill-'));
   const database = `dodo_drill_${process.pid}_${randomBytes(4).toString('hex')}`;
   let serverEnv: Record<string, string>;
   if (store === 'postgres') {
     if (!databaseUrl) throw new Error('the postgres store needs a databaseUrl');
-    await adminQuery(databaseUrl, `create database "${database}"`);
+    await adminQuery(databaseUrl, `create database "${database}"${placement.pgTablespace ? ` tablespace "${placement.pgTablespace}"` : ''}`);
     const url = new URL(databaseUrl);
     url.pathname = `/${database}`;
     serverEnv = { DATABASE_URL: url.toString() };
   } else {
-    serverEnv = { DODO_PORTAL_DB: join(dir, 'drill.db') };
+    serverEnv = { DODO_PORTAL_DB: placement.sqliteFile ?? join(dir, 'drill.db') };
   }
   const childEnv: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL')),
@@ -109,6 +123,7 @@ export async function startDrillServer({ store, databaseUrl }: Pick<DrillOptions
       },
       business: { id: created.business_id, keys: created.api_keys },
       databaseEnv: serverEnv,
+      database: store === 'postgres' ? { pgUrl: serverEnv.DATABASE_URL!, pgName: database } : { sqliteFile: serverEnv.DODO_PORTAL_DB! },
       get pid() {
         return served.child.pid!;
       },

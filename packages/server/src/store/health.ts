@@ -3,7 +3,9 @@
  * read-only disk, database file deleted or replaced, connection refused, database dropped) is
  * not a bug: it answers 503 `storage_unavailable` and turns `/healthz` red.
  */
-import { statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { sql, type KyselyPlugin, type Kysely, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { Database } from './schema.ts';
 
@@ -21,8 +23,9 @@ export class StorageUnavailableError extends Error {
 const SQLITE_STORAGE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|BUSY|PROTOCOL)/;
 // PostgreSQL SQLSTATE classes 08 (connection), 53 (insufficient resources: disk full, out of
 // memory, too many connections), 57P (shutdown, cannot connect now), 58 (system/I-O error) and
-// 3D000 (the database does not exist, e.g. dropped under us).
-const PG_STORAGE = /^(08|53|57P|58|3D000$)/;
+// 3D000 (the database does not exist, e.g. dropped under us) and 25006 (a read-only transaction
+// refused a write: the database is read-only, e.g. `default_transaction_read_only` or a standby).
+const PG_STORAGE = /^(08|53|57P|58|3D000$|25006$)/;
 // Socket errors of the pg driver: nothing listens, the host is gone, the connection broke.
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 // Messages without a code: pg's pool and client, better-sqlite3 and Kysely after close.
@@ -50,9 +53,43 @@ export function isStorageFailure(error: unknown): boolean {
   return false;
 }
 
-/** Round-trips a trivial query: the database is reachable and answering. */
-export async function pingDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`select 1`.execute(db);
+/**
+ * PostgreSQL: a write that needs new space, rolled back. Creating a table is refused by a
+ * read-only database (25006), and its first row extends a file in the database's tablespace,
+ * which a full disk refuses (53100); a `select 1` passes both. Rolled back, it leaves nothing
+ * but dead catalog rows for autovacuum. The name is unique so two probes never wait on each other.
+ */
+export async function probePostgresWrite(db: Kysely<Database>): Promise<void> {
+  const table = `dodo_health_probe_${randomBytes(6).toString('hex')}`;
+  await db.connection().execute(async (connection) => {
+    await sql`begin`.execute(connection);
+    try {
+      await sql.raw(`create table ${table} (x int)`).execute(connection);
+      await sql.raw(`insert into ${table} values (1)`).execute(connection);
+    } finally {
+      await sql`rollback`.execute(connection);
+    }
+  });
+}
+
+/**
+ * SQLite: a 4 KiB file written, synced and removed beside the database. A committed SQLite write
+ * can still fit in space its WAL already holds while the disk is full; this one needs a new block,
+ * so a full disk (ENOSPC) or a read-only folder (EROFS, EPERM) fails it.
+ */
+export function probeFolderWrite(databasePath: string): void {
+  const probe = join(dirname(databasePath), `.${basename(databasePath)}-health-${process.pid}`);
+  try {
+    const fd = openSync(probe, 'w');
+    try {
+      writeSync(fd, Buffer.alloc(4096));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(probe, { force: true });
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatab
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
-import { pingDatabase, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
+import { probeFolderWrite, probePostgresWrite, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
 
 export { isStorageFailure, StorageUnavailableError } from './health.ts';
 export type { Database } from './schema.ts';
@@ -211,6 +211,7 @@ function openSqlite(file: string): RawStore {
         // a real committed write: it fails on a full or read-only disk, unlike a select.
         const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(db);
         await sql.raw(`pragma user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(db);
+        probeFolderWrite(path);
       }, 'The database cannot take a write (disk full or read-only, or the file is unreadable).');
     },
     close: () => db.destroy(),
@@ -252,7 +253,7 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
     dialect: 'postgres',
     location: `${url.toString()}${pgSchema ? ` (schema ${pgSchema})` : ''}`,
     created: false,
-    check: () => asStorageFailure(() => pingDatabase(db), 'The database does not answer.'),
+    check: () => asStorageFailure(() => probePostgresWrite(db), 'The database cannot take a write (unreachable, read-only or out of disk space).'),
     close: () => db.destroy(),
   };
 }
