@@ -1,5 +1,5 @@
 /**
- * The `dodo-portal` command: serve, migrate, business create, seed. Output meant for scripts
+ * The `dodo-portal` command: serve, migrate, backup, restore, business create, seed. Output meant for scripts
  * (`--json`) is one JSON document on stdout; everything for people goes to stderr or plain text.
  */
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,8 @@ const MAIN_HELP = `Usage: dodo-portal <command> [options]
 Commands:
   serve              Run the portal server (merchant API, portal API, hosted page, CDN script)
   migrate            Create or upgrade the database schema
+  backup --to FILE   Copy the database to FILE while the server runs (SQLite; PostgreSQL via pg_dump)
+  restore --from FILE  Restore a backup into an empty database, check it and migrate it
   business create    Create a business and print its secret API keys (shown once)
   seed --demo        Create a demo business with customers and invoices (test mode)
   invite             Print a customer's static login link and a fresh one-time magic link
@@ -85,6 +87,36 @@ const MIGRATE_HELP = `Usage: dodo-portal migrate [--db FILE]
 Applies pending migrations and exits.
 
   --db FILE      SQLite database file (env DODO_PORTAL_DB; DATABASE_URL selects PostgreSQL)
+  -h, --help     Show this help
+`;
+
+const BACKUP_HELP = `Usage: dodo-portal backup --to FILE [--force] [--db FILE] [--json]
+
+Copies the database to FILE while the server keeps running. The copy holds everything committed
+before the backup began. SQLite: the online backup API (no need to stop the server). PostgreSQL
+(DATABASE_URL): runs pg_dump --format=custom, which must be on PATH (the client tools of the
+server's major version); restore such a file with "dodo-portal restore" or pg_restore.
+The server secret is not in the backup: keep it (or dodo-portal.secret) separately.
+
+  --to FILE      Where to write the backup (refused if it exists, unless --force)
+  --force        Replace FILE
+  --db FILE      SQLite database file (env DODO_PORTAL_DB; DATABASE_URL selects PostgreSQL)
+  --json         Print {"from","to","bytes"} as JSON
+  -h, --help     Show this help
+`;
+
+const RESTORE_HELP = `Usage: dodo-portal restore --from FILE [--force] [--db FILE] [--json]
+
+Restores a backup made by "dodo-portal backup" into the database named by --db / DATABASE_URL /
+DODO_PORTAL_DB, checks it (SQLite: integrity_check and foreign_key_check; PostgreSQL: pg_restore
+re-adds every constraint) and applies pending migrations. Refuses a database that already holds
+data unless --force (stop the server first). PostgreSQL needs pg_restore on PATH.
+Serve the result with the DODO_PORTAL_SECRET (or dodo-portal.secret) of the backed-up server.
+
+  --from FILE    The backup to restore
+  --force        Replace the data already in the target database
+  --db FILE      SQLite database file (env DODO_PORTAL_DB; DATABASE_URL selects PostgreSQL)
+  --json         Print {"location","counts","migrated","integrity"} as JSON
   -h, --help     Show this help
 `;
 
@@ -258,6 +290,34 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         return 0;
       }
 
+      case 'backup': {
+        const values = parse(rest, { to: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...dbOption, ...helpOption });
+        if (values.help) return (io.stdout(BACKUP_HELP), 0);
+        if (!values.to) throw new UsageError('--to FILE is required');
+        const [{ backupStore }, { storeOptionsFromEnv }] = await Promise.all([import('./store/backup.ts'), storeModule()]);
+        const done = await backupStore(storeOptionsFromEnv(io.env, values.db), values.to, { force: values.force ?? false });
+        io.stdout(values.json ? `${JSON.stringify(done)}\n` : `Backed up ${done.from} to ${done.to} (${done.bytes} bytes)\n`);
+        return 0;
+      }
+
+      case 'restore': {
+        const values = parse(rest, { from: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...dbOption, ...helpOption });
+        if (values.help) return (io.stdout(RESTORE_HELP), 0);
+        if (!values.from) throw new UsageError('--from FILE is required');
+        const [{ restoreStore }, { storeOptionsFromEnv }] = await Promise.all([import('./store/backup.ts'), storeModule()]);
+        const report = await restoreStore(storeOptionsFromEnv(io.env, values.db), values.from, { force: values.force ?? false });
+        if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
+        else {
+          const { counts } = report;
+          io.stdout(
+            `Restored ${values.from} into ${report.location}: integrity ${report.integrity}, ${report.migrated.length ? `applied ${report.migrated.join(', ')}` : 'schema up to date'}\n` +
+              `  ${counts.businesses} businesses, ${counts.customers} customers, ${counts.invoices} invoices, ${counts.payments} payments, ${counts.license_keys} license keys\n` +
+              `Serve it with the server secret of the backed-up server (DODO_PORTAL_SECRET or dodo-portal.secret).\n`,
+          );
+        }
+        return 0;
+      }
+
       case 'business': {
         const [sub, ...args] = rest;
         if (sub === '-h' || sub === '--help') return (io.stdout(BUSINESS_HELP), 0);
@@ -413,7 +473,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
       io.stderr(`dodo-portal: ${error.message}\nRun "dodo-portal --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof DomainError || (error instanceof Error && error.name === 'ServerSecretError')) {
+    if (error instanceof DomainError || (error instanceof Error && (error.name === 'ServerSecretError' || error.name === 'BackupError'))) {
       io.stderr(`dodo-portal: ${error.message}\n`);
       return 1;
     }
