@@ -73,6 +73,8 @@ export interface AppDeps {
    * IDEMPOTENCY_LEASE_MS, 10 minutes; tests of crash recovery shorten it).
    */
   idempotencyLeaseMs?: number;
+  /** Lease of a claimed webhook attempt (default WEBHOOK_LEASE_MS, 60 s; env WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -106,6 +108,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     mailQueue: undefined as unknown as AppContext['mailQueue'],
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
+    ...(deps.webhookLeaseMs ? { webhookLeaseMs: deps.webhookLeaseMs } : {}),
     errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };

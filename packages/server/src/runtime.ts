@@ -110,6 +110,8 @@ export interface AppContext extends ServiceContext {
   trustProxy: boolean;
   /** How long an unanswered Idempotency-Key holds before a retry may recover it (real time). */
   idempotencyLeaseMs: number;
+  /** Lease of a claimed webhook attempt (services/webhooks.ts WEBHOOK_LEASE_MS when unset). */
+  webhookLeaseMs?: number;
   /**
    * An error as a stored HTTP answer (`errorAnswer` of http/errors.ts, which alone knows each
    * code's status): for answers written off any request, such as the scheduler's for an

@@ -60,7 +60,8 @@ import { type Logger, type ServiceContext, realNow } from '../runtime.ts';
 /** Delay before attempt n+1 after n failed attempts (Standard Webhooks' suggested schedule). */
 export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];
 const TIMEOUT_MS = 10_000;
-const LEASE_MS = 60_000;
+/** How long a claimed attempt is its runner's; then another process may make it (the runner died). */
+export const WEBHOOK_LEASE_MS = 60_000;
 
 export class UnsafeAddressError extends Error {
   override readonly name = 'UnsafeAddressError';
@@ -223,6 +224,8 @@ export interface DeliveryContext extends ServiceContext {
   logger: Logger;
   /** How webhooks leave (default: postWebhook). */
   webhookTransport?: (post: WebhookPost) => Promise<number>;
+  /** Lease of a claimed attempt (default WEBHOOK_LEASE_MS); the post times out within half of it, so a live runner never outlasts its lease. */
+  webhookLeaseMs?: number;
 }
 
 /** Posts every due delivery (of one scope, or all), once each per call. Safe to run in parallel. */
@@ -235,7 +238,8 @@ export async function deliverDueWebhooks(ctx: DeliveryContext, options: { scope?
 
 async function deliverOne(ctx: DeliveryContext, clock: Clock, delivery: WebhookDeliveryRow): Promise<boolean> {
   const started = clock.now();
-  const leaseUntil = toTimestamp(new Date(started.getTime() + LEASE_MS));
+  const leaseMs = ctx.webhookLeaseMs ?? WEBHOOK_LEASE_MS;
+  const leaseUntil = toTimestamp(new Date(started.getTime() + leaseMs));
   const attemptCount = Number(delivery.attempt_count);
   if (!(await claimDelivery(ctx.store.db, delivery.id, attemptCount, toTimestamp(started), leaseUntil))) return false;
   const endpoint = await findWebhookEndpoint(ctx.store.db, { businessId: delivery.business_id, mode: delivery.mode }, delivery.endpoint_id);
@@ -246,7 +250,8 @@ async function deliverOne(ctx: DeliveryContext, clock: Clock, delivery: WebhookD
   else {
     const timestamp = Math.floor(started.getTime() / 1000);
     try {
-      status = await (ctx.webhookTransport ?? postWebhook)({
+      const post = ctx.webhookTransport ?? ((request: WebhookPost) => postWebhook(request, Math.min(TIMEOUT_MS, Math.floor(leaseMs / 2))));
+      status = await post({
         url: endpoint.url,
         body: delivery.payload,
         guard: delivery.mode === 'live',

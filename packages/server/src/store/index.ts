@@ -10,6 +10,7 @@ import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { probeFolderWrite, probePostgresWrite, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
+import { pgCommitChannel, type CommitTopic, type PgCommitChannel } from './pg-commits.ts';
 
 export { isStorageFailure, StorageUnavailableError } from './health.ts';
 export type { Database } from './schema.ts';
@@ -26,13 +27,14 @@ export interface StoreOptions {
 }
 
 /** Kinds of queued work a commit can make due: webhook deliveries, outgoing mail. */
-export type CommitTopic = 'webhooks' | 'mail';
+export type { CommitTopic } from './pg-commits.ts';
 
 /**
- * The in-process post-commit notifier: whoever drains a queue (the scheduler, the mail queue)
- * listens, and is told right after a commit that queued work for it, instead of finding it on
- * its next tick. Only this process hears it; the tick remains the fallback (other processes,
- * a crash between commit and kick).
+ * The post-commit notifier: whoever drains a queue (the scheduler, the mail queue) listens, and
+ * is told right after a commit that queued work for it, instead of finding it on its next tick.
+ * SQLite: this process's commits (the only writer). PostgreSQL: every process's commits on the
+ * database too (`pg_notify` in the committing transaction, `LISTEN` on a connection of its own
+ * while anyone listens: store/pg-commits.ts). The tick remains the fallback.
  */
 export interface CommitNotifier {
   /** Calls `listener` after each commit that queued work of a topic; returns the unsubscribe. */
@@ -81,11 +83,13 @@ function parseInt8(value: string): number {
   return parsed;
 }
 
-type RawStore = Omit<Store, 'commits'>;
+type RawStore = Omit<Store, 'commits'> & { channel?: PgCommitChannel };
 
 const listenersOf = new WeakMap<Kysely<Database>, Set<(topic: CommitTopic) => void>>();
 /** Topics queued by each open transaction, announced when (and only if) it commits. */
 const pendingOf = new WeakMap<Kysely<Database>, { topics: Set<CommitTopic>; listeners: Set<(topic: CommitTopic) => void> }>();
+/** PostgreSQL: how a store's commits reach the other processes. */
+const channelOfDb = new WeakMap<Kysely<Database>, PgCommitChannel>();
 
 const announce = (listeners: Set<(topic: CommitTopic) => void>, topics: Iterable<CommitTopic>) => {
   for (const topic of topics) for (const listener of [...listeners]) listener(topic);
@@ -101,6 +105,11 @@ export function notifyAfterCommit(db: Kysely<Database> | Transaction<Database>, 
   else {
     const listeners = listenersOf.get(db);
     if (listeners) announce(listeners, [topic]);
+    // Autocommit: the write has committed already; tell the other processes after it.
+    channelOfDb
+      .get(db)
+      ?.notifyIn(db, [topic])
+      .catch(() => undefined);
   }
 }
 
@@ -109,16 +118,19 @@ export function notifyAfterCommit(db: Kysely<Database> | Transaction<Database>, 
  * once the commit has returned, announces what `fn` queued (notifyAfterCommit). Everything else
  * is the Kysely instance itself (methods bound to it: Kysely keeps private fields).
  */
-function withCommitHooks(db: Kysely<Database>, listeners: Set<(topic: CommitTopic) => void>): Kysely<Database> {
+function withCommitHooks(db: Kysely<Database>, listeners: Set<(topic: CommitTopic) => void>, channel: PgCommitChannel | undefined): Kysely<Database> {
   const wrap = (builder: TransactionBuilder<Database>): TransactionBuilder<Database> =>
     ({
       setIsolationLevel: (level: Parameters<TransactionBuilder<Database>['setIsolationLevel']>[0]) => wrap(builder.setIsolationLevel(level)),
       setAccessMode: (mode: Parameters<TransactionBuilder<Database>['setAccessMode']>[0]) => wrap(builder.setAccessMode(mode)),
       execute: async <T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> => {
         const topics = new Set<CommitTopic>();
-        const result = await builder.execute((trx) => {
+        const result = await builder.execute(async (trx) => {
           pendingOf.set(trx, { topics, listeners });
-          return fn(trx);
+          const value = await fn(trx);
+          // Last statement of the transaction: PostgreSQL delivers it when (and if) it commits.
+          if (channel && topics.size > 0) await channel.notifyIn(trx, topics);
+          return value;
         });
         announce(listeners, topics);
         return result;
@@ -132,20 +144,28 @@ function withCommitHooks(db: Kysely<Database>, listeners: Set<(topic: CommitTopi
     },
   });
   listenersOf.set(hooked, listeners);
+  if (channel) channelOfDb.set(hooked, channel);
   return hooked;
 }
 
-function withCommits(raw: RawStore): Store {
+function withCommits({ channel, ...raw }: RawStore): Store {
   const listeners = new Set<(topic: CommitTopic) => void>();
-  const db = withCommitHooks(raw.db, listeners);
+  const db = withCommitHooks(raw.db, listeners, channel);
   return {
     ...raw,
     db,
     commits: {
       on(listener) {
         listeners.add(listener);
+        // The LISTEN connection opens with the first listener (a server's drains), not for a
+        // one-off CLI command that only writes.
+        channel?.listen((topic) => announce(listeners, [topic]));
         return () => listeners.delete(listener);
       },
+    },
+    close: async () => {
+      await channel?.close();
+      await raw.close();
     },
   };
 }
@@ -250,6 +270,7 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
   url.password = '';
   return {
     db,
+    channel: pgCommitChannel(databaseUrl, pgSchema),
     dialect: 'postgres',
     location: `${url.toString()}${pgSchema ? ` (schema ${pgSchema})` : ''}`,
     created: false,
