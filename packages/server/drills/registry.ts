@@ -5,7 +5,8 @@ import type { Drill } from './drill.ts';
 import { fuzz } from './fuzz.ts';
 import { isolation } from './isolation.ts';
 import { load } from './load.ts';
+import { restore } from './restore.ts';
 import { shutdown } from './shutdown.ts';
 import { storage } from './storage.ts';
 
-export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown, storage];
+export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown, storage, restore];

@@ -19,6 +19,8 @@ export interface DrillServer {
   business: { id: string; keys: { test: string; live: string } };
   /** The server's database, as the environment names it (`DODO_PORTAL_DB` or `DATABASE_URL`), for a drill's direct reads. */
   databaseEnv: Record<string, string>;
+  /** The environment the server runs with: its database and secret, for other CLI commands on it. */
+  env: NodeJS.ProcessEnv;
   /** The server's database: the SQLite file, or the PostgreSQL URL and database name. */
   database: { sqliteFile?: string; pgUrl?: string; pgName?: string };
   /** The running server process, for /proc/<pid>/status and signals (a new one after `restart()`). */
@@ -35,14 +37,14 @@ export interface DrillServer {
   restart(): Promise<void>;
 }
 
-interface Served {
+export interface Served {
   url: string;
   child: ChildProcess;
   exited: Promise<number | null>;
 }
 
 /** `dodo-portal serve` on a free loopback port; resolves once it listens. */
-async function spawnServe(env: NodeJS.ProcessEnv, onStderr: (chunk: string) => void): Promise<Served> {
+export async function spawnServe(env: NodeJS.ProcessEnv, onStderr: (chunk: string) => void): Promise<Served> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -62,7 +64,13 @@ async function spawnServe(env: NodeJS.ProcessEnv, onStderr: (chunk: string) => v
   return { url, child, exited };
 }
 
-async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
+/** Runs one `dodo-portal` command with `env`; answers its stdout (a non-zero exit throws, with its stderr). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], { env });
+  return stdout;
+}
+
+export async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -123,6 +131,7 @@ export async function startDrillServer(
       },
       business: { id: created.business_id, keys: created.api_keys },
       databaseEnv: serverEnv,
+      env: childEnv,
       database: store === 'postgres' ? { pgUrl: serverEnv.DATABASE_URL!, pgName: database } : { sqliteFile: serverEnv.DODO_PORTAL_DB! },
       get pid() {
         return served.child.pid!;

@@ -1,4 +1,5 @@
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -277,6 +278,41 @@ describe('storage failures answer 503 storage_unavailable (SQLite)', () => {
     }
   });
 
+  // A real full disk: a small tmpfs (mounting needs root; elsewhere the storage drill says which
+  // mechanism it could use). A write into space SQLite's WAL already holds may still succeed, so
+  // /healthz must find out by needing a new block.
+  it.runIf(process.getuid?.() === 0)('a full disk: /healthz says so while reads go on, and it comes back without a restart', async () => {
+    const mountPoint = join(storageDir, 'tmpfs');
+    mkdirSync(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    } catch {
+      return; // no mount here (a container without the capability)
+    }
+    const running = await startServer({ port: 0, storeOptions: { file: join(mountPoint, 'full.db') }, scheduler: false, logger: memoryLogger() });
+    const filler = join(mountPoint, 'filler');
+    try {
+      const { api_keys } = await seedDemo(running.store);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      const fd = openSync(filler, 'w');
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(4096, 1));
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
+      await expectUnavailable(await fetch(`${running.url}/healthz`), 'health on a full disk');
+      expect((await fetch(`${running.url}/v1/customers?limit=1`, { headers: { authorization: `Bearer ${api_keys.test}` } })).status).toBe(200);
+      rmSync(filler);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      expect((await createCustomer(running.url, api_keys.test, 'after-full@example.com')).status).toBe(201);
+    } finally {
+      await running.close();
+      execFileSync('umount', [mountPoint]);
+    }
+  });
+
   it('says at start that it created an empty database', async () => {
     const file = join(storageDir, 'fresh.db');
     const first = await startServer({ port: 0, storeOptions: { file }, scheduler: false });
@@ -310,6 +346,40 @@ describe.runIf(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl))('storage 
       await expectUnavailable(await postCustomer(running.url, generateApiKey('test', cryptoRandom).secret));
     } finally {
       await running.close();
+    }
+  });
+
+  it('a database made read-only under the running server: writes 503, reads 200, /healthz 503, then back without a restart', async () => {
+    const name = `dodo_readonly_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const adminClient = new pg.Client({ connectionString: databaseUrl });
+    await adminClient.connect();
+    // What a failover to a standby looks like to the server: its sessions end, new ones refuse writes.
+    const readOnly = async (on: boolean) => {
+      await adminClient.query(`alter database "${name}" ${on ? 'set default_transaction_read_only = on' : 'reset default_transaction_read_only'}`);
+      await adminClient.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [name]);
+    };
+    try {
+      await adminClient.query(`create database "${name}"`);
+      const url = new URL(databaseUrl!);
+      url.pathname = `/${name}`;
+      const logger = memoryLogger();
+      const running = await startServer({ port: 0, storeOptions: { databaseUrl: url.toString() }, scheduler: false, logger });
+      try {
+        const { api_keys } = await seedDemo(running.store);
+        await readOnly(true);
+        await expectUnavailable(await postCustomer(running.url, api_keys.test));
+        await expectUnavailable(await fetch(`${running.url}/healthz`));
+        expect((await fetch(`${running.url}/v1/customers?limit=1`, { headers: { authorization: `Bearer ${api_keys.test}` } })).status).toBe(200);
+        expect(logger.entries.some((entry) => entry.message === 'unhandled error')).toBe(false);
+        await readOnly(false);
+        expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+        expect((await postCustomer(running.url, api_keys.test)).status).toBe(201);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await adminClient.query(`drop database if exists "${name}" with (force)`);
+      await adminClient.end();
     }
   });
 
