@@ -215,6 +215,40 @@ describe('dodo-portal CLI', { timeout: 60_000 }, () => {
     expect(run(['outbox', '--limit', '0', '--db', db]).status).toBe(2);
   });
 
+  it('backup copies a SQLite store; restore puts it into a fresh one, refuses one with data unless --force', async () => {
+    const db = join(dir, 'backed-up.db');
+    expect(run(['seed', '--demo', '--json', '--db', db]).status).toBe(0);
+    const backupFile = join(dir, 'backup.db');
+    const backup = run(['backup', '--to', backupFile, '--json', '--db', db]);
+    expect(backup.status, backup.stderr).toBe(0);
+    expect((JSON.parse(backup.stdout) as { bytes: number }).bytes).toBeGreaterThan(0);
+    expect(run(['backup', '--to', backupFile, '--db', db]).status, 'an existing backup file is not replaced without --force').toBe(1);
+
+    const fresh = join(dir, 'restored.db');
+    const restored = run(['restore', '--from', backupFile, '--json', '--db', fresh]);
+    expect(restored.status, restored.stderr).toBe(0);
+    const report = JSON.parse(restored.stdout) as { integrity: string; counts: Record<string, number> };
+    expect(report.integrity).toBe('ok');
+    expect(report.counts.invoices).toBeGreaterThan(25);
+
+    const again = run(['restore', '--from', backupFile, '--db', fresh]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/--force/);
+    expect(run(['restore', '--from', backupFile, '--force', '--db', fresh]).status).toBe(0);
+
+    // The restored store serves what the original held.
+    const store = await openStore({ file: fresh });
+    try {
+      const counted = await store.db
+        .selectFrom('invoices')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(counted.n)).toBe(report.counts.invoices);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrate reports applied migrations, then that the database is up to date', async () => {
     const db = join(dir, 'migrate.db');
     const first = run(['migrate', '--db', db]);
