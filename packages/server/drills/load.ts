@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { Drill } from './drill.ts';
 import { CARD, must } from './http.ts';
+import { planLadder } from './fixtures.ts';
 import { startDrillServer } from './serve.ts';
 
 const CONNECTIONS = 50;
@@ -28,12 +29,7 @@ export const load: Drill = {
       const { url } = server;
       const key = server.business.keys.test;
       const cardToken = async () => (await must<{ card_token: string }>(url, 201, null, 'POST', '/sandbox/v1/tokens', CARD)).card_token;
-      await must(url, 200, key, 'PATCH', '/v1/business', { allow_subscription_updates: true });
-      const plan = (name: string, price: number) =>
-        must<{ product_id: string }>(url, 201, key, 'POST', '/v1/products', { name, price, billing_type: 'subscription', currency: 'USD', interval: 'month' });
-      const basic = await plan('Basic', 1_000);
-      const pro = await plan('Pro', 3_000);
-      await must(url, 201, key, 'POST', '/v1/product-collections', { name: 'Plans', product_ids: [basic.product_id, pro.product_id] });
+      const { basic, pro } = await planLadder(url, key);
       const subscriptions: string[] = [];
       for (let i = 0; i < SUBSCRIPTIONS; i += 1) {
         const customer = await must<{ customer_id: string }>(url, 201, key, 'POST', '/v1/customers', { email: `load${i}@drill.example`, name: `Load ${i}` });
