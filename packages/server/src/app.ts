@@ -75,6 +75,8 @@ export interface AppDeps {
   idempotencyLeaseMs?: number;
   /** Lease of a claimed webhook attempt (default WEBHOOK_LEASE_MS, 60 s; env WEBHOOK_LEASE_MS). */
   webhookLeaseMs?: number;
+  /** Delays between webhook attempts (default RETRY_SCHEDULE_MS: 5 s, 5 min, … 10 h; env WEBHOOK_RETRY_SCHEDULE_MS). */
+  webhookRetryScheduleMs?: readonly number[];
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -109,6 +111,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
     ...(deps.webhookLeaseMs ? { webhookLeaseMs: deps.webhookLeaseMs } : {}),
+    ...(deps.webhookRetryScheduleMs ? { webhookRetryScheduleMs: deps.webhookRetryScheduleMs } : {}),
     errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };

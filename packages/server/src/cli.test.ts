@@ -1,14 +1,27 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BusinessCreated, DemoSeeded, InvitePrinted, OutboxMail, type InvoicePage, type MagicLinkExchanged, type PortalSessionInfo } from '@dodo-portal/wire/schemas';
+import {
+  BusinessCreated,
+  DemoSeeded,
+  InvitePrinted,
+  OutboxMail,
+  type InvoicePage,
+  type MagicLinkExchanged,
+  type Page,
+  type PortalSessionInfo,
+  type WebhookDelivery,
+  type WebhookEndpointCreated,
+} from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { runCli } from './cli.ts';
+import { runCli, webhookRetryScheduleFromEnv } from './cli.ts';
 import { openStore } from './store/index.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dodo-portal.mjs');
@@ -296,6 +309,96 @@ describe('dodo-portal CLI', { timeout: 60_000 }, () => {
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       await new Promise<void>((resolve) => held.close(() => resolve()));
+    }
+  });
+
+  it('reads WEBHOOK_RETRY_SCHEDULE_MS as comma-separated milliseconds, and refuses a bad knob by name before opening anything', async () => {
+    expect(webhookRetryScheduleFromEnv(undefined)).toEqual({});
+    expect(webhookRetryScheduleFromEnv('  ')).toEqual({});
+    expect(webhookRetryScheduleFromEnv('1000,2000,4000')).toEqual({ webhookRetryScheduleMs: [1000, 2000, 4000] });
+    expect(webhookRetryScheduleFromEnv(' 100 , 300000 ')).toEqual({ webhookRetryScheduleMs: [100, 300000] });
+    const bad: [string, string][] = [
+      ['WEBHOOK_RETRY_SCHEDULE_MS', 'fast'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '1000,,4000'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '1000,2000,'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '99'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '1000,-5'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '1.5e3'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', '1000 2000'],
+      ['WEBHOOK_RETRY_SCHEDULE_MS', Array.from({ length: 51 }, () => '1000').join(',')],
+      ['WEBHOOK_LEASE_MS', '10'],
+      ['IDEMPOTENCY_LEASE_MS', 'soon'],
+      ['SCHEDULER_INTERVAL_MS', '5'],
+    ];
+    for (const [index, [name, value]] of bad.entries()) {
+      const folder = join(dir, `knob-${index}`);
+      const db = join(folder, 'dodo-portal.db');
+      let stderr = '';
+      const status = await runCli(['serve', '--port', '0', '--db', db], { stdout: () => undefined, stderr: (text) => (stderr += text), env: { [name]: value } });
+      expect(status, `${name}=${value}`).toBe(2);
+      expect(stderr).toContain(`dodo-portal: ${name} must be`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(folder), 'no database or secret file made').toBe(false);
+    }
+    expect(webhookRetryScheduleFromEnv.bind(null, '1000,x')).toThrow('delay 2 is "x"');
+  });
+
+  it('serve retries a failing webhook on WEBHOOK_RETRY_SCHEDULE_MS, then marks it failed', async () => {
+    const db = join(dir, 'retry-schedule.db');
+    const env = { DODO_PORTAL_SECRET: 'a-test-secret-of-at-least-32-characters', SCHEDULER_INTERVAL_MS: '25', WEBHOOK_RETRY_SCHEDULE_MS: '300,600' };
+    const io = (out: { text: string }) => ({ stdout: (text: string) => (out.text += text), stderr: (text: string) => (out.text += text), env });
+    const created = { text: '' };
+    expect(await runCli(['business', 'create', '--name', 'Retry Co', '--json', '--db', db], io(created))).toBe(0);
+    const key = BusinessCreated.parse(JSON.parse(created.text)).api_keys.test;
+
+    const arrivals: number[] = [];
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        arrivals.push(Date.now());
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const signals = new EventEmitter();
+    const served = { text: '' };
+    const serving = runCli(['serve', '--port', '0', '--db', db], io(served), signals);
+    try {
+      await expect.poll(() => /listening on (http:\/\/\S+)/.exec(served.text)?.[1], { timeout: 20_000 }).toBeTruthy();
+      const url = /listening on (http:\/\/\S+)/.exec(served.text)![1]!;
+      const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        expect(response.status, `${method} ${path}`).toBeLessThan(300);
+        return (await response.json()) as T;
+      };
+      const endpoint = await call<WebhookEndpointCreated>('POST', '/v1/webhook-endpoints', {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        events: ['payment.succeeded'],
+      });
+      const product = await call<{ product_id: string }>('POST', '/v1/products', { name: 'Once', price: 500, currency: 'USD', billing_type: 'one_time' });
+      const customer = await call<{ customer_id: string }>('POST', '/v1/customers', { email: 'retry@example.com', name: 'Retry' });
+      const { card_token } = await call<{ card_token: string }>('POST', '/sandbox/v1/tokens', { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' });
+      await call('POST', '/v1/payments', { customer_id: customer.customer_id, items: [{ product_id: product.product_id, quantity: 1 }], card_token });
+
+      const deliveries = `/v1/webhook-endpoints/${endpoint.webhook_endpoint_id}/deliveries`;
+      await expect.poll(async () => (await call<Page<WebhookDelivery>>('GET', deliveries)).items[0]?.status, { timeout: 15_000, interval: 100 }).toBe('failed');
+      const [delivery] = (await call<Page<WebhookDelivery>>('GET', deliveries)).items;
+      // The first attempt and one retry per delay, then no more.
+      expect(delivery!.attempts.map((attempt) => attempt.response_status)).toEqual([500, 500, 500]);
+      expect(arrivals).toHaveLength(3);
+      expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(300 - 5);
+      expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(600 - 5);
+      // Nowhere near the default 5 s then 5 min.
+      expect(arrivals[2]! - arrivals[0]!).toBeLessThan(4_000);
+    } finally {
+      signals.emit('SIGTERM');
+      expect(await serving).toBe(0);
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   });
 });

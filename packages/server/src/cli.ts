@@ -64,6 +64,10 @@ slowest charge: a retry may then reconcile a charge that is still in flight).
 With DATABASE_URL every process LISTENs for the others' commits and posts their webhooks at once.
 Env WEBHOOK_LEASE_MS (default 60000) is how long a process that started a webhook attempt holds
 it before another may retry it (the first died); the attempt times out within half of it.
+Env WEBHOOK_RETRY_SCHEDULE_MS sets the delays between the attempts of a webhook, comma-separated
+milliseconds, each from 100 (default 5000,300000,1800000,7200000,18000000,36000000,36000000:
+5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); after the last the delivery is failed. Retries are
+made on the scheduler's tick, so one comes at most SCHEDULER_INTERVAL_MS after it is due.
 Stops gracefully on SIGINT / SIGTERM.
 `;
 
@@ -71,7 +75,7 @@ Stops gracefully on SIGINT / SIGTERM.
 function idempotencyLeaseFromEnv(value: string | undefined): { idempotencyLeaseMs?: number } {
   if (value === undefined || value.trim() === '') return {};
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100) throw new Error(`IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds from 100, got "${value}"`);
+  if (!Number.isInteger(ms) || ms < 100) throw new UsageError(`IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds from 100, got "${value}"`);
   return { idempotencyLeaseMs: ms };
 }
 
@@ -80,7 +84,7 @@ function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | 
   if (value === undefined || value.trim() === '') return {};
   const intervalMs = Number(value);
   if (!Number.isInteger(intervalMs) || intervalMs < 0 || (intervalMs > 0 && intervalMs < 10)) {
-    throw new Error(`SCHEDULER_INTERVAL_MS must be 0 (off) or a whole number of milliseconds from 10, got "${value}"`);
+    throw new UsageError(`SCHEDULER_INTERVAL_MS must be 0 (off) or a whole number of milliseconds from 10, got "${value}"`);
   }
   return intervalMs === 0 ? false : { intervalMs };
 }
@@ -89,8 +93,28 @@ function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | 
 function webhookLeaseFromEnv(value: string | undefined): { webhookLeaseMs?: number } {
   if (value === undefined || value.trim() === '') return {};
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1000) throw new Error(`WEBHOOK_LEASE_MS must be a whole number of milliseconds from 1000, got "${value}"`);
+  if (!Number.isInteger(ms) || ms < 1000) throw new UsageError(`WEBHOOK_LEASE_MS must be a whole number of milliseconds from 1000, got "${value}"`);
   return { webhookLeaseMs: ms };
+}
+
+/** The shortest webhook retry delay `WEBHOOK_RETRY_SCHEDULE_MS` may name: anything faster is a load test on the receiver. */
+const MIN_RETRY_DELAY_MS = 100;
+/** The most retries `WEBHOOK_RETRY_SCHEDULE_MS` may name. */
+const MAX_RETRIES = 50;
+
+/**
+ * `WEBHOOK_RETRY_SCHEDULE_MS`: comma-separated delays in milliseconds, e.g. `1000,2000,4000`
+ * (three retries, then the delivery is failed). Unset or blank → the default schedule.
+ */
+export function webhookRetryScheduleFromEnv(value: string | undefined): { webhookRetryScheduleMs?: number[] } {
+  if (value === undefined || value.trim() === '') return {};
+  const expected = `WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated whole numbers of milliseconds, each from ${MIN_RETRY_DELAY_MS}, at most ${MAX_RETRIES} of them (e.g. "1000,2000,4000")`;
+  const items = value.split(',').map((item) => item.trim());
+  if (items.length > MAX_RETRIES) throw new UsageError(`${expected}, got ${items.length}`);
+  const delays = items.map((item) => (/^\d+$/.test(item) ? Number(item) : NaN));
+  const bad = delays.findIndex((ms) => !Number.isSafeInteger(ms) || ms < MIN_RETRY_DELAY_MS);
+  if (bad >= 0) throw new UsageError(`${expected}, got "${value}" (delay ${bad + 1} is "${items[bad]}")`);
+  return { webhookRetryScheduleMs: delays };
 }
 
 const MIGRATE_HELP = `Usage: dodo-portal migrate [--db FILE]
@@ -239,6 +263,13 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         if (values.help) return (io.stdout(SERVE_HELP), 0);
         const port = parsePort(values.port ?? io.env.PORT ?? '8787');
         const host = values.host ?? io.env.HOST ?? '127.0.0.1';
+        // The knobs are read before anything is opened or written: a bad one stops here, with its name.
+        const knobs = {
+          scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
+          ...idempotencyLeaseFromEnv(io.env.IDEMPOTENCY_LEASE_MS),
+          ...webhookLeaseFromEnv(io.env.WEBHOOK_LEASE_MS),
+          ...webhookRetryScheduleFromEnv(io.env.WEBHOOK_RETRY_SCHEDULE_MS),
+        };
         const [{ startServer }, { storeOptionsFromEnv }, { mailerFromEnv }] = await Promise.all([import('./serve.ts'), storeModule(), import('./mail/mailer.ts')]);
         const mailer = mailerFromEnv(io.env);
         const storeOptions = storeOptionsFromEnv(io.env, values.db);
@@ -252,9 +283,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           ...(mailer ? { mailer } : {}),
           trustProxy: io.env.TRUST_PROXY === '1' || io.env.TRUST_PROXY === 'true',
           storeOptions,
-          scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
-          ...idempotencyLeaseFromEnv(io.env.IDEMPOTENCY_LEASE_MS),
-          ...webhookLeaseFromEnv(io.env.WEBHOOK_LEASE_MS),
+          ...knobs,
           ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
         });
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');

@@ -112,6 +112,8 @@ export interface AppContext extends ServiceContext {
   idempotencyLeaseMs: number;
   /** Lease of a claimed webhook attempt (services/webhooks.ts WEBHOOK_LEASE_MS when unset). */
   webhookLeaseMs?: number;
+  /** Delays between webhook attempts (services/webhooks.ts RETRY_SCHEDULE_MS when unset). */
+  webhookRetryScheduleMs?: readonly number[];
   /**
    * An error as a stored HTTP answer (`errorAnswer` of http/errors.ts, which alone knows each
    * code's status): for answers written off any request, such as the scheduler's for an

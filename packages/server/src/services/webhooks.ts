@@ -57,8 +57,12 @@ import type { Transaction } from 'kysely';
 import { positionFromCursor, toPage } from './paging.ts';
 import { type Logger, type ServiceContext, realNow } from '../runtime.ts';
 
-/** Delay before attempt n+1 after n failed attempts (Standard Webhooks' suggested schedule). */
-export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];
+/**
+ * Delay before attempt n+1 after n failed attempts (Standard Webhooks' suggested schedule); then
+ * the delivery is `failed`. An operator may replace it (`WEBHOOK_RETRY_SCHEDULE_MS` on `serve`, cli.ts);
+ * the webhook-restart drill runs it in seconds.
+ */
+export const RETRY_SCHEDULE_MS: readonly number[] = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];
 const TIMEOUT_MS = 10_000;
 /** How long a claimed attempt is its runner's; then another process may make it (the runner died). */
 export const WEBHOOK_LEASE_MS = 60_000;
@@ -226,6 +230,8 @@ export interface DeliveryContext extends ServiceContext {
   webhookTransport?: (post: WebhookPost) => Promise<number>;
   /** Lease of a claimed attempt (default WEBHOOK_LEASE_MS); the post times out within half of it, so a live runner never outlasts its lease. */
   webhookLeaseMs?: number;
+  /** Delays between attempts (default RETRY_SCHEDULE_MS; env WEBHOOK_RETRY_SCHEDULE_MS). */
+  webhookRetryScheduleMs?: readonly number[];
 }
 
 /** Posts every due delivery (of one scope, or all), once each per call. Safe to run in parallel. */
@@ -266,7 +272,7 @@ async function deliverOne(ctx: DeliveryContext, clock: Clock, delivery: WebhookD
     }
   }
   const succeeded = status !== null && status >= 200 && status < 300;
-  const retryIn = RETRY_SCHEDULE_MS[attemptCount];
+  const retryIn = (ctx.webhookRetryScheduleMs ?? RETRY_SCHEDULE_MS)[attemptCount];
   const next = succeeded
     ? { status: 'succeeded' as const, next_attempt_at: null }
     : retryIn !== undefined && endpoint
