@@ -12,6 +12,7 @@ import { openStore, storeOptionsFromEnv } from '../src/store/index.ts';
 import { reckon, type Answer, type Attempt, type CrashKind, type Ledger } from './crash-accounting.ts';
 import type { Drill } from './drill.ts';
 import { startDrillServer, type DrillServer } from './serve.ts';
+import { pool, random } from './tools.ts';
 
 /** The lease the restarted server gives a dead process's key (IDEMPOTENCY_LEASE_MS); short, so the drill need not wait 10 minutes. */
 const LEASE_MS = 1_000;
@@ -22,32 +23,6 @@ const SETUP_CONCURRENCY = 6;
 const RETRY_CONCURRENCY = 12;
 /** How long the retries of a key keep asking while it is in progress (past the lease of the dead process). */
 const RETRY_DEADLINE_MS = 15_000;
-
-/** Mulberry32: the drill's draws, replayable from `--seed`. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function pool<T, R>(items: T[], width: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await run(items[index]!, index);
-      }
-    }),
-  );
-  return out;
-}
 
 interface Target {
   kind: CrashKind;

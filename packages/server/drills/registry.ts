@@ -8,5 +8,6 @@ import { load } from './load.ts';
 import { restore } from './restore.ts';
 import { shutdown } from './shutdown.ts';
 import { storage } from './storage.ts';
+import { webhookRestart } from './webhook-restart.ts';
 
-export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown, storage, restore];
+export const drills: Drill[] = [fuzz, isolation, crash, concurrency, load, shutdown, webhookRestart, storage, restore];
