@@ -21,6 +21,7 @@ import type { Drill } from './drill.ts';
 import { call, CARD, must } from './http.ts';
 import { startDrillServer, type DrillServer } from './serve.ts';
 import { pool, random } from './tools.ts';
+import { eventKey, keepBooks, type Arrival, type Delivery, type Stop } from './webhook-books.ts';
 
 /** The drill's retry schedule (WEBHOOK_RETRY_SCHEDULE_MS): the default's shape, in seconds instead of hours. */
 const SCHEDULE_MS = [250, 500, 1_000, 2_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000];
@@ -38,16 +39,6 @@ const WRITE_WIDTH = 4;
 
 type Kind = 'payment' | 'subscription' | 'cancel';
 
-interface Arrival {
-  id: string;
-  /** performance.now() when the request was read. */
-  at: number;
-  verified: boolean;
-  /** The event, as `type:object` (one per event the drill makes), or the reason it is unreadable. */
-  event: string;
-  answer: 'ok' | '500' | 'dropped';
-}
-
 interface Receiver {
   url: string;
   arrivals: Arrival[];
@@ -57,17 +48,6 @@ interface Receiver {
   /** Called with each arrival the healthy receiver is about to answer, before it answers. */
   onHealthy?: ((arrival: Arrival) => void) | undefined;
   close(): Promise<void>;
-}
-
-/** What an event is about: `payment.succeeded:<payment>` (or `:sub:<subscription>` for a first period), `subscription.*:<subscription>`. */
-function eventKey(body: string): string {
-  try {
-    const { type, data } = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-    if (type === 'payment.succeeded') return data.subscription_id ? `payment.succeeded:sub:${String(data.subscription_id)}` : `payment.succeeded:${String(data.payment_id)}`;
-    return `${type}:${String(data.subscription_id)}`;
-  } catch {
-    return `unreadable body ${body.slice(0, 80)}`;
-  }
 }
 
 async function startReceiver(): Promise<Receiver> {
@@ -141,11 +121,6 @@ export const webhookRestart: Drill = {
   },
 };
 
-interface Stop {
-  signal: 'SIGKILL' | 'SIGTERM';
-  at: number;
-}
-
 async function drill(served: DrillServer, receiver: Receiver, { full, seed, log }: { full: boolean; seed: number; log: (figure: string, value: number | string) => void }) {
   const failures: string[] = [];
   const draw = random(seed);
@@ -215,7 +190,6 @@ async function drill(served: DrillServer, receiver: Receiver, { full, seed, log 
    * restartsAt[i] was sent by a process up to i (`restart` follows each stop, after the exit).
    */
   const restartsAt: number[] = [];
-  const processOf = (at: number) => restartsAt.filter((began) => began <= at).length;
   const restart = async () => {
     const started = performance.now();
     restartsAt.push(started);
@@ -303,7 +277,6 @@ async function drill(served: DrillServer, receiver: Receiver, { full, seed, log 
   await pool(take(queue.length), WRITE_WIDTH, write);
 
   // Wait for every delivery the server committed to arrive (or the deadline).
-  type Delivery = { delivery_id: string; status: string; created_at: string; attempts: unknown[]; payload: unknown };
   const listDeliveries = async (): Promise<Delivery[]> => {
     const all: Delivery[] = [];
     let cursor: string | null = null;
@@ -330,84 +303,20 @@ async function drill(served: DrillServer, receiver: Receiver, { full, seed, log 
   // Late duplicates show up here too: a moment more after the last delivery.
   await sleep(TICK_MS * 3);
 
-  // The books.
-  const arrivals = receiver.arrivals;
-  const byId = new Map<string, Arrival[]>();
-  for (const arrival of arrivals) byId.set(arrival.id, [...(byId.get(arrival.id) ?? []), arrival]);
-  const outbox = new Map(deliveries.map((delivery) => [delivery.delivery_id, delivery]));
-  const delivered = new Map<string, Arrival>(); // first accepted arrival per webhook-id: what the receiver acts on
-  let redeliveries = 0;
-  let duplicates = 0;
-  for (const [id, list] of byId) {
-    const oks = list.filter((arrival) => arrival.answer === 'ok');
-    if (oks.length === 0) continue;
-    delivered.set(id, oks[0]!);
-    for (let i = 1; i < oks.length; i += 1) {
-      redeliveries += 1;
-      // At-least-once: the same id again is right only when the process that posted the accepted
-      // one was SIGKILLed (maybe before it heard the answer, or before it recorded it). A graceful
-      // stop records the answer; a live process never posts an accepted delivery again.
-      const poster = processOf(oks[i - 1]!.at);
-      const excused = poster < processOf(oks[i]!.at) && stops[poster]?.signal === 'SIGKILL';
-      if (!excused) {
-        duplicates += 1;
-        const stopsSeen = stops.map((stop) => `${stop.signal}@${Math.round(stop.at)}`).join(' ');
-        const attempts = JSON.stringify(outbox.get(id)?.attempts ?? 'not in the deliveries');
-        failures.push(
-          `${id} (${oks[i]!.event}) was accepted twice with no SIGKILL in between (at ${Math.round(oks[i - 1]!.at)} and ${Math.round(oks[i]!.at)} ms; stops ${stopsSeen}; attempts ${attempts})`,
-        );
-      }
-    }
-  }
-  const badSignatures = arrivals.filter((arrival) => !arrival.verified);
-  for (const arrival of badSignatures.slice(0, 5)) failures.push(`${arrival.id || '(no webhook-id)'}: signature refused by standardwebhooks`);
-
-  let lost = 0;
-  for (const delivery of deliveries) {
-    if (delivery.status === 'succeeded' && delivered.has(delivery.delivery_id)) continue;
-    lost += 1;
-    if (lost <= 10)
-      failures.push(
-        `${delivery.delivery_id} is ${delivery.status} after ${delivery.attempts.length} recorded attempts; the receiver ${delivered.has(delivery.delivery_id) ? 'has it' : 'never accepted it'}`,
-      );
-  }
-  const eventsDelivered = new Map<string, Set<string>>();
-  for (const [id, arrival] of delivered) eventsDelivered.set(arrival.event, (eventsDelivered.get(arrival.event) ?? new Set()).add(id));
-  let lostAcknowledged = 0;
-  for (const event of expected) {
-    if (eventsDelivered.has(event)) continue;
-    lostAcknowledged += 1;
-    if (lostAcknowledged <= 10) failures.push(`the event ${event} of an acknowledged write never arrived`);
-  }
-  let duplicateEvents = 0;
-  for (const [event, ids] of eventsDelivered) {
-    if (ids.size < 2) continue;
-    duplicateEvents += 1;
-    failures.push(`the event ${event} arrived under ${ids.size} webhook-ids: ${[...ids].join(', ')}`);
-  }
-  const strangers = [...delivered.keys()].filter((id) => !outbox.has(id));
-  for (const id of strangers.slice(0, 5)) failures.push(`${id} arrived but is not in the endpoint's deliveries`);
+  const books = keepBooks({ arrivals: receiver.arrivals, stops, restartsAt, deliveries, expected });
+  failures.push(...books.failures);
 
   // Latency after recovery: each event queued before the receiver came back, to its first acceptance.
-  const waiting = [...delivered.values()].filter((arrival) => beforeRecovery.has(arrival.id));
+  const waiting = [...books.accepted.values()].filter((arrival) => beforeRecovery.has(arrival.id));
   const maxLatency = Math.round(Math.max(0, ...waiting.map((arrival) => arrival.at - recoveredAt)));
   const latencyLimit = Math.round(Math.max(...SCHEDULE_MS) + LEASE_MS + recoveryRestartMs + 2_000);
   if (maxLatency > latencyLimit) failures.push(`an event waiting at the recovery arrived ${maxLatency} ms after it (limit ${latencyLimit} ms)`);
   if (okBeforeRecovery > 0) failures.push(`${okBeforeRecovery} deliveries were accepted while the receiver was down`);
-  const failedAttempts = arrivals.filter((arrival) => arrival.answer !== 'ok').length;
-  if (failedAttempts === 0) failures.push('no delivery met the receiver down: the drill tested nothing');
+  if (books.figures.failed_attempts === 0) failures.push('no delivery met the receiver down: the drill tested nothing');
 
-  log('events', deliveries.length);
   log('acknowledged_writes', acknowledged);
   log('unanswered_writes', unanswered);
-  log('delivered', delivered.size);
-  log('duplicates', duplicates);
-  log('redeliveries', redeliveries);
-  log('duplicate_events', duplicateEvents);
-  log('lost', lost + lostAcknowledged);
-  log('bad_signatures', badSignatures.length);
-  log('failed_attempts', failedAttempts);
-  log('max_attempts', Math.max(0, ...[...byId.values()].map((list) => list.length)));
+  for (const [figure, value] of Object.entries(books.figures)) log(figure, value);
   log('waiting_at_recovery', waiting.length);
   log('max_latency_after_recovery_ms', maxLatency);
   log('latency_limit_ms', latencyLimit);
