@@ -27,7 +27,7 @@ export interface Stop {
 export interface Delivery {
   delivery_id: string;
   status: string;
-  attempts: unknown[];
+  attempts: { attempted_at: string }[];
 }
 
 export interface Books {
@@ -41,6 +41,7 @@ export interface Books {
     bad_signatures: number;
     failed_attempts: number;
     max_attempts: number;
+    early_retries: number;
   };
   /** The first accepted arrival of each `webhook-id`: what a receiver that dedups acts on. */
   accepted: Map<string, Arrival>;
@@ -61,10 +62,11 @@ export function eventKey(body: string): string {
 /**
  * `stops[i]` ended server process i, and `restartsAt[i]` is when process i + 1 was started (after
  * process i had exited), so a request read before `restartsAt[i]` was posted by process i or an
- * earlier one. `expected` are the events of acknowledged writes.
+ * earlier one. `expected` are the events of acknowledged writes; `schedule` the retry delays the
+ * server was given (each recorded attempt must come at least its delay after the one before).
  */
-export function keepBooks(input: { arrivals: Arrival[]; stops: Stop[]; restartsAt: number[]; deliveries: Delivery[]; expected: Set<string> }): Books {
-  const { arrivals, stops, restartsAt, deliveries, expected } = input;
+export function keepBooks(input: { arrivals: Arrival[]; stops: Stop[]; restartsAt: number[]; deliveries: Delivery[]; expected: Set<string>; schedule: readonly number[] }): Books {
+  const { arrivals, stops, restartsAt, deliveries, expected, schedule } = input;
   const failures: string[] = [];
   const processOf = (at: number) => restartsAt.filter((began) => began <= at).length;
   const byId = new Map<string, Arrival[]>();
@@ -119,6 +121,24 @@ export function keepBooks(input: { arrivals: Arrival[]; stops: Stop[]; restartsA
   }
   for (const id of [...accepted.keys()].filter((id) => !outbox.has(id)).slice(0, 5)) failures.push(`${id} arrived but is not in the endpoint's deliveries`);
 
+  // The schedule, as the server recorded it: attempt n + 1 no sooner than delay n after attempt n.
+  let earlyRetries = 0;
+  for (const delivery of deliveries) {
+    const times = delivery.attempts.map((attempt) => Date.parse(attempt.attempted_at)).sort((a, b) => a - b);
+    for (let n = 1; n < times.length; n += 1) {
+      const gap = times[n]! - times[n - 1]!;
+      if (gap >= (schedule[n - 1] ?? Infinity)) continue;
+      earlyRetries += 1;
+      const delay = schedule[n - 1];
+      if (earlyRetries <= 5)
+        failures.push(
+          delay === undefined
+            ? `${delivery.delivery_id}: attempt ${n + 1} was made, past the end of the ${schedule.length}-delay schedule`
+            : `${delivery.delivery_id}: attempt ${n + 1} came ${gap} ms after attempt ${n}, sooner than the ${delay} ms retry delay`,
+        );
+    }
+  }
+
   return {
     figures: {
       events: deliveries.length,
@@ -130,6 +150,7 @@ export function keepBooks(input: { arrivals: Arrival[]; stops: Stop[]; restartsA
       bad_signatures: badSignatures.length,
       failed_attempts: arrivals.filter((arrival) => arrival.answer !== 'ok').length,
       max_attempts: Math.max(0, ...[...byId.values()].map((list) => list.length)),
+      early_retries: earlyRetries,
     },
     accepted,
     failures,

@@ -23,8 +23,12 @@ import { startDrillServer, type DrillServer } from './serve.ts';
 import { pool, random } from './tools.ts';
 import { eventKey, keepBooks, type Arrival, type Delivery, type Stop } from './webhook-books.ts';
 
-/** The drill's retry schedule (WEBHOOK_RETRY_SCHEDULE_MS): the default's shape, in seconds instead of hours. */
-const SCHEDULE_MS = [250, 500, 1_000, 2_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000];
+/**
+ * The drill's retry schedule (WEBHOOK_RETRY_SCHEDULE_MS): the default's shape in seconds instead of
+ * hours, and long enough (64 s) that the receiver's downtime and four restarts on a loaded machine
+ * (13 s each seen) never exhaust it — a `failed` delivery would be the drill's doing.
+ */
+const SCHEDULE_MS = [250, 500, 1_000, 2_000, ...Array.from({ length: 20 }, () => 3_000)];
 /**
  * WEBHOOK_LEASE_MS: how long a dead process's attempt is held before the restarted server retries
  * it. A live attempt times out at half of it; 2 s leaves a loaded machine room to record the answer.
@@ -303,7 +307,7 @@ async function drill(served: DrillServer, receiver: Receiver, { full, seed, log 
   // Late duplicates show up here too: a moment more after the last delivery.
   await sleep(TICK_MS * 3);
 
-  const books = keepBooks({ arrivals: receiver.arrivals, stops, restartsAt, deliveries, expected });
+  const books = keepBooks({ arrivals: receiver.arrivals, stops, restartsAt, deliveries, expected, schedule: SCHEDULE_MS });
   failures.push(...books.failures);
 
   // Latency after recovery: each event queued before the receiver came back, to its first acceptance.
