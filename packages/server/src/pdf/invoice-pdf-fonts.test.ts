@@ -116,33 +116,35 @@ describe('invoice PDF fonts', () => {
     ['he-IL', 'דוד לוי', 'מנוי שנתי'],
     ['ar-EG', 'محمد علي', 'اشتراك سنوي'],
   ];
+  /** A paid EUR invoice for `productName`, with a proration line whose description is localized. */
+  const invoiceOf = (productName: string): Invoice => ({
+    invoice_id: 'inv_fonts',
+    number: 'INV-000007',
+    status: 'paid',
+    currency: 'EUR',
+    subtotal: 123_456,
+    tax: 0,
+    total: 123_456,
+    issued_at: '2025-09-30T00:00:00.000Z',
+    paid_at: '2025-09-30T00:00:00.000Z',
+    customer_id: 'cus_fonts',
+    subscription_id: null,
+    line_items: [
+      { description: productName, quantity: 1, unit_amount: 123_456, amount: 123_456, tax_rate_bps: 0, period: { start: '2025-09-30T00:00:00.000Z', end: '2026-09-30T00:00:00.000Z' } },
+      {
+        description: `Unused time on ${productName}`,
+        description_key: 'proration.unused',
+        description_params: { item: productName },
+        quantity: 1,
+        unit_amount: 0,
+        amount: 0,
+        tax_rate_bps: 0,
+      },
+    ],
+    billing_address: null,
+  });
   it.each(scripts)('prints a %s customer (%s, %s) without missing glyphs, inside the margins', async (locale, name, productName) => {
-    const invoice: Invoice = {
-      invoice_id: 'inv_fonts',
-      number: 'INV-000007',
-      status: 'paid',
-      currency: 'EUR',
-      subtotal: 123_456,
-      tax: 0,
-      total: 123_456,
-      issued_at: '2025-09-30T00:00:00.000Z',
-      paid_at: '2025-09-30T00:00:00.000Z',
-      customer_id: 'cus_fonts',
-      subscription_id: null,
-      line_items: [
-        { description: productName, quantity: 1, unit_amount: 123_456, amount: 123_456, tax_rate_bps: 0, period: { start: '2025-09-30T00:00:00.000Z', end: '2026-09-30T00:00:00.000Z' } },
-        {
-          description: `Unused time on ${productName}`,
-          description_key: 'proration.unused',
-          description_params: { item: productName },
-          quantity: 1,
-          unit_amount: 0,
-          amount: 0,
-          tax_rate_bps: 0,
-        },
-      ],
-      billing_address: null,
-    };
+    const invoice = invoiceOf(productName);
     const pdf = await renderInvoicePdf({
       invoice,
       business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
@@ -155,5 +157,21 @@ describe('invoice PDF fonts', () => {
     // Right-to-left words come back in visual order: look for each word.
     for (const word of `${name} ${productName}`.split(/\s+/).filter((part) => part.length > 1)) expect(printed, word).toContain(word);
     expectInsideMargins(file);
+  });
+
+  it('renders the same bytes and fonts again: the standard fonts parsed for the first document serve the next ones', async () => {
+    const input = {
+      invoice: invoiceOf('Annual plan'),
+      business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
+      customer: { name: 'Jürgen Groß', email: 'j@example.de', locale: 'de-DE' },
+    };
+    const first = await renderInvoicePdf(input);
+    // An embedded-font document in between shares Helvetica (F1) too.
+    await renderInvoicePdf({ ...input, customer: { ...input.customer, name: '山田 太郎', locale: 'ja-JP' } });
+    const again = await renderInvoicePdf(input);
+    expect(again.equals(first)).toBe(true);
+    const file = save(again);
+    expect(fonts(file).map((font) => font.name)).toEqual(['Helvetica-Bold', 'Helvetica']);
+    expect(text(file)).toContain('Jürgen Groß');
   });
 });

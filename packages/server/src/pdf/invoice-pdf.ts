@@ -14,6 +14,7 @@ import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { formatMoney } from '../domain/money.ts';
 import { embedFonts } from './fonts.ts';
 import { invoiceLabels } from './labels.ts';
+import { openStandardFonts } from './standard-fonts.ts';
 
 export interface InvoicePdfInput {
   invoice: Invoice;
@@ -91,13 +92,17 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     size: 'A4',
     margin: 50,
     bufferPages: true,
+    // No default font: pdfkit would parse Helvetica's metrics again (openStandardFonts).
+    font: '',
     info: {
       Title: `${labels.invoice} ${invoice.number}`,
       Author: business.name,
       CreationDate: new Date(invoice.issued_at),
     },
   });
-  // Used by name: pdfkit caches fonts per document by name, and loads Helvetica anyway as its default.
+  // Helvetica first, as pdfkit's default would be (font F1), also when the embedded fonts are used.
+  openStandardFonts(doc, unicode ? ['Helvetica'] : ['Helvetica', 'Helvetica-Bold']);
+  // Used by name: pdfkit caches fonts per document by name.
   const fontName = unicode ? embedFonts(doc, locale) : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
   const chunks: Buffer[] = [];
