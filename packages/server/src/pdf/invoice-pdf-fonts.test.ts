@@ -159,19 +159,23 @@ describe('invoice PDF fonts', () => {
     expectInsideMargins(file);
   });
 
-  it('renders the same bytes and fonts again: the standard fonts parsed for the first document serve the next ones', async () => {
+  it('renders the same bytes and fonts again: the fonts parsed for the first document serve the next ones', async () => {
     const input = {
       invoice: invoiceOf('Annual plan'),
       business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
       customer: { name: 'Jürgen Groß', email: 'j@example.de', locale: 'de-DE' },
     };
-    const first = await renderInvoicePdf(input);
-    // An embedded-font document in between shares Helvetica (F1) too.
-    await renderInvoicePdf({ ...input, customer: { ...input.customer, name: '山田 太郎', locale: 'ja-JP' } });
-    const again = await renderInvoicePdf(input);
-    expect(again.equals(first)).toBe(true);
-    const file = save(again);
-    expect(fonts(file).map((font) => font.name)).toEqual(['Helvetica-Bold', 'Helvetica']);
-    expect(text(file)).toContain('Jürgen Groß');
+    const japanese = { ...input, invoice: invoiceOf('年間プロプラン'), customer: { ...input.customer, name: '山田 太郎', locale: 'ja-JP' } };
+    const [standard, embedded] = [await renderInvoicePdf(input), await renderInvoicePdf(japanese)];
+    const [standardAgain, embeddedAgain] = [await renderInvoicePdf(input), await renderInvoicePdf(japanese)];
+    expect(standardAgain.equals(standard)).toBe(true);
+    expect(embeddedAgain.equals(embedded)).toBe(true);
+    const standardFile = save(standardAgain);
+    expect(fonts(standardFile).map((font) => font.name)).toEqual(['Helvetica-Bold', 'Helvetica']);
+    expect(text(standardFile)).toContain('Jürgen Groß');
+    const embeddedFile = save(embeddedAgain);
+    for (const font of fonts(embeddedFile)) expect(font, font.name).toMatchObject({ embedded: true, subset: true });
+    expect(text(embeddedFile)).toContain('山田 太郎');
+    expect(text(embeddedFile)).toContain('年間プロプラン');
   });
 });

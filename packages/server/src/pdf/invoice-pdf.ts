@@ -14,7 +14,7 @@ import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { formatMoney } from '../domain/money.ts';
 import { embedFonts } from './fonts.ts';
 import { invoiceLabels } from './labels.ts';
-import { openStandardFonts } from './standard-fonts.ts';
+import { openStandardFonts } from './shared-fonts.ts';
 
 export interface InvoicePdfInput {
   invoice: Invoice;
