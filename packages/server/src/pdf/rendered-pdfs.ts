@@ -19,54 +19,60 @@ export interface RenderedPdf {
   etag: string;
 }
 
-/** Kept PDFs' total size: a few thousand Latin invoices (~2–3 KB) or hundreds of CJK ones (~50 KB). */
-const LIMIT_BYTES = 32 * 1024 * 1024;
-/** Most recently used last; pending renders are in it too, not yet counted in `total`. */
-const kept = new Map<string, Promise<RenderedPdf>>();
-const sizes = new Map<string, number>();
-let total = 0;
-
 const hash = (data: string | Uint8Array) => createHash('sha256').update(data).digest('base64url');
 
-/** The invoice's PDF and its ETag, rendered unless the same input was rendered before. */
-export function invoicePdf(input: InvoicePdfInput): Promise<RenderedPdf> {
-  // The font settings are read at render time (fonts.ts): part of the key.
-  const key = hash(JSON.stringify([input, process.env.DODO_PORTAL_PDF_FONT ?? null, process.env.DODO_PORTAL_PDF_FONT_BOLD ?? null]));
-  const found = kept.get(key);
-  if (found) {
-    kept.delete(key);
-    kept.set(key, found);
-    return found;
-  }
-  const rendering: Promise<RenderedPdf> = renderInvoicePdf(input).then(
-    (pdf) => {
-      const rendered = { bytes: new Uint8Array(pdf), etag: `"${hash(pdf).slice(0, 27)}"` };
-      if (kept.get(key) === rendering) {
-        sizes.set(key, pdf.length);
-        total += pdf.length;
-        evict();
-      }
-      return rendered;
-    },
-    (error: unknown) => {
+/**
+ * `invoicePdf(input)`: the invoice's PDF and its ETag, rendered unless the same input was rendered
+ * before and is still kept. `limitBytes` bounds the kept PDFs' total size.
+ */
+export function renderedPdfs({ limitBytes }: { limitBytes: number }): (input: InvoicePdfInput) => Promise<RenderedPdf> {
+  /** Most recently used last; pending renders are in it too, not yet counted in `total`. */
+  const kept = new Map<string, Promise<RenderedPdf>>();
+  const sizes = new Map<string, number>();
+  let total = 0;
+
+  const evict = () => {
+    for (const key of kept.keys()) {
+      if (total <= limitBytes) return;
+      const size = sizes.get(key);
+      if (size === undefined) continue; // still rendering
       kept.delete(key);
-      throw error;
-    },
-  );
-  kept.set(key, rendering);
-  return rendering;
+      sizes.delete(key);
+      total -= size;
+    }
+  };
+
+  return (input) => {
+    // The font settings are read at render time (fonts.ts): part of the key.
+    const key = hash(JSON.stringify([input, process.env.DODO_PORTAL_PDF_FONT ?? null, process.env.DODO_PORTAL_PDF_FONT_BOLD ?? null]));
+    const found = kept.get(key);
+    if (found) {
+      kept.delete(key);
+      kept.set(key, found);
+      return found;
+    }
+    const rendering: Promise<RenderedPdf> = renderInvoicePdf(input).then(
+      (pdf) => {
+        const rendered = { bytes: new Uint8Array(pdf), etag: `"${hash(pdf).slice(0, 27)}"` };
+        if (kept.get(key) === rendering) {
+          sizes.set(key, pdf.length);
+          total += pdf.length;
+          evict();
+        }
+        return rendered;
+      },
+      (error: unknown) => {
+        kept.delete(key);
+        throw error;
+      },
+    );
+    kept.set(key, rendering);
+    return rendering;
+  };
 }
 
-function evict(): void {
-  for (const key of kept.keys()) {
-    if (total <= LIMIT_BYTES) return;
-    const size = sizes.get(key);
-    if (size === undefined) continue; // still rendering
-    kept.delete(key);
-    sizes.delete(key);
-    total -= size;
-  }
-}
+/** The server's: a few thousand Latin invoices (~2–3 KB each) or hundreds of CJK ones (~50 KB). */
+export const invoicePdf = renderedPdfs({ limitBytes: 32 * 1024 * 1024 });
 
 /** Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 has it for GET). */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
