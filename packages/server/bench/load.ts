@@ -7,7 +7,8 @@
  *   npx tsx packages/server/bench/load.ts
  *
  * Env: LOAD_CONNECTIONS (default 50), LOAD_SECONDS (default 30), LOAD_PATH (default
- * /portal/v1/invoices), DATABASE_URL=postgres://…/postgres to serve from PostgreSQL (a database
+ * /portal/v1/invoices; `{invoice_id}` in it becomes the demo customer's newest invoice, e.g.
+ * LOAD_PATH=/portal/v1/invoices/{invoice_id}/pdf), DATABASE_URL=postgres://…/postgres to serve from PostgreSQL (a database
  * created for the run and dropped after), LOAD_CPU_PROF=DIR to run the server under
  * `node --cpu-prof` and leave its .cpuprofile in DIR (open it in Chrome DevTools or read it with
  * bench/profile-top.ts).
@@ -26,7 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '../bin/dodo-portal.mjs');
 const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const duration = Number(process.env.LOAD_SECONDS ?? 30);
-const path = process.env.LOAD_PATH ?? '/portal/v1/invoices';
+const pathTemplate = process.env.LOAD_PATH ?? '/portal/v1/invoices';
 const cpuProfDir = process.env.LOAD_CPU_PROF;
 
 /** Runs a node process and resolves with the URL it prints ("listening on http://…"). */
@@ -126,6 +127,11 @@ async function main(): Promise<void> {
     if (!response.ok) throw new Error(`portal session: HTTP ${response.status} ${await response.text()}`);
     const session = (await response.json()) as PortalSession;
     const auth = { authorization: `Bearer ${session.session_token}` };
+    let path = pathTemplate;
+    if (path.includes('{invoice_id}')) {
+      const invoices = (await (await fetch(`${server.url}/portal/v1/invoices?limit=1`, { headers: auth })).json()) as { items: { invoice_id: string }[] };
+      path = path.replace('{invoice_id}', invoices.items[0]!.invoice_id);
+    }
     const check = await fetch(`${server.url}${path}`, { headers: auth });
     if (!check.ok) throw new Error(`${path}: HTTP ${check.status} ${await check.text()}`);
     const bytes = (await check.arrayBuffer()).byteLength;

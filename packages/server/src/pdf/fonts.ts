@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
+import { openEmbeddedFont } from './shared-fonts.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -52,7 +53,7 @@ function faces(): Face[] {
   return [...own, ...shippedFaces()];
 }
 
-// Files are read once per process (CJK fonts are megabytes); pdfkit parses them per document.
+// Files are read once per process (CJK fonts are megabytes) and parsed once (shared-fonts.ts).
 const buffers = new Map<string, Buffer>();
 const coverage = new Map<string, fontkit.Font>();
 const bufferOf = (file: string): Buffer => {
@@ -153,7 +154,7 @@ export function embedFonts(doc: PDFKit.PDFDocument, locale: string): typeof EMBE
   const use = (face: Face) => {
     const name = `${face.script}-${weight}`;
     if (!registered.has(name)) {
-      doc.registerFont(name, bufferOf(face.files[weight!]));
+      openEmbeddedFont(doc, font, name, bufferOf(face.files[weight!]));
       registered.add(name);
     }
     font(name);

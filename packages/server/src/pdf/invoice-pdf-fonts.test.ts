@@ -116,33 +116,35 @@ describe('invoice PDF fonts', () => {
     ['he-IL', 'דוד לוי', 'מנוי שנתי'],
     ['ar-EG', 'محمد علي', 'اشتراك سنوي'],
   ];
+  /** A paid EUR invoice for `productName`, with a proration line whose description is localized. */
+  const invoiceOf = (productName: string): Invoice => ({
+    invoice_id: 'inv_fonts',
+    number: 'INV-000007',
+    status: 'paid',
+    currency: 'EUR',
+    subtotal: 123_456,
+    tax: 0,
+    total: 123_456,
+    issued_at: '2025-09-30T00:00:00.000Z',
+    paid_at: '2025-09-30T00:00:00.000Z',
+    customer_id: 'cus_fonts',
+    subscription_id: null,
+    line_items: [
+      { description: productName, quantity: 1, unit_amount: 123_456, amount: 123_456, tax_rate_bps: 0, period: { start: '2025-09-30T00:00:00.000Z', end: '2026-09-30T00:00:00.000Z' } },
+      {
+        description: `Unused time on ${productName}`,
+        description_key: 'proration.unused',
+        description_params: { item: productName },
+        quantity: 1,
+        unit_amount: 0,
+        amount: 0,
+        tax_rate_bps: 0,
+      },
+    ],
+    billing_address: null,
+  });
   it.each(scripts)('prints a %s customer (%s, %s) without missing glyphs, inside the margins', async (locale, name, productName) => {
-    const invoice: Invoice = {
-      invoice_id: 'inv_fonts',
-      number: 'INV-000007',
-      status: 'paid',
-      currency: 'EUR',
-      subtotal: 123_456,
-      tax: 0,
-      total: 123_456,
-      issued_at: '2025-09-30T00:00:00.000Z',
-      paid_at: '2025-09-30T00:00:00.000Z',
-      customer_id: 'cus_fonts',
-      subscription_id: null,
-      line_items: [
-        { description: productName, quantity: 1, unit_amount: 123_456, amount: 123_456, tax_rate_bps: 0, period: { start: '2025-09-30T00:00:00.000Z', end: '2026-09-30T00:00:00.000Z' } },
-        {
-          description: `Unused time on ${productName}`,
-          description_key: 'proration.unused',
-          description_params: { item: productName },
-          quantity: 1,
-          unit_amount: 0,
-          amount: 0,
-          tax_rate_bps: 0,
-        },
-      ],
-      billing_address: null,
-    };
+    const invoice = invoiceOf(productName);
     const pdf = await renderInvoicePdf({
       invoice,
       business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
@@ -155,5 +157,25 @@ describe('invoice PDF fonts', () => {
     // Right-to-left words come back in visual order: look for each word.
     for (const word of `${name} ${productName}`.split(/\s+/).filter((part) => part.length > 1)) expect(printed, word).toContain(word);
     expectInsideMargins(file);
+  });
+
+  it('renders the same bytes and fonts again: the fonts parsed for the first document serve the next ones', async () => {
+    const input = {
+      invoice: invoiceOf('Annual plan'),
+      business: { name: 'Nordlicht GmbH', brand: { display_name: 'Nordlicht', primary_color: null } },
+      customer: { name: 'Jürgen Groß', email: 'j@example.de', locale: 'de-DE' },
+    };
+    const japanese = { ...input, invoice: invoiceOf('年間プロプラン'), customer: { ...input.customer, name: '山田 太郎', locale: 'ja-JP' } };
+    const [standard, embedded] = [await renderInvoicePdf(input), await renderInvoicePdf(japanese)];
+    const [standardAgain, embeddedAgain] = [await renderInvoicePdf(input), await renderInvoicePdf(japanese)];
+    expect(standardAgain.equals(standard)).toBe(true);
+    expect(embeddedAgain.equals(embedded)).toBe(true);
+    const standardFile = save(standardAgain);
+    expect(fonts(standardFile).map((font) => font.name)).toEqual(['Helvetica-Bold', 'Helvetica']);
+    expect(text(standardFile)).toContain('Jürgen Groß');
+    const embeddedFile = save(embeddedAgain);
+    for (const font of fonts(embeddedFile)) expect(font, font.name).toMatchObject({ embedded: true, subset: true });
+    expect(text(embeddedFile)).toContain('山田 太郎');
+    expect(text(embeddedFile)).toContain('年間プロプラン');
   });
 });

@@ -14,6 +14,7 @@ import { localizeInvoice } from '../domain/line-descriptions.ts';
 import { formatMoney } from '../domain/money.ts';
 import { embedFonts } from './fonts.ts';
 import { invoiceLabels } from './labels.ts';
+import { openStandardFonts } from './shared-fonts.ts';
 
 export interface InvoicePdfInput {
   invoice: Invoice;
@@ -39,6 +40,32 @@ function foldForWinAnsi(text: string): string {
 const fitsWinAnsi = (text: string): boolean => foldForWinAnsi(text).search(OUTSIDE_WIN_ANSI) === -1;
 const toWinAnsi = (text: string): string => foldForWinAnsi(text).replace(OUTSIDE_WIN_ANSI, '?');
 
+interface LocaleFormats {
+  dateFormat: Intl.DateTimeFormat;
+  periodFormat: Intl.DateTimeFormat;
+  percentFormat: Intl.NumberFormat;
+  quantityFormat: Intl.NumberFormat;
+  regionNames: Intl.DisplayNames;
+}
+// Building an Intl formatter costs 10–60 µs, and an invoice used six: they are kept per locale.
+// The locale comes from Accept-Language, so the oldest is dropped past a few dozen.
+const localeFormats = new Map<string, LocaleFormats>();
+function formatsFor(locale: string): LocaleFormats {
+  let formats = localeFormats.get(locale);
+  if (!formats) {
+    formats = {
+      dateFormat: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }),
+      periodFormat: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }),
+      percentFormat: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }),
+      quantityFormat: new Intl.NumberFormat(locale),
+      regionNames: new Intl.DisplayNames([locale, 'en'], { type: 'region' }),
+    };
+    if (localeFormats.size >= 64) localeFormats.delete(localeFormats.keys().next().value!);
+    localeFormats.set(locale, formats);
+  }
+  return formats;
+}
+
 const COLOR_TEXT = '#1d2433';
 const COLOR_MUTED = '#5b6475';
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -49,15 +76,13 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   // Lines the server wrote ("Unused time on Pro") in the customer's language.
   const invoice = localizeInvoice(input.invoice, locale);
   const labels = invoiceLabels(locale);
-  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  const { dateFormat, periodFormat, percentFormat, quantityFormat, regionNames } = formatsFor(locale);
   const formattedMoney = (amount: number) => formatMoney(amount, invoice.currency, locale);
   const formattedDate = (iso: string) => dateFormat.format(new Date(iso));
   // A subscription line's service period, e.g. "1 Mar 2025 – 1 Apr 2025" (end exclusive, as stored).
-  const periodFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const formattedPeriod = (period: { start: string; end: string } | undefined) => (period ? periodFormat.formatRange(new Date(period.start), new Date(period.end)) : undefined);
   // Lines are taxed at their own products' rates: when an invoice mixes rates, each line says its
   // rate under its description ("Tax 6 %"), so the reader can check the tax total.
-  const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   // A credit line (spent after tax, rate 0, negative) is not a taxed line.
   const taxed = (line: Invoice['line_items'][number]) => !(line.amount < 0 && line.tax_rate_bps === 0);
   const mixedRates = new Set(invoice.line_items.filter(taxed).map((line) => line.tax_rate_bps)).size > 1;
@@ -65,6 +90,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     const rate = mixedRates && taxed(line) ? `${labels.tax} ${percentFormat.format(line.tax_rate_bps / 10_000)}` : undefined;
     return [formattedPeriod(line.period), rate].filter(Boolean).join(' · ') || undefined;
   };
+  const notes = invoice.line_items.map(lineNote);
+  const address = addressLines(invoice.billing_address, regionNames);
 
   // Everything the page will print decides the font: standard when it all fits Windows-1252.
   const printed = [
@@ -72,9 +99,9 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     business.brand.display_name,
     customer.name,
     customer.email,
-    ...addressLines(invoice.billing_address, locale),
+    ...address,
     ...invoice.line_items.map((line) => line.description),
-    ...invoice.line_items.map((line) => lineNote(line) ?? ''),
+    ...notes.map((note) => note ?? ''),
     formattedMoney(invoice.total),
     formattedDate(invoice.issued_at),
     ...Object.values(labels).filter((value): value is string => typeof value === 'string'),
@@ -91,13 +118,17 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     size: 'A4',
     margin: 50,
     bufferPages: true,
+    // No default font: pdfkit would parse Helvetica's metrics again (openStandardFonts).
+    font: '',
     info: {
       Title: `${labels.invoice} ${invoice.number}`,
       Author: business.name,
       CreationDate: new Date(invoice.issued_at),
     },
   });
-  // Used by name: pdfkit caches fonts per document by name, and loads Helvetica anyway as its default.
+  // Helvetica first, as pdfkit's default would be (font F1), also when the embedded fonts are used.
+  openStandardFonts(doc, unicode ? ['Helvetica'] : ['Helvetica', 'Helvetica-Bold']);
+  // Used by name: pdfkit caches fonts per document by name.
   const fontName = unicode ? embedFonts(doc, locale) : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
   const chunks: Buffer[] = [];
@@ -170,7 +201,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     .font(fontName.regular)
     .fontSize(10)
     .text(clean(customer.email), { width: width / 2 });
-  for (const line of addressLines(invoice.billing_address, locale)) doc.text(clean(line), { width: width / 2 });
+  for (const line of address) doc.text(clean(line), { width: width / 2 });
 
   // Line items.
   const columns = {
@@ -191,11 +222,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   };
 
   y = tableHeader(doc.y + 24);
-  const quantityFormat = new Intl.NumberFormat(locale);
-  for (const line of invoice.line_items) {
+  for (const [index, line] of invoice.line_items.entries()) {
     doc.font(fontName.regular).fontSize(10);
     const description = clean(line.description);
-    const note = lineNote(line);
+    const note = notes[index];
     const periodText = note ? clean(note) : undefined;
     const descriptionHeight = Math.max(doc.heightOfString(description, { width: columns.description.w }), doc.currentLineHeight());
     const periodHeight = periodText ? doc.fontSize(8.5).heightOfString(periodText, { width: columns.description.w }) + 1 : 0;
@@ -289,15 +319,14 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   return done;
 }
 
-function addressLines(address: BillingAddress | null, locale: string): string[] {
+function addressLines(address: BillingAddress | null, regionNames: Intl.DisplayNames): string[] {
   if (!address) return [];
   // "City, ST 12345" where the state belongs on the city line; "12345 City" and a region line elsewhere.
   const stateOnCityLine = ['US', 'CA', 'AU'].includes(address.country) && address.state.trim() !== '';
   const cityLine = stateOnCityLine ? `${address.city}, ${address.state} ${address.zipcode}` : [address.zipcode, address.city].filter(Boolean).join(' ');
-  const regionName = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
   let country = address.country;
   try {
-    country = regionName.of(address.country) ?? address.country;
+    country = regionNames.of(address.country) ?? address.country;
   } catch {
     // An unknown region code prints as given.
   }

@@ -138,7 +138,14 @@ export const portalRoutes = {
     tag: 'Portal: billing history',
     auth: 'sessionToken',
     summary: 'Download an invoice as PDF',
-    responses: { 200: { description: 'The PDF (`Content-Disposition: attachment`).', schema: null, contentType: 'application/pdf' } },
+    responses: {
+      200: {
+        description:
+          'The PDF (`Content-Disposition: attachment`), with an `ETag` naming these bytes. Sent again with `If-None-Match`, the answer is `304 Not Modified` and no body while the invoice, its refunds, the customer and the language are as they were.',
+        schema: null,
+        contentType: 'application/pdf',
+      },
+    },
   },
   payPortalInvoice: {
     method: 'post',

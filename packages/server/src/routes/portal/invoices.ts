@@ -2,7 +2,7 @@ import { portalRoutes as P } from '@dodo-portal/wire/routes';
 import { localizeInvoice } from '../../domain/line-descriptions.ts';
 import type { PortalEnv } from '../../http/env.ts';
 import { readerLocale } from '../../http/reader-locale.ts';
-import { renderInvoicePdf } from '../../pdf/invoice-pdf.ts';
+import { invoicePdf, matchesEtag } from '../../pdf/rendered-pdfs.ts';
 import { payPortalInvoice } from '../../services/invoice-payments.ts';
 import { getInvoice, listInvoices } from '../../services/invoices.ts';
 import { withScopeClock } from '../../services/scope-clock.ts';
@@ -38,15 +38,19 @@ export const invoiceRoutes = (app: AppContext) =>
     .on(P.getPortalInvoicePdf, async (c) => {
       const session = c.get('session');
       const invoice = await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id });
-      const pdf = await renderInvoicePdf({
+      const pdf = await invoicePdf({
         invoice,
         business: { name: session.business.name, brand: session.business.brand },
         customer: { ...session.customer, locale: readerLocale(c) },
       });
-      return c.body(new Uint8Array(pdf), 200, {
+      // No-store like every portal answer (a PDF of someone's billing); the ETag lets a client
+      // that keeps its own copy (a merchant's backend) ask again without downloading it.
+      const caching = { etag: pdf.etag, 'cache-control': 'private, no-store' };
+      if (matchesEtag(c.req.header('if-none-match'), pdf.etag)) return c.body(null, 304, caching);
+      return c.body(pdf.bytes, 200, {
         'content-type': 'application/pdf',
         // Invoice numbers are `INV-` and digits: safe inside the quoted filename as they are.
         'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
-        'cache-control': 'private, no-store',
+        ...caching,
       });
     }).app;
