@@ -6,7 +6,8 @@
  * (LISTEN/NOTIFY wakes the others); a process killed mid-delivery leaves the attempt to another
  * once its lease lapses. Runs when DATABASE_URL names a PostgreSQL server.
  *
- * The scheduler ticks once a minute here, so only a NOTIFY can explain a delivery within seconds.
+ * The scheduler ticks every 10 minutes here, so only a NOTIFY (or the kick after a LISTEN
+ * connection reconnects) can explain a delivery within seconds.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import type { Customer, Page, Payment, Product, Subscription, WebhookDelivery, W
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from './payments/sandbox.ts';
 import {
+  admin,
   createBusinessKey,
   createTestDatabase,
   kill9,
@@ -27,7 +29,7 @@ import {
 import { eventually as until } from './testing/served.ts';
 
 const LEASE_MS = 3_000;
-const serve = (env: Record<string, string>) => serveProcess({ WEBHOOK_LEASE_MS: String(LEASE_MS), ...env });
+const serve = (env: Record<string, string>) => serveProcess({ SCHEDULER_INTERVAL_MS: '600000', WEBHOOK_LEASE_MS: String(LEASE_MS), ...env });
 
 describe.skipIf(!pgDatabaseUrl)('three server processes on one PostgreSQL database', { timeout: 180_000 }, () => {
   let database: TestDatabase;
@@ -159,6 +161,50 @@ describe.skipIf(!pgDatabaseUrl)('three server processes on one PostgreSQL databa
       `multi-process: event committed by a killed process reached the receiver ${hit.at - sentAt} ms after the request was sent (${hit.at - answeredAt} ms after its answer: the NOTIFY leaves at commit, before the answer)`,
     );
     expect(received.filter((h) => h.id === hit.id)).toHaveLength(1);
+  });
+
+  it('every LISTEN connection cut by the database: each process reconnects, and webhooks committed by another go out within seconds', async () => {
+    // The committer posts nothing itself (scheduler off): only the others' LISTEN can bring its events out.
+    const committer = await serve({ ...env, SCHEDULER_INTERVAL_MS: '0' });
+    extra.push(committer);
+    const [down, up] = await Promise.all([subscribe(servers[1]!, product, 'listen-down@example.com'), subscribe(servers[2]!, product, 'listen-up@example.com')]);
+    for (const s of [down, up]) await until(() => received.find((hit) => hit.type === 'subscription.active' && hit.subscriptionId === s.subscription_id), 10_000, 'subscription.active');
+    const listeners = async () =>
+      (await admin<{ pid: number }>(`select pid from pg_stat_activity where datname = $1 and query ilike 'listen %' order by pid`, [database.name])).map((row) => row.pid);
+    const before = await listeners();
+    // Each process holds one: the three servers and the committer.
+    expect(before).toHaveLength(servers.length + 1);
+
+    const cutAt = Date.now();
+    const cut = await admin<{ pg_terminate_backend: boolean }>(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and query ilike 'listen %'`, [database.name]);
+    expect(cut.map((row) => row.pg_terminate_backend)).toEqual(before.map(() => true));
+    // Committed while nobody listens: its NOTIFY is lost; the kick after each reconnect finds it.
+    await ok(committer, 'PATCH', `/v1/subscriptions/${down.subscription_id}`, { cancel_at_period_end: true });
+    const listeningAtCommit = (await listeners()).length;
+    const again = await until(
+      async () => {
+        const now = await listeners();
+        return now.length === before.length && now.every((pid) => !before.includes(pid)) ? now : undefined;
+      },
+      15_000,
+      'every process LISTENing again on a new connection',
+    );
+    const reconnectedMs = Date.now() - cutAt;
+    const missed = await until(
+      () => received.find((h) => h.type === 'subscription.updated' && h.subscriptionId === down.subscription_id),
+      5_000,
+      'the event committed while the connections were down',
+    );
+
+    // And on the new connections, a NOTIFY again.
+    const sentAt = Date.now();
+    await ok(committer, 'PATCH', `/v1/subscriptions/${up.subscription_id}`, { cancel_at_period_end: true });
+    const heard = await until(() => received.find((h) => h.type === 'subscription.updated' && h.subscriptionId === up.subscription_id), 5_000, 'the event committed after the reconnect');
+    console.info(
+      `multi-process: ${before.length} LISTEN backends terminated; all ${again.length} back after ${reconnectedMs} ms (${listeningAtCommit} listening just after the first commit); the event committed meanwhile reached the receiver ${missed.at - cutAt} ms after the cut, one committed afterwards ${heard.at - sentAt} ms after its request`,
+    );
+    expect(heard.at - sentAt).toBeLessThan(5_000);
+    for (const hit of [missed, heard]) expect(received.filter((h) => h.id === hit.id)).toHaveLength(1);
   });
 
   it('a process SIGKILLed mid-delivery: another makes the attempt once the lease lapses', async () => {
