@@ -75,6 +75,8 @@ export interface AppDeps {
   idempotencyLeaseMs?: number;
   /** Lease of a claimed webhook attempt (default WEBHOOK_LEASE_MS, 60 s; env WEBHOOK_LEASE_MS). */
   webhookLeaseMs?: number;
+  /** How long a charge or refund may stay unanswered before the reconciler settles it (default RECONCILE_GRACE_MS, 10 minutes; env RECONCILE_GRACE_MS). */
+  reconcileGraceMs?: number;
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -109,6 +111,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     trustProxy: deps.trustProxy ?? false,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
     ...(deps.webhookLeaseMs ? { webhookLeaseMs: deps.webhookLeaseMs } : {}),
+    ...(deps.reconcileGraceMs ? { reconcileGraceMs: deps.reconcileGraceMs } : {}),
     errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };

@@ -64,6 +64,9 @@ Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (de
 Env IDEMPOTENCY_LEASE_MS sets how long an unanswered Idempotency-Key is held before a retry takes
 it over as the request of a dead process (default 600000, 10 minutes; never set it below your
 slowest charge: a retry may then reconcile a charge that is still in flight).
+Env RECONCILE_GRACE_MS (default 600000) is how long a charge or refund may stay unanswered (its
+process died) before the reconciler settles it with the processor, e.g. a renewal's; the same
+caution holds.
 With DATABASE_URL every process LISTENs for the others' commits and posts their webhooks at once.
 Env WEBHOOK_LEASE_MS (default 60000) is how long a process that started a webhook attempt holds
 it before another may retry it (the first died); the attempt times out within half of it.
@@ -86,6 +89,14 @@ function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | 
     throw new Error(`SCHEDULER_INTERVAL_MS must be 0 (off) or a whole number of milliseconds from 10, got "${value}"`);
   }
   return intervalMs === 0 ? false : { intervalMs };
+}
+
+/** `RECONCILE_GRACE_MS`: unset → the default grace (10 minutes). */
+function reconcileGraceFromEnv(value: string | undefined): { reconcileGraceMs?: number } {
+  if (value === undefined || value.trim() === '') return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000) throw new Error(`RECONCILE_GRACE_MS must be a whole number of milliseconds from 1000, got "${value}"`);
+  return { reconcileGraceMs: ms };
 }
 
 /** `WEBHOOK_LEASE_MS`: unset → the default lease. */
@@ -280,6 +291,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           scheduler: schedulerFromEnv(io.env.SCHEDULER_INTERVAL_MS),
           ...idempotencyLeaseFromEnv(io.env.IDEMPOTENCY_LEASE_MS),
           ...webhookLeaseFromEnv(io.env.WEBHOOK_LEASE_MS),
+          ...reconcileGraceFromEnv(io.env.RECONCILE_GRACE_MS),
           ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
         });
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');
