@@ -246,6 +246,16 @@ function parsePort(value: string | undefined): number {
 
 /** Runs one CLI invocation. Resolves to the exit code; `serve` resolves when the server stops. */
 export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
+  try {
+    return await runCommand(argv, io, signals);
+  } finally {
+    // A worker of `serve --workers` is kept alive by its channel to the primary: however its
+    // serve ended (stopped, or failed to start), it leaves so the process exits with the code.
+    if (argv[0] === 'serve') (await import('./cluster.ts')).leaveCluster();
+  }
+}
+
+async function runCommand(argv: string[], io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -321,7 +331,6 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         });
         await closed;
         mailer?.close();
-        if (inWorker) clusterModule.leaveCluster();
         return 0;
       }
 

@@ -7,6 +7,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoSeeded } from '@dodo-portal/wire/schemas';
@@ -141,6 +142,20 @@ describe.skipIf(!pgDatabaseUrl || process.platform !== 'linux')('serve --workers
   const workerPids = () => childPids(primary.child.pid!);
   /** Which worker answered on each connection, by the socket's owner in /proc. */
   const owners = (answers: Answer[]) => answers.map((answer) => connectionOwner(port, answer.localPort, workerPids()));
+
+  it('a port already in use: the start stops with the worker’s message and exit 1 (no restart loop)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const done = await runCliProcess(['serve', '--workers', '2', '--port', String((taken.address() as AddressInfo).port)], { ...env, SCHEDULER_INTERVAL_MS: '0' });
+      expect(done.code).toBe(1);
+      expect(done.stderr).toContain('is already in use');
+      expect(done.stderr).toMatch(/worker \d+ exited \(code 1\) before listening; stopping the others/);
+      expect(done.stdout).not.toContain('listening on');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 
   it('forks three workers, whose pids the banner names, and connections are spread over them', async () => {
     const pids = workerPids();
