@@ -86,7 +86,7 @@ interface Answer {
   error?: string;
 }
 
-function send(url: string, options: { method?: string; body?: unknown; token?: string; agent: Agent | false }): Promise<Answer> {
+function send(url: string, options: { method?: string; body?: unknown; token?: string; agent: Agent | false; timeoutMs?: number }): Promise<Answer> {
   return new Promise((resolve) => {
     let localPort = 0;
     const request = httpRequest(
@@ -105,6 +105,7 @@ function send(url: string, options: { method?: string; body?: unknown; token?: s
       },
     );
     request.on('socket', (socket) => socket.once('connect', () => (localPort = socket.localPort ?? 0)));
+    if (options.timeoutMs) request.setTimeout(options.timeoutMs, () => request.destroy(Object.assign(new Error('no answer'), { code: 'TIMEOUT' })));
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: '', localPort, at: Date.now(), error: error.code ?? error.message }));
     request.end(options.body === undefined ? undefined : JSON.stringify(options.body));
   });
@@ -191,7 +192,7 @@ describe.skipIf(!pgDatabaseUrl || process.platform !== 'linux')('serve --workers
     const during: Answer[] = [];
     const poll = (async () => {
       while (polling) {
-        during.push(await send(`${primary.url}/healthz`, { agent: false }));
+        during.push(await send(`${primary.url}/healthz`, { agent: false, timeoutMs: 3_000 }));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
@@ -214,7 +215,12 @@ describe.skipIf(!pgDatabaseUrl || process.platform !== 'linux')('serve --workers
     const answers = await Promise.all(Array.from({ length: 6 }, () => send(`${primary.url}/healthz`, { agent: connection() })));
     console.info(`cluster: worker ${victim} SIGKILLed, ${newcomer} listening in its place ${replacedMs} ms later; ${during.length} requests meanwhile`);
     expect(primary.output()).toContain(`worker ${victim} died (signal SIGKILL); starting another in`);
-    expect(during.filter((answer) => answer.status !== 200)).toEqual([]);
+    // One request may be lost with the worker: the one it was answering when killed (reset), or one
+    // the primary was handing it at that instant, which node:cluster's round-robin leaves
+    // unanswered until the client's timeout. Every other one is answered.
+    const lost = during.filter((answer) => answer.status !== 200);
+    if (lost.length > 0) console.info(`cluster: lost with the killed worker: ${lost.map((answer) => answer.error ?? answer.status).join(', ')}`);
+    expect(lost.length).toBeLessThanOrEqual(1);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(owners(answers)).toContain(newcomer);
   });

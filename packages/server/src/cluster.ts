@@ -19,6 +19,12 @@
  *   in flight is answered (serve.ts `close()`), then the primary exits 0 once all have exited 0.
  *   A second signal, or SHUTDOWN_DEADLINE_MS, kills the workers that are left.
  * - A worker whose primary dies exits at once (node:cluster closes it with the IPC channel).
+ *
+ * What a SIGKILLed worker takes with it: the requests it was answering (their connections are
+ * reset), and — a limit of node:cluster's round-robin — a connection the primary was handing it at
+ * that instant, which stays open unanswered until the client (or the proxy) times out; the test
+ * (cluster.test.ts) sees at most one such. Round-robin is kept anyway: with SCHED_NONE the kernel
+ * gives most connections to one or two processes (Node's documentation).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
