@@ -77,6 +77,8 @@ export interface AppDeps {
   webhookLeaseMs?: number;
   /** Delays between webhook attempts (default RETRY_SCHEDULE_MS: 5 s, 5 min, … 10 h; env WEBHOOK_RETRY_SCHEDULE_MS). */
   webhookRetryScheduleMs?: readonly number[];
+  /** How long a charge or refund may stay unanswered before the reconciler settles it (default RECONCILE_GRACE_MS, 10 minutes; env RECONCILE_GRACE_MS). */
+  reconcileGraceMs?: number;
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -112,6 +114,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
     ...(deps.webhookLeaseMs ? { webhookLeaseMs: deps.webhookLeaseMs } : {}),
     ...(deps.webhookRetryScheduleMs ? { webhookRetryScheduleMs: deps.webhookRetryScheduleMs } : {}),
+    ...(deps.reconcileGraceMs ? { reconcileGraceMs: deps.reconcileGraceMs } : {}),
     errorAnswer,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };

@@ -159,6 +159,8 @@ describe('dodo-portal CLI', { timeout: 60_000 }, () => {
       [['invite'], '--customer is required'],
       [['serve', '--port', 'eighty'], '--port must be'],
       [['serve', '--port', '70000'], '--port must be'],
+      [['serve', '--workers', '0'], '--workers must be an integer from 1'],
+      [['serve', '--workers', 'many'], '--workers must be an integer from 1'],
       [['frobnicate'], 'unknown command "frobnicate"'],
     ];
     for (const [args, message] of cases) {

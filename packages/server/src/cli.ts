@@ -39,11 +39,14 @@ Database: --db FILE (SQLite), else DATABASE_URL=postgres://…, else DODO_PORTAL
 Run "dodo-portal <command> --help" for a command's options.
 `;
 
-const SERVE_HELP = `Usage: dodo-portal serve [--port 8787] [--host 127.0.0.1] [--db FILE]
+const SERVE_HELP = `Usage: dodo-portal serve [--port 8787] [--host 127.0.0.1] [--db FILE] [--workers N]
 
   --port N       Port to listen on (env PORT; default 8787; 0 picks a free port)
   --host HOST    Interface to bind (env HOST; default 127.0.0.1)
   --db FILE      SQLite database file (env DODO_PORTAL_DB; DATABASE_URL selects PostgreSQL)
+  --workers N    Server processes sharing the port, for a host with several cores (env WORKERS;
+                 default 1). N > 1 needs DATABASE_URL (PostgreSQL): SQLite is one writer in one
+                 process. A worker that dies is restarted; SIGTERM / SIGINT stops them all gracefully.
   -h, --help     Show this help
 
 Env PUBLIC_URL sets the origin used in portal links (default http://HOST:PORT).
@@ -52,7 +55,7 @@ links). Without SMTP_URL, test-mode email goes to the outbox ("dodo-portal outbo
 server log, and live-mode requests that need email answer 503 email_not_configured.
 Env TRUST_PROXY=1 takes the client IP for rate limits from X-Forwarded-For.
 Rate limits are counted in process with SQLite, in the database with DATABASE_URL (shared by
-every process on it), or in Redis with env REDIS_URL (e.g. redis://127.0.0.1:6379).
+every process on it, --workers too), or in Redis with env REDIS_URL (e.g. redis://127.0.0.1:6379).
 Env DODO_PORTAL_SECRET (≥ 32 characters) encrypts license keys and webhook secrets at rest. Unset, with a SQLite
 file, one is generated into dodo-portal.secret beside the database (mode 0600) and reused;
 with DATABASE_URL it is required. Keep it: without it the license keys and webhook secrets cannot be read.
@@ -61,6 +64,9 @@ Env SCHEDULER_INTERVAL_MS sets how often renewals and webhook deliveries run (de
 Env IDEMPOTENCY_LEASE_MS sets how long an unanswered Idempotency-Key is held before a retry takes
 it over as the request of a dead process (default 600000, 10 minutes; never set it below your
 slowest charge: a retry may then reconcile a charge that is still in flight).
+Env RECONCILE_GRACE_MS (default 600000) is how long a charge or refund may stay unanswered (its
+process died) before the reconciler settles it with the processor, e.g. a renewal's; the same
+caution holds.
 With DATABASE_URL every process LISTENs for the others' commits and posts their webhooks at once.
 Env WEBHOOK_LEASE_MS (default 60000) is how long a process that started a webhook attempt holds
 it before another may retry it (the first died); the attempt times out within half of it.
@@ -87,6 +93,14 @@ function schedulerFromEnv(value: string | undefined): { intervalMs?: number } | 
     throw new UsageError(`SCHEDULER_INTERVAL_MS must be 0 (off) or a whole number of milliseconds from 10, got "${value}"`);
   }
   return intervalMs === 0 ? false : { intervalMs };
+}
+
+/** `RECONCILE_GRACE_MS`: unset → the default grace (10 minutes). */
+function reconcileGraceFromEnv(value: string | undefined): { reconcileGraceMs?: number } {
+  if (value === undefined || value.trim() === '') return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000) throw new UsageError(`RECONCILE_GRACE_MS must be a whole number of milliseconds from 1000, got "${value}"`);
+  return { reconcileGraceMs: ms };
 }
 
 /** `WEBHOOK_LEASE_MS`: unset → the default lease. */
@@ -238,6 +252,14 @@ async function withStore<T>(io: CliIo, db: string | undefined, run: (store: Stor
 /** A URL for the banner: its password never reaches a log. */
 const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
 
+/** `--workers` / `WORKERS`: unset → 1 (one process). */
+function parseWorkers(value: string | undefined, max: number): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > max) throw new UsageError(`--workers must be an integer from 1 to ${max}, got "${value}"`);
+  return workers;
+}
+
 function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!/^\d+$/.test(value ?? '') || !Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -248,6 +270,16 @@ function parsePort(value: string | undefined): number {
 
 /** Runs one CLI invocation. Resolves to the exit code; `serve` resolves when the server stops. */
 export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
+  try {
+    return await runCommand(argv, io, signals);
+  } finally {
+    // A worker of `serve --workers` is kept alive by its channel to the primary: however its
+    // serve ended (stopped, or failed to start), it leaves so the process exits with the code.
+    if (argv[0] === 'serve') (await import('./cluster.ts')).leaveCluster();
+  }
+}
+
+async function runCommand(argv: string[], io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -259,7 +291,7 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
         return command === undefined ? 1 : 0;
 
       case 'serve': {
-        const values = parse(rest, { port: { type: 'string' }, host: { type: 'string' }, ...dbOption, ...helpOption });
+        const values = parse(rest, { port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' }, ...dbOption, ...helpOption });
         if (values.help) return (io.stdout(SERVE_HELP), 0);
         const port = parsePort(values.port ?? io.env.PORT ?? '8787');
         const host = values.host ?? io.env.HOST ?? '127.0.0.1';
@@ -269,12 +301,27 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           ...idempotencyLeaseFromEnv(io.env.IDEMPOTENCY_LEASE_MS),
           ...webhookLeaseFromEnv(io.env.WEBHOOK_LEASE_MS),
           ...webhookRetryScheduleFromEnv(io.env.WEBHOOK_RETRY_SCHEDULE_MS),
+          ...reconcileGraceFromEnv(io.env.RECONCILE_GRACE_MS),
         };
+        const clusterModule = await import('./cluster.ts');
+        const workers = parseWorkers(values.workers ?? io.env.WORKERS, clusterModule.MAX_WORKERS);
+        const inWorker = clusterModule.isClusterWorker();
         const [{ startServer }, { storeOptionsFromEnv }, { mailerFromEnv }] = await Promise.all([import('./serve.ts'), storeModule(), import('./mail/mailer.ts')]);
-        const mailer = mailerFromEnv(io.env);
         const storeOptions = storeOptionsFromEnv(io.env, values.db);
         const { resolveServerSecret } = await import('./secret-file.ts');
+        if (workers > 1 && !inWorker) {
+          if (!storeOptions.databaseUrl) {
+            io.stderr(`dodo-portal: --workers ${workers} needs PostgreSQL: SQLite is one writer in one process; set DATABASE_URL=postgres://… (or serve without --workers).\n`);
+            return 2;
+          }
+          // A missing or short DODO_PORTAL_SECRET is said once here, not by every worker.
+          resolveServerSecret(io.env, storeOptions);
+          return await clusterModule.runPrimary({ workers, args: rest, env: io.env, stdout: io.stdout, stderr: io.stderr, signals });
+        }
+        const mailer = mailerFromEnv(io.env);
         const serverSecret = resolveServerSecret(io.env, storeOptions);
+        // A worker of `serve --workers` stops on its primary's word too, and leaves its banner to it.
+        const stopSignals = inWorker ? clusterModule.workerSignals() : signals;
         const server = await startServer({
           port,
           host,
@@ -287,19 +334,20 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
         });
         const publicUrl = (io.env.PUBLIC_URL || server.url).replace(/\/+$/, '');
-        io.stdout(
+        const banner =
           `dodo-portal listening on ${server.url}\n` +
-            `  database     ${server.store.location}${server.store.created ? ' (new and empty: there was no database file)' : ''}\n` +
-            `  secret       ${serverSecret.source}\n` +
-            `  rate limits  ${io.env.REDIS_URL ? `Redis ${withoutPassword(io.env.REDIS_URL)}` : server.store.dialect === 'postgres' ? 'in the database (shared by every process on it)' : 'in process'}\n` +
-            `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
-            `  CDN script   ${publicUrl}/dodo-portal.js\n` +
-            `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`,
-        );
+          `  database     ${server.store.location}${server.store.created ? ' (new and empty: there was no database file)' : ''}\n` +
+          `  secret       ${serverSecret.source}\n` +
+          `  rate limits  ${io.env.REDIS_URL ? `Redis ${withoutPassword(io.env.REDIS_URL)}` : server.store.dialect === 'postgres' ? 'in the database (shared by every process on it)' : 'in process'}\n` +
+          `  hosted page  ${publicUrl}/portal#token=<session_token>\n` +
+          `  CDN script   ${publicUrl}/dodo-portal.js\n` +
+          `  email        ${mailer ? `SMTP ${mailer.describe}` : 'test mode: outbox ("dodo-portal outbox") and log; live mode: disabled (set SMTP_URL)'}\n`;
+        if (inWorker) clusterModule.announceListening(server.url, banner);
+        else io.stdout(banner);
         const { closed } = await new Promise<{ closed: Promise<void> }>((resolve) => {
           const stop = (signal: string) => {
-            signals.off('SIGINT', onInt);
-            signals.off('SIGTERM', onTerm);
+            stopSignals.off('SIGINT', onInt);
+            stopSignals.off('SIGTERM', onTerm);
             io.stderr(`\nReceived ${signal}, shutting down…\n`);
             // Requests in flight finish first (serve.ts); once this line is printed a new connection is refused.
             const closing = server.close({ onStopListening: () => io.stderr('Stopped accepting connections.\n') });
@@ -307,8 +355,8 @@ export async function runCli(argv: string[], io: CliIo, signals: NodeJS.EventEmi
           };
           const onInt = () => stop('SIGINT');
           const onTerm = () => stop('SIGTERM');
-          signals.on('SIGINT', onInt);
-          signals.on('SIGTERM', onTerm);
+          stopSignals.on('SIGINT', onInt);
+          stopSignals.on('SIGTERM', onTerm);
         });
         await closed;
         mailer?.close();

@@ -6,87 +6,33 @@
  * (LISTEN/NOTIFY wakes the others); a process killed mid-delivery leaves the attempt to another
  * once its lease lapses. Runs when DATABASE_URL names a PostgreSQL server.
  *
- * The scheduler ticks once a minute here, so only a NOTIFY can explain a delivery within seconds.
+ * The scheduler ticks every 10 minutes here, so only a NOTIFY (or the kick after a LISTEN
+ * connection reconnects) can explain a delivery within seconds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Customer, Page, Payment, Product, Subscription, WebhookDelivery, WebhookEndpointCreated } from '@dodo-portal/wire/schemas';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from './payments/sandbox.ts';
+import {
+  admin,
+  createBusinessKey,
+  createTestDatabase,
+  kill9,
+  newServerSecret,
+  pgDatabaseUrl,
+  serve as serveProcess,
+  stop,
+  type ServeProcess as Process,
+  type TestDatabase,
+} from './testing/processes.ts';
+import { eventually as until } from './testing/served.ts';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dodo-portal.mjs');
-const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined;
 const LEASE_MS = 3_000;
+const serve = (env: Record<string, string>) => serveProcess({ SCHEDULER_INTERVAL_MS: '600000', WEBHOOK_LEASE_MS: String(LEASE_MS), ...env });
 
-async function admin(query: string) {
-  const url = new URL(databaseUrl!);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
-interface Process {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-function cli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function serve(env: Record<string, string>): Promise<Process> {
-  const child = cli(['serve'], { PORT: '0', SCHEDULER_INTERVAL_MS: '60000', WEBHOOK_LEASE_MS: String(LEASE_MS), ...env });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => output });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-  });
-}
-
-const exited = (p: Process) => new Promise<void>((resolve) => (p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve())));
-const stop = (p: Process) => {
-  const done = exited(p);
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  return done;
-};
-const kill9 = (p: Process) => {
-  const done = exited(p);
-  p.child.kill('SIGKILL');
-  return done;
-};
-
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-describe.skipIf(!databaseUrl)('three server processes on one PostgreSQL database', { timeout: 180_000 }, () => {
-  const database = `dodo_s_multi_${process.pid}_${randomBytes(3).toString('hex')}`;
+describe.skipIf(!pgDatabaseUrl)('three server processes on one PostgreSQL database', { timeout: 180_000 }, () => {
+  let database: TestDatabase;
   let env: Record<string, string>;
   let servers: Process[] = [];
   const extra: Process[] = [];
@@ -115,22 +61,16 @@ describe.skipIf(!databaseUrl)('three server processes on one PostgreSQL database
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-    await admin(`create database ${database}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${database}`;
-    env = { DATABASE_URL: url.toString(), DODO_PORTAL_SECRET: randomBytes(32).toString('base64url') };
+    database = await createTestDatabase('dodo_s_multi');
+    env = { DATABASE_URL: database.url, DODO_PORTAL_SECRET: newServerSecret() };
     servers = await Promise.all([serve(env), serve(env), serve(env)]);
-    const created = cli(['business', 'create', '--name', 'Multi Co', '--json'], env);
-    let out = '';
-    created.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await new Promise((resolve) => created.once('exit', resolve));
-    key = (JSON.parse(out) as { api_keys: { test: string } }).api_keys.test;
+    key = await createBusinessKey(env);
   }, 120_000);
   afterAll(async () => {
     for (const res of stalled) res.destroy();
     await Promise.all([...servers, ...extra].map(stop));
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
-    await admin(`drop database if exists ${database} with (force)`);
+    await database?.drop();
   });
 
   const call = async <T>(p: Process, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -221,6 +161,50 @@ describe.skipIf(!databaseUrl)('three server processes on one PostgreSQL database
       `multi-process: event committed by a killed process reached the receiver ${hit.at - sentAt} ms after the request was sent (${hit.at - answeredAt} ms after its answer: the NOTIFY leaves at commit, before the answer)`,
     );
     expect(received.filter((h) => h.id === hit.id)).toHaveLength(1);
+  });
+
+  it('every LISTEN connection cut by the database: each process reconnects, and webhooks committed by another go out within seconds', async () => {
+    // The committer posts nothing itself (scheduler off): only the others' LISTEN can bring its events out.
+    const committer = await serve({ ...env, SCHEDULER_INTERVAL_MS: '0' });
+    extra.push(committer);
+    const [down, up] = await Promise.all([subscribe(servers[1]!, product, 'listen-down@example.com'), subscribe(servers[2]!, product, 'listen-up@example.com')]);
+    for (const s of [down, up]) await until(() => received.find((hit) => hit.type === 'subscription.active' && hit.subscriptionId === s.subscription_id), 10_000, 'subscription.active');
+    const listeners = async () =>
+      (await admin<{ pid: number }>(`select pid from pg_stat_activity where datname = $1 and query ilike 'listen %' order by pid`, [database.name])).map((row) => row.pid);
+    const before = await listeners();
+    // Each process holds one: the three servers and the committer.
+    expect(before).toHaveLength(servers.length + 1);
+
+    const cutAt = Date.now();
+    const cut = await admin<{ pg_terminate_backend: boolean }>(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and query ilike 'listen %'`, [database.name]);
+    expect(cut.map((row) => row.pg_terminate_backend)).toEqual(before.map(() => true));
+    // Committed while nobody listens: its NOTIFY is lost; the kick after each reconnect finds it.
+    await ok(committer, 'PATCH', `/v1/subscriptions/${down.subscription_id}`, { cancel_at_period_end: true });
+    const listeningAtCommit = (await listeners()).length;
+    const again = await until(
+      async () => {
+        const now = await listeners();
+        return now.length === before.length && now.every((pid) => !before.includes(pid)) ? now : undefined;
+      },
+      15_000,
+      'every process LISTENing again on a new connection',
+    );
+    const reconnectedMs = Date.now() - cutAt;
+    const missed = await until(
+      () => received.find((h) => h.type === 'subscription.updated' && h.subscriptionId === down.subscription_id),
+      5_000,
+      'the event committed while the connections were down',
+    );
+
+    // And on the new connections, a NOTIFY again.
+    const sentAt = Date.now();
+    await ok(committer, 'PATCH', `/v1/subscriptions/${up.subscription_id}`, { cancel_at_period_end: true });
+    const heard = await until(() => received.find((h) => h.type === 'subscription.updated' && h.subscriptionId === up.subscription_id), 5_000, 'the event committed after the reconnect');
+    console.info(
+      `multi-process: ${before.length} LISTEN backends terminated; all ${again.length} back after ${reconnectedMs} ms (${listeningAtCommit} listening just after the first commit); the event committed meanwhile reached the receiver ${missed.at - cutAt} ms after the cut, one committed afterwards ${heard.at - sentAt} ms after its request`,
+    );
+    expect(heard.at - sentAt).toBeLessThan(5_000);
+    for (const hit of [missed, heard]) expect(received.filter((h) => h.id === hit.id)).toHaveLength(1);
   });
 
   it('a process SIGKILLed mid-delivery: another makes the attempt once the lease lapses', async () => {

@@ -114,6 +114,8 @@ export interface AppContext extends ServiceContext {
   webhookLeaseMs?: number;
   /** Delays between webhook attempts (services/webhooks.ts RETRY_SCHEDULE_MS when unset). */
   webhookRetryScheduleMs?: readonly number[];
+  /** How long a charge or refund may stay unanswered before it is reconciled (services/reconciliation.ts RECONCILE_GRACE_MS when unset). */
+  reconcileGraceMs?: number;
   /**
    * An error as a stored HTTP answer (`errorAnswer` of http/errors.ts, which alone knows each
    * code's status): for answers written off any request, such as the scheduler's for an

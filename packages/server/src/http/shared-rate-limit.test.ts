@@ -4,74 +4,19 @@
  * on one PostgreSQL database this test creates and drops. Whichever process an attempt reaches,
  * it counts against the same limit. Runs when DATABASE_URL names a PostgreSQL server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, newServerSecret, pgDatabaseUrl, serve as serveProcess, stop, type ServeProcess as Process, type TestDatabase } from '../testing/processes.ts';
 import { redisReachable as isRedisReachable, testRedisUrl } from '../testing/redis.ts';
 import { RateRules } from './rate-limit.ts';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dodo-portal.mjs');
-const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined;
 const redisUrl = testRedisUrl;
 const redisReachable = await isRedisReachable();
-if (databaseUrl && !redisReachable) console.warn(`shared-rate-limit.test: Redis not reachable at ${redisUrl}: the REDIS_URL run is skipped`);
+if (pgDatabaseUrl && !redisReachable) console.warn(`shared-rate-limit.test: Redis not reachable at ${redisUrl}: the REDIS_URL run is skipped`);
 
-/** The server's own database, beside the one DATABASE_URL names (the `postgres` maintenance db). */
-const adminUrl = () => {
-  const url = new URL(databaseUrl!);
-  url.pathname = '/postgres';
-  return url.toString();
-};
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
-interface Process {
-  child: ChildProcess;
-  url: string;
-  /** What it printed on start. */
-  banner: string;
-}
-
-/** `dodo-portal serve` in a child process; resolves with the URL it prints. */
-function serve(env: Record<string, string>): Promise<Process> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', SCHEDULER_INTERVAL_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, banner: output });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-  });
-}
-
-const stop = (p: Process) =>
-  new Promise<void>((resolve) => {
-    if (p.child.exitCode !== null) return resolve();
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGTERM');
-  });
+/** `dodo-portal serve` with the scheduler off: these tests count logins, nothing is due. */
+const serve = (env: Record<string, string>) => serveProcess({ SCHEDULER_INTERVAL_MS: '0', ...env });
 
 /** One request whose socket is bound to `localAddress` (Linux routes all of 127/8 to lo). */
 function requestFrom(localAddress: string, url: string, body: unknown) {
@@ -106,22 +51,20 @@ const variants: [string, Record<string, string>, string][] = [
   ...(redisReachable ? [['Redis', { REDIS_URL: redisUrl }, `rate limits  Redis ${redisUrl}`] as [string, Record<string, string>, string]] : []),
 ];
 
-describe.skipIf(!databaseUrl).each(variants)('rate limits shared by three server processes (%s)', { timeout: 120_000 }, (_name, extraEnv, bannerLine) => {
-  const database = `dodo_rl_${randomBytes(6).toString('hex')}`;
+describe.skipIf(!pgDatabaseUrl).each(variants)('rate limits shared by three server processes (%s)', { timeout: 120_000 }, (_name, extraEnv, bannerLine) => {
+  let database: TestDatabase;
   let servers: Process[] = [];
 
   beforeAll(async () => {
-    await admin(`create database ${database}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${database}`;
-    const env = { DATABASE_URL: url.toString(), DODO_PORTAL_SECRET: randomBytes(32).toString('base64url'), ...extraEnv };
+    database = await createTestDatabase('dodo_rl');
+    const env = { DATABASE_URL: database.url, DODO_PORTAL_SECRET: newServerSecret(), ...extraEnv };
     // Three at once, as a deploy starts them: migrations on the fresh database run under Kysely's lock.
     servers = await Promise.all([serve(env), serve(env), serve(env)]);
-    for (const server of servers) expect(server.banner).toContain(bannerLine);
+    for (const server of servers) expect(server.output()).toContain(bannerLine);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(servers.map(stop));
-    await admin(`drop database if exists ${database} with (force)`);
+    await database?.drop();
   });
 
   const login = (server: Process, from: string, email: string) => requestFrom(from, `${server.url}/portal/v1/login`, { business_id: 'bus_rate_limit_test', email, mode: 'test' });

@@ -40,7 +40,11 @@ import { completeRefund, sendRefund } from './refunds.ts';
 import { recoverRenewalCharge, type RenewalContext } from './renewals.ts';
 import { modeContext, recoverLostCharge } from './settlement.ts';
 
-/** How long an attempt may stay unanswered before it is reconciled (real time). */
+/**
+ * How long an attempt may stay unanswered before it is reconciled (real time); `serve` takes
+ * RECONCILE_GRACE_MS. Never below the slowest charge: one still in flight that the processor does
+ * not know yet would be `failed`, and its renewal charged afresh.
+ */
 export const RECONCILE_GRACE_MS = 10 * 60_000;
 /** How long a reconciler holds a refund (real time). */
 const CLAIM_MS = 5 * 60_000;
@@ -60,7 +64,7 @@ export interface ReconcileReport {
 export async function reconcile(ctx: RenewalContext, options: { scope?: Scope } = {}): Promise<ReconcileReport> {
   const report: ReconcileReport = { payments: 0, refunds: 0 };
   const now = ctx.clock.now();
-  const sweep = { cutoff: toTimestamp(new Date(now.getTime() - RECONCILE_GRACE_MS)), realNow: toTimestamp(now), scope: options.scope, limit: BATCH };
+  const sweep = { cutoff: toTimestamp(new Date(now.getTime() - (ctx.reconcileGraceMs ?? RECONCILE_GRACE_MS))), realNow: toTimestamp(now), scope: options.scope, limit: BATCH };
   for (const payment of await findStalePayments(ctx.store.db, sweep)) {
     if (await guarded(ctx, { payment_id: payment.id }, () => reconcilePayment(ctx, payment))) report.payments += 1;
   }

@@ -47,6 +47,8 @@ export interface RenewalContext extends BillingContext {
   mailQueue: MailQueue;
   publicUrl: string;
   logger: Logger;
+  /** The reconciler's grace (services/reconciliation.ts RECONCILE_GRACE_MS when unset). */
+  reconcileGraceMs?: number;
 }
 
 export interface RenewalReport {

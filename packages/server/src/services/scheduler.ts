@@ -9,6 +9,24 @@
  * Webhooks do not wait for the tick: the store announces each commit that queued deliveries
  * (`store.commits`), and the scheduler posts them at once. The tick stays as the fallback: for
  * retries, for deliveries queued by another process, and for a kick lost to a crash.
+ *
+ * Across processes (several `serve`s, or `serve --workers`, on one PostgreSQL database) every one
+ * runs this same scheduler, and none of them is special: the database decides who does each
+ * piece of work, and every claim is a lease, so a process that dies lets go of what it held.
+ * - A renewal period: a conditional UPDATE takes the subscription's billing lock (5 minutes, or
+ *   the request's Idempotency-Key lease if shorter) on its period index before anything is
+ *   charged; only the holder settles (services/renewals.ts, store/billing-lock.ts). A holder
+ *   killed after the processor charged leaves the payment `processing`, which no runner charges
+ *   again; the reconciler settles it after its grace (services/reconciliation.ts).
+ * - A webhook attempt: claimed for the webhook lease (WEBHOOK_LEASE_MS); after a crash another
+ *   process makes it once the lease lapses (services/webhooks.ts).
+ * - A dead request's Idempotency-Key, a stale payment or refund: taken over with a conditional
+ *   UPDATE by one sweeper (services/idempotency-recovery.ts, reconciliation.ts).
+ * - Wake-ups: on PostgreSQL a commit that queued webhooks or mail also NOTIFYs, and every
+ *   process LISTENs (store/pg-commits.ts, which reconnects and then kicks every topic), so the
+ *   first process to hear claims the delivery within milliseconds, even if the committer died
+ *   right after its commit. Anything a notification missed waits for the next tick here.
+ * Tested over real processes: multi-process.test.ts, renewal-crash.test.ts, cluster.test.ts.
  */
 import { createDrain } from './drain.ts';
 import { recoverStaleIdempotencyKeys, type RecoveryContext } from './idempotency-recovery.ts';

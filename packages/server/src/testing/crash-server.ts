@@ -8,7 +8,8 @@
  * Each way it prints one JSON line (`{"hung":"before"|"after","idempotency_key":…}`) so
  * the test kills it at that exact point (`"refund"` for the refund hang). Nothing in the server reads these variables.
  *
- * Env: `DATABASE_URL` (postgres) or `DODO_PORTAL_DB` (SQLite file); `IDEMPOTENCY_LEASE_MS`.
+ * Env: `DATABASE_URL` (postgres) or `DODO_PORTAL_DB` (SQLite file); `IDEMPOTENCY_LEASE_MS`;
+ * `DODO_PORTAL_SECRET` when it shares a database with `dodo-portal serve` processes.
  * Prints `{"listening":url}` when ready.
  */
 import { cryptoRandom, systemClock } from '../domain/ports.ts';
@@ -57,7 +58,7 @@ const server = await startServer({
   store,
   paymentProcessor: processor,
   scheduler: false,
-  secret: TEST_SERVER_SECRET,
+  secret: env.DODO_PORTAL_SECRET || TEST_SERVER_SECRET,
   ...(env.IDEMPOTENCY_LEASE_MS ? { idempotencyLeaseMs: Number(env.IDEMPOTENCY_LEASE_MS) } : {}),
 });
 say({ listening: server.url });
