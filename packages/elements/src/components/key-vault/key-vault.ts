@@ -1,7 +1,15 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import type { LicenseKeyInstance, PortalClient, PortalLicenseKey } from '@dodo-portal/wire/client';
+import {
+  deactivateLicenseKeyInstance,
+  listLicenseKeyInstances,
+  listLicenseKeys,
+  revealLicenseKey,
+  type LicenseKeyInstance,
+  type PortalClient,
+  type PortalLicenseKey,
+} from '@dodo-portal/wire/client';
 import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController, cardsSkeleton } from '../../controllers/data.ts';
@@ -105,7 +113,7 @@ export class DodoKeyVault extends ThemedElement {
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #licenseKeys = new DataController<PortalLicenseKey[]>(this, this.#portalSession, {
-    load: async (client, _args, signal) => (await client.listLicenseKeys(signal)).items,
+    load: async (client, _args, signal) => (await listLicenseKeys(client, signal)).items,
   });
 
   /** A cancelled subscription can disable its keys. */
@@ -166,7 +174,7 @@ export class DodoKeyVault extends ThemedElement {
     this.keyError = null;
     this.fetching = new Set(this.fetching).add(id);
     try {
-      const full = (await client.revealLicenseKey(id)).key;
+      const full = (await revealLicenseKey(client, id)).key;
       if (!full) throw new Error('The server sent no key');
       this.revealed = new Map(this.revealed).set(id, full);
       return full;
@@ -222,7 +230,7 @@ export class DodoKeyVault extends ThemedElement {
     const previous = this.instances.get(id)?.items ?? [];
     this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
     try {
-      const { items } = await client.listLicenseKeyInstances(id);
+      const { items } = await listLicenseKeyInstances(client, id);
       this.instances = new Map(this.instances).set(id, { state: 'ready', items });
     } catch (error) {
       this.#portalSession.noteFailure(error);
@@ -255,7 +263,7 @@ export class DodoKeyVault extends ThemedElement {
     this.busy = true;
     this.confirmError = null;
     try {
-      await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
+      await deactivateLicenseKeyInstance(client, key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
       this.#portalSession.noteFailure(error);
       const code = errorCode(error);

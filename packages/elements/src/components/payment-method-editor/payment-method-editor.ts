@@ -10,7 +10,7 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
-import type { PortalClient } from '@dodo-portal/wire/client';
+import { getSubscription, listPaymentMethods, subscriptionDues, type PortalClient } from '@dodo-portal/wire/client';
 import { DataController } from '../../controllers/data.ts';
 import { DownloadController } from '../../controllers/download.ts';
 import { RefreshController } from '../../controllers/refresh.ts';
@@ -120,8 +120,8 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     load: async (client, [subscriptionId], signal) => {
       const id = subscriptionId as string;
       try {
-        const [list, subscription] = await Promise.all([client.listPaymentMethods(signal), id ? client.getSubscription(id, signal) : undefined]);
-        const dues = subscription?.status === 'on_hold' ? await client.subscriptionDues(id, signal) : undefined;
+        const [list, subscription] = await Promise.all([listPaymentMethods(client, signal), id ? getSubscription(client, id, signal) : undefined]);
+        const dues = subscription?.status === 'on_hold' ? await subscriptionDues(client, id, signal) : undefined;
         this.savedCards.items = list.items;
         this.subscriptionCard.load(subscription, dues);
         return true;

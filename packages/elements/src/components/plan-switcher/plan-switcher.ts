@@ -2,7 +2,19 @@ import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { TaskStatus } from '@lit/task';
-import { PortalApiError, type ChangePlanBody, type ChangePlanPreview, type ChangePlanResult, type PlanOptions, type PortalProduct, type PortalSubscription } from '@dodo-portal/wire/client';
+import {
+  PortalApiError,
+  type ChangePlanBody,
+  type ChangePlanPreview,
+  type ChangePlanResult,
+  type PlanOptions,
+  type PortalProduct,
+  type PortalSubscription,
+  changePlan,
+  getSubscription,
+  planOptions,
+  previewPlanChange,
+} from '@dodo-portal/wire/client';
 import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChangedDetail } from '../../events.ts';
 import { DataController, initialState } from '../../controllers/data.ts';
 import { Formatter } from '../../controllers/format.ts';
@@ -95,8 +107,8 @@ export class DodoPlanSwitcher extends ThemedElement {
   readonly #planData = new DataController<Loaded>(this, this.#portalSession, {
     load: async (client, [id], signal) => {
       if (!id) return initialState;
-      const subscription = await client.getSubscription(id as string, signal);
-      const options = subscription.actions.includes('change_plan') ? await client.planOptions(id as string, signal) : null;
+      const subscription = await getSubscription(client, id as string, signal);
+      const options = subscription.actions.includes('change_plan') ? await planOptions(client, id as string, signal) : null;
       this.productId = subscription.product_id;
       this.quantity = subscription.quantity;
       this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
@@ -110,7 +122,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     load: (client, [id, productId, quantity, addons], signal) =>
       !this.#options || !this.#changed
         ? Promise.resolve(initialState)
-        : client.previewPlanChange(id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
+        : previewPlanChange(client, id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
     args: () => [this.subscriptionId, this.productId, this.quantity, this.addons],
   });
 
@@ -192,7 +204,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     this.failure = null;
     try {
       const result = await this.#changeSubmit.run((idempotencyKey) =>
-        client.changePlan(this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
+        changePlan(client, this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
       );
       if (!result) return;
       // The confirm button gives way to the result: keep keyboard focus on what replaced it.

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Task, initialState } from '@lit/task';
-import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient } from '@dodo-portal/wire/client';
+import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient, getSession } from '@dodo-portal/wire/client';
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
 import { sessionExpiredEvent } from '../../events.ts';
@@ -100,7 +100,7 @@ export class DodoPortal extends ThemedElement {
       if (!client) return initialState;
       const generation = this.#generation;
       try {
-        const info = await client.session(signal);
+        const info = await getSession(client, signal);
         if (generation === this.#generation) {
           this.session = this.#sessionChannel(this.session.status, info);
           this.#applyBrand(info);

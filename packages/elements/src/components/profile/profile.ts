@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
-import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
+import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody, getProfile, updateProfile } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
 import { fields, states } from '../../styles/states.ts';
 import { base, tokens } from '../../styles/tokens.ts';
@@ -64,7 +64,7 @@ export class DodoProfile extends ThemedElement {
   readonly #profileData = new DataController<Profile>(this, this.#portalSession, {
     load: (client, _args, signal) => {
       this.saved = undefined;
-      return client.getProfile(signal);
+      return getProfile(client, signal);
     },
   });
 
@@ -153,7 +153,7 @@ export class DodoProfile extends ThemedElement {
     }
     this.busy = true;
     try {
-      const saved = await client.updateProfile(body);
+      const saved = await updateProfile(client, body);
       this.saved = saved;
       emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
       await this.#edit(false);

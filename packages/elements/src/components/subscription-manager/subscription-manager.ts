@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import type { CancellationReason, Dues, PortalSubscription } from '@dodo-portal/wire/client';
+import { cancelSubscription, listSubscriptions, resumeSubscription, subscriptionDues, type CancellationReason, type Dues, type PortalSubscription } from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChangedEvent, SubscriptionChangedDetail, SubscriptionReactivatedEvent } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
@@ -96,7 +96,7 @@ export class DodoSubscriptionManager extends ThemedElement {
       const items: PortalSubscription[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < MAX_PAGES; page += 1) {
-        const result = await client.listSubscriptions({ limit: 100, cursor, signal });
+        const result = await listSubscriptions(client, { limit: 100, cursor, signal });
         items.push(...result.items);
         cursor = result.next_cursor;
         if (!cursor) break;
@@ -107,7 +107,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           .filter((item) => item.status === 'on_hold')
           .map(async (item) => {
             // Without its amount the subscription still shows, with the way out.
-            const owed = await client.subscriptionDues(item.subscription_id, signal).catch(() => null);
+            const owed = await subscriptionDues(client, item.subscription_id, signal).catch(() => null);
             if (owed) dues.set(item.subscription_id, owed);
           }),
       );
@@ -184,7 +184,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.busy = true;
     this.actionError = null;
     try {
-      const cancelled = await client.cancelSubscription(subscription.subscription_id, {
+      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
         when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
         ...(reason ? { reason } : {}),
         ...(comment ? { comment } : {}),
@@ -209,7 +209,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.busy = true;
     this.actionError = null;
     try {
-      const resumed = await client.resumeSubscription(subscription.subscription_id);
+      const resumed = await resumeSubscription(client, subscription.subscription_id);
       this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.#subscriptionList.run();

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
-import type { CardBrand, Payment, PaymentPage } from '@dodo-portal/wire/client';
+import { listPayments, type CardBrand, type Payment, type PaymentPage } from '@dodo-portal/wire/client';
 import { DownloadController } from '../../controllers/download.ts';
 import { Formatter, cardLabel, paymentStatusLabel } from '../../controllers/format.ts';
 import { PagedListController } from '../../controllers/paged-list.ts';
@@ -62,7 +62,7 @@ export class DodoTransactionList extends ThemedElement {
 
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
-  readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => client.listPayments(query));
+  readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => listPayments(client, query));
   /** A payment knows its invoice's id, not its number: the download looks the number up (for the event and the file name). */
   readonly #downloads = new DownloadController(this, this.#portalSession);
 
