@@ -1,5 +1,4 @@
-import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations } from 'lit';
 import type { Theme } from '../styles/tokens.ts';
 
 /**
@@ -12,10 +11,14 @@ import type { Theme } from '../styles/tokens.ts';
  * whole class, `#private` members to WeakMaps (issue 15: +600 B gzip on the two-element page).
  */
 export class ThemedElement extends LitElement {
+  static override get properties(): PropertyDeclarations {
+    return { theme: { reflect: true } };
+  }
+
   /**
    * The palette: light by default (also `light`), `dark` always, `auto` follows the visitor's
    * `prefers-color-scheme` (as the hosted pages do). Without it, an element inside one that has it
    * takes that palette. Tokens set on the element by the page win over either.
    */
-  @property({ reflect: true }) theme: Theme | undefined;
+  theme: Theme | undefined;
 }

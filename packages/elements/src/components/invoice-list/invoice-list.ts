@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { PortalApiError, type Invoice, type InvoicePage, type PortalPaymentMethod, getInvoice, listInvoices, listPaymentMethods, payInvoice } from '@dodo-portal/wire/client';
 import type { InvoicePaidDetail } from '../../events.ts';
@@ -79,6 +78,10 @@ export class DodoInvoiceList extends ThemedElement {
     return [tokens, base, states, dialog, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return { pageSize: { type: Number, attribute: 'page-size' } };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #pagedList = new PagedListController<InvoicePage>(this, this.#portalSession, (client, query) => listInvoices(client, query));
@@ -94,7 +97,7 @@ export class DodoInvoiceList extends ThemedElement {
   private readonly refresher = new RefreshController(this, ['invoices'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
-  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  pageSize = 10;
 
   /** Updates the dialog, if it is still the one of `invoice`. */
   #patch(invoice: Invoice, change: Partial<Paying>): void {
