@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import {
   deactivateLicenseKeyInstance,
@@ -110,6 +109,19 @@ export class DodoKeyVault extends ThemedElement {
     return [tokens, base, states, cards, dialog, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      revealed: { state: true, attribute: false },
+      fetching: { state: true, attribute: false },
+      expanded: { state: true, attribute: false },
+      instances: { state: true, attribute: false },
+      copied: { state: true, attribute: false },
+      keyError: { state: true, attribute: false },
+      busy: { state: true, attribute: false },
+      confirmError: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #licenseKeys = new DataController<PortalLicenseKey[]>(this, this.#portalSession, {
@@ -135,17 +147,17 @@ export class DodoKeyVault extends ThemedElement {
   #keysClient: PortalClient | undefined;
 
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
-  @state() private revealed: ReadonlyMap<string, string> = new Map();
+  private revealed: ReadonlyMap<string, string> = new Map();
   /** Keys whose full text is on its way (reveal or copy). */
-  @state() private fetching: ReadonlySet<string> = new Set();
-  @state() private expanded: ReadonlySet<string> = new Set();
-  @state() private instances: ReadonlyMap<string, Instances> = new Map();
+  private fetching: ReadonlySet<string> = new Set();
+  private expanded: ReadonlySet<string> = new Set();
+  private instances: ReadonlyMap<string, Instances> = new Map();
   /** The key just copied ("Copied" beside its button), or the one the clipboard refused. */
-  @state() private copied: { id: string; ok: boolean } | null = null;
+  private copied: { id: string; ok: boolean } | null = null;
   /** A key whose reveal or copy failed. */
-  @state() private keyError: string | null = null;
-  @state() private busy = false;
-  @state() private confirmError: string | null = null;
+  private keyError: string | null = null;
+  private busy = false;
+  private confirmError: string | null = null;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

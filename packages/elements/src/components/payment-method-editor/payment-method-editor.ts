@@ -7,8 +7,7 @@
  * focus), `card-view.ts` (how a card reads). The parts render into this element's shadow root
  * and fire its events; they are plain classes, not tags.
  */
-import { html, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { getSubscription, listPaymentMethods, subscriptionDues, type PortalClient } from '@dodo-portal/wire/client';
 import { DataController } from '../../controllers/data.ts';
@@ -84,7 +83,15 @@ import styles from './payment-method-editor.styles.ts';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPaymentMethodEditor extends ThemedElement {
-  static override styles = [tokens, base, states, styles];
+  static override get styles() {
+    return [tokens, base, states, styles];
+  }
+
+  static override get properties(): PropertyDeclarations {
+    return {
+      subscriptionId: { attribute: 'subscription-id' },
+    };
+  }
 
   private readonly portalSession = new SessionController(this);
 
@@ -140,7 +147,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
   private viewClient: PortalClient | undefined;
 
   /** The subscription whose card is edited; empty to manage the saved cards. */
-  @property({ attribute: 'subscription-id' }) subscriptionId = '';
+  subscriptionId = '';
 
   protected override willUpdate(changed: PropertyValues): void {
     // Another subscription (or session) starts over from its current card.

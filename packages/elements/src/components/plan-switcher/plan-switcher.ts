@@ -1,5 +1,4 @@
-import { html, nothing, type LitElement, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { TaskStatus } from '@lit/task';
 import {
@@ -101,6 +100,18 @@ export class DodoPlanSwitcher extends ThemedElement {
     return [tokens, base, states, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      productId: { state: true, attribute: false },
+      quantity: { state: true, attribute: false },
+      addons: { state: true, attribute: false },
+      result: { state: true, attribute: false },
+      failure: { state: true, attribute: false },
+      editingCard: { state: true, attribute: false },
+      subscriptionId: { attribute: 'subscription-id' },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
 
@@ -129,16 +140,16 @@ export class DodoPlanSwitcher extends ThemedElement {
   /** One key per confirmed change, reused only to retry that same change. */
   readonly #changeSubmit = new SubmitController(this);
 
-  @state() private productId = '';
-  @state() private quantity = 1;
+  private productId = '';
+  private quantity = 1;
   /** `addonsKey()` of the chosen add-on quantities. */
-  @state() private addons = '';
-  @state() private result: ChangePlanResult | null = null;
-  @state() private failure: Failure | null = null;
-  @state() private editingCard = false;
+  private addons = '';
+  private result: ChangePlanResult | null = null;
+  private failure: Failure | null = null;
+  private editingCard = false;
 
   /** The subscription to change. */
-  @property({ attribute: 'subscription-id' }) subscriptionId = '';
+  subscriptionId = '';
 
   private get loaded(): Loaded | undefined {
     return this.#planData.status === TaskStatus.COMPLETE ? this.#planData.value : undefined;

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody, getProfile, updateProfile } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
@@ -59,6 +58,16 @@ export class DodoProfile extends ThemedElement {
     return [tokens, base, states, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      editing: { state: true, attribute: false },
+      busy: { state: true, attribute: false },
+      errors: { state: true, attribute: false },
+      saveFailed: { state: true, attribute: false },
+      saved: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #profileData = new DataController<Profile>(this, this.#portalSession, {
@@ -74,13 +83,13 @@ export class DodoProfile extends ThemedElement {
   /** "Your details have been saved." */
   readonly #confirmation = new ConfirmationController(this);
 
-  @state() private editing = false;
-  @state() private busy = false;
-  @state() private errors: Errors = {};
+  private editing = false;
+  private busy = false;
+  private errors: Errors = {};
   /** A save failure that no field explains. */
-  @state() private saveFailed = false;
+  private saveFailed = false;
   /** The profile as last saved, which supersedes the loaded one. */
-  @state() private saved: Profile | undefined;
+  private saved: Profile | undefined;
 
   private label(field: Field): string {
     switch (field) {

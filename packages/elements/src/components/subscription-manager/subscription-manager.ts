@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { cancelSubscription, listSubscriptions, resumeSubscription, subscriptionDues, type CancellationReason, type Dues, type PortalSubscription } from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
@@ -89,6 +88,13 @@ export class DodoSubscriptionManager extends ThemedElement {
     return [tokens, base, states, cards, dialog, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      busy: { state: true, attribute: false },
+      actionError: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #subscriptionList = new DataController<Loaded>(this, this.#portalSession, {
@@ -126,9 +132,9 @@ export class DodoSubscriptionManager extends ThemedElement {
     fallback: ({ subscription }) => this.#focusTarget(subscription.subscription_id, null),
   });
 
-  @state() private busy = false;
+  private busy = false;
   /** The error code of the last failed cancel/resume, shown in words. */
-  @state() private actionError: string | null = null;
+  private actionError: string | null = null;
 
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;

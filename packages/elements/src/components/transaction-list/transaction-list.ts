@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { listPayments, type CardBrand, type Payment, type PaymentPage } from '@dodo-portal/wire/client';
 import { DownloadController } from '../../controllers/download.ts';
@@ -60,6 +59,12 @@ export class DodoTransactionList extends ThemedElement {
     return [tokens, base, states, table, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      pageSize: { type: Number, attribute: 'page-size' },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => listPayments(client, query));
@@ -70,7 +75,7 @@ export class DodoTransactionList extends ThemedElement {
   private readonly refresher = new RefreshController(this, ['payments'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
-  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  pageSize = 10;
 
   private statusDetail(payment: Payment): string | undefined {
     if (payment.status === 'failed') return declineText(payment.decline_code);
