@@ -3,7 +3,7 @@ import { msg, str } from '@lit/localize';
 import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo-portal/wire/client';
 import { LocaleController } from '../../controllers/locale.ts';
 import { loginLinkRequestedEvent } from '../../events.ts';
-import { fields } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './portal-login.styles.ts';

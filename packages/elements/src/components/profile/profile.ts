@@ -2,7 +2,8 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import { msg } from '@lit/localize';
 import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody, getProfile, updateProfile } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
-import { fields, states } from '../../styles/states.ts';
+import { states } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController } from '../../controllers/data.ts';

@@ -10,7 +10,8 @@ import { Formatter, subscriptionStatusLabel } from '../../controllers/format.ts'
 import { RefreshController, emit } from '../../controllers/refresh.ts';
 import { SessionController, errorCode } from '../../controllers/session.ts';
 import { cards } from '../../styles/cards.ts';
-import { dialog, fields, states } from '../../styles/states.ts';
+import { dialog, states } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { brandName } from '../payment-method-editor/card.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
