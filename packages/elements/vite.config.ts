@@ -24,6 +24,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import minifyTemplateLiterals from 'rollup-plugin-minify-template-literals';
 import { build, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
+import { privateMembers } from './scripts/private-members.ts';
 import { targetLocales } from './src/localization/locales.ts';
 
 const elements = fileURLToPath(new URL('./', import.meta.url));
@@ -123,6 +124,9 @@ export default defineConfig(({ mode }) => {
     publicDir: false,
     plugins: [defineModulesHaveSideEffects(), minifyTemplates(), ...(cdn ? [cdnLocales()] : [])],
     logLevel: 'warn',
+    // Our TypeScript-private members get short names in both builds (scripts/private-members.mjs
+    // picks the ones nothing else can read by name); one fixed cache, so every module agrees.
+    esbuild: privateMembers(),
     build: {
       target: 'es2022',
       sourcemap: true,

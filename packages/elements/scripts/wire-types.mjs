@@ -29,6 +29,8 @@ const program = ts.createProgram([join(wireSrc, 'client.ts'), join(wireSrc, 'sch
   rewriteRelativeImportExtensions: true,
   allowImportingTsExtensions: true,
   verbatimModuleSyntax: true,
+  // The client's request helpers (`@internal`, typed by the route contracts) are no public API.
+  stripInternal: true,
 });
 const diagnostics = ts.getPreEmitDiagnostics(program);
 if (diagnostics.length > 0) {

@@ -5,7 +5,40 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PortalApiError, createCardToken, createPortalClient, createUnifiedClient, requestLoginLink, requestUnifiedLoginLink } from './client.ts';
+import {
+  PortalApiError,
+  createCardToken,
+  createPortalClient,
+  createUnifiedClient,
+  requestLoginLink,
+  requestUnifiedLoginLink,
+  addPaymentMethod,
+  cancelSubscription,
+  changePlan,
+  deactivateLicenseKeyInstance,
+  deletePaymentMethod,
+  getInvoice,
+  getPayment,
+  getProfile,
+  getSession,
+  getSubscription,
+  invoicePdf,
+  listInvoices,
+  listLicenseKeyInstances,
+  listLicenseKeys,
+  listPaymentMethods,
+  listPayments,
+  listSubscriptions,
+  payInvoice,
+  planOptions,
+  previewPlanChange,
+  resumeSubscription,
+  revealLicenseKey,
+  setDefaultPaymentMethod,
+  setSubscriptionPaymentMethod,
+  subscriptionDues,
+  updateProfile,
+} from './client.ts';
 import { portalRoutes, publicRoutes } from './routes/index.ts';
 
 interface Seen {
@@ -76,7 +109,7 @@ const failure = async (promise: Promise<unknown>): Promise<PortalApiError> => {
 describe('retries', () => {
   it('retries a GET answered 503 after the Retry-After it names, and resolves with the second answer', async () => {
     answers = [error(503, 'storage_unavailable', { 'retry-after': '1' }), json(200, { items: [], next_cursor: null })];
-    const page = await client().listInvoices({ limit: 5 });
+    const page = await listInvoices(client(), { limit: 5 });
     expect(page).toEqual({ items: [], next_cursor: null });
     expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /portal/v1/invoices?limit=5', 'GET /portal/v1/invoices?limit=5']);
     // One second asked for; ky's own first delay would have been 0.3 s.
@@ -86,7 +119,7 @@ describe('retries', () => {
 
   it('does not retry a POST without an idempotency key: a 503 reaches the caller after one request', async () => {
     answers = [error(503, 'storage_unavailable'), json(200, {})];
-    const failed = await failure(client().cancelSubscription('sub_1', { when: 'period_end' }));
+    const failed = await failure(cancelSubscription(client(), 'sub_1', { when: 'period_end' }));
     expect([failed.status, failed.code]).toEqual([503, 'storage_unavailable']);
     expect(seen).toHaveLength(1);
     expect(JSON.parse(seen[0]!.body)).toEqual({ when: 'period_end' });
@@ -94,7 +127,7 @@ describe('retries', () => {
 
   it('retries a POST that carries an Idempotency-Key, with the same key', async () => {
     answers = [error(503, 'storage_unavailable', { 'retry-after': '0' }), json(200, { invoice: { invoice_id: 'inv_1' }, payment: null, replaced_invoice_id: null })];
-    const result = await client().payInvoice('inv_1', { payment_method_id: 'pm_1' }, { idempotencyKey: 'key-1' });
+    const result = await payInvoice(client(), 'inv_1', { payment_method_id: 'pm_1' }, { idempotencyKey: 'key-1' });
     expect(result.invoice.invoice_id).toBe('inv_1');
     expect(seen.map((request) => request.idempotencyKey)).toEqual(['key-1', 'key-1']);
     expect(seen.map((request) => request.body)).toEqual([seen[0]!.body, seen[0]!.body]);
@@ -102,14 +135,14 @@ describe('retries', () => {
 
   it('does not wait out a long Retry-After: the 429 reaches the caller with retryAfterSeconds', async () => {
     answers = [error(429, 'rate_limited', { 'retry-after': '600' }), json(200, {})];
-    const failed = await failure(client().getProfile());
+    const failed = await failure(getProfile(client()));
     expect([failed.status, failed.code, failed.retryAfterSeconds]).toEqual([429, 'rate_limited', 600]);
     expect(seen).toHaveLength(1);
   });
 
   it('does not retry a 500 (a server bug a retry would repeat) and keeps the server message', async () => {
     answers = [error(500, 'internal_error'), json(200, {})];
-    const failed = await failure(client().listPayments());
+    const failed = await failure(listPayments(client()));
     expect([failed.status, failed.code, failed.message]).toEqual([500, 'internal_error', 'internal_error (test)']);
     expect(seen).toHaveLength(1);
   });
@@ -126,21 +159,21 @@ describe('failures', () => {
   it('turns a 401 into an expired session with the login page and the failing client as source', async () => {
     answers = [json(401, { error: { code: 'session_expired', message: 'Expired.', login_url: 'https://shop.example/login' } })];
     const portal = client();
-    const failed = await failure(portal.session());
+    const failed = await failure(getSession(portal));
     expect([failed.isSessionExpired, failed.code, failed.loginUrl]).toEqual([true, 'session_expired', 'https://shop.example/login']);
     expect(failed.source).toBe(portal);
   });
 
   it('answers a body without the error shape with a code from the status', async () => {
     answers = [(_, response) => (response.writeHead(401, { 'content-type': 'text/plain' }), response.end('nope'))];
-    const failed = await failure(client().getProfile());
+    const failed = await failure(getProfile(client()));
     expect([failed.status, failed.code]).toEqual([401, 'session_expired']);
   });
 
   it('rejects with the abort, not a PortalApiError, when the caller aborts', async () => {
     answers = [(_, response) => setTimeout(() => json(200, {})(_, response), 2_000)];
     const controller = new AbortController();
-    const pending = client().getProfile(controller.signal);
+    const pending = getProfile(client(), controller.signal);
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -150,7 +183,7 @@ describe('failures', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const failed = await failure(createPortalClient({ apiBase: `http://127.0.0.1:${port}`, sessionToken: 'dps_test' }).getProfile());
+    const failed = await failure(getProfile(createPortalClient({ apiBase: `http://127.0.0.1:${port}`, sessionToken: 'dps_test' })));
     expect([failed.status, failed.code]).toEqual([0, 'network_error']);
   });
 });
@@ -159,9 +192,9 @@ describe('requests', () => {
   it('sends a list query only with what is set', async () => {
     answers = [json(200, { items: [], next_cursor: null })];
     const portal = client();
-    await portal.listInvoices({ limit: 10, cursor: 'inv_9' });
-    await portal.listPayments({ cursor: null });
-    await portal.listSubscriptions({ limit: 0, cursor: '' });
+    await listInvoices(portal, { limit: 10, cursor: 'inv_9' });
+    await listPayments(portal, { cursor: null });
+    await listSubscriptions(portal, { limit: 0, cursor: '' });
     expect(seen.map((request) => request.url)).toEqual(['/portal/v1/invoices?limit=10&cursor=inv_9', '/portal/v1/payments', '/portal/v1/subscriptions']);
   });
 
@@ -171,32 +204,32 @@ describe('requests', () => {
     const unified = createUnifiedClient({ apiBase, sessionToken: 'dpu_test' });
     const key = { idempotencyKey: 'k1' };
     await Promise.all([
-      portal.session(),
-      portal.listInvoices(),
-      portal.getInvoice('inv 1/2'),
-      portal.invoicePdf('inv_1'),
-      portal.payInvoice('inv_1', { payment_method_id: 'pm_1' }, key),
-      portal.listPayments(),
-      portal.getPayment('pay_1'),
-      portal.listSubscriptions(),
-      portal.getSubscription('sub_1'),
-      portal.cancelSubscription('sub_1', { when: 'period_end' }),
-      portal.resumeSubscription('sub_1'),
-      portal.planOptions('sub_1'),
-      portal.previewPlanChange('sub_1', { product_id: 'p_1' }),
-      portal.changePlan('sub_1', { product_id: 'p_1' }, key),
-      portal.getProfile(),
-      portal.updateProfile({ name: 'Ada' }),
-      portal.listPaymentMethods(),
-      portal.addPaymentMethod('tok_1'),
-      portal.setDefaultPaymentMethod('pm_1'),
-      portal.deletePaymentMethod('pm_1', undefined, { sub_1: 'pm_2' }),
-      portal.subscriptionDues('sub_1'),
-      portal.setSubscriptionPaymentMethod('sub_1', 'pm_2', key),
-      portal.listLicenseKeys(),
-      portal.revealLicenseKey('lk_1'),
-      portal.listLicenseKeyInstances('lk_1'),
-      portal.deactivateLicenseKeyInstance('lk_1', 'lki_1'),
+      getSession(portal),
+      listInvoices(portal),
+      getInvoice(portal, 'inv 1/2'),
+      invoicePdf(portal, 'inv_1'),
+      payInvoice(portal, 'inv_1', { payment_method_id: 'pm_1' }, key),
+      listPayments(portal),
+      getPayment(portal, 'pay_1'),
+      listSubscriptions(portal),
+      getSubscription(portal, 'sub_1'),
+      cancelSubscription(portal, 'sub_1', { when: 'period_end' }),
+      resumeSubscription(portal, 'sub_1'),
+      planOptions(portal, 'sub_1'),
+      previewPlanChange(portal, 'sub_1', { product_id: 'p_1' }),
+      changePlan(portal, 'sub_1', { product_id: 'p_1' }, key),
+      getProfile(portal),
+      updateProfile(portal, { name: 'Ada' }),
+      listPaymentMethods(portal),
+      addPaymentMethod(portal, 'tok_1'),
+      setDefaultPaymentMethod(portal, 'pm_1'),
+      deletePaymentMethod(portal, 'pm_1', undefined, { sub_1: 'pm_2' }),
+      subscriptionDues(portal, 'sub_1'),
+      setSubscriptionPaymentMethod(portal, 'sub_1', 'pm_2', key),
+      listLicenseKeys(portal),
+      revealLicenseKey(portal, 'lk_1'),
+      listLicenseKeyInstances(portal, 'lk_1'),
+      deactivateLicenseKeyInstance(portal, 'lk_1', 'lki_1'),
       unified.businesses(),
       unified.openBusiness('bus_1'),
       unified.signOut(),

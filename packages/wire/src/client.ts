@@ -138,48 +138,20 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A session's connection to the portal API (one per session token, from `createPortalClient`):
+ * the base URL, and the authenticated request helpers every call below goes through. The calls are
+ * functions of their own that take the client (`listInvoices(client)`), not its methods, so a page
+ * bundles only the calls its elements make (issue 15: the two-element page had all 29 routes).
+ */
 export interface PortalClient {
   readonly apiBase: string;
-  session(signal?: AbortSignal): Promise<PortalSessionInfo>;
-  listInvoices(options?: ListOptions): Promise<InvoicePage>;
-  getInvoice(invoiceId: string, signal?: AbortSignal): Promise<Invoice>;
-  /** The PDF, fetched with the token in the Authorization header (never in a URL). */
-  invoicePdf(invoiceId: string, signal?: AbortSignal): Promise<Blob>;
-  /** Charges an open invoice's total to a saved card (402 `payment_failed` on a decline, 409 `invoice_not_open`). */
-  payInvoice(invoiceId: string, body: PayInvoiceBody, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<PayInvoiceResult>;
-  /** Transactions, failed attempts included, newest first. */
-  listPayments(options?: ListOptions): Promise<PaymentPage>;
-  getPayment(paymentId: string, signal?: AbortSignal): Promise<Payment>;
-
-  // Subscriptions, plan changes, profile (writes that charge take an idempotency key: one per confirm).
-  listSubscriptions(options?: ListOptions): Promise<PortalSubscriptionPage>;
-  getSubscription(subscriptionId: string, signal?: AbortSignal): Promise<PortalSubscription>;
-  cancelSubscription(subscriptionId: string, body: CancelSubscriptionBody, signal?: AbortSignal): Promise<PortalSubscription>;
-  resumeSubscription(subscriptionId: string, signal?: AbortSignal): Promise<PortalSubscription>;
-  planOptions(subscriptionId: string, signal?: AbortSignal): Promise<PlanOptions>;
-  previewPlanChange(subscriptionId: string, body: ChangePlanBody, signal?: AbortSignal): Promise<ChangePlanPreview>;
-  changePlan(subscriptionId: string, body: ChangePlanBody, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<ChangePlanResult>;
-  getProfile(signal?: AbortSignal): Promise<Profile>;
-  updateProfile(body: UpdateProfileBody, signal?: AbortSignal): Promise<Profile>;
-
-  // Payment methods and on-hold recovery.
-  listPaymentMethods(signal?: AbortSignal): Promise<PortalPaymentMethodList>;
-  /** Saves a card tokenized by the processor (see `createCardToken`); card numbers never reach the portal API. */
-  addPaymentMethod(cardToken: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
-  /** Makes the card the customer's default; answers the card. */
-  setDefaultPaymentMethod(paymentMethodId: string, signal?: AbortSignal): Promise<PortalPaymentMethod>;
-  /** With `replacements` (`subscription_id → payment_method_id`) for a card that pays live subscriptions. */
-  deletePaymentMethod(paymentMethodId: string, signal?: AbortSignal, replacements?: Record<string, string>): Promise<void>;
-  subscriptionDues(subscriptionId: string, signal?: AbortSignal): Promise<Dues>;
-  /** Active: future charges use the method. On hold: pays the dues with it and reactivates (402 `payment_failed` on a decline). */
-  setSubscriptionPaymentMethod(subscriptionId: string, paymentMethodId: string, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<SubscriptionPaymentMethodResult>;
-
-  // License keys.
-  listLicenseKeys(signal?: AbortSignal): Promise<PortalLicenseKeyList>;
-  /** The key with its full `key` revealed. */
-  revealLicenseKey(licenseKeyId: string, signal?: AbortSignal): Promise<PortalLicenseKey>;
-  listLicenseKeyInstances(licenseKeyId: string, signal?: AbortSignal): Promise<LicenseKeyInstanceList>;
-  deactivateLicenseKeyInstance(licenseKeyId: string, instanceId: string, signal?: AbortSignal): Promise<void>;
+  /** @internal The calls' request helpers: a JSON answer, none (204), a file. */
+  readonly json: <R extends Reading<'json'>>(route: R, request: Call<R>) => Promise<Answer<R>>;
+  /** @internal */
+  readonly done: <R extends Reading<'none'>>(route: R, request: Call<R>) => Promise<void>;
+  /** @internal */
+  readonly blob: <R extends Reading<'file'>>(route: R, request: Call<R>) => Promise<Blob>;
 }
 
 /** The portal API's base URL for a server origin (trailing slashes tolerated). */
@@ -313,51 +285,80 @@ function authorizedHttp(options: PortalClientOptions) {
 
 export function createPortalClient(options: PortalClientOptions): PortalClient {
   const { json, done, blob, owner } = authorizedHttp(options);
-
-  const client: PortalClient = {
-    apiBase: options.apiBase,
-    session: (signal) => json('GET /portal/v1/session', { signal }),
-    listInvoices: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/invoices', { query: page(limit, cursor), signal }),
-    getInvoice: (invoice_id, signal) => json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal }),
-    invoicePdf: (invoice_id, signal) => blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal }),
-    payInvoice: (invoice_id, body, { idempotencyKey, signal }) => json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal }),
-    listPayments: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/payments', { query: page(limit, cursor), signal }),
-    getPayment: (payment_id, signal) => json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal }),
-
-    listSubscriptions: ({ limit, cursor, signal } = {}) => json('GET /portal/v1/subscriptions', { query: page(limit, cursor), signal }),
-    getSubscription: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal }),
-    cancelSubscription: (subscription_id, body, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal }),
-    resumeSubscription: (subscription_id, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/resume', { params: { subscription_id }, signal }),
-    planOptions: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/plan-options', { params: { subscription_id }, signal }),
-    previewPlanChange: (subscription_id, body, signal) => json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal }),
-    changePlan: (subscription_id, body, { idempotencyKey, signal }) =>
-      json('POST /portal/v1/subscriptions/{subscription_id}/change-plan', { params: { subscription_id }, json: body, idempotencyKey, signal }),
-    getProfile: (signal) => json('GET /portal/v1/profile', { signal }),
-    updateProfile: (body, signal) => json('PATCH /portal/v1/profile', { json: body, signal }),
-
-    listPaymentMethods: (signal) => json('GET /portal/v1/payment-methods', { signal }),
-    addPaymentMethod: (cardToken, signal) => json('POST /portal/v1/payment-methods', { json: { card_token: cardToken }, signal }),
-    setDefaultPaymentMethod: (payment_method_id, signal) => json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal }),
-    deletePaymentMethod: (payment_method_id, signal, replacements) =>
-      done('DELETE /portal/v1/payment-methods/{payment_method_id}', { params: { payment_method_id }, signal, ...(replacements ? { json: { replacements } } : {}) }),
-    subscriptionDues: (subscription_id, signal) => json('GET /portal/v1/subscriptions/{subscription_id}/dues', { params: { subscription_id }, signal }),
-    setSubscriptionPaymentMethod: (subscription_id, paymentMethodId, { idempotencyKey, signal }) =>
-      json('POST /portal/v1/subscriptions/{subscription_id}/payment-method', {
-        params: { subscription_id },
-        json: { payment_method_id: paymentMethodId },
-        idempotencyKey,
-        signal,
-      }),
-
-    listLicenseKeys: (signal) => json('GET /portal/v1/license-keys', { signal }),
-    revealLicenseKey: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}', { params: { license_key_id }, signal }),
-    listLicenseKeyInstances: (license_key_id, signal) => json('GET /portal/v1/license-keys/{license_key_id}/instances', { params: { license_key_id }, signal }),
-    deactivateLicenseKeyInstance: (license_key_id, instance_id, signal) =>
-      done('DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}', { params: { license_key_id, instance_id }, signal }),
-  };
+  const client: PortalClient = { apiBase: options.apiBase, json, done, blob };
   owner.client = client;
   return client;
 }
+
+type Signal = AbortSignal | undefined;
+type Keyed = { idempotencyKey: string; signal?: AbortSignal };
+
+export const getSession = (client: PortalClient, signal?: Signal): Promise<PortalSessionInfo> => client.json('GET /portal/v1/session', { signal });
+export const listInvoices = (client: PortalClient, { limit, cursor, signal }: ListOptions = {}): Promise<InvoicePage> =>
+  client.json('GET /portal/v1/invoices', { query: page(limit, cursor), signal });
+export const getInvoice = (client: PortalClient, invoice_id: string, signal?: Signal): Promise<Invoice> =>
+  client.json('GET /portal/v1/invoices/{invoice_id}', { params: { invoice_id }, signal });
+/** The PDF, fetched with the token in the Authorization header (never in a URL). */
+export const invoicePdf = (client: PortalClient, invoice_id: string, signal?: Signal): Promise<Blob> =>
+  client.blob('GET /portal/v1/invoices/{invoice_id}/pdf', { params: { invoice_id }, signal });
+/** Charges an open invoice's total to a saved card (402 `payment_failed` on a decline, 409 `invoice_not_open`). */
+export const payInvoice = (client: PortalClient, invoice_id: string, body: PayInvoiceBody, { idempotencyKey, signal }: Keyed): Promise<PayInvoiceResult> =>
+  client.json('POST /portal/v1/invoices/{invoice_id}/pay', { params: { invoice_id }, json: body, idempotencyKey, signal });
+/** Transactions, failed attempts included, newest first. */
+export const listPayments = (client: PortalClient, { limit, cursor, signal }: ListOptions = {}): Promise<PaymentPage> =>
+  client.json('GET /portal/v1/payments', { query: page(limit, cursor), signal });
+export const getPayment = (client: PortalClient, payment_id: string, signal?: Signal): Promise<Payment> =>
+  client.json('GET /portal/v1/payments/{payment_id}', { params: { payment_id }, signal });
+
+// Subscriptions, plan changes, profile (writes that charge take an idempotency key: one per confirm).
+export const listSubscriptions = (client: PortalClient, { limit, cursor, signal }: ListOptions = {}): Promise<PortalSubscriptionPage> =>
+  client.json('GET /portal/v1/subscriptions', { query: page(limit, cursor), signal });
+export const getSubscription = (client: PortalClient, subscription_id: string, signal?: Signal): Promise<PortalSubscription> =>
+  client.json('GET /portal/v1/subscriptions/{subscription_id}', { params: { subscription_id }, signal });
+export const cancelSubscription = (client: PortalClient, subscription_id: string, body: CancelSubscriptionBody, signal?: Signal): Promise<PortalSubscription> =>
+  client.json('POST /portal/v1/subscriptions/{subscription_id}/cancel', { params: { subscription_id }, json: body, signal });
+export const resumeSubscription = (client: PortalClient, subscription_id: string, signal?: Signal): Promise<PortalSubscription> =>
+  client.json('POST /portal/v1/subscriptions/{subscription_id}/resume', { params: { subscription_id }, signal });
+export const planOptions = (client: PortalClient, subscription_id: string, signal?: Signal): Promise<PlanOptions> =>
+  client.json('GET /portal/v1/subscriptions/{subscription_id}/plan-options', { params: { subscription_id }, signal });
+export const previewPlanChange = (client: PortalClient, subscription_id: string, body: ChangePlanBody, signal?: Signal): Promise<ChangePlanPreview> =>
+  client.json('POST /portal/v1/subscriptions/{subscription_id}/change-plan/preview', { params: { subscription_id }, json: body, signal });
+export const changePlan = (client: PortalClient, subscription_id: string, body: ChangePlanBody, { idempotencyKey, signal }: Keyed): Promise<ChangePlanResult> =>
+  client.json('POST /portal/v1/subscriptions/{subscription_id}/change-plan', { params: { subscription_id }, json: body, idempotencyKey, signal });
+export const getProfile = (client: PortalClient, signal?: Signal): Promise<Profile> => client.json('GET /portal/v1/profile', { signal });
+export const updateProfile = (client: PortalClient, body: UpdateProfileBody, signal?: Signal): Promise<Profile> => client.json('PATCH /portal/v1/profile', { json: body, signal });
+
+// Payment methods and on-hold recovery.
+export const listPaymentMethods = (client: PortalClient, signal?: Signal): Promise<PortalPaymentMethodList> => client.json('GET /portal/v1/payment-methods', { signal });
+/** Saves a card tokenized by the processor (see `createCardToken`); card numbers never reach the portal API. */
+export const addPaymentMethod = (client: PortalClient, cardToken: string, signal?: Signal): Promise<PortalPaymentMethod> =>
+  client.json('POST /portal/v1/payment-methods', { json: { card_token: cardToken }, signal });
+/** Makes the card the customer's default; answers the card. */
+export const setDefaultPaymentMethod = (client: PortalClient, payment_method_id: string, signal?: Signal): Promise<PortalPaymentMethod> =>
+  client.json('POST /portal/v1/payment-methods/{payment_method_id}/default', { params: { payment_method_id }, signal });
+/** With `replacements` (`subscription_id → payment_method_id`) for a card that pays live subscriptions. */
+export const deletePaymentMethod = (client: PortalClient, payment_method_id: string, signal?: Signal, replacements?: Record<string, string>): Promise<void> =>
+  client.done('DELETE /portal/v1/payment-methods/{payment_method_id}', { params: { payment_method_id }, signal, ...(replacements ? { json: { replacements } } : {}) });
+export const subscriptionDues = (client: PortalClient, subscription_id: string, signal?: Signal): Promise<Dues> =>
+  client.json('GET /portal/v1/subscriptions/{subscription_id}/dues', { params: { subscription_id }, signal });
+/** Active: future charges use the method. On hold: pays the dues with it and reactivates (402 `payment_failed` on a decline). */
+export const setSubscriptionPaymentMethod = (
+  client: PortalClient,
+  subscription_id: string,
+  paymentMethodId: string,
+  { idempotencyKey, signal }: Keyed,
+): Promise<SubscriptionPaymentMethodResult> =>
+  client.json('POST /portal/v1/subscriptions/{subscription_id}/payment-method', { params: { subscription_id }, json: { payment_method_id: paymentMethodId }, idempotencyKey, signal });
+
+// License keys.
+export const listLicenseKeys = (client: PortalClient, signal?: Signal): Promise<PortalLicenseKeyList> => client.json('GET /portal/v1/license-keys', { signal });
+/** The key with its full `key` revealed. */
+export const revealLicenseKey = (client: PortalClient, license_key_id: string, signal?: Signal): Promise<PortalLicenseKey> =>
+  client.json('GET /portal/v1/license-keys/{license_key_id}', { params: { license_key_id }, signal });
+export const listLicenseKeyInstances = (client: PortalClient, license_key_id: string, signal?: Signal): Promise<LicenseKeyInstanceList> =>
+  client.json('GET /portal/v1/license-keys/{license_key_id}/instances', { params: { license_key_id }, signal });
+export const deactivateLicenseKeyInstance = (client: PortalClient, license_key_id: string, instance_id: string, signal?: Signal): Promise<void> =>
+  client.done('DELETE /portal/v1/license-keys/{license_key_id}/instances/{instance_id}', { params: { license_key_id, instance_id }, signal });
 
 /** `?limit=&cursor=`, each left out when unset (a 0 limit or an empty cursor is the server's default). */
 const page = (limit: number | undefined, cursor: string | null | undefined) => ({ limit: limit || undefined, cursor: cursor || undefined });

@@ -9,6 +9,7 @@ import { msg } from '@lit/localize';
 import type { InvoiceDownloadDetail } from '../events.ts';
 import { emit } from './refresh.ts';
 import { isAbort, type SessionController } from './session.ts';
+import { getInvoice, invoicePdf } from '@dodo-portal/wire/client';
 
 /** Long enough for every browser to have started reading the blob before it is released. */
 const REVOKE_DELAY_MS = 1_000;
@@ -53,9 +54,9 @@ export class DownloadController {
     this.#inFlight.add(invoiceId);
     this.host.requestUpdate();
     try {
-      number ??= (await client.getInvoice(invoiceId)).number;
+      number ??= (await getInvoice(client, invoiceId)).number;
       if (this.announce && !emit<InvoiceDownloadDetail>(this.host, 'dodo-invoice-download', { invoiceId, number }, true)) return;
-      saveInvoicePdf(this.host.renderRoot, await client.invoicePdf(invoiceId), number);
+      saveInvoicePdf(this.host.renderRoot, await invoicePdf(client, invoiceId), number);
     } catch (error) {
       this.portalSession.noteFailure(error);
       if (!this.portalSession.expired && !isAbort(error)) this.#downloadFailed = true;

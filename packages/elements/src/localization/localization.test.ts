@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { DodoPortal } from '../components/portal/portal.ts';
+import { getSession, type PortalClient } from '@dodo-portal/wire/client';
 import { MOCK_API_BASE, MOCK_SESSION_TOKEN, sampleInvoice, scenarios } from '../mocks/handlers.ts';
 import { requests, rows, shadow, startMocks, text, useHandlers, visibleText, waitForRows, waitForText } from '../test/harness.ts';
 import { defaultLocale, formattingLocale, messageLocaleFor, resolveLocale } from './localization.ts';
@@ -109,7 +110,7 @@ describe('localization', () => {
       await waitForText(list, 'Betald');
       requests.length = 0;
       // The next request (here, the session check a later load makes) is in the new language.
-      await (portal as unknown as { client: { session(): Promise<unknown> } }).client.session();
+      await getSession((portal as unknown as { client: PortalClient }).client);
       expect(requests.map((request) => request.language)).to.deep.equal(['sv-SE']);
     });
 

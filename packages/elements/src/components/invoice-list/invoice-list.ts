@@ -1,7 +1,6 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { PortalApiError, type Invoice, type InvoicePage, type PortalPaymentMethod } from '@dodo-portal/wire/client';
+import { PortalApiError, type Invoice, type InvoicePage, type PortalPaymentMethod, getInvoice, listInvoices, listPaymentMethods, payInvoice } from '@dodo-portal/wire/client';
 import type { InvoicePaidDetail } from '../../events.ts';
 import { DialogController } from '../../controllers/dialog.ts';
 import { DownloadController } from '../../controllers/download.ts';
@@ -79,9 +78,13 @@ export class DodoInvoiceList extends ThemedElement {
     return [tokens, base, states, dialog, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return { pageSize: { type: Number, attribute: 'page-size' } };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
-  readonly #pagedList = new PagedListController<InvoicePage>(this, this.#portalSession, (client, query) => client.listInvoices(query));
+  readonly #pagedList = new PagedListController<InvoicePage>(this, this.#portalSession, (client, query) => listInvoices(client, query));
   readonly #downloads = new DownloadController(this, this.#portalSession);
   /** Closed (Cancel, Close or Escape): focus goes back to the Pay button, or, once paid, to the row's download. */
   readonly #payDialog = new DialogController<Paying>(this, this.#portalSession, {
@@ -94,7 +97,7 @@ export class DodoInvoiceList extends ThemedElement {
   private readonly refresher = new RefreshController(this, ['invoices'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
-  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  pageSize = 10;
 
   /** Updates the dialog, if it is still the one of `invoice`. */
   #patch(invoice: Invoice, change: Partial<Paying>): void {
@@ -108,7 +111,7 @@ export class DodoInvoiceList extends ThemedElement {
     this.#paySubmit.reset();
     this.#payDialog.open({ invoice }, event.currentTarget);
     try {
-      const cards = (await client.listPaymentMethods()).items;
+      const cards = (await listPaymentMethods(client)).items;
       // The default card comes first.
       this.#patch(invoice, { cards, ...(cards[0] ? { chosen: cards[0].payment_method_id } : {}) });
     } catch (error) {
@@ -129,7 +132,7 @@ export class DodoInvoiceList extends ThemedElement {
     const { invoice, chosen } = paying;
     this.#patch(invoice, { error: undefined });
     try {
-      const result = await this.#paySubmit.run((idempotencyKey) => client.payInvoice(invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
+      const result = await this.#paySubmit.run((idempotencyKey) => payInvoice(client, invoice.invoice_id, { payment_method_id: chosen }, { idempotencyKey }));
       if (!result) return;
       const card = paying.cards?.find((item) => item.payment_method_id === chosen);
       const amount = this.#formatter.money(result.payment?.amount ?? invoice.total, invoice.currency);
@@ -143,7 +146,7 @@ export class DodoInvoiceList extends ThemedElement {
       const code = errorCode(error);
       this.#patch(invoice, { error: this.#payError(code, error) });
       if (code === 'invoice_not_open')
-        void client.getInvoice(invoice.invoice_id).then(
+        void getInvoice(client, invoice.invoice_id).then(
           (now) => this.#replaceRow(invoice.invoice_id, [now]),
           () => undefined,
         );

@@ -1,7 +1,14 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { LicenseKeyInstance, PortalClient, PortalLicenseKey } from '@dodo-portal/wire/client';
+import {
+  deactivateLicenseKeyInstance,
+  listLicenseKeyInstances,
+  listLicenseKeys,
+  revealLicenseKey,
+  type LicenseKeyInstance,
+  type PortalClient,
+  type PortalLicenseKey,
+} from '@dodo-portal/wire/client';
 import type { KeyCopiedDetail, KeyInstanceDeactivatedDetail } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController, cardsSkeleton } from '../../controllers/data.ts';
@@ -102,10 +109,23 @@ export class DodoKeyVault extends ThemedElement {
     return [tokens, base, states, cards, dialog, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      revealed: { state: true, attribute: false },
+      fetching: { state: true, attribute: false },
+      expanded: { state: true, attribute: false },
+      instances: { state: true, attribute: false },
+      copied: { state: true, attribute: false },
+      keyError: { state: true, attribute: false },
+      busy: { state: true, attribute: false },
+      confirmError: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #licenseKeys = new DataController<PortalLicenseKey[]>(this, this.#portalSession, {
-    load: async (client, _args, signal) => (await client.listLicenseKeys(signal)).items,
+    load: async (client, _args, signal) => (await listLicenseKeys(client, signal)).items,
   });
 
   /** A cancelled subscription can disable its keys. */
@@ -127,17 +147,17 @@ export class DodoKeyVault extends ThemedElement {
   #keysClient: PortalClient | undefined;
 
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
-  @state() private revealed: ReadonlyMap<string, string> = new Map();
+  private revealed: ReadonlyMap<string, string> = new Map();
   /** Keys whose full text is on its way (reveal or copy). */
-  @state() private fetching: ReadonlySet<string> = new Set();
-  @state() private expanded: ReadonlySet<string> = new Set();
-  @state() private instances: ReadonlyMap<string, Instances> = new Map();
+  private fetching: ReadonlySet<string> = new Set();
+  private expanded: ReadonlySet<string> = new Set();
+  private instances: ReadonlyMap<string, Instances> = new Map();
   /** The key just copied ("Copied" beside its button), or the one the clipboard refused. */
-  @state() private copied: { id: string; ok: boolean } | null = null;
+  private copied: { id: string; ok: boolean } | null = null;
   /** A key whose reveal or copy failed. */
-  @state() private keyError: string | null = null;
-  @state() private busy = false;
-  @state() private confirmError: string | null = null;
+  private keyError: string | null = null;
+  private busy = false;
+  private confirmError: string | null = null;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -166,7 +186,7 @@ export class DodoKeyVault extends ThemedElement {
     this.keyError = null;
     this.fetching = new Set(this.fetching).add(id);
     try {
-      const full = (await client.revealLicenseKey(id)).key;
+      const full = (await revealLicenseKey(client, id)).key;
       if (!full) throw new Error('The server sent no key');
       this.revealed = new Map(this.revealed).set(id, full);
       return full;
@@ -222,7 +242,7 @@ export class DodoKeyVault extends ThemedElement {
     const previous = this.instances.get(id)?.items ?? [];
     this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
     try {
-      const { items } = await client.listLicenseKeyInstances(id);
+      const { items } = await listLicenseKeyInstances(client, id);
       this.instances = new Map(this.instances).set(id, { state: 'ready', items });
     } catch (error) {
       this.#portalSession.noteFailure(error);
@@ -255,7 +275,7 @@ export class DodoKeyVault extends ThemedElement {
     this.busy = true;
     this.confirmError = null;
     try {
-      await client.deactivateLicenseKeyInstance(key.license_key_id, instance.license_key_instance_id);
+      await deactivateLicenseKeyInstance(client, key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
       this.#portalSession.noteFailure(error);
       const code = errorCode(error);

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { createCardToken, type CardBrand, type PortalPaymentMethod } from '@dodo-portal/wire/client';
+import { createCardToken, type CardBrand, type PortalPaymentMethod, addPaymentMethod } from '@dodo-portal/wire/client';
 import { brandOf, cvcLength, digitsOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
 import { cardDeclineText, renderBrand } from './card-view.ts';
 import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
@@ -140,7 +140,7 @@ export class CardForm {
           name: this.input('name').value.trim(),
         },
       );
-      const method = await client.addPaymentMethod(token.card_token);
+      const method = await addPaymentMethod(client, token.card_token);
       this.hide();
       this.owner.added(method);
       return method;

@@ -641,6 +641,8 @@ describe('<dodo-payment-method-editor>', () => {
       const removal = callsTo('DELETE', '/portal/v1/payment-methods/pm_visa_4242')[1]!;
       await waitUntil(() => removal.body);
       expect(JSON.parse(removal.body)).to.deep.equal({ replacements: { sub_pro: 'pm_mc_4444' } });
+      // The re-read list's answer renders a moment after the request (the card it names is now the default).
+      await waitUntil(() => visibleText(editor).includes('Default'), 'the re-read list was never shown');
       expect([...shadow(editor).querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
         'Mastercard •••• ending in 4444 Expires 08/31 Default Remove card ending in 4444',
       ]);

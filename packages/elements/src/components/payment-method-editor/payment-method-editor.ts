@@ -7,10 +7,9 @@
  * focus), `card-view.ts` (how a card reads). The parts render into this element's shadow root
  * and fire its events; they are plain classes, not tags.
  */
-import { html, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
-import type { PortalClient } from '@dodo-portal/wire/client';
+import { getSubscription, listPaymentMethods, subscriptionDues, type PortalClient } from '@dodo-portal/wire/client';
 import { DataController } from '../../controllers/data.ts';
 import { DownloadController } from '../../controllers/download.ts';
 import { RefreshController } from '../../controllers/refresh.ts';
@@ -84,7 +83,15 @@ import styles from './payment-method-editor.styles.ts';
  * @cssproperty --dodo-space - Base spacing unit.
  */
 export class DodoPaymentMethodEditor extends ThemedElement {
-  static override styles = [tokens, base, states, styles];
+  static override get styles() {
+    return [tokens, base, states, styles];
+  }
+
+  static override get properties(): PropertyDeclarations {
+    return {
+      subscriptionId: { attribute: 'subscription-id' },
+    };
+  }
 
   private readonly portalSession = new SessionController(this);
 
@@ -120,8 +127,8 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     load: async (client, [subscriptionId], signal) => {
       const id = subscriptionId as string;
       try {
-        const [list, subscription] = await Promise.all([client.listPaymentMethods(signal), id ? client.getSubscription(id, signal) : undefined]);
-        const dues = subscription?.status === 'on_hold' ? await client.subscriptionDues(id, signal) : undefined;
+        const [list, subscription] = await Promise.all([listPaymentMethods(client, signal), id ? getSubscription(client, id, signal) : undefined]);
+        const dues = subscription?.status === 'on_hold' ? await subscriptionDues(client, id, signal) : undefined;
         this.savedCards.items = list.items;
         this.subscriptionCard.load(subscription, dues);
         return true;
@@ -140,7 +147,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
   private viewClient: PortalClient | undefined;
 
   /** The subscription whose card is edited; empty to manage the saved cards. */
-  @property({ attribute: 'subscription-id' }) subscriptionId = '';
+  subscriptionId = '';
 
   protected override willUpdate(changed: PropertyValues): void {
     // Another subscription (or session) starts over from its current card.

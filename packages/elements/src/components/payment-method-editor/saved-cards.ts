@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { PortalPaymentMethod } from '@dodo-portal/wire/client';
+import { deletePaymentMethod, listPaymentMethods, setDefaultPaymentMethod, type PortalPaymentMethod } from '@dodo-portal/wire/client';
 import { emit } from '../../controllers/refresh.ts';
 import { brandName } from './card.ts';
 import { renderCard } from './card-view.ts';
@@ -49,7 +49,7 @@ export class SavedCards {
     await this.feedback.write(async () => {
       this.feedback.problem = undefined;
       try {
-        await client.deletePaymentMethod(method.payment_method_id, undefined, replacements);
+        await deletePaymentMethod(client, method.payment_method_id, undefined, replacements);
         this.removing = this.reassign = undefined;
         this.items = this.items.filter((m) => m !== method);
         this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`);
@@ -59,7 +59,7 @@ export class SavedCards {
         }
         void this.feedback.focusOn('.add');
         // Read back where each subscription is charged now (a failed read leaves the removal done).
-        if (replacements) this.items = (await client.listPaymentMethods().catch(() => undefined))?.items ?? this.items;
+        if (replacements) this.items = (await listPaymentMethods(client).catch(() => undefined))?.items ?? this.items;
       } catch (error) {
         const failure = apiError(error);
         const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
@@ -72,7 +72,7 @@ export class SavedCards {
           this.reassign = undefined;
           // A choice that went stale (a card removed elsewhere): show what is true now.
           if (failure?.status === 400) {
-            void client.listPaymentMethods().then(
+            void listPaymentMethods(client).then(
               ({ items }) => {
                 this.items = items;
                 this.host.requestUpdate();
@@ -92,7 +92,7 @@ export class SavedCards {
     await this.feedback.write(async () => {
       this.feedback.problem = undefined;
       try {
-        const made = await client.setDefaultPaymentMethod(method.payment_method_id);
+        const made = await setDefaultPaymentMethod(client, method.payment_method_id);
         // As the server lists them: the default first, the others in their order, none default.
         this.items = [made, ...this.items.filter((m) => m.payment_method_id !== made.payment_method_id).map((m) => ({ ...m, is_default: false }))];
         this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`);

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { Dues, PortalClient, PortalSubscription, SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
+import { setSubscriptionPaymentMethod, type Dues, type PortalClient, type PortalSubscription, type SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
 import type { DownloadController } from '../../controllers/download.ts';
 import { Formatter } from '../../controllers/format.ts';
 import { emit } from '../../controllers/refresh.ts';
@@ -99,7 +99,7 @@ export class SubscriptionCard {
 
   private async charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
     try {
-      const result = await this.charging.run((idempotencyKey) => client.setSubscriptionPaymentMethod(subscription.subscription_id, selected, { idempotencyKey }));
+      const result = await this.charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscription.subscription_id, selected, { idempotencyKey }));
       if (!result) return;
       this.subscription = result.subscription;
       this.dues = undefined;

@@ -1,15 +1,27 @@
-import { html, nothing, type LitElement, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { TaskStatus } from '@lit/task';
-import { PortalApiError, type ChangePlanBody, type ChangePlanPreview, type ChangePlanResult, type PlanOptions, type PortalProduct, type PortalSubscription } from '@dodo-portal/wire/client';
+import {
+  PortalApiError,
+  type ChangePlanBody,
+  type ChangePlanPreview,
+  type ChangePlanResult,
+  type PlanOptions,
+  type PortalProduct,
+  type PortalSubscription,
+  changePlan,
+  getSubscription,
+  planOptions,
+  previewPlanChange,
+} from '@dodo-portal/wire/client';
 import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChangedDetail } from '../../events.ts';
 import { DataController, initialState } from '../../controllers/data.ts';
 import { Formatter } from '../../controllers/format.ts';
 import { emit } from '../../controllers/refresh.ts';
 import { SessionController, errorCode } from '../../controllers/session.ts';
 import { SubmitController } from '../../controllers/submit.ts';
-import { fields, states } from '../../styles/states.ts';
+import { states } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { declineText } from '../decline.ts';
 import { ThemedElement } from '../themed-element.ts';
@@ -89,14 +101,26 @@ export class DodoPlanSwitcher extends ThemedElement {
     return [tokens, base, states, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      productId: { state: true, attribute: false },
+      quantity: { state: true, attribute: false },
+      addons: { state: true, attribute: false },
+      result: { state: true, attribute: false },
+      failure: { state: true, attribute: false },
+      editingCard: { state: true, attribute: false },
+      subscriptionId: { attribute: 'subscription-id' },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
 
   readonly #planData = new DataController<Loaded>(this, this.#portalSession, {
     load: async (client, [id], signal) => {
       if (!id) return initialState;
-      const subscription = await client.getSubscription(id as string, signal);
-      const options = subscription.actions.includes('change_plan') ? await client.planOptions(id as string, signal) : null;
+      const subscription = await getSubscription(client, id as string, signal);
+      const options = subscription.actions.includes('change_plan') ? await planOptions(client, id as string, signal) : null;
       this.productId = subscription.product_id;
       this.quantity = subscription.quantity;
       this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
@@ -110,23 +134,23 @@ export class DodoPlanSwitcher extends ThemedElement {
     load: (client, [id, productId, quantity, addons], signal) =>
       !this.#options || !this.#changed
         ? Promise.resolve(initialState)
-        : client.previewPlanChange(id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
+        : previewPlanChange(client, id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
     args: () => [this.subscriptionId, this.productId, this.quantity, this.addons],
   });
 
   /** One key per confirmed change, reused only to retry that same change. */
   readonly #changeSubmit = new SubmitController(this);
 
-  @state() private productId = '';
-  @state() private quantity = 1;
+  private productId = '';
+  private quantity = 1;
   /** `addonsKey()` of the chosen add-on quantities. */
-  @state() private addons = '';
-  @state() private result: ChangePlanResult | null = null;
-  @state() private failure: Failure | null = null;
-  @state() private editingCard = false;
+  private addons = '';
+  private result: ChangePlanResult | null = null;
+  private failure: Failure | null = null;
+  private editingCard = false;
 
   /** The subscription to change. */
-  @property({ attribute: 'subscription-id' }) subscriptionId = '';
+  subscriptionId = '';
 
   private get loaded(): Loaded | undefined {
     return this.#planData.status === TaskStatus.COMPLETE ? this.#planData.value : undefined;
@@ -192,7 +216,7 @@ export class DodoPlanSwitcher extends ThemedElement {
     this.failure = null;
     try {
       const result = await this.#changeSubmit.run((idempotencyKey) =>
-        client.changePlan(this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
+        changePlan(client, this.subscriptionId, { product_id: this.productId, quantity: this.quantity, addons }, { idempotencyKey }),
       );
       if (!result) return;
       // The confirm button gives way to the result: keep keyboard focus on what replaced it.

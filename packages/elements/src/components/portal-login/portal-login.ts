@@ -1,10 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { PortalApiError, requestLoginLink, requestUnifiedLoginLink } from '@dodo-portal/wire/client';
 import { LocaleController } from '../../controllers/locale.ts';
 import { loginLinkRequestedEvent } from '../../events.ts';
-import { fields } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './portal-login.styles.ts';
@@ -56,33 +55,50 @@ export class DodoPortalLogin extends ThemedElement {
     return [tokens, base, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      phase: { state: true, attribute: false },
+      problem: { state: true, attribute: false },
+      retryAfterSeconds: { state: true, attribute: false },
+      email: { state: true, attribute: false },
+      resendIn: { state: true, attribute: false },
+      apiBase: { attribute: 'api-base' },
+      businessId: { attribute: 'business-id' },
+      unified: { type: Boolean },
+      mode: {},
+      locale: {},
+    };
+  }
+
   private readonly language = new LocaleController(this, () => this.locale);
 
   #controller: AbortController | undefined;
 
-  @query('input') private readonly input!: HTMLInputElement | null;
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector('input') ?? null;
+  }
 
-  @state() private phase: Phase = 'idle';
-  @state() private problem: Problem | undefined;
-  @state() private retryAfterSeconds = 0;
-  @state() private email = '';
+  private phase: Phase = 'idle';
+  private problem: Problem | undefined;
+  private retryAfterSeconds = 0;
+  private email = '';
   /** Seconds until "Send the link again" works: a second email within a minute is one too many. */
-  @state() private resendIn = 0;
+  private resendIn = 0;
 
   /** The portal server's origin; defaults to this page's origin (the hosted login page). */
-  @property({ attribute: 'api-base' }) apiBase = '';
+  apiBase = '';
 
   /** The business the customer signs in to (`biz_…`). Ignored with `unified`. */
-  @property({ attribute: 'business-id' }) businessId = '';
+  businessId = '';
 
   /** Sign in to the unified portal: every business where the email is a customer, in `mode`. */
-  @property({ type: Boolean }) unified = false;
+  unified = false;
 
   /** `live` (default) or `test`: which customers the email is looked up among. */
-  @property() mode: 'test' | 'live' = 'live';
+  mode: 'test' | 'live' = 'live';
 
   /** BCP 47 tag for the text; defaults to `<html lang>`, then the browser's language. */
-  @property() locale = '';
+  locale = '';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

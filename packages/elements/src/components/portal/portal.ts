@@ -1,9 +1,8 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { provide } from '@lit/context';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { ContextProvider } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Task, initialState } from '@lit/task';
-import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient } from '@dodo-portal/wire/client';
+import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient, getSession } from '@dodo-portal/wire/client';
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
 import { sessionExpiredEvent } from '../../events.ts';
@@ -81,6 +80,19 @@ export class DodoPortal extends ThemedElement {
     return [tokens, base, states, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      slotted: { state: true, attribute: false },
+      newLink: { state: true, attribute: false },
+      apiBase: { attribute: 'api-base' },
+      sessionToken: { attribute: 'session-token' },
+      locale: {},
+      unified: { type: Boolean, reflect: true },
+      hosted: { type: Boolean },
+      expiredMessage: { attribute: 'expired-message' },
+    };
+  }
+
   /** Bumped with every new client, so a late 401 from an old token cannot expire the new one. */
   #generation = 0;
 
@@ -100,7 +112,7 @@ export class DodoPortal extends ThemedElement {
       if (!client) return initialState;
       const generation = this.#generation;
       try {
-        const info = await client.session(signal);
+        const info = await getSession(client, signal);
         if (generation === this.#generation) {
           this.session = this.#sessionChannel(this.session.status, info);
           this.#applyBrand(info);
@@ -114,22 +126,42 @@ export class DodoPortal extends ThemedElement {
     args: () => [this.client] as const,
   });
 
-  @query('slot:not([name])') private readonly slotElement!: HTMLSlotElement | null;
-
   /** Whether elements are slotted; `undefined` until known (the parser may still be adding them). */
-  @state() private slotted: boolean | undefined;
+  private slotted: boolean | undefined;
   /** "Email me a new link" on the hosted page. */
-  @state() private newLink: 'sending' | 'sent' | 'failed' | undefined;
+  private newLink: 'sending' | 'sent' | 'failed' | undefined;
 
-  @provide({ context: clientContext }) private client?: PortalClient;
-  @provide({ context: localeContext }) private resolvedLocale: string = 'en';
-  @provide({ context: sessionContext }) private session: SessionChannel = this.#sessionChannel('active', null);
+  // What the portal provides to the elements inside it (controllers, not decorators: issue 15).
+  readonly #clientProvider = new ContextProvider(this, { context: clientContext });
+  readonly #localeProvider = new ContextProvider(this, { context: localeContext, initialValue: 'en' });
+  #session = this.#sessionChannel('active', null);
+  readonly #sessionProvider = new ContextProvider(this, { context: sessionContext, initialValue: this.#session });
+
+  private get client(): PortalClient | undefined {
+    return this.#clientProvider.value;
+  }
+  private set client(client: PortalClient | undefined) {
+    this.#clientProvider.setValue(client);
+  }
+  private get resolvedLocale(): string {
+    return this.#localeProvider.value;
+  }
+  private set resolvedLocale(locale: string) {
+    this.#localeProvider.setValue(locale);
+  }
+  private get session(): SessionChannel {
+    return this.#session;
+  }
+  private set session(session: SessionChannel) {
+    this.#session = session;
+    this.#sessionProvider.setValue(session);
+  }
 
   /** The portal server's origin, e.g. `https://portal.example.com`. */
-  @property({ attribute: 'api-base' }) apiBase = '';
+  apiBase = '';
 
   /** The customer's portal session token, from your server's `POST /v1/customers/{id}/portal-sessions`. */
-  @property({ attribute: 'session-token' }) sessionToken = '';
+  sessionToken = '';
 
   /**
    * BCP 47 tag for text, dates and money (`en`, `sv-SE`, `de-AT`). Defaults to the closest `lang`
@@ -138,26 +170,26 @@ export class DodoPortal extends ThemedElement {
    * English, dates and money included. Changing it switches the language live. The portal sets
    * its own `lang` attribute to the language it renders in, unless the page set one on it.
    */
-  @property() locale = '';
+  locale = '';
 
   /**
    * The token is a unified session (`dpu_…`): show the overview across businesses
    * (`<dodo-unified-portal>`, which must be registered — the CDN script and
    * `define/dodo-unified-portal` do) instead of one business's portal.
    */
-  @property({ type: Boolean, reflect: true }) unified = false;
+  unified = false;
 
   /**
    * The portal is the whole page (the server's hosted `/portal`): an ended session offers to email
    * the customer a new link instead of asking them to reload, and a missing token shows that face.
    */
-  @property({ type: Boolean }) hosted = false;
+  hosted = false;
 
   /**
    * Embedded: what the expired face says under its title (default: reload the page to continue).
    * For more than text, use the `expired` slot.
    */
-  @property({ attribute: 'expired-message' }) expiredMessage = '';
+  expiredMessage = '';
 
   constructor() {
     super();
@@ -231,7 +263,7 @@ export class DodoPortal extends ThemedElement {
   readonly #updateSlotted = (): void => {
     // Before the first render there is no slot yet: every child without a `slot` attribute
     // is what the default slot will hold.
-    const slotted = this.slotElement?.assignedElements() ?? [...this.children].filter((child) => !child.slot);
+    const slotted = this.renderRoot?.querySelector<HTMLSlotElement>('slot:not([name])')?.assignedElements() ?? [...this.children].filter((child) => !child.slot);
     const hasChildren = slotted.length > 0;
     this.slotted = hasChildren || this.ownerDocument.readyState !== 'loading' ? hasChildren : undefined;
   };

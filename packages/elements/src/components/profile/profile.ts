@@ -1,9 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
-import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody } from '@dodo-portal/wire/client';
+import { PortalApiError, postalCodeMatches, type BillingAddress, type Profile, type UpdateProfileBody, getProfile, updateProfile } from '@dodo-portal/wire/client';
 import type { ProfileUpdatedDetail } from '../../events.ts';
-import { fields, states } from '../../styles/states.ts';
+import { states } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController } from '../../controllers/data.ts';
@@ -59,12 +59,22 @@ export class DodoProfile extends ThemedElement {
     return [tokens, base, states, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      editing: { state: true, attribute: false },
+      busy: { state: true, attribute: false },
+      errors: { state: true, attribute: false },
+      saveFailed: { state: true, attribute: false },
+      saved: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #profileData = new DataController<Profile>(this, this.#portalSession, {
     load: (client, _args, signal) => {
       this.saved = undefined;
-      return client.getProfile(signal);
+      return getProfile(client, signal);
     },
   });
 
@@ -74,13 +84,13 @@ export class DodoProfile extends ThemedElement {
   /** "Your details have been saved." */
   readonly #confirmation = new ConfirmationController(this);
 
-  @state() private editing = false;
-  @state() private busy = false;
-  @state() private errors: Errors = {};
+  private editing = false;
+  private busy = false;
+  private errors: Errors = {};
   /** A save failure that no field explains. */
-  @state() private saveFailed = false;
+  private saveFailed = false;
   /** The profile as last saved, which supersedes the loaded one. */
-  @state() private saved: Profile | undefined;
+  private saved: Profile | undefined;
 
   private label(field: Field): string {
     switch (field) {
@@ -153,7 +163,7 @@ export class DodoProfile extends ThemedElement {
     }
     this.busy = true;
     try {
-      const saved = await client.updateProfile(body);
+      const saved = await updateProfile(client, body);
       this.saved = saved;
       emit<ProfileUpdatedDetail>(this, 'dodo-profile-updated', { profile: saved });
       await this.#edit(false);

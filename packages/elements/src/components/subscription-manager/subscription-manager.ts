@@ -1,7 +1,6 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { CancellationReason, Dues, PortalSubscription } from '@dodo-portal/wire/client';
+import { cancelSubscription, listSubscriptions, resumeSubscription, subscriptionDues, type CancellationReason, type Dues, type PortalSubscription } from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChangedEvent, SubscriptionChangedDetail, SubscriptionReactivatedEvent } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
@@ -11,7 +10,8 @@ import { Formatter, subscriptionStatusLabel } from '../../controllers/format.ts'
 import { RefreshController, emit } from '../../controllers/refresh.ts';
 import { SessionController, errorCode } from '../../controllers/session.ts';
 import { cards } from '../../styles/cards.ts';
-import { dialog, fields, states } from '../../styles/states.ts';
+import { dialog, states } from '../../styles/states.ts';
+import { fields } from '../../styles/fields.ts';
 import { base, tokens } from '../../styles/tokens.ts';
 import { brandName } from '../payment-method-editor/card.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
@@ -89,6 +89,13 @@ export class DodoSubscriptionManager extends ThemedElement {
     return [tokens, base, states, cards, dialog, fields, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      busy: { state: true, attribute: false },
+      actionError: { state: true, attribute: false },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
   readonly #subscriptionList = new DataController<Loaded>(this, this.#portalSession, {
@@ -96,7 +103,7 @@ export class DodoSubscriptionManager extends ThemedElement {
       const items: PortalSubscription[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < MAX_PAGES; page += 1) {
-        const result = await client.listSubscriptions({ limit: 100, cursor, signal });
+        const result = await listSubscriptions(client, { limit: 100, cursor, signal });
         items.push(...result.items);
         cursor = result.next_cursor;
         if (!cursor) break;
@@ -107,7 +114,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           .filter((item) => item.status === 'on_hold')
           .map(async (item) => {
             // Without its amount the subscription still shows, with the way out.
-            const owed = await client.subscriptionDues(item.subscription_id, signal).catch(() => null);
+            const owed = await subscriptionDues(client, item.subscription_id, signal).catch(() => null);
             if (owed) dues.set(item.subscription_id, owed);
           }),
       );
@@ -126,9 +133,9 @@ export class DodoSubscriptionManager extends ThemedElement {
     fallback: ({ subscription }) => this.#focusTarget(subscription.subscription_id, null),
   });
 
-  @state() private busy = false;
+  private busy = false;
   /** The error code of the last failed cancel/resume, shown in words. */
-  @state() private actionError: string | null = null;
+  private actionError: string | null = null;
 
   private open(kind: DialogState['kind'], subscription: PortalSubscription, event: Event): void {
     this.actionError = null;
@@ -184,7 +191,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.busy = true;
     this.actionError = null;
     try {
-      const cancelled = await client.cancelSubscription(subscription.subscription_id, {
+      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
         when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
         ...(reason ? { reason } : {}),
         ...(comment ? { comment } : {}),
@@ -209,7 +216,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.busy = true;
     this.actionError = null;
     try {
-      const resumed = await client.resumeSubscription(subscription.subscription_id);
+      const resumed = await resumeSubscription(client, subscription.subscription_id);
       this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.#subscriptionList.run();

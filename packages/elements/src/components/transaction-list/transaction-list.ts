@@ -1,7 +1,6 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { CardBrand, Payment, PaymentPage } from '@dodo-portal/wire/client';
+import { listPayments, type CardBrand, type Payment, type PaymentPage } from '@dodo-portal/wire/client';
 import { DownloadController } from '../../controllers/download.ts';
 import { Formatter, cardLabel, paymentStatusLabel } from '../../controllers/format.ts';
 import { PagedListController } from '../../controllers/paged-list.ts';
@@ -60,9 +59,15 @@ export class DodoTransactionList extends ThemedElement {
     return [tokens, base, states, table, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      pageSize: { type: Number, attribute: 'page-size' },
+    };
+  }
+
   readonly #portalSession = new SessionController(this);
   readonly #formatter = new Formatter(() => this.#portalSession.locale);
-  readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => client.listPayments(query));
+  readonly #pagedList = new PagedListController<PaymentPage>(this, this.#portalSession, (client, query) => listPayments(client, query));
   /** A payment knows its invoice's id, not its number: the download looks the number up (for the event and the file name). */
   readonly #downloads = new DownloadController(this, this.#portalSession);
 
@@ -70,7 +75,7 @@ export class DodoTransactionList extends ThemedElement {
   private readonly refresher = new RefreshController(this, ['payments'], () => this.#pagedList.data.run());
 
   /** Rows per page (1–100). */
-  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  pageSize = 10;
 
   private statusDetail(payment: Payment): string | undefined {
     if (payment.status === 'failed') return declineText(payment.decline_code);

@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { PortalApiError, createUnifiedClient, type UnifiedBusiness, type UnifiedBusinessList, type UnifiedClient } from '@dodo-portal/wire/client';
@@ -75,6 +74,19 @@ export class DodoUnifiedPortal extends ThemedElement {
     return [tokens, base, states, cards, styles];
   }
 
+  static override get properties(): PropertyDeclarations {
+    return {
+      client: { state: true, attribute: false },
+      expired: { state: true, attribute: false },
+      opened: { state: true, attribute: false },
+      opening: { state: true, attribute: false },
+      openFailed: { state: true, attribute: false },
+      apiBase: { attribute: 'api-base' },
+      sessionToken: { attribute: 'session-token' },
+      locale: {},
+    };
+  }
+
   readonly #language = new LocaleController(this, () => this.locale);
   readonly #formatter = new Formatter(() => this.#language.locale);
   #openController: AbortController | undefined;
@@ -93,23 +105,23 @@ export class DodoUnifiedPortal extends ThemedElement {
   });
 
   /** Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. */
-  @state() private client: UnifiedClient | undefined;
+  private client: UnifiedClient | undefined;
   /** Set by a 401 on the unified token: where to sign in again (the 401's `login_url`). */
-  @state() private expired: { loginUrl: string | undefined } | undefined;
-  @state() private opened: OpenedBusiness | undefined;
+  private expired: { loginUrl: string | undefined } | undefined;
+  private opened: OpenedBusiness | undefined;
   /** The business whose session is being opened. */
-  @state() private opening: string | undefined;
+  private opening: string | undefined;
   /** The business whose portal could not be opened (the message shows on its card). */
-  @state() private openFailed: string | undefined;
+  private openFailed: string | undefined;
 
   /** The portal server's origin, e.g. `https://portal.example.com`. */
-  @property({ attribute: 'api-base' }) apiBase = '';
+  apiBase = '';
 
   /** The unified session token (`dpu_…`) from the unified sign-in link. */
-  @property({ attribute: 'session-token' }) sessionToken = '';
+  sessionToken = '';
 
   /** BCP 47 tag for text, dates and money; defaults to `<html lang>`, then the browser's language. */
-  @property() locale = '';
+  locale = '';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
