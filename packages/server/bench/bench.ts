@@ -241,7 +241,7 @@ async function load(label: string, url: string, next?: () => { path: string; met
   const answer = await fetch(new URL(probe.path, url), { method: probe.method ?? 'GET', headers: probe.headers ?? {}, ...(probe.body ? { body: probe.body } : {}) });
   if (!answer.ok) throw new Error(`${label}: ${probe.method ?? 'GET'} ${probe.path} → ${answer.status} ${await answer.text()}`);
   await answer.arrayBuffer();
-  await autocannon({ ...options, connections: 10, duration: Math.min(2, duration) });
+  await autocannon({ ...options, connections: 10, duration: Math.min(2, duration / 3) });
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration, timeout: REQUEST_TIMEOUT_S });
   note(
     `${label}: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms` +
