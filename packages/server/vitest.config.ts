@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'drills/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'drills/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // Each file opens its own SQLite temp file (and PostgreSQL schema): files are independent.
     fileParallelism: true,
