@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { openStore, storeOptionsFromEnv } from '../src/store/index.ts';
 import { reckon, type Answer, type Attempt, type CrashKind, type Ledger } from './crash-accounting.ts';
 import type { Drill } from './drill.ts';
+import { pool } from './pool.ts';
 import { startDrillServer, type DrillServer } from './serve.ts';
 
 /** The lease the restarted server gives a dead process's key (IDEMPOTENCY_LEASE_MS); short, so the drill need not wait 10 minutes. */
@@ -33,20 +34,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function pool<T, R>(items: T[], width: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await run(items[index]!, index);
-      }
-    }),
-  );
-  return out;
 }
 
 interface Target {
