@@ -1,15 +1,20 @@
 /**
  * The concurrency drill: bursts of 20 identical requests at once, over real TCP to a real
  * `dodo-portal serve`, on each mutation that must happen once — a plan change, a refund, a license
- * activation at its limit, a card removal, a magic-link exchange — without Idempotency-Keys (the
+ * activation at its limit, a card removal, a magic-link exchange, paying the dues of a subscription
+ * on hold (its renewal declined) to reactivate it — without Idempotency-Keys (the
  * server's locks and conditional writes must still let one through) and, where the operation
  * takes one, with one key for the whole burst (one effect, the others replay it or answer 409
  * `idempotency_key_in_progress`). After each burst the drill reads back what happened: a double
  * effect is a second charge, more refunded than one refund, activations past the limit, a second
- * removal or a second session. Figures: bursts, double_effects (0), 5xx (0), statuses.
+ * removal or a second session, or — for the dues — a second dues charge or payment, a dues
+ * invoice too many, or a second `subscription.active`. Figures: bursts, double_effects (0), 5xx (0), statuses.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Drill } from './drill.ts';
 import { call, CARD, must, type Answer } from './http.ts';
+import { SandboxCards } from '../src/payments/sandbox.ts';
 import { planLadder } from './fixtures.ts';
 import { startDrillServer } from './serve.ts';
 
@@ -21,6 +26,7 @@ export const concurrency: Drill = {
   name: 'concurrency',
   async run({ full, store, databaseUrl, log }) {
     const server = await startDrillServer({ store, databaseUrl }, { TRUST_PROXY: '1' });
+    const receiver = await webhookReceiver();
     const failures: string[] = [];
     const figures = { bursts: 0, requests: 0, double_effects: 0, '5xx': 0 };
     const statuses = new Map<string, number>();
@@ -49,6 +55,57 @@ export const concurrency: Drill = {
         return Promise.all(Array.from({ length: PARALLEL }, () => send(header)));
       };
       const successes = (answers: Answer[]) => answers.filter((answer) => answer.status < 300).length;
+
+      const bursts = full ? 20 : 3;
+
+      // Dues: subscriptions put on hold together (a card that is saved but declines every charge,
+      // then one test-clock advance past their period end: the renewal fails, its invoice stays
+      // open), each paid back from a burst. Even bursts pay through the subscription's
+      // `payment-method`, odd ones through `invoices/{id}/pay` of the open invoice: both are the
+      // one dues charge. Every `subscription.active` is counted at a webhook endpoint (a real
+      // receiver on loopback; the deliveries are read back through the merchant API).
+      interface OnHold {
+        customerId: string;
+        subscriptionId: string;
+        invoiceId: string;
+        token: string;
+        methodId: string;
+      }
+      const onHold: OnHold[] = [];
+      let hookId = '';
+      const prepareDues = async (count: number) => {
+        const held: { customerId: string; subscriptionId: string; periodEnd: string }[] = [];
+        for (let i = 0; i < count; i += 1) {
+          const customerId = await newCustomer();
+          const created = await must<{ subscription_id: string; current_period_end: string }>(url, 201, key, 'POST', '/v1/subscriptions', {
+            customer_id: customerId,
+            product_id: basic.product_id,
+            card_token: await cardToken(),
+          });
+          const declining = (await must<{ card_token: string }>(url, 201, null, 'POST', '/sandbox/v1/tokens', { ...CARD, number: SandboxCards.attachesThenDeclines })).card_token;
+          await must(url, 200, key, 'PATCH', `/v1/subscriptions/${created.subscription_id}`, { card_token: declining });
+          held.push({ customerId, subscriptionId: created.subscription_id, periodEnd: created.current_period_end });
+        }
+        const periodEnd = held
+          .map((hold) => hold.periodEnd)
+          .sort()
+          .at(-1)!;
+        await must(url, 200, key, 'POST', '/v1/test-clock/advance', { to: periodEnd });
+        // From here on: the subscriptions' own activations are behind them, only reactivations count.
+        const endpoint = await must<{ webhook_endpoint_id: string }>(url, 201, key, 'POST', '/v1/webhook-endpoints', { url: receiver.url, events: ['subscription.active'] });
+        hookId = endpoint.webhook_endpoint_id;
+        for (const hold of held) {
+          const after = await must<{ status: string }>(url, 200, key, 'GET', `/v1/subscriptions/${hold.subscriptionId}`);
+          if (after.status !== 'on_hold') throw new Error(`setup: subscription ${hold.subscriptionId} is ${after.status} after its renewal declined, not on_hold`);
+          const invoices = await must<{ items: { invoice_id: string; status: string }[] }>(url, 200, key, 'GET', `/v1/invoices?customer_id=${hold.customerId}`);
+          const open = invoices.items.filter((invoice) => invoice.status === 'open');
+          if (open.length !== 1) throw new Error(`setup: subscription ${hold.subscriptionId} has ${open.length} open invoices, not 1`);
+          const token = await portalToken(hold.customerId);
+          const method = await must<{ payment_method_id: string }>(url, 201, token, 'POST', '/portal/v1/payment-methods', { card_token: await cardToken() });
+          onHold.push({ ...hold, invoiceId: open[0]!.invoice_id, token, methodId: method.payment_method_id });
+        }
+      };
+      let duesBurst = 0;
 
       const kinds: Record<string, { keyable: boolean; run: Burst }> = {
         plan_change: {
@@ -130,9 +187,45 @@ export const concurrency: Drill = {
             return { answers, double: successes(answers) !== 1 ? `${successes(answers)} sessions from one code` : undefined };
           },
         },
+        dues: {
+          keyable: true,
+          run: async (keyed) => {
+            if (onHold.length === 0 && duesBurst === 0) await prepareDues(bursts * 2);
+            const hold = onHold.shift()!;
+            const viaInvoice = duesBurst % 2 === 1;
+            duesBurst += 1;
+            const [path, body] = viaInvoice
+              ? [`/portal/v1/invoices/${hold.invoiceId}/pay`, { payment_method_id: hold.methodId }]
+              : [`/portal/v1/subscriptions/${hold.subscriptionId}/payment-method`, { payment_method_id: hold.methodId }];
+            const answers = await burst((header) => call(url, hold.token, 'POST', path, body, header), keyed);
+            const paymentIds = new Set(
+              answers.map((answer) => (answer.status < 300 ? (answer.json as { payment?: { payment_id: string } | null }).payment?.payment_id : undefined)).filter(Boolean),
+            );
+            const payments = await must<{ items: { status: string; amount: number }[] }>(url, 200, key, 'GET', `/v1/payments?customer_id=${hold.customerId}`);
+            const charged = payments.items.filter((payment) => payment.status === 'succeeded');
+            const invoices = await must<{ items: { status: string }[] }>(url, 200, key, 'GET', `/v1/invoices?customer_id=${hold.customerId}`);
+            const paid = invoices.items.filter((invoice) => invoice.status === 'paid').length;
+            const open = invoices.items.filter((invoice) => invoice.status === 'open').length;
+            const after = await must<{ status: string }>(url, 200, key, 'GET', `/v1/subscriptions/${hold.subscriptionId}`);
+            const deliveries = await must<{ items: { payload: { data: { subscription_id?: string } } }[] }>(url, 200, key, 'GET', `/v1/webhook-endpoints/${hookId}/deliveries?limit=100`);
+            const reactivations = deliveries.items.filter((delivery) => delivery.payload.data.subscription_id === hold.subscriptionId).length;
+            const double =
+              charged.length !== 2 || charged.some((payment) => payment.amount !== 1_000)
+                ? `${charged.length} charges of ${charged.map((payment) => payment.amount).join('+')} (the first period and the dues once, 1000 each, expected)`
+                : paymentIds.size !== 1
+                  ? `${paymentIds.size} payments answered`
+                  : paid !== 2 || open !== 0
+                    ? `${paid} paid and ${open} open invoices (the first period's and one dues invoice paid, none open, expected)`
+                    : after.status !== 'active'
+                      ? `the subscription is ${after.status} after its dues were paid`
+                      : reactivations !== 1
+                        ? `${reactivations} subscription.active events`
+                        : undefined;
+            return { answers, double };
+          },
+        },
       };
 
-      const bursts = full ? 20 : 3;
       for (const [name, kind] of Object.entries(kinds)) {
         for (const keyed of kind.keyable ? [false, true] : [false]) {
           const label = keyed ? `${name}+key` : name;
@@ -158,6 +251,7 @@ export const concurrency: Drill = {
       }
     } finally {
       await server.stop();
+      await receiver.close();
     }
     for (const [figure, value] of Object.entries(figures)) log(figure, value);
     log('statuses', [...statuses.entries()].map(([tag, count]) => `${tag}=${count}`).join(', '));
@@ -165,3 +259,20 @@ export const concurrency: Drill = {
     return { failures };
   },
 };
+
+/** A webhook receiver on loopback that takes every delivery (200): the server's deliveries succeed. */
+async function webhookReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        receiver.closeAllConnections();
+        receiver.close(() => resolve());
+      }),
+  };
+}

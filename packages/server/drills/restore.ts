@@ -10,7 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Drill } from './drill.ts';
-import { adminQuery, runCli, spawnServe, startDrillServer } from './serve.ts';
+import { pool } from './tools.ts';
+import { adminQuery, runCli, spawnServe, startDrillServer, type Served } from './serve.ts';
+
+/** Reads of the original and the restored server at once. */
+const READERS = 6;
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +41,7 @@ export const restore: Drill = {
       restoredEnv = { ...server.env, DODO_PORTAL_DB: join(dir, 'fresh', 'dodo-portal.db') };
     }
     const failures: string[] = [];
+    let restoring: Promise<{ report: { integrity: string; counts: Record<string, number> }; restored: Served }> | undefined;
     try {
       const key = server.business.keys.test;
       let client = 0;
@@ -87,7 +92,10 @@ export const restore: Drill = {
         (backupBegan ? during : before).push(purchase);
       };
       const writers = Array.from({ length: 3 }, () => writer());
-      await new Promise((resolve) => setTimeout(resolve, full ? 8_000 : 2_000));
+      // The backup begins once the store holds purchases to lose (short: 30 acknowledged, or 5 s
+      // at most on a slow machine; --full: 8 s of writes).
+      const warmUntil = performance.now() + (full ? 8_000 : 5_000);
+      while (writing && performance.now() < warmUntil && (full || before.length < 30)) await new Promise((resolve) => setTimeout(resolve, 20));
 
       const backupFile = join(dir, 'backup', store === 'postgres' ? 'dodo-portal.dump' : 'dodo-portal.db');
       backupBegan = true;
@@ -96,13 +104,18 @@ export const restore: Drill = {
       log('backup_ms', Math.round(performance.now() - started));
       log('backup_bytes', backup.bytes);
       // Writes go on for a moment after the backup, as they would on a live server.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 200));
       writing = false;
       await Promise.all(writers);
 
+      // The restore and the restored server start while the original server is read: neither needs the other.
+      restoring = (async () => {
+        const report = JSON.parse(await runCli(['restore', '--from', backupFile, '--json'], restoredEnv)) as { integrity: string; counts: Record<string, number> };
+        return { report, restored: await spawnServe(restoredEnv, () => undefined) };
+      })();
       // What the merchant could read before the backup began: its license keys by payment.
       const keysOf = new Map<string, { license_key_id: string; key: string }>();
-      for (const purchase of before) {
+      await pool(before, READERS, async (purchase) => {
         const { json } = await call(server.url, 'GET', `/v1/license-keys?customer_id=${purchase.customer_id}`);
         for (const item of (json.items as Json[]) ?? []) {
           if (item.payment_id !== purchase.payment_id) continue;
@@ -110,19 +123,18 @@ export const restore: Drill = {
           keysOf.set(purchase.payment_id, { license_key_id: item.license_key_id as string, key: revealed.json.key as string });
         }
         if (!keysOf.has(purchase.payment_id)) failures.push(`payment ${purchase.payment_id} has no license key on the original server`);
-      }
+      });
       log('acknowledged_before_backup', before.length);
       log('written_during_backup', during.length);
 
-      const report = JSON.parse(await runCli(['restore', '--from', backupFile, '--json'], restoredEnv)) as { integrity: string; counts: Record<string, number> };
+      const { report, restored } = await restoring;
       log('integrity', report.integrity);
       if (report.integrity !== 'ok') failures.push(`restore reported integrity ${report.integrity}`);
 
-      const restored = await spawnServe(restoredEnv, () => undefined);
       let missing = 0;
       let wrongKey = 0;
       try {
-        for (const purchase of before) {
+        await pool(before, READERS, async (purchase) => {
           const checks: [string, string][] = [
             ['customer', `/v1/customers/${purchase.customer_id}`],
             ['invoice', `/v1/invoices/${purchase.invoice_id}`],
@@ -140,10 +152,12 @@ export const restore: Drill = {
               failures.push(`license key ${licenseKey!.license_key_id} reveals a different key after restore`);
             }
           }
-        }
+        });
         // Purchases acknowledged after the backup began may or may not be in the copy: counted, not judged.
         let duringInBackup = 0;
-        for (const purchase of during) if ((await call(restored.url, 'GET', `/v1/payments/${purchase.payment_id}`)).status === 200) duringInBackup += 1;
+        await pool(during, READERS, async (purchase) => {
+          if ((await call(restored.url, 'GET', `/v1/payments/${purchase.payment_id}`)).status === 200) duringInBackup += 1;
+        });
         log('during_in_backup', duringInBackup);
       } finally {
         restored.child.kill('SIGTERM');
@@ -156,6 +170,13 @@ export const restore: Drill = {
       if (failures.length > 0) failures.push(`server log (tail): ${server.stderr().slice(-2_000)}`);
       return { failures };
     } finally {
+      // Stopped also when reading the original server failed while the restored one started.
+      await restoring
+        ?.then(async ({ restored }) => {
+          restored.child.kill('SIGTERM');
+          await restored.exited;
+        })
+        .catch(() => undefined);
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
       if (store === 'postgres') await adminQuery(databaseUrl!, `drop database if exists "${restoredDatabase}" with (force)`);

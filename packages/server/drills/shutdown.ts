@@ -40,6 +40,7 @@ const cleanRefusal = (outcome: Outcome) => outcome.error === 'ECONNREFUSED';
 
 export const shutdown: Drill = {
   name: 'shutdown',
+  serialStores: true,
   async run({ full, store, databaseUrl, log }) {
     const failures: string[] = [];
     const figures = { rounds: 0, in_flight: 0, finished: 0, reset: 0, refused: 0, unclean_refusal: 0, exit_code: 0, exit_ms: 0 };
