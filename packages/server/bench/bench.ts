@@ -29,6 +29,7 @@ import type { InvoicePage, PlanOptions, PortalPaymentMethod, PortalSession, Prod
 import { openStore } from '../src/index.ts';
 import { SandboxCards } from '../src/payments/sandbox.ts';
 import { formatFigure, percentileOf, resultsJson, type Figure } from './figures.ts';
+import { children, run, start, stop } from './processes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '../../..');
@@ -59,53 +60,6 @@ const note = (text: string) => console.error(`bench: # ${text}`);
 
 // ---------------------------------------------------------------------------------------------
 // Processes and stores
-
-const children = new Set<ChildProcess>();
-
-/** Runs a node process and resolves with the URL it prints ("listening on http://…"). */
-function start(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        // Keep draining: a full pipe would block the server's logging.
-        child.stdout!.removeAllListeners('data').resume();
-        resolve({ child, url: match[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${output}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGINT');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-/** Runs the CLI to completion; resolves with its stdout. */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      if (code === 0) resolve(output);
-      else reject(new Error(`dodo-portal ${args.join(' ')} exited with ${code}`));
-    }),
-  );
-}
 
 interface BenchStore {
   /** The env a CLI process needs to open this store. */
@@ -157,7 +111,7 @@ interface Seeded {
 async function seed(store: BenchStore, invoices: number): Promise<Seeded & { wallSeconds: number }> {
   const customers = Math.max(1, Math.ceil(invoices / INVOICES_PER_CUSTOMER));
   const started = performance.now();
-  const out = await runCli(['seed', '--customers', String(customers), '--invoices-per-customer', String(INVOICES_PER_CUSTOMER), '--json'], store.env);
+  const out = await run([cli, 'seed', '--customers', String(customers), '--invoices-per-customer', String(INVOICES_PER_CUSTOMER), '--json'], store.env);
   return { ...(JSON.parse(out) as Seeded), wallSeconds: (performance.now() - started) / 1000 };
 }
 
@@ -298,7 +252,7 @@ async function changePlanPreview(portal: Portal, seeded: Seeded): Promise<void> 
  * request that charges the dues and reactivates.
  */
 async function reactivation(portal: Portal, store: BenchStore): Promise<void> {
-  const created = JSON.parse(await runCli(['business', 'create', '--name', 'Bench Reactivation', '--json'], store.env)) as { api_keys: { test: string } };
+  const created = JSON.parse(await run([cli, 'business', 'create', '--name', 'Bench Reactivation', '--json'], store.env)) as { api_keys: { test: string } };
   const key = created.api_keys.test;
   const merchant = <T>(method: string, path: string, body?: unknown, expected?: number) => call<T>(`${portal.url}${path}`, key, method, body, expected);
   const cardToken = async (number: string) => {
@@ -391,14 +345,12 @@ async function webhooks(portal: Portal, seeded: Seeded): Promise<void> {
   }
 }
 
-/** The built CDN script (`vite build --mode cdn` of the elements package), built when missing. */
+/** The built CDN script, built by the elements package's own build when missing (its output to stderr: stdout is the figures). */
 async function ensureCdnBuilt(): Promise<void> {
-  const elements = join(repoRoot, 'packages/elements');
-  if (existsSync(join(elements, 'dist/cdn/dodo-portal.js'))) return;
-  note('building the CDN script (packages/elements: vite build --mode cdn)');
-  const vite = join(elements, 'node_modules/vite/bin/vite.js');
-  const child = spawn(process.execPath, [vite, 'build', '--mode', 'cdn', '--logLevel', 'warn'], { cwd: elements, stdio: ['ignore', 'inherit', 'inherit'] });
-  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build --mode cdn exited with ${code}`)))));
+  if (existsSync(join(repoRoot, 'packages/elements/dist/cdn/dodo-portal.js'))) return;
+  note('building the elements (pnpm --filter @dodo-portal/elements build)');
+  const child = spawn('pnpm', ['--filter', '@dodo-portal/elements', 'build'], { cwd: repoRoot, stdio: ['ignore', process.stderr, 'inherit'] });
+  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the elements build exited with ${code}`)))));
 }
 
 /**

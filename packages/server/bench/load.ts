@@ -13,7 +13,6 @@
  * `node --cpu-prof` and leave its .cpuprofile in DIR (open it in Chrome DevTools or read it with
  * bench/profile-top.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PortalSession } from '@dodo-portal/wire/schemas';
+import { children, run, start, stop } from './processes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '../bin/dodo-portal.mjs');
@@ -29,39 +29,6 @@ const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const duration = Number(process.env.LOAD_SECONDS ?? 30);
 const pathTemplate = process.env.LOAD_PATH ?? '/portal/v1/invoices';
 const cpuProfDir = process.env.LOAD_CPU_PROF;
-
-/** Runs a node process and resolves with the URL it prints ("listening on http://…"). */
-function start(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        // Keep draining: a full pipe would block the server's logging.
-        child.stdout!.removeAllListeners('data').resume();
-        resolve({ child, url: match[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${output}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    // SIGINT: the CLI shuts down cleanly, and --cpu-prof writes its profile on a clean exit.
-    child.kill('SIGINT');
-  });
-
-function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, cmd, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${cmd.join(' ')} exited with ${code}`)))));
-}
 
 /**
  * CPU seconds a process has used (Linux /proc; undefined elsewhere). Per request, it is the figure
@@ -111,14 +78,11 @@ async function main(): Promise<void> {
   } else {
     env.DODO_PORTAL_DB = join(dir, 'load.db');
   }
-  const children: ChildProcess[] = [];
   try {
     const seeded = JSON.parse(await run([cli, 'seed', '--demo', '--json'], env)) as { api_keys: { test: string }; demo_customer_id: string; invoice_count: number };
     const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
     const server = await start([...profile, cli, 'serve'], env);
-    children.push(server.child);
     const hello = await start(['--import', 'tsx', join(here, 'hello.ts')], process.env);
-    children.push(hello.child);
 
     const response = await fetch(`${server.url}/v1/customers/${seeded.demo_customer_id}/customer-portal/session`, {
       method: 'POST',
@@ -146,7 +110,7 @@ async function main(): Promise<void> {
     }
     console.log(`ratio portal / hello: ${(portal.requests.average / baseline.requests.average).toFixed(3)}`);
   } finally {
-    for (const child of children) await stop(child);
+    for (const child of [...children]) await stop(child);
     await dropDatabase?.();
     rmSync(dir, { recursive: true, force: true });
   }
