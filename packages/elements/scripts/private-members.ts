@@ -63,7 +63,7 @@ export function privateMembers(): { mangleCache: Record<string, string>; mangleP
   const libraries = [
     lit,
     ...['lit-html', 'lit-element', '@lit/reactive-element'].map((name) => packageRoot(name, lit)),
-    ...['@lit/localize', '@lit/context', '@lit/task'].map((name) => packageRoot(name)),
+    ...['@lit/localize', '@lit/context'].map((name) => packageRoot(name)),
     packageRoot('ky', join(wire, '..')),
   ];
   for (const root of libraries) for (const file of walk(root)) if (file.endsWith('.js') && !file.includes('node_modules', root.length)) identifiers(readFileSync(file, 'utf8'), reserved);

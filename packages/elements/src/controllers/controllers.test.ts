@@ -5,6 +5,7 @@ import { PortalApiError } from '@dodo-portal/wire/client';
 import { DialogController } from './dialog.ts';
 import { SessionController } from './session.ts';
 import { SubmitController } from './submit.ts';
+import { Task, TaskStatus, initialState } from './task.ts';
 
 /** A host with one dialog, as the sections use it: rows with an opening button each. */
 class DialogHost extends LitElement {
@@ -112,5 +113,64 @@ describe('SubmitController', () => {
     await host.updateComplete;
     expect(host.shadowRoot!.textContent).to.include('idle');
     expect(new Set(keys).size, 'declined, then a new intent: three keys').to.equal(3);
+  });
+});
+
+/** A host whose task echoes its input after the test resolves the call. */
+class TaskHost extends LitElement {
+  input: string | null = 'a';
+  readonly calls: { args: readonly unknown[]; signal: AbortSignal; settle: (value: string | typeof initialState | Error) => void }[] = [];
+  readonly task = new Task(this, {
+    task: ([input], { signal }) =>
+      new Promise<string | typeof initialState>((resolve, reject) => {
+        this.calls.push({ args: [input], signal, settle: (value) => (value instanceof Error ? reject(value) : resolve(value)) });
+      }),
+    args: () => [this.input] as const,
+  });
+
+  override render() {
+    return html`${this.task.render({ initial: () => 'initial', pending: () => 'pending', complete: (value) => `complete ${value}`, error: () => 'error' })}`;
+  }
+}
+customElements.define('test-task-host', TaskHost);
+
+describe('Task', () => {
+  it('runs when its args change, aborts and ignores the run it supersedes, and renders each status', async () => {
+    const host = await fixture<TaskHost>(fixtureHtml`<test-task-host></test-task-host>`);
+    expect(host.calls.length).to.equal(1);
+    expect(host.task.status).to.equal(TaskStatus.PENDING);
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(host.calls.length, 'the same args do not rerun').to.equal(1);
+
+    host.input = 'b';
+    host.requestUpdate();
+    await host.updateComplete;
+    const [first, second] = host.calls;
+    expect(first!.signal.aborted, 'the superseded run is aborted').to.equal(true);
+    first!.settle('a');
+    second!.settle('b');
+    await waitUntil(() => host.task.status === TaskStatus.COMPLETE);
+    await host.updateComplete;
+    expect(host.task.value).to.equal('b');
+    expect(host.shadowRoot!.textContent).to.contain('complete b');
+    expect(second!.signal.aborted, 'a finished run is not aborted by the next').to.equal(false);
+
+    void host.task.run();
+    host.calls[2]!.settle(new Error('down'));
+    await waitUntil(() => host.task.status === TaskStatus.ERROR);
+    expect(host.task.value, 'an error clears the value').to.equal(undefined);
+    expect((host.task.error as Error).message).to.equal('down');
+    await host.updateComplete;
+    expect(host.shadowRoot!.textContent).to.contain('error');
+    expect(second!.signal.aborted).to.equal(false);
+
+    host.input = null;
+    host.requestUpdate();
+    await host.updateComplete;
+    host.calls[3]!.settle(initialState);
+    await waitUntil(() => host.task.status === TaskStatus.INITIAL);
+    await host.updateComplete;
+    expect(host.shadowRoot!.textContent).to.contain('initial');
   });
 });

@@ -2,11 +2,11 @@
  * Data an element loads from the portal API, with the four faces every state has: loading (a
  * skeleton that reserves the space), empty, error (with a Retry that keeps focus in the element)
  * and the expired session (nothing: the portal shows one expired face for every section). A
- * `@lit/task` Task underneath: it reruns when the client or `args` change and aborts stale calls.
+ * Task (controllers/task.ts) underneath: it reruns when the client or `args` change and aborts stale calls.
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
-import { Task, TaskStatus, initialState } from '@lit/task';
+import { Task, TaskStatus, initialState } from './task.ts';
 
 export { initialState };
 import type { PortalClient } from '@dodo-portal/wire/client';
@@ -61,7 +61,7 @@ export class DataController<T> {
     private readonly portalSession: SessionController,
     { load, args = () => [] }: DataOptions<T>,
   ) {
-    this.task = new Task(host, {
+    this.task = new Task<readonly unknown[], T>(host, {
       task: async ([client, ...rest], { signal }) => {
         if (!client) return initialState;
         try {

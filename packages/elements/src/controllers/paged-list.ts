@@ -5,7 +5,7 @@
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { TaskStatus } from '@lit/task';
+import { TaskStatus } from './task.ts';
 import type { PortalClient } from '@dodo-portal/wire/client';
 import { DataController } from './data.ts';
 import type { SessionController } from './session.ts';

@@ -1,6 +1,6 @@
 import { html, nothing, type LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { TaskStatus } from '@lit/task';
+import { TaskStatus } from '../../controllers/task.ts';
 import {
   PortalApiError,
   type ChangePlanBody,

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { Task, initialState } from '@lit/task';
+import { Task, initialState } from '../../controllers/task.ts';
 import { PortalApiError, createPortalClient, requestLoginLink, type PortalClient, getSession } from '@dodo-portal/wire/client';
 import type { PortalSessionInfo } from '@dodo-portal/wire/schemas';
 import { clientContext, localeContext, sessionContext, type SessionChannel, type SessionStatus } from '../../context.ts';
