@@ -16,7 +16,7 @@ import {
 } from '@dodo-portal/wire/client';
 import type { PaymentMethodRequestedDetail, PlanChangeRequestDetail, PlanChangedDetail } from '../../events.ts';
 import { DataController, initialState } from '../../controllers/data.ts';
-import { Formatter } from '../../controllers/format.ts';
+import { Formatter, pricePer } from '../../controllers/format.ts';
 import { emit } from '../../controllers/refresh.ts';
 import { SessionController, errorCode } from '../../controllers/session.ts';
 import { SubmitController } from '../../controllers/submit.ts';
@@ -284,7 +284,7 @@ export class DodoPlanSwitcher extends ThemedElement {
           <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.#select(product.product_id)} />
           <span class="plan__name">${product.name}</span>
           <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
-          <span class="plan__price">${this.#formatter.pricePer(product.price, product.currency, product.interval, product.interval_count)}</span>
+          <span class="plan__price">${pricePer(this.#formatter, product.price, product.currency, product.interval, product.interval_count)}</span>
         </label>
       </li>
     `;
@@ -313,7 +313,7 @@ export class DodoPlanSwitcher extends ThemedElement {
             <div class="field">
               <label for="addon-${addon.product_id}">
                 ${addon.name}
-                <span class="muted">${this.#formatter.pricePer(addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+                <span class="muted">${pricePer(this.#formatter, addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
               </label>
               <input
                 id="addon-${addon.product_id}"

@@ -6,7 +6,7 @@ import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChang
 import { ConfirmationController } from '../../controllers/confirmation.ts';
 import { DataController, cardsSkeleton } from '../../controllers/data.ts';
 import { DialogController } from '../../controllers/dialog.ts';
-import { Formatter, subscriptionStatusLabel } from '../../controllers/format.ts';
+import { Formatter, pricePer, subscriptionStatusLabel } from '../../controllers/format.ts';
 import { RefreshController, emit } from '../../controllers/refresh.ts';
 import { SessionController, errorCode } from '../../controllers/session.ts';
 import { cards } from '../../styles/cards.ts';
@@ -288,7 +288,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           }
         </div>
         <p class="card__price">
-          ${this.#formatter.pricePer(subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+          ${pricePer(this.#formatter, subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
         </p>
         <dl part="details" class="details">
           ${

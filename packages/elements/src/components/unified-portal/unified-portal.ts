@@ -3,7 +3,7 @@ import { msg, str } from '@lit/localize';
 import { Task, TaskStatus, initialState } from '../../controllers/task.ts';
 import { PortalApiError, createUnifiedClient, type UnifiedBusiness, type UnifiedBusinessList, type UnifiedClient } from '@dodo-portal/wire/client';
 import { loadErrorFace } from '../../controllers/data.ts';
-import { Formatter, invoiceStatusLabel } from '../../controllers/format.ts';
+import { Formatter, formatCount, invoiceStatusLabel } from '../../controllers/format.ts';
 import { LocaleController } from '../../controllers/locale.ts';
 import { isAbort } from '../../controllers/session.ts';
 import { sessionExpiredEvent } from '../../events.ts';
@@ -232,7 +232,7 @@ export class DodoUnifiedPortal extends ThemedElement {
         <dl class="facts">
           <div class="fact">
             <dt>${msg('Active subscriptions')}</dt>
-            <dd class="count">${this.#formatter.count(business.active_subscriptions)}</dd>
+            <dd class="count">${formatCount(this.#formatter, business.active_subscriptions)}</dd>
           </div>
           <div class="fact">
             <dt>${msg('Latest invoice')}</dt>
