@@ -201,7 +201,7 @@ export class DodoProfile extends ThemedElement {
     const error = this.errors[field];
     const control =
       field === 'country'
-        ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
+        ? html`<select id=${field} name=${field} class="input" aria-invalid=${!!error} aria-describedby="${field}-error">
             <option value="" ?selected=${!value}>${msg('Choose a country')}</option>
             ${countries(this.#portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
@@ -213,7 +213,7 @@ export class DodoProfile extends ThemedElement {
             maxlength=${MAX_LENGTH[field]}
             autocomplete=${({ name: 'name', street: 'street-address', city: 'address-level2', state: 'address-level1', zipcode: 'postal-code' } as Record<string, string>)[field]!}
             ?required=${required}
-            aria-invalid=${error ? 'true' : 'false'}
+            aria-invalid=${!!error}
             aria-describedby="${field}-error"
           />`;
     return html`
@@ -238,7 +238,7 @@ export class DodoProfile extends ThemedElement {
           ${this.saveFailed ? msg('Your details could not be saved. Please try again.') : nothing}
         </p>
         <div part="actions" class="actions">
-          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
             ${this.busy ? msg('Saving…') : msg('Save')}
           </button>
           <button type="button" class="button" @click=${() => this.#edit(false)}>${msg('Cancel')}</button>

@@ -365,7 +365,7 @@ export class DodoSubscriptionManager extends ThemedElement {
             ? html`<button
               type="button"
               class="button button--primary"
-              aria-disabled=${this.busy ? 'true' : 'false'}
+              aria-disabled=${this.busy}
               @click=${(event: Event) => this.#resume(subscription, event)}
             >
               ${msg("Don't cancel")}${name}
@@ -445,7 +445,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
           <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription')}</button>
-          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
             ${this.busy ? msg('Cancelling…') : msg('Cancel subscription')}
           </button>
         </div>
