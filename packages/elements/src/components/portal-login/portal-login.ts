@@ -198,18 +198,13 @@ export class DodoPortalLogin extends ThemedElement {
   }
 
   #problemText(problem: Problem): string {
-    switch (problem) {
-      case 'invalid':
-        return msg('Enter a valid email address, like name@example.com.');
-      case 'failed':
-        return msg("We couldn't send the link. Check your connection and try again.");
-      case 'rate-limited': {
-        const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
-        return msg(str`Too many attempts. Try again in ${minutes} min.`);
-      }
-      case 'unavailable':
-        return msg('Sign-in by email is not available right now. Please try again later.');
-    }
+    const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
+    return {
+      invalid: msg('Enter a valid email address, like name@example.com.'),
+      failed: msg("We couldn't send the link. Check your connection and try again."),
+      'rate-limited': msg(str`Too many attempts. Try again in ${minutes} min.`),
+      unavailable: msg('Sign-in by email is not available right now. Please try again later.'),
+    }[problem];
   }
 
   #renderSent(): TemplateResult {

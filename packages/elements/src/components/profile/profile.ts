@@ -92,21 +92,15 @@ export class DodoProfile extends ThemedElement {
   /** The profile as last saved, which supersedes the loaded one. */
   private saved: Profile | undefined;
 
-  private label(field: Field): string {
-    switch (field) {
-      case 'name':
-        return msg('Name');
-      case 'street':
-        return msg('Street address');
-      case 'city':
-        return msg('City');
-      case 'state':
-        return msg('State or region (optional)');
-      case 'zipcode':
-        return msg('Postal code');
-      case 'country':
-        return msg('Country');
-    }
+  #label(field: Field): string {
+    return {
+      name: msg('Name'),
+      street: msg('Street address'),
+      city: msg('City'),
+      state: msg('State or region (optional)'),
+      zipcode: msg('Postal code'),
+      country: msg('Country'),
+    }[field];
   }
 
   async #edit(editing: boolean): Promise<void> {
@@ -218,7 +212,7 @@ export class DodoProfile extends ThemedElement {
           />`;
     return html`
       <div class="field">
-        <label for=${field}>${this.label(field)}</label>
+        <label for=${field}>${this.#label(field)}</label>
         ${control}
         <p id="${field}-error" class="field__error">${error ?? nothing}</p>
       </div>
@@ -253,7 +247,7 @@ export class DodoProfile extends ThemedElement {
     const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
-        <dt>${this.label('name')}</dt>
+        <dt>${this.#label('name')}</dt>
         <dd>${profile.name}</dd>
         <dt>${msg('Email')}</dt>
         <dd>${profile.email}</dd>
