@@ -410,13 +410,13 @@ export class DodoKeyVault extends ThemedElement {
         ${this.#renderKeyValue(key)}
         <p part="activations" class="muted">${this.#activations(key)}</p>
         <div part="actions" class="actions">
-          <button type="button" class="button" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#toggleReveal(key)}>
+          <button type="button" class="button" aria-disabled=${fetching} @click=${() => this.#toggleReveal(key)}>
             ${revealed ? msg('Hide') : msg('Reveal')}${name}
           </button>
-          <button type="button" class="button button--primary" aria-disabled=${fetching ? 'true' : 'false'} @click=${() => this.#copy(key)}>
+          <button type="button" class="button button--primary" aria-disabled=${fetching} @click=${() => this.#copy(key)}>
             ${msg('Copy')}${name}
           </button>
-          <button type="button" class="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
+          <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
             ${msg('Activations')}${name}
           </button>
           ${this.#renderCopyStatus(id)}
@@ -462,7 +462,7 @@ export class DodoKeyVault extends ThemedElement {
         <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
         <div class="actions actions--end">
           <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
-          <button type="button" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#deactivate}>
+          <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>
             ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
           </button>
         </div>

@@ -80,7 +80,7 @@ describe('CardForm', () => {
     expect(await host.form.save()).to.equal(undefined);
     await host.updateComplete;
     expect(errorOf(host, 'number')).to.equal('This card number is not valid. Check it and try again.');
-    expect(errorOf(host, 'exp')).to.equal('This card has expired.');
+    expect(errorOf(host, 'exp')).to.equal('The card has expired.');
     expect(errorOf(host, 'cvc')).to.equal('Enter the 3-digit security code.');
     expect(errorOf(host, 'name')).to.equal('Enter the name on the card.');
     expect(shadow(host).activeElement?.id).to.equal('number');

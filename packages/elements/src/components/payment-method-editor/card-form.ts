@@ -24,8 +24,8 @@ export interface CardFormOwner {
 
 export class CardForm {
   open = false;
-  private errors: Partial<Record<Field, string>> = {};
-  private brand: CardBrand = 'unknown';
+  #errors: Partial<Record<Field, string>> = {};
+  #brand: CardBrand = 'unknown';
 
   constructor(
     private readonly host: EditorHost,
@@ -40,26 +40,26 @@ export class CardForm {
     this.host.requestUpdate();
   }
 
-  private show(): void {
+  #show(): void {
     this.open = true;
-    this.errors = {};
-    this.brand = 'unknown';
+    this.#errors = {};
+    this.#brand = 'unknown';
     this.owner.toggled(true);
     void this.feedback.focusOn('#number');
   }
 
-  private cancel(): void {
+  #cancel(): void {
     this.open = false;
     this.owner.toggled(false);
     void this.feedback.focusOn('.add');
   }
 
-  private input(name: Field): HTMLInputElement {
+  #input(name: Field): HTMLInputElement {
     return this.host.renderRoot.querySelector<HTMLInputElement>(`#${name}`)!;
   }
 
   private setErrors(errors: Partial<Record<Field, string>>): void {
-    this.errors = errors;
+    this.#errors = errors;
     this.host.requestUpdate();
   }
 
@@ -69,18 +69,18 @@ export class CardForm {
     if (field !== 'name') {
       const caretDigits = digitsOf(input.value.slice(0, input.selectionStart ?? input.value.length)).length;
       const digits = digitsOf(input.value);
-      const value = field === 'number' ? groupNumber(digits) : field === 'exp' ? formatExpiry(digits) : digits.slice(0, cvcLength(this.brand));
+      const value = field === 'number' ? groupNumber(digits) : field === 'exp' ? formatExpiry(digits) : digits.slice(0, cvcLength(this.#brand));
       input.value = value;
       let caret = 0;
       for (let seen = 0; caret < value.length && seen < caretDigits; caret += 1) if (/\d/.test(value[caret]!)) seen += 1;
       input.setSelectionRange(caret, caret);
       if (field === 'number') {
-        this.brand = brandOf(digits);
+        this.#brand = brandOf(digits);
         this.host.requestUpdate();
       }
     }
     // A shown error updates as the customer fixes it; a new one waits for blur or submit.
-    if (this.errors[field]) this.setErrors({ ...this.errors, [field]: this.check(field) });
+    if (this.#errors[field]) this.setErrors({ ...this.#errors, [field]: this.#check(field) });
   }
 
   /**
@@ -89,11 +89,11 @@ export class CardForm {
    * between mouse down and up, and the click on Cancel or Pay would be lost.
    */
   private onBlur(field: Field): void {
-    if (this.input(field).value && !this.errors[field]) this.setErrors({ ...this.errors, [field]: this.check(field) });
+    if (this.#input(field).value && !this.#errors[field]) this.setErrors({ ...this.#errors, [field]: this.#check(field) });
   }
 
-  private check(field: Field): string | undefined {
-    const value = this.input(field).value.trim();
+  #check(field: Field): string | undefined {
+    const value = this.#input(field).value.trim();
     if (field === 'number') {
       if (!value) return msg('Enter the card number.');
       // The same words as the processor's refusal of the same mistake.
@@ -105,7 +105,7 @@ export class CardForm {
       return expiryPast(expiry, new Date()) ? cardDeclineText('expired_card') : undefined;
     }
     if (field === 'cvc') {
-      const length = cvcLength(this.brand);
+      const length = cvcLength(this.#brand);
       return value.length === length ? undefined : msg(str`Enter the ${length}-digit security code.`);
     }
     return value ? undefined : msg('Enter the name on the card.');
@@ -120,24 +120,24 @@ export class CardForm {
     const client = this.fromPortal.client();
     if (!client) return undefined;
     const errors: Partial<Record<Field, string>> = {};
-    for (const field of FIELDS) errors[field] = this.check(field);
+    for (const field of FIELDS) errors[field] = this.#check(field);
     this.setErrors(errors);
     const invalid = FIELDS.find((field) => errors[field]);
-    if (invalid) return void this.input(invalid).focus();
+    if (invalid) return void this.#input(invalid).focus();
     // Only the sandbox's tokenization is built in: a live card number is never sent anywhere.
     if (!this.fromPortal.testMode()) return undefined;
 
-    const expiry = parseExpiry(this.input('exp').value)!;
+    const expiry = parseExpiry(this.#input('exp').value)!;
     this.feedback.problem = undefined;
     try {
       const token = await createCardToken(
         { apiBase: client.apiBase },
         {
-          number: digitsOf(this.input('number').value),
+          number: digitsOf(this.#input('number').value),
           exp_month: expiry.month,
           exp_year: expiry.year,
-          cvc: this.input('cvc').value,
-          name: this.input('name').value.trim(),
+          cvc: this.#input('cvc').value,
+          name: this.#input('name').value.trim(),
         },
       );
       const method = await addPaymentMethod(client, token.card_token);
@@ -153,14 +153,14 @@ export class CardForm {
         this.setErrors({
           [field]: refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.') : cardDeclineText(failure!.declineCode),
         });
-        this.input(field).focus();
+        this.#input(field).focus();
       } else this.feedback.fail(error, { kind: 'failed' });
       return undefined;
     }
   }
 
   /** Save card: saves the form's card alone, then focus goes to `next`. */
-  private async submit(event: SubmitEvent, next: string): Promise<void> {
+  async #submit(event: SubmitEvent, next: string): Promise<void> {
     event.preventDefault();
     if (!this.fromPortal.client()) return;
     await this.feedback.write(async () => {
@@ -169,7 +169,7 @@ export class CardForm {
   }
 
   private renderField(field: Field, label: string, autocomplete: string, extra?: TemplateResult): TemplateResult {
-    const error = this.errors[field];
+    const error = this.#errors[field];
     return html`<div part="field" class="field field--${field}">
       <label for=${field}>${label}</label>
       <span class="control">
@@ -180,7 +180,7 @@ export class CardForm {
           autocomplete=${autocomplete}
           inputmode=${field === 'name' ? 'text' : 'numeric'}
           spellcheck="false"
-          aria-invalid=${error ? 'true' : 'false'}
+          aria-invalid=${!!error}
           aria-describedby=${error ? `${field}-error` : nothing}
           @input=${(event: Event) => this.onInput(field, event)}
           @blur=${() => this.onBlur(field)}
@@ -196,7 +196,7 @@ export class CardForm {
    */
   render(processing: boolean, next: string): TemplateResult {
     if (!this.open) {
-      return html`<button type="button" class="button add" @click=${() => this.show()}>${msg('Add a new card')}</button>`;
+      return html`<button type="button" class="button add" @click=${() => this.#show()}>${msg('Add a new card')}</button>`;
     }
     if (!this.fromPortal.testMode()) {
       return html`<div part="notice" class="message">
@@ -205,17 +205,17 @@ export class CardForm {
         </p>
       </div>`;
     }
-    const brand = this.brand;
-    return html`<form part="card-form" class="card-form" novalidate @submit=${(event: SubmitEvent) => this.submit(event, next)}>
+    const brand = this.#brand;
+    return html`<form part="card-form" class="card-form" novalidate @submit=${(event: SubmitEvent) => this.#submit(event, next)}>
       ${this.renderField('number', msg('Card number'), 'cc-number', brand === 'unknown' ? undefined : renderBrand(brand))}
       ${this.renderField('exp', msg('Expiry date (MM / YY)'), 'cc-exp')}
       ${this.renderField('cvc', msg('Security code (CVC)'), 'cc-csc')}
       ${this.renderField('name', msg('Name on card'), 'cc-name')}
       <div part="actions" class="actions">
-        <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy ? 'true' : 'false'}>
+        <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy}>
           ${processing ? msg('Processing…') : msg('Save card')}
         </button>
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel')}</button>
+        <button type="button" class="button" @click=${() => this.#cancel()}>${msg('Cancel')}</button>
       </div>
     </form>`;
   }

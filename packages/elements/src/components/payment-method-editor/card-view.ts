@@ -22,18 +22,17 @@ export function renderCard(method: { brand: CardBrand; last4: string; exp_month?
 
 /**
  * A decline on this card, in words. The codes a customer can fix in the form get the form's own
- * words; funds and processing errors read as everywhere else (`declineText`).
+ * words; expiry, funds and processing errors read as everywhere else (`declineText`).
  */
 export function cardDeclineText(code: string | undefined): string {
   switch (code) {
-    case 'expired_card':
-      return msg('This card has expired.');
     case 'incorrect_cvc':
     case 'invalid_cvc':
       return msg('The security code (CVC) is incorrect.');
     case 'invalid_number':
     case 'incorrect_number':
       return msg('This card number is not valid. Check it and try again.');
+    case 'expired_card':
     case 'insufficient_funds':
     case 'processing_error':
       return declineText(code);

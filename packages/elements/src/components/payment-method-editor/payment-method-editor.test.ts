@@ -208,7 +208,7 @@ describe('<dodo-payment-method-editor>', () => {
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => fieldError(editor, 'number'));
       expect(fieldError(editor, 'number')).to.equal('This card number is not valid. Check it and try again.');
-      expect(fieldError(editor, 'exp')).to.equal('This card has expired.');
+      expect(fieldError(editor, 'exp')).to.equal('The card has expired.');
       expect(fieldError(editor, 'cvc')).to.equal('Enter the 3-digit security code.');
       expect(fieldError(editor, 'name')).to.equal('Enter the name on the card.');
       expect(activeId(editor)).to.equal('number');

@@ -103,7 +103,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     sessionEnded: (error) => this.portalSession.noteFailure(error),
   };
 
-  private readonly feedback = new Feedback(this, this.fromPortal, () => this.reload());
+  private readonly feedback = new Feedback(this, this.fromPortal, () => this.#reload());
   private readonly savedCards = new SavedCards(this, this.fromPortal, this.feedback);
   private readonly cardForm: CardForm = new CardForm(this, this.fromPortal, this.feedback, {
     toggled: (open) => this.subscriptionCard.formToggled(open),
@@ -166,7 +166,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
   }
 
   /** The problem's Refresh: read everything again from the subscription's card. */
-  private reload(): void {
+  #reload(): void {
     this.startOver();
     this.loader.retry();
   }
@@ -180,7 +180,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
 
   override render(): TemplateResult {
     const loading = this.loader.pending && !this.portalSession.expired;
-    return html`<div part="base" class="base" tabindex="-1" aria-busy=${loading ? 'true' : 'false'}>
+    return html`<div part="base" class="base" tabindex="-1" aria-busy=${loading}>
       <p class="visually-hidden" role="status">
         ${loading ? msg('Loading payment methods…') : this.feedback.notice}
       </p>

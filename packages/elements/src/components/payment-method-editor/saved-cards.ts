@@ -22,7 +22,7 @@ interface Reassign {
 export class SavedCards {
   items: PortalPaymentMethod[] = [];
   /** The card whose Remove awaits "Remove card" or "Keep". */
-  private removing: string | undefined;
+  #removing: string | undefined;
   private reassign: Reassign | undefined;
 
   constructor(
@@ -43,14 +43,14 @@ export class SavedCards {
    * for each (`replacements`): the server's 409 lists them, the customer chooses, and the list is
    * read again afterwards so it shows where each subscription is now charged.
    */
-  private async remove(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
+  async #remove(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
     const client = this.fromPortal.client();
     if (!client) return;
     await this.feedback.write(async () => {
       this.feedback.problem = undefined;
       try {
         await deletePaymentMethod(client, method.payment_method_id, undefined, replacements);
-        this.removing = this.reassign = undefined;
+        this.#removing = this.reassign = undefined;
         this.items = this.items.filter((m) => m !== method);
         this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`);
         emit(this.host, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
@@ -63,7 +63,7 @@ export class SavedCards {
       } catch (error) {
         const failure = apiError(error);
         const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
-        this.removing = undefined;
+        this.#removing = undefined;
         if (subscriptions?.length && this.items.some((m) => m !== method)) {
           const kept = this.reassign?.method === method ? this.reassign.choice : {};
           this.reassign = { method, subscriptions, choice: Object.fromEntries(subscriptions.flatMap(({ id }) => (kept[id] ? [[id, kept[id]]] : []))), missing: false };
@@ -111,12 +111,13 @@ export class SavedCards {
       this.reassign = { ...reassign, missing: true };
       return void this.feedback.focusOn('.reassign select[aria-invalid=true]');
     }
-    void this.remove(reassign.method, reassign.choice);
+    void this.#remove(reassign.method, reassign.choice);
   }
 
   /** "Keep" (the confirmation's or the replacement choice's): the card stays. */
-  private keep(change: { removing: undefined } | { reassign: undefined }): void {
-    Object.assign(this, change);
+  #keep(reassign: boolean): void {
+    if (reassign) this.reassign = undefined;
+    else this.#removing = undefined;
     void this.feedback.focusOn('.add');
   }
 
@@ -126,13 +127,13 @@ export class SavedCards {
       ${renderCard(method)}
       ${method.is_default ? html`<span part="badge" class="badge">${msg('Default')}</span>` : nothing}
       ${
-        this.removing === method.payment_method_id
+        this.#removing === method.payment_method_id
           ? html`<span class="actions">
             <span>${msg('Remove this card?')}</span>
-            <button type="button" class="button button--primary really" @click=${() => this.remove(method)}>
+            <button type="button" class="button button--primary really" @click=${() => this.#remove(method)}>
               ${msg('Remove card')}
             </button>
-            <button type="button" class="button" @click=${() => this.keep({ removing: undefined })}>${msg('Keep')}</button>
+            <button type="button" class="button" @click=${() => this.#keep(false)}>${msg('Keep')}</button>
           </span>`
           : html`<span class="actions">${
               method.is_default
@@ -144,7 +145,7 @@ export class SavedCards {
             type="button"
             class="button"
             @click=${() => {
-              this.removing = method.payment_method_id;
+              this.#removing = method.payment_method_id;
               this.feedback.problem = undefined;
               void this.feedback.focusOn('.really');
             }}
@@ -169,7 +170,7 @@ export class SavedCards {
           <label for="reassign-${id}">${product_name}</label>
           <select
             id="reassign-${id}"
-            aria-invalid=${missing ? 'true' : 'false'}
+            aria-invalid=${missing}
             aria-describedby=${missing ? `reassign-${id}-error` : nothing}
             @change=${(event: Event) => {
               const value = (event.target as HTMLSelectElement).value;
@@ -191,10 +192,10 @@ export class SavedCards {
         </div>`;
       })}
       <div part="actions" class="actions">
-        <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy ? 'true' : 'false'}>
+        <button type="submit" class="button button--primary" aria-disabled=${this.feedback.busy}>
           ${msg('Remove card and switch')}
         </button>
-        <button type="button" class="button" @click=${() => this.keep({ reassign: undefined })}>${msg('Keep')}</button>
+        <button type="button" class="button" @click=${() => this.#keep(true)}>${msg('Keep')}</button>
       </div>
     </form>`;
   }

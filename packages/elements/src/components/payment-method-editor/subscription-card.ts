@@ -20,15 +20,15 @@ export class SubscriptionCard {
   view: 'show' | 'edit' | 'done' = 'show';
   /** The checked saved card (none while the new-card form is the choice). */
   selected: string | undefined;
-  private dues: Dues | undefined;
+  #dues: Dues | undefined;
   /** The write in flight is Confirm (rather than Save card). */
-  private confirming = false;
+  #confirming = false;
   /** One Idempotency-Key per card the customer confirms: retrying the same card reuses it. */
-  private readonly charging: SubmitController;
+  readonly #charging: SubmitController;
   /** The card the key in `charging` is for. */
-  private chargedMethod: string | undefined;
-  private result: SubscriptionPaymentMethodResult | undefined;
-  private readonly format = new Formatter(() => this.fromPortal.locale());
+  #chargedMethod: string | undefined;
+  #result: SubscriptionPaymentMethodResult | undefined;
+  readonly #format = new Formatter(() => this.fromPortal.locale());
 
   constructor(
     private readonly host: EditorHost,
@@ -39,13 +39,13 @@ export class SubscriptionCard {
     /** The dues invoice's PDF, from the confirmation. */
     private readonly downloads: DownloadController,
   ) {
-    this.charging = new SubmitController(host);
+    this.#charging = new SubmitController(host);
   }
 
   /** What the loader read (its completion renders it): the subscription, if any, and on hold its dues. */
   load(subscription: PortalSubscription | undefined, dues: Dues | undefined): void {
     this.subscription = subscription;
-    this.dues = dues;
+    this.#dues = dues;
     this.selected = subscription?.payment_method?.payment_method_id;
   }
 
@@ -57,14 +57,14 @@ export class SubscriptionCard {
     } else this.selected ??= this.subscription.payment_method?.payment_method_id;
   }
 
-  private edit(): void {
+  #edit(): void {
     this.view = 'edit';
     this.feedback.problem = undefined;
     this.feedback.notice = '';
     void this.feedback.focusOn('input[type=radio]:checked, input[type=radio], .add');
   }
 
-  private cancel(): void {
+  #cancel(): void {
     this.view = 'show';
     this.cardForm.open = false;
     this.feedback.problem = undefined;
@@ -73,39 +73,39 @@ export class SubscriptionCard {
   }
 
   /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
-  private async confirm(): Promise<void> {
+  async #confirm(): Promise<void> {
     const client = this.fromPortal.client();
     const subscription = this.subscription;
     if (!client || !subscription) return;
     const withForm = this.cardForm.open && this.fromPortal.testMode();
     if (!withForm && !this.selected) return;
     await this.feedback.write(async () => {
-      this.confirming = true;
+      this.#confirming = true;
       this.feedback.problem = undefined;
       try {
         const added = withForm ? await this.cardForm.save() : undefined;
         if (withForm && !added) return;
         const selected = added?.payment_method_id ?? this.selected!;
         const onHold = subscription.status === 'on_hold';
-        if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.cancel();
-        if (this.chargedMethod !== selected) this.charging.reset();
-        this.chargedMethod = selected;
-        await this.charge(client, subscription, selected);
+        if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.#cancel();
+        if (this.#chargedMethod !== selected) this.#charging.reset();
+        this.#chargedMethod = selected;
+        await this.#charge(client, subscription, selected);
       } finally {
-        this.confirming = false;
+        this.#confirming = false;
       }
     });
   }
 
-  private async charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
+  async #charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
     try {
-      const result = await this.charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscription.subscription_id, selected, { idempotencyKey }));
+      const result = await this.#charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscription.subscription_id, selected, { idempotencyKey }));
       if (!result) return;
       this.subscription = result.subscription;
-      this.dues = undefined;
+      this.#dues = undefined;
       emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId: selected, subscriptionId: subscription.subscription_id });
       if (result.payment) {
-        this.result = result;
+        this.#result = result;
         this.view = 'done';
         emit(this.host, 'dodo-subscription-reactivated', {
           subscriptionId: subscription.subscription_id,
@@ -150,14 +150,14 @@ export class SubscriptionCard {
       <p class="label">${msg('Payment method')}</p>
       <div class="row">
         ${current ? renderCard(saved ?? current) : html`<span class="muted">${msg('No card on file')}</span>`}
-        ${subscription.actions.includes('update_payment_method') ? html`<button type="button" class="button edit" @click=${() => this.edit()}>${msg('Edit')}</button>` : nothing}
+        ${subscription.actions.includes('update_payment_method') ? html`<button type="button" class="button edit" @click=${() => this.#edit()}>${msg('Edit')}</button>` : nothing}
       </div>
     </div>`;
   }
 
   private renderEdit(subscription: PortalSubscription): TemplateResult {
-    const dues = this.dues;
-    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && this.format.money(dues.amount, dues.currency);
+    const dues = this.#dues;
+    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && this.#format.money(dues.amount, dues.currency);
     const busy = this.feedback.busy;
     return html`${this.feedback.render()}
       <fieldset part="methods" class="methods">
@@ -177,27 +177,27 @@ export class SubscriptionCard {
           </label>`,
         )}
       </fieldset>
-      ${this.cardForm.render(busy && !this.confirming, 'input[type=radio]:checked')}
+      ${this.cardForm.render(busy && !this.#confirming, 'input[type=radio]:checked')}
       ${due ? html`<p part="dues" class="dues">${msg(str`You will be charged ${due} now.`)}</p>` : nothing}
       <div part="actions" class="actions">
         <button
           type="button"
           class="button button--primary confirm"
-          aria-disabled=${busy || !(this.selected || this.cardForm.open) ? 'true' : 'false'}
-          @click=${() => this.confirm()}
+          aria-disabled=${busy || !(this.selected || this.cardForm.open)}
+          @click=${() => this.#confirm()}
         >
-          ${this.confirming ? msg('Processing…') : due ? msg(str`Pay ${due}`) : msg('Confirm changes')}
+          ${this.#confirming ? msg('Processing…') : due ? msg(str`Pay ${due}`) : msg('Confirm changes')}
         </button>
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Cancel')}</button>
+        <button type="button" class="button" @click=${() => this.#cancel()}>${msg('Cancel')}</button>
       </div>`;
   }
 
   private renderDone(): TemplateResult {
-    const { payment, invoice, subscription } = this.result!;
+    const { payment, invoice, subscription } = this.#result!;
     return html`<div part="success" class="message message--success success" tabindex="-1">
       <p class="message__title">${msg('Payment received. Your subscription is active again.')}</p>
-      <p>${msg(str`You paid ${this.format.money(payment!.amount, payment!.currency)}.`)}</p>
-      ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.format.date(subscription.next_billing_date)}`)}</p>` : nothing}
+      <p>${msg(str`You paid ${this.#format.money(payment!.amount, payment!.currency)}.`)}</p>
+      ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#format.date(subscription.next_billing_date)}`)}</p>` : nothing}
       ${this.downloads.renderError()}
       <div part="actions" class="actions">
         ${
@@ -207,7 +207,7 @@ export class SubscriptionCard {
             </button>`
             : nothing
         }
-        <button type="button" class="button" @click=${() => this.cancel()}>${msg('Done')}</button>
+        <button type="button" class="button" @click=${() => this.#cancel()}>${msg('Done')}</button>
       </div>
     </div>`;
   }

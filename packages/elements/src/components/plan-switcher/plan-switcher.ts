@@ -376,7 +376,7 @@ export class DodoPlanSwitcher extends ThemedElement {
         }
         <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
         ${this.failure ? this.#renderFailure() : nothing}
-        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy ? 'true' : 'false'} @click=${this.#confirm}>
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy} @click=${this.#confirm}>
           ${this.#changeSubmit.busy ? msg('Changing plan…') : this.failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
         </button>
       </section>

@@ -198,18 +198,13 @@ export class DodoPortalLogin extends ThemedElement {
   }
 
   #problemText(problem: Problem): string {
-    switch (problem) {
-      case 'invalid':
-        return msg('Enter a valid email address, like name@example.com.');
-      case 'failed':
-        return msg("We couldn't send the link. Check your connection and try again.");
-      case 'rate-limited': {
-        const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
-        return msg(str`Too many attempts. Try again in ${minutes} min.`);
-      }
-      case 'unavailable':
-        return msg('Sign-in by email is not available right now. Please try again later.');
-    }
+    const minutes = Math.max(1, Math.ceil(this.retryAfterSeconds / 60));
+    return {
+      invalid: msg('Enter a valid email address, like name@example.com.'),
+      failed: msg("We couldn't send the link. Check your connection and try again."),
+      'rate-limited': msg(str`Too many attempts. Try again in ${minutes} min.`),
+      unavailable: msg('Sign-in by email is not available right now. Please try again later.'),
+    }[problem];
   }
 
   #renderSent(): TemplateResult {
@@ -220,7 +215,7 @@ export class DodoPortalLogin extends ThemedElement {
           ${msg(str`If ${this.email} belongs to an account, a sign-in link is on its way. It works once and expires in 24 hours.`)}
         </p>
         <div class="actions">
-          <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0 ? 'true' : 'false'} @click=${this.#resend}>
+          <button part="resend" type="button" class="button" aria-disabled=${this.resendIn > 0} @click=${this.#resend}>
             ${this.resendIn > 0 ? msg(str`Send the link again in ${this.resendIn} s`) : msg('Send the link again')}
           </button>
           <button type="button" class="button" @click=${this.#startOver}>${msg('Use a different email')}</button>
@@ -253,11 +248,11 @@ export class DodoPortalLogin extends ThemedElement {
           inputmode="email"
           spellcheck="false"
           required
-          aria-invalid=${problem === 'invalid' ? 'true' : 'false'}
+          aria-invalid=${problem === 'invalid'}
           aria-describedby="problem"
         />
         <p part="error" id="problem" class="problem" role="alert">${problem ? this.#problemText(problem) : nothing}</p>
-        <button part="submit" type="submit" class="button button--primary" aria-disabled=${sending ? 'true' : 'false'}>
+        <button part="submit" type="submit" class="button button--primary" aria-disabled=${sending}>
           ${sending ? msg('Sending…') : msg('Email me a sign-in link')}
         </button>
       </form>
@@ -265,7 +260,7 @@ export class DodoPortalLogin extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    return html`<div part="base" class="base" aria-busy=${this.phase === 'sending' ? 'true' : 'false'}>
+    return html`<div part="base" class="base" aria-busy=${this.phase === 'sending'}>
       ${this.phase === 'sent' ? this.#renderSent() : this.#renderForm()}
     </div>`;
   }

@@ -92,21 +92,15 @@ export class DodoProfile extends ThemedElement {
   /** The profile as last saved, which supersedes the loaded one. */
   private saved: Profile | undefined;
 
-  private label(field: Field): string {
-    switch (field) {
-      case 'name':
-        return msg('Name');
-      case 'street':
-        return msg('Street address');
-      case 'city':
-        return msg('City');
-      case 'state':
-        return msg('State or region (optional)');
-      case 'zipcode':
-        return msg('Postal code');
-      case 'country':
-        return msg('Country');
-    }
+  #label(field: Field): string {
+    return {
+      name: msg('Name'),
+      street: msg('Street address'),
+      city: msg('City'),
+      state: msg('State or region (optional)'),
+      zipcode: msg('Postal code'),
+      country: msg('Country'),
+    }[field];
   }
 
   async #edit(editing: boolean): Promise<void> {
@@ -201,7 +195,7 @@ export class DodoProfile extends ThemedElement {
     const error = this.errors[field];
     const control =
       field === 'country'
-        ? html`<select id=${field} name=${field} class="input" aria-invalid=${error ? 'true' : 'false'} aria-describedby="${field}-error">
+        ? html`<select id=${field} name=${field} class="input" aria-invalid=${!!error} aria-describedby="${field}-error">
             <option value="" ?selected=${!value}>${msg('Choose a country')}</option>
             ${countries(this.#portalSession.locale).map(([code, name]) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
           </select>`
@@ -213,12 +207,12 @@ export class DodoProfile extends ThemedElement {
             maxlength=${MAX_LENGTH[field]}
             autocomplete=${({ name: 'name', street: 'street-address', city: 'address-level2', state: 'address-level1', zipcode: 'postal-code' } as Record<string, string>)[field]!}
             ?required=${required}
-            aria-invalid=${error ? 'true' : 'false'}
+            aria-invalid=${!!error}
             aria-describedby="${field}-error"
           />`;
     return html`
       <div class="field">
-        <label for=${field}>${this.label(field)}</label>
+        <label for=${field}>${this.#label(field)}</label>
         ${control}
         <p id="${field}-error" class="field__error">${error ?? nothing}</p>
       </div>
@@ -238,7 +232,7 @@ export class DodoProfile extends ThemedElement {
           ${this.saveFailed ? msg('Your details could not be saved. Please try again.') : nothing}
         </p>
         <div part="actions" class="actions">
-          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
             ${this.busy ? msg('Saving…') : msg('Save')}
           </button>
           <button type="button" class="button" @click=${() => this.#edit(false)}>${msg('Cancel')}</button>
@@ -253,7 +247,7 @@ export class DodoProfile extends ThemedElement {
     const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
-        <dt>${this.label('name')}</dt>
+        <dt>${this.#label('name')}</dt>
         <dd>${profile.name}</dd>
         <dt>${msg('Email')}</dt>
         <dd>${profile.email}</dd>

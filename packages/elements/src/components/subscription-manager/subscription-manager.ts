@@ -236,24 +236,16 @@ export class DodoSubscriptionManager extends ThemedElement {
   }
 
   #reasonLabel(reason: CancellationReason): string {
-    switch (reason) {
-      case 'too_expensive':
-        return msg("It's too expensive");
-      case 'missing_features':
-        return msg("It's missing features I need");
-      case 'switched_service':
-        return msg("I'm switching to another service");
-      case 'unused':
-        return msg("I don't use it enough");
-      case 'customer_service':
-        return msg('Customer service was not good enough');
-      case 'low_quality':
-        return msg('Quality was lower than expected');
-      case 'too_complex':
-        return msg("It's too complicated to use");
-      case 'other':
-        return msg('Other reason');
-    }
+    return {
+      too_expensive: msg("It's too expensive"),
+      missing_features: msg("It's missing features I need"),
+      switched_service: msg("I'm switching to another service"),
+      unused: msg("I don't use it enough"),
+      customer_service: msg('Customer service was not good enough'),
+      low_quality: msg('Quality was lower than expected'),
+      too_complex: msg("It's too complicated to use"),
+      other: msg('Other reason'),
+    }[reason];
   }
 
   #actionErrorText(code: string): string {
@@ -365,7 +357,7 @@ export class DodoSubscriptionManager extends ThemedElement {
             ? html`<button
               type="button"
               class="button button--primary"
-              aria-disabled=${this.busy ? 'true' : 'false'}
+              aria-disabled=${this.busy}
               @click=${(event: Event) => this.#resume(subscription, event)}
             >
               ${msg("Don't cancel")}${name}
@@ -445,7 +437,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
         <div class="actions">
           <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription')}</button>
-          <button type="submit" class="button button--primary" aria-disabled=${this.busy ? 'true' : 'false'}>
+          <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
             ${this.busy ? msg('Cancelling…') : msg('Cancel subscription')}
           </button>
         </div>

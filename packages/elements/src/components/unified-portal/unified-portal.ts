@@ -254,7 +254,7 @@ export class DodoUnifiedPortal extends ThemedElement {
           part="open"
           type="button"
           class="button button--primary"
-          aria-disabled=${this.opening ? 'true' : 'false'}
+          aria-disabled=${!!this.opening}
           @click=${() => this.#open(business)}
         >
           ${opening ? msg('Opening…') : msg('Open billing')}<span

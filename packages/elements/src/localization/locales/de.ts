@@ -104,7 +104,6 @@ export const templates = {
   s4a215a557b6167b1: `Diese Rechnung ist nicht mehr offen: Sie wurde bereits bezahlt oder storniert.`,
   s4a297600acd319d8: `Karte entfernen und wechseln`,
   s4aa83724d2a9e0ea: str`Unbegrenzte Aktivierungen (${0} in Verwendung)`,
-  s4dc508399ad4aec6: `Diese Karte ist abgelaufen.`,
   s4e2c80d3c7a72e23: `Nicht angegeben`,
   s4ead38fe494d970a: `Die E-Mail konnte nicht gesendet werden. Bitte versuchen Sie es erneut.`,
   s4f85fc815ac78454: `Begleichen Sie den offenen Betrag, bevor Sie den Tarif wechseln.`,

@@ -104,7 +104,6 @@ export const templates = {
   s4a215a557b6167b1: `Esta factura ya no está pendiente: se ha pagado o anulado.`,
   s4a297600acd319d8: `Eliminar la tarjeta y cambiar`,
   s4aa83724d2a9e0ea: str`Activaciones ilimitadas (${0} en uso)`,
-  s4dc508399ad4aec6: `Esta tarjeta ha caducado.`,
   s4e2c80d3c7a72e23: `Sin indicar`,
   s4ead38fe494d970a: `No se pudo enviar el correo. Inténtalo de nuevo.`,
   s4f85fc815ac78454: `Paga el importe pendiente antes de cambiar de plan.`,

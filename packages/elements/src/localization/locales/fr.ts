@@ -104,7 +104,6 @@ export const templates = {
   s4a215a557b6167b1: `Cette facture n’est plus à payer : elle a été payée ou annulée.`,
   s4a297600acd319d8: `Supprimer la carte et changer`,
   s4aa83724d2a9e0ea: str`Activations illimitées (${0} utilisées)`,
-  s4dc508399ad4aec6: `Cette carte a expiré.`,
   s4e2c80d3c7a72e23: `Non renseigné`,
   s4ead38fe494d970a: `L’e-mail n’a pas pu être envoyé. Veuillez réessayer.`,
   s4f85fc815ac78454: `Réglez le montant en retard avant de changer de formule.`,

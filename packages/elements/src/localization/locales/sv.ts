@@ -104,7 +104,6 @@ export const templates = {
   s4a215a557b6167b1: `Fakturan är inte längre obetald: den har betalats eller makulerats.`,
   s4a297600acd319d8: `Ta bort kortet och byt`,
   s4aa83724d2a9e0ea: str`Obegränsat antal aktiveringar (${0} används)`,
-  s4dc508399ad4aec6: `Kortet har gått ut.`,
   s4e2c80d3c7a72e23: `Inte angivet`,
   s4ead38fe494d970a: `Det gick inte att skicka mejlet. Försök igen.`,
   s4f85fc815ac78454: `Betala det förfallna beloppet innan du byter plan.`,
