@@ -23,6 +23,30 @@ interface FontsOfDocument {
 /** A StandardFont's prototype and own fields as constructed, less the document and id. */
 const parsed = new Map<string, { prototype: object; fields: Record<string, unknown> }>();
 
+/** The metrics pdfkit parses from a standard font's AFM file (pdfkit 0.17's AFMFont). */
+interface AfmFont {
+  kernPairs: Record<string, number>;
+  getKernPair(left: string, right: string | undefined): number;
+}
+
+/**
+ * pdfkit looks a kerning pair up by a string it builds for every pair of letters it measures or
+ * draws (`left + '\0' + right`) in an object of some 2,700 pairs: an eighth of a Helvetica
+ * invoice's render. The same pairs, looked up by glyph name in a map per left glyph, give the
+ * same numbers.
+ */
+function fasterKerning(font: AfmFont): void {
+  const pairs = new Map<string, Map<string, number>>();
+  for (const [key, value] of Object.entries(font.kernPairs)) {
+    const [left, right] = key.split('\0') as [string, string];
+    let rights = pairs.get(left);
+    if (!rights) pairs.set(left, (rights = new Map()));
+    rights.set(right, value);
+  }
+  // pdfkit's own returns 0 for an unknown pair, and for one whose kerning is 0.
+  font.getKernPair = (left, right) => (right === undefined ? undefined : pairs.get(left)?.get(right)) || 0;
+}
+
 /**
  * Opens the standard fonts `names`, in that order (ids F1, F2, … as pdfkit would give them), for
  * `doc`, which must have been created with `font: ''` (no default font, not parsed again), and
@@ -39,6 +63,7 @@ export function openStandardFonts(doc: PDFKit.PDFDocument, names: readonly [stri
     }
     doc.font(name);
     const { document: _document, id: _id, ...fields } = fonts._font as unknown as Record<string, unknown>;
+    fasterKerning(fields.font as AfmFont);
     parsed.set(name, { prototype: Object.getPrototypeOf(fonts._font) as object, fields });
   }
   doc.font(names[0]);
