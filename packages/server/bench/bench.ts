@@ -10,7 +10,9 @@
  * and writes the same figures to bench-results.json at the repository root.
  *
  * Env: BENCH_INVOICES (default 1000000), BENCH_DURATION_S (default 10, per autocannon run),
- * DATABASE_URL=postgres://… to bench PostgreSQL (databases created for the run, dropped after).
+ * DATABASE_URL=postgres://… to bench PostgreSQL (databases created for the run, dropped after),
+ * BENCH_CPU_PROF=DIR to run the full store's server under `node --cpu-prof` and leave its
+ * .cpuprofile in DIR (bench/profile-top.ts reads it).
  * Quick profile: `BENCH_INVOICES=20000 BENCH_DURATION_S=3 pnpm bench`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +31,7 @@ import type { InvoicePage, PlanOptions, PortalPaymentMethod, PortalSession, Prod
 import { openStore } from '../src/index.ts';
 import { SandboxCards } from '../src/payments/sandbox.ts';
 import { formatFigure, percentileOf, resultsJson, type Figure } from './figures.ts';
-import { children, run, start, stop } from './processes.ts';
+import { children, cpuSeconds, run, start, stop } from './processes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '../../..');
@@ -37,6 +39,7 @@ const cli = join(here, '../bin/dodo-portal.mjs');
 const invoiceTarget = Math.max(10, Number(process.env.BENCH_INVOICES ?? 1_000_000));
 const duration = Math.max(1, Number(process.env.BENCH_DURATION_S ?? 10));
 const baseUrl = process.env.DATABASE_URL;
+const cpuProfDir = process.env.BENCH_CPU_PROF;
 const CONNECTIONS = 50;
 const INVOICES_PER_CUSTOMER = 10;
 const SMALL_INVOICES = 10_000;
@@ -177,8 +180,9 @@ interface Load {
 /**
  * autocannon at 50 connections for BENCH_DURATION_S, each request built by `next()` (so sessions
  * spread over the requests), after a warm-up (tsx compiles on first use, V8 optimizes later).
+ * With the `server` process given, its CPU time per request of the measured load is noted too.
  */
-async function load(label: string, url: string, next?: () => { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Load> {
+async function load(label: string, url: string, next?: () => { path: string; method?: string; headers?: Record<string, string>; body?: string }, server?: ChildProcess): Promise<Load> {
   const requests = next
     ? [
         {
@@ -196,9 +200,12 @@ async function load(label: string, url: string, next?: () => { path: string; met
   if (!answer.ok) throw new Error(`${label}: ${probe.method ?? 'GET'} ${probe.path} → ${answer.status} ${await answer.text()}`);
   await answer.arrayBuffer();
   await autocannon({ ...options, connections: 10, duration: Math.min(2, duration / 3) });
+  const cpuBefore = cpuSeconds(server?.pid);
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration, timeout: REQUEST_TIMEOUT_S });
+  const cpuAfter = cpuSeconds(server?.pid);
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? `, server CPU ${(((cpuAfter - cpuBefore) / result.requests.total) * 1000).toFixed(2)} ms per request` : '';
   note(
-    `${label}: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms` +
+    `${label}: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${cpu}` +
       (result.timeouts ? `, ${result.timeouts} timed out after ${REQUEST_TIMEOUT_S} s (not in the latencies)` : ''),
   );
   // A wrong answer fails the bench; a slow one (a timeout) is a figure, counted apart.
@@ -207,7 +214,7 @@ async function load(label: string, url: string, next?: () => { path: string; met
 }
 
 const invoicePageLoad = (portal: Portal) =>
-  load('GET /portal/v1/invoices?limit=20', portal.url, () => ({ path: '/portal/v1/invoices?limit=20', headers: { authorization: `Bearer ${pick(portal.sessions).token}` } }));
+  load('GET /portal/v1/invoices?limit=20', portal.url, () => ({ path: '/portal/v1/invoices?limit=20', headers: { authorization: `Bearer ${pick(portal.sessions).token}` } }), portal.child);
 
 /** Resident memory of a process (Linux /proc), in MB. */
 function rssMb(pid: number | undefined): number {
@@ -217,8 +224,8 @@ function rssMb(pid: number | undefined): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-async function serve(store: BenchStore): Promise<{ child: ChildProcess; url: string }> {
-  return start([cli, 'serve'], store.env);
+async function serve(store: BenchStore, profile = false): Promise<{ child: ChildProcess; url: string }> {
+  return start([...(profile && cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), cli, 'serve'], store.env);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +454,7 @@ async function main(): Promise<void> {
     report('seed_invoices', fullSeed.counts.invoices, 'invoices');
     report('seed_s', fullSeed.wallSeconds, 's');
     const sample = await sampleCustomers(full, SESSIONS);
-    const server = await serve(full);
+    const server = await serve(full, true);
     const portal: Portal = { ...server, sessions: await openSessions(server.url, fullSeed, sample), keys: new Map() };
 
     const baseline = await load('hono hello', hello.url);
@@ -461,10 +468,15 @@ async function main(): Promise<void> {
     report('invoices_page_small_p50_ms', smallPage.p50, 'ms');
     report('invoices_page_growth', page.p50 / smallPage.p50, 'x');
 
-    const pdf = await load('GET /portal/v1/invoices/{id}/pdf', portal.url, () => {
-      const session = pick(portal.sessions);
-      return { path: `/portal/v1/invoices/${pick(session.invoiceIds)}/pdf`, headers: { authorization: `Bearer ${session.token}` } };
-    });
+    const pdf = await load(
+      'GET /portal/v1/invoices/{id}/pdf',
+      portal.url,
+      () => {
+        const session = pick(portal.sessions);
+        return { path: `/portal/v1/invoices/${pick(session.invoiceIds)}/pdf`, headers: { authorization: `Bearer ${session.token}` } };
+      },
+      portal.child,
+    );
     report('invoice_pdf_p50_ms', pdf.p50, 'ms');
     report('invoice_pdf_rps', pdf.rps, 'req/s');
     report('invoice_pdf_timeouts', pdf.timeouts, 'requests');

@@ -14,14 +14,14 @@
  * bench/profile-top.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PortalSession } from '@dodo-portal/wire/schemas';
-import { children, run, start, stop } from './processes.ts';
+import { children, cpuSeconds, run, start, stop } from './processes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '../bin/dodo-portal.mjs');
@@ -29,18 +29,6 @@ const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const duration = Number(process.env.LOAD_SECONDS ?? 30);
 const pathTemplate = process.env.LOAD_PATH ?? '/portal/v1/invoices';
 const cpuProfDir = process.env.LOAD_CPU_PROF;
-
-/**
- * CPU seconds a process has used (Linux /proc; undefined elsewhere). Per request, it is the figure
- * the other load on a shared machine moves least.
- */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return undefined;
-  // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function load(label: string, url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
   // Warm-up: tsx compiles modules on first use and V8 optimizes after a while; without it the

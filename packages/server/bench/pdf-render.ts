@@ -1,6 +1,6 @@
 /**
  * CPU time of one invoice PDF, rendered in-process (no HTTP, no store): the demo's invoices as the
- * portal returns them, drawn in the standard font (en-US, de-DE) and with embedded Noto fonts
+ * portal returns them (each render with its own number, dates, total and email), drawn in the standard font (en-US, de-DE) and with embedded Noto fonts
  * (a ja-JP customer), to see what the renderer itself costs per request apart from the server.
  *
  *   npx tsx packages/server/bench/pdf-render.ts [renders per case, default 300]
@@ -41,7 +41,17 @@ const cases: [string, InvoicePdfInput['customer']][] = [
   ['embedded fonts (ja-JP)', { name: '山田 太郎', email: 'taro@example.jp', locale: 'ja-JP' }],
 ];
 for (const [label, customer] of cases) {
-  const input = (i: number): InvoicePdfInput => ({ invoice: invoices[i % invoices.length]!, business, customer });
+  // Each render another invoice, as for the bench's random customers: its own number, issue and
+  // paid dates (a day apart), and amounts, so nothing is the same as the render before.
+  const input = (i: number): InvoicePdfInput => {
+    const invoice = invoices[i % invoices.length]!;
+    const day = (iso: string | null) => (iso ? new Date(Date.parse(iso) + i * 86_400_000).toISOString() : null);
+    return {
+      invoice: { ...invoice, number: `INV-${String(100_000 + i)}`, issued_at: day(invoice.issued_at)!, paid_at: day(invoice.paid_at), total: invoice.total + i },
+      business,
+      customer: { ...customer, email: `${i}.${customer.email}` },
+    };
+  };
   for (let i = 0; i < 30; i += 1) await renderInvoicePdf(input(i)); // warm-up
   const cpu = process.cpuUsage();
   const started = performance.now();

@@ -4,6 +4,7 @@
  * a run that fails part-way can stop what is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 export const children = new Set<ChildProcess>();
 
@@ -51,4 +52,16 @@ export function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
       else reject(new Error(`${args.join(' ')} exited with ${code}`));
     }),
   );
+}
+
+/**
+ * CPU seconds a process has used (Linux /proc; undefined elsewhere). Per request, it is the figure
+ * the other load on a shared machine moves least.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return undefined;
+  // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -1,12 +1,12 @@
 /**
  * The kept invoice PDFs: one render for concurrent requests of one input, a new render for any
- * change of the input, the least recently used out first past the size limit, and `If-None-Match`
- * read as RFC 9110 has it. (Over TCP through the route: routes/portal/invoice-pdf-etag.test.ts.)
+ * change of the input, the least recently used out first past the size limit, no render once every
+ * request for it has gone, and `If-None-Match` read as RFC 9110 has it. (Over TCP through the route: routes/portal/invoice-pdf-etag.test.ts.)
  */
 import type { Invoice } from '@dodo-portal/wire/schemas';
 import { describe, expect, it } from 'vitest';
 import type { InvoicePdfInput } from './invoice-pdf.ts';
-import { matchesEtag, renderedPdfs } from './rendered-pdfs.ts';
+import { matchesEtag, renderedPdfs, RenderSkipped } from './rendered-pdfs.ts';
 
 const invoice: Invoice = {
   invoice_id: 'inv_kept',
@@ -56,6 +56,29 @@ describe('kept invoice PDFs', () => {
     const twoAgain = pdfs(input({ number: 'INV-2' }));
     expect(twoAgain).not.toBe(two);
     expect((await twoAgain).etag).toBe((await two).etag);
+  });
+
+  it('skips a render only when every request waiting for it has gone before it began', async () => {
+    const pdfs = renderedPdfs({ limitBytes: 1_000_000 });
+    const [gone, staying] = [new AbortController(), new AbortController()];
+    const shared = pdfs(input({ number: 'INV-7' }), gone.signal);
+    expect(pdfs(input({ number: 'INV-7' }), staying.signal)).toBe(shared);
+    gone.abort();
+    expect((await shared).bytes.length).toBeGreaterThan(0);
+
+    const [first, second] = [new AbortController(), new AbortController()];
+    const skipped = pdfs(input({ number: 'INV-8' }), first.signal);
+    expect(pdfs(input({ number: 'INV-8' }), second.signal)).toBe(skipped);
+    first.abort();
+    second.abort();
+    await expect(skipped).rejects.toBeInstanceOf(RenderSkipped);
+    // Not kept: the next request renders it.
+    const again = pdfs(input({ number: 'INV-8' }));
+    expect(again).not.toBe(skipped);
+    expect((await again).etag).toMatch(/^"/);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(pdfs(input({ number: 'INV-9' }), aborted.signal)).rejects.toBeInstanceOf(RenderSkipped);
   });
 
   it('matches If-None-Match by weak comparison, in lists and for *', () => {

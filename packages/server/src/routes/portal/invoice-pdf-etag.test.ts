@@ -1,16 +1,18 @@
 /**
  * `GET /portal/v1/invoices/{id}/pdf` through the real server over TCP: the PDF's ETag and
- * `If-None-Match` → 304, and a kept PDF never outliving what it shows (a refund, a renamed
- * customer, another language each give a new PDF and a new ETag).
+ * `If-None-Match` → 304, a kept PDF never outliving what it shows (a refund, a renamed
+ * customer, another language each give a new PDF and a new ETag), and no render for a client
+ * that closed its connection before it began.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Payment, PortalSession, Product } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCards } from '../../payments/sandbox.ts';
-import { expectJson as json, sandboxCardToken, startServed, type Served } from '../../testing/served.ts';
+import { eventually, expectJson as json, sandboxCardToken, startServed, type Served } from '../../testing/served.ts';
 
 let served: Served;
 let key: string;
@@ -109,5 +111,43 @@ describe('invoice PDF ETag over TCP', () => {
     const response = await pdf(stranger.token, owner.payment.invoice_id!, { 'if-none-match': etag });
     expect(response.status).toBe(404);
     await response.arrayBuffer();
+  });
+});
+
+describe('invoice PDF for a client that has gone', () => {
+  /** A raw HTTP/1.1 connection to the server, open. */
+  const open = () =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(served.server.port, '127.0.0.1', () => resolve(socket));
+      socket.once('error', reject);
+    });
+  const request = (token: string, invoiceId: string) => `GET /portal/v1/invoices/${invoiceId}/pdf HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${token}\r\nconnection: close\r\n\r\n`;
+  const skipped = () => served.logger.entries.filter((entry) => entry.message === 'invoice PDF not rendered: the client closed the connection');
+
+  it('skips the render of a request whose client closed the connection, and renders the others', async () => {
+    const staying = await purchase('Erik');
+    const leaving = await purchase('Frida');
+    const [kept, closed] = [await open(), await open()];
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      kept.setEncoding('latin1');
+      kept.on('data', (chunk: string) => (text += chunk));
+      kept.on('end', () => resolve(text));
+    });
+    // Both requests arrive together, as under load; one client gives up at once.
+    kept.write(request(staying.token, staying.payment.invoice_id!));
+    closed.write(request(leaving.token, leaving.payment.invoice_id!));
+    closed.destroy();
+
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 [^]*\r\n\r\n%PDF-/);
+    const [entry] = await eventually(() => (skipped().length > 0 ? skipped() : undefined), 5_000, 'the skipped render in the log');
+    expect(entry!.details).toMatchObject({ invoice_id: leaving.payment.invoice_id });
+    expect(skipped()).toHaveLength(1);
+
+    // Nothing half-kept: asked again, the PDF is rendered.
+    const again = await pdf(leaving.token, leaving.payment.invoice_id!);
+    expect(again.status).toBe(200);
+    expect(await textOf(again)).toContain('Frida');
+    expect(skipped()).toHaveLength(1);
   });
 });

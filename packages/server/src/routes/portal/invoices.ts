@@ -2,7 +2,7 @@ import { portalRoutes as P } from '@dodo-portal/wire/routes';
 import { localizeInvoice } from '../../domain/line-descriptions.ts';
 import type { PortalEnv } from '../../http/env.ts';
 import { readerLocale } from '../../http/reader-locale.ts';
-import { invoicePdf, matchesEtag } from '../../pdf/rendered-pdfs.ts';
+import { invoicePdf, matchesEtag, RenderSkipped } from '../../pdf/rendered-pdfs.ts';
 import { payPortalInvoice } from '../../services/invoice-payments.ts';
 import { getInvoice, listInvoices } from '../../services/invoices.ts';
 import { withScopeClock } from '../../services/scope-clock.ts';
@@ -38,11 +38,24 @@ export const invoiceRoutes = (app: AppContext) =>
     .on(P.getPortalInvoicePdf, async (c) => {
       const session = c.get('session');
       const invoice = await getInvoice(app, session.scope, c.req.param('invoice_id'), { customerId: session.customer_id });
-      const pdf = await invoicePdf({
-        invoice,
-        business: { name: session.business.name, brand: session.business.brand },
-        customer: { ...session.customer, locale: readerLocale(c) },
-      });
+      let pdf;
+      try {
+        pdf = await invoicePdf(
+          {
+            invoice,
+            business: { name: session.business.name, brand: session.business.brand },
+            customer: { ...session.customer, locale: readerLocale(c) },
+          },
+          // Aborted by @hono/node-server when the client closes the connection before the answer.
+          c.req.raw.signal,
+        );
+      } catch (error) {
+        if (!(error instanceof RenderSkipped)) throw error;
+        // Under load the renders queue; a client that gave up (a timeout, a closed tab) costs none.
+        app.logger.info('invoice PDF not rendered: the client closed the connection', { request_id: c.get('requestId'), invoice_id: invoice.invoice_id });
+        // Nobody reads it (the connection is closed): 499 as nginx logs a client that closed first.
+        return new Response(null, { status: 499 });
+      }
       // No-store like every portal answer (a PDF of someone's billing); the ETag lets a client
       // that keeps its own copy (a merchant's backend) ask again without downloading it.
       const caching = { etag: pdf.etag, 'cache-control': 'private, no-store' };
