@@ -265,6 +265,13 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
   // without a listener the 'error' event would crash the process. The pool discards the client,
   // and the next query reports the failure to its request (503 storage_unavailable).
   pool.on('error', () => {});
+  // pg-pool listens for a client's 'error' only while the client is idle in the pool. A client
+  // checked out by a request (between two queries of a transaction, or acquired and not yet
+  // queried) whose session PostgreSQL ends (pg_terminate_backend, failover, restart) emits
+  // 'error' with no listener, and that killed the process. The same error already fails the
+  // client's queries (and the next one: "not queryable"), so the request answers 503
+  // storage_unavailable, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   url.password = '';
