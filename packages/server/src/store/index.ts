@@ -10,7 +10,7 @@ import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { probeFolderWrite, probePostgresWrite, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
-import { pgCommitChannel, type CommitTopic, type PgCommitChannel } from './pg-commits.ts';
+import { PG_CONNECT_TIMEOUT_MS, pgCommitChannel, type CommitTopic, type PgCommitChannel } from './pg-commits.ts';
 
 export { isStorageFailure, StorageUnavailableError } from './health.ts';
 export type { Database } from './schema.ts';
@@ -247,7 +247,7 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
       oid === PG_INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   if (pgSchema) {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query(`create schema if not exists "${pgSchema}"`);
@@ -259,6 +259,7 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
     connectionString: databaseUrl,
     types,
     max: 10,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
   });
   // An idle client whose connection drops (server restart, database dropped) is reported here;
