@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import pg from 'pg';
 import { cryptoRandom } from './domain/ports.ts';
 import { generateApiKey } from './domain/tokens.ts';
 import { openStore } from './store/index.ts';
+import { PG_CONNECT_TIMEOUT_MS } from './store/pg-commits.ts';
 import { memoryLogger, storeBackends, type TempStore } from './testing/harness.ts';
 import { servedBackends, type Served } from './testing/served.ts';
 
@@ -348,6 +350,29 @@ describe.runIf(databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl))('storage 
       await running.close();
     }
   });
+
+  it('a database that accepts connections and never answers: 503 once the connect timeout passes, not a request waiting forever', async () => {
+    // A hung PostgreSQL (or a black-holed address): TCP is accepted, no byte ever comes back.
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const running = await startServer({ port: 0, storeOptions: { databaseUrl: `postgres://postgres@127.0.0.1:${port}/test`, migrate: false }, scheduler: false, logger: memoryLogger() });
+    try {
+      const began = performance.now();
+      const [health, write] = await Promise.all([fetch(`${running.url}/healthz`), postCustomer(running.url, generateApiKey('test', cryptoRandom).secret)]);
+      const waited = performance.now() - began;
+      await expectUnavailable(health);
+      await expectUnavailable(write);
+      expect(waited).toBeGreaterThanOrEqual(PG_CONNECT_TIMEOUT_MS - 100);
+      expect(waited).toBeLessThan(PG_CONNECT_TIMEOUT_MS + 5_000);
+      expect(held.length).toBeGreaterThan(0);
+    } finally {
+      await running.close();
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 30_000);
 
   it('a database made read-only under the running server: writes 503, reads 200, /healthz 503, then back without a restart', async () => {
     const name = `dodo_readonly_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

@@ -32,11 +32,12 @@ export interface RunningServer {
   port: number;
   store: Store;
   /**
-   * Graceful: every request already sent — even one not yet read while the event loop was busy —
-   * is answered, with `Connection: close`; the listener closes (a new connection is refused;
-   * `onStopListening` is called then) and idle keep-alive connections end. Waits for the requests
-   * in flight (at most 8 s, then their connections are cut) and for a running scheduler pass, then
-   * closes the store it opened.
+   * Graceful: every request on a connection this server accepted — even one not yet read while
+   * the event loop was busy, or not yet written by a slow client — is answered, with
+   * `Connection: close`; the listener closes once accepting has been quiet (a new connection is
+   * refused then; `onStopListening` is called) and idle keep-alive connections end. Waits for the
+   * requests in flight (at most 8 s, then their connections are cut) and for a running scheduler
+   * pass, then closes the store it opened.
    */
   close(options?: { onStopListening?: () => void }): Promise<void>;
 }
@@ -45,6 +46,7 @@ const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** How long close() lets in-flight requests run before it cuts their connections. */
 const DRAIN_DEADLINE_MS = 8_000;
+
 /**
  * close() keeps accepting until a quiet moment: a request sent just before the signal may still
  * sit in the listen backlog while the event loop was busy, and closing the listener then resets
@@ -54,10 +56,13 @@ const DRAIN_DEADLINE_MS = 8_000;
 const ACCEPT_QUIET_MS = 100;
 const ACCEPT_GRACE_MAX_MS = 2_000;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** After the listener closes, how long a connection that has sent nothing yet may still send its request. */
-const IDLE_GRACE_MS = 1_000;
+/**
+ * Resolves in the check phase after a poll for I/O that began after this call: bytes sent on an
+ * accepted connection before the call have been read by then (a request's headers parsed, its
+ * 'request' emitted), however busy the event loop was.
+ */
+const afterNextPoll = () => new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 0));
 
 /** Once closing, every answer ends its connection, so no keep-alive socket outlives the drain. */
 const closeAfterAnswer = (env: HttpBindings | Http2Bindings) => {
@@ -75,11 +80,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // the socket, and every per-IP rate limit would share one "unknown" bucket.
   let handler: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   let closing: Promise<void> | undefined;
+  /** Set once close() has closed the listener: from then on a kept-alive connection ends once idle. */
+  let listenerClosed = false;
   let accepted = 0;
-  /** Per connection: requests answered so far and requests running. */
-  const connections = new Map<Socket, { answered: number; running: number }>();
-  const endIdleConnections = (onlyAnswered: boolean) => {
-    for (const [socket, { answered, running }] of connections) if (running === 0 && (answered > 0 || !onlyAnswered)) socket.destroy();
+  /** Per connection: requests answered so far, requests running, and bytes read when the last one was answered. */
+  const connections = new Map<Socket, { answered: number; running: number; readAtAnswer: number }>();
+  /**
+   * Ends the kept-alive connections with nothing pending: answered before, nothing running, and
+   * not a byte read since (a request begun on it is let finish). A connection that has sent no
+   * request yet is left to send it: it was accepted, so its request will be answered.
+   */
+  const endIdleKeptAlive = () => {
+    for (const [socket, { answered, running, readAtAnswer }] of connections) if (answered > 0 && running === 0 && socket.bytesRead === readAtAnswer) socket.destroy();
   };
   let server: Server;
   try {
@@ -97,7 +109,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // counts a connection whose request was read but not yet answered as idle, and ends it.
       created.on('connection', (socket: Socket) => {
         accepted += 1;
-        connections.set(socket, { answered: 0, running: 0 });
+        connections.set(socket, { answered: 0, running: 0, readAtAnswer: 0 });
         socket.once('close', () => connections.delete(socket));
       });
       created.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -107,6 +119,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         outgoing.once('close', () => {
           state.running -= 1;
           state.answered += 1;
+          state.readAtAnswer = incoming.socket.bytesRead;
+          // An answer whose headers left before close() began kept its connection alive: end
+          // that too once idle (after a poll, so a request already sent on it is seen).
+          if (listenerClosed) void afterNextPoll().then(endIdleKeptAlive);
         });
       });
       created.once('listening', () => resolve(created));
@@ -156,19 +172,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           for (let seen = -1; seen !== accepted && performance.now() < graceEnds;) {
             seen = accepted;
             await sleep(ACCEPT_QUIET_MS);
-            await nextTurn();
+            await afterNextPoll();
           }
-          // Stop accepting. A busy connection ends after its answer, a kept-alive idle one now (a
-          // request sent on it before the signal has been read by now), and one accepted that
-          // has sent nothing yet a little later.
+          // Stop accepting; from now on a new connection is refused.
           // net's close, not http's: http's also calls closeIdleConnections(), which resets requests
           // read but not answered yet and those sent but not read yet.
           const closed = new Promise<void>((resolve, reject) => NetServer.prototype.close.call(server, (error) => (error ? reject(error) : resolve())));
+          listenerClosed = true;
           onStopListening?.();
-          endIdleConnections(true);
-          const silent = setTimeout(() => endIdleConnections(false), IDLE_GRACE_MS);
-          silent.unref();
-          closed.finally(() => clearTimeout(silent)).catch(() => undefined);
+          // A busy connection ends after its answer (Connection: close). A kept-alive idle one
+          // ends once a poll has read what was sent on it before the listener closed; one
+          // accepted that has not sent its request yet (a client slow to write, e.g. starved of
+          // CPU) stays open for it, until the drain deadline.
+          await afterNextPoll();
+          endIdleKeptAlive();
           await Promise.all([closed, schedulerStopped]);
         } finally {
           clearTimeout(deadline);

@@ -1,11 +1,14 @@
 /**
  * Graceful shutdown of a real `dodo-portal serve` process: SIGTERM while requests are in flight,
  * on kept-alive connections and on new ones, with the scheduler ticking. The drill
- * (drills/shutdown.ts) does the same at 50 requests on both stores, with figures.
+ * (drills/shutdown.ts) does the same at 50 requests on both stores, with figures. And a client
+ * slow to write its request on a connection accepted before the signal (what a starved client
+ * on a loaded machine does): answered, not cut as idle.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +82,90 @@ describe('dodo-portal serve on SIGTERM', { timeout: 90_000 }, () => {
       expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
     } finally {
       agent.destroy();
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+/** A raw TCP connection to `url`: what it received, and when the server ended it. */
+function rawConnection(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket: Socket = connect(Number(port), hostname);
+  const state = { received: '', error: undefined as string | undefined, closedAt: undefined as number | undefined };
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => (state.received += chunk));
+  socket.on('error', (error: NodeJS.ErrnoException) => (state.error = error.code ?? error.message));
+  socket.on('close', () => (state.closedAt = performance.now()));
+  const connected = new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  connected.catch(() => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return { socket, state, connected, closed };
+}
+
+describe('dodo-portal serve on SIGTERM, a client slow to send', { timeout: 90_000 }, () => {
+  it('answers a request sent late on a connection accepted before the signal, and ends idle keep-alive ones at once', async () => {
+    const db = join(dir, 'slow-client.db');
+    const seeded = DemoSeeded.parse(JSON.parse(spawnSync(process.execPath, [bin, 'seed', '--demo', '--json', '--db', db], { encoding: 'utf8', env }).stdout));
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stoppedAt = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!stoppedAt && stderr.includes('Stopped accepting connections.')) stoppedAt = performance.now();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+    });
+    const { host } = new URL(url);
+    const request = `GET /v1/customers?limit=1 HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${seeded.api_keys.test}\r\n\r\n`;
+    try {
+      // A keep-alive connection that was answered once and is idle at the signal.
+      const idle = rawConnection(url);
+      await idle.connected;
+      idle.socket.write(request);
+      while (!/\r\n\r\n[\s\S]*\}$/.test(idle.state.received)) await new Promise((resolve) => setTimeout(resolve, 5));
+      // A connection the server accepted before the signal whose client sends its request late
+      // (a client starved of CPU, as under a heavily loaded machine).
+      const slow = rawConnection(url);
+      await slow.connected;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const signalled = performance.now();
+      child.kill('SIGTERM');
+      while (!stoppedAt) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The idle keep-alive connection ends once the listener has closed, without waiting.
+      await idle.closed;
+      expect(idle.state.error).toBeUndefined();
+      // A new connection now is refused, never reset.
+      const late = rawConnection(url);
+      await late.closed;
+      expect(late.state.error).toBe('ECONNREFUSED');
+
+      // Well past any grace for silent connections: the slow client's request still gets its answer.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(slow.state.closedAt, `the server cut the connection ${Math.round((slow.state.closedAt ?? 0) - stoppedAt)} ms after it stopped listening`).toBeUndefined();
+      slow.socket.write(request);
+      await slow.closed;
+      expect(slow.state.error).toBeUndefined();
+      expect(slow.state.received).toMatch(/^HTTP\/1\.1 200 /);
+      expect(slow.state.received.toLowerCase()).toContain('connection: close');
+      expect(slow.state.received).toMatch(/\}$/);
+      expect(await exited).toBe(0);
+      console.info(
+        `shutdown: stopped listening ${Math.round(stoppedAt - signalled)} ms after SIGTERM; idle keep-alive connection ended ${Math.round(idle.state.closedAt! - stoppedAt)} ms after that`,
+      );
+      expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
+    } finally {
       child.kill('SIGKILL');
     }
   });

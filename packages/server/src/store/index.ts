@@ -10,7 +10,7 @@ import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { probeFolderWrite, probePostgresWrite, sqliteFileGuard, StorageUnavailableError, writeGuardPlugin } from './health.ts';
-import { pgCommitChannel, type CommitTopic, type PgCommitChannel } from './pg-commits.ts';
+import { PG_CONNECT_TIMEOUT_MS, pgCommitChannel, type CommitTopic, type PgCommitChannel } from './pg-commits.ts';
 
 export { isStorageFailure, StorageUnavailableError } from './health.ts';
 export type { Database } from './schema.ts';
@@ -247,7 +247,7 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
       oid === PG_INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   if (pgSchema) {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query(`create schema if not exists "${pgSchema}"`);
@@ -259,12 +259,20 @@ async function openPostgres(databaseUrl: string, pgSchema?: string): Promise<Raw
     connectionString: databaseUrl,
     types,
     max: 10,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
   });
   // An idle client whose connection drops (server restart, database dropped) is reported here;
   // without a listener the 'error' event would crash the process. The pool discards the client,
   // and the next query reports the failure to its request (503 storage_unavailable).
   pool.on('error', () => {});
+  // pg-pool listens for a client's 'error' only while the client is idle in the pool. A client
+  // checked out by a request (between two queries of a transaction, or acquired and not yet
+  // queried) whose session PostgreSQL ends (pg_terminate_backend, failover, restart) emits
+  // 'error' with no listener, and that killed the process. The same error already fails the
+  // client's queries (and the next one: "not queryable"), so the request answers 503
+  // storage_unavailable, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   url.password = '';

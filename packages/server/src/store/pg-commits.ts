@@ -15,6 +15,13 @@ import type { Database } from './schema.ts';
 export type CommitTopic = 'webhooks' | 'mail';
 const TOPICS: readonly CommitTopic[] = ['webhooks', 'mail'];
 
+/**
+ * How long a PostgreSQL connection may take to be set up (the pool's: also the wait for a free
+ * one) before it fails: a query then fails as a storage failure (503), the LISTEN connection
+ * tries again. Without it a server that accepts TCP but never answers (hung, or a black-holed
+ * address) left requests waiting forever.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
 /** Reconnect delays after the listening connection fails: 250 ms doubling to 10 s. */
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
@@ -56,7 +63,7 @@ export function pgCommitChannel(databaseUrl: string, pgSchema: string | undefine
   };
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     client = next;
     let failed = false;
     const fail = () => {
