@@ -1,6 +1,7 @@
-import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus, Refund } from '@dodo-portal/wire/schemas';
+import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus, Mode, Refund } from '@dodo-portal/wire/schemas';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, InvoicesTable } from './schema.ts';
+import { compiledOnce } from './compiled-once.ts';
 import { isPostgres } from './dialect.ts';
 import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
 
@@ -140,7 +141,9 @@ function selectInvoices(db: Kysely<Database>) {
 /** SQLite answers the aggregated JSON as text, PostgreSQL's driver as parsed values. */
 const jsonValue = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
-function fromAggregated(row: InvoiceRow & { lines: LineTuple[] | string; refunds: RefundTuple[] | string }): Invoice {
+type AggregatedRow = InvoiceRow & { lines: LineTuple[] | string; refunds: RefundTuple[] | string };
+
+function fromAggregated(row: AggregatedRow): Invoice {
   const lines = jsonValue(row.lines).map(([description, description_key, description_params, quantity, unit_amount, amount, tax_rate_bps, period_start, period_end]): InvoiceLineItem => ({
     description,
     ...(description_key !== null ? { description_key, description_params: parseJson<Record<string, string | null>>(description_params) ?? {} } : {}),
@@ -160,11 +163,28 @@ export interface InvoiceFilter {
 }
 
 export async function findInvoice(db: Kysely<Database>, scope: Scope, id: string, filter: InvoiceFilter = {}): Promise<Invoice | undefined> {
-  let query = selectInvoices(db).where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
-  if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
-  const row = await query.executeTakeFirst();
+  const [row] =
+    filter.customerId !== undefined ? await customerInvoiceById(db, id, scope.businessId, scope.mode, filter.customerId) : await invoiceById(db, id, scope.businessId, scope.mode);
   return row ? fromAggregated(row) : undefined;
 }
+
+const invoiceById = compiledOnce<[string, string, Mode], AggregatedRow>(
+  (db, id, businessId, mode) =>
+    selectInvoices(db)
+      .where('id', '=', id!)
+      .where('business_id', '=', businessId!)
+      .where('mode', '=', mode as Mode),
+  3,
+);
+const customerInvoiceById = compiledOnce<[string, string, Mode, string], AggregatedRow>(
+  (db, id, businessId, mode, customerId) =>
+    selectInvoices(db)
+      .where('id', '=', id!)
+      .where('business_id', '=', businessId!)
+      .where('mode', '=', mode as Mode)
+      .where('customer_id', '=', customerId!),
+  4,
+);
 
 export interface InvoiceListOptions extends InvoiceFilter {
   limit: number;
@@ -173,18 +193,45 @@ export interface InvoiceListOptions extends InvoiceFilter {
 
 /** Newest first by (issued_at, id), keyset-paged: no OFFSET, stable under inserts. */
 export async function listInvoices(db: Kysely<Database>, scope: Scope, options: InvoiceListOptions): Promise<KeysetPage<Invoice>> {
-  let query = selectInvoices(db).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
-  if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
-  if (options.after) {
-    const { at, id } = options.after;
-    query = query.where((eb) => eb.or([eb('issued_at', '<', at), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
-  }
-  const rows = await query
-    .orderBy('issued_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
+  const { customerId, after } = options;
+  const rows = await invoicePage(customerId !== undefined, after !== undefined)(
+    db,
+    scope.businessId,
+    scope.mode,
+    ...(customerId !== undefined ? [customerId] : []),
+    ...(after ? [after.at, after.at, after.id] : []),
+    options.limit + 1,
+  );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { items: page.map(fromAggregated), next: rows.length > options.limit && last ? { at: last.issued_at, id: last.id } : null };
+}
+
+/** The list query of one shape (one customer or all; first page or after a position), compiled once. */
+const invoicePages = new Map<string, (db: Kysely<Database>, ...values: unknown[]) => Promise<AggregatedRow[]>>();
+function invoicePage(oneCustomer: boolean, afterPosition: boolean) {
+  const shape = `${oneCustomer}/${afterPosition}`;
+  let run = invoicePages.get(shape);
+  if (!run) {
+    run = compiledOnce<unknown[], AggregatedRow>(
+      (db, ...placeholders) => {
+        const next = () => placeholders.shift()!;
+        let query = selectInvoices(db)
+          .where('business_id', '=', next())
+          .where('mode', '=', next() as Mode);
+        if (oneCustomer) query = query.where('customer_id', '=', next());
+        if (afterPosition) {
+          const [before, at, id] = [next(), next(), next()];
+          query = query.where((eb) => eb.or([eb('issued_at', '<', before), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
+        }
+        return query
+          .orderBy('issued_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(next() as unknown as number);
+      },
+      3 + (oneCustomer ? 1 : 0) + (afterPosition ? 3 : 0),
+    );
+    invoicePages.set(shape, run);
+  }
+  return run;
 }
