@@ -4,6 +4,7 @@
  * origin. The merchant API (`/v1`) is server-to-server and never grants CORS.
  */
 import type { MiddlewareHandler } from 'hono';
+import { setHeader } from './response-headers.ts';
 import { isOriginAllowedByAnyBusiness, isOriginAllowedForBusiness } from '../store/businesses.ts';
 import type { BaseEnv, PortalEnv } from './env.ts';
 import type { AppContext } from '../runtime.ts';
@@ -34,7 +35,7 @@ export function preflight(app: AppContext): MiddlewareHandler<BaseEnv> {
 export function portalCors(app: AppContext): MiddlewareHandler<PortalEnv> {
   return async (c, next) => {
     await next();
-    c.header('vary', 'Origin', { append: true });
+    setHeader(c, 'vary', 'Origin', { append: true });
     const origin = c.req.header('origin');
     if (!origin) return;
     const businessId = c.get('session')?.business_id ?? c.get('sessionBusinessId');
@@ -42,8 +43,8 @@ export function portalCors(app: AppContext): MiddlewareHandler<PortalEnv> {
     // allowed origin read it (as the preflight did), so the portal can say "expired", not "offline".
     const allowed = businessId ? await isOriginAllowedForBusiness(app.store.db, businessId, origin) : c.res.status === 401 && (await isOriginAllowedByAnyBusiness(app.store.db, origin));
     if (allowed) {
-      c.header('access-control-allow-origin', origin);
-      c.header('access-control-expose-headers', EXPOSE_HEADERS);
+      setHeader(c, 'access-control-allow-origin', origin);
+      setHeader(c, 'access-control-expose-headers', EXPOSE_HEADERS);
     }
   };
 }

@@ -5,6 +5,7 @@
  * check would protect; restricting it to allowed origins would only break merchants' checkouts.
  */
 import type { MiddlewareHandler } from 'hono';
+import { setHeader } from './response-headers.ts';
 
 export const sandboxCors: MiddlewareHandler = async (c, next) => {
   if (c.req.method === 'OPTIONS' && c.req.header('origin') && c.req.header('access-control-request-method')) {
@@ -16,6 +17,6 @@ export const sandboxCors: MiddlewareHandler = async (c, next) => {
     });
   }
   await next();
-  c.header('access-control-allow-origin', '*');
-  c.header('cache-control', 'no-store');
+  setHeader(c, 'access-control-allow-origin', '*');
+  setHeader(c, 'cache-control', 'no-store');
 };

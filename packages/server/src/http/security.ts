@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { setHeader } from './response-headers.ts';
 import { IdPrefix, newId } from '../domain/ids.ts';
 import type { BaseEnv } from './env.ts';
 import type { AppContext } from '../runtime.ts';
@@ -9,9 +10,9 @@ export function requestContext(app: AppContext): MiddlewareHandler<BaseEnv> {
     const requestId = newId(IdPrefix.request, app.random);
     c.set('requestId', requestId);
     await next();
-    c.header('x-request-id', requestId);
-    c.header('x-content-type-options', 'nosniff');
-    if (!c.res.headers.has('referrer-policy')) c.header('referrer-policy', 'no-referrer');
+    setHeader(c, 'x-request-id', requestId);
+    setHeader(c, 'x-content-type-options', 'nosniff');
+    if (!c.res.headers.has('referrer-policy')) setHeader(c, 'referrer-policy', 'no-referrer');
   };
 }
 

@@ -1,7 +1,8 @@
-import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus, Refund } from '@dodo-portal/wire/schemas';
+import type { BillingAddress, Invoice, InvoiceLineItem, InvoiceStatus, Mode, Refund } from '@dodo-portal/wire/schemas';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, InvoicesTable } from './schema.ts';
-import { refundsOfInvoices } from './refunds.ts';
+import { compiledOnce } from './compiled-once.ts';
+import { isPostgres } from './dialect.ts';
 import { parseJson, type KeysetPage, type KeysetPosition, type Scope } from './scope.ts';
 
 export interface NewInvoice {
@@ -75,13 +76,10 @@ export async function insertInvoiceInTransaction(trx: Transaction<Database>, sco
       })),
     )
     .execute();
-  return toInvoice(
-    { ...invoice, business_id: scope.businessId, mode: scope.mode, number, billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null },
-    invoice.line_items,
-  );
+  return toInvoice({ ...invoice, number, billing_address: invoice.billing_address ? JSON.stringify(invoice.billing_address) : null }, invoice.line_items);
 }
 
-function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items' | 'billing_locked_until'>, lines: InvoiceLineItem[], refunds: Refund[] = []): Invoice {
+function toInvoice(row: InvoiceRow, lines: InvoiceLineItem[], refunds: RefundSummary[] = []): Invoice {
   return {
     invoice_id: row.id,
     number: row.number,
@@ -101,38 +99,62 @@ function toInvoice(row: Omit<Selectable<InvoicesTable>, 'line_items' | 'billing_
   };
 }
 
-async function withLineItems(db: Kysely<Database>, rows: Selectable<InvoicesTable>[]): Promise<Invoice[]> {
-  if (rows.length === 0) return [];
-  const lines = await db
-    .selectFrom('invoice_line_items')
-    .select(['invoice_id', 'description', 'description_key', 'description_params', 'quantity', 'unit_amount', 'amount', 'tax_rate_bps', 'period_start', 'period_end'])
-    .where(
-      'invoice_id',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .orderBy('invoice_id')
-    .orderBy('position')
-    .execute();
-  const byInvoice = new Map<string, InvoiceLineItem[]>();
-  for (const { invoice_id, ...line } of lines) {
-    const list = byInvoice.get(invoice_id) ?? [];
-    list.push({
-      description: line.description,
-      ...(line.description_key !== null ? { description_key: line.description_key, description_params: parseJson<Record<string, string | null>>(line.description_params) ?? {} } : {}),
-      quantity: Number(line.quantity),
-      unit_amount: Number(line.unit_amount),
-      amount: Number(line.amount),
-      tax_rate_bps: Number(line.tax_rate_bps),
-      ...(line.period_start !== null && line.period_end !== null ? { period: { start: line.period_start, end: line.period_end } } : {}),
-    });
-    byInvoice.set(invoice_id, list);
-  }
-  const refunds = await refundsOfInvoices(
-    db,
-    rows.map((row) => row.id),
+type InvoiceRow = Pick<Selectable<InvoicesTable>, (typeof INVOICE_COLUMNS)[number]>;
+type RefundSummary = Pick<Refund, 'refund_id' | 'amount' | 'created_at' | 'reason'>;
+
+/** The invoice columns an `Invoice` is read from. */
+const INVOICE_COLUMNS = ['id', 'number', 'status', 'currency', 'subtotal', 'tax', 'total', 'issued_at', 'paid_at', 'customer_id', 'subscription_id', 'billing_address'] as const;
+
+/** A line as the JSON array the invoice query aggregates: the columns in this order. */
+type LineTuple = [string, string | null, string | null, number, number, number, number, string | null, string | null];
+/** A refund that counts (not failed) as the JSON array the invoice query aggregates. */
+type RefundTuple = [string, number, string, string | null];
+
+/**
+ * The invoice columns plus its lines and its refunds, each aggregated by the database into one
+ * JSON array of arrays (SQLite json_group_array, PostgreSQL json_agg; ordered). One query for a
+ * page instead of three, and the driver builds one string per invoice instead of an object per
+ * line and per refund: with better-sqlite3 most of a page's cost was building those rows (issue 16).
+ */
+function selectInvoices(db: Kysely<Database>) {
+  const postgres = isPostgres(db);
+  const lineValues = sql.join(
+    ['description', 'description_key', 'description_params', 'quantity', 'unit_amount', 'amount', 'tax_rate_bps', 'period_start', 'period_end'].map((column) => sql.ref(`li.${column}`)),
   );
-  return rows.map((row) => toInvoice(row, byInvoice.get(row.id) ?? [], refunds.get(row.id)));
+  const refundValues = sql.join(['id', 'amount', 'created_at', 'reason'].map((column) => sql.ref(`r.${column}`)));
+  const lines = postgres
+    ? sql<LineTuple[] | string>`(select coalesce(json_agg(json_build_array(${lineValues}) order by li.position), '[]'::json) from invoice_line_items li where li.invoice_id = invoices.id)`
+    : sql<LineTuple[] | string>`(select json_group_array(json_array(${lineValues}) order by li.position) from invoice_line_items li where li.invoice_id = invoices.id)`;
+  const refunds = postgres
+    ? sql<
+        RefundTuple[] | string
+      >`(select coalesce(json_agg(json_build_array(${refundValues}) order by r.created_at, r.id), '[]'::json) from refunds r where r.invoice_id = invoices.id and r.status <> 'failed')`
+    : sql<
+        RefundTuple[] | string
+      >`(select json_group_array(json_array(${refundValues}) order by r.created_at, r.id) from refunds r where r.invoice_id = invoices.id and r.status <> 'failed')`;
+  return db
+    .selectFrom('invoices')
+    .select(INVOICE_COLUMNS)
+    .select([lines.as('lines'), refunds.as('refunds')]);
+}
+
+/** SQLite answers the aggregated JSON as text, PostgreSQL's driver as parsed values. */
+const jsonValue = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+type AggregatedRow = InvoiceRow & { lines: LineTuple[] | string; refunds: RefundTuple[] | string };
+
+function fromAggregated(row: AggregatedRow): Invoice {
+  const lines = jsonValue(row.lines).map(([description, description_key, description_params, quantity, unit_amount, amount, tax_rate_bps, period_start, period_end]): InvoiceLineItem => ({
+    description,
+    ...(description_key !== null ? { description_key, description_params: parseJson<Record<string, string | null>>(description_params) ?? {} } : {}),
+    quantity: Number(quantity),
+    unit_amount: Number(unit_amount),
+    amount: Number(amount),
+    tax_rate_bps: Number(tax_rate_bps),
+    ...(period_start !== null && period_end !== null ? { period: { start: period_start, end: period_end } } : {}),
+  }));
+  const refunds = jsonValue(row.refunds).map(([refund_id, amount, created_at, reason]): RefundSummary => ({ refund_id, amount: Number(amount), created_at, reason }));
+  return toInvoice(row, lines, refunds);
 }
 
 export interface InvoiceFilter {
@@ -141,13 +163,28 @@ export interface InvoiceFilter {
 }
 
 export async function findInvoice(db: Kysely<Database>, scope: Scope, id: string, filter: InvoiceFilter = {}): Promise<Invoice | undefined> {
-  let query = db.selectFrom('invoices').selectAll().where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
-  if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
-  const row = await query.executeTakeFirst();
-  if (!row) return undefined;
-  const [invoice] = await withLineItems(db, [row]);
-  return invoice;
+  const [row] =
+    filter.customerId !== undefined ? await customerInvoiceById(db, id, scope.businessId, scope.mode, filter.customerId) : await invoiceById(db, id, scope.businessId, scope.mode);
+  return row ? fromAggregated(row) : undefined;
 }
+
+const invoiceById = compiledOnce<[string, string, Mode], AggregatedRow>(
+  (db, id, businessId, mode) =>
+    selectInvoices(db)
+      .where('id', '=', id!)
+      .where('business_id', '=', businessId!)
+      .where('mode', '=', mode as Mode),
+  3,
+);
+const customerInvoiceById = compiledOnce<[string, string, Mode, string], AggregatedRow>(
+  (db, id, businessId, mode, customerId) =>
+    selectInvoices(db)
+      .where('id', '=', id!)
+      .where('business_id', '=', businessId!)
+      .where('mode', '=', mode as Mode)
+      .where('customer_id', '=', customerId!),
+  4,
+);
 
 export interface InvoiceListOptions extends InvoiceFilter {
   limit: number;
@@ -156,19 +193,45 @@ export interface InvoiceListOptions extends InvoiceFilter {
 
 /** Newest first by (issued_at, id), keyset-paged: no OFFSET, stable under inserts. */
 export async function listInvoices(db: Kysely<Database>, scope: Scope, options: InvoiceListOptions): Promise<KeysetPage<Invoice>> {
-  let query = db.selectFrom('invoices').selectAll().where('business_id', '=', scope.businessId).where('mode', '=', scope.mode);
-  if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
-  if (options.after) {
-    const { at, id } = options.after;
-    query = query.where((eb) => eb.or([eb('issued_at', '<', at), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
-  }
-  const rows = await query
-    .orderBy('issued_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
+  const { customerId, after } = options;
+  const rows = await invoicePage(customerId !== undefined, after !== undefined)(
+    db,
+    scope.businessId,
+    scope.mode,
+    ...(customerId !== undefined ? [customerId] : []),
+    ...(after ? [after.at, after.at, after.id] : []),
+    options.limit + 1,
+  );
   const page = rows.slice(0, options.limit);
-  const items = await withLineItems(db, page);
   const last = page.at(-1);
-  return { items, next: rows.length > options.limit && last ? { at: last.issued_at, id: last.id } : null };
+  return { items: page.map(fromAggregated), next: rows.length > options.limit && last ? { at: last.issued_at, id: last.id } : null };
+}
+
+/** The list query of one shape (one customer or all; first page or after a position), compiled once. */
+const invoicePages = new Map<string, (db: Kysely<Database>, ...values: unknown[]) => Promise<AggregatedRow[]>>();
+function invoicePage(oneCustomer: boolean, afterPosition: boolean) {
+  const shape = `${oneCustomer}/${afterPosition}`;
+  let run = invoicePages.get(shape);
+  if (!run) {
+    run = compiledOnce<unknown[], AggregatedRow>(
+      (db, ...placeholders) => {
+        const next = () => placeholders.shift()!;
+        let query = selectInvoices(db)
+          .where('business_id', '=', next())
+          .where('mode', '=', next() as Mode);
+        if (oneCustomer) query = query.where('customer_id', '=', next());
+        if (afterPosition) {
+          const [before, at, id] = [next(), next(), next()];
+          query = query.where((eb) => eb.or([eb('issued_at', '<', before), eb.and([eb('issued_at', '=', at), eb('id', '<', id)])]));
+        }
+        return query
+          .orderBy('issued_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(next() as unknown as number);
+      },
+      3 + (oneCustomer ? 1 : 0) + (afterPosition ? 3 : 0),
+    );
+    invoicePages.set(shape, run);
+  }
+  return run;
 }

@@ -1,5 +1,6 @@
 import type { Brand, Mode } from '@dodo-portal/wire/schemas';
 import type { Kysely } from 'kysely';
+import { compiledOnce } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 
 export interface PortalSessionRecord {
@@ -31,33 +32,39 @@ export interface PortalSessionContext extends PortalSessionRecord {
   test_clock_now: string | null;
 }
 
+/** The session's row joined with its business, customer and test clock; compiled once (every portal request runs it). */
+const sessionByTokenHash = compiledOnce(
+  (db, tokenHash) =>
+    db
+      .selectFrom('portal_sessions as s')
+      .innerJoin('businesses as b', 'b.id', 's.business_id')
+      .innerJoin('customers as c', (join) => join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'))
+      .leftJoin('test_clocks as t', (join) => join.onRef('t.business_id', '=', 's.business_id').on('s.mode', '=', 'test'))
+      .select([
+        's.id',
+        's.token_hash',
+        's.business_id',
+        's.mode',
+        's.customer_id',
+        's.return_url',
+        's.created_at',
+        's.expires_at',
+        's.revoked_at',
+        'b.name as business_name',
+        'b.brand_display_name',
+        'b.brand_primary_color',
+        'b.brand_logo_url',
+        'c.name as customer_name',
+        'c.email as customer_email',
+        'c.locale as customer_locale',
+        't.now as test_clock_now',
+      ])
+      .where('s.token_hash', '=', tokenHash!),
+  1,
+);
+
 export async function findPortalSessionByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<PortalSessionContext | undefined> {
-  const row = await db
-    .selectFrom('portal_sessions as s')
-    .innerJoin('businesses as b', 'b.id', 's.business_id')
-    .innerJoin('customers as c', (join) => join.onRef('c.id', '=', 's.customer_id').onRef('c.business_id', '=', 's.business_id').onRef('c.mode', '=', 's.mode'))
-    .leftJoin('test_clocks as t', (join) => join.onRef('t.business_id', '=', 's.business_id').on('s.mode', '=', 'test'))
-    .select([
-      's.id',
-      's.token_hash',
-      's.business_id',
-      's.mode',
-      's.customer_id',
-      's.return_url',
-      's.created_at',
-      's.expires_at',
-      's.revoked_at',
-      'b.name as business_name',
-      'b.brand_display_name',
-      'b.brand_primary_color',
-      'b.brand_logo_url',
-      'c.name as customer_name',
-      'c.email as customer_email',
-      'c.locale as customer_locale',
-      't.now as test_clock_now',
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = await sessionByTokenHash(db, tokenHash);
   if (!row) return undefined;
   return {
     id: row.id,

@@ -8,12 +8,11 @@
  * PostgreSQL only: SQLite deploys as one process per file, so its limiter stays in memory and
  * the table would never be read.
  */
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.ts';
 
 // Migrations see the database as it was at their time, not as the current schema types say.
 type AnyDb = Kysely<any>;
-
-const isPostgres = (db: AnyDb) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export async function up(db: AnyDb): Promise<void> {
   if (!isPostgres(db)) return;
