@@ -45,11 +45,14 @@ async function purchase(app: App, key: string, amount: number, number: string = 
   return { payment, customerId: customer.customer_id, response };
 }
 
-describe('POST /v1/refunds', () => {
+// On both stores: the invoice's refunds are read from the database's JSON (store/invoices.ts).
+const backends: [string, string | undefined][] = [['sqlite', undefined], ...(process.env.DATABASE_URL ? [['postgres', process.env.DATABASE_URL] as [string, string]] : [])];
+
+describe.each(backends)('POST /v1/refunds on %s', (_name, databaseUrl) => {
   let h: Harness;
   let key: string;
   beforeAll(async () => {
-    h = await createHarness({ businessInput: { name: 'Refund Co' } });
+    h = await createHarness({ businessInput: { name: 'Refund Co' }, ...(databaseUrl ? { databaseUrl } : {}) });
     key = h.business.keys.test;
   });
   afterAll(async () => h.close());
