@@ -116,6 +116,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     ...(deps.webhookRetryScheduleMs ? { webhookRetryScheduleMs: deps.webhookRetryScheduleMs } : {}),
     ...(deps.reconcileGraceMs ? { reconcileGraceMs: deps.reconcileGraceMs } : {}),
     errorAnswer,
+    shuttingDown: false,
     secrets: createSecretBox(deps.secret ?? generateServerSecret(cryptoRandom)),
   };
   context.mailQueue = createMailQueue({

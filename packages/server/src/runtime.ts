@@ -122,4 +122,9 @@ export interface AppContext extends ServiceContext {
    * interrupted Idempotency-Key.
    */
   errorAnswer: (error: WireError) => StoredAnswer;
+  /**
+   * Set by serve.ts once close() has begun: accepted requests are still answered while they
+   * drain, but `/healthz` answers 503 `shutting_down` so a load balancer stops sending traffic.
+   */
+  shuttingDown: boolean;
 }

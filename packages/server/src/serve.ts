@@ -162,8 +162,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store,
     close: ({ onStopListening } = {}) =>
       (closing ??= (async () => {
-        // From here every answer ends its connection (closeAfterAnswer); the scheduler ticks no
-        // more and its running pass finishes while the requests drain.
+        // From here every answer ends its connection (closeAfterAnswer) and /healthz answers 503
+        // shutting_down (a load balancer takes the process out of rotation while other requests
+        // are still answered); the scheduler ticks no more and its running pass finishes while
+        // the requests drain.
+        context.shuttingDown = true;
         const schedulerStopped = scheduler?.stop();
         const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
         deadline.unref();

@@ -3,7 +3,9 @@
  * on kept-alive connections and on new ones, with the scheduler ticking. The drill
  * (drills/shutdown.ts) does the same at 50 requests on both stores, with figures. And a client
  * slow to write its request on a connection accepted before the signal (what a starved client
- * on a loaded machine does): answered, not cut as idle.
+ * on a loaded machine does): answered, not cut as idle. And `/healthz` during the drain: 503
+ * `shutting_down`, so a load balancer takes the process out of rotation, while API requests on
+ * connections already accepted are still answered.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DemoSeeded } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exited, serve } from './testing/processes.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dodo-portal.mjs');
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SCHEDULER_INTERVAL_MS: '10' };
@@ -167,6 +170,59 @@ describe('dodo-portal serve on SIGTERM, a client slow to send', { timeout: 90_00
       expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('dodo-portal serve on SIGTERM, /healthz while draining', { timeout: 90_000 }, () => {
+  it('answers 503 shutting_down to a health check on an accepted connection, 200 to an API request on another, and exits 0', async () => {
+    const db = join(dir, 'draining-health.db');
+    const seeded = DemoSeeded.parse(JSON.parse(spawnSync(process.execPath, [bin, 'seed', '--demo', '--json', '--db', db], { encoding: 'utf8', env }).stdout));
+    const server = await serve({ SCHEDULER_INTERVAL_MS: '10' }, ['--db', db]);
+    const done = exited(server);
+    const { host } = new URL(server.url);
+    try {
+      // Before the signal the health check is green (storage semantics unchanged).
+      const before = await fetch(`${server.url}/healthz`);
+      expect([before.status, await before.json()]).toEqual([200, { ok: true }]);
+
+      // Two connections the server accepted before the signal, whose requests come during the drain.
+      const health = rawConnection(server.url);
+      const api = rawConnection(server.url);
+      await Promise.all([health.connected, api.connected]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const signalled = performance.now();
+      server.child.kill('SIGTERM');
+      while (!server.output().includes('Received SIGTERM')) await new Promise((resolve) => setTimeout(resolve, 5));
+      health.socket.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+      api.socket.write(`GET /v1/customers?limit=1 HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${seeded.api_keys.test}\r\n\r\n`);
+      await Promise.all([health.closed, api.closed]);
+
+      const answer = (received: string) => {
+        const [head = '', body = ''] = received.split('\r\n\r\n');
+        return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]), head: head.toLowerCase(), body };
+      };
+      const healthAnswer = answer(health.state.received);
+      expect(health.state.error).toBeUndefined();
+      expect(healthAnswer.status).toBe(503);
+      expect(healthAnswer.head).toContain('connection: close');
+      expect(healthAnswer.head).toContain('cache-control: no-store');
+      const body = JSON.parse(healthAnswer.body) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('shutting_down');
+      expect(body.error.message).toMatch(/shutting down/);
+
+      const apiAnswer = answer(api.state.received);
+      expect(api.state.error).toBeUndefined();
+      expect(apiAnswer.status).toBe(200);
+      expect(apiAnswer.head).toContain('connection: close');
+      expect((JSON.parse(apiAnswer.body) as { items: unknown[] }).items).toHaveLength(1);
+
+      expect(await done).toBe(0);
+      console.info(`shutdown: /healthz 503 shutting_down during the drain; exited ${Math.round(performance.now() - signalled)} ms after SIGTERM`);
+      expect(server.output()).not.toMatch(/scheduler pass failed|unhandled error|health check failed/);
+    } finally {
+      server.child.kill('SIGKILL');
     }
   });
 });

@@ -87,6 +87,8 @@ export const ErrorCode = {
   emailNotConfigured: 'email_not_configured',
   /** The database cannot take writes now (disk full or read-only, file deleted, connection down): retry later. */
   storageUnavailable: 'storage_unavailable',
+  /** `GET /healthz` while the server drains its accepted connections before it stops (SIGTERM): send new traffic elsewhere. */
+  shuttingDown: 'shutting_down',
   /** The SMTP server refused or could not be reached; nothing was sent. */
   emailFailed: 'email_failed',
   /** A magic-link code that was already exchanged for a session. */

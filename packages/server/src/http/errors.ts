@@ -33,6 +33,7 @@ export const STATUS_OF_CODE = {
   [ErrorCode.cdnNotBuilt]: 503,
   [ErrorCode.emailNotConfigured]: 503,
   [ErrorCode.storageUnavailable]: 503,
+  [ErrorCode.shuttingDown]: 503,
   [ErrorCode.emailFailed]: 502,
   [ErrorCode.magicLinkUsed]: 410,
   [ErrorCode.magicLinkExpired]: 410,
