@@ -95,7 +95,7 @@ const expectations = {
   'elements-profile--narrow-long-values': { text: ['Your details', 'Donaudampfschifffahrts'] },
   'elements-payment-method-editor--current-card': { text: ['Payment method', 'Mastercard', 'ending in 4444', 'Edit'] },
   'elements-payment-method-editor--choose-saved': { text: ['Choose a card', 'ending in 4242', 'Confirm changes'] },
-  'elements-payment-method-editor--add-new': { text: ['Card number', 'This card number is not valid.', 'This card has expired.', 'Save card'] },
+  'elements-payment-method-editor--add-new': { text: ['Card number', 'This card number is not valid.', 'The card has expired.', 'Save card'] },
   'elements-payment-method-editor--on-hold-with-dues': { text: ['Välj ett kort', 'Du debiteras 249,00', 'Betala 249,00'] },
   'elements-payment-method-editor--pay-with-new-card': { text: ['Card number', 'You will be charged', 'Pay SEK'] },
   'elements-payment-method-editor--add-declined': { text: ['Your bank declined this card. Use another card.', 'Save card'] },
