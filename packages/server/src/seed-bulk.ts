@@ -21,8 +21,9 @@ import { serviceContext } from './runtime.ts';
 import { createBusiness } from './services/businesses.ts';
 import { createCollection } from './services/collections.ts';
 import { createProduct } from './services/products.ts';
-import { advanceInvoiceCounter, insertBulk, nextInvoiceNumber, type BulkRows } from './store/bulk.ts';
+import { advanceInvoiceCounter, analyzeBulkTables, insertBulk, nextInvoiceNumber, type BulkRows } from './store/bulk.ts';
 import type { Store } from './store/index.ts';
+import type { Database } from './store/schema.ts';
 
 export interface SeedBulkOptions {
   customers: number;
@@ -347,6 +348,8 @@ export async function seedBulk(store: Store, options: SeedBulkOptions): Promise<
   }
   await flush();
   for (const tenant of tenants) await advanceInvoiceCounter(store.db, tenant.businessId, 'test', tenant.nextNumber);
+  // `serve` usually starts right after a seed: it must not plan its reads without statistics.
+  await analyzeBulkTables(store.db, Object.keys(emptyBatch()) as (keyof Database)[]);
 
   return {
     businesses: tenants.map((tenant) => ({
