@@ -7,18 +7,16 @@
  * `shutting_down`, so a load balancer takes the process out of rotation, while API requests on
  * connections already accepted are still answered.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DemoSeeded } from '@dodo-portal/wire/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, serve } from './testing/processes.ts';
+import { bin, exited, serve } from './testing/processes.ts';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dodo-portal.mjs');
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SCHEDULER_INTERVAL_MS: '10' };
 let dir: string;
 
@@ -45,19 +43,9 @@ describe('dodo-portal serve on SIGTERM', { timeout: 90_000 }, () => {
   it('answers every request in flight, refuses new connections, and exits 0', async () => {
     const db = join(dir, 'shutdown.db');
     const seeded = DemoSeeded.parse(JSON.parse(spawnSync(process.execPath, [bin, 'seed', '--demo', '--json', '--db', db], { encoding: 'utf8', env }).stdout));
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
-    });
+    const server = await serve({ SCHEDULER_INTERVAL_MS: '10' }, ['--db', db]);
+    const { child, url } = server;
+    const done = exited(server);
     const agent = new Agent({ keepAlive: true, maxSockets: 10 });
     try {
       const session = (await (
@@ -74,15 +62,15 @@ describe('dodo-portal serve on SIGTERM', { timeout: 90_000 }, () => {
 
       const inFlight = Array.from({ length: 20 }, (_, i) => get(i % 4 < 2 ? pdf : `${url}/portal/v1/invoices`, token, i % 2 === 0 ? agent : false));
       child.kill('SIGTERM');
-      while (!stderr.includes('Stopped accepting connections.')) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (!server.output().includes('Stopped accepting connections.')) await new Promise((resolve) => setTimeout(resolve, 5));
       const late = await get(`${url}/healthz`, token, false);
 
       const answers = await Promise.all(inFlight);
       expect(answers.map((answer) => [answer.status, answer.error])).toEqual(answers.map(() => [200, undefined]));
       for (const [i, answer] of answers.entries()) expect(i % 4 < 2 ? answer.body.trimEnd().endsWith('%%EOF') : JSON.parse(answer.body).items.length > 0).toBe(true);
       expect(late.error).toBe('ECONNREFUSED');
-      expect(await exited).toBe(0);
-      expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
+      expect(await done).toBe(0);
+      expect(server.output()).not.toMatch(/scheduler pass failed|unhandled error/);
     } finally {
       agent.destroy();
       child.kill('SIGKILL');
@@ -112,23 +100,13 @@ describe('dodo-portal serve on SIGTERM, a client slow to send', { timeout: 90_00
   it('answers a request sent late on a connection accepted before the signal, and ends idle keep-alive ones at once', async () => {
     const db = join(dir, 'slow-client.db');
     const seeded = DemoSeeded.parse(JSON.parse(spawnSync(process.execPath, [bin, 'seed', '--demo', '--json', '--db', db], { encoding: 'utf8', env }).stdout));
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
+    const server = await serve({ SCHEDULER_INTERVAL_MS: '10' }, ['--db', db]);
+    const { child, url } = server;
     let stoppedAt = 0;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!stoppedAt && stderr.includes('Stopped accepting connections.')) stoppedAt = performance.now();
+    child.stderr!.on('data', () => {
+      if (!stoppedAt && server.output().includes('Stopped accepting connections.')) stoppedAt = performance.now();
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
-    });
+    const done = exited(server);
     const { host } = new URL(url);
     const request = `GET /v1/customers?limit=1 HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${seeded.api_keys.test}\r\n\r\n`;
     try {
@@ -163,11 +141,11 @@ describe('dodo-portal serve on SIGTERM, a client slow to send', { timeout: 90_00
       expect(slow.state.received).toMatch(/^HTTP\/1\.1 200 /);
       expect(slow.state.received.toLowerCase()).toContain('connection: close');
       expect(slow.state.received).toMatch(/\}$/);
-      expect(await exited).toBe(0);
+      expect(await done).toBe(0);
       console.info(
         `shutdown: stopped listening ${Math.round(stoppedAt - signalled)} ms after SIGTERM; idle keep-alive connection ended ${Math.round(idle.state.closedAt! - stoppedAt)} ms after that`,
       );
-      expect(stderr).not.toMatch(/scheduler pass failed|unhandled error/);
+      expect(server.output()).not.toMatch(/scheduler pass failed|unhandled error/);
     } finally {
       child.kill('SIGKILL');
     }

@@ -6,32 +6,20 @@ describe.each(storeBackends())('compiledOnce (%s)', (_name, openTemp) => {
   let temp: TempStore;
   beforeAll(async () => {
     temp = await openTemp();
+    const business = (id: string, name: string, created_at: string) => ({
+      id,
+      name,
+      created_at,
+      allowed_origins: '[]',
+      default_locale: 'en',
+      brand_display_name: '',
+      brand_primary_color: null,
+      brand_logo_url: null,
+      return_url: null,
+    });
     await temp.store.db
       .insertInto('businesses')
-      .values([
-        {
-          id: 'biz_a',
-          name: 'A',
-          created_at: '2026-01-01T00:00:00.000Z',
-          allowed_origins: '[]',
-          default_locale: 'en',
-          brand_display_name: '',
-          brand_primary_color: null,
-          brand_logo_url: null,
-          return_url: null,
-        },
-        {
-          id: 'biz_b',
-          name: 'B',
-          created_at: '2026-01-02T00:00:00.000Z',
-          allowed_origins: '[]',
-          default_locale: 'en',
-          brand_display_name: '',
-          brand_primary_color: null,
-          brand_logo_url: null,
-          return_url: null,
-        },
-      ] as never)
+      .values([business('biz_a', 'A', '2026-01-01T00:00:00.000Z'), business('biz_b', 'B', '2026-01-02T00:00:00.000Z')])
       .execute();
   });
   afterAll(async () => temp?.cleanup());
