@@ -133,11 +133,23 @@ describe('retries', () => {
     expect(seen.map((request) => request.body)).toEqual([seen[0]!.body, seen[0]!.body]);
   });
 
-  it('does not wait out a long Retry-After: the 429 reaches the caller with retryAfterSeconds', async () => {
+  it('does not wait out a long Retry-After: after the 3 s cap the 429 reaches the caller with retryAfterSeconds', async () => {
     answers = [error(429, 'rate_limited', { 'retry-after': '600' }), json(200, {})];
+    const started = Date.now();
     const failed = await failure(getProfile(client()));
     expect([failed.status, failed.code, failed.retryAfterSeconds]).toEqual([429, 'rate_limited', 600]);
     expect(seen).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('does not retry a keyed write the network cut off (it may have happened), but retries a read', async () => {
+    answers = [(_, response) => response.socket!.destroy()];
+    const failed = await failure(payInvoice(client(), 'inv_1', { payment_method_id: 'pm_1' }, { idempotencyKey: 'key-1' }));
+    expect([failed.status, failed.code]).toEqual([0, 'network_error']);
+    expect(seen).toHaveLength(1);
+    seen = [];
+    expect((await failure(getProfile(client()))).code).toBe('network_error');
+    expect(seen).toHaveLength(2);
   });
 
   it('does not retry a 500 (a server bug a retry would repeat) and keeps the server message', async () => {

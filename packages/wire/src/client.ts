@@ -2,7 +2,7 @@
  * The typed portal API client used by the elements. It imports only *types* from the schemas and
  * the route contracts, so zod stays on the server; HTTP is ky (retries, timeout, abort), behind one `send` per client.
  */
-import ky, { isHTTPError, type Options, type SearchParamsOption } from 'ky';
+import ky, { HTTPError, type BeforeRetryHook, type Options, type SearchParamsOption } from 'ky';
 import type { RouteBody, RouteContract, RouteParams, RouteQuery, RouteResponse, RoutesByKey } from './routes/contract.ts';
 import type { portalRoutes } from './routes/portal.ts';
 import type { publicRoutes } from './routes/public.ts';
@@ -201,24 +201,22 @@ function retryAfterMs(response: Response): number {
 
 /**
  * One retry of an idempotent request (GET/HEAD/PUT/DELETE, or a POST with an `Idempotency-Key`)
- * on a transient status, after `Retry-After` when it is short. A network failure is retried for
- * reads only: a write cut off by the network may have happened, and the element says so and
- * offers a retry with the same key.
+ * on a transient status, after its `Retry-After` (ky waits at most `RETRY_AFTER_CAP_MS`).
  */
 function retryFor(method: Method, idempotencyKey: string | undefined): Options['retry'] {
   const name = method.toLowerCase();
   if (!IDEMPOTENT_METHODS.includes(name) && idempotencyKey === undefined) return 0;
-  return {
-    limit: 1,
-    methods: [name],
-    statusCodes: RETRY_STATUSES,
-    afterStatusCodes: RETRY_STATUSES,
-    shouldRetry: ({ error }) => {
-      if (!isHTTPError(error)) return name === 'get' || name === 'head' ? undefined : false;
-      return retryAfterMs(error.response) > RETRY_AFTER_CAP_MS ? false : undefined;
-    },
-  };
+  return { limit: 1, methods: [name], statusCodes: RETRY_STATUSES, afterStatusCodes: RETRY_STATUSES, maxRetryAfter: RETRY_AFTER_CAP_MS };
 }
+
+/**
+ * The retries ky would make that we do not: after a `Retry-After` longer than the cap (the
+ * caller shows it; ky has waited only the cap), and of a write cut off by the network — it may
+ * have happened, and the element says so and offers a retry with the same key.
+ */
+const giveUp: BeforeRetryHook = ({ request, error }) => {
+  if (error instanceof HTTPError ? retryAfterMs(error.response) > RETRY_AFTER_CAP_MS : !['GET', 'HEAD'].includes(request.method)) throw error;
+};
 
 interface HttpOptions {
   /** The server origin the routes' paths are under (trailing slashes tolerated). */
@@ -235,7 +233,12 @@ interface HttpOptions {
  * body, and the retry, timeout and abort rules. Failures reject with ky's errors (see toPortalApiError).
  */
 function createHttp(options: HttpOptions) {
-  const api = ky.create({ prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`, timeout: TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const api = ky.create({
+    prefixUrl: `${options.apiBase.replace(/\/+$/, '')}/`,
+    timeout: TIMEOUT_MS,
+    hooks: { beforeRetry: [giveUp] },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   return <R extends Route>(route: R, call: Call<R>) => {
     const [method, template] = route.split(' ') as [Method, string];
     const params: Record<string, string> = call.params ?? {};
@@ -246,8 +249,8 @@ function createHttp(options: HttpOptions) {
       headers: { ...options.headers?.(), ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }) },
       retry: options.retry === false ? 0 : retryFor(method, call.idempotencyKey),
       ...(call.json === undefined ? {} : { json: call.json }),
-      // ky leaves out the query's undefined values.
-      ...(call.query ? { searchParams: call.query as SearchParamsOption } : {}),
+      // Only the query's set values (URLSearchParams would send `undefined`).
+      ...(call.query ? { searchParams: Object.entries(call.query).filter(([, value]) => value !== undefined) as SearchParamsOption } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
   };
@@ -427,7 +430,7 @@ export async function requestUnifiedLoginLink(options: { apiBase: string; fetch?
 const unauthenticated = (options: { apiBase: string; fetch?: typeof fetch }) => createHttp({ apiBase: options.apiBase, fetch: options.fetch, retry: false });
 
 async function toPortalApiError(error: unknown): Promise<unknown> {
-  if (isHTTPError(error)) {
+  if (error instanceof HTTPError) {
     let body: Partial<ErrorBody> | undefined;
     try {
       body = (await error.response.json()) as Partial<ErrorBody>;
