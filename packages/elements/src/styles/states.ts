@@ -70,19 +70,15 @@ export const states = css`
     border-inline-start: 4px solid var(--_dodo-color-success);
   }
 
-  a.button {
-    text-decoration: none;
-  }
-
   /* ConfirmationController's line: "Saved", "Cancelled", … */
   .confirmation:not(:empty) {
     margin: 0 0 var(--_dodo-space);
     padding: var(--_dodo-space) calc(var(--_dodo-space) * 1.5);
     border: 1px solid var(--_dodo-color-border);
-    border-inline-start: 4px solid var(--_dodo-color-success);
     border-radius: var(--_dodo-radius);
     background: var(--_dodo-color-surface);
     color: var(--_dodo-color-text);
+    border-inline-start: 4px solid var(--_dodo-color-success);
     font-weight: 600;
   }
 

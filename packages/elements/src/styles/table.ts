@@ -61,15 +61,13 @@ export const table = css`
     border-start-end-radius: var(--_dodo-radius);
   }
 
+  /* Row heads (invoice number, date) never break inside. */
   tbody th {
     font-weight: 600;
-  }
-
-  .amount {
-    text-align: end;
     white-space: nowrap;
   }
 
+  .amount,
   .actions {
     text-align: end;
     white-space: nowrap;
@@ -109,11 +107,6 @@ export const table = css`
     display: none;
   }
 
-  /* Row heads (invoice number, date) never break inside. */
-  tbody th {
-    white-space: nowrap;
-  }
-
   /* Narrow containers (a phone, a sidebar): each row becomes a card listing every field as
      label + value. The table stays a table for assistive technology: the header row is only
      visually hidden, and the labels (data-label) are drawn with empty alternative text, so a
@@ -132,7 +125,7 @@ export const table = css`
       width: 1px;
       height: 1px;
       overflow: hidden;
-      clip-path: inset(50%);
+      clip: rect(0 0 0 0);
       white-space: nowrap;
     }
 

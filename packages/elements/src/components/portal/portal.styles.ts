@@ -35,7 +35,6 @@ export default css`
 
   .business .badge {
     margin-inline-start: calc(var(--_dodo-space) / 2);
-    font-weight: 600;
   }
 
   .title {
