@@ -15,23 +15,31 @@
  */
 import { css } from 'lit';
 
-// The fallbacks without a space after the comma: the build's CSS minifier leaves var() as written.
 const tokenDefaults = css`
   :host {
-    --_dodo-color-primary: var(--dodo-color-primary,var(--dodo-brand-primary,#1d4ed8));
-    --_dodo-color-on-primary: var(--dodo-color-on-primary,var(--dodo-brand-on-primary,#ffffff));
-    --_dodo-color-surface: var(--dodo-color-surface,#ffffff);
-    --_dodo-color-surface-raised: var(--dodo-color-surface-raised,#f3f4f6);
-    --_dodo-color-text: var(--dodo-color-text,#1f2937);
-    --_dodo-color-text-muted: var(--dodo-color-text-muted,#4b5563);
-    --_dodo-color-border: var(--dodo-color-border,#d1d5db);
-    --_dodo-color-success: var(--dodo-color-success,#15803d);
-    --_dodo-color-warning: var(--dodo-color-warning,#b45309);
-    --_dodo-color-danger: var(--dodo-color-danger,#b91c1c);
-    --_dodo-font-family: var(--dodo-font-family,system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif);
-    --_dodo-font-size: var(--dodo-font-size,1rem);
-    --_dodo-radius: var(--dodo-radius,0.5rem);
-    --_dodo-space: var(--dodo-space,0.5rem);
+    --_dodo-color-primary: var(--dodo-color-primary, var(--dodo-brand-primary, #1d4ed8));
+    --_dodo-color-on-primary: var(--dodo-color-on-primary, var(--dodo-brand-on-primary, #ffffff));
+    --_dodo-color-surface: var(--dodo-color-surface, #ffffff);
+    --_dodo-color-surface-raised: var(--dodo-color-surface-raised, #f3f4f6);
+    --_dodo-color-text: var(--dodo-color-text, #1f2937);
+    --_dodo-color-text-muted: var(--dodo-color-text-muted, #4b5563);
+    --_dodo-color-border: var(--dodo-color-border, #d1d5db);
+    --_dodo-color-success: var(--dodo-color-success, #15803d);
+    --_dodo-color-warning: var(--dodo-color-warning, #b45309);
+    --_dodo-color-danger: var(--dodo-color-danger, #b91c1c);
+    --_dodo-font-family: var(
+      --dodo-font-family,
+      system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Helvetica Neue',
+      Arial,
+      sans-serif
+    );
+    --_dodo-font-size: var(--dodo-font-size, 1rem);
+    --_dodo-radius: var(--dodo-radius, 0.5rem);
+    --_dodo-space: var(--dodo-space, 0.5rem);
   }
 `;
 
@@ -42,10 +50,21 @@ const tokenDefaults = css`
  * would otherwise turn them into a black box on a light page. `theme="dark"` forces the dark
  * palette, `theme="auto"` follows `prefers-color-scheme` (the hosted pages use it), `theme="light"`
  * (or no attribute) is light. An element without the attribute inside one with it (a section in
- * `<dodo-portal theme="dark">`) inherits the palette. Written minified: a bare declaration list is
- * no stylesheet to the build's CSS minifier, which leaves it as written.
+ * `<dodo-portal theme="dark">`) inherits the palette.
  */
-const dark = css`--dodo-color-primary:#93c5fd;--dodo-color-on-primary:#0b1220;--dodo-color-surface:#111827;--dodo-color-surface-raised:#1f2937;--dodo-color-text:#f3f4f6;--dodo-color-text-muted:#9ca3af;--dodo-color-border:#374151;--dodo-color-success:#4ade80;--dodo-color-warning:#fbbf24;--dodo-color-danger:#f87171;color-scheme:dark`;
+const dark = css`
+  --dodo-color-primary: #93c5fd;
+  --dodo-color-on-primary: #0b1220;
+  --dodo-color-surface: #111827;
+  --dodo-color-surface-raised: #1f2937;
+  --dodo-color-text: #f3f4f6;
+  --dodo-color-text-muted: #9ca3af;
+  --dodo-color-border: #374151;
+  --dodo-color-success: #4ade80;
+  --dodo-color-warning: #fbbf24;
+  --dodo-color-danger: #f87171;
+  color-scheme: dark;
+`;
 
 const themes = css`
   :host([theme='dark']) {
