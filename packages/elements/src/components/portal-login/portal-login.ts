@@ -74,8 +74,8 @@ export class DodoPortalLogin extends ThemedElement {
 
   #controller: AbortController | undefined;
 
-  private get input(): HTMLInputElement | null {
-    return this.renderRoot?.querySelector('input') ?? null;
+  private get input(): HTMLInputElement | null | undefined {
+    return this.renderRoot?.querySelector('input');
   }
 
   private phase: Phase = 'idle';
@@ -106,24 +106,35 @@ export class DodoPortalLogin extends ThemedElement {
     clearInterval(this.#cooldownTimer);
   }
 
-  /** Email a sign-in link to `email` (any earlier request still in flight is abandoned). */
-  #request(email: string): { controller: AbortController; sent: Promise<void> } {
+  /**
+   * Emails a sign-in link to `email`, abandoning any earlier request still in flight: `true` once
+   * sent. Otherwise `failed` hears the server's status (none without an answer) and, for a 429, how
+   * long to wait; not when a later request took over.
+   */
+  async #request(email: string, failed: (status: number | undefined, retryAfterSeconds: number) => void): Promise<boolean> {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
     const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
     const mode = this.mode === 'test' ? 'test' : 'live';
-    const sent = this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
-    return { controller, sent: sent.then(() => undefined) };
+    try {
+      await (this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode }));
+      return true;
+    } catch (error) {
+      const answer = error instanceof PortalApiError ? error : undefined;
+      if (!controller.signal.aborted) failed(answer?.status, answer?.retryAfterSeconds ?? 60);
+      return false;
+    }
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.phase === 'sending' || !this.input) return;
-    const email = this.input.value.trim();
-    this.input.value = email;
-    if (!email || !this.input.checkValidity()) {
+    const input = this.input;
+    if (this.phase === 'sending' || !input) return;
+    const email = (input.value = input.value.trim());
+    // `required`: an empty field is invalid too.
+    if (!input.checkValidity()) {
       this.problem = 'invalid';
-      this.input.focus();
+      input.focus();
       return;
     }
     this.email = email;
@@ -134,30 +145,19 @@ export class DodoPortalLogin extends ThemedElement {
     }
     this.problem = undefined;
     this.phase = 'sending';
-    const { controller, sent } = this.#request(email);
-    try {
-      await sent;
-      this.phase = 'sent';
-      this.#startCooldown();
-      this.dispatchEvent(loginLinkRequestedEvent(email));
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
-    } catch (error) {
-      if (controller.signal.aborted) return;
+    const sent = await this.#request(email, async (status, retryAfterSeconds) => {
       this.phase = 'idle';
-      if (error instanceof PortalApiError && error.status === 429) {
-        this.problem = 'rate-limited';
-        this.retryAfterSeconds = error.retryAfterSeconds ?? 60;
-      } else if (error instanceof PortalApiError && error.status === 400) {
-        this.problem = 'invalid';
-      } else if (error instanceof PortalApiError && error.status === 503) {
-        this.problem = 'unavailable';
-      } else {
-        this.problem = 'failed';
-      }
+      this.retryAfterSeconds = retryAfterSeconds;
+      this.problem = status === 429 ? 'rate-limited' : status === 400 ? 'invalid' : status === 503 ? 'unavailable' : 'failed';
       await this.updateComplete;
       this.input?.focus();
-    }
+    });
+    if (!sent) return;
+    this.phase = 'sent';
+    this.#startCooldown();
+    this.dispatchEvent(loginLinkRequestedEvent(email));
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
   }
 
   #cooldownTimer: ReturnType<typeof setInterval> | undefined;
@@ -175,15 +175,8 @@ export class DodoPortalLogin extends ThemedElement {
   async #resend(): Promise<void> {
     if (this.resendIn > 0 || this.phase !== 'sent') return;
     this.#startCooldown();
-    const { controller, sent } = this.#request(this.email);
-    try {
-      await sent;
-      this.dispatchEvent(loginLinkRequestedEvent(this.email));
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      if (error instanceof PortalApiError && error.status === 429) this.#startCooldown(error.retryAfterSeconds ?? 60);
-      else this.resendIn = 0;
-    }
+    const sent = await this.#request(this.email, (status, retryAfterSeconds) => (status === 429 ? this.#startCooldown(retryAfterSeconds) : (this.resendIn = 0)));
+    if (sent) this.dispatchEvent(loginLinkRequestedEvent(this.email));
   }
 
   async #startOver(): Promise<void> {
