@@ -57,11 +57,9 @@ export class DodoPortalLogin extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      phase: { state: true, attribute: false },
-      problem: { state: true, attribute: false },
-      retryAfterSeconds: { state: true, attribute: false },
-      email: { state: true, attribute: false },
-      resendIn: { state: true, attribute: false },
+      phase: { state: true },
+      problem: { state: true },
+      resendIn: { state: true },
       apiBase: { attribute: 'api-base' },
       businessId: { attribute: 'business-id' },
       unified: { type: Boolean },
@@ -80,6 +78,7 @@ export class DodoPortalLogin extends ThemedElement {
 
   private phase: Phase = 'idle';
   private problem: Problem | undefined;
+  // Not reactive: set only with `problem` or `phase`, whose change renders them.
   private retryAfterSeconds = 0;
   private email = '';
   /** Seconds until "Send the link again" works: a second email within a minute is one too many. */

@@ -73,11 +73,10 @@ export class DodoProfile extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      editing: { state: true, attribute: false },
-      busy: { state: true, attribute: false },
-      errors: { state: true, attribute: false },
-      saveFailed: { state: true, attribute: false },
-      saved: { state: true, attribute: false },
+      editing: { state: true },
+      busy: { state: true },
+      errors: { state: true },
+      saveFailed: { state: true },
     };
   }
 
@@ -101,7 +100,7 @@ export class DodoProfile extends ThemedElement {
   private errors: Errors = {};
   /** A save failure that no field explains. */
   private saveFailed = false;
-  /** The profile as last saved, which supersedes the loaded one. */
+  /** The profile as last saved, which supersedes the loaded one (not reactive: leaving the form or a reload renders it). */
   private saved: Profile | undefined;
 
   #label(field: Field): string {

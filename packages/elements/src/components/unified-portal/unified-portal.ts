@@ -70,11 +70,10 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      client: { state: true, attribute: false },
-      expired: { state: true, attribute: false },
-      opened: { state: true, attribute: false },
-      opening: { state: true, attribute: false },
-      openFailed: { state: true, attribute: false },
+      expired: { state: true },
+      opened: { state: true },
+      opening: { state: true },
+      openFailed: { state: true },
       apiBase: { attribute: 'api-base' },
       sessionToken: { attribute: 'session-token' },
       locale: {},
@@ -98,7 +97,10 @@ export class DodoUnifiedPortal extends ThemedElement {
     args: () => [this.client] as const,
   });
 
-  /** Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. */
+  /**
+   * Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. Not reactive:
+   * only `willUpdate` sets it, on the update that renders it.
+   */
   private client: UnifiedClient | undefined;
   /** Set by a 401 on the unified token: where to sign in again (the 401's `login_url`). */
   private expired: { loginUrl: string | undefined } | undefined;
@@ -128,10 +130,7 @@ export class DodoUnifiedPortal extends ThemedElement {
       const sessionToken = this.sessionToken.trim();
       this.#openController?.abort();
       this.client = apiBase && sessionToken ? createUnifiedClient({ apiBase, sessionToken }) : undefined;
-      this.expired = undefined;
-      this.opened = undefined;
-      this.opening = undefined;
-      this.openFailed = undefined;
+      this.expired = this.opened = this.opening = this.openFailed = undefined;
     }
   }
 
@@ -185,15 +184,6 @@ export class DodoUnifiedPortal extends ThemedElement {
     void this.#overview.run();
   }
 
-  #nameOf(business: UnifiedBusiness): string {
-    return business.brand.display_name.trim() || business.name;
-  }
-
-  /** The unified login page of the list's mode, on the portal server. */
-  #loginUrlFor(list: UnifiedBusinessList): string | undefined {
-    return safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
-  }
-
   #renderSkeleton(): TemplateResult {
     return html`
       <div part="list" class="list" aria-busy="true">
@@ -212,7 +202,7 @@ export class DodoUnifiedPortal extends ThemedElement {
   }
 
   #renderBusiness(business: UnifiedBusiness): TemplateResult {
-    const name = this.#nameOf(business);
+    const name = business.brand.display_name.trim() || business.name;
     const invoice = business.latest_invoice;
     const opening = this.opening === business.business_id;
     return html`
@@ -259,7 +249,8 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   #renderList(list: UnifiedBusinessList): TemplateResult {
     if (list.items.length === 0) {
-      const loginUrl = this.#loginUrlFor(list);
+      // The unified login page of the list's mode, on the portal server.
+      const loginUrl = safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
       return html`
         <div part="empty" class="message">
           <p class="message__title">${msg('No purchases found for this email')}</p>
@@ -323,7 +314,8 @@ export class DodoUnifiedPortal extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const loading = !this.opened && !this.expired && (this.#overview.status === TaskStatus.INITIAL || this.#overview.status === TaskStatus.PENDING);
+    // INITIAL or PENDING.
+    const loading = !this.opened && !this.expired && this.#overview.status < TaskStatus.COMPLETE;
     return html`
       <div part="base" class="base" tabindex="-1">
         <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…') : nothing}</p>
