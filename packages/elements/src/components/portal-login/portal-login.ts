@@ -164,17 +164,16 @@ export class DodoPortalLogin extends ThemedElement {
   #startCooldown(seconds = RESEND_COOLDOWN_SECONDS): void {
     clearInterval(this.#cooldownTimer);
     this.resendIn = seconds;
-    this.#cooldownTimer = setInterval(() => {
-      this.resendIn = Math.max(0, this.resendIn - 1);
-      if (this.resendIn === 0) clearInterval(this.#cooldownTimer);
-    }, 1_000);
+    // Down to 0 (the button works again), then stops.
+    this.#cooldownTimer = setInterval(() => (this.resendIn > 0 ? (this.resendIn -= 1) : clearInterval(this.#cooldownTimer)), 1_000);
   }
 
   /** The same address once more, after the cooldown; the confirmation stays and says it was sent. */
   async #resend(): Promise<void> {
     if (this.resendIn > 0 || this.phase !== 'sent') return;
     this.#startCooldown();
-    const sent = await this.#request(this.email, (status, retryAfterSeconds) => (status === 429 ? this.#startCooldown(retryAfterSeconds) : (this.resendIn = 0)));
+    // Refused for too many attempts: wait as long as the server says; any other failure: try again now.
+    const sent = await this.#request(this.email, (status, retryAfterSeconds) => this.#startCooldown(status === 429 ? retryAfterSeconds : 0));
     if (sent) this.dispatchEvent(loginLinkRequestedEvent(this.email));
   }
 

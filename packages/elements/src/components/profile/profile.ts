@@ -179,8 +179,7 @@ export class DodoProfile extends ThemedElement {
   /** The server's validation issues on the fields they name (`billing_address.zipcode` → zipcode). */
   #serverErrors(error: unknown): Errors {
     const errors: Errors = {};
-    if (!(error instanceof PortalApiError)) return errors;
-    for (const issue of error.issues ?? []) {
+    for (const issue of (error instanceof PortalApiError && error.issues) || []) {
       const field = issue.path.replace(/^billing_address\.?/, '') || 'street';
       if ((FIELDS as readonly string[]).includes(field)) errors[field as Field] = msg('Check this field: the value was not accepted.');
     }
