@@ -181,10 +181,11 @@ export class DodoPortalLogin extends ThemedElement {
     this.phase = 'idle';
     this.problem = undefined;
     await this.updateComplete;
-    if (this.input) {
-      this.input.value = this.email;
-      this.input.focus();
-      this.input.select();
+    const input = this.input;
+    if (input) {
+      input.value = this.email;
+      input.focus();
+      input.select();
     }
   }
 

@@ -249,7 +249,6 @@ export class DodoProfile extends ThemedElement {
   #renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     const none = msg('Not given');
-    const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.#label('name')}</dt>
@@ -263,14 +262,14 @@ export class DodoProfile extends ThemedElement {
           ${
             address
               ? html`<address>
-                ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${country}
+                ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country}
               </address>`
               : none
           }
         </dd>
       </dl>
       ${
-        profile.credit_balances.length > 0
+        profile.credit_balances.length
           ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance')}</dt>
             ${profile.credit_balances.map((balance) => html`<dd>${this.#formatter.money(balance.amount, balance.currency)}</dd>`)}

@@ -150,8 +150,8 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   async #open(business: UnifiedBusiness): Promise<void> {
     const client = this.client;
+    // One at a time: while `opening` is unset, no open is in flight (a new token aborts it and unsets it).
     if (!client || this.opening) return;
-    this.#openController?.abort();
     const controller = (this.#openController = new AbortController());
     this.opening = business.business_id;
     this.openFailed = undefined;
