@@ -57,11 +57,9 @@ export class DodoPortalLogin extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      phase: { state: true, attribute: false },
-      problem: { state: true, attribute: false },
-      retryAfterSeconds: { state: true, attribute: false },
-      email: { state: true, attribute: false },
-      resendIn: { state: true, attribute: false },
+      phase: { state: true },
+      problem: { state: true },
+      resendIn: { state: true },
       apiBase: { attribute: 'api-base' },
       businessId: { attribute: 'business-id' },
       unified: { type: Boolean },
@@ -74,12 +72,13 @@ export class DodoPortalLogin extends ThemedElement {
 
   #controller: AbortController | undefined;
 
-  private get input(): HTMLInputElement | null {
-    return this.renderRoot?.querySelector('input') ?? null;
+  private get input(): HTMLInputElement | null | undefined {
+    return this.renderRoot?.querySelector('input');
   }
 
   private phase: Phase = 'idle';
   private problem: Problem | undefined;
+  // Not reactive: set only with `problem` or `phase`, whose change renders them.
   private retryAfterSeconds = 0;
   private email = '';
   /** Seconds until "Send the link again" works: a second email within a minute is one too many. */
@@ -106,24 +105,35 @@ export class DodoPortalLogin extends ThemedElement {
     clearInterval(this.#cooldownTimer);
   }
 
-  /** Email a sign-in link to `email` (any earlier request still in flight is abandoned). */
-  #request(email: string): { controller: AbortController; sent: Promise<void> } {
+  /**
+   * Emails a sign-in link to `email`, abandoning any earlier request still in flight: `true` once
+   * sent. Otherwise `failed` hears the server's status (none without an answer) and, for a 429, how
+   * long to wait; not when a later request took over.
+   */
+  async #request(email: string, failed: (status: number | undefined, retryAfterSeconds: number) => void): Promise<boolean> {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
     const options = { apiBase: this.apiBase.trim() || location.origin, signal: controller.signal };
     const mode = this.mode === 'test' ? 'test' : 'live';
-    const sent = this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode });
-    return { controller, sent: sent.then(() => undefined) };
+    try {
+      await (this.unified ? requestUnifiedLoginLink(options, { email, mode }) : requestLoginLink(options, { business_id: this.businessId.trim(), email, mode }));
+      return true;
+    } catch (error) {
+      const answer = error instanceof PortalApiError ? error : undefined;
+      if (!controller.signal.aborted) failed(answer?.status, answer?.retryAfterSeconds ?? 60);
+      return false;
+    }
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.phase === 'sending' || !this.input) return;
-    const email = this.input.value.trim();
-    this.input.value = email;
-    if (!email || !this.input.checkValidity()) {
+    const input = this.input;
+    if (this.phase === 'sending' || !input) return;
+    const email = (input.value = input.value.trim());
+    // `required`: an empty field is invalid too.
+    if (!input.checkValidity()) {
       this.problem = 'invalid';
-      this.input.focus();
+      input.focus();
       return;
     }
     this.email = email;
@@ -134,30 +144,19 @@ export class DodoPortalLogin extends ThemedElement {
     }
     this.problem = undefined;
     this.phase = 'sending';
-    const { controller, sent } = this.#request(email);
-    try {
-      await sent;
-      this.phase = 'sent';
-      this.#startCooldown();
-      this.dispatchEvent(loginLinkRequestedEvent(email));
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
-    } catch (error) {
-      if (controller.signal.aborted) return;
+    const sent = await this.#request(email, async (status, retryAfterSeconds) => {
       this.phase = 'idle';
-      if (error instanceof PortalApiError && error.status === 429) {
-        this.problem = 'rate-limited';
-        this.retryAfterSeconds = error.retryAfterSeconds ?? 60;
-      } else if (error instanceof PortalApiError && error.status === 400) {
-        this.problem = 'invalid';
-      } else if (error instanceof PortalApiError && error.status === 503) {
-        this.problem = 'unavailable';
-      } else {
-        this.problem = 'failed';
-      }
+      this.retryAfterSeconds = retryAfterSeconds;
+      this.problem = status === 429 ? 'rate-limited' : status === 400 ? 'invalid' : status === 503 ? 'unavailable' : 'failed';
       await this.updateComplete;
       this.input?.focus();
-    }
+    });
+    if (!sent) return;
+    this.phase = 'sent';
+    this.#startCooldown();
+    this.dispatchEvent(loginLinkRequestedEvent(email));
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part="sent"]')?.focus();
   }
 
   #cooldownTimer: ReturnType<typeof setInterval> | undefined;
@@ -165,35 +164,28 @@ export class DodoPortalLogin extends ThemedElement {
   #startCooldown(seconds = RESEND_COOLDOWN_SECONDS): void {
     clearInterval(this.#cooldownTimer);
     this.resendIn = seconds;
-    this.#cooldownTimer = setInterval(() => {
-      this.resendIn = Math.max(0, this.resendIn - 1);
-      if (this.resendIn === 0) clearInterval(this.#cooldownTimer);
-    }, 1_000);
+    // Down to 0 (the button works again), then stops.
+    this.#cooldownTimer = setInterval(() => (this.resendIn > 0 ? (this.resendIn -= 1) : clearInterval(this.#cooldownTimer)), 1_000);
   }
 
   /** The same address once more, after the cooldown; the confirmation stays and says it was sent. */
   async #resend(): Promise<void> {
     if (this.resendIn > 0 || this.phase !== 'sent') return;
     this.#startCooldown();
-    const { controller, sent } = this.#request(this.email);
-    try {
-      await sent;
-      this.dispatchEvent(loginLinkRequestedEvent(this.email));
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      if (error instanceof PortalApiError && error.status === 429) this.#startCooldown(error.retryAfterSeconds ?? 60);
-      else this.resendIn = 0;
-    }
+    // Refused for too many attempts: wait as long as the server says; any other failure: try again now.
+    const sent = await this.#request(this.email, (status, retryAfterSeconds) => this.#startCooldown(status === 429 ? retryAfterSeconds : 0));
+    if (sent) this.dispatchEvent(loginLinkRequestedEvent(this.email));
   }
 
   async #startOver(): Promise<void> {
     this.phase = 'idle';
     this.problem = undefined;
     await this.updateComplete;
-    if (this.input) {
-      this.input.value = this.email;
-      this.input.focus();
-      this.input.select();
+    const input = this.input;
+    if (input) {
+      input.value = this.email;
+      input.focus();
+      input.select();
     }
   }
 

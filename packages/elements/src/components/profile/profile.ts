@@ -18,7 +18,19 @@ type Field = 'name' | keyof BillingAddress;
 type Errors = Partial<Record<Field, string>>;
 
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipcode', 'country'] as const;
-const MAX_LENGTH: Record<Field, number> = { name: 200, street: 200, city: 100, state: 100, zipcode: 20, country: 2 };
+/** In the form's order. */
+const FIELDS = ['name', ...ADDRESS_FIELDS] as const;
+/** Each text field's `maxlength` (the server's limit) and `autocomplete` token (the country is a `<select>`). */
+const INPUTS: Record<Exclude<Field, 'country'>, [number, string]> = {
+  name: [200, 'name'],
+  street: [200, 'street-address'],
+  city: [100, 'address-level2'],
+  state: [100, 'address-level1'],
+  zipcode: [20, 'postal-code'],
+};
+
+/** The address is all or nothing: once any part is given, it is saved (and its required parts must be there). */
+const hasAddress = (values: Record<Field, string>): boolean => ADDRESS_FIELDS.some((field) => values[field]);
 
 /**
  * @tagname dodo-profile
@@ -61,11 +73,10 @@ export class DodoProfile extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      editing: { state: true, attribute: false },
-      busy: { state: true, attribute: false },
-      errors: { state: true, attribute: false },
-      saveFailed: { state: true, attribute: false },
-      saved: { state: true, attribute: false },
+      editing: { state: true },
+      busy: { state: true },
+      errors: { state: true },
+      saveFailed: { state: true },
     };
   }
 
@@ -89,7 +100,7 @@ export class DodoProfile extends ThemedElement {
   private errors: Errors = {};
   /** A save failure that no field explains. */
   private saveFailed = false;
-  /** The profile as last saved, which supersedes the loaded one. */
+  /** The profile as last saved, which supersedes the loaded one (not reactive: leaving the form or a reload renders it). */
   private saved: Profile | undefined;
 
   #label(field: Field): string {
@@ -115,16 +126,14 @@ export class DodoProfile extends ThemedElement {
   /** The form's values, trimmed. */
   #read(form: HTMLFormElement): Record<Field, string> {
     const data = new FormData(form);
-    const value = (field: Field) => String(data.get(field) ?? '').trim();
-    return { name: value('name'), street: value('street'), city: value('city'), state: value('state'), zipcode: value('zipcode'), country: value('country') };
+    return Object.fromEntries(FIELDS.map((field) => [field, String(data.get(field) ?? '').trim()])) as Record<Field, string>;
   }
 
   #validate(values: Record<Field, string>): Errors {
     const errors: Errors = {};
     const required = msg('Fill in this field.');
     if (!values.name) errors.name = required;
-    // The address is all or nothing: once any part is given, the required parts must be too.
-    if (ADDRESS_FIELDS.some((field) => values[field])) {
+    if (hasAddress(values)) {
       for (const field of ['street', 'city', 'zipcode'] as const) if (!values[field]) errors[field] = required;
       if (!/^[A-Z]{2}$/.test(values.country)) errors.country = msg('Choose a country.');
       else if (values.zipcode && !postalCodeMatches(values.country, values.zipcode)) {
@@ -145,16 +154,12 @@ export class DodoProfile extends ThemedElement {
     const client = this.#portalSession.client;
     if (!client || this.busy) return;
     const values = this.#read(event.target as HTMLFormElement);
-    this.errors = this.#validate(values);
     this.saveFailed = false;
-    if (await this.#focusFirstError()) return;
-    const hasAddress = ADDRESS_FIELDS.some((field) => values[field]);
-    const body: UpdateProfileBody = { name: values.name };
-    if (hasAddress) {
-      body.billing_address = { street: values.street, city: values.city, state: values.state, zipcode: values.zipcode, country: values.country };
-    } else if (profile.billing_address) {
-      body.billing_address = null;
-    }
+    if (await this.#flag(this.#validate(values))) return;
+    const { name, ...address } = values;
+    const body: UpdateProfileBody = { name };
+    if (hasAddress(values)) body.billing_address = address;
+    else if (profile.billing_address) body.billing_address = null;
     this.busy = true;
     try {
       const saved = await updateProfile(client, body);
@@ -164,9 +169,8 @@ export class DodoProfile extends ThemedElement {
       this.#confirmation.show(msg('Your details have been saved.'));
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      this.errors = this.#serverErrors(error);
-      this.saveFailed = Object.keys(this.errors).length === 0;
-      await this.#focusFirstError();
+      // A failure no field explains is said under the form.
+      this.saveFailed = !(await this.#flag(this.#serverErrors(error)));
     } finally {
       this.busy = false;
     }
@@ -175,16 +179,17 @@ export class DodoProfile extends ThemedElement {
   /** The server's validation issues on the fields they name (`billing_address.zipcode` → zipcode). */
   #serverErrors(error: unknown): Errors {
     const errors: Errors = {};
-    if (!(error instanceof PortalApiError)) return errors;
-    for (const issue of error.issues ?? []) {
+    for (const issue of (error instanceof PortalApiError && error.issues) || []) {
       const field = issue.path.replace(/^billing_address\.?/, '') || 'street';
-      if (field in MAX_LENGTH) errors[field as Field] = msg('Check this field: the value was not accepted.');
+      if ((FIELDS as readonly string[]).includes(field)) errors[field as Field] = msg('Check this field: the value was not accepted.');
     }
     return errors;
   }
 
-  async #focusFirstError(): Promise<boolean> {
-    const first = (['name', ...ADDRESS_FIELDS] as const).find((field) => this.errors[field]);
+  /** Shows `errors` on their fields and focuses the first: whether there was one. */
+  async #flag(errors: Errors): Promise<boolean> {
+    this.errors = errors;
+    const first = FIELDS.find((field) => errors[field]);
     if (!first) return false;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#${first}`)?.focus();
@@ -204,8 +209,8 @@ export class DodoProfile extends ThemedElement {
             name=${field}
             class="input"
             .value=${value}
-            maxlength=${MAX_LENGTH[field]}
-            autocomplete=${({ name: 'name', street: 'street-address', city: 'address-level2', state: 'address-level1', zipcode: 'postal-code' } as Record<string, string>)[field]!}
+            maxlength=${INPUTS[field][0]}
+            autocomplete=${INPUTS[field][1]}
             ?required=${required}
             aria-invalid=${!!error}
             aria-describedby="${field}-error"
@@ -244,7 +249,6 @@ export class DodoProfile extends ThemedElement {
   #renderView(profile: Profile): TemplateResult {
     const address = profile.billing_address;
     const none = msg('Not given');
-    const country = address ? (countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country) : '';
     return html`
       <dl part="details" class="details">
         <dt>${this.#label('name')}</dt>
@@ -258,14 +262,14 @@ export class DodoProfile extends ThemedElement {
           ${
             address
               ? html`<address>
-                ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${country}
+                ${address.street}<br />${address.zipcode} ${address.city}${address.state ? html`<br />${address.state}` : nothing}<br />${countries(this.#portalSession.locale).find(([code]) => code === address.country)?.[1] ?? address.country}
               </address>`
               : none
           }
         </dd>
       </dl>
       ${
-        profile.credit_balances.length > 0
+        profile.credit_balances.length
           ? html`<dl part="credit" class="details">
             <dt>${msg('Credit balance')}</dt>
             ${profile.credit_balances.map((balance) => html`<dd>${this.#formatter.money(balance.amount, balance.currency)}</dd>`)}

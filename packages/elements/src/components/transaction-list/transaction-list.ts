@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { listPayments, type CardBrand, type Payment, type PaymentPage } from '@dodo-portal/wire/client';
+import { listPayments, type Payment, type PaymentPage } from '@dodo-portal/wire/client';
 import { DownloadController } from '../../controllers/download.ts';
 import { Formatter, cardLabel, paymentStatusLabel } from '../../controllers/format.ts';
 import { PagedListController } from '../../controllers/paged-list.ts';
@@ -77,20 +77,6 @@ export class DodoTransactionList extends ThemedElement {
   /** Rows per page (1–100). */
   pageSize = 10;
 
-  private statusDetail(payment: Payment): string | undefined {
-    if (payment.status === 'failed') return declineText(payment.decline_code);
-    if (payment.status === 'partially_refunded') {
-      const refunded = this.#formatter.money(payment.amount_refunded, payment.currency);
-      return msg(str`${refunded} refunded`);
-    }
-    return undefined;
-  }
-
-  #renderCard(card: { brand: CardBrand; last4: string } | null): TemplateResult {
-    if (!card) return html`<span class="muted">—</span>`;
-    return html`<span part="card" class="card">${cardLabel(card)}</span>`;
-  }
-
   // Templates are kept compact: the CDN script carries their whitespace.
   #renderTable(page: PaymentPage | undefined): TemplateResult {
     // Also each cell's label when the rows are stacked as cards (styles/table.ts).
@@ -112,11 +98,17 @@ export class DodoTransactionList extends ThemedElement {
 
   #renderRow(payment: Payment, [dateLabel, card, status, amount]: readonly string[]): TemplateResult {
     const date = this.#formatter.date(payment.created_at);
-    const detail = this.statusDetail(payment);
     const invoiceId = payment.invoice_id;
+    // Why a charge failed, or how much of it was given back.
+    const detail =
+      payment.status === 'failed'
+        ? declineText(payment.decline_code)
+        : payment.status === 'partially_refunded'
+          ? msg(str`${this.#formatter.money(payment.amount_refunded, payment.currency)} refunded`)
+          : undefined;
     return html`<tr part="row" data-payment-id=${payment.payment_id}>
       <th scope="row" data-label=${dateLabel}><time datetime=${payment.created_at}>${date}</time></th>
-      <td data-label=${card}>${this.#renderCard(payment.card)}</td>
+      <td data-label=${card}>${payment.card ? html`<span part="card" class="card">${cardLabel(payment.card)}</span>` : html`<span class="muted">—</span>`}</td>
       <td data-label=${status}><span part="status" class="badge badge--${payment.status}">${paymentStatusLabel(payment.status)}</span> ${
         detail ? html`<span part="status-detail" class="detail">${detail}</span>` : nothing
       }</td>
@@ -125,17 +117,13 @@ export class DodoTransactionList extends ThemedElement {
     </tr>`;
   }
 
-  #renderEmpty(): TemplateResult {
-    return html`<div part="empty" class="message">
-      <p class="message__title">${msg('No transactions yet')}</p>
-      <p class="message__body">${msg('Your payments and refunds will appear here once you have been charged.')}</p>
-    </div>`;
-  }
-
   override render(): TemplateResult {
     return this.#pagedList.render({
       table: (page) => this.#renderTable(page),
-      empty: () => this.#renderEmpty(),
+      empty: () => html`<div part="empty" class="message">
+        <p class="message__title">${msg('No transactions yet')}</p>
+        <p class="message__body">${msg('Your payments and refunds will appear here once you have been charged.')}</p>
+      </div>`,
       error: msg("We couldn't load your transactions."),
       loading: msg('Loading transactions…'),
       pages: msg('Transaction pages'),

@@ -5,7 +5,6 @@ import { PortalApiError, createUnifiedClient, type UnifiedBusiness, type Unified
 import { loadErrorFace } from '../../controllers/data.ts';
 import { Formatter, formatCount, invoiceStatusLabel } from '../../controllers/format.ts';
 import { LocaleController } from '../../controllers/locale.ts';
-import { isAbort } from '../../controllers/session.ts';
 import { sessionExpiredEvent } from '../../events.ts';
 import { safeHttpUrl } from '../../safe-url.ts';
 import { cards } from '../../styles/cards.ts';
@@ -15,13 +14,8 @@ import { DodoPortal } from '../portal/portal.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './unified-portal.styles.ts';
 
-const SKELETON_CARDS = 2;
-
-const isSessionExpired = (error: unknown): error is PortalApiError => error instanceof PortalApiError && error.isSessionExpired;
-
 interface OpenedBusiness {
   businessId: string;
-  name: string;
   /** The business-scoped (`dps_…`) token; it ends when the unified session does. */
   sessionToken: string;
 }
@@ -76,11 +70,10 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      client: { state: true, attribute: false },
-      expired: { state: true, attribute: false },
-      opened: { state: true, attribute: false },
-      opening: { state: true, attribute: false },
-      openFailed: { state: true, attribute: false },
+      expired: { state: true },
+      opened: { state: true },
+      opening: { state: true },
+      openFailed: { state: true },
       apiBase: { attribute: 'api-base' },
       sessionToken: { attribute: 'session-token' },
       locale: {},
@@ -97,14 +90,17 @@ export class DodoUnifiedPortal extends ThemedElement {
       try {
         return await client.businesses(signal);
       } catch (error) {
-        if (isSessionExpired(error)) this.#expire(client, error.code, error.loginUrl);
+        this.#expire(client, error);
         throw error;
       }
     },
     args: () => [this.client] as const,
   });
 
-  /** Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. */
+  /**
+   * Rebuilt when `api-base` or `session-token` changes; the overview reloads with it. Not reactive:
+   * only `willUpdate` sets it, on the update that renders it.
+   */
   private client: UnifiedClient | undefined;
   /** Set by a 401 on the unified token: where to sign in again (the 401's `login_url`). */
   private expired: { loginUrl: string | undefined } | undefined;
@@ -134,39 +130,42 @@ export class DodoUnifiedPortal extends ThemedElement {
       const sessionToken = this.sessionToken.trim();
       this.#openController?.abort();
       this.client = apiBase && sessionToken ? createUnifiedClient({ apiBase, sessionToken }) : undefined;
-      this.expired = undefined;
-      this.opened = undefined;
-      this.opening = undefined;
-      this.openFailed = undefined;
+      this.expired = this.opened = this.opening = this.openFailed = undefined;
     }
   }
 
-  /** Once per client (token): a late 401 from an old token cannot expire a new one. */
-  #expire(client: UnifiedClient, code: string, loginUrl: string | undefined): void {
-    if (client !== this.client || this.expired) return;
-    this.expired = { loginUrl: safeHttpUrl(loginUrl) };
-    this.opened = undefined;
-    this.dispatchEvent(sessionExpiredEvent(code));
+  /**
+   * Whether `error` is a 401 on the unified token, which ends the session: once per client (token),
+   * so a late 401 from an old token cannot expire a new one.
+   */
+  #expire(client: UnifiedClient, error: unknown): boolean {
+    if (!(error instanceof PortalApiError && error.isSessionExpired)) return false;
+    if (client === this.client && !this.expired) {
+      this.expired = { loginUrl: safeHttpUrl(error.loginUrl) };
+      this.opened = undefined;
+      this.dispatchEvent(sessionExpiredEvent(error.code));
+    }
+    return true;
   }
 
   async #open(business: UnifiedBusiness): Promise<void> {
     const client = this.client;
+    // One at a time: while `opening` is unset, no open is in flight (a new token aborts it and unsets it).
     if (!client || this.opening) return;
-    this.#openController?.abort();
     const controller = (this.#openController = new AbortController());
     this.opening = business.business_id;
     this.openFailed = undefined;
     try {
       const session = await client.openBusiness(business.business_id, controller.signal);
       if (client !== this.client) return;
-      this.opened = { businessId: business.business_id, name: this.#nameOf(business), sessionToken: session.session_token };
+      this.opened = { businessId: business.business_id, sessionToken: session.session_token };
       await this.updateComplete;
       // Keyboard and screen-reader users land at the top of the business's portal.
       this.renderRoot.querySelector<HTMLElement>('[part="back"]')?.focus();
     } catch (error) {
-      if (controller.signal.aborted || isAbort(error) || client !== this.client) return;
-      if (isSessionExpired(error)) this.#expire(client, error.code, error.loginUrl);
-      else this.openFailed = business.business_id;
+      // Aborted by a newer open, a new token or disconnecting: nothing to say.
+      if (controller.signal.aborted || client !== this.client) return;
+      if (!this.#expire(client, error)) this.openFailed = business.business_id;
     } finally {
       if (this.#openController === controller) this.opening = undefined;
     }
@@ -176,8 +175,7 @@ export class DodoUnifiedPortal extends ThemedElement {
     const businessId = this.opened?.businessId;
     this.opened = undefined;
     await this.updateComplete;
-    const card = [...this.renderRoot.querySelectorAll<HTMLElement>('[part="business"]')].find((node) => node.dataset.businessId === businessId);
-    (card?.querySelector<HTMLElement>('[part="open"]') ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
+    (this.renderRoot.querySelector<HTMLElement>(`[data-business-id="${businessId}"] [part="open"]`) ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
   }
 
   #retry(): void {
@@ -186,29 +184,10 @@ export class DodoUnifiedPortal extends ThemedElement {
     void this.#overview.run();
   }
 
-  #nameOf(business: UnifiedBusiness): string {
-    return business.brand.display_name.trim() || business.name;
-  }
-
-  /** The unified login page of the list's mode, on the portal server. */
-  #loginUrlFor(list: UnifiedBusinessList): string | undefined {
-    return safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
-  }
-
-  #renderHeading(list: UnifiedBusinessList | undefined): TemplateResult {
-    return html`
-      <header class="header">
-        <h2 part="title" class="title" id="title">${msg('Your billing')}</h2>
-        <p class="signed-in">${list ? msg(str`Signed in as ${list.email}`) : nothing}</p>
-      </header>
-    `;
-  }
-
   #renderSkeleton(): TemplateResult {
     return html`
       <div part="list" class="list" aria-busy="true">
-        ${Array.from(
-          { length: SKELETON_CARDS },
+        ${[0, 1].map(
           () => html`
             <div class="card card--skeleton" aria-hidden="true">
               <span class="skeleton skeleton--title"></span>
@@ -223,7 +202,7 @@ export class DodoUnifiedPortal extends ThemedElement {
   }
 
   #renderBusiness(business: UnifiedBusiness): TemplateResult {
-    const name = this.#nameOf(business);
+    const name = business.brand.display_name.trim() || business.name;
     const invoice = business.latest_invoice;
     const opening = this.opening === business.business_id;
     return html`
@@ -270,7 +249,8 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   #renderList(list: UnifiedBusinessList): TemplateResult {
     if (list.items.length === 0) {
-      const loginUrl = this.#loginUrlFor(list);
+      // The unified login page of the list's mode, on the portal server.
+      const loginUrl = safeHttpUrl(`${this.apiBase.trim().replace(/\/+$/, '')}${list.mode === 'test' ? '/test' : ''}/login`);
       return html`
         <div part="empty" class="message">
           <p class="message__title">${msg('No purchases found for this email')}</p>
@@ -301,14 +281,25 @@ export class DodoUnifiedPortal extends ThemedElement {
     `;
   }
 
+  /** The heading, then the face of the overview's state. A 401 on the overview has set `expired` by the time it renders. */
   #renderOverview(): TemplateResult {
-    if (this.expired) return html`${this.#renderHeading(undefined)}${this.#renderExpired()}`;
-    return this.#overview.render({
-      initial: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
-      pending: () => html`${this.#renderHeading(undefined)}${this.#renderSkeleton()}`,
-      complete: (list) => html`${this.#renderHeading(list)}${this.#renderList(list)}`,
-      error: (error) => html`${this.#renderHeading(undefined)}${isSessionExpired(error) ? this.#renderExpired() : loadErrorFace(msg("We couldn't load your billing."), this.#retry)}`,
-    }) as TemplateResult;
+    const list = this.expired || this.#overview.status !== TaskStatus.COMPLETE ? undefined : this.#overview.value;
+    return html`
+      <header class="header">
+        <h2 part="title" class="title" id="title">${msg('Your billing')}</h2>
+        <p class="signed-in">${list ? msg(str`Signed in as ${list.email}`) : nothing}</p>
+      </header>
+      ${
+        this.expired
+          ? this.#renderExpired()
+          : this.#overview.render({
+              initial: this.#renderSkeleton,
+              pending: this.#renderSkeleton,
+              complete: (loaded) => this.#renderList(loaded),
+              error: () => loadErrorFace(msg("We couldn't load your billing."), this.#retry),
+            })
+      }
+    `;
   }
 
   #renderOpened(opened: OpenedBusiness): TemplateResult {
@@ -323,7 +314,8 @@ export class DodoUnifiedPortal extends ThemedElement {
   }
 
   override render(): TemplateResult {
-    const loading = !this.opened && !this.expired && (this.#overview.status === TaskStatus.INITIAL || this.#overview.status === TaskStatus.PENDING);
+    // INITIAL or PENDING.
+    const loading = !this.opened && !this.expired && this.#overview.status < TaskStatus.COMPLETE;
     return html`
       <div part="base" class="base" tabindex="-1">
         <p class="visually-hidden" role="status">${loading ? msg('Loading your billing…') : nothing}</p>
