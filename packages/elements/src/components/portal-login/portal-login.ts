@@ -57,9 +57,9 @@ export class DodoPortalLogin extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      phase: { state: true },
-      problem: { state: true },
-      resendIn: { state: true },
+      phase: { state: true, attribute: false },
+      problem: { state: true, attribute: false },
+      resendIn: { state: true, attribute: false },
       apiBase: { attribute: 'api-base' },
       businessId: { attribute: 'business-id' },
       unified: { type: Boolean },

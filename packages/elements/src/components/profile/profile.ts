@@ -73,10 +73,10 @@ export class DodoProfile extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      editing: { state: true },
-      busy: { state: true },
-      errors: { state: true },
-      saveFailed: { state: true },
+      editing: { state: true, attribute: false },
+      busy: { state: true, attribute: false },
+      errors: { state: true, attribute: false },
+      saveFailed: { state: true, attribute: false },
     };
   }
 

@@ -70,10 +70,10 @@ export class DodoUnifiedPortal extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      expired: { state: true },
-      opened: { state: true },
-      opening: { state: true },
-      openFailed: { state: true },
+      expired: { state: true, attribute: false },
+      opened: { state: true, attribute: false },
+      opening: { state: true, attribute: false },
+      openFailed: { state: true, attribute: false },
       apiBase: { attribute: 'api-base' },
       sessionToken: { attribute: 'session-token' },
       locale: {},
