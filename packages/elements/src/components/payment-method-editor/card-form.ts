@@ -154,7 +154,7 @@ export class CardForm {
           [field]: refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.') : cardDeclineText(failure!.declineCode),
         });
         this.#input(field).focus();
-      } else this.feedback.fail(error, { kind: 'failed' });
+      } else this.feedback.fail(error);
       return undefined;
     }
   }
@@ -162,7 +162,6 @@ export class CardForm {
   /** Save card: saves the form's card alone, then focus goes to `next`. */
   async #submit(event: SubmitEvent, next: string): Promise<void> {
     event.preventDefault();
-    if (!this.fromPortal.client()) return;
     await this.feedback.write(async () => {
       if (await this.save()) void this.feedback.focusOn(next);
     });

@@ -104,7 +104,7 @@ export class DodoPaymentMethodEditor extends ThemedElement {
   };
 
   private readonly feedback = new Feedback(this, this.fromPortal, () => this.#reload());
-  private readonly savedCards = new SavedCards(this, this.fromPortal, this.feedback);
+  private readonly savedCards = new SavedCards(this, this.feedback);
   private readonly cardForm: CardForm = new CardForm(this, this.fromPortal, this.feedback, {
     toggled: (open) => this.subscriptionCard.formToggled(open),
     added: (method) => {

@@ -12,7 +12,7 @@ import { emit } from '../../controllers/refresh.ts';
 import { SubmitController } from '../../controllers/submit.ts';
 import type { CardForm } from './card-form.ts';
 import { renderCard } from './card-view.ts';
-import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
+import { apiError, methodUpdated, type EditorHost, type Feedback, type Portal } from './shared.ts';
 import type { SavedCards } from './saved-cards.ts';
 
 export class SubscriptionCard {
@@ -74,12 +74,11 @@ export class SubscriptionCard {
 
   /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
   async #confirm(): Promise<void> {
-    const client = this.fromPortal.client();
     const subscription = this.subscription;
-    if (!client || !subscription) return;
+    if (!subscription) return;
     const withForm = this.cardForm.open && this.fromPortal.testMode();
     if (!withForm && !this.selected) return;
-    await this.feedback.write(async () => {
+    await this.feedback.write(async (client) => {
       this.#confirming = true;
       this.feedback.problem = undefined;
       try {
@@ -98,21 +97,23 @@ export class SubscriptionCard {
   }
 
   async #charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
+    const subscriptionId = subscription.subscription_id;
     try {
-      const result = await this.#charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscription.subscription_id, selected, { idempotencyKey }));
+      const result = await this.#charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscriptionId, selected, { idempotencyKey }));
       if (!result) return;
+      const { payment } = result;
       this.subscription = result.subscription;
       this.#dues = undefined;
-      emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId: selected, subscriptionId: subscription.subscription_id });
-      if (result.payment) {
+      methodUpdated(this.host, 'selected', selected, subscriptionId);
+      if (payment) {
         this.#result = result;
         this.view = 'done';
         emit(this.host, 'dodo-subscription-reactivated', {
-          subscriptionId: subscription.subscription_id,
-          paymentId: result.payment.payment_id,
+          subscriptionId,
+          paymentId: payment.payment_id,
           invoiceId: result.invoice?.invoice_id ?? null,
-          amount: result.payment.amount,
-          currency: result.payment.currency,
+          amount: payment.amount,
+          currency: payment.currency,
         });
         void this.feedback.focusOn('.success');
       } else {
@@ -122,14 +123,8 @@ export class SubscriptionCard {
       }
     } catch (error) {
       const failure = apiError(error);
-      if (failure?.code === 'payment_failed') {
-        emit(this.host, 'dodo-payment-failed', {
-          subscriptionId: subscription.subscription_id,
-          paymentMethodId: selected,
-          declineCode: failure.declineCode ?? null,
-        });
-      }
-      this.feedback.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
+      if (failure?.code === 'payment_failed') emit(this.host, 'dodo-payment-failed', { subscriptionId, paymentMethodId: selected, declineCode: failure.declineCode ?? null });
+      this.feedback.fail(error);
     }
   }
 
