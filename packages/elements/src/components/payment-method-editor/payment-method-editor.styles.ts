@@ -29,6 +29,10 @@ export default css`
   }
 
   .label,
+  .dues {
+    font-weight: 600;
+  }
+
   .muted {
     color: var(--_dodo-color-text-muted);
   }
