@@ -77,7 +77,7 @@ describe('CardForm', () => {
   it('sends nothing while a field is wrong: each says why, focus on the first', async () => {
     const host = await mountOpen();
     await fill(host, { number: TEST_CARDS.declines.slice(0, -1) + '1', exp: '0120' });
-    expect(await host.form.save()).to.equal(undefined);
+    expect(await host.form.save(host.client)).to.equal(undefined);
     await host.updateComplete;
     expect(errorOf(host, 'number')).to.equal('This card number is not valid. Check it and try again.');
     expect(errorOf(host, 'exp')).to.equal('The card has expired.');
@@ -91,7 +91,7 @@ describe('CardForm', () => {
   it('tokenizes at the processor, saves the token (never the number) and hands the card to its owner', async () => {
     const host = await mountOpen();
     await fill(host, { number: TEST_CARDS.succeeds, exp: '1234', cvc: '123', name: 'Ada Lovelace' });
-    const method = await host.form.save();
+    const method = await host.form.save(host.client);
     expect(method?.last4).to.equal('4242');
     expect(sent).to.deep.equal(['POST /sandbox/v1/tokens', 'POST /portal/v1/payment-methods']);
     expect(host.told).to.deep.equal(['opened', 'added visa 4242']);
@@ -102,7 +102,7 @@ describe('CardForm', () => {
   it('puts a refusal at the field it is about, and the bank declining the card at the number', async () => {
     const host = await mountOpen();
     await fill(host, { number: TEST_CARDS.declines, exp: '1234', cvc: '123', name: 'Ada Lovelace' });
-    expect(await host.form.save()).to.equal(undefined);
+    expect(await host.form.save(host.client)).to.equal(undefined);
     await host.updateComplete;
     expect(errorOf(host, 'number')).to.equal('Your bank declined this card. Use another card.');
     expect(shadow(host).activeElement?.id).to.equal('number');

@@ -5,15 +5,18 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { createCardToken, type CardBrand, type PortalPaymentMethod, addPaymentMethod } from '@dodo-portal/wire/client';
+import { createCardToken, type CardBrand, type PortalClient, type PortalPaymentMethod, addPaymentMethod } from '@dodo-portal/wire/client';
 import { brandOf, cvcLength, digitsOf, expiryPast, formatExpiry, groupNumber, numberValid, parseExpiry } from './card.ts';
 import { cardDeclineText, renderBrand } from './card-view.ts';
 import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
 
 type Field = 'number' | 'exp' | 'cvc' | 'name';
 const FIELDS: Field[] = ['number', 'exp', 'cvc', 'name'];
-/** The processor's decline codes on tokenization, and the field each one is about. */
-const FIELD_OF_CODE: Record<string, Field> = { expired_card: 'exp', invalid_expiry_month: 'exp', invalid_expiry_year: 'exp', invalid_cvc: 'cvc', incorrect_cvc: 'cvc' };
+/**
+ * The field a refusal of the processor's is about: the expiry (`expired_card`, `invalid_expiry_month`,
+ * `invalid_expiry_year`), the CVC (`invalid_cvc`, `incorrect_cvc`), else the number.
+ */
+const fieldOfCode = (code = ''): Field => (code.match(/exp|cvc/)?.[0] as Field | undefined) ?? 'number';
 
 export interface CardFormOwner {
   /** The form opened (`true`, from "Add a new card") or the customer cancelled it (`false`). */
@@ -116,9 +119,7 @@ export class CardForm {
    * error shown, focus on it) or the save failed (said); nothing is sent while a field is wrong.
    * The caller holds the feedback's write.
    */
-  async save(): Promise<PortalPaymentMethod | undefined> {
-    const client = this.fromPortal.client();
-    if (!client) return undefined;
+  async save(client: PortalClient): Promise<PortalPaymentMethod | undefined> {
     const errors: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) errors[field] = this.#check(field);
     this.setErrors(errors);
@@ -148,13 +149,13 @@ export class CardForm {
       const failure = apiError(error);
       // 400: refused at tokenization; 402: the processor's check of the card declined it (nothing saved).
       const refused = failure?.code === 'payment_failed';
-      const field = failure?.status === 400 || refused ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
+      const field = failure?.status === 400 || refused ? fieldOfCode(failure.declineCode) : undefined;
       if (field) {
         this.setErrors({
           [field]: refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.') : cardDeclineText(failure!.declineCode),
         });
         this.#input(field).focus();
-      } else this.feedback.fail(error, { kind: 'failed' });
+      } else this.feedback.fail(error);
       return undefined;
     }
   }
@@ -162,9 +163,8 @@ export class CardForm {
   /** Save card: saves the form's card alone, then focus goes to `next`. */
   async #submit(event: SubmitEvent, next: string): Promise<void> {
     event.preventDefault();
-    if (!this.fromPortal.client()) return;
-    await this.feedback.write(async () => {
-      if (await this.save()) void this.feedback.focusOn(next);
+    await this.feedback.write(async (client) => {
+      if (await this.save(client)) void this.feedback.focusOn(next);
     });
   }
 

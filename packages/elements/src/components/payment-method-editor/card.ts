@@ -22,7 +22,7 @@ export function groupNumber(value: string): string {
   let digits = digitsOf(value);
   const brand = brandOf(digits);
   digits = digits.slice(0, maxDigits(brand));
-  return brand === 'amex' ? [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].filter(Boolean).join(' ') : digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+  return brand === 'amex' ? `${digits.slice(0, 4)} ${digits.slice(4, 10)} ${digits.slice(10)}`.trim() : digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
 export const cvcLength = (brand: CardBrand): number => (brand === 'amex' ? 4 : 3);
@@ -30,7 +30,8 @@ export const cvcLength = (brand: CardBrand): number => (brand === 'amex' ? 4 : 3
 /** A complete, checksum-valid number of a length its brand issues. */
 export function numberValid(digits: string): boolean {
   const brand = brandOf(digits);
-  const lengthOk = brand === 'amex' ? digits.length === 15 : brand === 'unknown' || digits.length === 16 || (brand === 'visa' && digits.length === 13);
+  // American Express 15 digits, Mastercard 16, Visa 16 or 13; an unknown brand's length is not known.
+  const lengthOk = brand === 'unknown' || digits.length === maxDigits(brand) || (brand === 'visa' && digits.length === 13);
   return lengthOk && luhnValid(digits);
 }
 

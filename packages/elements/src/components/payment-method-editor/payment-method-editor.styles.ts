@@ -1,12 +1,6 @@
 import { css } from 'lit';
 
 export default css`
-  :host {
-    --_card-visa: var(--dodo-color-card-visa, var(--_dodo-color-primary));
-    --_card-mastercard: var(--dodo-color-card-mastercard, var(--_dodo-color-warning));
-    --_card-amex: var(--dodo-color-card-amex, var(--_dodo-color-success));
-  }
-
   .base {
     display: flex;
     flex-direction: column;
@@ -19,7 +13,8 @@ export default css`
     margin: 0;
   }
 
-  .current {
+  .current,
+  .methods {
     display: flex;
     flex-direction: column;
     gap: var(--_dodo-space);
@@ -33,7 +28,8 @@ export default css`
     gap: var(--_dodo-space);
   }
 
-  .label {
+  .label,
+  .dues {
     font-weight: 600;
   }
 
@@ -64,21 +60,18 @@ export default css`
   }
 
   .brand--visa {
-    color: var(--_card-visa);
+    color: var(--dodo-color-card-visa, var(--_dodo-color-primary));
   }
 
   .brand--mastercard {
-    color: var(--_card-mastercard);
+    color: var(--dodo-color-card-mastercard, var(--_dodo-color-warning));
   }
 
   .brand--amex {
-    color: var(--_card-amex);
+    color: var(--dodo-color-card-amex, var(--_dodo-color-success));
   }
 
   .methods {
-    display: flex;
-    flex-direction: column;
-    gap: var(--_dodo-space);
     margin: 0;
     padding: 0;
     border: 0;
@@ -165,24 +158,18 @@ export default css`
     display: none;
   }
 
-  .dues {
-    font-weight: 600;
-  }
-
   .actions {
     display: flex;
     flex-wrap: wrap;
     gap: var(--_dodo-space);
   }
 
+  /* After the shared badge (a pill outlined in its colour). */
   .badge {
     margin-inline-end: auto;
     padding: 0 0.5em;
-    border: 1px solid var(--_dodo-color-primary);
-    border-radius: 1em;
     color: var(--_dodo-color-primary);
     font-size: 0.75em;
-    font-weight: 600;
   }
 
   .add {

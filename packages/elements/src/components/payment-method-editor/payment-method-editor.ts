@@ -103,8 +103,12 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     sessionEnded: (error) => this.portalSession.noteFailure(error),
   };
 
-  private readonly feedback = new Feedback(this, this.fromPortal, () => this.#reload());
-  private readonly savedCards = new SavedCards(this, this.fromPortal, this.feedback);
+  /** The problem's Refresh reads everything again, from the subscription's card. */
+  private readonly feedback = new Feedback(this, this.fromPortal, () => {
+    this.startOver();
+    this.loader.retry();
+  });
+  private readonly savedCards = new SavedCards(this, this.feedback);
   private readonly cardForm: CardForm = new CardForm(this, this.fromPortal, this.feedback, {
     toggled: (open) => this.subscriptionCard.formToggled(open),
     added: (method) => {
@@ -165,19 +169,6 @@ export class DodoPaymentMethodEditor extends ThemedElement {
     this.subscriptionCard.view = 'show';
   }
 
-  /** The problem's Refresh: read everything again from the subscription's card. */
-  #reload(): void {
-    this.startOver();
-    this.loader.retry();
-  }
-
-  private renderContent(): TemplateResult {
-    const subscription = this.subscriptionCard.subscription;
-    if (subscription) return this.subscriptionCard.render(subscription);
-    // No subscription: the saved cards, managed.
-    return html`${this.feedback.render()} ${this.savedCards.render()} ${this.cardForm.render(this.feedback.busy, '.add')}`;
-  }
-
   override render(): TemplateResult {
     const loading = this.loader.pending && !this.portalSession.expired;
     return html`<div part="base" class="base" tabindex="-1" aria-busy=${loading}>
@@ -189,7 +180,11 @@ export class DodoPaymentMethodEditor extends ThemedElement {
           <span class="skeleton"></span>
           <div class="row"><span class="skeleton skeleton--card"></span><span class="skeleton skeleton--button"></span></div>
         </div>`,
-        complete: () => this.renderContent(),
+        complete: () => {
+          const subscription = this.subscriptionCard.subscription;
+          // No subscription: the saved cards, managed.
+          return subscription ? this.subscriptionCard.render(subscription) : html`${this.feedback.render()} ${this.savedCards.render()} ${this.cardForm.render(this.feedback.busy, '.add')}`;
+        },
         error: msg('We could not load your payment methods.'),
       })}
     </div>`;

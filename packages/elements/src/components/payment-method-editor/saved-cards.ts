@@ -5,11 +5,10 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { deletePaymentMethod, listPaymentMethods, setDefaultPaymentMethod, type PortalPaymentMethod } from '@dodo-portal/wire/client';
-import { emit } from '../../controllers/refresh.ts';
+import { deletePaymentMethod, listPaymentMethods, setDefaultPaymentMethod, type PortalClient, type PortalPaymentMethod } from '@dodo-portal/wire/client';
 import { brandName } from './card.ts';
 import { renderCard } from './card-view.ts';
-import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
+import { apiError, methodUpdated, type EditorHost, type Feedback } from './shared.ts';
 
 /** Removing a card that pays subscriptions: the customer picks the card that pays each from now on. */
 interface Reassign {
@@ -27,7 +26,6 @@ export class SavedCards {
 
   constructor(
     private readonly host: EditorHost,
-    private readonly fromPortal: Portal,
     private readonly feedback: Feedback,
   ) {}
 
@@ -35,7 +33,13 @@ export class SavedCards {
   add(method: PortalPaymentMethod): void {
     this.items = [...this.items.filter((m) => m.payment_method_id !== method.payment_method_id), method];
     this.feedback.notice = msg(str`Card ending in ${method.last4} saved.`);
-    emit(this.host, 'dodo-payment-method-updated', { change: 'added', paymentMethodId: method.payment_method_id, subscriptionId: null });
+    methodUpdated(this.host, 'added', method.payment_method_id);
+  }
+
+  /** Reads the list again, to show what is true now (a failed read leaves it as it was). */
+  async #reread(client: PortalClient): Promise<void> {
+    this.items = (await listPaymentMethods(client).catch(() => undefined))?.items ?? this.items;
+    this.host.requestUpdate();
   }
 
   /**
@@ -43,23 +47,19 @@ export class SavedCards {
    * for each (`replacements`): the server's 409 lists them, the customer chooses, and the list is
    * read again afterwards so it shows where each subscription is now charged.
    */
-  async #remove(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
-    const client = this.fromPortal.client();
-    if (!client) return;
-    await this.feedback.write(async () => {
+  #remove(method: PortalPaymentMethod, replacements?: Record<string, string>): Promise<void> {
+    return this.feedback.write(async (client) => {
       this.feedback.problem = undefined;
       try {
         await deletePaymentMethod(client, method.payment_method_id, undefined, replacements);
         this.#removing = this.reassign = undefined;
         this.items = this.items.filter((m) => m !== method);
         this.feedback.notice = msg(str`Card ending in ${method.last4} removed.`);
-        emit(this.host, 'dodo-payment-method-updated', { change: 'removed', paymentMethodId: method.payment_method_id, subscriptionId: null });
-        for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) {
-          emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId, subscriptionId });
-        }
+        methodUpdated(this.host, 'removed', method.payment_method_id);
+        for (const [subscriptionId, paymentMethodId] of Object.entries(replacements ?? {})) methodUpdated(this.host, 'selected', paymentMethodId, subscriptionId);
         void this.feedback.focusOn('.add');
-        // Read back where each subscription is charged now (a failed read leaves the removal done).
-        if (replacements) this.items = (await listPaymentMethods(client).catch(() => undefined))?.items ?? this.items;
+        // Read back where each subscription is charged now.
+        if (replacements) await this.#reread(client);
       } catch (error) {
         const failure = apiError(error);
         const subscriptions = failure?.code === 'payment_method_in_use' ? failure.details?.subscriptions : undefined;
@@ -71,25 +71,15 @@ export class SavedCards {
         } else {
           this.reassign = undefined;
           // A choice that went stale (a card removed elsewhere): show what is true now.
-          if (failure?.status === 400) {
-            void listPaymentMethods(client).then(
-              ({ items }) => {
-                this.items = items;
-                this.host.requestUpdate();
-              },
-              () => undefined,
-            );
-          }
-          this.feedback.fail(error, { kind: failure?.code === 'payment_method_in_use' ? 'in-use' : 'failed' });
+          if (failure?.status === 400) void this.#reread(client);
+          this.feedback.fail(error);
         }
       }
     });
   }
 
-  private async makeDefault(method: PortalPaymentMethod): Promise<void> {
-    const client = this.fromPortal.client();
-    if (!client) return;
-    await this.feedback.write(async () => {
+  private makeDefault(method: PortalPaymentMethod): Promise<void> {
+    return this.feedback.write(async (client) => {
       this.feedback.problem = undefined;
       try {
         const made = await setDefaultPaymentMethod(client, method.payment_method_id);
@@ -98,7 +88,7 @@ export class SavedCards {
         this.feedback.notice = msg(str`Card ending in ${method.last4} is now your default.`);
         void this.feedback.focusOn('.methods .button');
       } catch (error) {
-        this.feedback.fail(error, { kind: 'failed' });
+        this.feedback.fail(error);
       }
     });
   }

@@ -7,6 +7,7 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { PortalApiError, type PortalClient } from '@dodo-portal/wire/client';
+import { emit } from '../../controllers/refresh.ts';
 import { isAbort } from '../../controllers/session.ts';
 import { cardDeclineText } from './card-view.ts';
 
@@ -25,9 +26,14 @@ export interface Portal {
   sessionEnded(error: unknown): void;
 }
 
-export type Problem = { kind: 'declined'; code: string | undefined } | { kind: 'busy' | 'network' | 'failed' | 'in-use' };
+/** What a failed write ran into: the API's error (its `code`, `declineCode`, `status` 0 when the server was not reached), or `{}` for anything else. */
+export type Problem = Partial<Pick<PortalApiError, 'code' | 'declineCode' | 'status'>>;
 
 export const apiError = (error: unknown): PortalApiError | undefined => (error instanceof PortalApiError ? error : undefined);
+
+/** `dodo-payment-method-updated`: a card was added, removed, or became a subscription's card. */
+export const methodUpdated = (host: EditorHost, change: 'added' | 'removed' | 'selected', paymentMethodId: string, subscriptionId: string | null = null): void =>
+  void emit(host, 'dodo-payment-method-updated', { change, paymentMethodId, subscriptionId });
 
 export class Feedback {
   /** A write is in flight: every other write waits for it (a second click does nothing). */
@@ -50,51 +56,53 @@ export class Feedback {
     this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
-  /** Runs one write unless another is in flight; `busy` (and the element) show it meanwhile. */
-  async write(work: () => Promise<unknown>): Promise<void> {
-    if (this.busy) return;
+  /** Runs one write with the session's client unless there is none or another write is in flight; `busy` (and the element) show it meanwhile. */
+  async write(work: (client: PortalClient) => Promise<unknown>): Promise<void> {
+    const client = this.fromPortal.client();
+    if (this.busy || !client) return;
     this.busy = true;
     this.host.requestUpdate();
     try {
-      await work();
+      await work(client);
     } finally {
       this.busy = false;
       this.host.requestUpdate();
     }
   }
 
-  /** Any failed call: an expired session takes over the element; anything else becomes `problem`. */
-  fail(error: unknown, problem: Problem): void {
+  /**
+   * Any failed call: an expired session takes over the element; anything else becomes `problem`,
+   * said by its code (each is answered by one kind of write: `payment_failed` and
+   * `charge_in_progress` by a charge, `payment_method_in_use` by a removal).
+   */
+  fail(error: unknown): void {
     const failure = apiError(error);
     if (failure?.isSessionExpired) return this.fromPortal.sessionEnded(error);
     if (isAbort(error)) return;
-    this.problem = failure?.status === 0 ? { kind: 'network' } : problem;
+    this.problem = failure ?? {};
     void this.focusOn('.problem');
   }
 
   render(): TemplateResult | typeof nothing {
     const problem = this.problem;
     if (!problem) return nothing;
-    let title = msg('Something went wrong. Please try again.');
-    let body: string | typeof nothing = nothing;
-    let action: TemplateResult | typeof nothing = nothing;
-    if (problem.kind === 'declined') {
-      title = msg('The payment did not go through');
-      body = `${cardDeclineText(problem.code)} ${msg('Nothing was charged. Choose another card or add a new one.')}`;
-    } else if (problem.kind === 'busy') {
-      title = msg('A payment is already being processed.');
-      body = msg('Refresh in a moment to see its result.');
-      action = html`<button type="button" class="button" @click=${this.refresh}>${msg('Refresh')}</button>`;
-    } else if (problem.kind === 'network') {
-      title = msg('We could not reach the server.');
-      body = msg('Check your connection and try again. You will not be charged twice.');
-    } else if (problem.kind === 'in-use') {
-      title = msg('This card pays for an active subscription.');
-      body = msg('Add another card and switch the subscription to it before removing this one.');
-    }
+    const [title, body, action] =
+      problem.status === 0
+        ? [msg('We could not reach the server.'), msg('Check your connection and try again. You will not be charged twice.')]
+        : problem.code === 'payment_failed'
+          ? [msg('The payment did not go through'), `${cardDeclineText(problem.declineCode)} ${msg('Nothing was charged. Choose another card or add a new one.')}`]
+          : problem.code === 'charge_in_progress'
+            ? [
+                msg('A payment is already being processed.'),
+                msg('Refresh in a moment to see its result.'),
+                html`<button type="button" class="button" @click=${this.refresh}>${msg('Refresh')}</button>`,
+              ]
+            : problem.code === 'payment_method_in_use'
+              ? [msg('This card pays for an active subscription.'), msg('Add another card and switch the subscription to it before removing this one.')]
+              : [msg('Something went wrong. Please try again.')];
     return html`<div part="error" class="message message--error problem" role="alert" tabindex="-1">
       <p class="message__title">${title}</p>
-      ${body === nothing ? nothing : html`<p class="message__body">${body}</p>`} ${action}
+      ${body ? html`<p class="message__body">${body}</p>` : nothing} ${action}
     </div>`;
   }
 }

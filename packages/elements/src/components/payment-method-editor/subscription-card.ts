@@ -5,14 +5,14 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { setSubscriptionPaymentMethod, type Dues, type PortalClient, type PortalSubscription, type SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
+import { setSubscriptionPaymentMethod, type Dues, type PortalSubscription, type SubscriptionPaymentMethodResult } from '@dodo-portal/wire/client';
 import type { DownloadController } from '../../controllers/download.ts';
 import { Formatter } from '../../controllers/format.ts';
 import { emit } from '../../controllers/refresh.ts';
 import { SubmitController } from '../../controllers/submit.ts';
 import type { CardForm } from './card-form.ts';
 import { renderCard } from './card-view.ts';
-import { apiError, type EditorHost, type Feedback, type Portal } from './shared.ts';
+import { apiError, methodUpdated, type EditorHost, type Feedback, type Portal } from './shared.ts';
 import type { SavedCards } from './saved-cards.ts';
 
 export class SubscriptionCard {
@@ -74,63 +74,52 @@ export class SubscriptionCard {
 
   /** The open new-card form is the customer's choice (its card is saved, then used); else the checked card. */
   async #confirm(): Promise<void> {
-    const client = this.fromPortal.client();
     const subscription = this.subscription;
-    if (!client || !subscription) return;
+    if (!subscription) return;
     const withForm = this.cardForm.open && this.fromPortal.testMode();
     if (!withForm && !this.selected) return;
-    await this.feedback.write(async () => {
+    const subscriptionId = subscription.subscription_id;
+    await this.feedback.write(async (client) => {
       this.#confirming = true;
       this.feedback.problem = undefined;
+      let selected = this.selected!;
       try {
-        const added = withForm ? await this.cardForm.save() : undefined;
+        const added = withForm ? await this.cardForm.save(client) : undefined;
         if (withForm && !added) return;
-        const selected = added?.payment_method_id ?? this.selected!;
-        const onHold = subscription.status === 'on_hold';
-        if (!onHold && selected === subscription.payment_method?.payment_method_id) return this.#cancel();
+        selected = added?.payment_method_id ?? selected;
+        if (subscription.status !== 'on_hold' && selected === subscription.payment_method?.payment_method_id) return this.#cancel();
         if (this.#chargedMethod !== selected) this.#charging.reset();
         this.#chargedMethod = selected;
-        await this.#charge(client, subscription, selected);
+        const result = await this.#charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscriptionId, selected, { idempotencyKey }));
+        if (!result) return;
+        const { payment } = result;
+        this.subscription = result.subscription;
+        this.#dues = undefined;
+        methodUpdated(this.host, 'selected', selected, subscriptionId);
+        if (payment) {
+          this.#result = result;
+          this.view = 'done';
+          emit(this.host, 'dodo-subscription-reactivated', {
+            subscriptionId,
+            paymentId: payment.payment_id,
+            invoiceId: result.invoice?.invoice_id ?? null,
+            amount: payment.amount,
+            currency: payment.currency,
+          });
+          void this.feedback.focusOn('.success');
+        } else {
+          this.view = 'show';
+          this.feedback.notice = msg('Your payment method was updated.');
+          void this.feedback.focusOn('.edit');
+        }
+      } catch (error) {
+        const failure = apiError(error);
+        if (failure?.code === 'payment_failed') emit(this.host, 'dodo-payment-failed', { subscriptionId, paymentMethodId: selected, declineCode: failure.declineCode ?? null });
+        this.feedback.fail(error);
       } finally {
         this.#confirming = false;
       }
     });
-  }
-
-  async #charge(client: PortalClient, subscription: PortalSubscription, selected: string): Promise<void> {
-    try {
-      const result = await this.#charging.run((idempotencyKey) => setSubscriptionPaymentMethod(client, subscription.subscription_id, selected, { idempotencyKey }));
-      if (!result) return;
-      this.subscription = result.subscription;
-      this.#dues = undefined;
-      emit(this.host, 'dodo-payment-method-updated', { change: 'selected', paymentMethodId: selected, subscriptionId: subscription.subscription_id });
-      if (result.payment) {
-        this.#result = result;
-        this.view = 'done';
-        emit(this.host, 'dodo-subscription-reactivated', {
-          subscriptionId: subscription.subscription_id,
-          paymentId: result.payment.payment_id,
-          invoiceId: result.invoice?.invoice_id ?? null,
-          amount: result.payment.amount,
-          currency: result.payment.currency,
-        });
-        void this.feedback.focusOn('.success');
-      } else {
-        this.view = 'show';
-        this.feedback.notice = msg('Your payment method was updated.');
-        void this.feedback.focusOn('.edit');
-      }
-    } catch (error) {
-      const failure = apiError(error);
-      if (failure?.code === 'payment_failed') {
-        emit(this.host, 'dodo-payment-failed', {
-          subscriptionId: subscription.subscription_id,
-          paymentMethodId: selected,
-          declineCode: failure.declineCode ?? null,
-        });
-      }
-      this.feedback.fail(error, failure?.code === 'payment_failed' ? { kind: 'declined', code: failure.declineCode } : { kind: failure?.code === 'charge_in_progress' ? 'busy' : 'failed' });
-    }
   }
 
   private renderCurrent(subscription: PortalSubscription): TemplateResult {
@@ -155,9 +144,10 @@ export class SubscriptionCard {
     </div>`;
   }
 
-  private renderEdit(subscription: PortalSubscription): TemplateResult {
+  private renderEdit(): TemplateResult {
     const dues = this.#dues;
-    const due = subscription.status === 'on_hold' && dues && dues.amount > 0 && this.#format.money(dues.amount, dues.currency);
+    // Dues are read only for an on-hold subscription, and dropped once its card is charged.
+    const due = dues && dues.amount > 0 && this.#format.money(dues.amount, dues.currency);
     const busy = this.feedback.busy;
     return html`${this.feedback.render()}
       <fieldset part="methods" class="methods">
@@ -213,6 +203,6 @@ export class SubscriptionCard {
   }
 
   render(subscription: PortalSubscription): TemplateResult {
-    return this.view === 'done' ? this.renderDone() : this.view === 'edit' ? this.renderEdit(subscription) : this.renderCurrent(subscription);
+    return this.view === 'done' ? this.renderDone() : this.view === 'edit' ? this.renderEdit() : this.renderCurrent(subscription);
   }
 }
