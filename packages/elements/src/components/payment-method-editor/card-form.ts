@@ -12,11 +12,8 @@ import { apiError, type EditorHost, type Feedback, type Portal } from './shared.
 
 type Field = 'number' | 'exp' | 'cvc' | 'name';
 const FIELDS: Field[] = ['number', 'exp', 'cvc', 'name'];
-/**
- * The field a refusal of the processor's is about: the expiry (`expired_card`, `invalid_expiry_month`,
- * `invalid_expiry_year`), the CVC (`invalid_cvc`, `incorrect_cvc`), else the number.
- */
-const fieldOfCode = (code = ''): Field => (code.match(/exp|cvc/)?.[0] as Field | undefined) ?? 'number';
+/** The processor's decline codes on tokenization, and the field each one is about (else the number). */
+const FIELD_OF_CODE: Record<string, Field> = { expired_card: 'exp', invalid_expiry_month: 'exp', invalid_expiry_year: 'exp', invalid_cvc: 'cvc', incorrect_cvc: 'cvc' };
 
 export interface CardFormOwner {
   /** The form opened (`true`, from "Add a new card") or the customer cancelled it (`false`). */
@@ -149,7 +146,7 @@ export class CardForm {
       const failure = apiError(error);
       // 400: refused at tokenization; 402: the processor's check of the card declined it (nothing saved).
       const refused = failure?.code === 'payment_failed';
-      const field = failure?.status === 400 || refused ? fieldOfCode(failure.declineCode) : undefined;
+      const field = failure?.status === 400 || refused ? (FIELD_OF_CODE[failure.declineCode ?? ''] ?? 'number') : undefined;
       if (field) {
         this.setErrors({
           [field]: refused && failure!.declineCode === 'card_declined' ? msg('Your bank declined this card. Use another card.') : cardDeclineText(failure!.declineCode),
