@@ -111,10 +111,6 @@ export class DodoKeyVault extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      revealed: { state: true, attribute: false },
-      fetching: { state: true, attribute: false },
-      expanded: { state: true, attribute: false },
-      instances: { state: true, attribute: false },
       copied: { state: true, attribute: false },
       keyError: { state: true, attribute: false },
       busy: { state: true, attribute: false },
@@ -146,12 +142,13 @@ export class DodoKeyVault extends ThemedElement {
   /** The client the revealed keys belong to. */
   #keysClient: PortalClient | undefined;
 
+  // Changed in place, then `requestUpdate()`.
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
-  private revealed: ReadonlyMap<string, string> = new Map();
+  readonly #revealed = new Map<string, string>();
   /** Keys whose full text is on its way (reveal or copy). */
-  private fetching: ReadonlySet<string> = new Set();
-  private expanded: ReadonlySet<string> = new Set();
-  private instances: ReadonlyMap<string, Instances> = new Map();
+  readonly #fetching = new Set<string>();
+  readonly #expanded = new Set<string>();
+  readonly #instances = new Map<string, Instances>();
   /** The key just copied ("Copied" beside its button), or the one the clipboard refused. */
   private copied: { id: string; ok: boolean } | null = null;
   /** A key whose reveal or copy failed. */
@@ -169,9 +166,9 @@ export class DodoKeyVault extends ThemedElement {
     // A new session (token) is a new customer, perhaps: nothing revealed survives it.
     const client = this.#portalSession.client;
     if (client !== this.#keysClient && this.#keysClient !== undefined) {
-      this.revealed = new Map();
-      this.expanded = new Set();
-      this.instances = new Map();
+      this.#revealed.clear();
+      this.#expanded.clear();
+      this.#instances.clear();
     }
     this.#keysClient = client;
   }
@@ -179,38 +176,34 @@ export class DodoKeyVault extends ThemedElement {
   /** The full key: revealed already, or fetched now. `null` when it could not be had. */
   async #fullKey(key: PortalLicenseKey): Promise<string | null> {
     const id = key.license_key_id;
-    const known = this.revealed.get(id);
+    const known = this.#revealed.get(id);
     if (known) return known;
     const client = this.#portalSession.client;
-    if (!client || this.fetching.has(id)) return null;
+    if (!client || this.#fetching.has(id)) return null;
     this.keyError = null;
-    this.fetching = new Set(this.fetching).add(id);
+    this.#fetching.add(id);
+    this.requestUpdate();
     try {
       const full = (await revealLicenseKey(client, id)).key;
       if (!full) throw new Error('The server sent no key');
-      this.revealed = new Map(this.revealed).set(id, full);
+      this.#revealed.set(id, full);
       return full;
     } catch (error) {
       this.#portalSession.noteFailure(error);
       if (!isAbort(error)) this.keyError = id;
       return null;
     } finally {
-      const fetching = new Set(this.fetching);
-      fetching.delete(id);
-      this.fetching = fetching;
+      this.#fetching.delete(id);
+      this.requestUpdate();
     }
   }
 
   async #toggleReveal(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
-    if (this.revealed.has(id)) {
-      const revealed = new Map(this.revealed);
-      revealed.delete(id);
-      this.revealed = revealed;
+    if (this.#revealed.delete(id)) {
       if (this.copied?.id === id) this.copied = null;
-      return;
-    }
-    await this.#fullKey(key);
+      this.requestUpdate();
+    } else await this.#fullKey(key);
   }
 
   async #copy(key: PortalLicenseKey): Promise<void> {
@@ -239,26 +232,27 @@ export class DodoKeyVault extends ThemedElement {
     const id = key.license_key_id;
     const client = this.#portalSession.client;
     if (!client) return;
-    const previous = this.instances.get(id)?.items ?? [];
-    this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
+    const previous = this.#instances.get(id)?.items ?? [];
+    this.#setInstances(id, 'loading', previous);
     try {
-      const { items } = await listLicenseKeyInstances(client, id);
-      this.instances = new Map(this.instances).set(id, { state: 'ready', items });
+      this.#setInstances(id, 'ready', (await listLicenseKeyInstances(client, id)).items);
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
+      this.#setInstances(id, 'error', previous);
     }
+  }
+
+  #setInstances(id: string, state: Instances['state'], items: LicenseKeyInstance[]): void {
+    this.#instances.set(id, { state, items });
+    this.requestUpdate();
   }
 
   #toggleInstances(key: PortalLicenseKey): void {
     const id = key.license_key_id;
-    const expanded = new Set(this.expanded);
-    if (expanded.delete(id)) {
-      this.expanded = expanded;
-      return;
-    }
-    this.expanded = expanded.add(id);
-    if (this.instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
+    this.requestUpdate();
+    if (this.#expanded.delete(id)) return;
+    this.#expanded.add(id);
+    if (this.#instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
   }
 
   #askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
@@ -274,22 +268,18 @@ export class DodoKeyVault extends ThemedElement {
     const { key, instance } = confirm;
     this.busy = true;
     this.confirmError = null;
+    // Already gone (another tab, the software itself) counts as done: the list was out of date.
+    let code = 'not_found';
     try {
       await deactivateLicenseKeyInstance(client, key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      const code = errorCode(error);
-      // Already gone (another tab, the software itself): the list is simply out of date.
-      if (code !== 'not_found') {
-        this.confirmError = code;
-        this.busy = false;
-        return;
-      }
+      code = errorCode(error);
     }
     this.busy = false;
-    const current = this.instances.get(key.license_key_id);
-    const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
-    this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
+    if (code !== 'not_found') return void (this.confirmError = code);
+    const items = (this.#instances.get(key.license_key_id)?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
+    this.#setInstances(key.license_key_id, 'ready', items);
     this.#confirmation.show(msg(str`${instance.name} was deactivated.`));
     // Its button is gone (Lit may reuse it for the next device): focus goes to the fallback.
     void this.#confirmDialog.close(true);
@@ -307,7 +297,7 @@ export class DodoKeyVault extends ThemedElement {
 
   /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
   #used(key: PortalLicenseKey): number {
-    const opened = this.instances.get(key.license_key_id);
+    const opened = this.#instances.get(key.license_key_id);
     return opened?.state === 'ready' ? opened.items.length : key.instances_count;
   }
 
@@ -329,7 +319,7 @@ export class DodoKeyVault extends ThemedElement {
   }
 
   #renderKeyValue(key: PortalLicenseKey): TemplateResult {
-    const full = this.revealed.get(key.license_key_id);
+    const full = this.#revealed.get(key.license_key_id);
     const label = msg(str`License key for ${key.product.name}`);
     if (full) {
       return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
@@ -350,8 +340,8 @@ export class DodoKeyVault extends ThemedElement {
 
   #renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
     const id = key.license_key_id;
-    if (!this.expanded.has(id)) return nothing;
-    const opened = this.instances.get(id) ?? { state: 'loading', items: [] };
+    if (!this.#expanded.has(id)) return nothing;
+    const opened = this.#instances.get(id) ?? { state: 'loading', items: [] };
     let body: TemplateResult;
     if (opened.state === 'error') {
       body = html`<p class="key-error" role="alert">
@@ -395,9 +385,9 @@ export class DodoKeyVault extends ThemedElement {
 
   #renderKey(key: PortalLicenseKey): TemplateResult {
     const id = key.license_key_id;
-    const revealed = this.revealed.has(id);
-    const fetching = this.fetching.has(id);
-    const expanded = this.expanded.has(id);
+    const revealed = this.#revealed.has(id);
+    const fetching = this.#fetching.has(id);
+    const expanded = this.#expanded.has(id);
     const listId = `instances-${id}`;
     const name = html`<span class="visually-hidden"> ${key.product.name}</span>`;
     return html`

@@ -40,16 +40,23 @@ interface Failure {
   declineCode?: string;
 }
 
+type Addons = ChangePlanBody['addons'] & {};
+
 /** The add-ons as a canonical string (`id:qty,…`, sorted, zeros dropped), so the preview Task sees a primitive. */
-const addonsKey = (addons: Iterable<readonly [string, number]>): string =>
-  [...addons]
-    .filter(([, quantity]) => quantity > 0)
-    .map(([id, quantity]) => `${id}:${quantity}`)
+const addonsKey = (addons: Addons): string =>
+  addons
+    .filter(({ quantity }) => quantity > 0)
+    .map(({ product_id, quantity }) => `${product_id}:${quantity}`)
     .sort()
     .join(',');
 
-const parseAddons = (key: string): ChangePlanBody['addons'] & {} =>
-  key ? key.split(',').map((pair) => ({ product_id: pair.slice(0, pair.lastIndexOf(':')), quantity: Number(pair.slice(pair.lastIndexOf(':') + 1)) })) : [];
+const parseAddons = (key: string): Addons =>
+  key
+    ? key.split(',').map((pair) => {
+        const colon = pair.lastIndexOf(':');
+        return { product_id: pair.slice(0, colon), quantity: Number(pair.slice(colon + 1)) };
+      })
+    : [];
 
 /**
  * @tagname dodo-plan-switcher
@@ -123,7 +130,7 @@ export class DodoPlanSwitcher extends ThemedElement {
       const options = subscription.actions.includes('change_plan') ? await planOptions(client, id as string, signal) : null;
       this.productId = subscription.product_id;
       this.quantity = subscription.quantity;
-      this.addons = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
+      this.addons = addonsKey(subscription.addons);
       this.#reset();
       return { subscription, options };
     },
@@ -132,7 +139,7 @@ export class DodoPlanSwitcher extends ThemedElement {
 
   readonly #priceQuote = new DataController<ChangePlanPreview>(this, this.#portalSession, {
     load: (client, [id, productId, quantity, addons], signal) =>
-      !this.#options || !this.#changed
+      !this.loaded?.options || !this.#changed
         ? Promise.resolve(initialState)
         : previewPlanChange(client, id as string, { product_id: productId as string, quantity: quantity as number, addons: parseAddons(addons as string) }, signal),
     args: () => [this.subscriptionId, this.productId, this.quantity, this.addons],
@@ -156,16 +163,11 @@ export class DodoPlanSwitcher extends ThemedElement {
     return this.#planData.status === TaskStatus.COMPLETE ? this.#planData.value : undefined;
   }
 
-  get #options(): PlanOptions | null | undefined {
-    return this.loaded?.options;
-  }
-
   /** Whether the selection differs from the subscription as it is. */
   get #changed(): boolean {
     const subscription = this.loaded?.subscription;
     if (!subscription) return false;
-    const current = addonsKey(subscription.addons.map((addon) => [addon.product_id, addon.quantity] as const));
-    return this.productId !== subscription.product_id || this.quantity !== subscription.quantity || this.addons !== current;
+    return this.productId !== subscription.product_id || this.quantity !== subscription.quantity || this.addons !== addonsKey(subscription.addons);
   }
 
   #reset(): void {
@@ -194,9 +196,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   }
 
   #setAddon(productId: string, event: Event): void {
-    const quantities = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
-    quantities.set(productId, this.#readCount(event, 0));
-    this.addons = addonsKey(quantities);
+    this.addons = addonsKey([...parseAddons(this.addons).filter((addon) => addon.product_id !== productId), { product_id: productId, quantity: this.#readCount(event, 0) }]);
     this.#reset();
   }
 
@@ -293,7 +293,7 @@ export class DodoPlanSwitcher extends ThemedElement {
   #renderChooser({ options }: Loaded & { options: PlanOptions }): TemplateResult {
     const current = options.current;
     const tiers = [...options.items.map((item) => ({ item, tier: item.tier })), { item: null, tier: current.tier }].sort((a, b) => a.tier - b.tier);
-    const chosen = new Map(parseAddons(this.addons).map((addon) => [addon.product_id, addon.quantity] as const));
+    const chosen = parseAddons(this.addons);
     return html`
       <fieldset>
         <legend>${msg('Plan')}</legend>
@@ -323,7 +323,7 @@ export class DodoPlanSwitcher extends ThemedElement {
                 min="0"
                 max=${MAX_QUANTITY}
                 step="1"
-                .value=${String(chosen.get(addon.product_id) ?? 0)}
+                .value=${String(chosen.find((item) => item.product_id === addon.product_id)?.quantity ?? 0)}
                 @change=${(event: Event) => this.#setAddon(addon.product_id, event)}
               />
             </div>

@@ -1,6 +1,15 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { cancelSubscription, listSubscriptions, resumeSubscription, subscriptionDues, type CancellationReason, type Dues, type PortalSubscription } from '@dodo-portal/wire/client';
+import {
+  cancelSubscription,
+  listSubscriptions,
+  resumeSubscription,
+  subscriptionDues,
+  type CancellationReason,
+  type Dues,
+  type PortalClient,
+  type PortalSubscription,
+} from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChangedEvent, SubscriptionChangedDetail, SubscriptionReactivatedEvent } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
@@ -17,6 +26,10 @@ import { brandName } from '../payment-method-editor/card.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './subscription-manager.styles.ts';
+
+/** One fact of a subscription's details ("Renews", the date). */
+const fact = (label: string, value: unknown): TemplateResult => html`<dt>${label}</dt>
+  <dd>${value}</dd>`;
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
 const MAX_PAGES = 10;
@@ -180,27 +193,14 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.#finish(msg(str`Paid ${this.#formatter.money(amount, currency)}. ${name} is active again.`));
   }
 
-  async #cancel(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const subscription = this.#actionDialog.value?.subscription;
+  /** Cancel or resume: one write at a time, its failure shown in words (a 401 ends the session). */
+  async #write(action: (client: PortalClient) => Promise<void>): Promise<void> {
     const client = this.#portalSession.client;
-    if (!subscription || !client || this.busy) return;
-    const form = new FormData(event.target as HTMLFormElement);
-    const reason = form.get('reason') as CancellationReason | '';
-    const comment = String(form.get('comment') ?? '').trim();
+    if (!client || this.busy) return;
     this.busy = true;
     this.actionError = null;
     try {
-      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
-        when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
-        ...(reason ? { reason } : {}),
-        ...(comment ? { comment } : {}),
-      });
-      this.#announce(cancelled);
-      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
-      // Close once the list shows the result, so focus returns to a button that still exists.
-      await this.#subscriptionList.run();
-      await this.#actionDialog.close();
+      await action(client);
     } catch (error) {
       this.#portalSession.noteFailure(error);
       this.actionError = errorCode(error);
@@ -209,30 +209,38 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
-  async #resume(subscription: PortalSubscription, event: Event): Promise<void> {
+  #cancel(event: SubmitEvent): void {
+    event.preventDefault();
+    const subscription = this.#actionDialog.value?.subscription;
+    if (!subscription) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const reason = form.get('reason') as CancellationReason | '';
+    const comment = String(form.get('comment') ?? '').trim();
+    void this.#write(async (client) => {
+      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
+        when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
+        ...(reason ? { reason } : {}),
+        ...(comment ? { comment } : {}),
+      });
+      const name = cancelled.product.name;
+      this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
+      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
+      // Close once the list shows the result, so focus returns to a button that still exists.
+      await this.#subscriptionList.run();
+      await this.#actionDialog.close();
+    });
+  }
+
+  #resume(subscription: PortalSubscription, event: Event): void {
     const trigger = event.currentTarget as HTMLElement;
-    const client = this.#portalSession.client;
-    if (!client || this.busy) return;
-    this.busy = true;
-    this.actionError = null;
-    try {
+    void this.#write(async (client) => {
       const resumed = await resumeSubscription(client, subscription.subscription_id);
       this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.#subscriptionList.run();
       await this.updateComplete;
       this.#focusTarget(subscription.subscription_id, trigger)?.focus();
-    } catch (error) {
-      this.#portalSession.noteFailure(error);
-      this.actionError = errorCode(error);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  #announce(cancelled: PortalSubscription): void {
-    const name = cancelled.product.name;
-    this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
+    });
   }
 
   #reasonLabel(reason: CancellationReason): string {
@@ -261,8 +269,13 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
+  /** The last cancel or resume failure in words: in the cancel dialog, or under the list. */
+  #renderError(): TemplateResult {
+    return html`<p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>`;
+  }
+
   #renderSubscription(subscription: PortalSubscription, dues: Dues | undefined): TemplateResult {
-    const { status, actions, product } = subscription;
+    const { status, product } = subscription;
     const ended = status === 'cancelled' || status === 'expired';
     const scheduled = subscription.cancel_at_period_end && !ended;
     const card = subscription.payment_method;
@@ -285,31 +298,14 @@ export class DodoSubscriptionManager extends ThemedElement {
         <dl part="details" class="details">
           ${
             ended
-              ? html`<dt>${msg('Ended')}</dt>
-                <dd>${this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
+              ? fact(msg('Ended'), this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end))
               : subscription.next_billing_date && !scheduled
-                ? html`<dt>${msg('Renews')}</dt>
-                  <dd>${this.#formatter.date(subscription.next_billing_date)}</dd>`
+                ? fact(msg('Renews'), this.#formatter.date(subscription.next_billing_date))
                 : nothing
           }
-          ${
-            subscription.quantity > 1
-              ? html`<dt>${msg('Quantity')}</dt>
-                <dd>${subscription.quantity}</dd>`
-              : nothing
-          }
-          ${
-            subscription.addon_items.length > 0
-              ? html`<dt>${msg('Add-ons')}</dt>
-                <dd>${subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')}</dd>`
-              : nothing
-          }
-          ${
-            card && !ended
-              ? html`<dt>${msg('Payment method')}</dt>
-                <dd>${brandName(card.brand)} •••• ${card.last4}</dd>`
-              : nothing
-          }
+          ${subscription.quantity > 1 ? fact(msg('Quantity'), subscription.quantity) : nothing}
+          ${subscription.addon_items.length > 0 ? fact(msg('Add-ons'), subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')) : nothing}
+          ${card && !ended ? fact(msg('Payment method'), `${brandName(card.brand)} •••• ${card.last4}`) : nothing}
         </dl>
         ${
           status === 'on_hold'
@@ -322,7 +318,7 @@ export class DodoSubscriptionManager extends ThemedElement {
             </p>`
             : nothing
         }
-        ${this.#renderActions(subscription, actions)}
+        ${this.#renderActions(subscription, subscription.actions)}
       </li>
     `;
   }
@@ -434,7 +430,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           <label for="comment">${msg('Anything else you want to tell us? (optional)')}</label>
           <textarea id="comment" name="comment" class="input" rows="3" maxlength="2000"></textarea>
         </div>
-        <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
+        ${this.#renderError()}
         <div class="actions">
           <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription')}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
@@ -484,7 +480,7 @@ export class DodoSubscriptionManager extends ThemedElement {
       <div part="base" class="base" tabindex="-1">
         ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…'))}
         ${this.#confirmation.render()} ${content}
-        ${this.actionError && !this.#actionDialog.value ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>` : nothing}
+        ${this.actionError && !this.#actionDialog.value ? this.#renderError() : nothing}
         ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;
