@@ -25,12 +25,6 @@ import styles from './key-vault.styles.ts';
 /** How long "Copied" stays on screen (and in the live region). */
 const COPIED_MS = 4_000;
 
-/** The keys of one purchase: a subscription, or the invoice of a one-time purchase. */
-interface Purchase {
-  id: string;
-  keys: PortalLicenseKey[];
-}
-
 /** A key's activations, once opened. */
 interface Instances {
   state: 'loading' | 'ready' | 'error';
@@ -42,18 +36,14 @@ interface Confirm {
   instance: LicenseKeyInstance;
 }
 
-const purchaseOf = (key: PortalLicenseKey): string => key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
-
-/** Keys grouped by purchase, in the order the server listed them (newest first). */
-function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
-  const groups = new Map<string, Purchase>();
+/** Keys grouped by purchase (a subscription, or the invoice of a one-time purchase), in the order the server listed them (newest first). */
+function groupByPurchase(keys: PortalLicenseKey[]): Map<string, PortalLicenseKey[]> {
+  const groups = new Map<string, PortalLicenseKey[]>();
   for (const key of keys) {
-    const id = purchaseOf(key);
-    const group = groups.get(id) ?? { id, keys: [] };
-    group.keys.push(key);
-    groups.set(id, group);
+    const id = key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
+    groups.set(id, [...(groups.get(id) ?? []), key]);
   }
-  return [...groups.values()];
+  return groups;
 }
 
 /**
@@ -289,55 +279,6 @@ export class DodoKeyVault extends ThemedElement {
     });
   }
 
-  #expiry(key: PortalLicenseKey): string {
-    if (!key.expires_at) return msg('Never expires');
-    const date = this.#formatter.date(key.expires_at);
-    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`) : msg(str`Expires ${date}`);
-  }
-
-  /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
-  #used(key: PortalLicenseKey): number {
-    const opened = this.#instances.get(key.license_key_id);
-    return opened?.state === 'ready' ? opened.items.length : key.instances_count;
-  }
-
-  #activations(key: PortalLicenseKey): string {
-    const used = this.#used(key);
-    const limit = key.activations_limit;
-    return limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`);
-  }
-
-  #purchaseTitle({ keys }: Purchase): string {
-    const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
-    const { source } = keys[0]!;
-    const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
-    return `${products} · ${from}`;
-  }
-
-  #confirmErrorText(code: string): string {
-    return code === 'key_deactivation_disabled' ? msg('The seller does not allow deactivating devices here. Please contact them.') : msg('Something went wrong. Please try again.');
-  }
-
-  #renderKeyValue(key: PortalLicenseKey): TemplateResult {
-    const full = this.#revealed.get(key.license_key_id);
-    const label = msg(str`License key for ${key.product.name}`);
-    if (full) {
-      return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
-    }
-    const tail = key.key_masked.split(/[-\s]/).at(-1) ?? '';
-    return html`<p part="key-value" class="key">
-      <span aria-hidden="true">${key.key_masked}</span
-      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`)}</span>
-    </p>`;
-  }
-
-  #renderCopyStatus(id: string): TemplateResult {
-    const copied = this.copied?.id === id ? this.copied : null;
-    return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
-      >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
-    >`;
-  }
-
   #renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
     const id = key.license_key_id;
     if (!this.#expanded.has(id)) return nothing;
@@ -385,23 +326,41 @@ export class DodoKeyVault extends ThemedElement {
 
   #renderKey(key: PortalLicenseKey): TemplateResult {
     const id = key.license_key_id;
-    const revealed = this.#revealed.has(id);
+    const full = this.#revealed.get(id);
+    const copied = this.copied?.id === id ? this.copied : null;
     const fetching = this.#fetching.has(id);
     const expanded = this.#expanded.has(id);
     const listId = `instances-${id}`;
+    const expires = key.expires_at;
+    const expiry = !expires
+      ? msg('Never expires')
+      : Date.parse(expires) <= Date.now()
+        ? msg(str`Expired ${this.#formatter.date(expires)}`)
+        : msg(str`Expires ${this.#formatter.date(expires)}`);
+    // Seats in use: the opened list when there is one (it is newer), else the server's count.
+    const opened = this.#instances.get(id);
+    const used = opened?.state === 'ready' ? opened.items.length : key.instances_count;
+    const limit = key.activations_limit;
     const name = html`<span class="visually-hidden"> ${key.product.name}</span>`;
     return html`
       <li part="key" class="card" data-key-id=${id}>
         <div class="card__header">
           <h4 class="card__name">${key.product.name}</h4>
           <span part="status" class="badge badge--${key.status}">${keyStatusLabel(key.status)}</span>
-          <span part="status" class="badge badge--expiry">${this.#expiry(key)}</span>
+          <span part="status" class="badge badge--expiry">${expiry}</span>
         </div>
-        ${this.#renderKeyValue(key)}
-        <p part="activations" class="muted">${this.#activations(key)}</p>
+        ${
+          full
+            ? html`<input part="key-value" class="key key--revealed" readonly aria-label=${msg(str`License key for ${key.product.name}`)} .value=${full} spellcheck="false" />`
+            : html`<p part="key-value" class="key">
+                <span aria-hidden="true">${key.key_masked}</span
+                ><span class="visually-hidden">${msg(str`Hidden key ending in ${key.key_masked.split(/[-\s]/).at(-1) ?? ''}`)}</span>
+              </p>`
+        }
+        <p part="activations" class="muted">${limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`)}</p>
         <div part="actions" class="actions">
           <button type="button" class="button" aria-disabled=${fetching} @click=${() => this.#toggleReveal(key)}>
-            ${revealed ? msg('Hide') : msg('Reveal')}${name}
+            ${full ? msg('Hide') : msg('Reveal')}${name}
           </button>
           <button type="button" class="button button--primary" aria-disabled=${fetching} @click=${() => this.#copy(key)}>
             ${msg('Copy')}${name}
@@ -409,7 +368,9 @@ export class DodoKeyVault extends ThemedElement {
           <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
             ${msg('Activations')}${name}
           </button>
-          ${this.#renderCopyStatus(id)}
+          <span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
+            >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
+          >
         </div>
         <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.") : nothing}</p>
         ${this.#renderInstances(key, listId)}
@@ -428,12 +389,14 @@ export class DodoKeyVault extends ThemedElement {
         </div>
       `;
     }
-    return html`${groupByPurchase(keys).map((purchase) => {
-      const headingId = `purchase-${purchase.id}`;
+    return html`${[...groupByPurchase(keys)].map(([id, purchase]) => {
+      const headingId = `purchase-${id}`;
+      const { source } = purchase[0]!;
+      const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
       return html`<section part="group" class="group" aria-labelledby=${headingId}>
-        <h3 part="group-title" id=${headingId} class="group__title">${this.#purchaseTitle(purchase)}</h3>
+        <h3 part="group-title" id=${headingId} class="group__title">${[...new Set(purchase.map((key) => key.product.name))].join(', ')} · ${from}</h3>
         <ul class="list">
-          ${purchase.keys.map((key) => this.#renderKey(key))}
+          ${purchase.map((key) => this.#renderKey(key))}
         </ul>
       </section>`;
     })}`;
@@ -449,7 +412,13 @@ export class DodoKeyVault extends ThemedElement {
         <p id="dialog-body">
           ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`)}
         </p>
-        <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
+        <p class="key-error" role="alert">${
+          this.confirmError === 'key_deactivation_disabled'
+            ? msg('The seller does not allow deactivating devices here. Please contact them.')
+            : this.confirmError
+              ? msg('Something went wrong. Please try again.')
+              : nothing
+        }</p>
         <div class="actions actions--end">
           <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
           <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>

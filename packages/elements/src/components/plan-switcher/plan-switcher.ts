@@ -345,104 +345,65 @@ export class DodoPlanSwitcher extends ThemedElement {
           <p class="message__title">${this.#failureText(errorCode(error))}</p>
           <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry')}</button>
         </div>`,
-      complete: (preview) => this.#renderQuote(preview),
+      complete: (preview) => {
+        const charge = preview.immediate_charge;
+        const failure = this.failure;
+        const declined = failure?.code === 'payment_failed';
+        const money = (minor: number) => this.#formatter.money(minor, charge.currency);
+        const line = (label: string, amount: string, total = false) => html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
+        return html`
+          <section part="preview" class="preview" aria-labelledby="preview-title">
+            <h3 id="preview-title" class="preview__title">${msg('Price of the change')}</h3>
+            <table class="quote">
+              <tbody>
+                ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
+              </tbody>
+              <tfoot>
+                ${line(msg('Subtotal'), money(charge.subtotal))}
+                ${line(msg('Tax'), money(charge.tax))}
+                ${charge.credit_applied > 0 ? line(msg('Credit applied'), money(-charge.credit_applied)) : nothing}
+                ${line(msg('Charged now'), money(charge.total), true)}
+              </tfoot>
+            </table>
+            ${
+              preview.credit_to_balance > 0
+                ? html`<p>
+                  ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`)}
+                </p>`
+                : nothing
+            }
+            <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
+            ${
+              failure
+                ? html`<div part="error" class="message message--error" role="alert">
+                      <p class="message__title">
+                        ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`) : this.#failureText(failure.code)}
+                      </p>
+                      ${
+                        declined
+                          ? html`<button type="button" class="button" @click=${this.#requestCard}>
+                            ${msg('Update payment method')}
+                          </button>`
+                          : nothing
+                      }
+                    </div>
+                    ${
+                      this.editingCard
+                        ? html`<dodo-payment-method-editor
+                          subscription-id=${this.subscriptionId}
+                          @dodo-payment-method-updated=${() => (this.editingCard = false)}
+                        ></dodo-payment-method-editor>`
+                        : nothing
+                    }`
+                : nothing
+            }
+            <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy} @click=${this.#confirm}>
+              ${this.#changeSubmit.busy ? msg('Changing plan…') : failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
+            </button>
+          </section>
+        `;
+      },
     }) as TemplateResult;
-  }
-
-  #renderQuote(preview: ChangePlanPreview): TemplateResult {
-    const charge = preview.immediate_charge;
-    const money = (minor: number) => this.#formatter.money(minor, charge.currency);
-    const line = (label: string, amount: string, total = false) => html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
-    return html`
-      <section part="preview" class="preview" aria-labelledby="preview-title">
-        <h3 id="preview-title" class="preview__title">${msg('Price of the change')}</h3>
-        <table class="quote">
-          <tbody>
-            ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
-          </tbody>
-          <tfoot>
-            ${line(msg('Subtotal'), money(charge.subtotal))}
-            ${line(msg('Tax'), money(charge.tax))}
-            ${charge.credit_applied > 0 ? line(msg('Credit applied'), money(-charge.credit_applied)) : nothing}
-            ${line(msg('Charged now'), money(charge.total), true)}
-          </tfoot>
-        </table>
-        ${
-          preview.credit_to_balance > 0
-            ? html`<p>
-              ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`)}
-            </p>`
-            : nothing
-        }
-        <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
-        ${this.failure ? this.#renderFailure() : nothing}
-        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy} @click=${this.#confirm}>
-          ${this.#changeSubmit.busy ? msg('Changing plan…') : this.failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
-        </button>
-      </section>
-    `;
-  }
-
-  #renderFailure(): TemplateResult {
-    const failure = this.failure!;
-    const declined = failure.code === 'payment_failed';
-    return html`
-      <div part="error" class="message message--error" role="alert">
-        <p class="message__title">
-          ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`) : this.#failureText(failure.code)}
-        </p>
-        ${
-          declined
-            ? html`<button type="button" class="button" @click=${this.#requestCard}>
-              ${msg('Update payment method')}
-            </button>`
-            : nothing
-        }
-      </div>
-      ${
-        this.editingCard
-          ? html`<dodo-payment-method-editor
-            subscription-id=${this.subscriptionId}
-            @dodo-payment-method-updated=${() => (this.editingCard = false)}
-          ></dodo-payment-method-editor>`
-          : nothing
-      }
-    `;
-  }
-
-  #renderSuccess(result: ChangePlanResult): TemplateResult {
-    const subscription = result.subscription;
-    const charged = result.invoice?.total ?? 0;
-    return html`
-      <div part="success" class="message message--success" role="status" tabindex="-1">
-        <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`)}</p>
-        ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`)}</p>` : nothing}
-        ${
-          result.credit_to_balance > 0
-            ? html`<p>
-              ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`)}
-            </p>`
-            : nothing
-        }
-        ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`)}</p>` : nothing}
-      </div>
-    `;
-  }
-
-  #renderNotice({ subscription }: Loaded): TemplateResult {
-    const text =
-      subscription.status === 'on_hold'
-        ? this.#failureText('subscription_on_hold')
-        : subscription.status === 'active'
-          ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.')
-          : this.#failureText('subscription_ended');
-    return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
-  }
-
-  #renderLoaded(loaded: Loaded): TemplateResult {
-    if (this.result) return this.#renderSuccess(this.result);
-    if (!loaded.options) return this.#renderNotice(loaded);
-    return this.#renderChooser(loaded as Loaded & { options: PlanOptions });
   }
 
   override render(): TemplateResult {
@@ -452,7 +413,38 @@ export class DodoPlanSwitcher extends ThemedElement {
         <span class="visually-hidden" role="status">${msg('Loading plans…')}</span>
         <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
       </div>`,
-      complete: (loaded) => this.#renderLoaded(loaded),
+      complete: (loaded) => {
+        const result = this.result;
+        if (result) {
+          const subscription = result.subscription;
+          const charged = result.invoice?.total ?? 0;
+          return html`
+            <div part="success" class="message message--success" role="status" tabindex="-1">
+              <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`)}</p>
+              ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`)}</p>` : nothing}
+              ${
+                result.credit_to_balance > 0
+                  ? html`<p>
+                    ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`)}
+                  </p>`
+                  : nothing
+              }
+              ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`)}</p>` : nothing}
+            </div>
+          `;
+        }
+        if (!loaded.options) {
+          const subscription = loaded.subscription;
+          const text =
+            subscription.status === 'on_hold'
+              ? this.#failureText('subscription_on_hold')
+              : subscription.status === 'active'
+                ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.')
+                : this.#failureText('subscription_ended');
+          return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
+        }
+        return this.#renderChooser(loaded as Loaded & { options: PlanOptions });
+      },
       error: msg("We couldn't load the plans."),
     });
     return html`<div part="base" class="base">${content}</div>`;
