@@ -194,7 +194,7 @@ export class DodoKeyVault extends ThemedElement {
     if (!full) return;
     clearTimeout(this.#copiedTimer);
     try {
-      if (!navigator.clipboard) throw new Error('No clipboard');
+      // No clipboard (an insecure page) throws here too.
       await navigator.clipboard.writeText(full);
     } catch {
       // The page or browser refused: leave the key selected so Ctrl+C / ⌘C copies it.

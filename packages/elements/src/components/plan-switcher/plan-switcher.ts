@@ -221,7 +221,7 @@ export class DodoPlanSwitcher extends ThemedElement {
       });
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      this.failure = { code: errorCode(error), ...(error instanceof PortalApiError && error.declineCode ? { declineCode: error.declineCode } : {}) };
+      this.failure = { code: errorCode(error), declineCode: error instanceof PortalApiError ? error.declineCode : undefined };
     }
   }
 

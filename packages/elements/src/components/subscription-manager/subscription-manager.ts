@@ -208,13 +208,12 @@ export class DodoSubscriptionManager extends ThemedElement {
     const subscription = this.#actionDialog.value?.subscription;
     if (!subscription) return;
     const form = new FormData(event.target as HTMLFormElement);
-    const reason = form.get('reason') as CancellationReason | '';
-    const comment = String(form.get('comment') ?? '').trim();
     void this.#write(async (client) => {
       const cancelled = await cancelSubscription(client, subscription.subscription_id, {
         when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
-        ...(reason ? { reason } : {}),
-        ...(comment ? { comment } : {}),
+        // Unset ones are left out of the request (JSON has no undefined).
+        reason: (form.get('reason') as CancellationReason | '') || undefined,
+        comment: String(form.get('comment') ?? '').trim() || undefined,
       });
       const name = cancelled.product.name;
       this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
