@@ -25,12 +25,6 @@ import styles from './key-vault.styles.ts';
 /** How long "Copied" stays on screen (and in the live region). */
 const COPIED_MS = 4_000;
 
-/** The keys of one purchase: a subscription, or the invoice of a one-time purchase. */
-interface Purchase {
-  id: string;
-  keys: PortalLicenseKey[];
-}
-
 /** A key's activations, once opened. */
 interface Instances {
   state: 'loading' | 'ready' | 'error';
@@ -42,18 +36,14 @@ interface Confirm {
   instance: LicenseKeyInstance;
 }
 
-const purchaseOf = (key: PortalLicenseKey): string => key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
-
-/** Keys grouped by purchase, in the order the server listed them (newest first). */
-function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
-  const groups = new Map<string, Purchase>();
+/** Keys grouped by purchase (a subscription, or the invoice of a one-time purchase), in the order the server listed them (newest first). */
+function groupByPurchase(keys: PortalLicenseKey[]): Map<string, PortalLicenseKey[]> {
+  const groups = new Map<string, PortalLicenseKey[]>();
   for (const key of keys) {
-    const id = purchaseOf(key);
-    const group = groups.get(id) ?? { id, keys: [] };
-    group.keys.push(key);
-    groups.set(id, group);
+    const id = key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
+    groups.set(id, [...(groups.get(id) ?? []), key]);
   }
-  return [...groups.values()];
+  return groups;
 }
 
 /**
@@ -111,10 +101,6 @@ export class DodoKeyVault extends ThemedElement {
 
   static override get properties(): PropertyDeclarations {
     return {
-      revealed: { state: true, attribute: false },
-      fetching: { state: true, attribute: false },
-      expanded: { state: true, attribute: false },
-      instances: { state: true, attribute: false },
       copied: { state: true, attribute: false },
       keyError: { state: true, attribute: false },
       busy: { state: true, attribute: false },
@@ -146,12 +132,13 @@ export class DodoKeyVault extends ThemedElement {
   /** The client the revealed keys belong to. */
   #keysClient: PortalClient | undefined;
 
+  // Changed in place, then `requestUpdate()`.
   /** Full keys the customer revealed, by id. Forgotten on Hide and with a new session. */
-  private revealed: ReadonlyMap<string, string> = new Map();
+  readonly #revealed = new Map<string, string>();
   /** Keys whose full text is on its way (reveal or copy). */
-  private fetching: ReadonlySet<string> = new Set();
-  private expanded: ReadonlySet<string> = new Set();
-  private instances: ReadonlyMap<string, Instances> = new Map();
+  readonly #fetching = new Set<string>();
+  readonly #expanded = new Set<string>();
+  readonly #instances = new Map<string, Instances>();
   /** The key just copied ("Copied" beside its button), or the one the clipboard refused. */
   private copied: { id: string; ok: boolean } | null = null;
   /** A key whose reveal or copy failed. */
@@ -169,9 +156,9 @@ export class DodoKeyVault extends ThemedElement {
     // A new session (token) is a new customer, perhaps: nothing revealed survives it.
     const client = this.#portalSession.client;
     if (client !== this.#keysClient && this.#keysClient !== undefined) {
-      this.revealed = new Map();
-      this.expanded = new Set();
-      this.instances = new Map();
+      this.#revealed.clear();
+      this.#expanded.clear();
+      this.#instances.clear();
     }
     this.#keysClient = client;
   }
@@ -179,38 +166,26 @@ export class DodoKeyVault extends ThemedElement {
   /** The full key: revealed already, or fetched now. `null` when it could not be had. */
   async #fullKey(key: PortalLicenseKey): Promise<string | null> {
     const id = key.license_key_id;
-    const known = this.revealed.get(id);
+    const known = this.#revealed.get(id);
     if (known) return known;
     const client = this.#portalSession.client;
-    if (!client || this.fetching.has(id)) return null;
+    if (!client || this.#fetching.has(id)) return null;
     this.keyError = null;
-    this.fetching = new Set(this.fetching).add(id);
+    this.#fetching.add(id);
+    this.requestUpdate();
     try {
       const full = (await revealLicenseKey(client, id)).key;
       if (!full) throw new Error('The server sent no key');
-      this.revealed = new Map(this.revealed).set(id, full);
+      this.#revealed.set(id, full);
       return full;
     } catch (error) {
       this.#portalSession.noteFailure(error);
       if (!isAbort(error)) this.keyError = id;
       return null;
     } finally {
-      const fetching = new Set(this.fetching);
-      fetching.delete(id);
-      this.fetching = fetching;
+      this.#fetching.delete(id);
+      this.requestUpdate();
     }
-  }
-
-  async #toggleReveal(key: PortalLicenseKey): Promise<void> {
-    const id = key.license_key_id;
-    if (this.revealed.has(id)) {
-      const revealed = new Map(this.revealed);
-      revealed.delete(id);
-      this.revealed = revealed;
-      if (this.copied?.id === id) this.copied = null;
-      return;
-    }
-    await this.#fullKey(key);
   }
 
   async #copy(key: PortalLicenseKey): Promise<void> {
@@ -219,7 +194,7 @@ export class DodoKeyVault extends ThemedElement {
     if (!full) return;
     clearTimeout(this.#copiedTimer);
     try {
-      if (!navigator.clipboard) throw new Error('No clipboard');
+      // No clipboard (an insecure page) throws here too.
       await navigator.clipboard.writeText(full);
     } catch {
       // The page or browser refused: leave the key selected so Ctrl+C / ⌘C copies it.
@@ -239,32 +214,19 @@ export class DodoKeyVault extends ThemedElement {
     const id = key.license_key_id;
     const client = this.#portalSession.client;
     if (!client) return;
-    const previous = this.instances.get(id)?.items ?? [];
-    this.instances = new Map(this.instances).set(id, { state: 'loading', items: previous });
+    const previous = this.#instances.get(id)?.items ?? [];
+    this.#setInstances(id, 'loading', previous);
     try {
-      const { items } = await listLicenseKeyInstances(client, id);
-      this.instances = new Map(this.instances).set(id, { state: 'ready', items });
+      this.#setInstances(id, 'ready', (await listLicenseKeyInstances(client, id)).items);
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      this.instances = new Map(this.instances).set(id, { state: 'error', items: previous });
+      this.#setInstances(id, 'error', previous);
     }
   }
 
-  #toggleInstances(key: PortalLicenseKey): void {
-    const id = key.license_key_id;
-    const expanded = new Set(this.expanded);
-    if (expanded.delete(id)) {
-      this.expanded = expanded;
-      return;
-    }
-    this.expanded = expanded.add(id);
-    if (this.instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
-  }
-
-  #askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
-    this.confirmError = null;
-    this.#confirmation.show('');
-    this.#confirmDialog.open({ key, instance }, event.currentTarget);
+  #setInstances(id: string, state: Instances['state'], items: LicenseKeyInstance[]): void {
+    this.#instances.set(id, { state, items });
+    this.requestUpdate();
   }
 
   async #deactivate(): Promise<void> {
@@ -274,22 +236,18 @@ export class DodoKeyVault extends ThemedElement {
     const { key, instance } = confirm;
     this.busy = true;
     this.confirmError = null;
+    // Already gone (another tab, the software itself) counts as done: the list was out of date.
+    let code = 'not_found';
     try {
       await deactivateLicenseKeyInstance(client, key.license_key_id, instance.license_key_instance_id);
     } catch (error) {
       this.#portalSession.noteFailure(error);
-      const code = errorCode(error);
-      // Already gone (another tab, the software itself): the list is simply out of date.
-      if (code !== 'not_found') {
-        this.confirmError = code;
-        this.busy = false;
-        return;
-      }
+      code = errorCode(error);
     }
     this.busy = false;
-    const current = this.instances.get(key.license_key_id);
-    const items = (current?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
-    this.instances = new Map(this.instances).set(key.license_key_id, { state: 'ready', items });
+    if (code !== 'not_found') return void (this.confirmError = code);
+    const items = (this.#instances.get(key.license_key_id)?.items ?? []).filter((item) => item.license_key_instance_id !== instance.license_key_instance_id);
+    this.#setInstances(key.license_key_id, 'ready', items);
     this.#confirmation.show(msg(str`${instance.name} was deactivated.`));
     // Its button is gone (Lit may reuse it for the next device): focus goes to the fallback.
     void this.#confirmDialog.close(true);
@@ -299,174 +257,114 @@ export class DodoKeyVault extends ThemedElement {
     });
   }
 
-  #expiry(key: PortalLicenseKey): string {
-    if (!key.expires_at) return msg('Never expires');
-    const date = this.#formatter.date(key.expires_at);
-    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`) : msg(str`Expires ${date}`);
-  }
-
-  /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
-  #used(key: PortalLicenseKey): number {
-    const opened = this.instances.get(key.license_key_id);
-    return opened?.state === 'ready' ? opened.items.length : key.instances_count;
-  }
-
-  #activations(key: PortalLicenseKey): string {
-    const used = this.#used(key);
-    const limit = key.activations_limit;
-    return limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`);
-  }
-
-  #purchaseTitle({ keys }: Purchase): string {
-    const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
-    const { source } = keys[0]!;
-    const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
-    return `${products} · ${from}`;
-  }
-
-  #confirmErrorText(code: string): string {
-    return code === 'key_deactivation_disabled' ? msg('The seller does not allow deactivating devices here. Please contact them.') : msg('Something went wrong. Please try again.');
-  }
-
-  #renderKeyValue(key: PortalLicenseKey): TemplateResult {
-    const full = this.revealed.get(key.license_key_id);
-    const label = msg(str`License key for ${key.product.name}`);
-    if (full) {
-      return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
-    }
-    const tail = key.key_masked.split(/[-\s]/).at(-1) ?? '';
-    return html`<p part="key-value" class="key">
-      <span aria-hidden="true">${key.key_masked}</span
-      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`)}</span>
-    </p>`;
-  }
-
-  #renderCopyStatus(id: string): TemplateResult {
-    const copied = this.copied?.id === id ? this.copied : null;
-    return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
-      >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
-    >`;
-  }
-
-  #renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
-    const id = key.license_key_id;
-    if (!this.expanded.has(id)) return nothing;
-    const opened = this.instances.get(id) ?? { state: 'loading', items: [] };
-    let body: TemplateResult;
-    if (opened.state === 'error') {
-      body = html`<p class="key-error" role="alert">
-        ${msg("We couldn't load the activations.")}
-        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry')}</button>
-      </p>`;
-    } else if (opened.state === 'loading' && opened.items.length === 0) {
-      body = html`<p class="muted" aria-busy="true">${msg('Loading activations…')}</p>`;
-    } else if (opened.items.length === 0) {
-      body = html`<p class="muted">${msg('Not activated on any device yet.')}</p>`;
-    } else {
-      body = html`<ul part="instances" class="instances">
-        ${opened.items.map(
-          (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
-            <span class="instance__name">${instance.name}</span>
-            <span class="muted">
-              ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`)}
-            </span>
-            ${
-              key.can_deactivate_instances
-                ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
-                  ${msg('Deactivate')}<span class="visually-hidden"> ${instance.name}</span>
-                </button>`
-                : nothing
-            }
-          </li>`,
-        )}
-      </ul>`;
-    }
-    return html`<div id=${listId} class="instances-panel">
-      ${body}
-      ${
-        key.can_deactivate_instances || opened.items.length === 0
-          ? nothing
-          : html`<p class="muted">
-            ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.')}
-          </p>`
-      }
-    </div>`;
-  }
-
   #renderKey(key: PortalLicenseKey): TemplateResult {
     const id = key.license_key_id;
-    const revealed = this.revealed.has(id);
-    const fetching = this.fetching.has(id);
-    const expanded = this.expanded.has(id);
+    const full = this.#revealed.get(id);
+    const copied = this.copied?.id === id ? this.copied : null;
+    const fetching = this.#fetching.has(id);
+    const expanded = this.#expanded.has(id);
     const listId = `instances-${id}`;
+    const expires = key.expires_at;
+    const expiry = !expires
+      ? msg('Never expires')
+      : Date.parse(expires) <= Date.now()
+        ? msg(str`Expired ${this.#formatter.date(expires)}`)
+        : msg(str`Expires ${this.#formatter.date(expires)}`);
+    // Seats in use: the opened list when there is one (it is newer), else the server's count.
+    const { state, items } = this.#instances.get(id) ?? { state: 'loading', items: [] };
+    const used = state === 'ready' ? items.length : key.instances_count;
+    const limit = key.activations_limit;
     const name = html`<span class="visually-hidden"> ${key.product.name}</span>`;
     return html`
       <li part="key" class="card" data-key-id=${id}>
         <div class="card__header">
           <h4 class="card__name">${key.product.name}</h4>
           <span part="status" class="badge badge--${key.status}">${keyStatusLabel(key.status)}</span>
-          <span part="status" class="badge badge--expiry">${this.#expiry(key)}</span>
+          <span part="status" class="badge badge--expiry">${expiry}</span>
         </div>
-        ${this.#renderKeyValue(key)}
-        <p part="activations" class="muted">${this.#activations(key)}</p>
+        ${
+          full
+            ? html`<input part="key-value" class="key key--revealed" readonly aria-label=${msg(str`License key for ${key.product.name}`)} .value=${full} spellcheck="false" />`
+            : html`<p part="key-value" class="key">
+                <span aria-hidden="true">${key.key_masked}</span
+                ><span class="visually-hidden">${msg(str`Hidden key ending in ${key.key_masked.split(/[-\s]/).at(-1) ?? ''}`)}</span>
+              </p>`
+        }
+        <p part="activations" class="muted">${limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`)}</p>
         <div part="actions" class="actions">
-          <button type="button" class="button" aria-disabled=${fetching} @click=${() => this.#toggleReveal(key)}>
-            ${revealed ? msg('Hide') : msg('Reveal')}${name}
+          <button type="button" class="button" aria-disabled=${fetching} @click=${() => {
+            if (!this.#revealed.delete(id)) return void this.#fullKey(key);
+            if (this.copied?.id === id) this.copied = null;
+            this.requestUpdate();
+          }}>
+            ${full ? msg('Hide') : msg('Reveal')}${name}
           </button>
           <button type="button" class="button button--primary" aria-disabled=${fetching} @click=${() => this.#copy(key)}>
             ${msg('Copy')}${name}
           </button>
-          <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
+          <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => {
+            this.requestUpdate();
+            if (this.#expanded.delete(id)) return;
+            this.#expanded.add(id);
+            if (this.#instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
+          }}>
             ${msg('Activations')}${name}
           </button>
-          ${this.#renderCopyStatus(id)}
+          <span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
+            >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
+          >
         </div>
         <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.") : nothing}</p>
-        ${this.#renderInstances(key, listId)}
+        ${
+          expanded
+            ? html`<div id=${listId} class="instances-panel">
+                ${
+                  state === 'error'
+                    ? html`<p class="key-error" role="alert">
+                        ${msg("We couldn't load the activations.")}
+                        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry')}</button>
+                      </p>`
+                    : items.length === 0
+                      ? state === 'loading'
+                        ? html`<p class="muted" aria-busy="true">${msg('Loading activations…')}</p>`
+                        : html`<p class="muted">${msg('Not activated on any device yet.')}</p>`
+                      : html`<ul part="instances" class="instances">
+                          ${items.map(
+                            (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
+                              <span class="instance__name">${instance.name}</span>
+                              <span class="muted">
+                                ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`)}
+                              </span>
+                              ${
+                                key.can_deactivate_instances
+                                  ? html`<button
+                                      type="button"
+                                      class="button"
+                                      @click=${(event: Event) => {
+                                        this.confirmError = null;
+                                        this.#confirmation.show('');
+                                        this.#confirmDialog.open({ key, instance }, event.currentTarget);
+                                      }}
+                                    >
+                                      ${msg('Deactivate')}<span class="visually-hidden"> ${instance.name}</span>
+                                    </button>`
+                                  : nothing
+                              }
+                            </li>`,
+                          )}
+                        </ul>`
+                }
+                ${
+                  key.can_deactivate_instances || items.length === 0
+                    ? nothing
+                    : html`<p class="muted">
+                        ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.')}
+                      </p>`
+                }
+              </div>`
+            : nothing
+        }
       </li>
-    `;
-  }
-
-  #renderLoaded(keys: PortalLicenseKey[]): TemplateResult {
-    if (keys.length === 0) {
-      return html`
-        <div part="empty" class="message">
-          <p class="message__title">${msg('No license keys yet')}</p>
-          <p class="message__body">
-            ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.')}
-          </p>
-        </div>
-      `;
-    }
-    return html`${groupByPurchase(keys).map((purchase) => {
-      const headingId = `purchase-${purchase.id}`;
-      return html`<section part="group" class="group" aria-labelledby=${headingId}>
-        <h3 part="group-title" id=${headingId} class="group__title">${this.#purchaseTitle(purchase)}</h3>
-        <ul class="list">
-          ${purchase.keys.map((key) => this.#renderKey(key))}
-        </ul>
-      </section>`;
-    })}`;
-  }
-
-  #renderDialog(): TemplateResult | typeof nothing {
-    const confirm = this.#confirmDialog.value;
-    if (!confirm) return nothing;
-    const { key, instance } = confirm;
-    return html`
-      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
-        <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`)}</h2>
-        <p id="dialog-body">
-          ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`)}
-        </p>
-        <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
-        <div class="actions actions--end">
-          <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
-          <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>
-            ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
-          </button>
-        </div>
-      </dialog>
     `;
   }
 
@@ -474,13 +372,59 @@ export class DodoKeyVault extends ThemedElement {
     const content = this.#licenseKeys.render({
       loading: () => cardsSkeleton(),
       stale: true,
-      complete: (keys) => this.#renderLoaded(keys),
+      complete: (keys) => {
+        if (keys.length === 0) {
+          return html`
+            <div part="empty" class="message">
+              <p class="message__title">${msg('No license keys yet')}</p>
+              <p class="message__body">
+                ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.')}
+              </p>
+            </div>
+          `;
+        }
+        return html`${[...groupByPurchase(keys)].map(([id, purchase]) => {
+          const headingId = `purchase-${id}`;
+          const { source } = purchase[0]!;
+          const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
+          return html`<section part="group" class="group" aria-labelledby=${headingId}>
+            <h3 part="group-title" id=${headingId} class="group__title">${[...new Set(purchase.map((key) => key.product.name))].join(', ')} · ${from}</h3>
+            <ul class="list">
+              ${purchase.map((key) => this.#renderKey(key))}
+            </ul>
+          </section>`;
+        })}`;
+      },
       error: msg("We couldn't load your license keys."),
     });
+    const confirm = this.#portalSession.expired ? null : this.#confirmDialog.value;
     return html`
       <div part="base" class="base" tabindex="-1">
         ${this.#licenseKeys.renderStatus(msg('Loading license keys…'))}
-        ${this.#confirmation.render()} ${content} ${this.#portalSession.expired ? nothing : this.#renderDialog()}
+        ${this.#confirmation.render()} ${content}
+        ${
+          confirm
+            ? html`<dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
+            <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${confirm.instance.name}?`)}</h2>
+            <p id="dialog-body">
+              ${msg(str`This frees one activation of your ${confirm.key.product.name} key. The software on ${confirm.instance.name} stops working until it is activated again.`)}
+            </p>
+            <p class="key-error" role="alert">${
+              this.confirmError === 'key_deactivation_disabled'
+                ? msg('The seller does not allow deactivating devices here. Please contact them.')
+                : this.confirmError
+                  ? msg('Something went wrong. Please try again.')
+                  : nothing
+            }</p>
+            <div class="actions actions--end">
+              <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
+              <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>
+                ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
+              </button>
+            </div>
+          </dialog>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -1,6 +1,15 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { cancelSubscription, listSubscriptions, resumeSubscription, subscriptionDues, type CancellationReason, type Dues, type PortalSubscription } from '@dodo-portal/wire/client';
+import {
+  cancelSubscription,
+  listSubscriptions,
+  resumeSubscription,
+  subscriptionDues,
+  type CancellationReason,
+  type Dues,
+  type PortalClient,
+  type PortalSubscription,
+} from '@dodo-portal/wire/client';
 import { CANCELLATION_REASONS as REASONS } from '@dodo-portal/wire/values';
 import type { PaymentMethodRequestedDetail, PaymentMethodUpdatedEvent, PlanChangedEvent, SubscriptionChangedDetail, SubscriptionReactivatedEvent } from '../../events.ts';
 import { ConfirmationController } from '../../controllers/confirmation.ts';
@@ -17,6 +26,10 @@ import { brandName } from '../payment-method-editor/card.ts';
 import { DodoPlanSwitcher } from '../plan-switcher/plan-switcher.ts';
 import { ThemedElement } from '../themed-element.ts';
 import styles from './subscription-manager.styles.ts';
+
+/** One fact of a subscription's details ("Renews", the date). */
+const fact = (label: string, value: unknown): TemplateResult => html`<dt>${label}</dt>
+  <dd>${value}</dd>`;
 
 /** Pages of subscriptions fetched at most (100 each): nobody has more. */
 const MAX_PAGES = 10;
@@ -149,12 +162,6 @@ export class DodoSubscriptionManager extends ThemedElement {
     return trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base'));
   }
 
-  #requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
-    const detail: PaymentMethodRequestedDetail = { subscriptionId: subscription.subscription_id };
-    emit(this, 'dodo-payment-method-requested', detail);
-    if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
-  }
-
   /** A dialog's flow ended: close it and say what happened where the customer returns. */
   #finish(text: string): void {
     this.#confirmation.show(text);
@@ -180,27 +187,14 @@ export class DodoSubscriptionManager extends ThemedElement {
     this.#finish(msg(str`Paid ${this.#formatter.money(amount, currency)}. ${name} is active again.`));
   }
 
-  async #cancel(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const subscription = this.#actionDialog.value?.subscription;
+  /** Cancel or resume: one write at a time, its failure shown in words (a 401 ends the session). */
+  async #write(action: (client: PortalClient) => Promise<void>): Promise<void> {
     const client = this.#portalSession.client;
-    if (!subscription || !client || this.busy) return;
-    const form = new FormData(event.target as HTMLFormElement);
-    const reason = form.get('reason') as CancellationReason | '';
-    const comment = String(form.get('comment') ?? '').trim();
+    if (!client || this.busy) return;
     this.busy = true;
     this.actionError = null;
     try {
-      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
-        when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
-        ...(reason ? { reason } : {}),
-        ...(comment ? { comment } : {}),
-      });
-      this.#announce(cancelled);
-      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
-      // Close once the list shows the result, so focus returns to a button that still exists.
-      await this.#subscriptionList.run();
-      await this.#actionDialog.close();
+      await action(client);
     } catch (error) {
       this.#portalSession.noteFailure(error);
       this.actionError = errorCode(error);
@@ -209,43 +203,37 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
-  async #resume(subscription: PortalSubscription, event: Event): Promise<void> {
+  #cancel(event: SubmitEvent): void {
+    event.preventDefault();
+    const subscription = this.#actionDialog.value?.subscription;
+    if (!subscription) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    void this.#write(async (client) => {
+      const cancelled = await cancelSubscription(client, subscription.subscription_id, {
+        when: form.get('when') === 'immediately' ? 'immediately' : 'period_end',
+        // Unset ones are left out of the request (JSON has no undefined).
+        reason: (form.get('reason') as CancellationReason | '') || undefined,
+        comment: String(form.get('comment') ?? '').trim() || undefined,
+      });
+      const name = cancelled.product.name;
+      this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
+      emit<SubscriptionChangedDetail>(this, 'dodo-subscription-cancelled', { subscription: cancelled });
+      // Close once the list shows the result, so focus returns to a button that still exists.
+      await this.#subscriptionList.run();
+      await this.#actionDialog.close();
+    });
+  }
+
+  #resume(subscription: PortalSubscription, event: Event): void {
     const trigger = event.currentTarget as HTMLElement;
-    const client = this.#portalSession.client;
-    if (!client || this.busy) return;
-    this.busy = true;
-    this.actionError = null;
-    try {
+    void this.#write(async (client) => {
       const resumed = await resumeSubscription(client, subscription.subscription_id);
       this.#confirmation.show(msg(str`${resumed.product.name} will renew as usual.`));
       emit<SubscriptionChangedDetail>(this, 'dodo-subscription-resumed', { subscription: resumed });
       await this.#subscriptionList.run();
       await this.updateComplete;
       this.#focusTarget(subscription.subscription_id, trigger)?.focus();
-    } catch (error) {
-      this.#portalSession.noteFailure(error);
-      this.actionError = errorCode(error);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  #announce(cancelled: PortalSubscription): void {
-    const name = cancelled.product.name;
-    this.#confirmation.show(cancelled.status === 'active' ? msg(str`${name} will end on ${this.#formatter.date(cancelled.current_period_end)}.`) : msg(str`${name} has been cancelled.`));
-  }
-
-  #reasonLabel(reason: CancellationReason): string {
-    return {
-      too_expensive: msg("It's too expensive"),
-      missing_features: msg("It's missing features I need"),
-      switched_service: msg("I'm switching to another service"),
-      unused: msg("I don't use it enough"),
-      customer_service: msg('Customer service was not good enough'),
-      low_quality: msg('Quality was lower than expected'),
-      too_complex: msg("It's too complicated to use"),
-      other: msg('Other reason'),
-    }[reason];
+    });
   }
 
   #actionErrorText(code: string): string {
@@ -261,85 +249,32 @@ export class DodoSubscriptionManager extends ThemedElement {
     }
   }
 
+  /** The last cancel or resume failure in words: in the cancel dialog, or under the list. */
+  #renderError(): TemplateResult {
+    return html`<p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>`;
+  }
+
   #renderSubscription(subscription: PortalSubscription, dues: Dues | undefined): TemplateResult {
-    const { status, actions, product } = subscription;
+    const { status, product } = subscription;
     const ended = status === 'cancelled' || status === 'expired';
     const scheduled = subscription.cancel_at_period_end && !ended;
     const card = subscription.payment_method;
-    return html`
-      <li part="subscription" class="card" data-subscription-id=${subscription.subscription_id} tabindex="-1">
-        <div class="card__header">
-          <h3 class="card__name">${product.name}</h3>
-          <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
-          ${
-            scheduled
-              ? html`<span part="status" class="badge badge--on_hold">
-                ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`)}
-              </span>`
-              : nothing
-          }
-        </div>
-        <p class="card__price">
-          ${pricePer(this.#formatter, subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
-        </p>
-        <dl part="details" class="details">
-          ${
-            ended
-              ? html`<dt>${msg('Ended')}</dt>
-                <dd>${this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end)}</dd>`
-              : subscription.next_billing_date && !scheduled
-                ? html`<dt>${msg('Renews')}</dt>
-                  <dd>${this.#formatter.date(subscription.next_billing_date)}</dd>`
-                : nothing
-          }
-          ${
-            subscription.quantity > 1
-              ? html`<dt>${msg('Quantity')}</dt>
-                <dd>${subscription.quantity}</dd>`
-              : nothing
-          }
-          ${
-            subscription.addon_items.length > 0
-              ? html`<dt>${msg('Add-ons')}</dt>
-                <dd>${subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')}</dd>`
-              : nothing
-          }
-          ${
-            card && !ended
-              ? html`<dt>${msg('Payment method')}</dt>
-                <dd>${brandName(card.brand)} •••• ${card.last4}</dd>`
-              : nothing
-          }
-        </dl>
-        ${
-          status === 'on_hold'
-            ? html`<p part="dues" class="message message--expired">
-              ${
-                dues
-                  ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`)
-                  : msg('The last payment failed. Update your payment method to continue.')
-              }
-            </p>`
-            : nothing
-        }
-        ${this.#renderActions(subscription, actions)}
-      </li>
-    `;
-  }
-
-  #renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
-    const has = (action: PortalSubscription['actions'][number]) => actions.includes(action);
+    const has = (action: PortalSubscription['actions'][number]) => subscription.actions.includes(action);
     const payment = has('update_payment_method') || has('pay_dues');
-    if (!payment && !has('change_plan') && !has('cancel') && !has('resume')) return nothing;
     const name = html`<span class="visually-hidden"> ${subscription.product.name}</span>`;
-    return html`
+    const buttons =
+      payment || has('change_plan') || has('cancel') || has('resume')
+        ? html`
       <div part="actions" class="actions">
         ${
           payment
             ? html`<button
               type="button"
               class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
-              @click=${(event: Event) => this.#requestPaymentMethod(subscription, event)}
+              @click=${(event: Event) => {
+                emit<PaymentMethodRequestedDetail>(this, 'dodo-payment-method-requested', { subscriptionId: subscription.subscription_id });
+                if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
+              }}
             >
               ${msg('Update payment method')}${name}
             </button>`
@@ -372,6 +307,49 @@ export class DodoSubscriptionManager extends ThemedElement {
             : nothing
         }
       </div>
+    `
+        : nothing;
+    return html`
+      <li part="subscription" class="card" data-subscription-id=${subscription.subscription_id} tabindex="-1">
+        <div class="card__header">
+          <h3 class="card__name">${product.name}</h3>
+          <span part="status" class="badge badge--${status}">${subscriptionStatusLabel(status)}</span>
+          ${
+            scheduled
+              ? html`<span part="status" class="badge badge--on_hold">
+                ${msg(str`Cancels on ${this.#formatter.date(subscription.current_period_end)}`)}
+              </span>`
+              : nothing
+          }
+        </div>
+        <p class="card__price">
+          ${pricePer(this.#formatter, subscription.recurring_amount, subscription.currency, subscription.interval, subscription.interval_count)}
+        </p>
+        <dl part="details" class="details">
+          ${
+            ended
+              ? fact(msg('Ended'), this.#formatter.date(subscription.cancelled_at ?? subscription.current_period_end))
+              : subscription.next_billing_date && !scheduled
+                ? fact(msg('Renews'), this.#formatter.date(subscription.next_billing_date))
+                : nothing
+          }
+          ${subscription.quantity > 1 ? fact(msg('Quantity'), subscription.quantity) : nothing}
+          ${subscription.addon_items.length > 0 ? fact(msg('Add-ons'), subscription.addon_items.map((addon) => `${addon.product.name} × ${addon.quantity}`).join(', ')) : nothing}
+          ${card && !ended ? fact(msg('Payment method'), `${brandName(card.brand)} •••• ${card.last4}`) : nothing}
+        </dl>
+        ${
+          status === 'on_hold'
+            ? html`<p part="dues" class="message message--expired">
+              ${
+                dues
+                  ? msg(str`The last payment failed: ${this.#formatter.money(dues.amount, dues.currency)} is due. Update your payment method to continue.`)
+                  : msg('The last payment failed. Update your payment method to continue.')
+              }
+            </p>`
+            : nothing
+        }
+        ${buttons}
+      </li>
     `;
   }
 
@@ -387,26 +365,24 @@ export class DodoSubscriptionManager extends ThemedElement {
     `;
   }
 
-  #renderLoaded({ items, dues }: Loaded): TemplateResult {
-    if (items.length === 0) {
-      return html`
-        <div part="empty" class="message">
-          <p class="message__title">${msg('No subscriptions yet')}</p>
-          <p class="message__body">${msg('Subscriptions you start will appear here.')}</p>
-        </div>
-      `;
-    }
-    const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
-    const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
-    return html`
-      ${this.#renderList(current, dues, msg('Current subscriptions'))}
-      ${this.#renderList(past, dues, msg('Past subscriptions'))}
-    `;
-  }
-
-  #renderCancelForm(subscription: PortalSubscription): TemplateResult {
+  #renderDialog(): TemplateResult | typeof nothing {
+    const open = this.#actionDialog.value;
+    if (!open) return nothing;
+    const { kind, subscription } = open;
+    const id = subscription.subscription_id;
+    const name = subscription.product.name;
     const end = this.#formatter.date(subscription.current_period_end);
-    return html`
+    const reasons: Record<CancellationReason, string> = {
+      too_expensive: msg("It's too expensive"),
+      missing_features: msg("It's missing features I need"),
+      switched_service: msg("I'm switching to another service"),
+      unused: msg("I don't use it enough"),
+      customer_service: msg('Customer service was not good enough'),
+      low_quality: msg('Quality was lower than expected'),
+      too_complex: msg("It's too complicated to use"),
+      other: msg('Other reason'),
+    };
+    const form = html`
       <form class="form" @submit=${this.#cancel}>
         <fieldset>
           <legend>${msg('When should it end?')}</legend>
@@ -427,14 +403,14 @@ export class DodoSubscriptionManager extends ThemedElement {
           <label for="reason">${msg('Reason (optional)')}</label>
           <select id="reason" name="reason" class="input">
             <option value="">${msg('Choose a reason')}</option>
-            ${REASONS.map((reason) => html`<option value=${reason}>${this.#reasonLabel(reason)}</option>`)}
+            ${REASONS.map((reason) => html`<option value=${reason}>${reasons[reason]}</option>`)}
           </select>
         </div>
         <div class="field">
           <label for="comment">${msg('Anything else you want to tell us? (optional)')}</label>
           <textarea id="comment" name="comment" class="input" rows="3" maxlength="2000"></textarea>
         </div>
-        <p class="field__error" role="alert">${this.actionError ? this.#actionErrorText(this.actionError) : nothing}</p>
+        ${this.#renderError()}
         <div class="actions">
           <button type="button" class="button" @click=${() => this.#actionDialog.close()}>${msg('Keep subscription')}</button>
           <button type="submit" class="button button--primary" aria-disabled=${this.busy}>
@@ -443,14 +419,6 @@ export class DodoSubscriptionManager extends ThemedElement {
         </div>
       </form>
     `;
-  }
-
-  #renderDialog(): TemplateResult | typeof nothing {
-    const open = this.#actionDialog.value;
-    if (!open) return nothing;
-    const { kind, subscription } = open;
-    const id = subscription.subscription_id;
-    const name = subscription.product.name;
     const title = kind === 'cancel' ? msg(str`Cancel ${name}?`) : kind === 'plan' ? msg(str`Change plan: ${name}`) : msg(str`Payment method: ${name}`);
     return html`
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.#actionDialog.close}>
@@ -460,7 +428,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         </div>
         ${
           kind === 'cancel'
-            ? this.#renderCancelForm(subscription)
+            ? form
             : kind === 'plan'
               ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.#planChanged}></dodo-plan-switcher>`
               : html`<dodo-payment-method-editor
@@ -477,14 +445,29 @@ export class DodoSubscriptionManager extends ThemedElement {
     const content = this.#subscriptionList.render({
       loading: () => cardsSkeleton('list'),
       stale: true,
-      complete: (loaded) => this.#renderLoaded(loaded),
+      complete: ({ items, dues }) => {
+        if (items.length === 0) {
+          return html`
+          <div part="empty" class="message">
+            <p class="message__title">${msg('No subscriptions yet')}</p>
+            <p class="message__body">${msg('Subscriptions you start will appear here.')}</p>
+          </div>
+        `;
+        }
+        const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
+        const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
+        return html`
+        ${this.#renderList(current, dues, msg('Current subscriptions'))}
+        ${this.#renderList(past, dues, msg('Past subscriptions'))}
+      `;
+      },
       error: msg("We couldn't load your subscriptions."),
     });
     return html`
       <div part="base" class="base" tabindex="-1">
         ${this.#subscriptionList.renderStatus(msg('Loading subscriptions…'))}
         ${this.#confirmation.render()} ${content}
-        ${this.actionError && !this.#actionDialog.value ? html`<p class="field__error" role="alert">${this.#actionErrorText(this.actionError)}</p>` : nothing}
+        ${this.actionError && !this.#actionDialog.value ? this.#renderError() : nothing}
         ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;
