@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import type { ProfileUpdatedEvent } from '../../events.ts';
 import { EXPIRED_SESSION_TOKEN, sampleProfile, subscriptionApi, subscriptionScenarios } from '../../mocks/handlers.ts';
-import { button, click, confirmationText, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText, waitForExpired } from '../../test/harness.ts';
+import { apiRequests, button, click, confirmationText, expectNoOverflow, shadow, startMocks, useHandlers, visibleText, waitForText, waitForExpired } from '../../test/harness.ts';
 import { deepActiveElement, listen, mount, recordWrites, waitForSelector, type Recorded } from '../subscription-manager/subscriptions.harness.ts';
 import type { DodoProfile } from './profile.ts';
 
@@ -151,6 +151,22 @@ describe('<dodo-profile>', function () {
     click(button(profile, 'Save'));
     await waitForText(profile, 'Your details could not be saved. Please try again.');
     expect(shadow(profile).querySelector('form')).to.exist;
+  });
+
+  it('keeps an open form and what was typed when another section changes the profile', async () => {
+    useHandlers(subscriptionApi());
+    const profile = await mountProfile();
+    await openForm(profile);
+    type(profile, 'name', 'Ada King');
+    const before = apiRequests('profile').length;
+    // What a plan change elsewhere on the page announces (it can move money to the credit balance).
+    window.dispatchEvent(new CustomEvent('dodo-portal-changed', { detail: { resources: ['profile'] } }));
+    await waitUntil(() => apiRequests('profile').length > before, 'the profile was not refetched');
+    await profile.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await profile.updateComplete;
+    expect(shadow(profile).querySelector('form'), 'the form').to.not.equal(null);
+    expect(field(profile, 'name').value).to.equal('Ada King');
   });
 
   it('Cancel leaves the form by keyboard and returns focus to Edit', async () => {

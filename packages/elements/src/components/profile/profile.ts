@@ -285,13 +285,13 @@ export class DodoProfile extends ThemedElement {
   override render(): TemplateResult {
     const content = this.#profileData.render({
       initial: () => html`<span class="skeleton"></span>`,
+      // A refresh (another section changed the profile) keeps what is shown, an open form and its typing included.
+      stale: true,
       loading: () =>
-        this.#profileData.value
-          ? this.#renderView(this.#profileData.value)
-          : html`<div aria-busy="true">
-              <span class="visually-hidden" role="status">${msg('Loading your details…')}</span>
-              <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
-            </div>`,
+        html`<div aria-busy="true">
+          <span class="visually-hidden" role="status">${msg('Loading your details…')}</span>
+          <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
+        </div>`,
       complete: (loaded) => {
         const profile = this.saved ?? loaded;
         return this.editing ? this.#renderForm(profile) : this.#renderView(profile);
