@@ -25,6 +25,12 @@ import styles from './key-vault.styles.ts';
 /** How long "Copied" stays on screen (and in the live region). */
 const COPIED_MS = 4_000;
 
+/** The keys of one purchase: a subscription, or the invoice of a one-time purchase. */
+interface Purchase {
+  id: string;
+  keys: PortalLicenseKey[];
+}
+
 /** A key's activations, once opened. */
 interface Instances {
   state: 'loading' | 'ready' | 'error';
@@ -36,14 +42,18 @@ interface Confirm {
   instance: LicenseKeyInstance;
 }
 
-/** Keys grouped by purchase (a subscription, or the invoice of a one-time purchase), in the order the server listed them (newest first). */
-function groupByPurchase(keys: PortalLicenseKey[]): Map<string, PortalLicenseKey[]> {
-  const groups = new Map<string, PortalLicenseKey[]>();
+const purchaseOf = (key: PortalLicenseKey): string => key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
+
+/** Keys grouped by purchase, in the order the server listed them (newest first). */
+function groupByPurchase(keys: PortalLicenseKey[]): Purchase[] {
+  const groups = new Map<string, Purchase>();
   for (const key of keys) {
-    const id = key.source.subscription_id ?? key.source.invoice_id ?? key.payment_id ?? key.license_key_id;
-    groups.set(id, [...(groups.get(id) ?? []), key]);
+    const id = purchaseOf(key);
+    const group = groups.get(id) ?? { id, keys: [] };
+    group.keys.push(key);
+    groups.set(id, group);
   }
-  return groups;
+  return [...groups.values()];
 }
 
 /**
@@ -188,6 +198,14 @@ export class DodoKeyVault extends ThemedElement {
     }
   }
 
+  async #toggleReveal(key: PortalLicenseKey): Promise<void> {
+    const id = key.license_key_id;
+    if (this.#revealed.delete(id)) {
+      if (this.copied?.id === id) this.copied = null;
+      this.requestUpdate();
+    } else await this.#fullKey(key);
+  }
+
   async #copy(key: PortalLicenseKey): Promise<void> {
     const id = key.license_key_id;
     const full = await this.#fullKey(key);
@@ -229,6 +247,20 @@ export class DodoKeyVault extends ThemedElement {
     this.requestUpdate();
   }
 
+  #toggleInstances(key: PortalLicenseKey): void {
+    const id = key.license_key_id;
+    this.requestUpdate();
+    if (this.#expanded.delete(id)) return;
+    this.#expanded.add(id);
+    if (this.#instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
+  }
+
+  #askToDeactivate(key: PortalLicenseKey, instance: LicenseKeyInstance, event: Event): void {
+    this.confirmError = null;
+    this.#confirmation.show('');
+    this.#confirmDialog.open({ key, instance }, event.currentTarget);
+  }
+
   async #deactivate(): Promise<void> {
     const confirm = this.#confirmDialog.value;
     const client = this.#portalSession.client;
@@ -257,114 +289,174 @@ export class DodoKeyVault extends ThemedElement {
     });
   }
 
+  #expiry(key: PortalLicenseKey): string {
+    if (!key.expires_at) return msg('Never expires');
+    const date = this.#formatter.date(key.expires_at);
+    return Date.parse(key.expires_at) <= Date.now() ? msg(str`Expired ${date}`) : msg(str`Expires ${date}`);
+  }
+
+  /** Seats in use: the opened list when there is one (it is newer), else the server's count. */
+  #used(key: PortalLicenseKey): number {
+    const opened = this.#instances.get(key.license_key_id);
+    return opened?.state === 'ready' ? opened.items.length : key.instances_count;
+  }
+
+  #activations(key: PortalLicenseKey): string {
+    const used = this.#used(key);
+    const limit = key.activations_limit;
+    return limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`);
+  }
+
+  #purchaseTitle({ keys }: Purchase): string {
+    const products = [...new Set(keys.map((key) => key.product.name))].join(', ');
+    const { source } = keys[0]!;
+    const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
+    return `${products} · ${from}`;
+  }
+
+  #confirmErrorText(code: string): string {
+    return code === 'key_deactivation_disabled' ? msg('The seller does not allow deactivating devices here. Please contact them.') : msg('Something went wrong. Please try again.');
+  }
+
+  #renderKeyValue(key: PortalLicenseKey): TemplateResult {
+    const full = this.#revealed.get(key.license_key_id);
+    const label = msg(str`License key for ${key.product.name}`);
+    if (full) {
+      return html`<input part="key-value" class="key key--revealed" readonly aria-label=${label} .value=${full} spellcheck="false" />`;
+    }
+    const tail = key.key_masked.split(/[-\s]/).at(-1) ?? '';
+    return html`<p part="key-value" class="key">
+      <span aria-hidden="true">${key.key_masked}</span
+      ><span class="visually-hidden">${msg(str`Hidden key ending in ${tail}`)}</span>
+    </p>`;
+  }
+
+  #renderCopyStatus(id: string): TemplateResult {
+    const copied = this.copied?.id === id ? this.copied : null;
+    return html`<span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
+      >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
+    >`;
+  }
+
+  #renderInstances(key: PortalLicenseKey, listId: string): TemplateResult | typeof nothing {
+    const id = key.license_key_id;
+    if (!this.#expanded.has(id)) return nothing;
+    const opened = this.#instances.get(id) ?? { state: 'loading', items: [] };
+    let body: TemplateResult;
+    if (opened.state === 'error') {
+      body = html`<p class="key-error" role="alert">
+        ${msg("We couldn't load the activations.")}
+        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry')}</button>
+      </p>`;
+    } else if (opened.state === 'loading' && opened.items.length === 0) {
+      body = html`<p class="muted" aria-busy="true">${msg('Loading activations…')}</p>`;
+    } else if (opened.items.length === 0) {
+      body = html`<p class="muted">${msg('Not activated on any device yet.')}</p>`;
+    } else {
+      body = html`<ul part="instances" class="instances">
+        ${opened.items.map(
+          (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
+            <span class="instance__name">${instance.name}</span>
+            <span class="muted">
+              ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`)}
+            </span>
+            ${
+              key.can_deactivate_instances
+                ? html`<button type="button" class="button" @click=${(event: Event) => this.#askToDeactivate(key, instance, event)}>
+                  ${msg('Deactivate')}<span class="visually-hidden"> ${instance.name}</span>
+                </button>`
+                : nothing
+            }
+          </li>`,
+        )}
+      </ul>`;
+    }
+    return html`<div id=${listId} class="instances-panel">
+      ${body}
+      ${
+        key.can_deactivate_instances || opened.items.length === 0
+          ? nothing
+          : html`<p class="muted">
+            ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.')}
+          </p>`
+      }
+    </div>`;
+  }
+
   #renderKey(key: PortalLicenseKey): TemplateResult {
     const id = key.license_key_id;
-    const full = this.#revealed.get(id);
-    const copied = this.copied?.id === id ? this.copied : null;
+    const revealed = this.#revealed.has(id);
     const fetching = this.#fetching.has(id);
     const expanded = this.#expanded.has(id);
     const listId = `instances-${id}`;
-    const expires = key.expires_at;
-    const expiry = !expires
-      ? msg('Never expires')
-      : Date.parse(expires) <= Date.now()
-        ? msg(str`Expired ${this.#formatter.date(expires)}`)
-        : msg(str`Expires ${this.#formatter.date(expires)}`);
-    // Seats in use: the opened list when there is one (it is newer), else the server's count.
-    const { state, items } = this.#instances.get(id) ?? { state: 'loading', items: [] };
-    const used = state === 'ready' ? items.length : key.instances_count;
-    const limit = key.activations_limit;
     const name = html`<span class="visually-hidden"> ${key.product.name}</span>`;
     return html`
       <li part="key" class="card" data-key-id=${id}>
         <div class="card__header">
           <h4 class="card__name">${key.product.name}</h4>
           <span part="status" class="badge badge--${key.status}">${keyStatusLabel(key.status)}</span>
-          <span part="status" class="badge badge--expiry">${expiry}</span>
+          <span part="status" class="badge badge--expiry">${this.#expiry(key)}</span>
         </div>
-        ${
-          full
-            ? html`<input part="key-value" class="key key--revealed" readonly aria-label=${msg(str`License key for ${key.product.name}`)} .value=${full} spellcheck="false" />`
-            : html`<p part="key-value" class="key">
-                <span aria-hidden="true">${key.key_masked}</span
-                ><span class="visually-hidden">${msg(str`Hidden key ending in ${key.key_masked.split(/[-\s]/).at(-1) ?? ''}`)}</span>
-              </p>`
-        }
-        <p part="activations" class="muted">${limit === null ? msg(str`Unlimited activations (${used} in use)`) : msg(str`${used} of ${limit} activations`)}</p>
+        ${this.#renderKeyValue(key)}
+        <p part="activations" class="muted">${this.#activations(key)}</p>
         <div part="actions" class="actions">
-          <button type="button" class="button" aria-disabled=${fetching} @click=${() => {
-            if (!this.#revealed.delete(id)) return void this.#fullKey(key);
-            if (this.copied?.id === id) this.copied = null;
-            this.requestUpdate();
-          }}>
-            ${full ? msg('Hide') : msg('Reveal')}${name}
+          <button type="button" class="button" aria-disabled=${fetching} @click=${() => this.#toggleReveal(key)}>
+            ${revealed ? msg('Hide') : msg('Reveal')}${name}
           </button>
           <button type="button" class="button button--primary" aria-disabled=${fetching} @click=${() => this.#copy(key)}>
             ${msg('Copy')}${name}
           </button>
-          <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => {
-            this.requestUpdate();
-            if (this.#expanded.delete(id)) return;
-            this.#expanded.add(id);
-            if (this.#instances.get(id)?.state !== 'ready') void this.#loadInstances(key);
-          }}>
+          <button type="button" class="button" aria-expanded=${expanded} aria-controls=${listId} @click=${() => this.#toggleInstances(key)}>
             ${msg('Activations')}${name}
           </button>
-          <span part="copy-status" class="copy-status ${copied && !copied.ok ? 'copy-status--manual' : ''}" role="status"
-            >${copied ? (copied.ok ? msg('Copied') : msg('Copying was blocked. The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.')) : nothing}</span
-          >
+          ${this.#renderCopyStatus(id)}
         </div>
         <p class="key-error" role="alert">${this.keyError === id ? msg("We couldn't fetch the key. Please try again.") : nothing}</p>
-        ${
-          expanded
-            ? html`<div id=${listId} class="instances-panel">
-                ${
-                  state === 'error'
-                    ? html`<p class="key-error" role="alert">
-                        ${msg("We couldn't load the activations.")}
-                        <button type="button" class="button" @click=${() => this.#loadInstances(key)}>${msg('Retry')}</button>
-                      </p>`
-                    : items.length === 0
-                      ? state === 'loading'
-                        ? html`<p class="muted" aria-busy="true">${msg('Loading activations…')}</p>`
-                        : html`<p class="muted">${msg('Not activated on any device yet.')}</p>`
-                      : html`<ul part="instances" class="instances">
-                          ${items.map(
-                            (instance) => html`<li part="instance" class="instance" data-instance-id=${instance.license_key_instance_id}>
-                              <span class="instance__name">${instance.name}</span>
-                              <span class="muted">
-                                ${msg(str`Activated ${this.#formatter.date(instance.created_at)}`)}
-                              </span>
-                              ${
-                                key.can_deactivate_instances
-                                  ? html`<button
-                                      type="button"
-                                      class="button"
-                                      @click=${(event: Event) => {
-                                        this.confirmError = null;
-                                        this.#confirmation.show('');
-                                        this.#confirmDialog.open({ key, instance }, event.currentTarget);
-                                      }}
-                                    >
-                                      ${msg('Deactivate')}<span class="visually-hidden"> ${instance.name}</span>
-                                    </button>`
-                                  : nothing
-                              }
-                            </li>`,
-                          )}
-                        </ul>`
-                }
-                ${
-                  key.can_deactivate_instances || items.length === 0
-                    ? nothing
-                    : html`<p class="muted">
-                        ${msg('To free an activation, deactivate the key in the software itself, or contact the seller.')}
-                      </p>`
-                }
-              </div>`
-            : nothing
-        }
+        ${this.#renderInstances(key, listId)}
       </li>
+    `;
+  }
+
+  #renderLoaded(keys: PortalLicenseKey[]): TemplateResult {
+    if (keys.length === 0) {
+      return html`
+        <div part="empty" class="message">
+          <p class="message__title">${msg('No license keys yet')}</p>
+          <p class="message__body">
+            ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.')}
+          </p>
+        </div>
+      `;
+    }
+    return html`${groupByPurchase(keys).map((purchase) => {
+      const headingId = `purchase-${purchase.id}`;
+      return html`<section part="group" class="group" aria-labelledby=${headingId}>
+        <h3 part="group-title" id=${headingId} class="group__title">${this.#purchaseTitle(purchase)}</h3>
+        <ul class="list">
+          ${purchase.keys.map((key) => this.#renderKey(key))}
+        </ul>
+      </section>`;
+    })}`;
+  }
+
+  #renderDialog(): TemplateResult | typeof nothing {
+    const confirm = this.#confirmDialog.value;
+    if (!confirm) return nothing;
+    const { key, instance } = confirm;
+    return html`
+      <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
+        <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${instance.name}?`)}</h2>
+        <p id="dialog-body">
+          ${msg(str`This frees one activation of your ${key.product.name} key. The software on ${instance.name} stops working until it is activated again.`)}
+        </p>
+        <p class="key-error" role="alert">${this.confirmError ? this.#confirmErrorText(this.confirmError) : nothing}</p>
+        <div class="actions actions--end">
+          <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
+          <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>
+            ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
+          </button>
+        </div>
+      </dialog>
     `;
   }
 
@@ -372,59 +464,13 @@ export class DodoKeyVault extends ThemedElement {
     const content = this.#licenseKeys.render({
       loading: () => cardsSkeleton(),
       stale: true,
-      complete: (keys) => {
-        if (keys.length === 0) {
-          return html`
-            <div part="empty" class="message">
-              <p class="message__title">${msg('No license keys yet')}</p>
-              <p class="message__body">
-                ${msg('License keys for the software you buy appear here as soon as your payment goes through, grouped by purchase.')}
-              </p>
-            </div>
-          `;
-        }
-        return html`${[...groupByPurchase(keys)].map(([id, purchase]) => {
-          const headingId = `purchase-${id}`;
-          const { source } = purchase[0]!;
-          const from = source.type === 'subscription' ? msg('Subscription') : source.invoice_number ? msg(str`Invoice ${source.invoice_number}`) : msg('One-time purchase');
-          return html`<section part="group" class="group" aria-labelledby=${headingId}>
-            <h3 part="group-title" id=${headingId} class="group__title">${[...new Set(purchase.map((key) => key.product.name))].join(', ')} · ${from}</h3>
-            <ul class="list">
-              ${purchase.map((key) => this.#renderKey(key))}
-            </ul>
-          </section>`;
-        })}`;
-      },
+      complete: (keys) => this.#renderLoaded(keys),
       error: msg("We couldn't load your license keys."),
     });
-    const confirm = this.#portalSession.expired ? null : this.#confirmDialog.value;
     return html`
       <div part="base" class="base" tabindex="-1">
         ${this.#licenseKeys.renderStatus(msg('Loading license keys…'))}
-        ${this.#confirmation.render()} ${content}
-        ${
-          confirm
-            ? html`<dialog part="dialog" class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-body" @close=${this.#confirmDialog.close}>
-            <h2 id="dialog-title" class="dialog__title">${msg(str`Deactivate ${confirm.instance.name}?`)}</h2>
-            <p id="dialog-body">
-              ${msg(str`This frees one activation of your ${confirm.key.product.name} key. The software on ${confirm.instance.name} stops working until it is activated again.`)}
-            </p>
-            <p class="key-error" role="alert">${
-              this.confirmError === 'key_deactivation_disabled'
-                ? msg('The seller does not allow deactivating devices here. Please contact them.')
-                : this.confirmError
-                  ? msg('Something went wrong. Please try again.')
-                  : nothing
-            }</p>
-            <div class="actions actions--end">
-              <button type="button" class="button" autofocus @click=${() => this.#confirmDialog.close()}>${msg('Cancel')}</button>
-              <button type="button" class="button button--primary" aria-disabled=${this.busy} @click=${this.#deactivate}>
-                ${this.busy ? msg('Deactivating…') : msg('Deactivate')}
-              </button>
-            </div>
-          </dialog>`
-            : nothing
-        }
+        ${this.#confirmation.render()} ${content} ${this.#portalSession.expired ? nothing : this.#renderDialog()}
       </div>
     `;
   }

@@ -177,12 +177,22 @@ export class DodoPlanSwitcher extends ThemedElement {
     this.#changeSubmit.reset();
   }
 
+  #select(productId: string): void {
+    this.productId = productId;
+    this.#reset();
+  }
+
   /** A number input's value as a whole number within bounds (and shown as such). */
   #readCount(event: Event, min: number): number {
     const input = event.target as HTMLInputElement;
     const value = Math.min(Math.max(Math.trunc(Number(input.value)) || min, min), MAX_QUANTITY);
     input.value = String(value);
     return value;
+  }
+
+  #setQuantity(event: Event): void {
+    this.quantity = this.#readCount(event, 1);
+    this.#reset();
   }
 
   #setAddon(productId: string, event: Event): void {
@@ -242,7 +252,7 @@ export class DodoPlanSwitcher extends ThemedElement {
         control.focus();
         return;
       }
-      await new Promise(requestAnimationFrame);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
     }
   }
 
@@ -271,16 +281,168 @@ export class DodoPlanSwitcher extends ThemedElement {
     return html`
       <li part="plan" class="plan ${checked ? 'plan--selected' : ''}">
         <label class="plan__label">
-          <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => {
-            this.productId = product.product_id;
-            this.#reset();
-          }} />
+          <input type="radio" name="plan" value=${product.product_id} .checked=${checked} @change=${() => this.#select(product.product_id)} />
           <span class="plan__name">${product.name}</span>
           <span class="badge ${current ? 'badge--current' : ''}">${label}</span>
           <span class="plan__price">${pricePer(this.#formatter, product.price, product.currency, product.interval, product.interval_count)}</span>
         </label>
       </li>
     `;
+  }
+
+  #renderChooser({ options }: Loaded & { options: PlanOptions }): TemplateResult {
+    const current = options.current;
+    const tiers = [...options.items.map((item) => ({ item, tier: item.tier })), { item: null, tier: current.tier }].sort((a, b) => a.tier - b.tier);
+    const chosen = parseAddons(this.addons);
+    return html`
+      <fieldset>
+        <legend>${msg('Plan')}</legend>
+        <ul part="plans" class="plans">
+          ${tiers.map(({ item }) =>
+            item ? this.#renderPlan(item, item.direction === 'upgrade' ? msg('Upgrade') : msg('Downgrade'), false) : this.#renderPlan(current, msg('Current plan'), true),
+          )}
+        </ul>
+      </fieldset>
+      <div part="addons" class="counts">
+        <div class="field">
+          <label for="quantity">${msg('Quantity')}</label>
+          <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${this.#setQuantity} />
+        </div>
+        ${options.addons.map(
+          (addon) => html`
+            <div class="field">
+              <label for="addon-${addon.product_id}">
+                ${addon.name}
+                <span class="muted">${pricePer(this.#formatter, addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
+              </label>
+              <input
+                id="addon-${addon.product_id}"
+                class="input"
+                type="number"
+                inputmode="numeric"
+                min="0"
+                max=${MAX_QUANTITY}
+                step="1"
+                .value=${String(chosen.find((item) => item.product_id === addon.product_id)?.quantity ?? 0)}
+                @change=${(event: Event) => this.#setAddon(addon.product_id, event)}
+              />
+            </div>
+          `,
+        )}
+      </div>
+      ${this.#renderPreview()}
+    `;
+  }
+
+  #renderPreview(): TemplateResult {
+    if (!this.#changed) {
+      return html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.')}</p>`;
+    }
+    return this.#priceQuote.task.render({
+      pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…')}</p>`,
+      error: (error) =>
+        html`<div part="error" class="message message--error" role="alert">
+          <p class="message__title">${this.#failureText(errorCode(error))}</p>
+          <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry')}</button>
+        </div>`,
+      complete: (preview) => this.#renderQuote(preview),
+    }) as TemplateResult;
+  }
+
+  #renderQuote(preview: ChangePlanPreview): TemplateResult {
+    const charge = preview.immediate_charge;
+    const money = (minor: number) => this.#formatter.money(minor, charge.currency);
+    const line = (label: string, amount: string, total = false) => html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
+    return html`
+      <section part="preview" class="preview" aria-labelledby="preview-title">
+        <h3 id="preview-title" class="preview__title">${msg('Price of the change')}</h3>
+        <table class="quote">
+          <tbody>
+            ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
+          </tbody>
+          <tfoot>
+            ${line(msg('Subtotal'), money(charge.subtotal))}
+            ${line(msg('Tax'), money(charge.tax))}
+            ${charge.credit_applied > 0 ? line(msg('Credit applied'), money(-charge.credit_applied)) : nothing}
+            ${line(msg('Charged now'), money(charge.total), true)}
+          </tfoot>
+        </table>
+        ${
+          preview.credit_to_balance > 0
+            ? html`<p>
+              ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`)}
+            </p>`
+            : nothing
+        }
+        <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
+        ${this.failure ? this.#renderFailure() : nothing}
+        <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy} @click=${this.#confirm}>
+          ${this.#changeSubmit.busy ? msg('Changing plan…') : this.failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
+        </button>
+      </section>
+    `;
+  }
+
+  #renderFailure(): TemplateResult {
+    const failure = this.failure!;
+    const declined = failure.code === 'payment_failed';
+    return html`
+      <div part="error" class="message message--error" role="alert">
+        <p class="message__title">
+          ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`) : this.#failureText(failure.code)}
+        </p>
+        ${
+          declined
+            ? html`<button type="button" class="button" @click=${this.#requestCard}>
+              ${msg('Update payment method')}
+            </button>`
+            : nothing
+        }
+      </div>
+      ${
+        this.editingCard
+          ? html`<dodo-payment-method-editor
+            subscription-id=${this.subscriptionId}
+            @dodo-payment-method-updated=${() => (this.editingCard = false)}
+          ></dodo-payment-method-editor>`
+          : nothing
+      }
+    `;
+  }
+
+  #renderSuccess(result: ChangePlanResult): TemplateResult {
+    const subscription = result.subscription;
+    const charged = result.invoice?.total ?? 0;
+    return html`
+      <div part="success" class="message message--success" role="status" tabindex="-1">
+        <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`)}</p>
+        ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`)}</p>` : nothing}
+        ${
+          result.credit_to_balance > 0
+            ? html`<p>
+              ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`)}
+            </p>`
+            : nothing
+        }
+        ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`)}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  #renderNotice({ subscription }: Loaded): TemplateResult {
+    const text =
+      subscription.status === 'on_hold'
+        ? this.#failureText('subscription_on_hold')
+        : subscription.status === 'active'
+          ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.')
+          : this.#failureText('subscription_ended');
+    return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
+  }
+
+  #renderLoaded(loaded: Loaded): TemplateResult {
+    if (this.result) return this.#renderSuccess(this.result);
+    if (!loaded.options) return this.#renderNotice(loaded);
+    return this.#renderChooser(loaded as Loaded & { options: PlanOptions });
   }
 
   override render(): TemplateResult {
@@ -290,152 +452,7 @@ export class DodoPlanSwitcher extends ThemedElement {
         <span class="visually-hidden" role="status">${msg('Loading plans…')}</span>
         <span class="skeleton"></span><span class="skeleton skeleton--wide"></span><span class="skeleton skeleton--wide"></span>
       </div>`,
-      complete: (loaded) => {
-        const result = this.result;
-        if (result) {
-          const subscription = result.subscription;
-          const charged = result.invoice?.total ?? 0;
-          return html`
-            <div part="success" class="message message--success" role="status" tabindex="-1">
-              <p class="message__title">${msg(str`You're now on ${subscription.product.name}.`)}</p>
-              ${charged > 0 ? html`<p>${msg(str`Charged now: ${this.#formatter.money(charged, result.invoice!.currency)}`)}</p>` : nothing}
-              ${
-                result.credit_to_balance > 0
-                  ? html`<p>
-                    ${msg(str`Added to your credit balance: ${this.#formatter.money(result.credit_to_balance, subscription.currency)}`)}
-                  </p>`
-                  : nothing
-              }
-              ${subscription.next_billing_date ? html`<p>${msg(str`Next billing date: ${this.#formatter.date(subscription.next_billing_date)}`)}</p>` : nothing}
-            </div>
-          `;
-        }
-        if (!loaded.options) {
-          const subscription = loaded.subscription;
-          const text =
-            subscription.status === 'on_hold'
-              ? this.#failureText('subscription_on_hold')
-              : subscription.status === 'active'
-                ? msg('Plan changes are not available for this subscription. Please contact the seller to change your plan.')
-                : this.#failureText('subscription_ended');
-          return html`<div part="error" class="message"><p class="message__title">${text}</p></div>`;
-        }
-        const options = loaded.options;
-        const current = options.current;
-        const tiers = [...options.items.map((item) => ({ item, tier: item.tier })), { item: null, tier: current.tier }].sort((a, b) => a.tier - b.tier);
-        const chosen = parseAddons(this.addons);
-        return html`
-          <fieldset>
-            <legend>${msg('Plan')}</legend>
-            <ul part="plans" class="plans">
-              ${tiers.map(({ item }) =>
-                item ? this.#renderPlan(item, item.direction === 'upgrade' ? msg('Upgrade') : msg('Downgrade'), false) : this.#renderPlan(current, msg('Current plan'), true),
-              )}
-            </ul>
-          </fieldset>
-          <div part="addons" class="counts">
-            <div class="field">
-              <label for="quantity">${msg('Quantity')}</label>
-              <input id="quantity" class="input" type="number" inputmode="numeric" min="1" max=${MAX_QUANTITY} step="1" .value=${String(this.quantity)} @change=${(event: Event) => {
-                this.quantity = this.#readCount(event, 1);
-                this.#reset();
-              }} />
-            </div>
-            ${options.addons.map(
-              (addon) => html`
-                <div class="field">
-                  <label for="addon-${addon.product_id}">
-                    ${addon.name}
-                    <span class="muted">${pricePer(this.#formatter, addon.price, addon.currency, addon.interval, addon.interval_count)}</span>
-                  </label>
-                  <input
-                    id="addon-${addon.product_id}"
-                    class="input"
-                    type="number"
-                    inputmode="numeric"
-                    min="0"
-                    max=${MAX_QUANTITY}
-                    step="1"
-                    .value=${String(chosen.find((item) => item.product_id === addon.product_id)?.quantity ?? 0)}
-                    @change=${(event: Event) => this.#setAddon(addon.product_id, event)}
-                  />
-                </div>
-              `,
-            )}
-          </div>
-          ${
-            this.#changed
-              ? this.#priceQuote.task.render({
-                  pending: () => html`<p class="muted" aria-busy="true">${msg('Calculating the price…')}</p>`,
-                  error: (error) =>
-                    html`<div part="error" class="message message--error" role="alert">
-                  <p class="message__title">${this.#failureText(errorCode(error))}</p>
-                  <button type="button" class="button" @click=${() => void this.#priceQuote.run()}>${msg('Retry')}</button>
-                </div>`,
-                  complete: (preview) => {
-                    const charge = preview.immediate_charge;
-                    const failure = this.failure;
-                    const declined = failure?.code === 'payment_failed';
-                    const money = (minor: number) => this.#formatter.money(minor, charge.currency);
-                    const line = (label: string, amount: string, total = false) =>
-                      html`<tr class=${total ? 'total' : ''}><th scope="row">${label}</th><td class="amount">${amount}</td></tr>`;
-                    return html`
-                  <section part="preview" class="preview" aria-labelledby="preview-title">
-                    <h3 id="preview-title" class="preview__title">${msg('Price of the change')}</h3>
-                    <table class="quote">
-                      <tbody>
-                        ${charge.line_items.map((item) => line(item.description, money(item.amount)))}
-                      </tbody>
-                      <tfoot>
-                        ${line(msg('Subtotal'), money(charge.subtotal))}
-                        ${line(msg('Tax'), money(charge.tax))}
-                        ${charge.credit_applied > 0 ? line(msg('Credit applied'), money(-charge.credit_applied)) : nothing}
-                        ${line(msg('Charged now'), money(charge.total), true)}
-                      </tfoot>
-                    </table>
-                    ${
-                      preview.credit_to_balance > 0
-                        ? html`<p>
-                          ${msg(str`${money(preview.credit_to_balance)} will be added to your credit balance and used for your next charges.`)}
-                        </p>`
-                        : nothing
-                    }
-                    <p>${msg(str`Next billing date: ${this.#formatter.date(preview.next_billing_date)}`)}</p>
-                    ${
-                      failure
-                        ? html`<div part="error" class="message message--error" role="alert">
-                              <p class="message__title">
-                                ${declined ? msg(str`Payment failed: ${declineText(failure.declineCode)} Your plan has not changed.`) : this.#failureText(failure.code)}
-                              </p>
-                              ${
-                                declined
-                                  ? html`<button type="button" class="button" @click=${this.#requestCard}>
-                                    ${msg('Update payment method')}
-                                  </button>`
-                                  : nothing
-                              }
-                            </div>
-                            ${
-                              this.editingCard
-                                ? html`<dodo-payment-method-editor
-                                  subscription-id=${this.subscriptionId}
-                                  @dodo-payment-method-updated=${() => (this.editingCard = false)}
-                                ></dodo-payment-method-editor>`
-                                : nothing
-                            }`
-                        : nothing
-                    }
-                    <button part="confirm" type="button" class="button button--primary" aria-disabled=${this.#changeSubmit.busy} @click=${this.#confirm}>
-                      ${this.#changeSubmit.busy ? msg('Changing plan…') : failure ? msg('Try again') : charge.total > 0 ? msg(str`Confirm and pay ${money(charge.total)}`) : msg('Confirm change')}
-                    </button>
-                  </section>
-                `;
-                  },
-                })
-              : html`<p class="muted">${msg('Choose another plan or change a quantity to see the price.')}</p>`
-          }
-        `;
-      },
+      complete: (loaded) => this.#renderLoaded(loaded),
       error: msg("We couldn't load the plans."),
     });
     return html`<div part="base" class="base">${content}</div>`;

@@ -162,6 +162,12 @@ export class DodoSubscriptionManager extends ThemedElement {
     return trigger?.isConnected ? trigger : (card ?? this.renderRoot.querySelector<HTMLElement>('.base'));
   }
 
+  #requestPaymentMethod(subscription: PortalSubscription, event: Event): void {
+    const detail: PaymentMethodRequestedDetail = { subscriptionId: subscription.subscription_id };
+    emit(this, 'dodo-payment-method-requested', detail);
+    if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
+  }
+
   /** A dialog's flow ended: close it and say what happened where the customer returns. */
   #finish(text: string): void {
     this.#confirmation.show(text);
@@ -236,6 +242,19 @@ export class DodoSubscriptionManager extends ThemedElement {
     });
   }
 
+  #reasonLabel(reason: CancellationReason): string {
+    return {
+      too_expensive: msg("It's too expensive"),
+      missing_features: msg("It's missing features I need"),
+      switched_service: msg("I'm switching to another service"),
+      unused: msg("I don't use it enough"),
+      customer_service: msg('Customer service was not good enough'),
+      low_quality: msg('Quality was lower than expected'),
+      too_complex: msg("It's too complicated to use"),
+      other: msg('Other reason'),
+    }[reason];
+  }
+
   #actionErrorText(code: string): string {
     switch (code) {
       case 'cancellation_disabled':
@@ -259,56 +278,6 @@ export class DodoSubscriptionManager extends ThemedElement {
     const ended = status === 'cancelled' || status === 'expired';
     const scheduled = subscription.cancel_at_period_end && !ended;
     const card = subscription.payment_method;
-    const has = (action: PortalSubscription['actions'][number]) => subscription.actions.includes(action);
-    const payment = has('update_payment_method') || has('pay_dues');
-    const name = html`<span class="visually-hidden"> ${subscription.product.name}</span>`;
-    const buttons =
-      payment || has('change_plan') || has('cancel') || has('resume')
-        ? html`
-      <div part="actions" class="actions">
-        ${
-          payment
-            ? html`<button
-              type="button"
-              class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
-              @click=${(event: Event) => {
-                emit<PaymentMethodRequestedDetail>(this, 'dodo-payment-method-requested', { subscriptionId: subscription.subscription_id });
-                if (customElements.get('dodo-payment-method-editor')) this.open('payment', subscription, event);
-              }}
-            >
-              ${msg('Update payment method')}${name}
-            </button>`
-            : nothing
-        }
-        ${
-          has('change_plan')
-            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
-              ${msg('Change plan')}${name}
-            </button>`
-            : nothing
-        }
-        ${
-          has('resume')
-            ? html`<button
-              type="button"
-              class="button button--primary"
-              aria-disabled=${this.busy}
-              @click=${(event: Event) => this.#resume(subscription, event)}
-            >
-              ${msg("Don't cancel")}${name}
-            </button>`
-            : nothing
-        }
-        ${
-          has('cancel')
-            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
-              ${msg('Cancel subscription')}${name}
-            </button>`
-            : nothing
-        }
-      </div>
-    `
-        : nothing;
     return html`
       <li part="subscription" class="card" data-subscription-id=${subscription.subscription_id} tabindex="-1">
         <div class="card__header">
@@ -348,8 +317,56 @@ export class DodoSubscriptionManager extends ThemedElement {
             </p>`
             : nothing
         }
-        ${buttons}
+        ${this.#renderActions(subscription, subscription.actions)}
       </li>
+    `;
+  }
+
+  #renderActions(subscription: PortalSubscription, actions: PortalSubscription['actions']): TemplateResult | typeof nothing {
+    const has = (action: PortalSubscription['actions'][number]) => actions.includes(action);
+    const payment = has('update_payment_method') || has('pay_dues');
+    if (!payment && !has('change_plan') && !has('cancel') && !has('resume')) return nothing;
+    const name = html`<span class="visually-hidden"> ${subscription.product.name}</span>`;
+    return html`
+      <div part="actions" class="actions">
+        ${
+          payment
+            ? html`<button
+              type="button"
+              class="button ${subscription.status === 'on_hold' ? 'button--primary' : ''}"
+              @click=${(event: Event) => this.#requestPaymentMethod(subscription, event)}
+            >
+              ${msg('Update payment method')}${name}
+            </button>`
+            : nothing
+        }
+        ${
+          has('change_plan')
+            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('plan', subscription, event)}>
+              ${msg('Change plan')}${name}
+            </button>`
+            : nothing
+        }
+        ${
+          has('resume')
+            ? html`<button
+              type="button"
+              class="button button--primary"
+              aria-disabled=${this.busy}
+              @click=${(event: Event) => this.#resume(subscription, event)}
+            >
+              ${msg("Don't cancel")}${name}
+            </button>`
+            : nothing
+        }
+        ${
+          has('cancel')
+            ? html`<button type="button" class="button" @click=${(event: Event) => this.open('cancel', subscription, event)}>
+              ${msg('Cancel subscription')}${name}
+            </button>`
+            : nothing
+        }
+      </div>
     `;
   }
 
@@ -365,24 +382,26 @@ export class DodoSubscriptionManager extends ThemedElement {
     `;
   }
 
-  #renderDialog(): TemplateResult | typeof nothing {
-    const open = this.#actionDialog.value;
-    if (!open) return nothing;
-    const { kind, subscription } = open;
-    const id = subscription.subscription_id;
-    const name = subscription.product.name;
+  #renderLoaded({ items, dues }: Loaded): TemplateResult {
+    if (items.length === 0) {
+      return html`
+        <div part="empty" class="message">
+          <p class="message__title">${msg('No subscriptions yet')}</p>
+          <p class="message__body">${msg('Subscriptions you start will appear here.')}</p>
+        </div>
+      `;
+    }
+    const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
+    const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
+    return html`
+      ${this.#renderList(current, dues, msg('Current subscriptions'))}
+      ${this.#renderList(past, dues, msg('Past subscriptions'))}
+    `;
+  }
+
+  #renderCancelForm(subscription: PortalSubscription): TemplateResult {
     const end = this.#formatter.date(subscription.current_period_end);
-    const reasons: Record<CancellationReason, string> = {
-      too_expensive: msg("It's too expensive"),
-      missing_features: msg("It's missing features I need"),
-      switched_service: msg("I'm switching to another service"),
-      unused: msg("I don't use it enough"),
-      customer_service: msg('Customer service was not good enough'),
-      low_quality: msg('Quality was lower than expected'),
-      too_complex: msg("It's too complicated to use"),
-      other: msg('Other reason'),
-    };
-    const form = html`
+    return html`
       <form class="form" @submit=${this.#cancel}>
         <fieldset>
           <legend>${msg('When should it end?')}</legend>
@@ -403,7 +422,7 @@ export class DodoSubscriptionManager extends ThemedElement {
           <label for="reason">${msg('Reason (optional)')}</label>
           <select id="reason" name="reason" class="input">
             <option value="">${msg('Choose a reason')}</option>
-            ${REASONS.map((reason) => html`<option value=${reason}>${reasons[reason]}</option>`)}
+            ${REASONS.map((reason) => html`<option value=${reason}>${this.#reasonLabel(reason)}</option>`)}
           </select>
         </div>
         <div class="field">
@@ -419,6 +438,14 @@ export class DodoSubscriptionManager extends ThemedElement {
         </div>
       </form>
     `;
+  }
+
+  #renderDialog(): TemplateResult | typeof nothing {
+    const open = this.#actionDialog.value;
+    if (!open) return nothing;
+    const { kind, subscription } = open;
+    const id = subscription.subscription_id;
+    const name = subscription.product.name;
     const title = kind === 'cancel' ? msg(str`Cancel ${name}?`) : kind === 'plan' ? msg(str`Change plan: ${name}`) : msg(str`Payment method: ${name}`);
     return html`
       <dialog part="dialog" class="dialog" aria-labelledby="dialog-title" @close=${this.#actionDialog.close}>
@@ -428,7 +455,7 @@ export class DodoSubscriptionManager extends ThemedElement {
         </div>
         ${
           kind === 'cancel'
-            ? form
+            ? this.#renderCancelForm(subscription)
             : kind === 'plan'
               ? html`<dodo-plan-switcher subscription-id=${id} @dodo-plan-changed=${this.#planChanged}></dodo-plan-switcher>`
               : html`<dodo-payment-method-editor
@@ -445,22 +472,7 @@ export class DodoSubscriptionManager extends ThemedElement {
     const content = this.#subscriptionList.render({
       loading: () => cardsSkeleton('list'),
       stale: true,
-      complete: ({ items, dues }) => {
-        if (items.length === 0) {
-          return html`
-          <div part="empty" class="message">
-            <p class="message__title">${msg('No subscriptions yet')}</p>
-            <p class="message__body">${msg('Subscriptions you start will appear here.')}</p>
-          </div>
-        `;
-        }
-        const current = items.filter((item) => item.status === 'active' || item.status === 'on_hold');
-        const past = items.filter((item) => item.status === 'cancelled' || item.status === 'expired');
-        return html`
-        ${this.#renderList(current, dues, msg('Current subscriptions'))}
-        ${this.#renderList(past, dues, msg('Past subscriptions'))}
-      `;
-      },
+      complete: (loaded) => this.#renderLoaded(loaded),
       error: msg("We couldn't load your subscriptions."),
     });
     return html`
