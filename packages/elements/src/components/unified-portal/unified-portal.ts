@@ -175,7 +175,7 @@ export class DodoUnifiedPortal extends ThemedElement {
     const businessId = this.opened?.businessId;
     this.opened = undefined;
     await this.updateComplete;
-    (this.renderRoot.querySelector<HTMLElement>(`[data-business-id="${businessId}"] [part="open"]`) ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
+    (this.renderRoot.querySelector<HTMLElement>(`[data-business-id="${CSS.escape(businessId ?? '')}"] [part="open"]`) ?? this.renderRoot.querySelector<HTMLElement>('.base'))?.focus();
   }
 
   #retry(): void {
